@@ -1,0 +1,29 @@
+# Everything runs from .venv, created on first use from the pinned dependencies.
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 python3.12 python3 2>/dev/null))
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint unit e2e bench synth clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[local,dev,cdk]"
+	touch $(STAMP)
+
+run: $(STAMP)  ## start the local runtime (WebSocket :9000, HTTP API :8000)
+	$(BIN)/python -m local $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint  ## lint, then every test (unit, integration, end to end, infra)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## per-message CPU time and DynamoDB operations against the budgets
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) cdk.out .pytest_cache .ruff_cache

@@ -1,0 +1,72 @@
+"""$connect REQUEST authorizer: identity, credentials and subprotocol.
+
+In the cloud the edge moves the identity from the URL path into the `chargePointId` query
+parameter (an API Gateway WebSocket URL can carry nothing after the stage), and adds the
+origin secret header; the local runtime does the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.data import store
+from shared.domain.admission import Handshake, Verdict, admit
+from shared.gateway import CONTEXT_CHARGE_POINT, CONTEXT_REGISTER, CONTEXT_VERSION, header
+from shared.observability import logger, metrics
+from shared.settings import get_settings
+
+ORIGIN_SECRET_HEADER = "x-csms-origin-secret"
+IDENTITY_PARAMETER = "chargePointId"
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = get_settings()
+    secrets = header(event, ORIGIN_SECRET_HEADER)
+    authorization = header(event, "authorization")
+    handshake = Handshake(
+        charge_point_id=(event.get("queryStringParameters") or {}).get(IDENTITY_PARAMETER),
+        subprotocols=header(event, "sec-websocket-protocol"),
+        authorization=authorization[0] if authorization else None,
+        origin_secret=secrets[0] if secrets else None,
+    )
+    decision = admit(
+        handshake,
+        store.find_charge_point,
+        auto_register=settings.admission == "auto-register",
+        expected_origin_secret=settings.origin_secret,
+    )
+    logger.info(
+        "Handshake",
+        extra={
+            "charge_point_id": handshake.charge_point_id,
+            "verdict": decision.verdict.value,
+            "reason": decision.reason,
+        },
+    )
+    metrics.add_metric(name=f"Handshake{decision.verdict.name.title()}", unit="Count", value=1)
+    if decision.verdict is Verdict.UNAUTHORIZED:
+        # The one answer API Gateway turns into a 401.
+        raise Exception("Unauthorized")
+    allowed = decision.verdict is Verdict.ALLOW
+    return {
+        "principalId": handshake.charge_point_id or "unknown",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Action": "execute-api:Invoke",
+                    "Effect": "Allow" if allowed else "Deny",
+                    "Resource": event["methodArn"],
+                }
+            ],
+        },
+        "context": {
+            CONTEXT_CHARGE_POINT: handshake.charge_point_id or "",
+            CONTEXT_VERSION: decision.version.value if decision.version else "",
+            CONTEXT_REGISTER: "true" if decision.register else "false",
+        },
+    }

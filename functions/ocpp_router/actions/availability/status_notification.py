@@ -1,0 +1,15 @@
+"""StatusNotification: the connector's (1.6) or EVSE connector's (2.x) latest status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.ocpp_router.registry import CallContext, handles
+from shared.data import store
+
+
+@handles("StatusNotification")
+def status_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
+    report = context.profile.adapter.connector_status(payload, context.received_at)
+    store.record_connector_status(context.charge_point_id, report, context.received_at)
+    return {}

@@ -1,0 +1,81 @@
+"""One frame in, at most one frame out. No AWS here beyond what the action handlers store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ocpp.messages import Call, CallError, CallResult
+
+from functions.ocpp_router import actions  # noqa: F401  (fills the dispatch table)
+from functions.ocpp_router.registry import CallContext, lookup
+from functions.ocpp_router.replies import handle_reply
+from shared.data.store import NotRegistered
+from shared.observability import logger, metrics
+from shared.protocol import framing
+from shared.protocol.errors import ErrorKind, RpcError
+from shared.protocol.versions import Profile
+from shared.settings import get_settings
+
+
+def handle_frame(
+    text: str | bytes, charge_point_id: str, connection_id: str, profile: Profile, received_at: datetime
+) -> str | None:
+    """The frame to send back, if any. Never raises: every failure becomes the CALLERROR the
+    version prescribes, and a reply frame (CALLRESULT, CALLERROR) is never answered."""
+    try:
+        frame = framing.parse(text, profile, get_settings().max_message_bytes)
+    except RpcError as error:
+        if error.reply_frame:
+            logger.warning("Malformed answer frame ignored", extra={"error": error.description})
+            return None
+        metrics.add_metric(name="CallErrors", unit="Count", value=1)
+        logger.warning("Malformed frame", extra={"error_kind": error.kind.value, "error": error.description})
+        return framing.call_error(profile, error)
+
+    context = CallContext(charge_point_id, connection_id, profile, received_at, frame.unique_id)
+    if isinstance(frame, CallResult | CallError):
+        handle_reply(context, frame)
+        return None
+
+    answer = _answer(context, frame)
+    if isinstance(frame, framing.Send):
+        return None  # OCPP 2.1 SEND: nothing goes back, not even an error
+    return answer
+
+
+def _answer(context: CallContext, call: Call) -> str:
+    profile = context.profile
+    try:
+        handler = lookup(profile, call.action, call.unique_id)
+        framing.validate(call, profile)
+        payload = handler(context, call.payload)
+    except RpcError as error:
+        error.message_id = call.unique_id
+        metrics.add_metric(name="CallErrors", unit="Count", value=1)
+        logger.info(
+            "Call refused",
+            extra={"action": call.action, "error_kind": error.kind.value, "error": error.description},
+        )
+        return framing.call_error(profile, error)
+    except NotRegistered:
+        return framing.call_error(
+            profile, RpcError(ErrorKind.SECURITY, "Charge point is not registered", message_id=call.unique_id)
+        )
+    except Exception:
+        logger.exception("Handler failed", extra={"action": call.action})
+        metrics.add_metric(name="InternalErrors", unit="Count", value=1)
+        return framing.call_error(
+            profile, RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id)
+        )
+    try:
+        framing.validate(CallResult(call.unique_id, payload), profile, call.action)
+    except RpcError as error:
+        # Our answer broke the schema: a bug here, reported as such, never sent half-right.
+        logger.error(
+            "Answer failed its own schema", extra={"action": call.action, "error": error.description}
+        )
+        return framing.call_error(
+            profile, RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id)
+        )
+    metrics.add_metric(name="Calls", unit="Count", value=1)
+    return framing.call_result(call.unique_id, payload)

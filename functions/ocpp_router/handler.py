@@ -1,0 +1,30 @@
+"""$default: every OCPP frame of every connected charge point."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.ocpp_router.dispatch import handle_frame
+from shared.connections import ConnectionGone, connections_at, endpoint_for
+from shared.gateway import caller_of
+from shared.observability import logger, metrics
+from shared.protocol.timestamps import utc_now
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    caller = caller_of(event)
+    logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)
+    body = event.get("body") or ""
+    frame: str | bytes = base64.b64decode(body) if event.get("isBase64Encoded") else body
+    answer = handle_frame(frame, caller.charge_point_id, caller.connection_id, caller.profile, utc_now())
+    if answer is not None:
+        try:
+            connections_at(endpoint_for(caller.request_context)).send(caller.connection_id, answer)
+        except ConnectionGone:
+            logger.info("Connection closed before the answer could be sent")
+    return {"statusCode": 200}

@@ -1,0 +1,62 @@
+"""The dispatch table: one handler per OCPP action, registered with `@handles`, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.protocol.errors import ErrorKind, RpcError
+from shared.protocol.versions import PREFERENCE, OcppVersion, Profile
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What a handler knows about the call besides its payload."""
+
+    charge_point_id: str
+    connection_id: str
+    profile: Profile
+    received_at: datetime
+    message_id: str
+
+
+Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
+
+_TABLE: dict[tuple[OcppVersion, str], Handler] = {}
+
+
+def handles(action: str, versions: tuple[OcppVersion, ...] = PREFERENCE) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for version in versions:
+            key = (version, action)
+            if key in _TABLE:
+                raise RuntimeError(f"{action} for OCPP {version} is registered twice")
+            _TABLE[key] = handler
+        return handler
+
+    return register
+
+
+def lookup(profile: Profile, action: str, message_id: str) -> Handler:
+    handler = _TABLE.get((profile.version, action))
+    if handler is not None:
+        return handler
+    if action not in profile.actions:
+        raise RpcError(
+            ErrorKind.NOT_IMPLEMENTED,
+            f"{action} is not an OCPP {profile.version} action",
+            message_id=message_id,
+        )
+    if action not in profile.from_charge_point:
+        raise RpcError(
+            ErrorKind.NOT_SUPPORTED,
+            f"{action} is sent by the CSMS, not by a charge point",
+            message_id=message_id,
+        )
+    raise RpcError(ErrorKind.NOT_IMPLEMENTED, f"{action} is not implemented yet", message_id=message_id)
+
+
+def implemented(version: OcppVersion) -> list[str]:
+    return sorted(action for (v, action) in _TABLE if v is version)

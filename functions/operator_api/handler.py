@@ -1,0 +1,87 @@
+"""The operator HTTP API: one Lambda behind API Gateway's HTTP API, routed by Powertools."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.operator_api.errors import ApiError, error_response
+from functions.operator_api.routes import charge_points
+from shared.observability import logger, metrics, tracer
+from shared.settings import get_settings
+
+OPENAPI = {
+    "title": "CSMS operator API",
+    "version": "1.0.0",
+    "description": "Register and watch OCPP charge points.",
+    "security_schemes": {"bearerAuth": HTTPBearer(bearerFormat="token")},
+    "security": [{"bearerAuth": []}],
+}
+PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
+
+app = APIGatewayHttpResolver(enable_validation=True)
+
+
+def require_token(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    """The local stand-in for the cloud's JWT authorizer: a static bearer token."""
+    settings = get_settings()
+    if settings.api_auth == "token" and app.current_event.path not in PUBLIC_PATHS:
+        header = app.current_event.headers.get("authorization") or ""
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), settings.api_token.encode()):
+            return error_response(HTTPStatus.UNAUTHORIZED, "Unauthorized", "A valid Bearer token is required")
+    return next_middleware(app)
+
+
+app.use(middlewares=[require_token])
+app.include_router(charge_points.router)
+app.enable_swagger(path="/docs", **OPENAPI)
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi():  # noqa: ANN201  (a bare Response annotation breaks schema generation)
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type=content_types.APPLICATION_JSON,
+        body=app.get_openapi_json_schema(**OPENAPI),
+    )
+
+
+@app.exception_handler(ApiError)
+def api_error(error: ApiError) -> Response:
+    return error_response(error.status, error.code, error.message)
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response:
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg')}" for item in error.errors()
+    )
+    return error_response(HTTPStatus.BAD_REQUEST, "BadRequest", problems or "Invalid request")
+
+
+@app.not_found
+def unknown_route(error: Exception) -> Response:
+    event = app.current_event
+    return error_response(HTTPStatus.NOT_FOUND, "NotFound", f"No route {event.http_method} {event.path}")
+
+
+@app.exception_handler(json.JSONDecodeError)
+def bad_json(error: json.JSONDecodeError) -> Response:
+    return error_response(HTTPStatus.BAD_REQUEST, "BadRequest", f"Body is not valid JSON: {error.msg}")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,95 @@
+"""Who may open an OCPP connection, and with which version: the authorizer's rules, free of AWS."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from shared.domain.passwords import verify_password
+from shared.protocol.versions import OcppVersion, negotiate
+
+# OCPP: the identity is at most 48 characters, from the URL-unreserved set (no ':' so that it
+# can be a Basic-auth username).
+_IDENTITY = re.compile(r"^[A-Za-z0-9._~\-*|@]{1,48}$")
+
+
+class Verdict(Enum):
+    ALLOW = "allow"
+    DENY = "deny"  # 403
+    UNAUTHORIZED = "unauthorized"  # 401: credentials missing or wrong
+
+
+@dataclass(frozen=True)
+class Handshake:
+    charge_point_id: str | None
+    subprotocols: list[str]
+    authorization: str | None
+    origin_secret: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reason: str
+    version: OcppVersion | None = None
+    register: bool = False  # admit a charge point seen for the first time
+
+
+class Registration(Protocol):
+    blocked: bool
+    password_hash: str | None
+
+
+def admit(
+    handshake: Handshake,
+    lookup: Callable[[str], Registration | None],
+    auto_register: bool,
+    expected_origin_secret: str,
+) -> Decision:
+    if expected_origin_secret and not hmac.compare_digest(
+        (handshake.origin_secret or "").encode(), expected_origin_secret.encode()
+    ):
+        return Decision(Verdict.DENY, "handshake did not come through the edge")
+    identity = handshake.charge_point_id
+    if not identity or not valid_identity(identity):
+        return Decision(Verdict.DENY, "missing or malformed charge point identity")
+    version = negotiate(handshake.subprotocols)
+    if version is None:
+        return Decision(Verdict.DENY, f"no supported OCPP subprotocol offered: {handshake.subprotocols!r}")
+
+    record = lookup(identity)
+    if record is None:
+        if auto_register:
+            return Decision(Verdict.ALLOW, "registered on first connect", version, register=True)
+        return Decision(Verdict.DENY, "charge point is not registered")
+    if record.blocked:
+        return Decision(Verdict.DENY, "charge point is blocked")
+    if record.password_hash:
+        credentials = basic_credentials(handshake.authorization)
+        if credentials is None:
+            return Decision(Verdict.UNAUTHORIZED, "Basic credentials required")
+        username, password = credentials
+        if username != identity or not verify_password(password, record.password_hash):
+            return Decision(Verdict.UNAUTHORIZED, "wrong Basic credentials")
+    return Decision(Verdict.ALLOW, "registered", version)
+
+
+def valid_identity(identity: str) -> bool:
+    return bool(_IDENTITY.match(identity))
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, sep, password = decoded.partition(":")
+    return (username, password) if sep else None

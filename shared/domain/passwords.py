@@ -1,0 +1,31 @@
+"""Basic-auth passwords of charge points, kept only as salted PBKDF2 hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+_ALGORITHM = "pbkdf2_sha256"
+_ITERATIONS = 120_000
+
+# OCPP security profiles 1 and 2: the password is 16 to 40 characters.
+MIN_LENGTH = 16
+MAX_LENGTH = 40
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), _ITERATIONS).hex()
+    return f"{_ALGORITHM}${_ITERATIONS}${salt}${digest}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        algorithm, iterations, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if algorithm != _ALGORITHM:
+        return False
+    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), int(iterations)).hex()
+    return hmac.compare_digest(candidate, digest)

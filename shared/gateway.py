@@ -1,0 +1,48 @@
+"""Reading API Gateway WebSocket events. Powertools' event models drop the query string and
+the authorizer context, which is what these need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shared.protocol.versions import Profile, profile_for
+
+# Keys of the authorizer context that API Gateway hands to every route of a connection.
+CONTEXT_CHARGE_POINT = "chargePointId"
+CONTEXT_VERSION = "ocppVersion"
+CONTEXT_REGISTER = "register"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is on a connection, as the authorizer decided at the handshake."""
+
+    connection_id: str
+    charge_point_id: str
+    profile: Profile
+    register: bool
+    request_context: dict[str, Any]
+
+
+def caller_of(event: dict[str, Any]) -> Caller:
+    context = event["requestContext"]
+    authorizer = context.get("authorizer") or {}
+    return Caller(
+        connection_id=context["connectionId"],
+        charge_point_id=authorizer[CONTEXT_CHARGE_POINT],
+        profile=profile_for(authorizer[CONTEXT_VERSION]),
+        register=str(authorizer.get(CONTEXT_REGISTER, "false")).lower() == "true",
+        request_context=context,
+    )
+
+
+def header(event: dict[str, Any], name: str) -> list[str]:
+    """All values of a header, case-insensitively, from single- and multi-value maps."""
+    name = name.lower()
+    multi = event.get("multiValueHeaders") or {}
+    for key, values in multi.items():
+        if key.lower() == name and values:
+            return list(values)
+    single = event.get("headers") or {}
+    return [value for key, value in single.items() if key.lower() == name]

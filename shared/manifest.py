@@ -1,0 +1,59 @@
+"""Which handler serves which route and schedule: read by the CDK stack and the local runtime
+alike, so that the two cannot drift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    handler: str  # module.function
+    description: str
+    memory_mb: int = 256
+    timeout_s: int = 10
+
+
+AUTHORIZER = Function(
+    "authorizer",
+    "functions.authorizer.handler.lambda_handler",
+    "Admits charge points at the WebSocket handshake",
+)
+CONNECT = Function(
+    "connect", "functions.connect.handler.lambda_handler", "Records a new charge point connection"
+)
+DISCONNECT = Function(
+    "disconnect", "functions.disconnect.handler.lambda_handler", "Records a closed connection"
+)
+OCPP_ROUTER = Function(
+    "ocpp-router", "functions.ocpp_router.handler.lambda_handler", "Validates and dispatches OCPP frames", 512
+)
+OPERATOR_API = Function(
+    "operator-api", "functions.operator_api.handler.lambda_handler", "The operator HTTP API", 512, 29
+)
+
+# WebSocket route key -> function. Every OCPP frame is a JSON array, which a route selection
+# expression cannot look into, so all frames arrive on $default.
+WEBSOCKET_ROUTES: dict[str, Function] = {
+    "$connect": CONNECT,
+    "$default": OCPP_ROUTER,
+    "$disconnect": DISCONNECT,
+}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    function: Function
+    rate_minutes: int
+
+
+SCHEDULES: tuple[Schedule, ...] = ()
+
+ALL_FUNCTIONS: tuple[Function, ...] = (
+    AUTHORIZER,
+    *WEBSOCKET_ROUTES.values(),
+    OPERATOR_API,
+    *(schedule.function for schedule in SCHEDULES),
+)

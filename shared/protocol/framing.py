@@ -1,0 +1,157 @@
+"""OCPP-J frames in and out, on top of the `ocpp` package.
+
+The package gives the message classes, the bundled JSON schemas and the cached validators.
+Here its gaps are corrected (see PLATFORM.md): error codes are named per version and as
+OCPP-J defines them (a missing required field is an occurrence violation, an enum miss a
+property violation), message ids must be strings, frames are size-capped, and OCPP 2.1's
+CALLRESULTERROR and SEND frames are understood.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema.exceptions import best_match
+from ocpp.messages import Call, CallError, CallResult, get_validator
+
+from shared.protocol.errors import UNREADABLE_MESSAGE_ID, ErrorKind, RpcError
+from shared.protocol.versions import Profile
+
+# OCPP-J limits an errorDescription to 255 characters.
+MAX_DESCRIPTION = 255
+
+
+class CallResultError(CallError):
+    """OCPP 2.1: the answer to a CALLRESULT that the receiver could not accept."""
+
+    message_type_id = 5
+
+
+class Send(Call):
+    """OCPP 2.1: a CALL that gets no answer."""
+
+    message_type_id = 6
+
+
+Frame = Call | CallResult | CallError
+
+
+def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
+    """Parse one frame, or raise the RpcError it must be answered with."""
+    size = len(text.encode() if isinstance(text, str) else text)
+    if size > max_bytes:
+        raise RpcError(ErrorKind.FORMAT, f"Frame of {size} bytes exceeds the {max_bytes}-byte limit")
+    try:
+        message = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise RpcError(ErrorKind.FORMAT, "Frame is not valid JSON") from None
+    if not isinstance(message, list) or not message:
+        raise RpcError(ErrorKind.FORMAT, "Frame is not a non-empty JSON array")
+
+    type_id = message[0]
+    message_id = message[1] if len(message) > 1 and isinstance(message[1], str) else None
+    if type(type_id) is not int:
+        raise RpcError(
+            ErrorKind.RPC_FRAMEWORK,
+            "MessageTypeId must be an integer",
+            message_id=message_id or UNREADABLE_MESSAGE_ID,
+        )
+    if type_id not in profile.message_types:
+        raise RpcError(
+            ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED,
+            f"MessageTypeId {type_id} is not supported in OCPP {profile.version}",
+            message_id=message_id or UNREADABLE_MESSAGE_ID,
+        )
+    if message_id is None:
+        raise RpcError(
+            ErrorKind.RPC_FRAMEWORK, "MessageId is missing or not a string", reply_frame=type_id in (3, 4, 5)
+        )
+
+    if type_id in (Call.message_type_id, Send.message_type_id):
+        if len(message) != 4 or not isinstance(message[2], str):
+            raise RpcError(
+                ErrorKind.RPC_FRAMEWORK,
+                "A CALL is [2, messageId, action, payload]",
+                message_id=message_id,
+            )
+        if not isinstance(message[3], dict):
+            raise RpcError(ErrorKind.FORMAT, "Payload must be a JSON object", message_id=message_id)
+        cls = Send if type_id == Send.message_type_id else Call
+        return cls(message_id, message[2], message[3])
+    if type_id == CallResult.message_type_id:
+        if len(message) != 3 or not isinstance(message[2], dict):
+            raise RpcError(
+                ErrorKind.RPC_FRAMEWORK,
+                "A CALLRESULT is [3, messageId, payload]",
+                message_id=message_id,
+                reply_frame=True,
+            )
+        return CallResult(message_id, message[2])
+    # CALLERROR (4) or CALLRESULTERROR (5): [type, messageId, errorCode, errorDescription, errorDetails]
+    if len(message) != 5 or not isinstance(message[2], str):
+        raise RpcError(
+            ErrorKind.RPC_FRAMEWORK,
+            "A CALLERROR is [4, messageId, errorCode, errorDescription, errorDetails]",
+            message_id=message_id,
+            reply_frame=True,
+        )
+    cls = CallResultError if type_id == CallResultError.message_type_id else CallError
+    return cls(message_id, message[2], message[3], _error_details(message[4]))
+
+
+def _error_details(details: Any) -> dict[str, Any]:
+    """Some charge points send errorDetails as a JSON string rather than an object."""
+    if isinstance(details, dict):
+        return details
+    if isinstance(details, str):
+        try:
+            decoded = json.loads(details)
+        except ValueError:
+            return {"text": details}
+        return decoded if isinstance(decoded, dict) else {"value": decoded}
+    return {} if details is None else {"value": details}
+
+
+# How a JSON-schema miss maps onto OCPP-J's error codes.
+_SCHEMA_ERROR_KINDS = {
+    "type": ErrorKind.TYPE_CONSTRAINT,
+    "required": ErrorKind.OCCURRENCE_CONSTRAINT,
+    "minItems": ErrorKind.OCCURRENCE_CONSTRAINT,
+    "maxItems": ErrorKind.OCCURRENCE_CONSTRAINT,
+    "additionalProperties": ErrorKind.FORMAT,
+}
+
+
+def validate(message: Call | CallResult, profile: Profile, action: str | None = None) -> None:
+    """Check a payload against the version's schema for its action; raise the RpcError to answer."""
+    action = action or message.action
+    message_id = message.unique_id
+    try:
+        validator = get_validator(message.message_type_id, action, profile.version.value)
+    except OSError:
+        raise RpcError(
+            ErrorKind.NOT_IMPLEMENTED,
+            f"{action} has no schema in OCPP {profile.version}",
+            message_id=message_id,
+        ) from None
+    error: SchemaError | None = best_match(validator.iter_errors(message.payload))
+    if error is None:
+        return
+    kind = _SCHEMA_ERROR_KINDS.get(str(error.validator), ErrorKind.PROPERTY_CONSTRAINT)
+    where = "/".join(str(part) for part in error.absolute_path) or "(payload)"
+    raise RpcError(kind, f"{where}: {error.message}", {"path": where}, message_id=message_id)
+
+
+def call_result(message_id: str, payload: dict[str, Any]) -> str:
+    return CallResult(message_id, payload).to_json()
+
+
+def call_error(profile: Profile, error: RpcError) -> str:
+    return CallError(
+        error.message_id,
+        profile.error_name(error.kind),
+        error.description[:MAX_DESCRIPTION],
+        error.details,
+    ).to_json()

@@ -1,0 +1,209 @@
+"""The one seam where OCPP versions differ.
+
+A `Profile` holds everything version-specific: the WebSocket subprotocol, the names the
+version gives RPC errors, which actions a charge point may send, which frame types exist,
+and the adapter that turns the version's messages into the domain's shapes. Code outside
+this package asks the profile; it never branches on a version number.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ocpp
+
+from shared.protocol.errors import ErrorKind
+
+if TYPE_CHECKING:
+    from shared.protocol.adapters.base import Adapter
+
+
+class OcppVersion(StrEnum):
+    V16 = "1.6"
+    V201 = "2.0.1"
+    V21 = "2.1"
+
+    @property
+    def subprotocol(self) -> str:
+        return f"ocpp{self.value}"
+
+
+_COMMON_ERROR_NAMES = {
+    ErrorKind.NOT_IMPLEMENTED: "NotImplemented",
+    ErrorKind.NOT_SUPPORTED: "NotSupported",
+    ErrorKind.TYPE_CONSTRAINT: "TypeConstraintViolation",
+    ErrorKind.PROPERTY_CONSTRAINT: "PropertyConstraintViolation",
+    ErrorKind.PROTOCOL: "ProtocolError",
+    ErrorKind.SECURITY: "SecurityError",
+    ErrorKind.INTERNAL: "InternalError",
+    ErrorKind.GENERIC: "GenericError",
+}
+
+# OCPP 1.6 has no frame-level codes (RpcFrameworkError, MessageTypeNotSupported): a frame that
+# does not fit the RPC structure is a FormationViolation there. Its spelling of
+# "Occurence" is the specification's own.
+_V16_ERROR_NAMES = _COMMON_ERROR_NAMES | {
+    ErrorKind.FORMAT: "FormationViolation",
+    ErrorKind.RPC_FRAMEWORK: "FormationViolation",
+    ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED: "FormationViolation",
+    ErrorKind.OCCURRENCE_CONSTRAINT: "OccurenceConstraintViolation",
+}
+_V2_ERROR_NAMES = _COMMON_ERROR_NAMES | {
+    ErrorKind.FORMAT: "FormatViolation",
+    ErrorKind.RPC_FRAMEWORK: "RpcFrameworkError",
+    ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED: "MessageTypeNotSupported",
+    ErrorKind.OCCURRENCE_CONSTRAINT: "OccurrenceConstraintViolation",
+}
+
+# Actions a charge point initiates (DataTransfer goes both ways). Every other action in a
+# version's schemas is one the CSMS sends.
+_V16_FROM_CHARGE_POINT = frozenset(
+    {
+        "Authorize",
+        "BootNotification",
+        "DataTransfer",
+        "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification",
+        "Heartbeat",
+        "MeterValues",
+        "StartTransaction",
+        "StatusNotification",
+        "StopTransaction",
+        # Security extension
+        "LogStatusNotification",
+        "SecurityEventNotification",
+        "SignCertificate",
+        "SignedFirmwareStatusNotification",
+    }
+)
+_V201_FROM_CHARGE_POINT = frozenset(
+    {
+        "Authorize",
+        "BootNotification",
+        "ClearedChargingLimit",
+        "DataTransfer",
+        "FirmwareStatusNotification",
+        "Get15118EVCertificate",
+        "GetCertificateStatus",
+        "Heartbeat",
+        "LogStatusNotification",
+        "MeterValues",
+        "NotifyChargingLimit",
+        "NotifyCustomerInformation",
+        "NotifyDisplayMessages",
+        "NotifyEVChargingNeeds",
+        "NotifyEVChargingSchedule",
+        "NotifyEvent",
+        "NotifyMonitoringReport",
+        "NotifyReport",
+        "PublishFirmwareStatusNotification",
+        "ReportChargingProfiles",
+        "ReservationStatusUpdate",
+        "SecurityEventNotification",
+        "SignCertificate",
+        "StatusNotification",
+        "TransactionEvent",
+    }
+)
+_V21_FROM_CHARGE_POINT = _V201_FROM_CHARGE_POINT | {
+    "BatterySwap",
+    "ClosePeriodicEventStream",
+    "GetCertificateChainStatus",
+    "NotifyDERAlarm",
+    "NotifyDERStartStop",
+    "NotifyPeriodicEventStream",
+    "NotifyPriorityCharging",
+    "NotifySettlement",
+    "OpenPeriodicEventStream",
+    "PullDynamicScheduleUpdate",
+    "ReportDERControl",
+    "VatNumberValidation",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    version: OcppVersion
+    error_names: dict[ErrorKind, str] = field(repr=False)
+    from_charge_point: frozenset[str] = field(repr=False)
+    # OCPP 2.1 adds CALLRESULTERROR (5) and SEND (6) to CALL, CALLRESULT and CALLERROR.
+    message_types: frozenset[int] = field(repr=False)
+    adapter_module: str = field(repr=False)
+
+    @property
+    def subprotocol(self) -> str:
+        return self.version.subprotocol
+
+    def error_name(self, kind: ErrorKind) -> str:
+        return self.error_names[kind]
+
+    @cached_property
+    def actions(self) -> frozenset[str]:
+        """Every action of the version, read from the `ocpp` package's bundled schemas."""
+        folder = Path(ocpp.__file__).parent / ("v" + self.version.value.replace(".", "")) / "schemas"
+        names = set()
+        for schema in folder.glob("*.json"):
+            name = schema.stem
+            for suffix in ("Response", "Request"):
+                name = name.removesuffix(suffix)
+            names.add(name)
+        return frozenset(names)
+
+    @cached_property
+    def from_csms(self) -> frozenset[str]:
+        return (self.actions - self.from_charge_point) | {"DataTransfer"}
+
+    @cached_property
+    def adapter(self) -> Adapter:
+        """Imported on first use, so a connection pays only for its own version."""
+        return importlib.import_module(self.adapter_module).ADAPTER
+
+
+PROFILES: dict[OcppVersion, Profile] = {
+    OcppVersion.V16: Profile(
+        OcppVersion.V16,
+        _V16_ERROR_NAMES,
+        _V16_FROM_CHARGE_POINT,
+        frozenset({2, 3, 4}),
+        "shared.protocol.adapters.v16",
+    ),
+    OcppVersion.V201: Profile(
+        OcppVersion.V201,
+        _V2_ERROR_NAMES,
+        _V201_FROM_CHARGE_POINT,
+        frozenset({2, 3, 4}),
+        "shared.protocol.adapters.v2",
+    ),
+    OcppVersion.V21: Profile(
+        OcppVersion.V21,
+        _V2_ERROR_NAMES,
+        frozenset(_V21_FROM_CHARGE_POINT),
+        frozenset({2, 3, 4, 5, 6}),
+        "shared.protocol.adapters.v2",
+    ),
+}
+
+# Newest first: the order in which the CSMS prefers versions.
+PREFERENCE = (OcppVersion.V21, OcppVersion.V201, OcppVersion.V16)
+
+
+def profile_for(version: str) -> Profile:
+    return PROFILES[OcppVersion(version)]
+
+
+def negotiate(offered: str | list[str] | None) -> OcppVersion | None:
+    """The newest version the charge point offers, from one or several Sec-WebSocket-Protocol
+    headers, each possibly a comma-separated list."""
+    if offered is None:
+        return None
+    values = [offered] if isinstance(offered, str) else offered
+    names = {part.strip().lower() for value in values for part in value.split(",")}
+    for version in PREFERENCE:
+        if version.subprotocol in names:
+            return version
+    return None

@@ -1,0 +1,86 @@
+"""Settings of every function, typed and read once from the environment.
+
+The CDK stack and the local runtime set the same variables; nothing else reads os.environ.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+# API Gateway closes a WebSocket connection that is idle for 10 minutes, so a heartbeat
+# interval must stay under that with room for a late heartbeat.
+GATEWAY_IDLE_TIMEOUT_S = 600
+
+AdmissionPolicy = Literal["registered", "auto-register"]
+ApiAuth = Literal["token", "gateway"]
+
+
+class SettingsError(ValueError):
+    """A setting is missing or out of range; raised at start-up, not on first use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str
+    charge_points_table: str
+    connectors_table: str
+    dynamodb_endpoint: str | None
+    # Management API endpoint; None in the cloud, where each WebSocket event names its own.
+    connections_endpoint: str | None
+    heartbeat_interval_s: int
+    admission: AdmissionPolicy
+    # Shared secret the edge adds to every handshake; empty locally (there is no edge).
+    origin_secret: str
+    api_auth: ApiAuth
+    api_token: str
+    max_message_bytes: int
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
+        prefix = env.get("CSMS_TABLE_PREFIX", "csms-")
+        interval = _int(env, "CSMS_HEARTBEAT_INTERVAL", 300)
+        if not 1 <= interval < GATEWAY_IDLE_TIMEOUT_S:
+            raise SettingsError(
+                f"CSMS_HEARTBEAT_INTERVAL must be 1..{GATEWAY_IDLE_TIMEOUT_S - 1} s "
+                f"(under the gateway's idle timeout), got {interval}"
+            )
+        admission = env.get("CSMS_ADMISSION", "registered")
+        if admission not in ("registered", "auto-register"):
+            raise SettingsError(f"CSMS_ADMISSION must be 'registered' or 'auto-register', got {admission!r}")
+        api_auth = env.get("CSMS_API_AUTH", "token")
+        if api_auth not in ("token", "gateway"):
+            raise SettingsError(f"CSMS_API_AUTH must be 'token' or 'gateway', got {api_auth!r}")
+        api_token = env.get("CSMS_API_TOKEN", "")
+        if api_auth == "token" and len(api_token) < 16:
+            raise SettingsError("CSMS_API_TOKEN must be set (16 characters or more) when CSMS_API_AUTH=token")
+        return cls(
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
+            charge_points_table=env.get("CSMS_CHARGE_POINTS_TABLE", f"{prefix}charge-points"),
+            connectors_table=env.get("CSMS_CONNECTORS_TABLE", f"{prefix}connectors"),
+            dynamodb_endpoint=env.get("CSMS_DYNAMODB_ENDPOINT") or None,
+            connections_endpoint=env.get("CSMS_CONNECTIONS_ENDPOINT") or None,
+            heartbeat_interval_s=interval,
+            admission=admission,  # type: ignore[arg-type]
+            origin_secret=env.get("CSMS_ORIGIN_SECRET", ""),
+            api_auth=api_auth,  # type: ignore[arg-type]
+            api_token=api_token,
+            max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),
+        )
+
+
+def _int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()
