@@ -1,0 +1,144 @@
+"""`python -m local`: the whole CSMS on one machine, no AWS account needed.
+
+Charge points connect to ws://HOST:WS_PORT/ocpp/{chargePointId}; the operator API listens on
+http://HOST:HTTP_PORT; DynamoDB is a moto server. The Lambda handlers are the cloud's own,
+fed the events API Gateway would send.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import secrets
+import signal
+import sys
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    env = os.environ
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=env.get("CSMS_LOCAL_HOST", "127.0.0.1"))
+    parser.add_argument("--ws-port", type=int, default=int(env.get("CSMS_WS_PORT", "9000")))
+    parser.add_argument("--http-port", type=int, default=int(env.get("CSMS_HTTP_PORT", "8000")))
+    parser.add_argument(
+        "--moto-port", type=int, default=int(env.get("CSMS_MOTO_PORT", "0")), help="0 picks a free port"
+    )
+    parser.add_argument(
+        "--admission",
+        choices=("auto-register", "registered"),
+        default=env.get("CSMS_ADMISSION", "auto-register"),
+        help="auto-register: unknown charge points are registered on first connect",
+    )
+    parser.add_argument(
+        "--idle-timeout", type=float, default=600, help="seconds without a frame before close"
+    )
+    parser.add_argument(
+        "--max-lifetime", type=float, default=7200, help="seconds before any connection is closed"
+    )
+    parser.add_argument("--max-message-bytes", type=int, default=128 * 1024)
+    return parser.parse_args(argv)
+
+
+def configure_environment(args: argparse.Namespace, dynamodb_endpoint: str) -> tuple[str, bool]:
+    """The variables the CDK stack sets in the cloud, pointed at this machine."""
+    token = os.environ.get("CSMS_API_TOKEN") or ""
+    generated = not token
+    if generated:
+        token = secrets.token_urlsafe(24)
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
+            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
+            "AWS_REGION": os.environ.get("AWS_REGION", "eu-west-1"),
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_REGION", "eu-west-1"),
+            "CSMS_API_TOKEN": token,
+            "CSMS_API_AUTH": "token",
+            "CSMS_ADMISSION": args.admission,
+            "CSMS_DYNAMODB_ENDPOINT": dynamodb_endpoint,
+            "CSMS_CONNECTIONS_ENDPOINT": f"http://{args.host}:{args.ws_port}",
+            "CSMS_MAX_MESSAGE_BYTES": str(args.max_message_bytes),
+            "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        }
+    )
+    return token, generated
+
+
+async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endpoint: str) -> None:
+    from aiohttp import web
+
+    from local.gateway import Gateway, Limits
+    from local.http_api import http_api_app
+    from local.lambdas import Invoker
+    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API
+
+    invoker = Invoker()
+    invoker.preload(ALL_FUNCTIONS)
+    limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
+    gateway = Gateway(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
+
+    runners = [
+        web.AppRunner(gateway.app(), access_log=None),
+        web.AppRunner(http_api_app(invoker, OPERATOR_API)),
+    ]
+    for runner in runners:
+        await runner.setup()
+    await web.TCPSite(runners[0], args.host, args.ws_port).start()
+    await web.TCPSite(runners[1], args.host, args.http_port).start()
+
+    base = f"http://{args.host}:{args.http_port}"
+    print(
+        "CSMS local runtime\n"
+        f"  Charge points  ws://{args.host}:{args.ws_port}/ocpp/{{chargePointId}}"
+        "  (ocpp2.1, ocpp2.0.1, ocpp1.6)\n"
+        f"  Operator API   {base}  (Swagger UI {base}/docs, OpenAPI {base}/openapi.json)\n"
+        f"  API token      {token}"
+        + ("  (generated; set CSMS_API_TOKEN to choose one)" if generated else "")
+        + "\n"
+        f"  DynamoDB       {moto_endpoint}  (moto)\n"
+        f"  Admission      {args.admission}\n"
+        "Ctrl-C stops it.",
+        flush=True,
+    )
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    print("Stopping...", flush=True)
+    await gateway.close_all()
+    for runner in runners:
+        await runner.cleanup()
+    invoker.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from local.aws import LocalAws
+
+    aws = LocalAws(args.host, args.moto_port)
+    aws.start()
+    try:
+        token, generated = configure_environment(args, aws.endpoint)
+        from shared.data.models import create_tables
+        from shared.settings import SettingsError, get_settings
+
+        try:
+            get_settings()
+        except SettingsError as error:
+            print(f"Configuration error: {error}", file=sys.stderr)
+            return 2
+        create_tables()
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(args, token, generated, aws.endpoint))
+    finally:
+        aws.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Invoking the manifest's handlers in process, off the event loop, as Lambda would."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.manifest import Function
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass
+class LocalContext:
+    """The parts of Lambda's context object that Powertools reads."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    invoked_function_arn: str
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = ""
+    log_stream_name: str = ""
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+class Invoker:
+    """Handlers run in worker threads: they make blocking calls (DynamoDB, and the management
+    API, which this same process serves on its event loop)."""
+
+    def __init__(self, workers: int = 32) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda")
+        self._handlers: dict[str, Handler] = {}
+
+    def _resolve(self, function: Function) -> Handler:
+        handler = self._handlers.get(function.name)
+        if handler is None:
+            module, _, name = function.handler.rpartition(".")
+            handler = getattr(importlib.import_module(module), name)
+            self._handlers[function.name] = handler
+        return handler
+
+    def preload(self, functions: tuple[Function, ...]) -> None:
+        for function in functions:
+            self._resolve(function)
+
+    async def invoke(self, function: Function, event: dict[str, Any]) -> Any:
+        handler = self._resolve(function)
+        context = LocalContext(
+            function_name=f"csms-{function.name}",
+            memory_limit_in_mb=function.memory_mb,
+            invoked_function_arn=f"arn:aws:lambda:eu-west-1:123456789012:function:csms-{function.name}",
+        )
+        return await asyncio.get_running_loop().run_in_executor(self._pool, handler, event, context)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
