@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,17 +11,30 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local import events
+from local.lambdas import LocalContext
+from local.metering import AwsCalls, count_aws_calls
 from tests.conftest import GATEWAY_DOMAIN, GATEWAY_STAGE, TEST_API_TOKEN
 
-
-class LambdaContextStub:
-    function_name = "test"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:test"
-    aws_request_id = "00000000-0000-0000-0000-000000000000"
+CONTEXT = LocalContext("test", 256, "arn:aws:lambda:eu-west-1:123456789012:function:test")
 
 
-CONTEXT = LambdaContextStub()
+def socket(connection_id: str, charge_point_id: str | None = None, version: str = "1.6") -> events.Socket:
+    """A connection as the gateway sees it; with a charge point, one the authorizer admitted."""
+    sock = events.Socket(connection_id, GATEWAY_DOMAIN, GATEWAY_STAGE, "abc123", "192.0.2.1", "pytest")
+    if charge_point_id:
+        sock.authorizer = {"chargePointId": charge_point_id, "ocppVersion": version, "register": "false"}
+    return sock
+
+
+def http(
+    method: str, path: str, body: Any = None, token: str | None = TEST_API_TOKEN, query: str = ""
+) -> dict:
+    headers = [("Content-Type", "application/json")]
+    if token is not None:
+        headers.append(("Authorization", f"Bearer {token}"))
+    raw = body.encode() if isinstance(body, str) else json.dumps(body).encode() if body is not None else None
+    return events.http_request(method, path, query, headers, raw)
 
 
 @dataclass
@@ -35,6 +47,9 @@ class Posted:
     def to(self, connection_id: str) -> list[Any]:
         return [json.loads(data) for cid, data in self.frames if cid == connection_id]
 
+    def last(self, connection_id: str) -> Any:
+        return self.to(connection_id)[-1]
+
 
 @pytest.fixture
 def aws() -> Iterator[None]:
@@ -46,8 +61,17 @@ def aws() -> Iterator[None]:
 
 
 @pytest.fixture
+def aws_calls(aws: None) -> Iterator[AwsCalls]:
+    """Every AWS call the code under test makes, counted where botocore sends it."""
+    with count_aws_calls() as calls:
+        yield calls
+
+
+@pytest.fixture
 def posted(aws: None) -> Iterator[Posted]:
     """Record every post and delete at the botocore level (moto concatenates posts)."""
+    from shared.connections import connections_at
+
     record = Posted()
 
     def on_post(params: dict[str, Any], **_: Any) -> None:
@@ -55,8 +79,6 @@ def posted(aws: None) -> Iterator[Posted]:
 
     def on_delete(params: dict[str, Any], **_: Any) -> None:
         record.closed.append(params["ConnectionId"])
-
-    from shared.connections import connections_at
 
     connections_at.cache_clear()
     session_events = boto3._get_default_session().events
@@ -68,119 +90,16 @@ def posted(aws: None) -> Iterator[Posted]:
     connections_at.cache_clear()
 
 
-def request_context(connection_id: str, route: str, event_type: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "routeKey": route,
-        "eventType": event_type,
-        "connectionId": connection_id,
-        "domainName": GATEWAY_DOMAIN,
-        "stage": GATEWAY_STAGE,
-        "apiId": "abc123",
-        "requestId": "req-1",
-        "connectedAt": 1_700_000_000_000,
-        "identity": {"sourceIp": "192.0.2.1"},
-        **extra,
-    }
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Change a setting for one test: settings are read once, so the cache is reset around it."""
+    from shared.settings import get_settings
 
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
 
-def authorizer_context(charge_point_id: str, version: str, register: bool = False) -> dict[str, Any]:
-    return {"chargePointId": charge_point_id, "ocppVersion": version, "register": str(register).lower()}
-
-
-def authorizer_event(
-    charge_point_id: str | None,
-    subprotocols: str | None,
-    authorization: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    all_headers = dict(headers or {})
-    if subprotocols is not None:
-        all_headers["Sec-WebSocket-Protocol"] = subprotocols
-    if authorization is not None:
-        all_headers["Authorization"] = authorization
-    return {
-        "type": "REQUEST",
-        "methodArn": "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/$connect",
-        "headers": all_headers,
-        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
-        "queryStringParameters": {"chargePointId": charge_point_id} if charge_point_id else {},
-        "requestContext": request_context("conn-x", "$connect", "CONNECT"),
-    }
-
-
-def connect_event(
-    connection_id: str, charge_point_id: str, version: str, register: bool = False
-) -> dict[str, Any]:
-    return {
-        "headers": {"Sec-WebSocket-Protocol": f"ocpp{version}"},
-        "requestContext": request_context(
-            connection_id,
-            "$connect",
-            "CONNECT",
-            authorizer=authorizer_context(charge_point_id, version, register),
-        ),
-        "isBase64Encoded": False,
-    }
-
-
-def message_event(
-    connection_id: str, charge_point_id: str, version: str, body: str | bytes
-) -> dict[str, Any]:
-    binary = isinstance(body, bytes)
-    return {
-        "requestContext": request_context(
-            connection_id, "$default", "MESSAGE", authorizer=authorizer_context(charge_point_id, version)
-        ),
-        "body": base64.b64encode(body).decode() if binary else body,
-        "isBase64Encoded": binary,
-    }
-
-
-def disconnect_event(connection_id: str, charge_point_id: str, version: str) -> dict[str, Any]:
-    return {
-        "requestContext": request_context(
-            connection_id,
-            "$disconnect",
-            "DISCONNECT",
-            authorizer=authorizer_context(charge_point_id, version),
-            disconnectStatusCode=1000,
-            disconnectReason="Client closed",
-        ),
-    }
-
-
-def http_event(
-    method: str, path: str, body: Any = None, token: str | None = TEST_API_TOKEN, query: str = ""
-) -> dict:
-    """An API Gateway HTTP API (payload format 2.0) event."""
-    headers = {"content-type": "application/json"}
-    if token is not None:
-        headers["authorization"] = f"Bearer {token}"
-    params = dict(part.split("=", 1) for part in query.split("&")) if query else None
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": query,
-        "headers": headers,
-        "queryStringParameters": params,
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "api123",
-            "domainName": "api123.execute-api.eu-west-1.amazonaws.com",
-            "http": {
-                "method": method,
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": "192.0.2.9",
-                "userAgent": "t",
-            },
-            "requestId": "r1",
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": "24/Nov/2026:10:00:00 +0000",
-            "timeEpoch": 1_795_000_000_000,
-        },
-        "body": json.dumps(body) if body is not None and not isinstance(body, str) else body,
-        "isBase64Encoded": False,
-    }
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()

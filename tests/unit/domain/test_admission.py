@@ -1,0 +1,77 @@
+import base64
+from dataclasses import dataclass
+
+import pytest
+
+from shared.domain.admission import Handshake, Verdict, admit, basic_credentials
+from shared.domain.passwords import hash_password, verify_password
+from shared.protocol.versions import OcppVersion
+
+
+@dataclass
+class Registration:
+    blocked: bool = False
+    password_hash: str | None = None
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def decide(
+    registry, identity="CP1", protocols=("ocpp1.6",), authorization=None, auto=False, secret="", sent=None
+):
+    return admit(Handshake(identity, list(protocols), authorization, sent), registry.get, auto, secret)
+
+
+def test_a_registered_charge_point_gets_the_newest_common_version():
+    decision = decide({"CP1": Registration()}, protocols=["ocpp1.6,ocpp2.0.1"])
+    assert (decision.verdict, decision.version, decision.register) == (Verdict.ALLOW, OcppVersion.V201, False)
+
+
+def test_unknown_charge_points_are_refused_unless_admission_auto_registers():
+    assert decide({}).verdict is Verdict.DENY
+    decision = decide({}, auto=True)
+    assert decision.verdict is Verdict.ALLOW and decision.register
+
+
+@pytest.mark.parametrize("protocols", [(), ("ocpp1.5",), ("mqtt",)])
+def test_no_supported_subprotocol_is_refused(protocols):
+    assert decide({"CP1": Registration()}, protocols=protocols, auto=True).verdict is Verdict.DENY
+
+
+@pytest.mark.parametrize("identity", [None, "", "a" * 49, "has space", "user:name", "slash/id"])
+def test_malformed_identities_are_refused(identity):
+    assert decide({}, identity=identity, auto=True).verdict is Verdict.DENY
+
+
+def test_blocked_charge_points_are_refused():
+    assert decide({"CP1": Registration(blocked=True)}).verdict is Verdict.DENY
+
+
+def test_a_password_requires_basic_credentials_whose_username_is_the_identity():
+    registry = {"CP1": Registration(password_hash=hash_password("0123456789abcdef"))}
+    assert decide(registry).verdict is Verdict.UNAUTHORIZED
+    assert decide(registry, authorization=basic("CP1", "wrong-password-000")).verdict is Verdict.UNAUTHORIZED
+    assert decide(registry, authorization=basic("CP2", "0123456789abcdef")).verdict is Verdict.UNAUTHORIZED
+    assert decide(registry, authorization="Basic !!!notbase64").verdict is Verdict.UNAUTHORIZED
+    assert decide(registry, authorization=basic("CP1", "0123456789abcdef")).verdict is Verdict.ALLOW
+
+
+def test_when_an_origin_secret_is_set_handshakes_without_it_are_refused():
+    registry = {"CP1": Registration()}
+    assert decide(registry, secret="s3cret").verdict is Verdict.DENY
+    assert decide(registry, secret="s3cret", sent="other").verdict is Verdict.DENY
+    assert decide(registry, secret="s3cret", sent="s3cret").verdict is Verdict.ALLOW
+
+
+def test_passwords_are_stored_salted():
+    first, second = hash_password("0123456789abcdef"), hash_password("0123456789abcdef")
+    assert first != second and "0123456789abcdef" not in first
+    assert verify_password("0123456789abcdef", first) and not verify_password("0123456789abcdeF", first)
+    assert not verify_password("x", "garbage")
+
+
+def test_basic_credentials_keep_colons_in_the_password():
+    assert basic_credentials(basic("CP1", "a:b:c")) == ("CP1", "a:b:c")
+    assert basic_credentials("Bearer x") is None

@@ -1,0 +1,56 @@
+import pytest
+
+from shared.domain.charge_points import BootInfo
+from shared.protocol.versions import PROFILES, OcppVersion, negotiate
+
+
+@pytest.mark.parametrize(
+    ("offered", "chosen"),
+    [
+        ("ocpp1.6", OcppVersion.V16),
+        ("ocpp1.6, ocpp2.0.1", OcppVersion.V201),
+        (["ocpp1.6", "ocpp2.1,ocpp2.0.1"], OcppVersion.V21),
+        ("OCPP2.0.1", OcppVersion.V201),
+        ("ocpp1.5, ocpp2.0", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_newest_offered_version_wins(offered, chosen):
+    assert negotiate(offered) == chosen
+
+
+def test_action_sets_come_from_the_packages_schemas_and_split_by_direction():
+    v16 = PROFILES[OcppVersion.V16]
+    assert {"BootNotification", "RemoteStartTransaction", "SignCertificate"} <= v16.actions
+    assert "TransactionEvent" not in v16.actions
+    assert "RemoteStartTransaction" in v16.from_csms and "StartTransaction" not in v16.from_csms
+    assert "DataTransfer" in v16.from_csms and "DataTransfer" in v16.from_charge_point
+    v21 = PROFILES[OcppVersion.V21]
+    assert "RequestBatterySwap" in v21.from_csms and "BatterySwap" in v21.from_charge_point
+    for profile in PROFILES.values():
+        assert profile.from_charge_point <= profile.actions, profile.version
+
+
+def test_each_version_adapter_reads_its_own_boot_notification_shape():
+    v16 = PROFILES[OcppVersion.V16].adapter.boot_info(
+        {
+            "chargePointVendor": "V",
+            "chargePointModel": "M",
+            "chargeBoxSerialNumber": "S1",
+            "firmwareVersion": "1.2",
+        }
+    )
+    v2 = PROFILES[OcppVersion.V21].adapter.boot_info(
+        {
+            "reason": "PowerUp",
+            "chargingStation": {
+                "vendorName": "V",
+                "model": "M",
+                "serialNumber": "S1",
+                "modem": {"iccid": "89"},
+            },
+        }
+    )
+    assert v16 == BootInfo("V", "M", "S1", "1.2")
+    assert v2 == BootInfo("V", "M", "S1", None, iccid="89", reason="PowerUp")

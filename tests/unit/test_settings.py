@@ -1,0 +1,29 @@
+import pytest
+
+from shared.settings import Settings, SettingsError
+
+BASE = {"CSMS_API_TOKEN": "0123456789abcdef0123"}
+
+
+def test_defaults_follow_the_design():
+    settings = Settings.from_env(BASE)
+    assert settings.heartbeat_interval_s == 300
+    assert settings.admission == "registered"
+    assert settings.max_message_bytes == 128 * 1024
+
+
+@pytest.mark.parametrize("interval", ["600", "0", "-5", "abc"])
+def test_a_heartbeat_interval_must_stay_under_the_gateways_idle_timeout(interval):
+    with pytest.raises(SettingsError):
+        Settings.from_env({**BASE, "CSMS_HEARTBEAT_INTERVAL": interval})
+
+
+def test_token_auth_needs_a_token_of_some_length():
+    with pytest.raises(SettingsError):
+        Settings.from_env({"CSMS_API_TOKEN": "short"})
+    assert Settings.from_env({"CSMS_API_AUTH": "gateway"}).api_auth == "gateway"
+
+
+def test_unknown_admission_policies_are_refused():
+    with pytest.raises(SettingsError):
+        Settings.from_env({**BASE, "CSMS_ADMISSION": "everyone"})
