@@ -1,0 +1,113 @@
+"""Starts the local runtime for real (`python -m local`) and talks to it over sockets."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.aws import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "e2e-token-0123456789abcdef"
+
+
+@dataclass
+class Runtime:
+    ws_url: str
+    api_url: str
+    log: Path
+
+    def ocpp_url(self, charge_point_id: str) -> str:
+        return f"{self.ws_url}/ocpp/{charge_point_id}"
+
+    def api(self, method: str, path: str, body: Any = None, token: str | None = TOKEN) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.api_url + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw else None
+
+    def wait_for(self, predicate: Any, timeout: float = 5.0) -> Any:
+        """Poll the API until the runtime reflects what a test did (disconnects are asynchronous)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value or time.monotonic() > deadline:
+                return value
+            time.sleep(0.05)
+
+
+def start_runtime(tmp: Path, *extra: str) -> tuple[subprocess.Popen[bytes], Runtime]:
+    ws_port, http_port = free_port("127.0.0.1"), free_port("127.0.0.1")
+    log = tmp / f"runtime-{ws_port}.log"
+    env = {**os.environ, "CSMS_API_TOKEN": TOKEN, "POWERTOOLS_LOG_LEVEL": "INFO"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "--ws-port", str(ws_port), "--http-port", str(http_port), *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    runtime = Runtime(f"ws://127.0.0.1:{ws_port}", f"http://127.0.0.1:{http_port}", log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"local runtime exited early:\n{log.read_text()}")
+        try:
+            if runtime.api("GET", "/openapi.json", token=None)[0] == 200:
+                return process, runtime
+        except OSError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"local runtime did not start:\n{log.read_text()}")
+
+
+def stop_runtime(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(2)  # Ctrl-C
+    try:
+        return process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+@pytest.fixture(scope="session")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    process, runtime = start_runtime(tmp_path_factory.mktemp("runtime"))
+    yield runtime
+    assert stop_runtime(process) == 0, runtime.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def short_lived_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    """The gateway's limits, shrunk so that a test can watch them act."""
+    process, runtime = start_runtime(
+        tmp_path_factory.mktemp("short"),
+        "--idle-timeout",
+        "1",
+        "--max-lifetime",
+        "3",
+        "--max-message-bytes",
+        "4096",
+    )
+    yield runtime
+    stop_runtime(process)
