@@ -8,10 +8,10 @@ import pytest
 import websockets
 from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v16 import call as call16
-from ocpp.v201 import ChargePoint as ChargePoint201
-from ocpp.v201 import call as call201
 from ocpp.v21 import ChargePoint as ChargePoint21
 from ocpp.v21 import call as call21
+from ocpp.v201 import ChargePoint as ChargePoint201
+from ocpp.v201 import call as call201
 
 pytestmark = pytest.mark.e2e
 
