@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.data import store
 from shared.domain.admission import Handshake, Verdict, admit
 from shared.gateway import CONTEXT_CHARGE_POINT, CONTEXT_REGISTER, CONTEXT_VERSION, header
-from shared.observability import logger, metrics
+from shared.observability import logger, metrics, publish_metrics
 from shared.settings import get_settings
 
 ORIGIN_SECRET_HEADER = "x-csms-origin-secret"
@@ -22,7 +22,7 @@ IDENTITY_PARAMETER = "chargePointId"
 
 
 @logger.inject_lambda_context
-@metrics.log_metrics
+@publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
     secrets = header(event, ORIGIN_SECRET_HEADER)

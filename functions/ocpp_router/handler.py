@@ -10,12 +10,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.ocpp_router.dispatch import handle_frame
 from shared.connections import ConnectionGone, connections_at, endpoint_for
 from shared.gateway import caller_of
-from shared.observability import logger, metrics
+from shared.observability import logger, publish_metrics
 from shared.protocol.timestamps import utc_now
 
 
 @logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
+@publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     caller = caller_of(event)
     logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.operator_api.errors import ApiError, error_response
 from functions.operator_api.routes import charge_points
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, publish_metrics, tracer
 from shared.settings import get_settings
 
 OPENAPI = {
@@ -81,7 +81,7 @@ def bad_json(error: json.JSONDecodeError) -> Response:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
-@metrics.log_metrics
+@publish_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
