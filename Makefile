@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit e2e bench synth clean
+.PHONY: run test lint bench synth readme clean
+
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = 20
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +26,12 @@ test: lint  ## lint, then every test (unit, integration, end to end, infra)
 
 bench: $(STAMP)  ## per-message CPU time and DynamoDB operations against the budgets
 	$(BIN)/python -m bench
+
+synth: $(STAMP)  ## synthesize the CloudFormation template offline into cdk.out/
+	$(BIN)/python app.py
+
+readme: $(STAMP)  ## regenerate the README's table of implemented OCPP actions
+	$(BIN)/python -m functions.ocpp_router README.md
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache .ruff_cache

@@ -54,8 +54,6 @@ class Settings:
         if api_auth not in ("token", "gateway"):
             raise SettingsError(f"CSMS_API_AUTH must be 'token' or 'gateway', got {api_auth!r}")
         api_token = env.get("CSMS_API_TOKEN", "")
-        if api_auth == "token" and len(api_token) < 16:
-            raise SettingsError("CSMS_API_TOKEN must be set (16 characters or more) when CSMS_API_AUTH=token")
         return cls(
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
             charge_points_table=env.get("CSMS_CHARGE_POINTS_TABLE", f"{prefix}charge-points"),
@@ -69,6 +67,11 @@ class Settings:
             api_token=api_token,
             max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),
         )
+
+    def require_api_token(self) -> None:
+        """The operator API's own check, at its cold start: token auth needs a real token."""
+        if self.api_auth == "token" and len(self.api_token) < 16:
+            raise SettingsError("CSMS_API_TOKEN must be set (16 characters or more) when CSMS_API_AUTH=token")
 
 
 def _int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int:

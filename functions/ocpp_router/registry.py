@@ -60,3 +60,25 @@ def lookup(profile: Profile, action: str, message_id: str) -> Handler:
 
 def implemented(version: OcppVersion) -> list[str]:
     return sorted(action for (v, action) in _TABLE if v is version)
+
+
+def actions_markdown() -> str:
+    """The README's table of what each version implements, made from the dispatch table."""
+    from shared.protocol.versions import PROFILES
+
+    versions = list(reversed(PREFERENCE))
+    handled = sorted({action for (_, action) in _TABLE})
+    lines = [
+        "| Charge point → CSMS | " + " | ".join(f"OCPP {v}" for v in versions) + " |",
+        "|---|" + "---|" * len(versions),
+    ]
+    for action in handled:
+        marks = ["✓" if (v, action) in _TABLE else "-" for v in versions]
+        lines.append(f"| {action} | " + " | ".join(marks) + " |")
+    lines.append("")
+    lines.append("Not implemented yet (answered with a `NotImplemented` CALLERROR):")
+    lines.append("")
+    for version in versions:
+        missing = sorted(PROFILES[version].from_charge_point - set(implemented(version)))
+        lines.append(f"- OCPP {version}: " + ", ".join(missing))
+    return "\n".join(lines)

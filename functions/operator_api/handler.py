@@ -28,6 +28,7 @@ OPENAPI = {
 }
 PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
 
+get_settings().require_api_token()
 app = APIGatewayHttpResolver(enable_validation=True)
 
 

@@ -20,8 +20,11 @@ def test_a_heartbeat_interval_must_stay_under_the_gateways_idle_timeout(interval
 
 def test_token_auth_needs_a_token_of_some_length():
     with pytest.raises(SettingsError):
-        Settings.from_env({"CSMS_API_TOKEN": "short"})
-    assert Settings.from_env({"CSMS_API_AUTH": "gateway"}).api_auth == "gateway"
+        Settings.from_env({"CSMS_API_TOKEN": "short"}).require_api_token()
+    with pytest.raises(SettingsError):
+        Settings.from_env({}).require_api_token()
+    Settings.from_env({"CSMS_API_AUTH": "gateway"}).require_api_token()
+    Settings.from_env(BASE).require_api_token()
 
 
 def test_unknown_admission_policies_are_refused():
