@@ -14,6 +14,7 @@ import os
 import secrets
 import signal
 import sys
+import warnings
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -118,6 +119,8 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Locally metrics are off, so "nothing to publish" is no news.
+    warnings.filterwarnings("ignore", "No application metrics to publish")
     from local.aws import LocalAws
 
     aws = LocalAws(args.host, args.moto_port)
