@@ -17,6 +17,25 @@ pytestmark = pytest.mark.e2e
 
 NOW = datetime.now(UTC).isoformat()
 
+
+def v2_client(cls, calls, version, second_status):
+    """OCPP 2.0.1 and 2.1 share these messages; each has its own client package."""
+    return (
+        cls,
+        calls.BootNotification(
+            charging_station={"vendor_name": "Acme", "model": f"Volt{version}", "firmware_version": version},
+            reason="PowerUp",
+        ),
+        [
+            calls.StatusNotification(timestamp=NOW, connector_status="Available", evse_id=1, connector_id=1),
+            calls.StatusNotification(
+                timestamp=NOW, connector_status=second_status, evse_id=2, connector_id=1
+            ),
+        ],
+        calls.Heartbeat(),
+    )
+
+
 CLIENTS = {
     "1.6": (
         ChargePoint16,
@@ -33,34 +52,8 @@ CLIENTS = {
         ],
         call16.Heartbeat(),
     ),
-    "2.0.1": (
-        ChargePoint201,
-        call201.BootNotification(
-            charging_station={"vendor_name": "Acme", "model": "Volt201", "firmware_version": "2.0.1"},
-            reason="PowerUp",
-        ),
-        [
-            call201.StatusNotification(
-                timestamp=NOW, connector_status="Available", evse_id=1, connector_id=1
-            ),
-            call201.StatusNotification(
-                timestamp=NOW, connector_status="Unavailable", evse_id=2, connector_id=1
-            ),
-        ],
-        call201.Heartbeat(),
-    ),
-    "2.1": (
-        ChargePoint21,
-        call21.BootNotification(
-            charging_station={"vendor_name": "Acme", "model": "Volt21", "firmware_version": "2.1"},
-            reason="PowerUp",
-        ),
-        [
-            call21.StatusNotification(timestamp=NOW, connector_status="Available", evse_id=1, connector_id=1),
-            call21.StatusNotification(timestamp=NOW, connector_status="Occupied", evse_id=2, connector_id=1),
-        ],
-        call21.Heartbeat(),
-    ),
+    "2.0.1": v2_client(ChargePoint201, call201, "2.0.1", second_status="Unavailable"),
+    "2.1": v2_client(ChargePoint21, call21, "2.1", second_status="Occupied"),
 }
 
 
