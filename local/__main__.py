@@ -127,14 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     aws.start()
     try:
         token, generated = configure_environment(args, aws.endpoint)
-        from shared.data.models import create_tables
         from shared.settings import SettingsError, get_settings
 
         try:
-            get_settings()
+            get_settings()  # before anything imports the models, which read the settings too
         except SettingsError as error:
             print(f"Configuration error: {error}", file=sys.stderr)
             return 2
+        from shared.data.models import create_tables
+
         create_tables()
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(serve(args, token, generated, aws.endpoint))

@@ -60,31 +60,26 @@ def _ws_request_context(socket: Socket, route: str, event_type: str, **extra: An
     return context
 
 
-def _header_maps(headers: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _value_maps(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """API Gateway's single-value map (the last value wins) and multi-value map."""
     single: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
-    for name, value in headers:
-        single[name] = value  # the last value wins in the single-value map, as in API Gateway
+    for name, value in pairs:
+        single[name] = value
         multi.setdefault(name, []).append(value)
     return single, multi
 
 
 def _query_maps(query: list[tuple[str, str]]) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
-    if not query:
-        return None, None
-    single: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for name, value in query:
-        single[name] = value
-        multi.setdefault(name, []).append(value)
-    return single, multi
+    """As headers, except that API Gateway sends null rather than empty maps."""
+    return _value_maps(query) if query else (None, None)
 
 
 def authorizer_request(
     socket: Socket, headers: list[tuple[str, str]], query: list[tuple[str, str]]
 ) -> dict[str, Any]:
     """The REQUEST authorizer event of a $connect."""
-    single, multi = _header_maps(headers)
+    single, multi = _value_maps(headers)
     query_single, query_multi = _query_maps(query)
     return {
         "type": "REQUEST",
@@ -99,7 +94,7 @@ def authorizer_request(
 
 
 def connect(socket: Socket, headers: list[tuple[str, str]], query: list[tuple[str, str]]) -> dict[str, Any]:
-    single, multi = _header_maps(headers)
+    single, multi = _value_maps(headers)
     query_single, query_multi = _query_maps(query)
     return {
         "headers": single,

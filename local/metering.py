@@ -22,22 +22,21 @@ class AwsCalls:
 
     @property
     def dynamodb_reads(self) -> int:
-        return sum(
-            n
-            for (service, op), n in self.by_operation.items()
-            if service == "dynamodb" and op in DYNAMODB_READS
-        )
+        return self._count("dynamodb", DYNAMODB_READS)
 
     @property
     def dynamodb_writes(self) -> int:
+        return self._count("dynamodb", DYNAMODB_WRITES)
+
+    def _count(self, service: str, operations: frozenset[str] | None = None) -> int:
         return sum(
             n
-            for (service, op), n in self.by_operation.items()
-            if service == "dynamodb" and op in DYNAMODB_WRITES
+            for (s, op), n in self.by_operation.items()
+            if s == service and (operations is None or op in operations)
         )
 
     def of(self, service: str) -> int:
-        return sum(n for (s, _), n in self.by_operation.items() if s == service)
+        return self._count(service)
 
     def reset(self) -> None:
         self.by_operation.clear()
