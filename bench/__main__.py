@@ -59,16 +59,16 @@ def measure() -> list[dict[str, object]]:
     from functions.connect.handler import lambda_handler as connect
     from functions.ocpp_router.handler import lambda_handler as route
     from local import events
+    from local.aws import create_resources
     from local.lambdas import LocalContext
     from local.metering import count_aws_calls
     from shared.data import store
-    from shared.data.models import create_tables
     from shared.protocol.timestamps import format_timestamp, utc_now
 
     context = LocalContext("bench", 512, "arn:aws:lambda:eu-west-1:123456789012:function:bench")
     rows = []
     with mock_aws():
-        create_tables()
+        create_resources()
         for version, payloads in PAYLOADS.items():
             socket = events.Socket(
                 "bench-conn", "bench.execute-api.eu-west-1.amazonaws.com", "prod", "b", "1", "b"

@@ -1,11 +1,14 @@
-"""DynamoDB tables, derived from the pynamodb models so that the cloud's keys cannot drift
-from the code's."""
+"""DynamoDB tables, derived from the pynamodb models so that the cloud's keys, indexes and TTL
+cannot drift from the code's."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
+from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from shared.data.models import ALL_MODELS
@@ -15,12 +18,41 @@ _TYPES = {
     "N": dynamodb.AttributeType.NUMBER,
     "B": dynamodb.AttributeType.BINARY,
 }
+_PROJECTIONS = {
+    "ALL": dynamodb.ProjectionType.ALL,
+    "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
+}
 
 
-def _key(model: type[Model], role: str) -> dynamodb.Attribute | None:
+def _key(schema: dict[str, Any], keys: list[dict[str, str]], role: str) -> dynamodb.Attribute | None:
+    types = {d["AttributeName"]: d["AttributeType"] for d in schema["attribute_definitions"]}
+    for key in keys:
+        if key["KeyType"] == role:
+            return dynamodb.Attribute(name=key["AttributeName"], type=_TYPES[types[key["AttributeName"]]])
+    return None
+
+
+def _indexes(schema: dict[str, Any]) -> list[dynamodb.GlobalSecondaryIndexPropsV2]:
+    indexes = []
+    for index in schema.get("global_secondary_indexes") or []:
+        partition = _key(schema, index["key_schema"], "HASH")
+        assert partition is not None, index
+        indexes.append(
+            dynamodb.GlobalSecondaryIndexPropsV2(
+                index_name=index["index_name"],
+                partition_key=partition,
+                sort_key=_key(schema, index["key_schema"], "RANGE"),
+                projection_type=_PROJECTIONS[index["projection"]["ProjectionType"]],
+            )
+        )
+    return indexes
+
+
+def ttl_attribute(model: type[Model]) -> str | None:
+    """Tables with a TTL hold transient items; the others are durable."""
     for name, attribute in model.get_attributes().items():
-        if getattr(attribute, role):
-            return dynamodb.Attribute(name=attribute.attr_name or name, type=_TYPES[attribute.attr_type])
+        if isinstance(attribute, TTLAttribute):
+            return attribute.attr_name or name
     return None
 
 
@@ -29,17 +61,23 @@ class Storage(Construct):
         super().__init__(scope, construct_id)
         self.tables: dict[str, dynamodb.TableV2] = {}
         for model in ALL_MODELS:
-            partition = _key(model, "is_hash_key")
+            schema = model._get_schema()
+            partition = _key(schema, schema["key_schema"], "HASH")
             assert partition is not None, model
+            ttl = ttl_attribute(model)
+            durable = ttl is None
             self.tables[model.__name__] = dynamodb.TableV2(
                 self,
                 model.__name__,
                 partition_key=partition,
-                sort_key=_key(model, "is_range_key"),
+                sort_key=_key(schema, schema["key_schema"], "RANGE"),
+                global_secondary_indexes=_indexes(schema) or None,
+                time_to_live_attribute=ttl,
                 billing=dynamodb.Billing.on_demand(),
+                encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
                 point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                    point_in_time_recovery_enabled=True
+                    point_in_time_recovery_enabled=durable
                 ),
-                deletion_protection=True,
-                removal_policy=RemovalPolicy.RETAIN,
+                deletion_protection=durable,
+                removal_policy=RemovalPolicy.RETAIN if durable else RemovalPolicy.DESTROY,
             )

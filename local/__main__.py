@@ -42,7 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def configure_environment(args: argparse.Namespace, dynamodb_endpoint: str) -> tuple[str, bool]:
+def configure_environment(args: argparse.Namespace, aws_endpoint: str) -> tuple[str, bool]:
     """The variables the CDK stack sets in the cloud, pointed at this machine."""
     token = os.environ.get("CSMS_API_TOKEN") or ""
     generated = not token
@@ -57,7 +57,8 @@ def configure_environment(args: argparse.Namespace, dynamodb_endpoint: str) -> t
             "CSMS_API_TOKEN": token,
             "CSMS_API_AUTH": "token",
             "CSMS_ADMISSION": args.admission,
-            "CSMS_DYNAMODB_ENDPOINT": dynamodb_endpoint,
+            "CSMS_DYNAMODB_ENDPOINT": aws_endpoint,
+            "CSMS_EVENTS_ENDPOINT": aws_endpoint,
             "CSMS_CONNECTIONS_ENDPOINT": f"http://{args.host}:{args.ws_port}",
             "CSMS_MAX_MESSAGE_BYTES": str(args.max_message_bytes),
             "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
@@ -134,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         except SettingsError as error:
             print(f"Configuration error: {error}", file=sys.stderr)
             return 2
-        from shared.data.models import create_tables
+        from local.aws import create_resources
 
-        create_tables()
+        create_resources()
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(serve(args, token, generated, aws.endpoint))
     finally:

@@ -30,3 +30,12 @@ class LocalAws:
 
     def stop(self) -> None:
         self._server.stop()
+
+
+def create_resources() -> None:
+    """What the CDK stack creates in the cloud, created in moto: the tables and the bus."""
+    from shared.data.models import create_tables
+    from shared.events import create_bus
+
+    create_tables()
+    create_bus()

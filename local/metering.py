@@ -18,6 +18,8 @@ DYNAMODB_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteI
 
 @dataclass
 class AwsCalls:
+    """Calls per (service, operation); DynamoDB's transactions and batches count per item."""
+
     by_operation: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
@@ -42,13 +44,25 @@ class AwsCalls:
         self.by_operation.clear()
 
 
+def _items(operation: str, params: dict[str, Any]) -> int:
+    """A transaction or batch counts once per item: each item is a read or write of its own
+    (a transactional one costs DynamoDB twice the capacity, on top)."""
+    if operation in ("TransactWriteItems", "TransactGetItems"):
+        return len(params.get("TransactItems", []))
+    if operation == "BatchWriteItem":
+        return sum(len(requests) for requests in params.get("RequestItems", {}).values())
+    if operation == "BatchGetItem":
+        return sum(len(table["Keys"]) for table in params.get("RequestItems", {}).values())
+    return 1
+
+
 @contextmanager
 def count_aws_calls() -> Iterator[AwsCalls]:
     calls = AwsCalls()
     original = BaseClient._make_api_call
 
     def counting(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        calls.by_operation[(client.meta.service_model.service_name, operation)] += 1
+        calls.by_operation[(client.meta.service_model.service_name, operation)] += _items(operation, params)
         return original(client, operation, params)
 
     with mock.patch.object(BaseClient, "_make_api_call", counting):

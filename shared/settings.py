@@ -27,7 +27,15 @@ class Settings:
     region: str
     charge_points_table: str
     connectors_table: str
+    id_tokens_table: str
+    transactions_table: str
+    transaction_starts_table: str
+    session_events_table: str
+    counters_table: str
     dynamodb_endpoint: str | None
+    # The EventBridge bus for domain events, and an endpoint for it locally (moto).
+    event_bus: str
+    events_endpoint: str | None
     # Management API endpoint; None in the cloud, where each WebSocket event names its own.
     connections_endpoint: str | None
     heartbeat_interval_s: int
@@ -58,7 +66,14 @@ class Settings:
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
             charge_points_table=env.get("CSMS_CHARGE_POINTS_TABLE", f"{prefix}charge-points"),
             connectors_table=env.get("CSMS_CONNECTORS_TABLE", f"{prefix}connectors"),
+            id_tokens_table=env.get("CSMS_ID_TOKENS_TABLE", f"{prefix}id-tokens"),
+            transactions_table=env.get("CSMS_TRANSACTIONS_TABLE", f"{prefix}transactions"),
+            transaction_starts_table=env.get("CSMS_TRANSACTION_STARTS_TABLE", f"{prefix}transaction-starts"),
+            session_events_table=env.get("CSMS_SESSION_EVENTS_TABLE", f"{prefix}session-events"),
+            counters_table=env.get("CSMS_COUNTERS_TABLE", f"{prefix}counters"),
             dynamodb_endpoint=env.get("CSMS_DYNAMODB_ENDPOINT") or None,
+            event_bus=env.get("CSMS_EVENT_BUS", f"{prefix}events"),
+            events_endpoint=env.get("CSMS_EVENTS_ENDPOINT") or None,
             connections_endpoint=env.get("CSMS_CONNECTIONS_ENDPOINT") or None,
             heartbeat_interval_s=interval,
             admission=admission,  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.data import store
+from shared.events import DomainEvent, publish
 from shared.gateway import caller_of
 from shared.observability import logger, metrics, publish_metrics
 from shared.protocol.timestamps import utc_now
@@ -17,7 +18,8 @@ from shared.protocol.timestamps import utc_now
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     caller = caller_of(event)
     logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)
-    current = store.clear_connection(caller.charge_point_id, caller.connection_id, utc_now())
+    now = utc_now()
+    current = store.clear_connection(caller.charge_point_id, caller.connection_id, now)
     request = event["requestContext"]
     logger.info(
         "Disconnected",
@@ -28,4 +30,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         },
     )
     metrics.add_metric(name="Disconnected", unit="Count", value=1)
+    if current:  # not when the charge point has already reconnected
+        publish(DomainEvent.CHARGE_POINT_DISCONNECTED, {"charge_point_id": caller.charge_point_id, "at": now})
     return {"statusCode": 200}

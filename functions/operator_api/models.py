@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from shared.domain.authorization import AuthorizationStatus
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -23,6 +24,7 @@ class ConnectorOut(ApiModel):
     vendor_id: str | None = None
     vendor_error_code: str | None = None
     status_at: datetime = Field(description="When the charge point reported the status")
+    active_transaction_id: str | None = Field(None, description="The session in progress on it, if any")
 
 
 class ChargePointSummary(ApiModel):
@@ -64,3 +66,81 @@ class ChargePointIn(ApiModel):
         description="HTTP Basic password (security profiles 1 and 2); null removes it",
     )
     blocked: bool | None = Field(None, description="A blocked charge point cannot connect")
+
+
+class IdTokenIn(ApiModel):
+    """An entry of the authorization list; a PUT replaces the whole entry."""
+
+    status: AuthorizationStatus = Field(description="What Authorize and the transaction messages answer")
+    type: str | None = Field(
+        None,
+        max_length=20,
+        description="OCPP 2.x token type (ISO14443, eMAID, KeyCode, ...); absent matches any type",
+        examples=["ISO14443"],
+    )
+    expiry_date: datetime | None = Field(None, description="After this the token answers Expired")
+    parent_id_token: str | None = Field(
+        None, max_length=255, description="Group token (parentIdTag in 1.6, groupIdToken in 2.x)"
+    )
+
+
+class IdTokenOut(IdTokenIn):
+    id_token: str
+
+
+class IdTokenPage(ApiModel):
+    items: list[IdTokenOut]
+    next_token: str | None = Field(description="Pass as nextToken for the next page; absent on the last")
+
+
+class TransactionOut(ApiModel):
+    transaction_id: str = Field(description="As the charge point knows it (an integer in OCPP 1.6)")
+    charge_point_id: str
+    ocpp_version: str
+    evse_id: int | None = Field(description="OCPP 2.x")
+    connector_id: int | None
+    id_token: str | None
+    id_token_type: str | None = Field(description="OCPP 2.x")
+    started_at: datetime
+    stopped_at: datetime | None
+    meter_start_wh: float | None = Field(description="Register at the start (else the earliest sample)")
+    meter_stop_wh: float | None = Field(description="Register at the stop (else the latest sample)")
+    energy_wh: float | None = Field(description="meterStopWh - meterStartWh; so far, while active")
+    stop_reason: str | None
+    active: bool
+    remote_start_id: int | None = Field(description="OCPP 2.x: the RequestStartTransaction that began it")
+    charging_state: str | None = Field(None, description="OCPP 2.x: latest reported (detail only)")
+
+
+class SampleOut(ApiModel):
+    measurand: str
+    value: float | None = Field(description="In the base unit: Wh, W, varh, A, V, ...")
+    unit: str | None
+    phase: str | None = None
+    location: str
+    context: str
+    raw: str | None = Field(None, description="What the meter sent when it was not a plain number")
+
+
+class MeterValueOut(ApiModel):
+    timestamp: datetime
+    sampled_values: list[SampleOut]
+
+
+class SessionEventOut(ApiModel):
+    kind: str = Field(description="Started, Updated, Ended (2.x); MeterValues, StopTransaction (1.6)")
+    timestamp: datetime
+    seq_no: int | None
+    trigger_reason: str | None
+    charging_state: str | None
+    offline: bool
+
+
+class TransactionDetail(TransactionOut):
+    meter_values: list[MeterValueOut]
+    events: list[SessionEventOut] = Field(description="Reports merged by seqNo (2.x) or time (1.6)")
+
+
+class TransactionPage(ApiModel):
+    items: list[TransactionOut]
+    next_token: str | None = Field(description="Pass as nextToken for the next page; absent on the last")

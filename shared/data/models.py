@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from shared.settings import get_settings
@@ -67,7 +70,161 @@ class ConnectorRecord(Model):
     updated_at = UTCDateTimeAttribute()
 
 
-ALL_MODELS: tuple[type[Model], ...] = (ChargePointRecord, ConnectorRecord)
+class IdTokenRecord(Model):
+    """One entry of the authorization list the operator manages."""
+
+    class Meta:
+        table_name = _settings.id_tokens_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    id_token = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()
+    token_type = UnicodeAttribute(null=True)  # OCPP 2.x IdTokenEnumType; None matches any
+    expiry_date = UTCDateTimeAttribute(null=True)
+    parent_id_token = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class _ByChargePoint(GlobalSecondaryIndex["TransactionRecord"]):
+    """A charge point's sessions, newest first."""
+
+    class Meta:
+        index_name = "by-charge-point"
+        projection = AllProjection()
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class _ByYear(GlobalSecondaryIndex["TransactionRecord"]):
+    """Every session, newest first, one partition per year of start."""
+
+    class Meta:
+        index_name = "by-year"
+        projection = AllProjection()
+
+    started_year = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class _Active(GlobalSecondaryIndex["TransactionRecord"]):
+    """Sparse: only sessions not yet ended carry `active`."""
+
+    class Meta:
+        index_name = "active"
+        projection = AllProjection()
+
+    active = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class TransactionRecord(Model):
+    """One charging session. The id is the one the charge point knows: assigned by the CSMS in
+    OCPP 1.6 (unique), by the charge point in 2.x (unique per charge point, hence the range key).
+
+    Fields are owned by the message that sets them (start fields by StartTransaction or
+    TransactionEvent(Started), stop fields by StopTransaction or Ended), so that messages
+    merged in any order give the same session. Timestamps that index it are ISO strings.
+    """
+
+    class Meta:
+        table_name = _settings.transactions_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    transaction_id = UnicodeAttribute(hash_key=True)
+    charge_point_id = UnicodeAttribute(range_key=True)
+    ocpp_version = UnicodeAttribute()
+    evse_id = NumberAttribute(null=True)
+    connector_id = NumberAttribute(null=True)
+    id_token = UnicodeAttribute(null=True)
+    id_token_type = UnicodeAttribute(null=True)
+    started_at = UnicodeAttribute()
+    started_year = UnicodeAttribute()
+    start_seen = BooleanAttribute(default=False)  # False until the start message itself arrived
+    meter_start_wh = NumberAttribute(null=True)
+    stopped_at = UnicodeAttribute(null=True)
+    meter_stop_wh = NumberAttribute(null=True)
+    stop_reason = UnicodeAttribute(null=True)
+    stop_id_token = UnicodeAttribute(null=True)
+    active = UnicodeAttribute(null=True)
+    remote_start_id = NumberAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    by_charge_point = _ByChargePoint()
+    by_year = _ByYear()
+    active_sessions = _Active()
+
+
+class TransactionStartRecord(Model):
+    """OCPP 1.6 only: which transactionId a StartTransaction got, so that its resend gets the
+    same one. Keyed by the start's natural key (charge point, connector, idTag, timestamp,
+    meterStart)."""
+
+    class Meta:
+        table_name = _settings.transaction_starts_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    start_key = UnicodeAttribute(hash_key=True)
+    transaction_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class SessionEventRecord(Model):
+    """What a charge point reported over time, one item per message: meter values (OCPP 1.6
+    MeterValues and StopTransaction's transactionData) and OCPP 2.x TransactionEvents.
+
+    The stream is a session (`tx/<charge point>/<transaction>`) or, for values sampled outside
+    a session, a connector. The position orders a stream and makes a resent message land on
+    the item it wrote the first time: the seqNo in 2.x, the timestamp and content in 1.6.
+    """
+
+    class Meta:
+        table_name = _settings.session_events_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    stream = UnicodeAttribute(hash_key=True)
+    position = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()  # MeterValues, StopTransaction, Started, Updated, Ended
+    timestamp = UTCDateTimeAttribute()
+    seq_no = NumberAttribute(null=True)
+    trigger_reason = UnicodeAttribute(null=True)
+    charging_state = UnicodeAttribute(null=True)
+    offline = BooleanAttribute(default=False)
+    meter_values = JSONAttribute(null=True)  # normalised: see shared.domain.metering
+    received_at = UTCDateTimeAttribute()
+
+
+class CounterRecord(Model):
+    """Atomic counters, such as the source of OCPP 1.6 transaction ids."""
+
+    class Meta:
+        table_name = _settings.counters_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    name = UnicodeAttribute(hash_key=True)
+    value = NumberAttribute(default=0)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    ChargePointRecord,
+    ConnectorRecord,
+    IdTokenRecord,
+    TransactionRecord,
+    TransactionStartRecord,
+    SessionEventRecord,
+    CounterRecord,
+)
 
 
 def create_tables() -> None:

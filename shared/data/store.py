@@ -5,35 +5,19 @@ Each function notes what it costs, because DESIGN.md budgets reads and writes pe
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.attributes import Attribute
 from pynamodb.exceptions import DeleteError, UpdateError
-from pynamodb.expressions.update import Action
 
+from shared.data.common import BadPageToken, NotRegistered, Page, decode_token, encode_token
+from shared.data.common import condition_failed as _condition_failed
+from shared.data.common import set_or_remove as _set_or_remove
 from shared.data.models import ChargePointRecord, ConnectorRecord
 from shared.domain.charge_points import BootInfo, ConnectorStatusReport
 
-
-class NotRegistered(Exception):
-    """The charge point has no record (deregistered, or never registered)."""
-
-
-class BadPageToken(ValueError):
-    """A nextToken that this API did not hand out."""
-
-
-def _condition_failed(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def _set_or_remove(attribute: Attribute[Any], value: Any) -> Action:
-    return attribute.remove() if value is None else attribute.set(value)
+__all__ = ["BadPageToken", "NotRegistered", "Page"]
 
 
 # --- Charge points -----------------------------------------------------------------------
@@ -141,33 +125,13 @@ def deregister_charge_point(charge_point_id: str) -> ChargePointRecord:
     return record
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[ChargePointRecord]
-    next_token: str | None
-
-
-def list_charge_points(limit: int, next_token: str | None) -> Page:
+def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePointRecord]:
     """One scan page. The token is the last key, opaque to callers."""
-    start = _decode_token(next_token) if next_token else None
+    start = decode_token(next_token, {"charge_point_id"}) if next_token else None
     results = ChargePointRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
     items = list(results)
     last = results.last_evaluated_key
-    return Page(items, _encode_token(last) if last and len(items) == limit else None)
-
-
-def _encode_token(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def _decode_token(token: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except ValueError:
-        raise BadPageToken("nextToken is not one this API handed out") from None
-    if not isinstance(key, dict) or set(key) != {"charge_point_id"}:
-        raise BadPageToken("nextToken is not one this API handed out")
-    return key
+    return Page(items, encode_token(last) if last and len(items) == limit else None)
 
 
 # --- Connectors --------------------------------------------------------------------------

@@ -1,39 +1,61 @@
 """The synthesized template, offline."""
 
 import aws_cdk as cdk
-from aws_cdk.assertions import Template
+import pytest
+from aws_cdk.assertions import Match, Template
 
 from infra.stack import CsmsStack
+from infra.storage import ttl_attribute
+from shared.data.models import ALL_MODELS
 
 
-def synth() -> Template:
+def _key_schema(keys: list[dict[str, str]]) -> list[dict[str, str]]:
+    ordered = sorted(keys, key=lambda k: k["KeyType"] != "HASH")
+    return [{"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in ordered]
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
     app = cdk.App()
     return Template.from_stack(CsmsStack(app, "Test"))
 
 
-def test_tables_have_the_models_keys_on_demand_billing_and_recovery():
-    template = synth()
-    template.resource_count_is("AWS::DynamoDB::GlobalTable", 2)
-    template.has_resource_properties(
-        "AWS::DynamoDB::GlobalTable",
-        {
-            "KeySchema": [{"AttributeName": "charge_point_id", "KeyType": "HASH"}],
-            "BillingMode": "PAY_PER_REQUEST",
-            "Replicas": [
+def test_one_table_per_model(template):
+    template.resource_count_is("AWS::DynamoDB::GlobalTable", len(ALL_MODELS))
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.__name__)
+def test_tables_have_the_models_keys_indexes_and_ttl(template, model):
+    described = model._get_schema()
+    key_schema = _key_schema(described["key_schema"])
+    durable = ttl_attribute(model) is None
+    properties: dict[str, object] = {
+        "KeySchema": key_schema,
+        "BillingMode": "PAY_PER_REQUEST",
+        "SSESpecification": {"SSEEnabled": True},
+        "Replicas": [
+            Match.object_like(
                 {
-                    "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
-                    "DeletionProtectionEnabled": True,
-                    "Region": {"Ref": "AWS::Region"},
+                    "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": durable},
+                    "DeletionProtectionEnabled": durable,
                 }
-            ],
-        },
-    )
-    template.has_resource_properties(
-        "AWS::DynamoDB::GlobalTable",
-        {
-            "KeySchema": [
-                {"AttributeName": "charge_point_id", "KeyType": "HASH"},
-                {"AttributeName": "connector_key", "KeyType": "RANGE"},
+            )
+        ],
+    }
+    indexes = described.get("global_secondary_indexes") or []
+    if indexes:
+        properties["GlobalSecondaryIndexes"] = Match.array_with(
+            [
+                Match.object_like(
+                    {
+                        "IndexName": index["index_name"],
+                        "KeySchema": _key_schema(index["key_schema"]),
+                        "Projection": {"ProjectionType": index["projection"]["ProjectionType"]},
+                    }
+                )
+                for index in indexes
             ]
-        },
-    )
+        )
+    if not durable:
+        properties["TimeToLiveSpecification"] = {"AttributeName": ttl_attribute(model), "Enabled": True}
+    template.has_resource_properties("AWS::DynamoDB::GlobalTable", properties)

@@ -54,9 +54,11 @@ class Posted:
 @pytest.fixture
 def aws() -> Iterator[None]:
     with mock_aws():
-        from shared.data.models import create_tables
+        from local.aws import create_resources
+        from shared.events import _client
 
-        create_tables()
+        _client.cache_clear()
+        create_resources()
         yield
 
 
@@ -88,6 +90,34 @@ def posted(aws: None) -> Iterator[Posted]:
     session_events.unregister("provide-client-params.apigatewaymanagementapi.PostToConnection", on_post)
     session_events.unregister("provide-client-params.apigatewaymanagementapi.DeleteConnection", on_delete)
     connections_at.cache_clear()
+
+
+@dataclass
+class Published:
+    """Domain events put on the bus: (detail type, detail)."""
+
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def of(self, detail_type: str) -> list[dict[str, Any]]:
+        return [detail for kind, detail in self.events if kind == detail_type]
+
+
+@pytest.fixture
+def published(aws: None) -> Iterator[Published]:
+    from shared.events import _client
+
+    record = Published()
+
+    def on_put(params: dict[str, Any], **_: Any) -> None:
+        for entry in params["Entries"]:
+            record.events.append((entry["DetailType"], json.loads(entry["Detail"])))
+
+    _client.cache_clear()
+    session_events = boto3._get_default_session().events
+    session_events.register("provide-client-params.events.PutEvents", on_put)
+    yield record
+    session_events.unregister("provide-client-params.events.PutEvents", on_put)
+    _client.cache_clear()
 
 
 @pytest.fixture

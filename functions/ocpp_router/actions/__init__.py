@@ -1,7 +1,23 @@
 """Every OCPP action handler, one module each, grouped by the OCPP functional block.
 Importing this package registers them all."""
 
+from functions.ocpp_router.actions.authorization import authorize
 from functions.ocpp_router.actions.availability import heartbeat, status_notification
 from functions.ocpp_router.actions.provisioning import boot_notification
+from functions.ocpp_router.actions.transactions import (
+    meter_values,
+    start_transaction,
+    stop_transaction,
+    transaction_event,
+)
 
-__all__ = ["boot_notification", "heartbeat", "status_notification"]
+__all__ = [
+    "authorize",
+    "boot_notification",
+    "heartbeat",
+    "meter_values",
+    "start_transaction",
+    "status_notification",
+    "stop_transaction",
+    "transaction_event",
+]

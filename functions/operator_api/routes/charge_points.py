@@ -18,7 +18,7 @@ from functions.operator_api.models import (
     ConnectorOut,
 )
 from shared.connections import connections_at, endpoint_for
-from shared.data import store
+from shared.data import store, transactions
 from shared.data.models import ChargePointRecord
 from shared.domain.admission import valid_identity
 from shared.domain.passwords import hash_password
@@ -74,6 +74,10 @@ def get_charge_point(charge_point_id: ChargePointId) -> ChargePointDetail:
             store.clear_connection(charge_point_id, record.connection_id, utc_now())
         else:
             online, last_seen = True, info.last_active_at
+    active = {
+        (session.evse_id, session.connector_id): session.transaction_id
+        for session in transactions.active_sessions_of(charge_point_id)
+    }
     connectors = [
         ConnectorOut(
             evse_id=c.evse_id,
@@ -84,6 +88,7 @@ def get_charge_point(charge_point_id: ChargePointId) -> ChargePointDetail:
             vendor_id=c.vendor_id,
             vendor_error_code=c.vendor_error_code,
             status_at=c.status_at,
+            active_transaction_id=active.get((c.evse_id, c.connector_id)),
         )
         for c in store.connectors_of(charge_point_id)
     ]

@@ -74,7 +74,7 @@ def test_connect_refuses_a_charge_point_deregistered_during_its_handshake(aws):
     assert store.find_charge_point("GONE") is None
 
 
-def test_a_late_disconnect_of_an_old_connection_leaves_the_new_one_online(aws):
+def test_a_late_disconnect_of_an_old_connection_leaves_the_new_one_online(aws, published):
     store.register_charge_point("CP1", utc_now())
     connect(events.connect(socket("old", "CP1", "1.6"), [], []), CONTEXT)
     connect(events.connect(socket("new", "CP1", "1.6"), [], []), CONTEXT)
@@ -83,3 +83,11 @@ def test_a_late_disconnect_of_an_old_connection_leaves_the_new_one_online(aws):
     disconnect(events.disconnect(socket("new", "CP1", "1.6"), 1000, "bye"), CONTEXT)
     record = store.find_charge_point("CP1")
     assert record.connection_id is None and record.disconnected_at is not None
+    # Connected twice, disconnected once: the old connection's late close is not news.
+    assert [kind for kind, _ in published.events] == [
+        "ChargePointConnected",
+        "ChargePointConnected",
+        "ChargePointDisconnected",
+    ]
+    assert published.of("ChargePointConnected")[0]["ocppVersion"] == "1.6"
+    assert published.of("ChargePointDisconnected")[0]["chargePointId"] == "CP1"

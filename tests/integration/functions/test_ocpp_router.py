@@ -2,9 +2,6 @@
 
 import json
 
-import pytest
-
-from functions.connect.handler import lambda_handler as connect
 from functions.ocpp_router.handler import lambda_handler as route
 from local import events
 from shared.data import store
@@ -35,24 +32,6 @@ def status(version, connector, state, at="2026-11-24T10:00:00Z", error="NoError"
     if version == "1.6":
         return {"connectorId": connector, "errorCode": error, "status": state, "timestamp": at}
     return {"evseId": 1, "connectorId": connector, "connectorStatus": state, "timestamp": at}
-
-
-@pytest.fixture(params=["1.6", "2.0.1", "2.1"])
-def version(request):
-    return request.param
-
-
-@pytest.fixture
-def station(aws, posted, version):
-    store.register_charge_point("CP1", utc_now())
-    connect(events.connect(socket("c1", "CP1", version), [], []), CONTEXT)
-
-    def send(frame):
-        text = frame if isinstance(frame, str | bytes) else json.dumps(frame)
-        assert route(events.message(socket("c1", "CP1", version), text), CONTEXT) == {"statusCode": 200}
-        return posted.last("c1") if posted.frames else None
-
-    return send
 
 
 def test_boot_notification_is_stored_and_answered_with_the_heartbeat_interval(station, version):

@@ -95,6 +95,7 @@ def test_a_charge_point_shows_its_boot_facts_connection_and_connectors(aws, post
             "vendorId": None,
             "vendorErrorCode": None,
             "statusAt": body["connectors"][0]["statusAt"],
+            "activeTransactionId": None,
         }
     ]
 

@@ -1,0 +1,66 @@
+"""The authorization list: id tokens the operator manages and the CSMS answers from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.exceptions import DeleteError
+
+from shared.data.common import Page, condition_failed, decode_token, encode_token, set_or_remove
+from shared.data.models import IdTokenRecord
+from shared.domain.authorization import AuthorizationStatus, TokenEntry
+
+
+def entry_of(record: IdTokenRecord) -> TokenEntry:
+    return TokenEntry(
+        id_token=record.id_token,
+        status=AuthorizationStatus(record.status),
+        token_type=record.token_type,
+        expiry_date=record.expiry_date,
+        parent_id_token=record.parent_id_token,
+    )
+
+
+def find_id_token(id_token: str) -> TokenEntry | None:
+    """1 read."""
+    try:
+        return entry_of(IdTokenRecord.get(id_token))
+    except IdTokenRecord.DoesNotExist:
+        return None
+
+
+def put_id_token(entry: TokenEntry, at: datetime) -> bool:
+    """1 write, replacing the entry's fields. Returns whether it is new."""
+    fields = IdTokenRecord
+    record = IdTokenRecord(entry.id_token)
+    record.update(
+        actions=[
+            fields.status.set(entry.status.value),
+            set_or_remove(fields.token_type, entry.token_type),
+            set_or_remove(fields.expiry_date, entry.expiry_date),
+            set_or_remove(fields.parent_id_token, entry.parent_id_token),
+            fields.created_at.set(fields.created_at | at),
+            fields.updated_at.set(at),
+        ]
+    )
+    return record.created_at == at
+
+
+def delete_id_token(id_token: str) -> bool:
+    """1 write. Whether there was such a token."""
+    try:
+        IdTokenRecord(id_token).delete(condition=IdTokenRecord.id_token.exists())
+    except DeleteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def list_id_tokens(limit: int, next_token: str | None) -> Page[TokenEntry]:
+    """One scan page."""
+    start = decode_token(next_token, {"id_token"}) if next_token else None
+    results = IdTokenRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
+    items = [entry_of(record) for record in results]
+    last = results.last_evaluated_key
+    return Page(items, encode_token(last) if last and len(items) == limit else None)

@@ -1,0 +1,363 @@
+"""Charging sessions and what charge points report about them, stored so that a resent or
+reordered message never counts twice. Costs are noted per function."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from shared.data.common import Page, condition_failed, decode_token, encode_token
+from shared.data.models import CounterRecord, SessionEventRecord, TransactionRecord, TransactionStartRecord
+from shared.domain import metering
+from shared.domain.metering import MeterValue, MeterValuesReport
+from shared.domain.sessions import (
+    EventKind,
+    SessionEvent,
+    SessionStart,
+    SessionStop,
+    SessionSummary,
+    session_energy,
+)
+from shared.protocol.timestamps import format_timestamp
+from shared.settings import get_settings
+
+ACTIVE = "1"
+TRANSACTION_COUNTER = "transaction-id"
+# A 1.6 charge point may resend a StartTransaction after days offline; its key is kept longer.
+START_KEY_LIFETIME = timedelta(days=60)
+# Sessions are listed year by year back to this one (OCPP 1.6 is from 2015).
+EARLIEST_YEAR = 2010
+
+
+# --- Sessions ----------------------------------------------------------------------------
+
+
+def find_start(start_key: str) -> str | None:
+    """1 read. The transaction id an OCPP 1.6 start with this natural key got, if any."""
+    try:
+        return TransactionStartRecord.get(start_key).transaction_id
+    except TransactionStartRecord.DoesNotExist:
+        return None
+
+
+def next_transaction_id() -> int:
+    """1 write: an atomic counter, so ids are unique across the fleet."""
+    counter = CounterRecord(TRANSACTION_COUNTER)
+    counter.update(actions=[CounterRecord.value.add(1)])
+    return int(counter.value)
+
+
+def _start_actions(ocpp_version: str, start: SessionStart, at: datetime) -> list[Action]:
+    fields = TransactionRecord
+    started_at = format_timestamp(start.timestamp)
+    actions = [
+        fields.ocpp_version.set(ocpp_version),
+        fields.started_at.set(started_at),
+        fields.started_year.set(started_at[:4]),
+        fields.start_seen.set(True),
+        fields.updated_at.set(at),
+    ]
+    optional: list[tuple[Any, Any]] = [
+        (fields.evse_id, start.evse_id),
+        (fields.connector_id, start.connector_id),
+        (fields.id_token, start.id_token.value if start.id_token else None),
+        (fields.id_token_type, start.id_token.type if start.id_token else None),
+        (fields.meter_start_wh, start.meter_start_wh),
+        (fields.remote_start_id, start.remote_start_id),
+    ]
+    actions += [attribute.set(value) for attribute, value in optional if value is not None]
+    return actions
+
+
+def record_assigned_start(
+    charge_point_id: str, ocpp_version: str, start: SessionStart, start_key: str, at: datetime
+) -> bool:
+    """1 transaction of 2 writes: the session and its start key, together or not at all.
+    False when a concurrent copy of the same start got there first."""
+    transaction_id = start.transaction_id
+    assert transaction_id is not None
+    session = TransactionRecord(transaction_id, charge_point_id)
+    actions = [
+        *_start_actions(ocpp_version, start, at),
+        TransactionRecord.active.set(ACTIVE),
+    ]
+    try:
+        with TransactWrite(connection=_connection()) as transaction:
+            transaction.save(
+                TransactionStartRecord(
+                    start_key, transaction_id=transaction_id, expires_at=at + START_KEY_LIFETIME
+                ),
+                condition=TransactionStartRecord.start_key.does_not_exist(),
+            )
+            transaction.update(session, actions=actions)
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+            return False
+        raise
+    return True
+
+
+def record_start(
+    charge_point_id: str, ocpp_version: str, start: SessionStart, at: datetime
+) -> TransactionRecord:
+    """1 write (2 when the session had already ended: its end arrived first). Idempotent:
+    the start's fields are the start message's own."""
+    assert start.transaction_id is not None
+    session = TransactionRecord(start.transaction_id, charge_point_id)
+    actions = _start_actions(ocpp_version, start, at)
+    try:
+        session.update(
+            actions=[*actions, TransactionRecord.active.set(ACTIVE)],
+            condition=TransactionRecord.stopped_at.does_not_exist(),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+        session.update(actions=actions)
+    return session
+
+
+def record_stop(
+    charge_point_id: str,
+    ocpp_version: str,
+    stop: SessionStop,
+    at: datetime,
+    start: SessionStart | None = None,
+) -> TransactionRecord | None:
+    """1 write. Ends the session, creating it if its start never arrived. None when it had
+    already ended (a resend): then nothing changes. `start` carries what an end message
+    knows of the start (2.x: the EVSE and token), kept where the start did not say."""
+    fields = TransactionRecord
+    stopped_at = format_timestamp(stop.timestamp)
+    actions = [
+        fields.stopped_at.set(stopped_at),
+        fields.active.remove(),
+        fields.started_at.set(fields.started_at | stopped_at),
+        fields.started_year.set(fields.started_year | stopped_at[:4]),
+        fields.ocpp_version.set(fields.ocpp_version | ocpp_version),
+        fields.updated_at.set(at),
+    ]
+    optional: list[tuple[Any, Any]] = [
+        (fields.meter_stop_wh, stop.meter_stop_wh),
+        (fields.stop_reason, stop.reason),
+        (fields.stop_id_token, stop.id_token.value if stop.id_token else None),
+    ]
+    actions += [attribute.set(value) for attribute, value in optional if value is not None]
+    if start is not None:
+        known: list[tuple[Any, Any]] = [
+            (fields.evse_id, start.evse_id),
+            (fields.connector_id, start.connector_id),
+            (fields.id_token, start.id_token.value if start.id_token else None),
+            (fields.id_token_type, start.id_token.type if start.id_token else None),
+        ]
+        actions += [attribute.set(attribute | value) for attribute, value in known if value is not None]
+    session = TransactionRecord(stop.transaction_id, charge_point_id)
+    try:
+        session.update(actions=actions, condition=fields.stopped_at.does_not_exist())
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return session
+
+
+def find_sessions(transaction_id: str, charge_point_id: str | None = None) -> list[TransactionRecord]:
+    """1 query. A 1.6 id is unique; 2.x ids are unique per charge point only."""
+    condition = None if charge_point_id is None else TransactionRecord.charge_point_id == charge_point_id
+    return list(TransactionRecord.query(transaction_id, range_key_condition=condition))
+
+
+def active_sessions_of(charge_point_id: str) -> list[TransactionRecord]:
+    """1 query."""
+    return list(
+        TransactionRecord.by_charge_point.query(
+            charge_point_id, filter_condition=TransactionRecord.active.exists(), scan_index_forward=False
+        )
+    )
+
+
+def list_sessions(
+    *,
+    limit: int,
+    next_token: str | None = None,
+    charge_point_id: str | None = None,
+    active: bool | None = None,
+    started_from: datetime | None = None,
+    started_to: datetime | None = None,
+) -> Page[TransactionRecord]:
+    """Newest first. One query per page for a charge point or the active sessions; otherwise
+    one per year walked back (sessions are indexed by the year they started)."""
+    fields = TransactionRecord
+    low = format_timestamp(started_from) if started_from else f"{EARLIEST_YEAR:04d}"
+    high = format_timestamp(started_to) if started_to else "9999"
+    window = fields.started_at.between(low, high)
+    filters: Condition | None = None
+    if active is True:
+        filters = fields.active.exists()
+    elif active is False:
+        filters = fields.active.does_not_exist()
+
+    def query(index: Any, partition: str, start: dict[str, Any] | None, wanted: int) -> Any:
+        return index.query(
+            partition,
+            range_key_condition=window,
+            filter_condition=filters,
+            scan_index_forward=False,
+            limit=wanted,
+            last_evaluated_key=start,
+        )
+
+    if charge_point_id is not None or active is True:
+        position = decode_token(next_token, {"key"}) if next_token else {"key": None}
+        if charge_point_id is not None:
+            results = query(fields.by_charge_point, charge_point_id, position["key"], limit)
+        else:
+            results = query(fields.active_sessions, ACTIVE, position["key"], limit)
+        items = list(results)
+        last = results.last_evaluated_key
+        return Page(items, encode_token({"key": last}) if last and len(items) == limit else None)
+
+    first_year = started_from.year if started_from else EARLIEST_YEAR
+    last_year = (started_to or datetime.now(UTC)).year
+    position = decode_token(next_token, {"year", "key"}) if next_token else {"year": last_year, "key": None}
+    year, start = int(position["year"]), position["key"]
+    items = []
+    while year >= first_year:
+        results = query(fields.by_year, f"{year:04d}", start, limit - len(items))
+        items += list(results)
+        start = results.last_evaluated_key
+        if len(items) == limit:
+            if start:
+                return Page(items, encode_token({"year": year, "key": start}))
+            more = year - 1 >= first_year
+            return Page(items, encode_token({"year": year - 1, "key": None}) if more else None)
+        year, start = year - 1, None
+    return Page(items, None)
+
+
+# --- Session events and meter values -----------------------------------------------------
+
+
+def session_stream(charge_point_id: str, transaction_id: str) -> str:
+    return f"tx/{charge_point_id}/{transaction_id}"
+
+
+def meter_stream(charge_point_id: str, report: MeterValuesReport) -> str:
+    """Where values sampled outside a session go: per connector (1.6) or EVSE (2.x)."""
+    if report.transaction_id is not None:
+        return session_stream(charge_point_id, report.transaction_id)
+    place = f"evse/{report.evse_id}" if report.evse_id is not None else f"connector/{report.connector_id}"
+    return f"meter/{charge_point_id}/{place}"
+
+
+def _position(event: SessionEvent) -> str:
+    """Where an event sits in its stream, the same for every copy of one message."""
+    if event.seq_no is not None:
+        return f"seq/{event.seq_no:012d}"
+    content = json.dumps([event.kind, metering.to_json(event.meter_values)], sort_keys=True)
+    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
+    return f"at/{format_timestamp(event.timestamp)}/{digest}"
+
+
+def record_event(stream: str, event: SessionEvent, at: datetime) -> bool:
+    """1 write. False when this message was stored before (a resend): nothing changes."""
+    record = SessionEventRecord(
+        stream,
+        _position(event),
+        kind=event.kind.value,
+        timestamp=event.timestamp,
+        seq_no=event.seq_no,
+        trigger_reason=event.trigger_reason,
+        charging_state=event.charging_state,
+        offline=event.offline,
+        meter_values=metering.to_json(event.meter_values) if event.meter_values else None,
+        received_at=at,
+    )
+    try:
+        record.save(condition=SessionEventRecord.position.does_not_exist())
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def _event_of(record: SessionEventRecord) -> SessionEvent:
+    return SessionEvent(
+        kind=EventKind(record.kind),
+        timestamp=record.timestamp,
+        seq_no=None if record.seq_no is None else int(record.seq_no),
+        trigger_reason=record.trigger_reason,
+        charging_state=record.charging_state,
+        offline=bool(record.offline),
+        meter_values=tuple(metering.from_json(record.meter_values)),
+    )
+
+
+def events_of(stream: str) -> Iterator[SessionEvent]:
+    """1 query per 1 MB of events."""
+    return (_event_of(record) for record in SessionEventRecord.query(stream))
+
+
+def register_readings(stream: str, scan: int = 20) -> list[MeterValue]:
+    """At most 2 queries: meter values from the first and the last events of a stream, enough
+    for a session's energy so far without reading all of it."""
+    values: list[MeterValue] = []
+    for forward in (True, False):
+        for record in SessionEventRecord.query(stream, scan_index_forward=forward, limit=scan):
+            values += metering.from_json(record.meter_values)
+    return values
+
+
+def summarise(
+    record: TransactionRecord, readings: list[MeterValue] | None = None, charging_state: str | None = None
+) -> SessionSummary:
+    """A session with its energy. Without `readings`, a session whose start or stop register is
+    unknown (one in progress, or one whose start never arrived) reads its first and last
+    meter values: at most 2 queries."""
+    start, stop = record.meter_start_wh, record.meter_stop_wh
+    if readings is None:
+        known = start is not None and stop is not None
+        readings = (
+            [] if known else register_readings(session_stream(record.charge_point_id, record.transaction_id))
+        )
+    energy = session_energy(start, stop, readings)
+    return SessionSummary(
+        transaction_id=record.transaction_id,
+        charge_point_id=record.charge_point_id,
+        ocpp_version=record.ocpp_version,
+        evse_id=_int(record.evse_id),
+        connector_id=_int(record.connector_id),
+        id_token=record.id_token,
+        id_token_type=record.id_token_type,
+        started_at=datetime.fromisoformat(record.started_at),
+        stopped_at=datetime.fromisoformat(record.stopped_at) if record.stopped_at else None,
+        meter_start_wh=energy.start_wh,
+        meter_stop_wh=energy.stop_wh,
+        energy_wh=energy.energy_wh,
+        stop_reason=record.stop_reason,
+        active=record.active is not None,
+        remote_start_id=_int(record.remote_start_id),
+        charging_state=charging_state,
+    )
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+@lru_cache(maxsize=1)
+def _connection() -> Connection:
+    settings = get_settings()
+    return Connection(region=settings.region, host=settings.dynamodb_endpoint)
