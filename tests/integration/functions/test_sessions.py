@@ -230,7 +230,7 @@ def test_a_resent_start_gets_the_same_transaction_id_and_a_new_one_another(stati
     other = call(station, "StartTransaction", start(connector=2), "s3")["transactionId"]
     assert other != first
     assert len(published.of("SessionStarted")) == 2
-    status, body = get("/transactions", "chargePointId=CP1")
+    _, body = get("/transactions", "chargePointId=CP1")
     assert sorted(item["transactionId"] for item in body["items"]) == sorted([str(first), str(other)])
 
 
@@ -320,7 +320,6 @@ def test_a_2x_session_started_updated_ended(station, published, aws_calls):
         "SuspendedEV",
         3000,
     )
-    status, page = get("/charge-points/CP1")
 
     call(station, "TransactionEvent", ENDED, "e2")
     _, body = get("/transactions/T-1")

@@ -1,0 +1,164 @@
+"""/transactions and /id-tokens through the operator API handler, against moto."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from functions.operator_api.handler import lambda_handler as api
+from shared.data import transactions
+from shared.domain.authorization import IdToken
+from shared.domain.sessions import SessionStart, SessionStop
+from shared.protocol.timestamps import utc_now
+from tests.integration.conftest import CONTEXT, http
+
+
+def call(method, path, body=None, query=""):
+    response = api(http(method, path, body, query=query), CONTEXT)
+    return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+
+
+def session(charge_point, transaction_id, started, minutes=None, meter_start=0.0, energy=1000.0):
+    start = SessionStart(
+        started,
+        connector_id=1,
+        id_token=IdToken("TAG"),
+        meter_start_wh=meter_start,
+        transaction_id=transaction_id,
+    )
+    transactions.record_start(charge_point, "2.0.1", start, utc_now())
+    if minutes is not None:
+        stop = SessionStop(
+            transaction_id, started + timedelta(minutes=minutes), meter_stop_wh=meter_start + energy
+        )
+        transactions.record_stop(charge_point, "2.0.1", stop, utc_now())
+
+
+@pytest.fixture
+def sessions(aws):
+    """Six sessions over three years and two charge points; the newest two still active."""
+    base = datetime(2024, 6, 1, tzinfo=UTC)
+    session("CP1", "a", base, 60)
+    session("CP2", "b", base + timedelta(days=200), 30, energy=500)
+    session("CP1", "c", base + timedelta(days=400), 45)
+    session("CP2", "d", base + timedelta(days=500), 10)
+    session("CP1", "e", base + timedelta(days=600))
+    session("CP2", "f", base + timedelta(days=601))
+    return ["f", "e", "d", "c", "b", "a"]
+
+
+def walk(query, limit):
+    """Every page of a listing; each page at most `limit`."""
+    seen, token = [], None
+    while True:
+        page_query = f"{query}&limit={limit}" + (f"&nextToken={token}" if token else "")
+        status, body = call("GET", "/transactions", query=page_query.lstrip("&"))
+        assert status == 200, body
+        assert len(body["items"]) <= limit
+        seen += [item["transactionId"] for item in body["items"]]
+        token = body["nextToken"]
+        if token is None:
+            return seen
+
+
+@pytest.mark.parametrize("limit", [1, 2, 4, 50])
+def test_all_sessions_newest_first_across_years_and_pages(sessions, limit):
+    assert walk("", limit) == sessions
+
+
+def test_filters(sessions):
+    assert walk("chargePointId=CP1", 2) == ["e", "c", "a"]
+    assert walk("active=true", 1) == ["f", "e"]
+    assert walk("active=false", 3) == ["d", "c", "b", "a"]
+    assert walk("chargePointId=CP2&active=false", 5) == ["d", "b"]
+    assert walk("from=2024-12-01T00:00:00Z&to=2025-07-31T23:59:59Z", 1) == ["c", "b"]
+    assert walk("from=2026-01-01T00:00:00Z", 10) == ["f", "e"]
+
+
+def test_a_listed_session_has_its_energy(sessions):
+    _, body = call("GET", "/transactions", query="chargePointId=CP2&active=false")
+    item = body["items"][1]
+    assert (item["transactionId"], item["energyWh"], item["meterStartWh"], item["meterStopWh"]) == (
+        "b",
+        500,
+        0,
+        500,
+    )
+    assert item["startedAt"] == "2024-12-18T00:00:00Z" and item["stoppedAt"] == "2024-12-18T00:30:00Z"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("nextToken=garbage", "nextToken"),
+        ("from=2025-01-01T00:00:00", "time zone"),
+        ("from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z", "from is after to"),
+    ],
+)
+def test_bad_listing_requests_get_a_400_with_the_reason(aws, query, message):
+    status, body = call("GET", "/transactions", query=query)
+    assert status == 400 and message in body["error"]["message"]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "active=perhaps", "from=yesterday"])
+def test_a_listing_with_a_bad_parameter_is_a_400(aws, query):
+    status, body = call("GET", "/transactions", query=query)
+    assert status == 400 and body["error"]["message"]
+
+
+def test_one_transaction_by_id(sessions):
+    status, body = call("GET", "/transactions/c")
+    assert status == 200 and body["chargePointId"] == "CP1" and body["meterValues"] == []
+    assert call("GET", "/transactions/nope")[0] == 404
+
+
+def test_an_id_two_charge_points_use_needs_the_charge_point(aws):
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    session("CP1", "1", now, 5)
+    session("CP2", "1", now, 5)
+    status, body = call("GET", "/transactions/1")
+    assert status == 400 and "chargePointId" in body["error"]["message"]
+    status, body = call("GET", "/transactions/1", query="chargePointId=CP2")
+    assert status == 200 and body["chargePointId"] == "CP2"
+
+
+# --- /id-tokens ---------------------------------------------------------------------------
+
+
+def test_id_tokens_are_added_replaced_listed_and_removed(aws):
+    entry = {
+        "status": "Accepted",
+        "type": "ISO14443",
+        "expiryDate": "2030-01-01T00:00:00Z",
+        "parentIdToken": "G",
+    }
+    assert call("PUT", "/id-tokens/TAG1", entry) == (201, {"idToken": "TAG1", **entry})
+    assert call("PUT", "/id-tokens/TAG1", {"status": "Blocked"})[0] == 200
+    assert call("GET", "/id-tokens/TAG1") == (
+        200,
+        {"idToken": "TAG1", "status": "Blocked", "type": None, "expiryDate": None, "parentIdToken": None},
+    )
+    for value in ("TAG2", "TAG3"):
+        call("PUT", f"/id-tokens/{value}", {"status": "Accepted"})
+    status, first = call("GET", "/id-tokens", query="limit=2")
+    assert status == 200 and len(first["items"]) == 2 and first["nextToken"]
+    _, rest = call("GET", "/id-tokens", query=f"limit=2&nextToken={first['nextToken']}")
+    assert sorted(i["idToken"] for i in first["items"] + rest["items"]) == ["TAG1", "TAG2", "TAG3"]
+    assert call("DELETE", "/id-tokens/TAG1")[0] == 204
+    assert call("GET", "/id-tokens/TAG1")[0] == 404
+    assert call("DELETE", "/id-tokens/TAG1")[0] == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "Maybe"},
+        {},
+        {"status": "Accepted", "colour": "red"},
+        {"status": "Accepted", "expiryDate": "soon"},
+    ],
+)
+def test_a_bad_id_token_entry_is_refused_with_the_reason(aws, body):
+    status, answer = call("PUT", "/id-tokens/TAG1", body)
+    assert status == 400 and answer["error"]["message"]
+    assert call("GET", "/id-tokens/TAG1")[0] == 404
