@@ -76,6 +76,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.http_api import http_api_app
     from local.lambdas import Invoker
     from shared.manifest import ALL_FUNCTIONS, OPERATOR_API
+    from shared.settings import get_settings
 
     invoker = Invoker()
     invoker.preload(ALL_FUNCTIONS)
@@ -101,6 +102,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         + ("  (generated; set CSMS_API_TOKEN to choose one)" if generated else "")
         + "\n"
         f"  DynamoDB       {moto_endpoint}  (moto)\n"
+        f"  Event bus      {get_settings().event_bus} on {moto_endpoint}  (moto EventBridge)\n"
         f"  Admission      {args.admission}\n"
         "Ctrl-C stops it.",
         flush=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -9,12 +11,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import websockets
+from ocpp.v16 import ChargePoint as ChargePoint16
+from ocpp.v21 import ChargePoint as ChargePoint21
+from ocpp.v201 import ChargePoint as ChargePoint201
 
 from local.aws import free_port
 
@@ -53,6 +59,23 @@ class Runtime:
             if value or time.monotonic() > deadline:
                 return value
             time.sleep(0.05)
+
+
+CLIENT_CLASSES = {"1.6": ChargePoint16, "2.0.1": ChargePoint201, "2.1": ChargePoint21}
+
+
+@contextlib.asynccontextmanager
+async def connected(runtime: Runtime, charge_point_id: str, version: str) -> AsyncIterator[Any]:
+    """An `ocpp` package ChargePoint of that version, connected and listening."""
+    async with websockets.connect(runtime.ocpp_url(charge_point_id), subprotocols=[f"ocpp{version}"]) as ws:
+        station = CLIENT_CLASSES[version](charge_point_id, ws)
+        listener = asyncio.create_task(station.start())
+        try:
+            yield station
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
 
 
 def start_runtime(tmp: Path, *extra: str) -> tuple[subprocess.Popen[bytes], Runtime]:
