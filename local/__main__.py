@@ -39,6 +39,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--max-lifetime", type=float, default=7200, help="seconds before any connection is closed"
     )
     parser.add_argument("--max-message-bytes", type=int, default=128 * 1024)
+    parser.add_argument(
+        "--schedule-period",
+        type=float,
+        default=None,
+        help="run every schedule this often, in seconds (default: each at its own rate)",
+    )
     return parser.parse_args(argv)
 
 
@@ -75,7 +81,8 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.gateway import Gateway, Limits
     from local.http_api import http_api_app
     from local.lambdas import Invoker
-    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API
+    from local.schedules import running
+    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, SCHEDULES
     from shared.settings import get_settings
 
     invoker = Invoker()
@@ -112,7 +119,8 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    async with running(invoker, SCHEDULES, args.schedule_period):
+        await stop.wait()
     print("Stopping...", flush=True)
     await gateway.close_all()
     for runner in runners:

@@ -190,3 +190,18 @@ def http_request(
     if text_body is not None:
         event["body"] = text_body
     return event
+
+
+def scheduled(rule_name: str) -> dict[str, Any]:
+    """What an EventBridge schedule hands its target."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT_ID,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{rule_name}"],
+        "detail": {},
+    }

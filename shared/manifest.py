@@ -49,7 +49,13 @@ class Schedule:
     rate_minutes: int
 
 
-SCHEDULES: tuple[Schedule, ...] = ()
+COMMAND_TIMEOUTS = Function(
+    "command-timeouts",
+    "functions.command_timeouts.handler.lambda_handler",
+    "Times out operator commands that got no answer",
+)
+
+SCHEDULES: tuple[Schedule, ...] = (Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),)
 
 ALL_FUNCTIONS: tuple[Function, ...] = (
     AUTHORIZER,

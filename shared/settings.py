@@ -32,6 +32,8 @@ class Settings:
     transaction_starts_table: str
     session_events_table: str
     counters_table: str
+    commands_table: str
+    configuration_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str
@@ -45,6 +47,8 @@ class Settings:
     api_auth: ApiAuth
     api_token: str
     max_message_bytes: int
+    # How long a command waits for its answer unless the operator says otherwise
+    command_timeout_s: int
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -71,6 +75,8 @@ class Settings:
             transaction_starts_table=env.get("CSMS_TRANSACTION_STARTS_TABLE", f"{prefix}transaction-starts"),
             session_events_table=env.get("CSMS_SESSION_EVENTS_TABLE", f"{prefix}session-events"),
             counters_table=env.get("CSMS_COUNTERS_TABLE", f"{prefix}counters"),
+            commands_table=env.get("CSMS_COMMANDS_TABLE", f"{prefix}commands"),
+            configuration_table=env.get("CSMS_CONFIGURATION_TABLE", f"{prefix}configuration"),
             dynamodb_endpoint=env.get("CSMS_DYNAMODB_ENDPOINT") or None,
             event_bus=env.get("CSMS_EVENT_BUS", f"{prefix}events"),
             events_endpoint=env.get("CSMS_EVENTS_ENDPOINT") or None,
@@ -81,6 +87,7 @@ class Settings:
             api_auth=api_auth,  # type: ignore[arg-type]
             api_token=api_token,
             max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),
+            command_timeout_s=_int(env, "CSMS_COMMAND_TIMEOUT", 30),
         )
 
     def require_api_token(self) -> None:

@@ -6,7 +6,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import commanding
 from shared.data import store
+from shared.data.commands import Failure
 from shared.events import DomainEvent, publish
 from shared.gateway import caller_of
 from shared.observability import logger, metrics, publish_metrics
@@ -32,4 +34,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     metrics.add_metric(name="Disconnected", unit="Count", value=1)
     if current:  # not when the charge point has already reconnected
         publish(DomainEvent.CHARGE_POINT_DISCONNECTED, {"charge_point_id": caller.charge_point_id, "at": now})
+        commanding.fail_all(
+            caller.charge_point_id,
+            Failure("Disconnected", "The charge point disconnected before answering"),
+            now,
+        )
     return {"statusCode": 200}

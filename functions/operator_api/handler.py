@@ -15,14 +15,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.operator_api.errors import ApiError, error_response
-from functions.operator_api.routes import charge_points, id_tokens, transactions
+from functions.operator_api.routes import charge_points, commands, id_tokens, transactions
 from shared.observability import logger, publish_metrics, tracer
 from shared.settings import get_settings
 
 OPENAPI = {
     "title": "CSMS operator API",
     "version": "1.0.0",
-    "description": "Register and watch OCPP charge points, manage who may charge, and read sessions.",
+    "description": "Register and watch OCPP charge points, manage who may charge, read sessions "
+    "and send charge points commands.",
     "security_schemes": {"bearerAuth": HTTPBearer(bearerFormat="token")},
     "security": [{"bearerAuth": []}],
 }
@@ -47,6 +48,7 @@ app.use(middlewares=[require_token])
 app.include_router(charge_points.router)
 app.include_router(id_tokens.router)
 app.include_router(transactions.router)
+app.include_router(commands.router)
 app.enable_swagger(path="/docs", **OPENAPI)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from shared.domain.authorization import AuthorizationStatus
+from shared.domain.commands import MAX_TIMEOUT_S, MIN_TIMEOUT_S, CommandStatus
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -144,3 +146,93 @@ class TransactionDetail(TransactionOut):
 class TransactionPage(ApiModel):
     items: list[TransactionOut]
     next_token: str | None = Field(description="Pass as nextToken for the next page; absent on the last")
+
+
+class CommandIn(ApiModel):
+    action: str = Field(
+        description="An OCPP action the CSMS sends, of the charge point's version", examples=["Reset"]
+    )
+    payload: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The call's payload, camelCase as on the wire",
+        examples=[{"type": "Soft"}],
+    )
+    timeout_seconds: int | None = Field(
+        None, ge=MIN_TIMEOUT_S, le=MAX_TIMEOUT_S, description="How long to wait for the answer (default 30)"
+    )
+
+
+class CommandError(ApiModel):
+    code: str = Field(
+        description="The CALLERROR code, or Timeout, Disconnected, ConnectionGone, InvalidResponse"
+    )
+    description: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class CommandOut(ApiModel):
+    command_id: str = Field(description="Also the OCPP message id of the call")
+    charge_point_id: str
+    ocpp_version: str
+    action: str
+    payload: dict[str, Any]
+    status: CommandStatus
+    response: dict[str, Any] | None = Field(description="The CALLRESULT payload")
+    error: CommandError | None
+    created_at: datetime
+    sent_at: datetime | None = Field(description="Absent while queued behind an outstanding call")
+    completed_at: datetime | None
+    timeout_seconds: int
+
+
+class CommandPage(ApiModel):
+    items: list[CommandOut]
+    next_token: str | None = Field(description="Pass as nextToken for the next page; absent on the last")
+
+
+class ConfigurationItem(ApiModel):
+    key: str = Field(description="1.6: the key; 2.x: Component[:instance][@evse]/Variable[:instance][/type]")
+    value: str | None
+    readonly: bool | None
+    updated_at: datetime
+
+
+class Configuration(ApiModel):
+    items: list[ConfigurationItem]
+
+
+class Where(ApiModel):
+    evse_id: int | None = Field(None, ge=0, description="OCPP 2.x EVSE")
+    connector_id: int | None = Field(None, ge=0, description="Connector (1.6), or of the EVSE (2.x)")
+
+
+class RemoteStartIn(Where):
+    id_token: str = Field(max_length=36, examples=["04A2B3C4D5"])
+    id_token_type: str = Field("Central", description="OCPP 2.x token type")
+
+
+class RemoteStopIn(ApiModel):
+    transaction_id: str = Field(max_length=36)
+
+
+class ResetIn(ApiModel):
+    hard: bool = Field(False, description="Hard (1.6) / Immediate (2.x); else Soft / OnIdle")
+    evse_id: int | None = Field(None, ge=0, description="OCPP 2.x: reset one EVSE")
+
+
+class UnlockIn(ApiModel):
+    evse_id: int | None = Field(None, ge=0, description="OCPP 2.x (default 1)")
+    connector_id: int = Field(ge=0)
+
+
+class AvailabilityIn(Where):
+    operative: bool
+
+
+class ConfigurationChangeIn(ApiModel):
+    key: str = Field(description="1.6 key, or Component/Variable for 2.x", examples=["HeartbeatInterval"])
+    value: str = Field(max_length=1000)
+
+
+class TriggerIn(Where):
+    message: str = Field(description="The message to send: BootNotification, StatusNotification, ...")

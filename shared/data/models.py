@@ -46,6 +46,13 @@ class ChargePointRecord(Model):
     connection_id = UnicodeAttribute(null=True)
     connected_at = UTCDateTimeAttribute(null=True)
     disconnected_at = UTCDateTimeAttribute(null=True)
+    # The one CSMS call it has not answered yet (OCPP allows one at a time)
+    outstanding_command = UnicodeAttribute(null=True)
+    # What answers to operator commands told us: the latest of each kind
+    availability_result = JSONAttribute(null=True)
+    reset_result = JSONAttribute(null=True)
+    unlock_result = JSONAttribute(null=True)
+    local_list_version = NumberAttribute(null=True)
 
 
 class ConnectorRecord(Model):
@@ -216,6 +223,76 @@ class CounterRecord(Model):
     value = NumberAttribute(default=0)
 
 
+class _CommandsByChargePoint(GlobalSecondaryIndex["CommandRecord"]):
+    """A charge point's commands in the order they were made."""
+
+    class Meta:
+        index_name = "by-charge-point"
+        projection = AllProjection()
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _Outstanding(GlobalSecondaryIndex["CommandRecord"]):
+    """Sparse: commands sent and not answered yet, by when they time out."""
+
+    class Meta:
+        index_name = "outstanding"
+        projection = AllProjection()
+
+    outstanding = UnicodeAttribute(hash_key=True)
+    deadline = UnicodeAttribute(range_key=True)
+
+
+class CommandRecord(Model):
+    """An operator's call to a charge point, from the request to its answer. The id is the
+    OCPP message id of the call, which is how the answer finds it. Kept for a while (TTL)."""
+
+    class Meta:
+        table_name = _settings.commands_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    command_id = UnicodeAttribute(hash_key=True)
+    charge_point_id = UnicodeAttribute()
+    ocpp_version = UnicodeAttribute()
+    action = UnicodeAttribute()
+    payload = JSONAttribute()
+    status = UnicodeAttribute()  # pending, completed, failed, timeout
+    queued = UnicodeAttribute(null=True)  # "1" while waiting its turn to be sent
+    created_at = UnicodeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+    completed_at = UTCDateTimeAttribute(null=True)
+    timeout_s = NumberAttribute()
+    outstanding = UnicodeAttribute(null=True)
+    deadline = UnicodeAttribute(null=True)
+    response = JSONAttribute(null=True)
+    error = JSONAttribute(null=True)  # {"code", "description", "details"}
+    expires_at = TTLAttribute()
+
+    by_charge_point = _CommandsByChargePoint()
+    outstanding_by_deadline = _Outstanding()
+
+
+class ConfigurationRecord(Model):
+    """A charge point's known configuration: 1.6 keys, 2.x component variables, as its answers
+    and reports told them."""
+
+    class Meta:
+        table_name = _settings.configuration_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # 1.6 key, or component[/evse]/variable[/attributeType]
+    value = UnicodeAttribute(null=True)
+    readonly = BooleanAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -224,6 +301,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     TransactionStartRecord,
     SessionEventRecord,
     CounterRecord,
+    CommandRecord,
+    ConfigurationRecord,
 )
 
 

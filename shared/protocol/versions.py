@@ -21,6 +21,7 @@ from shared.protocol.errors import ErrorKind
 
 if TYPE_CHECKING:
     from shared.protocol.adapters.base import Adapter
+    from shared.protocol.adapters.commands import CommandBuilder
 
 
 class OcppVersion(StrEnum):
@@ -162,6 +163,11 @@ class Profile:
     def adapter(self) -> Adapter:
         """Imported on first use, so a connection pays only for its own version."""
         return importlib.import_module(self.adapter_module).ADAPTER
+
+    @cached_property
+    def commands(self) -> CommandBuilder:
+        """Operator intentions (start, stop, reset, ...) in this version's actions."""
+        return importlib.import_module(self.adapter_module).COMMANDS
 
 
 PROFILES: dict[OcppVersion, Profile] = {

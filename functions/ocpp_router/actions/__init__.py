@@ -3,7 +3,7 @@ Importing this package registers them all."""
 
 from functions.ocpp_router.actions.authorization import authorize
 from functions.ocpp_router.actions.availability import heartbeat, status_notification
-from functions.ocpp_router.actions.provisioning import boot_notification
+from functions.ocpp_router.actions.provisioning import boot_notification, notify_report
 from functions.ocpp_router.actions.transactions import (
     meter_values,
     start_transaction,
@@ -16,6 +16,7 @@ __all__ = [
     "boot_notification",
     "heartbeat",
     "meter_values",
+    "notify_report",
     "start_transaction",
     "status_notification",
     "stop_transaction",

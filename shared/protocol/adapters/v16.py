@@ -18,6 +18,7 @@ from shared.domain.metering import (
 )
 from shared.domain.sessions import SessionStart, SessionStop
 from shared.protocol.adapters.base import read_meter_values
+from shared.protocol.adapters.commands import V16
 from shared.protocol.timestamps import format_timestamp, parse_timestamp
 
 
@@ -110,4 +111,5 @@ def _sample(sampled: dict[str, Any]) -> Sample:
     )
 
 
+COMMANDS = V16
 ADAPTER = V16Adapter()

@@ -18,6 +18,7 @@ from shared.domain.metering import (
 )
 from shared.domain.sessions import EventKind, SessionEvent, TransactionEventReport
 from shared.protocol.adapters.base import read_meter_values
+from shared.protocol.adapters.commands import V2
 from shared.protocol.timestamps import format_timestamp, parse_timestamp
 
 # The type of the group token in an answer: the list keeps a parent's value only, and a
@@ -109,4 +110,5 @@ def _sample(sampled: dict[str, Any]) -> Sample:
     )
 
 
+COMMANDS = V2
 ADAPTER = V2Adapter()
