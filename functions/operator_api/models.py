@@ -51,6 +51,14 @@ class ChargePointDetail(ChargePointSummary):
     iccid: str | None
     imsi: str | None
     connectors: list[ConnectorOut]
+    availability_result: dict[str, Any] | None = Field(
+        None, description="Latest ChangeAvailability answer: status, requested, where, at, commandId"
+    )
+    reset_result: dict[str, Any] | None = Field(
+        None, description="Latest Reset answer: status, type, at, commandId"
+    )
+    unlock_result: dict[str, Any] | None = Field(None, description="Latest UnlockConnector answer")
+    local_list_version: int | None = Field(None, description="From SendLocalList / GetLocalListVersion")
 
 
 class ChargePointPage(ApiModel):

@@ -100,6 +100,10 @@ def get_charge_point(charge_point_id: ChargePointId) -> ChargePointDetail:
         iccid=record.iccid,
         imsi=record.imsi,
         connectors=connectors,
+        availability_result=record.availability_result,
+        reset_result=record.reset_result,
+        unlock_result=record.unlock_result,
+        local_list_version=None if record.local_list_version is None else int(record.local_list_version),
     )
 
 

@@ -1,0 +1,263 @@
+"""Operator commands through the API handler and the router, against moto: validation,
+correlation, one outstanding call with a queue, answers, errors, timeouts, disconnects, gone
+connections, and what answers leave on the charge point."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from botocore.stub import Stubber
+
+from functions.disconnect.handler import lambda_handler as disconnect
+from functions.operator_api.handler import lambda_handler as api
+from local import events
+from shared import commanding
+from shared.connections import connections_at, endpoint_for
+from shared.data import store
+from shared.protocol.timestamps import utc_now
+from shared.protocol.versions import PROFILES, OcppVersion
+from tests.integration.conftest import CONTEXT, http, socket
+from tests.schema_samples import minimal, schema_of
+
+
+def post(path, body, query=""):
+    response = api(http("POST", path, body, query=query), CONTEXT)
+    return response["statusCode"], json.loads(response["body"])
+
+
+def get(path, query=""):
+    response = api(http("GET", path, query=query), CONTEXT)
+    return response["statusCode"], json.loads(response["body"])
+
+
+def command(action, payload, **extra):
+    return post("/charge-points/CP1/commands", {"action": action, "payload": payload, **extra})
+
+
+def calls_to_station(posted):
+    return [frame for frame in posted.to("c1") if frame[0] == 2]
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1", "2.1"], indirect=True)
+def test_every_csms_action_goes_out_intact_and_its_answer_completes_it(station, posted, version):
+    profile = PROFILES[OcppVersion(version)]
+    for action in sorted(profile.from_csms):
+        payload = minimal(schema_of(version, action))
+        status, body = command(action, payload)
+        assert status == 202, (action, body)
+        sent = calls_to_station(posted)[-1]
+        assert sent == [2, body["commandId"], action, payload]
+        response = minimal(schema_of(version, action, response=True))
+        assert station([3, body["commandId"], response]) is None  # answers are never answered
+        status, done = get(f"/commands/{body['commandId']}")
+        assert (done["status"], done["response"], done["error"]) == ("completed", response, None), action
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_refusals(station):
+    assert command("Reset", {"type": "Sideways"})[0] == 422
+    status, body = command(
+        "RequestStartTransaction", {"idToken": {"idToken": "A", "type": "Central"}, "remoteStartId": 1}
+    )
+    assert status == 422 and "not an action a CSMS sends in OCPP 1.6" in body["error"]["message"]
+    assert command("BootNotification", {})[0] == 422  # a charge point's action
+    assert post("/charge-points/NOPE/commands", {"action": "Reset", "payload": {"type": "Soft"}})[0] == 404
+    assert post("/charge-points/CP1/commands", {"payload": {}})[0] == 400
+    disconnect(events.disconnect(socket("c1", "CP1", "1.6"), 1000, "bye"), CONTEXT)
+    status, body = command("Reset", {"type": "Soft"})
+    assert status == 409 and body["error"]["code"] == "NotConnected"
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_one_outstanding_call_and_the_rest_queue_in_order(station, posted):
+    first = command("Reset", {"type": "OnIdle"})[1]
+    second = command("TriggerMessage", {"requestedMessage": "Heartbeat"})[1]
+    third = command("ClearCache", {})[1]
+    assert [frame[1] for frame in calls_to_station(posted)] == [first["commandId"]]
+    assert get(f"/commands/{second['commandId']}")[1]["sentAt"] is None
+    station([3, first["commandId"], {"status": "Accepted"}])
+    assert [frame[1] for frame in calls_to_station(posted)] == [first["commandId"], second["commandId"]]
+    station([4, second["commandId"], "NotSupported", "No triggers here", {"why": "firmware"}])
+    _, failed = get(f"/commands/{second['commandId']}")
+    assert failed["status"] == "failed"
+    assert failed["error"] == {
+        "code": "NotSupported",
+        "description": "No triggers here",
+        "details": {"why": "firmware"},
+    }
+    assert calls_to_station(posted)[-1][1] == third["commandId"]
+    _, history = get("/charge-points/CP1/commands", "limit=2")
+    assert [item["commandId"] for item in history["items"]] == [third["commandId"], second["commandId"]]
+    _, rest = get("/charge-points/CP1/commands", f"limit=2&nextToken={history['nextToken']}")
+    assert [item["commandId"] for item in rest["items"]] == [first["commandId"]]
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_an_answer_that_breaks_the_response_schema_fails_the_command(station):
+    sent = command("Reset", {"type": "OnIdle"})[1]
+    station([3, sent["commandId"], {"status": "Perhaps"}])
+    _, body = get(f"/commands/{sent['commandId']}")
+    assert body["status"] == "failed" and body["error"]["code"] == "InvalidResponse"
+    assert "status" in body["error"]["description"]
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_silence_times_out_and_frees_the_turn(station, posted):
+    first = command("Reset", {"type": "Soft"}, timeoutSeconds=5)[1]
+    second = command("ClearCache", {})[1]
+    assert commanding.expire(utc_now()) == 0  # not yet
+    assert commanding.expire(utc_now() + timedelta(seconds=6)) == 1
+    _, body = get(f"/commands/{first['commandId']}")
+    assert body["status"] == "timeout" and body["error"]["code"] == "Timeout"
+    assert calls_to_station(posted)[-1][1] == second["commandId"]
+    station([3, first["commandId"], {"status": "Accepted"}])  # too late: changes nothing
+    assert get(f"/commands/{first['commandId']}")[1]["status"] == "timeout"
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_disconnect_fails_what_is_pending(station):
+    first = command("Reset", {"type": "Soft"})[1]
+    second = command("ClearCache", {})[1]
+    disconnect(events.disconnect(socket("c1", "CP1", "1.6"), 1006, "lost"), CONTEXT)
+    for sent in (first, second):
+        _, body = get(f"/commands/{sent['commandId']}")
+        assert body["status"] == "failed" and body["error"]["code"] == "Disconnected"
+    assert store.find_charge_point("CP1").outstanding_command is None
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_gone_connection_fails_the_command_and_marks_the_charge_point_offline(station):
+    client = connections_at(endpoint_for())._client
+    with Stubber(client) as stub:
+        stub.add_client_error("post_to_connection", "GoneException", http_status_code=410)
+        status, body = command("Reset", {"type": "Soft"})
+    assert status == 202
+    _, body = get(f"/commands/{body['commandId']}")
+    assert body["status"] == "failed" and body["error"]["code"] == "ConnectionGone"
+    assert store.find_charge_point("CP1").connection_id is None
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_wait_returns_the_answer_or_504(station):
+    status, body = post(
+        "/charge-points/CP1/commands", {"action": "ClearCache", "payload": {}}, query="wait=1"
+    )
+    assert status == 504 and body["status"] == "pending"
+    assert (
+        post("/charge-points/CP1/commands", {"action": "ClearCache", "payload": {}}, query="wait=26")[0]
+        == 400
+    )
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_16_answers_leave_configuration_and_results(station):
+    sent = post("/charge-points/CP1/configuration/read", {})[1]
+    assert sent["action"] == "GetConfiguration"
+    station(
+        [
+            3,
+            sent["commandId"],
+            {
+                "configurationKey": [
+                    {"key": "HeartbeatInterval", "readonly": False, "value": "300"},
+                    {"key": "NumberOfConnectors", "readonly": True, "value": "2"},
+                ]
+            },
+        ]
+    )
+    sent = post("/charge-points/CP1/configuration/change", {"key": "HeartbeatInterval", "value": "120"})[1]
+    assert sent["payload"] == {"key": "HeartbeatInterval", "value": "120"}
+    station([3, sent["commandId"], {"status": "Accepted"}])
+    _, config = get("/charge-points/CP1/configuration")
+    assert {i["key"]: (i["value"], i["readonly"]) for i in config["items"]} == {
+        "HeartbeatInterval": ("120", False),
+        "NumberOfConnectors": ("2", True),
+    }
+    for path, body, action, answer in [
+        ("reset", {"hard": True}, "Reset", {"status": "Accepted"}),
+        (
+            "availability",
+            {"operative": False, "connectorId": 2},
+            "ChangeAvailability",
+            {"status": "Scheduled"},
+        ),
+        ("unlock", {"connectorId": 1}, "UnlockConnector", {"status": "Unlocked"}),
+    ]:
+        sent = post(f"/charge-points/CP1/{path}", body)[1]
+        assert sent["action"] == action
+        station([3, sent["commandId"], answer])
+    sent = command("SendLocalList", {"listVersion": 7, "updateType": "Full"})[1]
+    station([3, sent["commandId"], {"status": "Accepted"}])
+    _, cp = get("/charge-points/CP1")
+    assert cp["resetResult"]["status"] == "Accepted" and cp["resetResult"]["type"] == "Hard"
+    assert (cp["availabilityResult"]["status"], cp["availabilityResult"]["requested"]) == (
+        "Scheduled",
+        "Inoperative",
+    )
+    assert cp["availabilityResult"]["connectorId"] == 2
+    assert cp["unlockResult"]["status"] == "Unlocked"
+    assert cp["localListVersion"] == 7
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"], indirect=True)
+def test_2x_friendly_endpoints_and_reports(station, version):
+    sent = post("/charge-points/CP1/remote-start", {"idToken": "TAG1", "evseId": 1})[1]
+    assert sent["action"] == "RequestStartTransaction"
+    assert (
+        sent["payload"]["idToken"] == {"idToken": "TAG1", "type": "Central"}
+        and sent["payload"]["evseId"] == 1
+    )
+    station([3, sent["commandId"], {"status": "Accepted"}])
+    sent = post("/charge-points/CP1/remote-stop", {"transactionId": "T-1"})[1]
+    assert (sent["action"], sent["payload"]) == ("RequestStopTransaction", {"transactionId": "T-1"})
+    station([3, sent["commandId"], {"status": "Accepted"}])
+    sent = post("/charge-points/CP1/configuration/read", {})[1]
+    assert sent["action"] == "GetBaseReport"
+    station([3, sent["commandId"], {"status": "Accepted"}])
+    report = {
+        "requestId": sent["payload"]["requestId"],
+        "generatedAt": "2026-11-24T10:00:00Z",
+        "seqNo": 0,
+        "reportData": [
+            {
+                "component": {"name": "OCPPCommCtrlr"},
+                "variable": {"name": "HeartbeatInterval"},
+                "variableAttribute": [{"value": "300", "mutability": "ReadWrite"}],
+            },
+            {
+                "component": {"name": "EVSE", "evse": {"id": 1}},
+                "variable": {"name": "Power"},
+                "variableAttribute": [{"type": "MaxSet", "value": "22000", "mutability": "ReadOnly"}],
+            },
+        ],
+    }
+    assert station([2, "r1", "NotifyReport", report]) == [3, "r1", {}]
+    sent = post(
+        "/charge-points/CP1/configuration/change", {"key": "OCPPCommCtrlr/HeartbeatInterval", "value": "60"}
+    )[1]
+    assert sent["action"] == "SetVariables"
+    station(
+        [
+            3,
+            sent["commandId"],
+            {
+                "setVariableResult": [
+                    {
+                        "attributeStatus": "Accepted",
+                        "component": {"name": "OCPPCommCtrlr"},
+                        "variable": {"name": "HeartbeatInterval"},
+                    }
+                ]
+            },
+        ]
+    )
+    _, config = get("/charge-points/CP1/configuration")
+    assert {i["key"]: (i["value"], i["readonly"]) for i in config["items"]} == {
+        "OCPPCommCtrlr/HeartbeatInterval": ("60", False),
+        "EVSE@1/Power/MaxSet": ("22000", True),
+    }
+    sent = post(
+        "/charge-points/CP1/trigger", {"message": "StatusNotification", "evseId": 1, "connectorId": 1}
+    )[1]
+    assert sent["payload"] == {"requestedMessage": "StatusNotification", "evse": {"id": 1, "connectorId": 1}}
+    assert post("/charge-points/CP1/trigger", {"message": "Nonsense"})[0] == 422
