@@ -115,7 +115,8 @@ def stop_runtime(process: subprocess.Popen[bytes]) -> int:
 
 @pytest.fixture(scope="session")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
-    process, runtime = start_runtime(tmp_path_factory.mktemp("runtime"))
+    # The command timeout sweep runs every second instead of every minute.
+    process, runtime = start_runtime(tmp_path_factory.mktemp("runtime"), "--schedule-period", "1")
     yield runtime
     assert stop_runtime(process) == 0, runtime.log.read_text()
 
