@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 
 from local import events
 from local.lambdas import Invoker
@@ -23,7 +24,9 @@ async def run_schedule(invoker: Invoker, schedule: Schedule, period_s: float | N
 
 
 @contextlib.asynccontextmanager
-async def running(invoker: Invoker, schedules: tuple[Schedule, ...], period_s: float | None):  # noqa: ANN201
+async def running(
+    invoker: Invoker, schedules: tuple[Schedule, ...], period_s: float | None
+) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(run_schedule(invoker, s, period_s)) for s in schedules]
     try:
         yield

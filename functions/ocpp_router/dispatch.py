@@ -34,7 +34,11 @@ def handle_frame(
 
     context = CallContext(charge_point_id, connection_id, profile, received_at, frame.unique_id)
     if isinstance(frame, CallResult | CallError):
-        handle_reply(context, frame)
+        try:
+            handle_reply(context, frame)
+        except Exception:  # an answer is never answered, not even when keeping it fails
+            logger.exception("Answer to a command could not be kept", extra={"message_id": frame.unique_id})
+            metrics.add_metric(name="InternalErrors", unit="Count", value=1)
         return None
 
     answer = _answer(context, frame)

@@ -9,7 +9,7 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from shared.data.common import Page, condition_failed, decode_token, encode_token
+from shared.data.common import Page, condition_failed, page_of, resume_from
 from shared.data.models import ChargePointRecord, CommandRecord, ConfigurationRecord
 from shared.domain.commands import CommandStatus
 from shared.protocol.timestamps import format_timestamp
@@ -83,13 +83,10 @@ def pending_of(charge_point_id: str) -> list[CommandRecord]:
 
 def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[CommandRecord]:
     """Newest first, 1 query a page."""
-    start = decode_token(next_token, {"key"})["key"] if next_token else None
     results = CommandRecord.by_charge_point.query(
-        charge_point_id, scan_index_forward=False, limit=limit, last_evaluated_key=start
+        charge_point_id, scan_index_forward=False, limit=limit, last_evaluated_key=resume_from(next_token)
     )
-    items = list(results)
-    last = results.last_evaluated_key
-    return Page(items, encode_token({"key": last}) if last and len(items) == limit else None)
+    return page_of(results, limit)
 
 
 def overdue(now: datetime) -> list[CommandRecord]:

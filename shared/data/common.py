@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +35,19 @@ def set_or_remove(attribute: Attribute[Any], value: Any) -> Action:
 class Page(Generic[T]):
     items: list[T]
     next_token: str | None
+
+
+def resume_from(next_token: str | None) -> dict[str, Any] | None:
+    """The DynamoDB start key a page token holds (None: the first page)."""
+    return decode_token(next_token, {"key"})["key"] if next_token else None
+
+
+def page_of(results: Any, limit: int, convert: Callable[[Any], T] = lambda item: item) -> Page[T]:
+    """A page from a pynamodb result iterator run with `limit`: a token only when the page is
+    full and DynamoDB has more to read."""
+    items = [convert(item) for item in results]
+    last = results.last_evaluated_key
+    return Page(items, encode_token({"key": last}) if last and len(items) == limit else None)
 
 
 def encode_token(position: dict[str, Any]) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DeleteError
 
-from shared.data.common import Page, condition_failed, decode_token, encode_token, set_or_remove
+from shared.data.common import Page, condition_failed, page_of, resume_from, set_or_remove
 from shared.data.models import IdTokenRecord
 from shared.domain.authorization import AuthorizationStatus, TokenEntry
 
@@ -59,8 +59,5 @@ def delete_id_token(id_token: str) -> bool:
 
 def list_id_tokens(limit: int, next_token: str | None) -> Page[TokenEntry]:
     """One scan page."""
-    start = decode_token(next_token, {"id_token"}) if next_token else None
-    results = IdTokenRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
-    items = [entry_of(record) for record in results]
-    last = results.last_evaluated_key
-    return Page(items, encode_token(last) if last and len(items) == limit else None)
+    results = IdTokenRecord.scan(limit=limit, page_size=limit, last_evaluated_key=resume_from(next_token))
+    return page_of(results, limit, entry_of)

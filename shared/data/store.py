@@ -11,7 +11,7 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, UpdateError
 
-from shared.data.common import BadPageToken, NotRegistered, Page, decode_token, encode_token
+from shared.data.common import BadPageToken, NotRegistered, Page, page_of, resume_from
 from shared.data.common import condition_failed as _condition_failed
 from shared.data.common import set_or_remove as _set_or_remove
 from shared.data.models import ChargePointRecord, ConnectorRecord
@@ -127,11 +127,8 @@ def deregister_charge_point(charge_point_id: str) -> ChargePointRecord:
 
 def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePointRecord]:
     """One scan page. The token is the last key, opaque to callers."""
-    start = decode_token(next_token, {"charge_point_id"}) if next_token else None
-    results = ChargePointRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
-    items = list(results)
-    last = results.last_evaluated_key
-    return Page(items, encode_token(last) if last and len(items) == limit else None)
+    results = ChargePointRecord.scan(limit=limit, page_size=limit, last_evaluated_key=resume_from(next_token))
+    return page_of(results, limit)
 
 
 # --- Connectors --------------------------------------------------------------------------

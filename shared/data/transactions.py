@@ -16,7 +16,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from shared.data.common import Page, condition_failed, decode_token, encode_token
+from shared.data.common import Page, condition_failed, decode_token, encode_token, page_of, resume_from
 from shared.data.models import CounterRecord, SessionEventRecord, TransactionRecord, TransactionStartRecord
 from shared.domain import metering
 from shared.domain.metering import MeterValue, MeterValuesReport
@@ -67,16 +67,25 @@ def _start_actions(ocpp_version: str, start: SessionStart, at: datetime) -> list
         fields.start_seen.set(True),
         fields.updated_at.set(at),
     ]
-    optional: list[tuple[Any, Any]] = [
-        (fields.evse_id, start.evse_id),
-        (fields.connector_id, start.connector_id),
-        (fields.id_token, start.id_token.value if start.id_token else None),
-        (fields.id_token_type, start.id_token.type if start.id_token else None),
+    optional = [
+        *_where_and_who(start),
         (fields.meter_start_wh, start.meter_start_wh),
         (fields.remote_start_id, start.remote_start_id),
     ]
     actions += [attribute.set(value) for attribute, value in optional if value is not None]
     return actions
+
+
+def _where_and_who(start: SessionStart) -> list[tuple[Any, Any]]:
+    """The session's EVSE, connector and token, as a start (or an end message) tells them."""
+    fields = TransactionRecord
+    token = start.id_token
+    return [
+        (fields.evse_id, start.evse_id),
+        (fields.connector_id, start.connector_id),
+        (fields.id_token, token.value if token else None),
+        (fields.id_token_type, token.type if token else None),
+    ]
 
 
 def record_assigned_start(
@@ -154,13 +163,8 @@ def record_stop(
         (fields.stop_id_token, stop.id_token.value if stop.id_token else None),
     ]
     actions += [attribute.set(value) for attribute, value in optional if value is not None]
-    if start is not None:
-        known: list[tuple[Any, Any]] = [
-            (fields.evse_id, start.evse_id),
-            (fields.connector_id, start.connector_id),
-            (fields.id_token, start.id_token.value if start.id_token else None),
-            (fields.id_token_type, start.id_token.type if start.id_token else None),
-        ]
+    if start is not None:  # kept only where the start did not say
+        known = _where_and_who(start)
         actions += [attribute.set(attribute | value) for attribute, value in known if value is not None]
     session = TransactionRecord(stop.transaction_id, charge_point_id)
     try:
@@ -219,14 +223,12 @@ def list_sessions(
         )
 
     if charge_point_id is not None or active is True:
-        position = decode_token(next_token, {"key"}) if next_token else {"key": None}
-        if charge_point_id is not None:
-            results = query(fields.by_charge_point, charge_point_id, position["key"], limit)
-        else:
-            results = query(fields.active_sessions, ACTIVE, position["key"], limit)
-        items = list(results)
-        last = results.last_evaluated_key
-        return Page(items, encode_token({"key": last}) if last and len(items) == limit else None)
+        index, partition = (
+            (fields.by_charge_point, charge_point_id)
+            if charge_point_id is not None
+            else (fields.active_sessions, ACTIVE)
+        )
+        return page_of(query(index, partition, resume_from(next_token), limit), limit)
 
     first_year = started_from.year if started_from else EARLIEST_YEAR
     last_year = (started_to or datetime.now(UTC)).year
@@ -310,28 +312,27 @@ def events_of(stream: str) -> Iterator[SessionEvent]:
     return (_event_of(record) for record in SessionEventRecord.query(stream))
 
 
-def register_readings(stream: str, scan: int = 20) -> list[MeterValue]:
-    """At most 2 queries: meter values from the first and the last events of a stream, enough
-    for a session's energy so far without reading all of it."""
+def register_readings(stream: str, first: bool, last: bool, scan: int = 20) -> list[MeterValue]:
+    """A query per end asked for: meter values from the first and/or the last events of a
+    stream, enough for a session's energy so far without reading all of it."""
     values: list[MeterValue] = []
-    for forward in (True, False):
-        for record in SessionEventRecord.query(stream, scan_index_forward=forward, limit=scan):
-            values += metering.from_json(record.meter_values)
+    for forward, wanted in ((True, first), (False, last)):
+        if wanted:
+            for record in SessionEventRecord.query(stream, scan_index_forward=forward, limit=scan):
+                values += metering.from_json(record.meter_values)
     return values
 
 
 def summarise(
     record: TransactionRecord, readings: list[MeterValue] | None = None, charging_state: str | None = None
 ) -> SessionSummary:
-    """A session with its energy. Without `readings`, a session whose start or stop register is
-    unknown (one in progress, or one whose start never arrived) reads its first and last
-    meter values: at most 2 queries."""
+    """A session with its energy. Without `readings`, a register the session's messages did not
+    give (the stop of one in progress, the start of one whose start never arrived) comes from
+    the sampled values at that end: a query per unknown register."""
     start, stop = record.meter_start_wh, record.meter_stop_wh
     if readings is None:
-        known = start is not None and stop is not None
-        readings = (
-            [] if known else register_readings(session_stream(record.charge_point_id, record.transaction_id))
-        )
+        stream = session_stream(record.charge_point_id, record.transaction_id)
+        readings = register_readings(stream, first=start is None, last=stop is None)
     energy = session_energy(start, stop, readings)
     return SessionSummary(
         transaction_id=record.transaction_id,
