@@ -107,8 +107,11 @@ def answer(
 
 def fail_all(charge_point_id: str, failure: Failure, now: datetime) -> int:
     """Every pending command of the charge point fails (it disconnected, or its connection is gone)."""
+    charge_point = store.find_charge_point(charge_point_id)
+    if charge_point is None:
+        return 0
     failed = 0
-    for command in commands.pending_of(charge_point_id):
+    for command in commands.pending_of(charge_point):
         if commands.settle(command.command_id, CommandStatus.FAILED, now, failure=failure) is not None:
             failed += 1
         commands.give_turn_back(charge_point_id, command.command_id)

@@ -46,7 +46,7 @@ def create_command(
         action=action,
         payload=payload,
         status=CommandStatus.PENDING.value,
-        queued=FLAG,
+        queued=charge_point_id,
         created_at=format_timestamp(at),
         timeout_s=timeout_s,
         expires_at=at + RETENTION,
@@ -64,21 +64,17 @@ def find_command(command_id: str) -> CommandRecord | None:
 
 
 def oldest_queued(charge_point_id: str) -> CommandRecord | None:
-    """1 query."""
-    for record in CommandRecord.by_charge_point.query(
-        charge_point_id, filter_condition=CommandRecord.queued.exists(), limit=1
-    ):
+    """1 query of the sparse queue index, however long the charge point's history."""
+    for record in CommandRecord.queued_by_charge_point.query(charge_point_id, limit=1):
         return record
     return None
 
 
-def pending_of(charge_point_id: str) -> list[CommandRecord]:
-    """1 query: sent or queued, not answered."""
-    return list(
-        CommandRecord.by_charge_point.query(
-            charge_point_id, filter_condition=CommandRecord.status == CommandStatus.PENDING.value
-        )
-    )
+def pending_of(charge_point: ChargePointRecord) -> list[CommandRecord]:
+    """Its outstanding call (1 read) and its queue (1 query): all that is not answered yet."""
+    outstanding = charge_point.outstanding_command and find_command(charge_point.outstanding_command)
+    queued = list(CommandRecord.queued_by_charge_point.query(charge_point.charge_point_id))
+    return ([outstanding] if outstanding else []) + queued
 
 
 def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[CommandRecord]:

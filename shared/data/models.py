@@ -234,6 +234,17 @@ class _CommandsByChargePoint(GlobalSecondaryIndex["CommandRecord"]):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class _Queued(GlobalSecondaryIndex["CommandRecord"]):
+    """Sparse: a charge point's commands waiting their turn, oldest first."""
+
+    class Meta:
+        index_name = "queued"
+        projection = AllProjection()
+
+    queued = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class _Outstanding(GlobalSecondaryIndex["CommandRecord"]):
     """Sparse: commands sent and not answered yet, by when they time out."""
 
@@ -261,7 +272,7 @@ class CommandRecord(Model):
     action = UnicodeAttribute()
     payload = JSONAttribute()
     status = UnicodeAttribute()  # pending, completed, failed, timeout
-    queued = UnicodeAttribute(null=True)  # "1" while waiting its turn to be sent
+    queued = UnicodeAttribute(null=True)  # the charge point's id while waiting its turn to be sent
     created_at = UnicodeAttribute()
     sent_at = UTCDateTimeAttribute(null=True)
     completed_at = UTCDateTimeAttribute(null=True)
@@ -273,6 +284,7 @@ class CommandRecord(Model):
     expires_at = TTLAttribute()
 
     by_charge_point = _CommandsByChargePoint()
+    queued_by_charge_point = _Queued()
     outstanding_by_deadline = _Outstanding()
 
 

@@ -92,6 +92,20 @@ def test_one_outstanding_call_and_the_rest_queue_in_order(station, posted):
     assert [item["commandId"] for item in rest["items"]] == [first["commandId"]]
 
 
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_the_queue_costs_the_same_however_long_the_history(station, aws_calls):
+    def answer_one_and_count():
+        sent = command("ClearCache", {})[1]
+        aws_calls.reset()
+        station([3, sent["commandId"], {"status": "Accepted"}])
+        return aws_calls.dynamodb_reads, aws_calls.dynamodb_writes
+
+    first = answer_one_and_count()
+    for _ in range(30):
+        answer_one_and_count()
+    assert answer_one_and_count() == first
+
+
 @pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
 def test_an_answer_that_breaks_the_response_schema_fails_the_command(station):
     sent = command("Reset", {"type": "OnIdle"})[1]
