@@ -147,6 +147,7 @@ class SessionEventOut(ApiModel):
 
 
 class TransactionDetail(TransactionOut):
+    remote_start_command_id: str | None = Field(description="The remote start that began it, if one did")
     meter_values: list[MeterValueOut]
     events: list[SessionEventOut] = Field(description="Reports merged by seqNo (2.x) or time (1.6)")
 
@@ -191,6 +192,9 @@ class CommandOut(ApiModel):
     sent_at: datetime | None = Field(description="Absent while queued behind an outstanding call")
     completed_at: datetime | None
     timeout_seconds: int
+    transaction_id: str | None = Field(
+        None, description="Remote starts: the session it began, once the charge point has started it"
+    )
 
 
 class CommandPage(ApiModel):
@@ -235,6 +239,10 @@ class UnlockIn(ApiModel):
 
 class AvailabilityIn(Where):
     operative: bool
+
+
+class ConfigurationReadIn(ApiModel):
+    keys: list[str] = Field(default_factory=list, description="Keys to read; none: all")
 
 
 class ConfigurationChangeIn(ApiModel):

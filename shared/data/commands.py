@@ -85,6 +85,12 @@ def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[Co
     return page_of(results, limit)
 
 
+def made_between(charge_point_id: str, low: datetime, high: datetime) -> list[CommandRecord]:
+    """1 query: the charge point's commands made in [low, high]."""
+    window = CommandRecord.created_at.between(format_timestamp(low), format_timestamp(high))
+    return list(CommandRecord.by_charge_point.query(charge_point_id, range_key_condition=window))
+
+
 def overdue(now: datetime) -> list[CommandRecord]:
     """1 query of the sparse outstanding index."""
     return list(

@@ -191,6 +191,12 @@ def active_sessions_of(charge_point_id: str) -> list[TransactionRecord]:
     )
 
 
+def sessions_between(charge_point_id: str, low: datetime, high: datetime) -> list[TransactionRecord]:
+    """1 query: the charge point's sessions that started in [low, high]."""
+    window = TransactionRecord.started_at.between(format_timestamp(low), format_timestamp(high))
+    return list(TransactionRecord.by_charge_point.query(charge_point_id, range_key_condition=window))
+
+
 def list_sessions(
     *,
     limit: int,

@@ -65,10 +65,12 @@ CLIENT_CLASSES = {"1.6": ChargePoint16, "2.0.1": ChargePoint201, "2.1": ChargePo
 
 
 @contextlib.asynccontextmanager
-async def connected(runtime: Runtime, charge_point_id: str, version: str) -> AsyncIterator[Any]:
-    """An `ocpp` package ChargePoint of that version, connected and listening."""
+async def connected(
+    runtime: Runtime, charge_point_id: str, version: str, station_class: type | None = None
+) -> AsyncIterator[Any]:
+    """An `ocpp` package ChargePoint of that version (or of a subclass), connected and listening."""
     async with websockets.connect(runtime.ocpp_url(charge_point_id), subprotocols=[f"ocpp{version}"]) as ws:
-        station = CLIENT_CLASSES[version](charge_point_id, ws)
+        station = (station_class or CLIENT_CLASSES[version])(charge_point_id, ws)
         listener = asyncio.create_task(station.start())
         try:
             yield station

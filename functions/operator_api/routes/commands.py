@@ -4,6 +4,7 @@ answers told us (`/configuration`)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -11,6 +12,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.models import Example
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -23,13 +25,14 @@ from functions.operator_api.models import (
     Configuration,
     ConfigurationChangeIn,
     ConfigurationItem,
+    ConfigurationReadIn,
     RemoteStartIn,
     RemoteStopIn,
     ResetIn,
     TriggerIn,
     UnlockIn,
 )
-from shared import commanding
+from shared import commanding, remote_starts
 from shared.data import commands, store
 from shared.data.common import BadPageToken
 from shared.data.models import ChargePointRecord, CommandRecord
@@ -57,6 +60,14 @@ RESPONSES = {
 }
 
 
+def _examples(*examples: tuple[str, dict[str, Any]]) -> dict[str, Example]:
+    """Request bodies as Swagger UI offers them, one per version where they differ."""
+    return {
+        re.sub(r"[^a-z0-9]+", "-", summary.lower()).strip("-"): Example(summary=summary, value=value)
+        for summary, value in examples
+    }
+
+
 def _out(record: CommandRecord) -> CommandOut:
     return CommandOut(
         command_id=record.command_id,
@@ -71,6 +82,7 @@ def _out(record: CommandRecord) -> CommandOut:
         sent_at=record.sent_at,
         completed_at=record.completed_at,
         timeout_seconds=int(record.timeout_s),
+        transaction_id=remote_starts.session_begun_by_command(record),
     )
 
 
@@ -119,7 +131,36 @@ def _send(
     responses=RESPONSES,
 )
 def send_command(
-    charge_point_id: ChargePointId, body: Annotated[CommandIn, Body(embed=False)], wait: Wait = None
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        CommandIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("1.6: Reset", {"action": "Reset", "payload": {"type": "Soft"}}),
+                (
+                    "2.x: GetVariables, the heartbeat interval",
+                    {
+                        "action": "GetVariables",
+                        "payload": {
+                            "getVariableData": [
+                                {
+                                    "component": {"name": "OCPPCommCtrlr"},
+                                    "variable": {"name": "HeartbeatInterval"},
+                                }
+                            ]
+                        },
+                        "timeoutSeconds": 60,
+                    },
+                ),
+                (
+                    "DataTransfer: any vendor's message",
+                    {"action": "DataTransfer", "payload": {"vendorId": "com.example"}},
+                ),
+            ),
+        ),
+    ],
+    wait: Wait = None,
 ) -> Response[CommandOut]:
     return _send(_connected(charge_point_id), (body.action, body.payload), body.timeout_seconds, wait)
 
@@ -188,7 +229,22 @@ def _friendly_route(path: str, summary: str, tags: list[str] | None = None) -> C
     "remote-start", "Start a session remotely (RemoteStartTransaction / RequestStartTransaction)"
 )
 def remote_start(
-    charge_point_id: ChargePointId, body: Annotated[RemoteStartIn, Body(embed=False)], wait: Wait = None
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        RemoteStartIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("1.6: connector 1", {"idToken": "04A2B3C4D5", "connectorId": 1}),
+                (
+                    "2.x: EVSE 1, a token from the app",
+                    {"idToken": "APP-USER-7", "idTokenType": "Central", "evseId": 1},
+                ),
+                ("Any free connector", {"idToken": "04A2B3C4D5"}),
+            ),
+        ),
+    ],
+    wait: Wait = None,
 ) -> Response[CommandOut]:
     return _friendly(
         charge_point_id,
@@ -199,28 +255,74 @@ def remote_start(
 
 @_friendly_route("remote-stop", "Stop a session remotely (RemoteStopTransaction / RequestStopTransaction)")
 def remote_stop(
-    charge_point_id: ChargePointId, body: Annotated[RemoteStopIn, Body(embed=False)], wait: Wait = None
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        RemoteStopIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("1.6: the integer id", {"transactionId": "1042"}),
+                ("2.x: the station's id", {"transactionId": "f3c0a1e2-77d4-4b0e-9a51-3a2d6c1e0b9f"}),
+            ),
+        ),
+    ],
+    wait: Wait = None,
 ) -> Response[CommandOut]:
     return _friendly(charge_point_id, lambda c: c.remote_stop(body.transaction_id), wait)
 
 
 @_friendly_route("reset", "Reset: Soft/Hard (1.6), OnIdle/Immediate (2.x)")
 def reset(
-    charge_point_id: ChargePointId, body: Annotated[ResetIn, Body(embed=False)], wait: Wait = None
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        ResetIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("Soft or OnIdle", {"hard": False}),
+                ("Hard or Immediate", {"hard": True}),
+                ("2.x: one EVSE", {"hard": False, "evseId": 2}),
+            ),
+        ),
+    ],
+    wait: Wait = None,
 ) -> Response[CommandOut]:
     return _friendly(charge_point_id, lambda c: c.reset(body.hard, body.evse_id), wait)
 
 
 @_friendly_route("unlock", "Unlock a connector")
 def unlock(
-    charge_point_id: ChargePointId, body: Annotated[UnlockIn, Body(embed=False)], wait: Wait = None
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        UnlockIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("1.6: connector 1", {"connectorId": 1}),
+                ("2.x: EVSE 2, its connector 1", {"evseId": 2, "connectorId": 1}),
+            ),
+        ),
+    ],
+    wait: Wait = None,
 ) -> Response[CommandOut]:
     return _friendly(charge_point_id, lambda c: c.unlock(body.evse_id, body.connector_id), wait)
 
 
 @_friendly_route("availability", "Make the station, an EVSE or a connector operative or inoperative")
 def availability(
-    charge_point_id: ChargePointId, body: Annotated[AvailabilityIn, Body(embed=False)], wait: Wait = None
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        AvailabilityIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("The whole station out of service", {"operative": False}),
+                ("1.6: connector 2 back in service", {"operative": True, "connectorId": 2}),
+                ("2.x: EVSE 1 out of service", {"operative": False, "evseId": 1}),
+            ),
+        ),
+    ],
+    wait: Wait = None,
 ) -> Response[CommandOut]:
     return _friendly(
         charge_point_id, lambda c: c.availability(body.operative, body.evse_id, body.connector_id), wait
@@ -229,7 +331,23 @@ def availability(
 
 @_friendly_route("trigger", "Ask for a message now (TriggerMessage)")
 def trigger(
-    charge_point_id: ChargePointId, body: Annotated[TriggerIn, Body(embed=False)], wait: Wait = None
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        TriggerIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("A BootNotification", {"message": "BootNotification"}),
+                ("1.6: connector 1's status", {"message": "StatusNotification", "connectorId": 1}),
+                (
+                    "2.x: a connector's status",
+                    {"message": "StatusNotification", "evseId": 1, "connectorId": 1},
+                ),
+                ("2.x: meter values of EVSE 1", {"message": "MeterValues", "evseId": 1}),
+            ),
+        ),
+    ],
+    wait: Wait = None,
 ) -> Response[CommandOut]:
     return _friendly(
         charge_point_id, lambda c: c.trigger(body.message, body.evse_id, body.connector_id), wait
@@ -243,10 +361,21 @@ def trigger(
 )
 def read_configuration(
     charge_point_id: ChargePointId,
-    keys: Annotated[list[str] | None, Body(embed=True, description="Keys to read; none: all")] = None,
+    body: Annotated[
+        ConfigurationReadIn | None,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("Everything (2.x: a full base report)", {}),
+                ("1.6: two keys", {"keys": ["HeartbeatInterval", "MeterValueSampleInterval"]}),
+                ("2.x: Component/Variable keys", {"keys": ["OCPPCommCtrlr/HeartbeatInterval"]}),
+            ),
+        ),
+    ] = None,
     wait: Wait = None,
 ) -> Response[CommandOut]:
-    return _friendly(charge_point_id, lambda c: c.read_configuration(keys or []), wait)
+    keys = body.keys if body else []
+    return _friendly(charge_point_id, lambda c: c.read_configuration(keys), wait)
 
 
 @_friendly_route(
@@ -254,7 +383,16 @@ def read_configuration(
 )
 def change_configuration(
     charge_point_id: ChargePointId,
-    body: Annotated[ConfigurationChangeIn, Body(embed=False)],
+    body: Annotated[
+        ConfigurationChangeIn,
+        Body(
+            embed=False,
+            openapi_examples=_examples(
+                ("1.6: a key", {"key": "HeartbeatInterval", "value": "300"}),
+                ("2.x: Component/Variable", {"key": "OCPPCommCtrlr/HeartbeatInterval", "value": "300"}),
+            ),
+        ),
+    ],
     wait: Wait = None,
 ) -> Response[CommandOut]:
     return _friendly(charge_point_id, lambda c: c.change_configuration(body.key, body.value), wait)

@@ -18,6 +18,7 @@ from functions.operator_api.models import (
     TransactionOut,
     TransactionPage,
 )
+from shared import remote_starts
 from shared.data import transactions
 from shared.data.common import BadPageToken
 from shared.domain.sessions import merge
@@ -85,6 +86,7 @@ def get_transaction(
     summary = transactions.summarise(record, progress.meter_values, progress.charging_state)
     return TransactionDetail(
         **asdict(summary),
+        remote_start_command_id=remote_starts.command_that_began(summary),
         meter_values=[
             MeterValueOut(
                 timestamp=mv.timestamp, sampled_values=[SampleOut(**asdict(sample)) for sample in mv.samples]

@@ -14,7 +14,7 @@ from local import events
 from shared import commanding
 from shared.connections import connections_at, endpoint_for
 from shared.data import store
-from shared.protocol.timestamps import utc_now
+from shared.protocol.timestamps import format_timestamp, utc_now
 from shared.protocol.versions import PROFILES, OcppVersion
 from tests.integration.conftest import CONTEXT, http, socket
 from tests.schema_samples import minimal, schema_of
@@ -275,3 +275,88 @@ def test_2x_friendly_endpoints_and_reports(station, version):
     )[1]
     assert sent["payload"] == {"requestedMessage": "StatusNotification", "evse": {"id": 1, "connectorId": 1}}
     assert post("/charge-points/CP1/trigger", {"message": "Nonsense"})[0] == 422
+
+
+def wire_time(delta_s=0):
+    return format_timestamp(utc_now() + timedelta(seconds=delta_s))
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_16_a_remote_start_is_linked_to_the_session_it_began(station):
+    earlier = station(
+        [
+            2,
+            "s0",
+            "StartTransaction",
+            {"connectorId": 1, "idTag": "TAG1", "meterStart": 0, "timestamp": wire_time(-600)},
+        ]
+    )[2]["transactionId"]
+    sent = post("/charge-points/CP1/remote-start", {"idToken": "TAG1", "connectorId": 1})[1]
+    assert get(f"/commands/{sent['commandId']}")[1]["transactionId"] is None  # not answered yet
+    station([3, sent["commandId"], {"status": "Accepted"}])
+    assert get(f"/commands/{sent['commandId']}")[1]["transactionId"] is None  # no session yet
+    begun = station(
+        [
+            2,
+            "s1",
+            "StartTransaction",
+            {"connectorId": 1, "idTag": "TAG1", "meterStart": 0, "timestamp": wire_time(45)},
+        ]
+    )[2]["transactionId"]
+    assert get(f"/commands/{sent['commandId']}")[1]["transactionId"] == str(begun)
+    assert get(f"/transactions/{begun}")[1]["remoteStartCommandId"] == sent["commandId"]
+    assert get(f"/transactions/{earlier}")[1]["remoteStartCommandId"] is None
+    rejected = post("/charge-points/CP1/remote-start", {"idToken": "TAG1", "connectorId": 1})[1]
+    station([3, rejected["commandId"], {"status": "Rejected"}])
+    assert get(f"/commands/{rejected['commandId']}")[1]["transactionId"] is None
+    [history] = [
+        c for c in get("/charge-points/CP1/commands")[1]["items"] if c["commandId"] == sent["commandId"]
+    ]
+    assert history["transactionId"] == str(begun)
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"], indirect=True)
+def test_2x_a_remote_start_is_linked_by_its_remote_start_id(station):
+    sent = post("/charge-points/CP1/remote-start", {"idToken": "TAG1", "evseId": 1})[1]
+    station([3, sent["commandId"], {"status": "Accepted"}])
+    started = {
+        "eventType": "Started",
+        "timestamp": wire_time(5),
+        "triggerReason": "RemoteStart",
+        "seqNo": 0,
+        "transactionInfo": {"transactionId": "RS-1", "remoteStartId": sent["payload"]["remoteStartId"]},
+        "idToken": {"idToken": "TAG1", "type": "Central"},
+        "evse": {"id": 1, "connectorId": 1},
+    }
+    station([2, "e0", "TransactionEvent", started])
+    assert get(f"/commands/{sent['commandId']}")[1]["transactionId"] == "RS-1"
+    assert get("/transactions/RS-1")[1]["remoteStartCommandId"] == sent["commandId"]
+    # Cable first, then the app: the answer names the session already under way.
+    station(
+        [
+            2,
+            "e1",
+            "TransactionEvent",
+            {**started, "triggerReason": "CablePluggedIn", "transactionInfo": {"transactionId": "CABLE-1"}},
+        ]
+    )
+    sent = post("/charge-points/CP1/remote-start", {"idToken": "TAG2", "evseId": 2})[1]
+    station([3, sent["commandId"], {"status": "Accepted", "transactionId": "CABLE-1"}])
+    assert get(f"/commands/{sent['commandId']}")[1]["transactionId"] == "CABLE-1"
+    assert get("/transactions/CABLE-1")[1]["remoteStartCommandId"] == sent["commandId"]
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1", "2.1"], indirect=True)
+def test_every_request_example_in_the_openapi_is_accepted(station, version):
+    _, spec = get("/openapi.json")
+    tried = 0
+    for path, operations in spec["paths"].items():
+        body = operations.get("post", {}).get("requestBody", {})
+        for example in body.get("content", {}).get("application/json", {}).get("examples", {}).values():
+            label = example["summary"].split(":")[0]
+            if label in ("1.6", "2.x") and label != ("1.6" if version == "1.6" else "2.x"):
+                continue
+            status, answer = post(path.replace("{charge_point_id}", "CP1"), example["value"])
+            assert status == 202, (path, example, answer)
+            tried += 1
+    assert tried >= 12  # the friendly endpoints and the generic one all show examples
