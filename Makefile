@@ -4,15 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench synth readme clean
+NODE_STAMP := node_modules/.installed
 
+.PHONY: run test lint bench synth deploy destroy readme clean
+
+# The pinned CDK CLI, and Node.js 22 (for it and for jsii) where npm has a build for this
+# platform; elsewhere the machine's node, without jsii's end-of-life banner.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = 20
+export CDK_DISABLE_CLI_TELEMETRY = true
+CDK := node_modules/.bin/cdk
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[local,dev,cdk]"
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 run: $(STAMP)  ## start the local runtime (WebSocket :9000, HTTP API :8000)
 	$(BIN)/python -m local $(ARGS)
@@ -21,17 +32,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint  ## lint, then every test (unit, integration, end to end, infra)
+test: lint $(NODE_STAMP)  ## lint, then every test (unit, integration, end to end, infra)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## per-message CPU time and DynamoDB operations against the budgets
 	$(BIN)/python -m bench
 
-synth: $(STAMP)  ## synthesize the CloudFormation template offline into cdk.out/
-	$(BIN)/python app.py
+synth: $(STAMP) $(NODE_STAMP)  ## the CloudFormation template and Lambda assets, into cdk.out/ (no AWS account needed)
+	$(CDK) synth --quiet --no-notices $(CDK_ARGS)
+
+deploy: $(STAMP) $(NODE_STAMP)  ## build and deploy the stack to the current AWS account (CDK_ARGS="-c key=value ...")
+	$(CDK) deploy --no-notices $(CDK_ARGS)
+
+destroy: $(STAMP) $(NODE_STAMP)  ## delete the stack (durable tables and the user pool are kept)
+	$(CDK) destroy --no-notices $(CDK_ARGS)
 
 readme: $(STAMP)  ## regenerate the README's table of implemented OCPP actions
 	$(BIN)/python -m functions.ocpp_router README.md
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules cdk.out build .pytest_cache .ruff_cache

@@ -1,16 +1,74 @@
-"""The CSMS stack. So far: its storage; the gateway, API and schedules follow."""
+"""The whole CSMS in one stack: storage, functions, the charge points' gateway and its edge,
+the operator API, schedules, the event bus and monitoring."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
+from infra.config import StackConfig
+from infra.edge import Edge
+from infra.functions import Functions
+from infra.gateway import Gateway
+from infra.observability import Observability
+from infra.operator_api import OperatorApi
+from infra.schedules import EventBus, Schedules
 from infra.storage import Storage
+from shared.manifest import ALL_FUNCTIONS, AUTHORIZER
 
 
 class CsmsStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, **kwargs: object) -> None:
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        config = StackConfig.from_context(self)
         self.storage = Storage(self, "Storage")
-        for name, table in self.storage.tables.items():
-            CfnOutput(self, f"{name}Table", value=table.table_name)
+        self.events = EventBus(self, "Events")
+        self.functions = Functions(
+            self,
+            "Functions",
+            config=config,
+            tables=self.storage.tables,
+            environment={"CSMS_EVENT_BUS": self.events.bus.event_bus_name, "CSMS_API_AUTH": "gateway"},
+        )
+        self.events.grant_publishers(self.functions)
+        self.gateway = Gateway(self, "Gateway", config=config, functions=self.functions)
+        self.edge = Edge(self, "Edge", config=config, gateway=self.gateway)
+        for spec in ALL_FUNCTIONS:
+            if spec.connections:
+                self.gateway.let_manage_connections(self.functions[spec])
+        self.functions[AUTHORIZER].add_environment(
+            "CSMS_ORIGIN_SECRET", self.edge.origin_secret.secret_value.unsafe_unwrap()
+        )
+        self.operator_api = OperatorApi(self, "OperatorApi", config=config, functions=self.functions)
+        self.schedules = Schedules(self, "Schedules", functions=self.functions)
+        self.observability = Observability(
+            self,
+            "Observability",
+            config=config,
+            functions=self.functions,
+            tables=self.storage.tables,
+            gateway=self.gateway,
+            operator_api=self.operator_api,
+        )
+        host = config.domain_name or self.edge.host
+        outputs = {
+            "OcppUrl": (
+                f"wss://{host}/ocpp/",
+                "Charge points connect to this URL followed by their identity",
+            ),
+            "ApiUrl": (self.operator_api.url, "The operator HTTP API (Swagger UI at /docs)"),
+            "UserPoolId": (self.operator_api.user_pool.user_pool_id, "Operators' user pool"),
+            "PeopleClientId": (self.operator_api.people.user_pool_client_id, "App client for people"),
+            "MachineClientId": (
+                self.operator_api.machines.user_pool_client_id,
+                "App client for machines (client credentials, scope csms/operate)",
+            ),
+            "TokenUrl": (self.operator_api.token_url, "OAuth token endpoint for machine clients"),
+            "EventBusName": (self.events.bus.event_bus_name, "Domain events"),
+            "AlarmTopicArn": (self.observability.topic.topic_arn, "Subscribe to receive alarms"),
+            "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
+        }
+        for name, (value, description) in outputs.items():
+            CfnOutput(self, name, value=value, description=description)

@@ -82,7 +82,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.http_api import http_api_app
     from local.lambdas import Invoker
     from local.schedules import running
-    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, SCHEDULES
+    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API
     from shared.settings import get_settings
 
     invoker = Invoker()
@@ -119,7 +119,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running(invoker, SCHEDULES, args.schedule_period):
+    async with running(invoker, args.schedule_period):
         await stop.wait()
     print("Stopping...", flush=True)
     await gateway.close_all()

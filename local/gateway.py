@@ -22,6 +22,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from local import events
 from local.lambdas import Invoker
+from shared.gateway import IDENTITY_PARAMETER
 from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
 from shared.observability import logger
 
@@ -85,7 +86,7 @@ class Gateway:
         identity = unquote(request.match_info["path"].rstrip("/").rsplit("/", 1)[-1])
         headers = list(request.headers.items())
         # What the edge's viewer-request function does: the identity travels as a query parameter.
-        query = [*request.query.items(), ("chargePointId", identity)]
+        query = [*request.query.items(), (IDENTITY_PARAMETER, identity)]
         socket = events.Socket(
             connection_id=_connection_id(),
             domain_name=self.public_host,

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from local import events
 from local.lambdas import Invoker
-from shared.manifest import Schedule
+from shared.manifest import SCHEDULES, Schedule
 from shared.observability import logger
 
 
@@ -24,10 +24,9 @@ async def run_schedule(invoker: Invoker, schedule: Schedule, period_s: float | N
 
 
 @contextlib.asynccontextmanager
-async def running(
-    invoker: Invoker, schedules: tuple[Schedule, ...], period_s: float | None
-) -> AsyncIterator[None]:
-    tasks = [asyncio.create_task(run_schedule(invoker, s, period_s)) for s in schedules]
+async def running(invoker: Invoker, period_s: float | None) -> AsyncIterator[None]:
+    """Every schedule of the manifest, as the cloud's EventBridge rules run them."""
+    tasks = [asyncio.create_task(run_schedule(invoker, s, period_s)) for s in SCHEDULES]
     try:
         yield
     finally:

@@ -8,6 +8,12 @@ from typing import Any
 
 from shared.protocol.versions import Profile, profile_for
 
+# The edge's contract with the authorizer: the charge point's identity, moved from the URL
+# path into this query parameter, and the secret header that proves the handshake came
+# through the edge.
+IDENTITY_PARAMETER = "chargePointId"
+ORIGIN_SECRET_HEADER = "x-csms-origin-secret"
+
 # Keys of the authorizer context that API Gateway hands to every route of a connection.
 CONTEXT_CHARGE_POINT = "chargePointId"
 CONTEXT_VERSION = "ocppVersion"

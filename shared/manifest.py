@@ -4,6 +4,14 @@ alike, so that the two cannot drift."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+
+
+class Data(Enum):
+    """What a function may do with the tables (the cloud grants exactly this)."""
+
+    READ_CHARGE_POINTS = "read-charge-points"
+    READ_WRITE = "read-write"
 
 
 @dataclass(frozen=True)
@@ -13,25 +21,50 @@ class Function:
     description: str
     memory_mb: int = 256
     timeout_s: int = 10
+    data: Data = Data.READ_WRITE
+    # Posts to, reads or closes charge points' connections (the connection management API).
+    connections: bool = False
+    # Publishes domain events to the bus.
+    events: bool = False
 
 
 AUTHORIZER = Function(
     "authorizer",
     "functions.authorizer.handler.lambda_handler",
     "Admits charge points at the WebSocket handshake",
+    data=Data.READ_CHARGE_POINTS,
 )
 CONNECT = Function(
-    "connect", "functions.connect.handler.lambda_handler", "Records a new charge point connection"
+    "connect",
+    "functions.connect.handler.lambda_handler",
+    "Records a new charge point connection",
+    events=True,
 )
 DISCONNECT = Function(
-    "disconnect", "functions.disconnect.handler.lambda_handler", "Records a closed connection"
+    "disconnect",
+    "functions.disconnect.handler.lambda_handler",
+    "Records a closed connection",
+    events=True,
 )
 OCPP_ROUTER = Function(
-    "ocpp-router", "functions.ocpp_router.handler.lambda_handler", "Validates and dispatches OCPP frames", 512
+    "ocpp-router",
+    "functions.ocpp_router.handler.lambda_handler",
+    "Validates and dispatches OCPP frames",
+    512,
+    connections=True,
+    events=True,
 )
 OPERATOR_API = Function(
-    "operator-api", "functions.operator_api.handler.lambda_handler", "The operator HTTP API", 512, 29
+    "operator-api",
+    "functions.operator_api.handler.lambda_handler",
+    "The operator HTTP API",
+    512,
+    29,
+    connections=True,
 )
+
+# The operator API's paths served without a token: its documentation.
+OPERATOR_API_PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
 
 # WebSocket route key -> function. Every OCPP frame is a JSON array, which a route selection
 # expression cannot look into, so all frames arrive on $default.
@@ -53,6 +86,7 @@ COMMAND_TIMEOUTS = Function(
     "command-timeouts",
     "functions.command_timeouts.handler.lambda_handler",
     "Times out operator commands that got no answer",
+    connections=True,
 )
 
 SCHEDULES: tuple[Schedule, ...] = (Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),)

@@ -18,6 +18,21 @@ AdmissionPolicy = Literal["registered", "auto-register"]
 ApiAuth = Literal["token", "gateway"]
 
 
+# Each table's setting, the variable that names it, and its name after CSMS_TABLE_PREFIX when
+# that variable is unset (locally). The CDK stack sets the variables to the tables it made.
+TABLES: dict[str, tuple[str, str]] = {
+    "charge_points_table": ("CSMS_CHARGE_POINTS_TABLE", "charge-points"),
+    "connectors_table": ("CSMS_CONNECTORS_TABLE", "connectors"),
+    "id_tokens_table": ("CSMS_ID_TOKENS_TABLE", "id-tokens"),
+    "transactions_table": ("CSMS_TRANSACTIONS_TABLE", "transactions"),
+    "transaction_starts_table": ("CSMS_TRANSACTION_STARTS_TABLE", "transaction-starts"),
+    "session_events_table": ("CSMS_SESSION_EVENTS_TABLE", "session-events"),
+    "counters_table": ("CSMS_COUNTERS_TABLE", "counters"),
+    "commands_table": ("CSMS_COMMANDS_TABLE", "commands"),
+    "configuration_table": ("CSMS_CONFIGURATION_TABLE", "configuration"),
+}
+
+
 class SettingsError(ValueError):
     """A setting is missing or out of range; raised at start-up, not on first use."""
 
@@ -68,15 +83,7 @@ class Settings:
         api_token = env.get("CSMS_API_TOKEN", "")
         return cls(
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
-            charge_points_table=env.get("CSMS_CHARGE_POINTS_TABLE", f"{prefix}charge-points"),
-            connectors_table=env.get("CSMS_CONNECTORS_TABLE", f"{prefix}connectors"),
-            id_tokens_table=env.get("CSMS_ID_TOKENS_TABLE", f"{prefix}id-tokens"),
-            transactions_table=env.get("CSMS_TRANSACTIONS_TABLE", f"{prefix}transactions"),
-            transaction_starts_table=env.get("CSMS_TRANSACTION_STARTS_TABLE", f"{prefix}transaction-starts"),
-            session_events_table=env.get("CSMS_SESSION_EVENTS_TABLE", f"{prefix}session-events"),
-            counters_table=env.get("CSMS_COUNTERS_TABLE", f"{prefix}counters"),
-            commands_table=env.get("CSMS_COMMANDS_TABLE", f"{prefix}commands"),
-            configuration_table=env.get("CSMS_CONFIGURATION_TABLE", f"{prefix}configuration"),
+            **{field: env.get(variable, f"{prefix}{suffix}") for field, (variable, suffix) in TABLES.items()},
             dynamodb_endpoint=env.get("CSMS_DYNAMODB_ENDPOINT") or None,
             event_bus=env.get("CSMS_EVENT_BUS", f"{prefix}events"),
             events_endpoint=env.get("CSMS_EVENTS_ENDPOINT") or None,

@@ -13,12 +13,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.data import store
 from shared.domain.admission import Handshake, Verdict, admit
-from shared.gateway import CONTEXT_CHARGE_POINT, CONTEXT_REGISTER, CONTEXT_VERSION, header
+from shared.gateway import (
+    CONTEXT_CHARGE_POINT,
+    CONTEXT_REGISTER,
+    CONTEXT_VERSION,
+    IDENTITY_PARAMETER,
+    ORIGIN_SECRET_HEADER,
+    header,
+)
 from shared.observability import logger, metrics, publish_metrics
 from shared.settings import get_settings
-
-ORIGIN_SECRET_HEADER = "x-csms-origin-secret"
-IDENTITY_PARAMETER = "chargePointId"
 
 
 @logger.inject_lambda_context

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.operator_api.errors import ApiError, error_response
 from functions.operator_api.routes import charge_points, commands, id_tokens, transactions
+from shared.manifest import OPERATOR_API_PUBLIC_PATHS
 from shared.observability import logger, publish_metrics, tracer
 from shared.settings import get_settings
 
@@ -27,7 +28,6 @@ OPENAPI = {
     "security_schemes": {"bearerAuth": HTTPBearer(bearerFormat="token")},
     "security": [{"bearerAuth": []}],
 }
-PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
 
 get_settings().require_api_token()
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -36,7 +36,7 @@ app = APIGatewayHttpResolver(enable_validation=True)
 def require_token(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
     """The local stand-in for the cloud's JWT authorizer: a static bearer token."""
     settings = get_settings()
-    if settings.api_auth == "token" and app.current_event.path not in PUBLIC_PATHS:
+    if settings.api_auth == "token" and app.current_event.path not in OPERATOR_API_PUBLIC_PATHS:
         header = app.current_event.headers.get("authorization") or ""
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), settings.api_token.encode()):

@@ -1,0 +1,121 @@
+"""The stack's settings, from CDK context (`cdk deploy -c key=value` or cdk.json), with the
+defaults an operator gets without saying anything. Function settings are checked by the same
+code the functions run, at synth time rather than at the first cold start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from shared.settings import Settings, SettingsError
+
+RETENTION = {
+    1: logs.RetentionDays.ONE_DAY,
+    3: logs.RetentionDays.THREE_DAYS,
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+}
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    # The WebSocket API's stage (part of the origin path only: charge points never see it).
+    stage_name: str = "ocpp"
+    # Seconds; BootNotification's interval. Under API Gateway's 10-minute idle timeout.
+    heartbeat_interval: int = 300
+    # "registered": only charge points registered through the API may connect.
+    admission: str = "registered"
+    # Seconds an operator command waits for its answer unless the request says otherwise.
+    command_timeout: int = 30
+    # Charge points' host name (a CNAME to the distribution) and its ACM certificate in us-east-1.
+    domain_name: str | None = None
+    certificate_arn: str | None = None
+    # A CloudFront trust store for viewer mTLS (Security Profile 3), and "required" or "optional".
+    trust_store_id: str | None = None
+    viewer_mtls: str = "optional"
+    # Accept plain ws:// at the edge (Security Profile 1). Off: wss:// only.
+    allow_unencrypted: bool = False
+    # Operators' browser origins for CORS on the HTTP API.
+    cors_origins: tuple[str, ...] = ("*",)
+    # The Cognito hosted domain's prefix (unique in the region); default: <stack>-<account>.
+    auth_domain_prefix: str | None = None
+    # Requests per second (steady, burst) per API stage.
+    api_rate_limit: int = 50
+    api_burst_limit: int = 100
+    ocpp_rate_limit: int = 1000
+    ocpp_burst_limit: int = 2000
+    # Where alarms are e-mailed, if anywhere (they always go to the SNS topic).
+    alarm_email: str | None = None
+    # Refused or unauthorized handshakes in 5 minutes that raise the alarm.
+    denied_handshakes_alarm: int = 50
+    log_retention_days: int = 30
+    log_level: str = "INFO"
+    # Create the account-wide role API Gateway needs to write WebSocket logs. Turn off when the
+    # account already has one (it is a per-region account setting).
+    gateway_logging_role: bool = True
+
+    @classmethod
+    def from_context(cls, scope: Construct) -> StackConfig:
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            key = _camel(field.name)
+            raw = scope.node.try_get_context(key)
+            if raw is None:
+                continue
+            values[field.name] = _coerce(key, raw, field.default)
+        config = cls(**values)
+        config.check()
+        return config
+
+    def check(self) -> None:
+        if self.viewer_mtls not in ("required", "optional"):
+            raise SettingsError(f"viewerMtls must be 'required' or 'optional', got {self.viewer_mtls!r}")
+        if self.log_retention_days not in RETENTION:
+            raise SettingsError(
+                f"logRetentionDays must be one of {sorted(RETENTION)}, got {self.log_retention_days}"
+            )
+        if bool(self.domain_name) != bool(self.certificate_arn):
+            raise SettingsError("domainName and certificateArn go together")
+        Settings.from_env(self.function_environment())
+
+    def log_retention(self) -> logs.RetentionDays:
+        return RETENTION[self.log_retention_days]
+
+    def function_environment(self) -> dict[str, str]:
+        """What every function reads, besides the names of the resources the stack makes."""
+        return {
+            "CSMS_HEARTBEAT_INTERVAL": str(self.heartbeat_interval),
+            "CSMS_ADMISSION": self.admission,
+            "CSMS_COMMAND_TIMEOUT": str(self.command_timeout),
+            "POWERTOOLS_LOG_LEVEL": self.log_level,
+        }
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _coerce(key: str, raw: Any, default: Any) -> Any:
+    """Context given on the command line arrives as text."""
+    if isinstance(default, bool):
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).lower() in ("true", "false"):
+            return str(raw).lower() == "true"
+        raise SettingsError(f"{key} must be true or false, got {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{key} must be a whole number, got {raw!r}") from None
+    if isinstance(default, tuple):
+        return tuple(raw) if isinstance(raw, list) else tuple(s.strip() for s in str(raw).split(","))
+    return str(raw)

@@ -1,0 +1,91 @@
+"""One Lambda function per entry of the manifest: the same code and dependency layer for all,
+arm64, traced, logging to a group with a retention, and granted only what the manifest says
+each one touches."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra import packaging
+from infra.config import StackConfig
+from shared.data.models import ALL_MODELS, ChargePointRecord
+from shared.manifest import ALL_FUNCTIONS, Data, Function
+from shared.observability import NAMESPACE, SERVICE
+from shared.settings import TABLES, get_settings
+
+
+def table_variables(tables: dict[str, dynamodb.TableV2]) -> dict[str, str]:
+    """Each model's table, under the variable its setting reads."""
+    settings = get_settings()
+    by_name = {model.Meta.table_name: model.__name__ for model in ALL_MODELS}
+    variables = {}
+    for field, (variable, _) in TABLES.items():
+        model = by_name[getattr(settings, field)]
+        variables[variable] = tables[model].table_name
+    assert len(variables) == len(ALL_MODELS), "every model's table has a variable"
+    return variables
+
+
+class Functions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StackConfig,
+        tables: dict[str, dynamodb.TableV2],
+        environment: dict[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.tables = tables
+        code = packaging.code()
+        layer = packaging.dependencies_layer(self, "Dependencies")
+        shared_environment = {
+            **config.function_environment(),
+            **table_variables(tables),
+            **environment,
+            "POWERTOOLS_SERVICE_NAME": SERVICE,
+            "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
+        }
+        self.by_name: dict[str, lambda_.Function] = {}
+        for spec in ALL_FUNCTIONS:
+            if spec.name in self.by_name:
+                continue
+            log_group = logs.LogGroup(
+                self,
+                f"{spec.name}-logs",
+                retention=config.log_retention(),
+                removal_policy=RemovalPolicy.DESTROY,
+            )
+            function = lambda_.Function(
+                self,
+                spec.name,
+                description=spec.description,
+                runtime=packaging.RUNTIME,
+                architecture=packaging.ARCHITECTURE,
+                code=code,
+                handler=spec.handler,
+                layers=[layer],
+                memory_size=spec.memory_mb,
+                timeout=Duration.seconds(spec.timeout_s),
+                environment=shared_environment,
+                tracing=lambda_.Tracing.ACTIVE,
+                log_group=log_group,
+                logging_format=lambda_.LoggingFormat.JSON,
+            )
+            self._grant_data(spec, function)
+            self.by_name[spec.name] = function
+
+    def __getitem__(self, spec: Function) -> lambda_.Function:
+        return self.by_name[spec.name]
+
+    def _grant_data(self, spec: Function, function: lambda_.Function) -> None:
+        if spec.data is Data.READ_CHARGE_POINTS:
+            self.tables[ChargePointRecord.__name__].grant_read_data(function)
+            return
+        for table in self.tables.values():
+            table.grant_read_write_data(function)

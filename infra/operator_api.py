@@ -1,0 +1,135 @@
+"""The operators' HTTP API: one Lambda behind an HTTP API whose JWT authorizer trusts a
+Cognito user pool with two app clients, one for people (user name and password, or SRP)
+and one for machines (OAuth client credentials). The documentation is public."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.config import StackConfig
+from infra.functions import Functions
+from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS
+
+RESOURCE_SERVER = "csms"
+SCOPE = "operate"  # machines ask for csms/operate
+
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "ip": "$context.identity.sourceIp",
+    "requestTime": "$context.requestTime",
+    "method": "$context.httpMethod",
+    "path": "$context.path",
+    "status": "$context.status",
+    "latencyMs": "$context.responseLatency",
+    "client": "$context.authorizer.claims.client_id",
+    "user": "$context.authorizer.claims.username",
+    "authorizerError": "$context.authorizer.error",
+    "integrationError": "$context.integrationErrorMessage",
+}
+
+
+class OperatorApi(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StackConfig, functions: Functions
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = cognito.UserPool(
+            self,
+            "Operators",
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(username=True, email=True),
+            password_policy=cognito.PasswordPolicy(min_length=12),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.domain = self.user_pool.add_domain(
+            "Domain",
+            cognito_domain=cognito.CognitoDomainOptions(
+                domain_prefix=config.auth_domain_prefix or f"{_prefix(scope)}-{Aws.ACCOUNT_ID}"
+            ),
+        )
+        operate = cognito.ResourceServerScope(scope_name=SCOPE, scope_description="Operate the CSMS")
+        server = self.user_pool.add_resource_server("Api", identifier=RESOURCE_SERVER, scopes=[operate])
+        self.people = self.user_pool.add_client(
+            "People",
+            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+            generate_secret=False,
+            disable_o_auth=True,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            prevent_user_existence_errors=True,
+        )
+        self.machines = self.user_pool.add_client(
+            "Machines",
+            generate_secret=True,
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(client_credentials=True),
+                scopes=[cognito.OAuthScope.resource_server(server, operate)],
+            ),
+            access_token_validity=Duration.hours(1),
+        )
+        authorizer = authorizers.HttpUserPoolAuthorizer(
+            "Jwt", self.user_pool, user_pool_clients=[self.people, self.machines]
+        )
+        integration = integrations.HttpLambdaIntegration("Handler", functions[OPERATOR_API])
+        self.api = apigwv2.HttpApi(
+            self,
+            "Api",
+            description="The CSMS operator API",
+            create_default_stage=False,
+            default_integration=integration,
+            default_authorizer=authorizer,
+            cors_preflight=apigwv2.CorsPreflightOptions(
+                allow_origins=list(config.cors_origins),
+                allow_methods=[apigwv2.CorsHttpMethod.ANY],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=Duration.hours(1),
+            ),
+        )
+        for path in sorted(OPERATOR_API_PUBLIC_PATHS):
+            self.api.add_routes(
+                path=path,
+                methods=[apigwv2.HttpMethod.GET],
+                integration=integration,
+                authorizer=apigwv2.HttpNoneAuthorizer(),
+            )
+        self.access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=config.log_retention(), removal_policy=RemovalPolicy.DESTROY
+        )
+        self.stage = apigwv2.HttpStage(
+            self,
+            "Stage",
+            http_api=self.api,
+            stage_name="$default",
+            auto_deploy=True,
+            throttle=apigwv2.ThrottleSettings(
+                rate_limit=config.api_rate_limit, burst_limit=config.api_burst_limit
+            ),
+        )
+        stage = self.stage.node.default_child
+        assert isinstance(stage, apigwv2.CfnStage)
+        stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
+            destination_arn=self.access_logs.log_group_arn, format=json.dumps(ACCESS_LOG_FORMAT)
+        )
+
+    @property
+    def url(self) -> str:
+        return self.stage.url
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.domain.base_url()}/oauth2/token"
+
+
+def _prefix(scope: Construct) -> str:
+    return Stack.of(scope).stack_name.lower()

@@ -1,0 +1,39 @@
+"""The domain-event bus, and one EventBridge schedule per entry of the manifest."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from constructs import Construct
+
+from infra.functions import Functions
+from shared.manifest import ALL_FUNCTIONS, SCHEDULES
+
+
+class EventBus(Construct):
+    """Where SessionStarted, SessionEnded, ConnectorStatusChanged, ... go: integrations add
+    their own rules to it."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.bus = events.EventBus(self, "Bus", description="The CSMS's domain events")
+
+    def grant_publishers(self, functions: Functions) -> None:
+        for spec in ALL_FUNCTIONS:
+            if spec.events:
+                self.bus.grant_put_events_to(functions[spec])
+
+
+class Schedules(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, functions: Functions) -> None:
+        super().__init__(scope, construct_id)
+        self.rules: dict[str, events.Rule] = {}
+        for schedule in SCHEDULES:
+            self.rules[schedule.name] = events.Rule(
+                self,
+                schedule.name,
+                description=schedule.function.description,
+                schedule=events.Schedule.rate(Duration.minutes(schedule.rate_minutes)),
+                targets=[targets.LambdaFunction(functions[schedule.function], retry_attempts=0)],
+            )

@@ -1,0 +1,89 @@
+"""The stack synthesized offline, with the dependency layer's pip step skipped."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Template
+
+from infra.stack import CsmsStack
+
+
+def synth(tmp_path_factory: pytest.TempPathFactory, **context: Any) -> tuple[Template, dict[str, Any]]:
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app = cdk.App(context={"aws:cdk:bundling-stacks": [], **context}, outdir=str(outdir))
+    stack = CsmsStack(app, "Test")
+    assembly = app.synth()
+    template = json.loads((outdir / assembly.get_stack_by_name("Test").template_file).read_text())
+    return Template.from_stack(stack), template
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, dict[str, Any]]:
+    return synth(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def template(synthesized: tuple[Template, dict[str, Any]]) -> Template:
+    return synthesized[0]
+
+
+@pytest.fixture(scope="session")
+def resources(synthesized: tuple[Template, dict[str, Any]]) -> dict[str, Any]:
+    return synthesized[1]["Resources"]
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: r for name, r in resources.items() if r["Type"] == kind}
+
+
+def function_named(resources: dict[str, Any], handler: str) -> str:
+    """The logical id of the Lambda function with that handler."""
+    [name] = [
+        n
+        for n, r in of_type(resources, "AWS::Lambda::Function").items()
+        if r["Properties"]["Handler"] == handler
+    ]
+    return name
+
+
+def api_named(resources: dict[str, Any], protocol: str) -> str:
+    [name] = [
+        n
+        for n, r in of_type(resources, "AWS::ApiGatewayV2::Api").items()
+        if r["Properties"]["ProtocolType"] == protocol
+    ]
+    return name
+
+
+def routes_of(resources: dict[str, Any], protocol: str) -> dict[str, dict[str, Any]]:
+    """Route key -> route, of the WEBSOCKET or HTTP API."""
+    api = api_named(resources, protocol)
+    return {
+        r["Properties"]["RouteKey"]: r
+        for r in of_type(resources, "AWS::ApiGatewayV2::Route").values()
+        if r["Properties"]["ApiId"] == {"Ref": api}
+    }
+
+
+def integrated_function(resources: dict[str, Any], route: dict[str, Any]) -> str:
+    """The logical id of the function behind a route."""
+    integration = route["Properties"]["Target"]["Fn::Join"][1][1]["Ref"]
+    uri = resources[integration]["Properties"]["IntegrationUri"]
+    if "Fn::GetAtt" in uri:
+        return uri["Fn::GetAtt"][0]
+    return next(p["Fn::GetAtt"][0] for p in uri["Fn::Join"][1] if isinstance(p, dict) and "Fn::GetAtt" in p)
+
+
+def statements_of(resources: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every IAM statement granted to a function's role."""
+    role = {"Ref": function["Properties"]["Role"]["Fn::GetAtt"][0]}
+    return [
+        statement
+        for policy in of_type(resources, "AWS::IAM::Policy").values()
+        if role in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]

@@ -1,0 +1,68 @@
+"""The CloudFront edge: its viewer-request function run for real (in Node.js), and the
+distribution's forwarding rules."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from shared.gateway import ORIGIN_SECRET_HEADER
+from shared.manifest import AUTHORIZER
+from tests.infra.conftest import function_named, of_type
+
+
+@pytest.fixture(scope="module")
+def viewer_request(resources):
+    [function] = of_type(resources, "AWS::CloudFront::Function").values()
+    assert function["Properties"]["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    code = function["Properties"]["FunctionCode"]
+    node = shutil.which("node")
+    assert node, "Node.js runs the CDK; it runs the edge function too"
+
+    def run(uri, querystring=None):
+        event = {"request": {"method": "GET", "uri": uri, "querystring": querystring or {}, "headers": {}}}
+        script = f"{code}\nprocess.stdout.write(JSON.stringify(handler({json.dumps(event)})));"
+        return json.loads(
+            subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
+        )
+
+    return run
+
+
+def test_the_identity_moves_from_the_path_to_the_query(viewer_request):
+    request = viewer_request("/ocpp/CP-0042")
+    assert request["uri"] == "/ocpp"  # the stage: nothing may follow it
+    assert request["querystring"]["chargePointId"] == {"value": "CP-0042"}
+    assert viewer_request("/ocpp/CP-0042/")["querystring"]["chargePointId"] == {"value": "CP-0042"}
+    assert viewer_request("/ocpp/site-7/CP%2F1")["querystring"]["chargePointId"] == {"value": "CP%2F1"}
+    kept = viewer_request("/ocpp/CP-1", {"x": {"value": "1"}})["querystring"]
+    assert kept["x"] == {"value": "1"}
+
+
+@pytest.mark.parametrize("uri", ["/", "/ocpp", "/ocpp/", "/other/CP-1", "/ocppx/CP-1"])
+def test_anything_else_is_not_found(viewer_request, uri):
+    assert viewer_request(uri)["statusCode"] == 404
+
+
+def test_the_distribution_forwards_the_handshake_and_adds_the_secret(resources):
+    [distribution] = of_type(resources, "AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "https-only"
+    [origin] = config["Origins"]
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    [header] = origin["OriginCustomHeaders"]
+    assert header["HeaderName"] == ORIGIN_SECRET_HEADER
+    authorizer = resources[function_named(resources, AUTHORIZER.handler)]
+    assert authorizer["Properties"]["Environment"]["Variables"]["CSMS_ORIGIN_SECRET"] == header["HeaderValue"]
+    assert "secretsmanager" in json.dumps(
+        header["HeaderValue"]
+    )  # resolved at deploy time, not in the template
+    [cache] = of_type(resources, "AWS::CloudFront::CachePolicy").values()
+    keys = cache["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert keys["HeadersConfig"]["Headers"] == ["Authorization"]
+    assert keys["QueryStringsConfig"]["QueryStringBehavior"] == "all"
+    [origin_policy] = of_type(resources, "AWS::CloudFront::OriginRequestPolicy").values()
+    forwarded = origin_policy["Properties"]["OriginRequestPolicyConfig"]["HeadersConfig"]["Headers"]
+    assert {"Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol"} <= set(forwarded)

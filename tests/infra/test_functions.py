@@ -1,0 +1,102 @@
+"""The functions: runtime, packaging, settings, and least privilege."""
+
+import json
+import re
+
+import pytest
+
+from infra.packaging import requirements
+from shared.data.models import ALL_MODELS, ChargePointRecord
+from shared.manifest import ALL_FUNCTIONS, AUTHORIZER
+from shared.settings import TABLES
+from tests.infra.conftest import function_named, of_type, statements_of
+
+# X-Ray takes no resource-level permissions: its two write actions are granted on "*".
+XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+TABLE_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+
+
+def _actions(statement):
+    actions = statement["Action"]
+    return {actions} if isinstance(actions, str) else set(actions)
+
+
+def _table_of(resources, model):
+    """Tables are made per model, under the model's name."""
+    [name] = [
+        n
+        for n in of_type(resources, "AWS::DynamoDB::GlobalTable")
+        if re.fullmatch(f"Storage{model.__name__}[0-9A-F]{{8}}", n)
+    ]
+    return name
+
+
+def test_one_function_per_manifest_entry_on_arm64_python_traced(resources):
+    functions = of_type(resources, "AWS::Lambda::Function")
+    assert sorted(f["Properties"]["Handler"] for f in functions.values()) == sorted(
+        {spec.handler for spec in ALL_FUNCTIONS}
+    )
+    [layer] = of_type(resources, "AWS::Lambda::LayerVersion")
+    for spec in ALL_FUNCTIONS:
+        props = functions[function_named(resources, spec.handler)]["Properties"]
+        assert props["Architectures"] == ["arm64"] and props["Runtime"] == "python3.13"
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        assert props["MemorySize"] == spec.memory_mb and props["Timeout"] == spec.timeout_s
+        assert props["Layers"] == [{"Ref": layer}]
+
+
+def test_every_function_names_every_table_it_may_use(resources):
+    for spec in ALL_FUNCTIONS:
+        variables = resources[function_named(resources, spec.handler)]["Properties"]["Environment"][
+            "Variables"
+        ]
+        named = {variables[variable]["Ref"] for variable, _ in TABLES.values()}
+        assert named == {_table_of(resources, model) for model in ALL_MODELS}, spec.name
+        assert variables["CSMS_HEARTBEAT_INTERVAL"] == "300"
+        assert variables["CSMS_ADMISSION"] == "registered"
+        assert variables["CSMS_COMMAND_TIMEOUT"] == "30"
+
+
+def test_no_wildcards_beyond_xray(resources):
+    for policy in of_type(resources, "AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = _actions(statement)
+            assert not any(a == "*" or a.endswith(":*") for a in actions), statement
+            if statement["Resource"] == "*":
+                assert actions <= XRAY, statement
+
+
+def test_the_authorizer_only_reads_charge_points(resources):
+    statements = statements_of(resources, resources[function_named(resources, AUTHORIZER.handler)])
+    charge_points = _table_of(resources, ChargePointRecord)
+    for statement in statements:
+        actions = _actions(statement)
+        if actions <= XRAY:
+            continue
+        assert not actions & TABLE_WRITES, statement
+        assert charge_points in json.dumps(statement["Resource"]), statement
+        assert not any(a.startswith(("execute-api:", "events:")) for a in actions)
+
+
+@pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
+def test_only_functions_that_talk_to_charge_points_manage_connections(resources, spec):
+    function = resources[function_named(resources, spec.handler)]
+    grants = [s for s in statements_of(resources, function) if "execute-api:ManageConnections" in _actions(s)]
+    variables = function["Properties"]["Environment"]["Variables"]
+    if not spec.connections:
+        assert not grants and "CSMS_CONNECTIONS_ENDPOINT" not in variables
+        return
+    [grant] = grants
+    api = next(
+        n
+        for n, r in of_type(resources, "AWS::ApiGatewayV2::Api").items()
+        if r["Properties"]["ProtocolType"] == "WEBSOCKET"
+    )
+    assert {"Ref": api} in grant["Resource"]["Fn::Join"][1]  # this API's connections, no other
+    assert {"Ref": api} in variables["CSMS_CONNECTIONS_ENDPOINT"]["Fn::Join"][1]
+
+
+def test_the_layer_installs_the_pinned_run_time_dependencies():
+    pins = requirements().split()
+    assert any(p.startswith("ocpp==") for p in pins) and all("==" in p for p in pins)
+    assert not any(p.startswith(("aws-cdk-lib", "moto", "pytest")) for p in pins)

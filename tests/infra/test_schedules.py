@@ -1,0 +1,65 @@
+"""Schedules from the manifest, and the domain-event bus with its publishers."""
+
+import asyncio
+
+from local import gateway as local_gateway
+from local import schedules as local_schedules
+from shared import manifest
+from shared.manifest import ALL_FUNCTIONS, SCHEDULES
+from tests.infra.conftest import function_named, of_type, statements_of
+
+
+def test_one_rule_per_manifest_schedule_invoking_its_function(resources):
+    rules = of_type(resources, "AWS::Events::Rule")
+    assert len(rules) == len(SCHEDULES)
+    for schedule in SCHEDULES:
+        unit = "minute" if schedule.rate_minutes == 1 else "minutes"
+        [rule] = [
+            r
+            for r in rules.values()
+            if r["Properties"]["ScheduleExpression"] == f"rate({schedule.rate_minutes} {unit})"
+        ]
+        [target] = rule["Properties"]["Targets"]
+        assert target["Arn"] == {"Fn::GetAtt": [function_named(resources, schedule.function.handler), "Arn"]}
+
+
+def test_the_local_runtime_runs_the_schedules_the_stack_deploys(resources):
+    invoked = []
+
+    class Recorder:
+        async def invoke(self, function, event):
+            invoked.append(function.handler)
+
+    async def briefly():
+        async with local_schedules.running(Recorder(), period_s=0.01):
+            await asyncio.sleep(0.1)
+
+    asyncio.run(briefly())
+    deployed = {
+        handler
+        for rule in of_type(resources, "AWS::Events::Rule").values()
+        for target in rule["Properties"]["Targets"]
+        for name, function in of_type(resources, "AWS::Lambda::Function").items()
+        if target["Arn"] == {"Fn::GetAtt": [name, "Arn"]}
+        for handler in [function["Properties"]["Handler"]]
+    }
+    assert set(invoked) == deployed and deployed
+
+
+def test_the_local_gateway_serves_the_routes_the_stack_deploys():
+    assert local_gateway.WEBSOCKET_ROUTES is manifest.WEBSOCKET_ROUTES
+    assert local_gateway.AUTHORIZER is manifest.AUTHORIZER
+
+
+def test_publishers_name_the_bus_and_may_put_events_on_it_alone(resources):
+    [bus] = of_type(resources, "AWS::Events::EventBus")
+    for spec in ALL_FUNCTIONS:
+        function = resources[function_named(resources, spec.handler)]
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["CSMS_EVENT_BUS"] == {"Ref": bus}
+        statements = statements_of(resources, function)
+        puts = [s for s in statements if s["Action"] == "events:PutEvents"]
+        if spec.events:
+            assert [s["Resource"] for s in puts] == [{"Fn::GetAtt": [bus, "Arn"]}], spec.name
+        else:
+            assert not puts, spec.name
