@@ -3,8 +3,6 @@ manifest names, and a stage with access logs, execution logs and throttling."""
 
 from __future__ import annotations
 
-import json
-
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigwv2
@@ -12,9 +10,9 @@ from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
 from shared.gateway import IDENTITY_PARAMETER
@@ -56,12 +54,6 @@ class Gateway(Construct):
                 ),
                 authorizer=authorizer if route_key == "$connect" else None,
             )
-        self.access_logs = logs.LogGroup(
-            self,
-            "AccessLogs",
-            retention=config.log_retention(),
-            removal_policy=RemovalPolicy.DESTROY,
-        )
         self.stage = apigwv2.WebSocketStage(
             self,
             "Stage",
@@ -73,11 +65,7 @@ class Gateway(Construct):
                 rate_limit=config.ocpp_rate_limit, burst_limit=config.ocpp_burst_limit
             ),
         )
-        stage = self.stage.node.default_child
-        assert isinstance(stage, apigwv2.CfnStage)
-        stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
-            destination_arn=self.access_logs.log_group_arn, format=json.dumps(ACCESS_LOG_FORMAT)
-        )
+        stage = log_access(self, self.stage, config, ACCESS_LOG_FORMAT)
         stage.add_property_override("DefaultRouteSettings.LoggingLevel", "ERROR")
         stage.add_property_override("DefaultRouteSettings.DataTraceEnabled", False)
         if config.gateway_logging_role:

@@ -4,16 +4,14 @@ and one for machines (OAuth client credentials). The documentation is public."""
 
 from __future__ import annotations
 
-import json
-
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
 from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS
@@ -103,9 +101,6 @@ class OperatorApi(Construct):
                 integration=integration,
                 authorizer=apigwv2.HttpNoneAuthorizer(),
             )
-        self.access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=config.log_retention(), removal_policy=RemovalPolicy.DESTROY
-        )
         self.stage = apigwv2.HttpStage(
             self,
             "Stage",
@@ -116,11 +111,7 @@ class OperatorApi(Construct):
                 rate_limit=config.api_rate_limit, burst_limit=config.api_burst_limit
             ),
         )
-        stage = self.stage.node.default_child
-        assert isinstance(stage, apigwv2.CfnStage)
-        stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
-            destination_arn=self.access_logs.log_group_arn, format=json.dumps(ACCESS_LOG_FORMAT)
-        )
+        log_access(self, self.stage, config, ACCESS_LOG_FORMAT)
 
     @property
     def url(self) -> str:
