@@ -31,13 +31,10 @@ FUNCTION_CODE = """
 function handler(event) {
   var request = event.request;
   var uri = request.uri.replace(/\\/+$/, '');
-  if (uri.indexOf('%(prefix)s') !== 0 || uri.length === %(prefix_length)d - 1) {
+  if (uri.indexOf('%(prefix)s') !== 0) {
     return { statusCode: 404, statusDescription: 'Not Found' };
   }
   var identity = uri.substring(uri.lastIndexOf('/') + 1);
-  if (!identity) {
-    return { statusCode: 404, statusDescription: 'Not Found' };
-  }
   request.querystring['%(parameter)s'] = { value: identity };
   request.uri = '/%(stage)s';
   return request;
@@ -65,7 +62,6 @@ class Edge(Construct):
                 FUNCTION_CODE
                 % {
                     "prefix": PATH_PREFIX,
-                    "prefix_length": len(PATH_PREFIX),
                     "parameter": IDENTITY_PARAMETER,
                     "stage": config.stage_name,
                 }

@@ -9,14 +9,13 @@ from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
 from shared.gateway import IDENTITY_PARAMETER
-from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
+from shared.manifest import ALL_FUNCTIONS, AUTHORIZER, WEBSOCKET_ROUTES
 
 # API Gateway caches no WebSocket authorizer result, so an identity source only decides
 # which handshakes reach the authorizer at all: every one the edge passed carries the
@@ -71,10 +70,13 @@ class Gateway(Construct):
         if config.gateway_logging_role:
             stage.node.add_dependency(self._logging_role())
 
-    def let_manage_connections(self, function: lambda_.Function) -> None:
-        """Post to, read and close this API's connections, given the endpoint to do it at."""
-        self.api.grant_manage_connections(function)
-        function.add_environment("CSMS_CONNECTIONS_ENDPOINT", self.stage.callback_url)
+    def grant_connections(self, functions: Functions) -> None:
+        """Those the manifest says talk to charge points may post to, read and close this
+        API's connections, and are told the endpoint to do it at."""
+        for spec in ALL_FUNCTIONS:
+            if spec.connections:
+                self.api.grant_manage_connections(functions[spec])
+                functions[spec].add_environment("CSMS_CONNECTIONS_ENDPOINT", self.stage.callback_url)
 
     def _logging_role(self) -> apigateway.CfnAccount:
         """API Gateway writes WebSocket logs only with an account-wide role (kept on delete:

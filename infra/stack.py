@@ -16,7 +16,7 @@ from infra.observability import Observability
 from infra.operator_api import OperatorApi
 from infra.schedules import EventBus, Schedules
 from infra.storage import Storage
-from shared.manifest import ALL_FUNCTIONS, AUTHORIZER
+from shared.manifest import AUTHORIZER
 
 
 class CsmsStack(Stack):
@@ -35,9 +35,7 @@ class CsmsStack(Stack):
         self.events.grant_publishers(self.functions)
         self.gateway = Gateway(self, "Gateway", config=config, functions=self.functions)
         self.edge = Edge(self, "Edge", config=config, gateway=self.gateway)
-        for spec in ALL_FUNCTIONS:
-            if spec.connections:
-                self.gateway.let_manage_connections(self.functions[spec])
+        self.gateway.grant_connections(self.functions)
         self.functions[AUTHORIZER].add_environment(
             "CSMS_ORIGIN_SECRET", self.edge.origin_secret.secret_value.unsafe_unwrap()
         )

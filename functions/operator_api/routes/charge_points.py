@@ -6,7 +6,7 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.errors import bad_request, not_found
@@ -17,6 +17,7 @@ from functions.operator_api.models import (
     ChargePointSummary,
     ConnectorOut,
 )
+from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from shared.connections import connections_at, endpoint_for
 from shared.data import store, transactions
 from shared.data.models import ChargePointRecord
@@ -26,8 +27,6 @@ from shared.observability import logger
 from shared.protocol.timestamps import utc_now
 
 router = APIGatewayHttpRouter()
-
-ChargePointId = Annotated[str, Path(min_length=1, max_length=48, description="The charge point's identity")]
 
 
 def _summary(record: ChargePointRecord, online: bool | None = None) -> dict[str, object]:
@@ -49,8 +48,8 @@ def _summary(record: ChargePointRecord, online: bool | None = None) -> dict[str,
 
 @router.get("/charge-points", summary="List charge points", tags=["Charge points"])
 def list_charge_points(
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    next_token: Annotated[str | None, Query(alias="nextToken", description="From the previous page")] = None,
+    limit: PageSize = 50,
+    next_token: NextToken = None,
 ) -> ChargePointPage:
     try:
         page = store.list_charge_points(limit, next_token)

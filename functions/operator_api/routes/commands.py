@@ -4,7 +4,6 @@ answers told us (`/configuration`)."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -32,6 +31,7 @@ from functions.operator_api.models import (
     TriggerIn,
     UnlockIn,
 )
+from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from shared import commanding, remote_starts
 from shared.data import commands, store
 from shared.data.common import BadPageToken
@@ -44,7 +44,6 @@ from shared.settings import get_settings
 
 router = APIGatewayHttpRouter()
 
-ChargePointId = Annotated[str, Path(min_length=1, max_length=48, description="The charge point's identity")]
 Wait = Annotated[
     int | None,
     Query(ge=0, le=MAX_WAIT_S, description="Seconds to wait for the answer: 200 when it came, else 504"),
@@ -60,12 +59,12 @@ RESPONSES = {
 }
 
 
-def _examples(*examples: tuple[str, dict[str, Any]]) -> dict[str, Example]:
-    """Request bodies as Swagger UI offers them, one per version where they differ."""
-    return {
-        re.sub(r"[^a-z0-9]+", "-", summary.lower()).strip("-"): Example(summary=summary, value=value)
-        for summary, value in examples
-    }
+def _body(*examples: tuple[str, dict[str, Any]]) -> Body:
+    """A JSON body with the examples Swagger UI offers, one per version where they differ."""
+    return Body(
+        embed=False,
+        openapi_examples={summary: Example(summary=summary, value=value) for summary, value in examples},
+    )
 
 
 def _out(record: CommandRecord) -> CommandOut:
@@ -134,29 +133,26 @@ def send_command(
     charge_point_id: ChargePointId,
     body: Annotated[
         CommandIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("1.6: Reset", {"action": "Reset", "payload": {"type": "Soft"}}),
-                (
-                    "2.x: GetVariables, the heartbeat interval",
-                    {
-                        "action": "GetVariables",
-                        "payload": {
-                            "getVariableData": [
-                                {
-                                    "component": {"name": "OCPPCommCtrlr"},
-                                    "variable": {"name": "HeartbeatInterval"},
-                                }
-                            ]
-                        },
-                        "timeoutSeconds": 60,
+        _body(
+            ("1.6: Reset", {"action": "Reset", "payload": {"type": "Soft"}}),
+            (
+                "2.x: GetVariables, the heartbeat interval",
+                {
+                    "action": "GetVariables",
+                    "payload": {
+                        "getVariableData": [
+                            {
+                                "component": {"name": "OCPPCommCtrlr"},
+                                "variable": {"name": "HeartbeatInterval"},
+                            }
+                        ]
                     },
-                ),
-                (
-                    "DataTransfer: any vendor's message",
-                    {"action": "DataTransfer", "payload": {"vendorId": "com.example"}},
-                ),
+                    "timeoutSeconds": 60,
+                },
+            ),
+            (
+                "DataTransfer: any vendor's message",
+                {"action": "DataTransfer", "payload": {"vendorId": "com.example"}},
             ),
         ),
     ],
@@ -180,8 +176,8 @@ def get_command(command_id: Annotated[str, Path(min_length=1, max_length=36)]) -
 )
 def list_commands(
     charge_point_id: ChargePointId,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    next_token: Annotated[str | None, Query(alias="nextToken", description="From the previous page")] = None,
+    limit: PageSize = 50,
+    next_token: NextToken = None,
 ) -> CommandPage:
     try:
         page = commands.history(charge_point_id, limit, next_token)
@@ -232,16 +228,13 @@ def remote_start(
     charge_point_id: ChargePointId,
     body: Annotated[
         RemoteStartIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("1.6: connector 1", {"idToken": "04A2B3C4D5", "connectorId": 1}),
-                (
-                    "2.x: EVSE 1, a token from the app",
-                    {"idToken": "APP-USER-7", "idTokenType": "Central", "evseId": 1},
-                ),
-                ("Any free connector", {"idToken": "04A2B3C4D5"}),
+        _body(
+            ("1.6: connector 1", {"idToken": "04A2B3C4D5", "connectorId": 1}),
+            (
+                "2.x: EVSE 1, a token from the app",
+                {"idToken": "APP-USER-7", "idTokenType": "Central", "evseId": 1},
             ),
+            ("Any free connector", {"idToken": "04A2B3C4D5"}),
         ),
     ],
     wait: Wait = None,
@@ -258,12 +251,9 @@ def remote_stop(
     charge_point_id: ChargePointId,
     body: Annotated[
         RemoteStopIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("1.6: the integer id", {"transactionId": "1042"}),
-                ("2.x: the station's id", {"transactionId": "f3c0a1e2-77d4-4b0e-9a51-3a2d6c1e0b9f"}),
-            ),
+        _body(
+            ("1.6: the integer id", {"transactionId": "1042"}),
+            ("2.x: the station's id", {"transactionId": "f3c0a1e2-77d4-4b0e-9a51-3a2d6c1e0b9f"}),
         ),
     ],
     wait: Wait = None,
@@ -276,13 +266,10 @@ def reset(
     charge_point_id: ChargePointId,
     body: Annotated[
         ResetIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("Soft or OnIdle", {"hard": False}),
-                ("Hard or Immediate", {"hard": True}),
-                ("2.x: one EVSE", {"hard": False, "evseId": 2}),
-            ),
+        _body(
+            ("Soft or OnIdle", {"hard": False}),
+            ("Hard or Immediate", {"hard": True}),
+            ("2.x: one EVSE", {"hard": False, "evseId": 2}),
         ),
     ],
     wait: Wait = None,
@@ -295,12 +282,9 @@ def unlock(
     charge_point_id: ChargePointId,
     body: Annotated[
         UnlockIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("1.6: connector 1", {"connectorId": 1}),
-                ("2.x: EVSE 2, its connector 1", {"evseId": 2, "connectorId": 1}),
-            ),
+        _body(
+            ("1.6: connector 1", {"connectorId": 1}),
+            ("2.x: EVSE 2, its connector 1", {"evseId": 2, "connectorId": 1}),
         ),
     ],
     wait: Wait = None,
@@ -313,13 +297,10 @@ def availability(
     charge_point_id: ChargePointId,
     body: Annotated[
         AvailabilityIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("The whole station out of service", {"operative": False}),
-                ("1.6: connector 2 back in service", {"operative": True, "connectorId": 2}),
-                ("2.x: EVSE 1 out of service", {"operative": False, "evseId": 1}),
-            ),
+        _body(
+            ("The whole station out of service", {"operative": False}),
+            ("1.6: connector 2 back in service", {"operative": True, "connectorId": 2}),
+            ("2.x: EVSE 1 out of service", {"operative": False, "evseId": 1}),
         ),
     ],
     wait: Wait = None,
@@ -334,17 +315,14 @@ def trigger(
     charge_point_id: ChargePointId,
     body: Annotated[
         TriggerIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("A BootNotification", {"message": "BootNotification"}),
-                ("1.6: connector 1's status", {"message": "StatusNotification", "connectorId": 1}),
-                (
-                    "2.x: a connector's status",
-                    {"message": "StatusNotification", "evseId": 1, "connectorId": 1},
-                ),
-                ("2.x: meter values of EVSE 1", {"message": "MeterValues", "evseId": 1}),
+        _body(
+            ("A BootNotification", {"message": "BootNotification"}),
+            ("1.6: connector 1's status", {"message": "StatusNotification", "connectorId": 1}),
+            (
+                "2.x: a connector's status",
+                {"message": "StatusNotification", "evseId": 1, "connectorId": 1},
             ),
+            ("2.x: meter values of EVSE 1", {"message": "MeterValues", "evseId": 1}),
         ),
     ],
     wait: Wait = None,
@@ -363,13 +341,10 @@ def read_configuration(
     charge_point_id: ChargePointId,
     body: Annotated[
         ConfigurationReadIn | None,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("Everything (2.x: a full base report)", {}),
-                ("1.6: two keys", {"keys": ["HeartbeatInterval", "MeterValueSampleInterval"]}),
-                ("2.x: Component/Variable keys", {"keys": ["OCPPCommCtrlr/HeartbeatInterval"]}),
-            ),
+        _body(
+            ("Everything (2.x: a full base report)", {}),
+            ("1.6: two keys", {"keys": ["HeartbeatInterval", "MeterValueSampleInterval"]}),
+            ("2.x: Component/Variable keys", {"keys": ["OCPPCommCtrlr/HeartbeatInterval"]}),
         ),
     ] = None,
     wait: Wait = None,
@@ -385,12 +360,9 @@ def change_configuration(
     charge_point_id: ChargePointId,
     body: Annotated[
         ConfigurationChangeIn,
-        Body(
-            embed=False,
-            openapi_examples=_examples(
-                ("1.6: a key", {"key": "HeartbeatInterval", "value": "300"}),
-                ("2.x: Component/Variable", {"key": "OCPPCommCtrlr/HeartbeatInterval", "value": "300"}),
-            ),
+        _body(
+            ("1.6: a key", {"key": "HeartbeatInterval", "value": "300"}),
+            ("2.x: Component/Variable", {"key": "OCPPCommCtrlr/HeartbeatInterval", "value": "300"}),
         ),
     ],
     wait: Wait = None,

@@ -6,11 +6,12 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.errors import bad_request, not_found
 from functions.operator_api.models import IdTokenIn, IdTokenOut, IdTokenPage
+from functions.operator_api.params import NextToken, PageSize
 from shared.data import id_tokens
 from shared.data.common import BadPageToken
 from shared.domain.authorization import TokenEntry
@@ -36,8 +37,8 @@ def _out(entry: TokenEntry) -> IdTokenOut:
 
 @router.get("/id-tokens", summary="List the authorization list", tags=["Authorization"])
 def list_id_tokens(
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    next_token: Annotated[str | None, Query(alias="nextToken", description="From the previous page")] = None,
+    limit: PageSize = 50,
+    next_token: NextToken = None,
 ) -> IdTokenPage:
     try:
         page = id_tokens.list_id_tokens(limit, next_token)

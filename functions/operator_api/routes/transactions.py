@@ -18,6 +18,7 @@ from functions.operator_api.models import (
     TransactionOut,
     TransactionPage,
 )
+from functions.operator_api.params import NextToken, PageSize
 from shared import remote_starts
 from shared.data import transactions
 from shared.data.common import BadPageToken
@@ -34,8 +35,8 @@ def list_transactions(
     active: Annotated[bool | None, Query(description="true: in progress only; false: ended only")] = None,
     started_from: Annotated[datetime | None, Query(alias="from", description="Started at or after")] = None,
     started_to: Annotated[datetime | None, Query(alias="to", description="Started at or before")] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
-    next_token: Annotated[str | None, Query(alias="nextToken", description="From the previous page")] = None,
+    limit: PageSize = 50,
+    next_token: NextToken = None,
 ) -> TransactionPage:
     for name, value in (("from", started_from), ("to", started_to)):
         if value is not None and value.tzinfo is None:
