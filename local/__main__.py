@@ -63,8 +63,6 @@ def configure_environment(args: argparse.Namespace, aws_endpoint: str) -> tuple[
             "CSMS_API_TOKEN": token,
             "CSMS_API_AUTH": "token",
             "CSMS_ADMISSION": args.admission,
-            "CSMS_DYNAMODB_ENDPOINT": aws_endpoint,
-            "CSMS_EVENTS_ENDPOINT": aws_endpoint,
             "CSMS_CONNECTIONS_ENDPOINT": f"http://{args.host}:{args.ws_port}",
             "CSMS_MAX_MESSAGE_BYTES": str(args.max_message_bytes),
             "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
@@ -136,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
 
     aws = LocalAws(args.host, args.moto_port)
     aws.start()
+    in_process = aws.in_process(passthrough=[f"http://{args.host}:{args.ws_port}/"])
+    in_process.start(reset=False)
     try:
         token, generated = configure_environment(args, aws.endpoint)
         from shared.settings import SettingsError, get_settings
@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(serve(args, token, generated, aws.endpoint))
     finally:
+        in_process.stop()
         aws.stop()
     return 0
 

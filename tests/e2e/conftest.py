@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +19,7 @@ from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v21 import ChargePoint as ChargePoint21
 from ocpp.v201 import ChargePoint as ChargePoint201
 
-from local.aws import free_port
+from local.launch import Launched, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-0123456789abcdef"
@@ -80,53 +77,24 @@ async def connected(
                 await listener
 
 
-def start_runtime(tmp: Path, *extra: str) -> tuple[subprocess.Popen[bytes], Runtime]:
-    ws_port, http_port = free_port("127.0.0.1"), free_port("127.0.0.1")
-    log = tmp / f"runtime-{ws_port}.log"
-    env = {**os.environ, "CSMS_API_TOKEN": TOKEN, "POWERTOOLS_LOG_LEVEL": "INFO"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local", "--ws-port", str(ws_port), "--http-port", str(http_port), *extra],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    runtime = Runtime(f"ws://127.0.0.1:{ws_port}", f"http://127.0.0.1:{http_port}", log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"local runtime exited early:\n{log.read_text()}")
-        try:
-            if runtime.api("GET", "/openapi.json", token=None)[0] == 200:
-                return process, runtime
-        except OSError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"local runtime did not start:\n{log.read_text()}")
-
-
-def stop_runtime(process: subprocess.Popen[bytes]) -> int:
-    process.send_signal(2)  # Ctrl-C
-    try:
-        return process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+def start_runtime(tmp: Path, *extra: str) -> tuple[Launched, Runtime]:
+    env = {"CSMS_API_TOKEN": TOKEN, "POWERTOOLS_LOG_LEVEL": "INFO"}
+    launched = launch(tmp / "runtime.log", *extra, env=env)
+    return launched, Runtime(launched.ws_url, launched.api_url, launched.log)
 
 
 @pytest.fixture(scope="session")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     # The command timeout sweep runs every second instead of every minute.
-    process, runtime = start_runtime(tmp_path_factory.mktemp("runtime"), "--schedule-period", "1")
+    launched, runtime = start_runtime(tmp_path_factory.mktemp("runtime"), "--schedule-period", "1")
     yield runtime
-    assert stop_runtime(process) == 0, runtime.log.read_text()
+    assert launched.stop() == 0, runtime.log.read_text()
 
 
 @pytest.fixture(scope="module")
 def short_lived_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     """The gateway's limits, shrunk so that a test can watch them act."""
-    process, runtime = start_runtime(
+    launched, runtime = start_runtime(
         tmp_path_factory.mktemp("short"),
         "--idle-timeout",
         "1",
@@ -136,4 +104,4 @@ def short_lived_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ru
         "4096",
     )
     yield runtime
-    stop_runtime(process)
+    launched.stop()

@@ -17,9 +17,9 @@ from ocpp.v21 import call_result as result21
 from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 
+from shared.protocol.samples import minimal, schema_of
 from shared.protocol.versions import PROFILES, OcppVersion
 from tests.e2e.conftest import CLIENT_CLASSES, connected
-from tests.schema_samples import minimal, schema_of
 
 pytestmark = pytest.mark.e2e
 

@@ -14,10 +14,10 @@ from local import events
 from shared import commanding
 from shared.connections import connections_at, endpoint_for
 from shared.data import store
+from shared.protocol.samples import minimal, schema_of
 from shared.protocol.timestamps import format_timestamp, utc_now
 from shared.protocol.versions import PROFILES, OcppVersion
 from tests.integration.conftest import CONTEXT, http, socket
-from tests.schema_samples import minimal, schema_of
 
 
 def post(path, body, query=""):
