@@ -134,24 +134,22 @@ def main(argv: list[str] | None = None) -> int:
 
     aws = LocalAws(args.host, args.moto_port)
     aws.start()
-    in_process = aws.in_process(passthrough=[f"http://{args.host}:{args.ws_port}/"])
-    in_process.start(reset=False)
     try:
-        token, generated = configure_environment(args, aws.endpoint)
-        from shared.settings import SettingsError, get_settings
+        with aws.in_process(passthrough=[f"http://{args.host}:{args.ws_port}/"]):
+            token, generated = configure_environment(args, aws.endpoint)
+            from shared.settings import SettingsError, get_settings
 
-        try:
-            get_settings()  # before anything imports the models, which read the settings too
-        except SettingsError as error:
-            print(f"Configuration error: {error}", file=sys.stderr)
-            return 2
-        from local.aws import create_resources
+            try:
+                get_settings()  # before anything imports the models, which read the settings too
+            except SettingsError as error:
+                print(f"Configuration error: {error}", file=sys.stderr)
+                return 2
+            from local.aws import create_resources
 
-        create_resources()
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(args, token, generated, aws.endpoint))
+            create_resources()
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(serve(args, token, generated, aws.endpoint))
     finally:
-        in_process.stop()
         aws.stop()
     return 0
 

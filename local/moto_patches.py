@@ -1,0 +1,104 @@
+"""Where moto, run in process under many handler threads, parts from DynamoDB in ways that a
+load run feels. Applied by the local runtime only; tests of the handlers use moto as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+from unittest import mock
+
+from moto.core.botocore_stubber import BotocoreStubber
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
+
+_transaction = threading.local()
+
+
+@contextlib.contextmanager
+def applied() -> Iterator[None]:
+    with (
+        mock.patch.object(BotocoreStubber, "process_request", _one_request_at_a_time()),
+        mock.patch.object(DynamoDBBackend, "transact_write_items", _transactions_keeping_their_items()),
+        mock.patch.object(Table, "__deepcopy__", _table_deepcopy, create=True),
+    ):
+        yield
+
+
+def _one_request_at_a_time() -> Callable[..., Any]:
+    """moto's backends are not thread-safe, and the handlers run in many threads: a
+    TransactWriteItems deep-copies its tables while another thread writes to them ("dictionary
+    changed size during iteration"). DynamoDB has no such failure, so moto's answers are
+    serialised here; they hold the GIL anyway, so little throughput is lost."""
+    lock = threading.RLock()
+    original = BotocoreStubber.process_request
+
+    def process_request(self: BotocoreStubber, request: Any) -> Any:
+        with lock:
+            return original(self, request)
+
+    return process_request
+
+
+def _transactions_keeping_their_items() -> Callable[..., None]:
+    """To roll a failed TransactWriteItems back, moto deep-copies every table it names, whole:
+    a cost that grows with the table (a StartTransaction copies every session there is), so
+    a long run slows down by itself. Here only the items the transaction names are kept, and
+    put back if it fails."""
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        kept = [_keep(self, item) for item in transact_items]
+        _transaction.active = True
+        try:
+            original(self, transact_items)
+        except Exception:
+            for backup in reversed([k for k in kept if k is not None]):
+                _restore(*backup)
+            raise
+        finally:
+            _transaction.active = False
+
+    return transact_write_items
+
+
+def _table_deepcopy(self: Table, memo: dict[int, Any]) -> Table:
+    if getattr(_transaction, "active", False):
+        return self  # moto's whole-table backup: the named items are kept instead
+    clone = Table.__new__(Table)
+    memo[id(self)] = clone
+    for name, value in vars(self).items():
+        setattr(clone, name, copy.deepcopy(value, memo))
+    return clone
+
+
+Backup = tuple[Table, DynamoType, DynamoType | None, Any]
+
+
+def _keep(backend: DynamoDBBackend, item: dict[str, Any]) -> Backup | None:
+    """The named item as it is before the transaction (None where it does not exist yet)."""
+    operation = next(iter(item.values()))
+    table = backend.tables.get(operation.get("TableName"))
+    if table is None:
+        return None
+    key = operation.get("Key") or operation.get("Item") or {}
+    if table.hash_key_attr not in key or (table.range_key_attr and table.range_key_attr not in key):
+        return None  # moto refuses it before writing anything
+    hash_value = DynamoType(key[table.hash_key_attr])
+    range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+    return table, hash_value, range_value, copy.deepcopy(table.get_item(hash_value, range_value))
+
+
+def _restore(table: Table, hash_value: DynamoType, range_value: DynamoType | None, before: Any) -> None:
+    if before is None:
+        table.delete_item(hash_value, range_value)
+        if range_value is not None and not table.items.get(hash_value):
+            table.items.pop(hash_value, None)
+    elif range_value is not None:
+        table.items[hash_value][range_value] = before
+    else:
+        table.items[hash_value] = before

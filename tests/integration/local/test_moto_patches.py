@@ -1,0 +1,115 @@
+"""The local runtime's moto, under many threads and long runs: transactions still all or
+nothing, their cost independent of the table's size, and no failures from threads at once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.dynamodb.models.dynamo_type import Item
+
+from local import moto_patches
+
+
+@pytest.fixture
+def dynamodb():
+    with mock_aws(), moto_patches.applied():
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        client.create_table(
+            TableName="sessions",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        client.create_table(
+            TableName="events",
+            KeySchema=[
+                {"AttributeName": "session", "KeyType": "HASH"},
+                {"AttributeName": "seq", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "session", "AttributeType": "S"},
+                {"AttributeName": "seq", "AttributeType": "N"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield client
+
+
+def put(table, item, condition="attribute_not_exists(id)"):
+    operation = {"TableName": table, "Item": item}
+    if condition:
+        operation["ConditionExpression"] = condition
+    return {"Put": operation}
+
+
+def test_a_failed_transaction_leaves_every_item_as_it_was(dynamodb):
+    dynamodb.put_item(TableName="sessions", Item={"id": {"S": "old"}, "energy": {"N": "10"}})
+    dynamodb.put_item(TableName="sessions", Item={"id": {"S": "taken"}})
+    with pytest.raises(ClientError) as refused:
+        dynamodb.transact_write_items(
+            TransactItems=[
+                put("events", {"session": {"S": "new"}, "seq": {"N": "0"}}, None),
+                {
+                    "Update": {
+                        "TableName": "sessions",
+                        "Key": {"id": {"S": "old"}},
+                        "UpdateExpression": "SET energy = :e",
+                        "ExpressionAttributeValues": {":e": {"N": "99"}},
+                    }
+                },
+                put("sessions", {"id": {"S": "taken"}}),  # exists: the whole transaction fails
+            ]
+        )
+    reasons = [r["Code"] for r in refused.value.response["CancellationReasons"]]
+    assert reasons == ["None", "None", "ConditionalCheckFailed"]
+    assert "Item" not in dynamodb.get_item(
+        TableName="events", Key={"session": {"S": "new"}, "seq": {"N": "0"}}
+    )
+    old = dynamodb.get_item(TableName="sessions", Key={"id": {"S": "old"}})["Item"]
+    assert old["energy"] == {"N": "10"}
+    assert dynamodb.scan(TableName="events")["Count"] == 0
+    assert dynamodb.scan(TableName="sessions")["Count"] == 2
+
+
+def test_a_transaction_that_holds_writes_every_item(dynamodb):
+    dynamodb.transact_write_items(
+        TransactItems=[
+            put("sessions", {"id": {"S": "s1"}}),
+            put("events", {"session": {"S": "s1"}, "seq": {"N": "0"}}, None),
+        ]
+    )
+    assert dynamodb.scan(TableName="sessions")["Count"] == 1
+    assert dynamodb.scan(TableName="events")["Count"] == 1
+
+
+def test_a_transaction_copies_the_items_it_names_not_the_table(dynamodb):
+    for n in range(500):
+        dynamodb.put_item(TableName="sessions", Item={"id": {"S": f"s{n}"}})
+    copies = mock.patch.object(Item, "__deepcopy__", autospec=True, side_effect=Item.__deepcopy__)
+    with copies as counted:
+        dynamodb.transact_write_items(TransactItems=[put("sessions", {"id": {"S": "s-new"}})])
+        with pytest.raises(ClientError):
+            dynamodb.transact_write_items(TransactItems=[put("sessions", {"id": {"S": "s1"}})])
+    assert counted.call_count <= 2  # moto alone copies all 500 items for each
+    assert dynamodb.scan(TableName="sessions")["Count"] == 501
+
+
+def test_threads_at_once_neither_fail_nor_lose_writes(dynamodb):
+    def session(n):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                put("sessions", {"id": {"S": f"t{n}"}}),
+                put("events", {"session": {"S": f"t{n}"}, "seq": {"N": "0"}}, None),
+            ]
+        )
+        dynamodb.put_item(TableName="events", Item={"session": {"S": f"t{n}"}, "seq": {"N": "1"}})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(session, range(400)))
+    assert dynamodb.scan(TableName="sessions")["Count"] == 400
+    assert dynamodb.scan(TableName="events")["Count"] == 800
