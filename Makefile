@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint bench synth deploy destroy readme clean
+.PHONY: run demo load test lint bench synth deploy destroy readme clean
 
 # The pinned CDK CLI, and Node.js 22 (for it and for jsii) where npm has a build for this
 # platform; elsewhere the machine's node, without jsii's end-of-life banner.
@@ -27,6 +27,18 @@ $(NODE_STAMP): package.json package-lock.json
 
 run: $(STAMP)  ## start the local runtime (WebSocket :9000, HTTP API :8000)
 	$(BIN)/python -m local $(ARGS)
+
+demo: $(STAMP)  ## the local runtime and a handful of simulated stations charging, with a live view
+	$(BIN)/python -m local.fleet demo $(ARGS)
+
+# make load STATIONS=1000 DURATION=300 MIX=1.6=1,2.0.1=1,2.1=1 METER=10 [ARGS="--storm-at 120 --json r.json"]
+STATIONS ?= 100
+DURATION ?= 120
+MIX ?= 1.6=1,2.0.1=1,2.1=1
+METER ?= 10
+load: $(STAMP)  ## a simulated fleet for a bounded time against the CSMS, then a report and a check through the API
+	$(BIN)/python -m local.fleet load --stations $(STATIONS) --duration $(DURATION) --mix $(MIX) \
+		--meter-interval $(METER) $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,170 @@
+"""`python -m local.fleet demo|load`: simulated charge points against the CSMS.
+
+demo: the local runtime and a handful of stations charging, with a live view, until Ctrl-C.
+load: a fleet for a bounded time, then a report (round trips per message type, errors) and a
+check that the CSMS recorded every session once with the energy the fleet metered.
+Without --url both start their own local runtime; with it they drive any CSMS, deployed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from local.fleet import plan
+from local.fleet.answers import parse_overrides
+from local.fleet.plan import Life
+from local.fleet.report import LiveView, build, text
+from local.fleet.runner import Options, run
+
+DEMO_LIFE = Life(
+    meter_interval_s=5,
+    session_s=(40, 150),
+    idle_s=(5, 40),
+    fault_chance=0.1,
+    fault_s=(5, 15),
+    unknown_tag_chance=0.1,
+    offline_every_s=240,
+    offline_s=(10, 25),
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--url", help="the CSMS's OCPP base, e.g. wss://ocpp.example.com/ocpp (default: start one)"
+    )
+    common.add_argument("--api-url", help="its operator API (with --url)")
+    common.add_argument("--token", default=os.environ.get("CSMS_API_TOKEN"), help="operator API bearer token")
+    common.add_argument("--stations", type=int, help="how many")
+    common.add_argument("--mix", default="1.6=1,2.0.1=1,2.1=1", help="OCPP versions and weights")
+    common.add_argument(
+        "--prefix", help="station ids start with it (default: demo-, or load-XXXX- with a fresh XXXX per run)"
+    )
+    common.add_argument("--connectors", type=int, default=2, help="connectors (EVSEs) per station")
+    common.add_argument("--seed", type=int, default=1, help="the same seed, the same lives")
+    common.add_argument("--meter-interval", type=float, help="seconds between meter values")
+    common.add_argument("--offline-every", type=float, help="mean seconds between network outages; 0: none")
+    common.add_argument(
+        "--password", help="HTTP Basic password every station presents (security profile 1/2)"
+    )
+    common.add_argument("--register", action="store_true", help="register the stations through the API first")
+    common.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="ACTION=STATUS",
+        help="answer a CSMS command so (e.g. Reset=Rejected, '*=error:NotSupported'); default Accepted",
+    )
+    common.add_argument(
+        "--heartbeat", type=int, help="heartbeat interval of the runtime it starts, in seconds"
+    )
+
+    parser = argparse.ArgumentParser(prog="python -m local.fleet", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", parents=[common], help="a lively little network, until Ctrl-C")
+    load = commands.add_parser("load", parents=[common], help="a bounded run, a report and a check")
+    load.add_argument("--duration", type=float, default=120, help="seconds of life after the ramp")
+    load.add_argument("--ramp", type=float, help="seconds over which the stations connect (default N/20)")
+    load.add_argument("--storm-at", type=float, help="all stations drop and reconnect at this second")
+    load.add_argument("--json", type=Path, help="write the report here as JSON as well")
+    args = parser.parse_args(argv)
+    if args.prefix and len(args.prefix) > 36:
+        parser.error("--prefix: at most 36 characters (an OCPP identity has 48, and the number follows)")
+    if args.url and not args.api_url:
+        parser.error("--url needs --api-url (the check and the cards go through the operator API)")
+    return args
+
+
+def options_from(args: argparse.Namespace, ocpp_url: str, api_url: str, token: str | None) -> Options:
+    demo = args.command == "demo"
+    life = DEMO_LIFE if demo else Life()
+    if args.meter_interval is not None:
+        life = Life(**{**vars(life), "meter_interval_s": args.meter_interval})
+    if args.offline_every is not None:
+        life = Life(**{**vars(life), "offline_every_s": args.offline_every})
+    count = args.stations or (6 if demo else 100)
+    nonce = secrets.token_hex(2)
+    prefix = args.prefix or ("demo-" if demo else f"load-{nonce}-")
+    specs = plan.fleet(count, plan.parse_mix(args.mix), prefix, args.connectors, args.password)
+    return Options(
+        ocpp_url=ocpp_url,
+        api_url=api_url,
+        token=token,
+        specs=specs,
+        seed=args.seed,
+        life=life,
+        tag_prefix="DEMO" if demo else f"L{nonce.upper()}",
+        tag_count=max(10, min(count, 1000)),
+        duration_s=None if demo else args.duration,
+        ramp_s=0 if demo else (args.ramp if args.ramp is not None else count / 20),
+        storm_at_s=None if demo else args.storm_at,
+        register=args.register,
+        overrides=parse_overrides(args.answer, sorted({s.version for s in specs})),
+    )
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    launched = None
+    token = args.token
+    if args.url:
+        ocpp_url, api_url = args.url, args.api_url
+    else:
+        from local.launch import launch
+
+        token = token or secrets.token_urlsafe(18)
+        log = Path(tempfile.gettempdir()) / f"csms-fleet-runtime-{os.getpid()}.log"
+        heartbeat = args.heartbeat or (30 if args.command == "demo" else 60)
+        print(f"Starting the local runtime (log: {log}) ...", flush=True)
+        env = {"CSMS_API_TOKEN": token, "CSMS_HEARTBEAT_INTERVAL": str(heartbeat)}
+        launched = await asyncio.to_thread(launch, log, env=env)
+        ocpp_url, api_url = launched.ocpp_url, launched.api_url
+    try:
+        options = options_from(args, ocpp_url, api_url, token)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        header = [
+            f"CSMS fleet: {len(options.specs)} stations, seed {options.seed}",
+            f"  Charge points  {ocpp_url}/{{chargePointId}}",
+            f"  Operator API   {api_url}  (Swagger UI {api_url}/docs)",
+            f"  API token      {token}" if token else "  API token      (none)",
+            "Ctrl-C winds the fleet down and stops." if args.command == "demo" else "",
+        ]
+        if args.command == "load":
+            print("\n".join(header[:3]), flush=True)
+            print(f"Running for {options.ramp_s:g} s of ramp and {options.duration_s:g} s ...", flush=True)
+        outcome = await run(options, stop, LiveView(header))
+        report = build(options, outcome, ocpp_url)
+        print(text(report), flush=True)
+        if getattr(args, "json", None):
+            args.json.write_text(json.dumps(report, indent=2) + "\n")
+            print(f"Report written to {args.json}")
+        return 0 if report["ok"] or args.command == "demo" else 1
+    finally:
+        if launched is not None:
+            await asyncio.to_thread(launched.stop)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            return asyncio.run(main_async(args))
+    except ValueError as error:
+        print(f"python -m local.fleet: {error}", file=sys.stderr)
+        return 2
+    return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

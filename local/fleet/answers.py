@@ -1,0 +1,212 @@
+"""How a simulated station answers the CSMS's calls: every CSMS-initiated action of its
+version, so that the whole operator API can be tried against the fleet.
+
+The actions a station acts on (remote start and stop, reset, availability, configuration,
+trigger, local list) have rules; every other action gets the smallest answer its response
+schema accepts, with status Accepted where the schema offers it. `overrides` change that per
+action: a status ("Reset=Rejected") or a CALLERROR ("Reset=error:NotSupported").
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from ocpp import exceptions
+from ocpp.charge_point import ChargePoint, camel_to_snake_case
+
+from local.fleet.dialects import Dialect, RemoteStart
+from shared.protocol.samples import minimal, schema_of
+from shared.protocol.versions import profile_for
+
+PREFERRED = ("Accepted", "Unlocked")
+ERRORS: dict[str, type[exceptions.OCPPError]] = {
+    cls.code: cls
+    for cls in vars(exceptions).values()
+    if inspect.isclass(cls) and issubclass(cls, exceptions.OCPPError) and hasattr(cls, "code")
+}
+
+FollowUp = Callable[[], Awaitable[None]]
+
+
+class Commanded(Protocol):
+    """What a station offers the rules."""
+
+    id: str
+    connectors: int
+    configuration: dict[str, str]
+    local_list_version: int
+
+    def accept_remote_start(self, request: RemoteStart) -> FollowUp | None: ...
+    def accept_remote_stop(self, transaction_id: str) -> FollowUp | None: ...
+    def reboot_later(self, hard: bool) -> FollowUp: ...
+    def set_availability(self, connector: int | None, available: bool) -> FollowUp: ...
+    def triggered(self, message: str, connector: int | None) -> FollowUp | None: ...
+    def configuration_changed(self, key: str) -> None: ...
+    def command_received(self, action: str) -> None: ...
+
+
+def parse_overrides(pairs: list[str], versions: list[str]) -> dict[str, str]:
+    """ACTION=STATUS or ACTION=error:CODE ('*' for every action), checked against the schemas
+    of the fleet's versions so that a typo fails at start, not in the middle of a run."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        action, sep, answer = pair.partition("=")
+        if not sep or not answer:
+            raise ValueError(f"--answer {pair!r}: expected ACTION=STATUS or ACTION=error:CODE")
+        if answer.startswith("error:") and answer.removeprefix("error:") not in ERRORS:
+            raise ValueError(f"--answer {pair!r}: unknown error code; one of {', '.join(sorted(ERRORS))}")
+        known = action == "*" or any(action in profile_for(v).from_csms for v in versions)
+        if not known:
+            raise ValueError(f"--answer {pair!r}: {action} is not a CSMS-initiated action of {versions}")
+        overrides[action] = answer
+    return overrides
+
+
+def default_answer(version: str, action: str, status: str | None = None) -> dict[str, Any]:
+    """The smallest schema-valid answer, in snake_case for the package's result classes."""
+    prefer = (status, *PREFERRED) if status else PREFERRED
+    return camel_to_snake_case(minimal(schema_of(version, action, response=True), prefer=prefer))
+
+
+class Answers:
+    def __init__(self, station: Commanded, dialect: Dialect, overrides: dict[str, str]) -> None:
+        self.station = station
+        self.dialect = dialect
+        self.overrides = overrides
+        self._follow_ups: dict[str, FollowUp] = {}
+
+    def install(self, client: ChargePoint) -> None:
+        """A route for every CSMS-initiated action of the version, on this connection's client."""
+        for action in profile_for(self.dialect.version).from_csms:
+            client.route_map[action] = {
+                "_on_action": self._on(action),
+                "_after_action": self._after,
+                "_skip_schema_validation": False,
+            }
+
+    def _on(self, action: str) -> Callable[..., Any]:
+        def answer(call_unique_id: str, **request: Any) -> Any:
+            self.station.command_received(action)
+            override = self.overrides.get(action) or self.overrides.get("*")
+            if override and override.startswith("error:"):
+                raise ERRORS[override.removeprefix("error:")](description=f"{self.station.id} answers so")
+            if override and override != "Accepted":
+                fields = default_answer(self.dialect.version, action, override)
+            else:
+                rule = getattr(self, "_" + action, None)
+                fields, follow_up = (
+                    rule(request) if rule else (default_answer(self.dialect.version, action), None)
+                )
+                if follow_up is not None:
+                    self._follow_ups[call_unique_id] = follow_up
+            return getattr(self.dialect.call_result, action)(**fields)
+
+        return answer
+
+    async def _after(self, call_unique_id: str, **request: Any) -> None:
+        """Runs once the answer is on its way: a station resets after saying it will."""
+        follow_up = self._follow_ups.pop(call_unique_id, None)
+        if follow_up is not None:
+            await follow_up()
+
+    # --- Rules, named after the action ------------------------------------------------------
+
+    def _status(
+        self, follow_up: FollowUp | None, accepted: str = "Accepted"
+    ) -> tuple[dict[str, Any], FollowUp | None]:
+        return {"status": accepted if follow_up else "Rejected"}, follow_up
+
+    def _RemoteStartTransaction(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        return self._status(self.station.accept_remote_start(self.dialect.remote_start(request)))
+
+    _RequestStartTransaction = _RemoteStartTransaction
+
+    def _RemoteStopTransaction(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        return self._status(self.station.accept_remote_stop(self.dialect.remote_stop(request)))
+
+    _RequestStopTransaction = _RemoteStopTransaction
+
+    def _Reset(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        hard = request.get("type") == "Hard"
+        return {"status": "Accepted"}, self.station.reboot_later(hard)
+
+    def _ChangeAvailability(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        if "connector_id" in request:  # 1.6
+            where, wanted = request["connector_id"] or None, request["type"]
+        else:
+            where, wanted = (request.get("evse") or {}).get("id"), request["operational_status"]
+        return {"status": "Accepted"}, self.station.set_availability(where, wanted in ("Operative",))
+
+    def _UnlockConnector(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        return {"status": "Unlocked"}, None
+
+    def _TriggerMessage(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        connector = request.get("connector_id") or (request.get("evse") or {}).get("id")
+        follow_up = self.station.triggered(request["requested_message"], connector)
+        return {"status": "Accepted" if follow_up else "NotImplemented"}, follow_up
+
+    def _GetConfiguration(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        config, read_only = self.station.configuration, self.dialect.read_only()
+        wanted = request.get("key") or list(config)
+        return {
+            "configuration_key": [
+                {"key": key, "readonly": key in read_only, "value": config[key]}
+                for key in wanted
+                if key in config
+            ],
+            "unknown_key": [key for key in wanted if key not in config] or None,
+        }, None
+
+    def _ChangeConfiguration(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        return {"status": self._set(request["key"], request["value"])}, None
+
+    def _set(self, key: str, value: str) -> str:
+        config = self.station.configuration
+        if key not in config:
+            return "NotSupported" if self.dialect.version == "1.6" else "UnknownVariable"
+        if key in self.dialect.read_only():
+            return "Rejected"
+        config[key] = value
+        self.station.configuration_changed(key)
+        return "Accepted"
+
+    @staticmethod
+    def _key(item: dict[str, Any]) -> str:
+        return f"{item['component']['name']}.{item['variable']['name']}"
+
+    def _GetVariables(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        config, results = self.station.configuration, []
+        for item in request["get_variable_data"]:
+            key = self._key(item)
+            result = {"component": item["component"], "variable": item["variable"]}
+            if key in config:
+                result |= {"attribute_status": "Accepted", "attribute_value": config[key]}
+            else:
+                known = any(k.startswith(item["component"]["name"] + ".") for k in config)
+                result["attribute_status"] = "UnknownVariable" if known else "UnknownComponent"
+            results.append(result)
+        return {"get_variable_result": results}, None
+
+    def _SetVariables(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        results = []
+        for item in request["set_variable_data"]:
+            status = self._set(self._key(item), str(item["attribute_value"]))
+            if status == "UnknownVariable" and not any(
+                k.startswith(item["component"]["name"] + ".") for k in self.station.configuration
+            ):
+                status = "UnknownComponent"
+            results.append(
+                {"component": item["component"], "variable": item["variable"], "attribute_status": status}
+            )
+        return {"set_variable_result": results}, None
+
+    # The local list's version is `listVersion` in 1.6 and `versionNumber` in 2.x.
+    def _GetLocalListVersion(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        field = "list_version" if self.dialect.version == "1.6" else "version_number"
+        return {field: self.station.local_list_version}, None
+
+    def _SendLocalList(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        self.station.local_list_version = int(request.get("list_version", request.get("version_number", 0)))
+        return {"status": "Accepted"}, None

@@ -1,0 +1,121 @@
+"""The operator API as the fleet uses it: issue its cards before the run, and afterwards ask
+the CSMS what it recorded, to hold that against what the stations did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from local.fleet.station import Station
+
+
+class ApiError(Exception):
+    pass
+
+
+class OperatorApi:
+    def __init__(self, base_url: str, token: str | None) -> None:
+        self.base_url = base_url.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._session = aiohttp.ClientSession(headers=headers, timeout=aiohttp.ClientTimeout(total=30))
+
+    async def close(self) -> None:
+        await self._session.close()
+
+    async def request(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
+        params = {k: str(v) for k, v in query.items() if v is not None}
+        async with self._session.request(method, self.base_url + path, json=body, params=params) as response:
+            payload = await response.json(content_type=None) if response.content_length != 0 else None
+            if response.status >= 400:
+                raise ApiError(f"{method} {path}: {response.status} {payload}")
+            return payload
+
+    async def pages(self, path: str, **query: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        token = None
+        while True:
+            page = await self.request("GET", path, limit=100, nextToken=token, **query)
+            items.extend(page["items"])
+            token = page.get("nextToken")
+            if not token:
+                return items
+
+    async def issue_card(self, tag: str) -> None:
+        await self.request("PUT", f"/id-tokens/{tag}", {"status": "Accepted"})
+
+    async def register(self, station_id: str, password: str | None) -> None:
+        """Needed where the CSMS admits registered charge points only (the cloud's default)."""
+        await self.request("PUT", f"/charge-points/{station_id}", {"password": password} if password else {})
+
+
+@dataclass
+class Check:
+    """The CSMS's view of the fleet's sessions, against the fleet's own ledger."""
+
+    expected: int = 0
+    found: int = 0
+    missing: list[str] = field(default_factory=list)
+    duplicated: list[str] = field(
+        default_factory=list
+    )  # sessions the fleet did not run (a start counted twice)
+    energy_mismatch: list[str] = field(default_factory=list)
+    still_active: list[str] = field(default_factory=list)
+    fleet_energy_wh: int = 0
+    csms_energy_wh: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.duplicated or self.energy_mismatch or self.still_active)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "expected": self.expected,
+            "found": self.found,
+            "missing": self.missing,
+            "duplicated": self.duplicated,
+            "energyMismatch": self.energy_mismatch,
+            "stillActive": self.still_active,
+            "fleetEnergyWh": self.fleet_energy_wh,
+            "csmsEnergyWh": self.csms_energy_wh,
+        }
+
+
+async def check_sessions(api: OperatorApi, stations: list[Station], since: str) -> Check:
+    """Every session a station ran is in the CSMS once, ended, with the energy it metered; and
+    the CSMS has no session of these stations that they did not run."""
+    ours = {station.id: station for station in stations}
+    recorded: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for item in await api.pages("/transactions", **{"from": since}):
+        if item["chargePointId"] in ours:
+            recorded.setdefault((item["chargePointId"], item["transactionId"]), []).append(item)
+
+    check = Check()
+    for station in stations:
+        for session in station.ledger:
+            name = f"{station.id}/{session.transaction_id or session.local_id}"
+            check.expected += 1
+            check.fleet_energy_wh += session.energy_wh
+            if session.transaction_id is None:
+                check.missing.append(name + " (no transaction id: its start was never answered)")
+                continue
+            found = recorded.pop((station.id, session.transaction_id), [])
+            if not found:
+                check.missing.append(name)
+                continue
+            check.found += 1
+            if len(found) > 1:
+                check.duplicated.append(f"{name} x{len(found)}")
+            item = found[0]
+            check.csms_energy_wh += item.get("energyWh") or 0.0
+            if item["active"]:
+                check.still_active.append(name)
+            if item.get("energyWh") != session.energy_wh:
+                check.energy_mismatch.append(
+                    f"{name}: fleet {session.energy_wh} Wh, CSMS {item.get('energyWh')} Wh"
+                )
+    for (station_id, transaction_id), items in recorded.items():
+        check.duplicated.append(f"{station_id}/{transaction_id} (not run by the fleet) x{len(items)}")
+    return check

@@ -1,0 +1,346 @@
+"""The one place where the simulated station's life meets a version's messages.
+
+A station thinks in plain terms (boot, a connector's state, a session started, metered,
+stopped; a remote start for connector 2); a dialect turns those into the `ocpp` package's
+request classes for 1.6 or 2.x, and reads the answers and commands back.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import ModuleType
+from typing import Any
+
+from ocpp.charge_point import ChargePoint
+
+ENERGY = "Energy.Active.Import.Register"
+POWER = "Power.Active.Import"
+
+
+class State(StrEnum):
+    AVAILABLE = "Available"
+    PREPARING = "Preparing"
+    CHARGING = "Charging"
+    FINISHING = "Finishing"
+    FAULTED = "Faulted"
+    UNAVAILABLE = "Unavailable"
+
+
+class StopKind(StrEnum):
+    LOCAL = "Local"
+    REMOTE = "Remote"
+    RESET = "Reset"
+    DEAUTHORIZED = "DeAuthorized"
+    POWER_LOSS = "PowerLoss"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Session:
+    """A session as the station knows it. `transaction_id` is what the CSMS knows it by: the
+    station's own id in 2.x, the id StartTransaction's answer gives in 1.6 (None until then)."""
+
+    connector: int
+    tag: str
+    local_id: str
+    meter_start_wh: int
+    started_at: str
+    remote_start_id: int | None = None
+    transaction_id: str | None = None
+    meter_wh: int = 0
+    stop_kind: StopKind | None = None
+    stopped_at: str | None = None
+    seq_no: int = 0
+    ended: bool = False  # the stop message has been answered
+    power_w: float = 0.0
+    stop_requested: Any = field(default=None, repr=False)  # an asyncio.Event, set by a remote stop
+
+    @property
+    def energy_wh(self) -> int:
+        return self.meter_wh - self.meter_start_wh
+
+    def next_seq(self) -> int:
+        seq, self.seq_no = self.seq_no, self.seq_no + 1
+        return seq
+
+
+@dataclass(frozen=True)
+class RemoteStart:
+    connector: int | None
+    tag: str
+    remote_start_id: int | None = None
+
+
+class Dialect:
+    """What both generations share; subclasses fill in the messages."""
+
+    version: str
+    heartbeat_key: str
+    meter_interval_key: str
+
+    def __init__(self) -> None:
+        package = "ocpp.v" + self.version.replace(".", "")
+        self.call: ModuleType = importlib.import_module(package + ".call")
+        self.call_result: ModuleType = importlib.import_module(package + ".call_result")
+        self.client_class: type[ChargePoint] = importlib.import_module(package).ChargePoint
+
+    def label(self, payload: Any) -> str:
+        """The report's name for a message: its action, and the event type of a TransactionEvent."""
+        name = type(payload).__name__
+        event = getattr(payload, "event_type", None)
+        return f"{name} {event}" if event else name
+
+    def configuration(self, connectors: int, heartbeat_s: int, meter_s: float) -> dict[str, str]:
+        raise NotImplementedError
+
+    def read_only(self) -> frozenset[str]:
+        return frozenset()
+
+
+class V16(Dialect):
+    version = "1.6"
+    heartbeat_key = "HeartbeatInterval"
+    meter_interval_key = "MeterValueSampleInterval"
+
+    def boot(self, station_id: str, model: str, reason: str) -> Any:
+        return self.call.BootNotification(
+            charge_point_vendor="CSMS Fleet",
+            charge_point_model=model,
+            charge_point_serial_number=station_id[-25:],
+            firmware_version="fleet-1.0",
+        )
+
+    def status(self, connector: int, state: State, error_code: str | None = None) -> Any:
+        return self.call.StatusNotification(
+            connector_id=connector,
+            error_code=error_code or "NoError",
+            status=state.value,
+            timestamp=now(),
+        )
+
+    def authorize(self, tag: str) -> Any:
+        return self.call.Authorize(id_tag=tag)
+
+    def accepted(self, answer: Any) -> bool:
+        return answer.id_tag_info["status"] == "Accepted"
+
+    def started(self, session: Session, offline: bool) -> Any:
+        return self.call.StartTransaction(
+            connector_id=session.connector,
+            id_tag=session.tag,
+            meter_start=session.meter_start_wh,
+            timestamp=session.started_at,
+        )
+
+    def on_started(self, session: Session, answer: Any) -> bool:
+        session.transaction_id = str(answer.transaction_id)
+        return answer.id_tag_info["status"] == "Accepted"
+
+    def metered(self, session: Session, wh: int, power_w: float, at: str, offline: bool) -> Any:
+        return self.call.MeterValues(
+            connector_id=session.connector,
+            transaction_id=int(session.transaction_id) if session.transaction_id else None,
+            meter_value=[
+                {
+                    "timestamp": at,
+                    "sampled_value": [
+                        {"value": str(wh), "context": "Sample.Periodic", "measurand": ENERGY, "unit": "Wh"},
+                        {
+                            "value": f"{power_w:.0f}",
+                            "context": "Sample.Periodic",
+                            "measurand": POWER,
+                            "unit": "W",
+                        },
+                    ],
+                }
+            ],
+        )
+
+    _REASONS = {
+        StopKind.LOCAL: "Local",
+        StopKind.REMOTE: "Remote",
+        StopKind.RESET: "SoftReset",
+        StopKind.DEAUTHORIZED: "DeAuthorized",
+        StopKind.POWER_LOSS: "PowerLoss",
+    }
+
+    def ended(self, session: Session, offline: bool) -> Any:
+        assert session.stop_kind is not None and session.stopped_at is not None
+        return self.call.StopTransaction(
+            meter_stop=session.meter_wh,
+            timestamp=session.stopped_at,
+            transaction_id=int(session.transaction_id or 0),
+            reason=self._REASONS[session.stop_kind],
+            id_tag=session.tag,
+        )
+
+    def ready(self, session: Session) -> bool:
+        """Whether a queued message of this session can be built: 1.6 needs the id that the
+        StartTransaction answer gives."""
+        return session.transaction_id is not None
+
+    def remote_start(self, request: dict[str, Any]) -> RemoteStart:
+        return RemoteStart(request.get("connector_id"), request["id_tag"])
+
+    def remote_stop(self, request: dict[str, Any]) -> str:
+        return str(request["transaction_id"])
+
+    def configuration(self, connectors: int, heartbeat_s: int, meter_s: float) -> dict[str, str]:
+        return {
+            "HeartbeatInterval": str(heartbeat_s),
+            "MeterValueSampleInterval": str(int(meter_s)),
+            "NumberOfConnectors": str(connectors),
+            "AuthorizeRemoteTxRequests": "false",
+            "LocalAuthorizeOffline": "true",
+            "MeterValuesSampledData": f"{ENERGY},{POWER}",
+        }
+
+    def read_only(self) -> frozenset[str]:
+        return frozenset({"NumberOfConnectors"})
+
+
+class V2(Dialect):
+    heartbeat_key = "OCPPCommCtrlr.HeartbeatInterval"
+    meter_interval_key = "SampledDataCtrlr.TxUpdatedInterval"
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        super().__init__()
+
+    def boot(self, station_id: str, model: str, reason: str) -> Any:
+        return self.call.BootNotification(
+            charging_station={
+                "model": model,
+                "vendor_name": "CSMS Fleet",
+                "serial_number": station_id[-25:],
+                "firmware_version": "fleet-1.0",
+            },
+            reason=reason,
+        )
+
+    _STATES = {
+        State.AVAILABLE: "Available",
+        State.PREPARING: "Occupied",
+        State.CHARGING: "Occupied",
+        State.FINISHING: "Occupied",
+        State.FAULTED: "Faulted",
+        State.UNAVAILABLE: "Unavailable",
+    }
+
+    def status(self, connector: int, state: State, error_code: str | None = None) -> Any:
+        return self.call.StatusNotification(
+            timestamp=now(), connector_status=self._STATES[state], evse_id=connector, connector_id=1
+        )
+
+    @staticmethod
+    def _token(tag: str) -> dict[str, str]:
+        return {"id_token": tag, "type": "ISO14443"}
+
+    def authorize(self, tag: str) -> Any:
+        return self.call.Authorize(id_token=self._token(tag))
+
+    def accepted(self, answer: Any) -> bool:
+        return answer.id_token_info["status"] == "Accepted"
+
+    @staticmethod
+    def _meter(wh: int, power_w: float | None, at: str, context: str) -> list[dict[str, Any]]:
+        samples: list[dict[str, Any]] = [
+            {"value": wh, "context": context, "measurand": ENERGY, "unit_of_measure": {"unit": "Wh"}}
+        ]
+        if power_w is not None:
+            samples.append(
+                {
+                    "value": round(power_w),
+                    "context": context,
+                    "measurand": POWER,
+                    "unit_of_measure": {"unit": "W"},
+                }
+            )
+        return [{"timestamp": at, "sampled_value": samples}]
+
+    def started(self, session: Session, offline: bool) -> Any:
+        info: dict[str, Any] = {"transaction_id": session.local_id, "charging_state": "Charging"}
+        if session.remote_start_id is not None:
+            info["remote_start_id"] = session.remote_start_id
+        return self.call.TransactionEvent(
+            event_type="Started",
+            timestamp=session.started_at,
+            trigger_reason="RemoteStart" if session.remote_start_id is not None else "Authorized",
+            seq_no=session.next_seq(),
+            transaction_info=info,
+            id_token=self._token(session.tag),
+            evse={"id": session.connector, "connector_id": 1},
+            meter_value=self._meter(session.meter_start_wh, None, session.started_at, "Transaction.Begin"),
+            offline=offline or None,
+        )
+
+    def on_started(self, session: Session, answer: Any) -> bool:
+        info = answer.id_token_info or {"status": "Accepted"}
+        return info["status"] == "Accepted"
+
+    def metered(self, session: Session, wh: int, power_w: float, at: str, offline: bool) -> Any:
+        return self.call.TransactionEvent(
+            event_type="Updated",
+            timestamp=at,
+            trigger_reason="MeterValuePeriodic",
+            seq_no=session.next_seq(),
+            transaction_info={"transaction_id": session.local_id},
+            meter_value=self._meter(wh, power_w, at, "Sample.Periodic"),
+            offline=offline or None,
+        )
+
+    _TRIGGERS = {
+        StopKind.LOCAL: ("StopAuthorized", "Local"),
+        StopKind.REMOTE: ("RemoteStop", "Remote"),
+        StopKind.RESET: ("ResetCommand", "ImmediateReset"),
+        StopKind.DEAUTHORIZED: ("Deauthorized", "DeAuthorized"),
+        StopKind.POWER_LOSS: ("AbnormalCondition", "PowerLoss"),
+    }
+
+    def ended(self, session: Session, offline: bool) -> Any:
+        assert session.stop_kind is not None and session.stopped_at is not None
+        trigger, reason = self._TRIGGERS[session.stop_kind]
+        return self.call.TransactionEvent(
+            event_type="Ended",
+            timestamp=session.stopped_at,
+            trigger_reason=trigger,
+            seq_no=session.next_seq(),
+            transaction_info={"transaction_id": session.local_id, "stopped_reason": reason},
+            meter_value=self._meter(session.meter_wh, None, session.stopped_at, "Transaction.End"),
+            offline=offline or None,
+        )
+
+    def ready(self, session: Session) -> bool:
+        return True
+
+    def remote_start(self, request: dict[str, Any]) -> RemoteStart:
+        return RemoteStart(
+            request.get("evse_id"), request["id_token"]["id_token"], request.get("remote_start_id")
+        )
+
+    def remote_stop(self, request: dict[str, Any]) -> str:
+        return str(request["transaction_id"])
+
+    def configuration(self, connectors: int, heartbeat_s: int, meter_s: float) -> dict[str, str]:
+        return {
+            "OCPPCommCtrlr.HeartbeatInterval": str(heartbeat_s),
+            "SampledDataCtrlr.TxUpdatedInterval": str(int(meter_s)),
+            "SampledDataCtrlr.TxUpdatedMeasurands": f"{ENERGY},{POWER}",
+            "AuthCtrlr.AuthorizeRemoteStart": "false",
+            "AuthCtrlr.LocalAuthorizeOffline": "true",
+            "ChargingStation.AvailabilityState": "Available",
+            "EVSE.Count": str(connectors),
+        }
+
+    def read_only(self) -> frozenset[str]:
+        return frozenset({"EVSE.Count", "ChargingStation.AvailabilityState"})
+
+
+def dialect_for(version: str) -> Dialect:
+    return V16() if version == "1.6" else V2(version)

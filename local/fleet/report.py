@@ -1,0 +1,179 @@
+"""What a run measured, as a dict (written as JSON to compare runs) and as the text a person
+reads at the end of `make load`, and the live view `make demo` keeps on screen."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from typing import Any, TextIO
+
+from local.fleet.runner import Options, Outcome
+from local.fleet.station import Station
+from local.fleet.stats import Stats, percentile
+
+
+def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
+    stats = outcome.stats
+    problems = []
+    if stats.call_errors:
+        problems.append(f"{stats.call_errors} CALLERRORs")
+    if stats.timeouts:
+        problems.append(f"{stats.timeouts} timeouts")
+    if stats.crashes:
+        problems.append(f"{stats.crashes} simulator faults (see the latest events)")
+    if outcome.undelivered or stats.undelivered:
+        problems.append(f"{stats.undelivered} messages never delivered")
+    if outcome.check is not None and not outcome.check.ok:
+        problems.append("the CSMS's records differ from the fleet's")
+    return {
+        "target": target,
+        "seed": options.seed,
+        "stations": len(options.specs),
+        "versions": dict(Counter(spec.version for spec in options.specs)),
+        "connectors": options.specs[0].connectors if options.specs else 0,
+        "ranSeconds": round(outcome.ran_s, 1),
+        "meterIntervalSeconds": options.life.meter_interval_s,
+        "heartbeatSeconds": sorted(Counter(s.heartbeat_s for s in outcome.stations)),
+        "stormAtSeconds": options.storm_at_s,
+        "steadySeconds": round(outcome.steady_s, 1),
+        "messages": {label: t.summary() for label, t in sorted(stats.types.items())},
+        "phases": {phase: t.summary() for phase, t in stats.phases.items()},
+        "steadyMessagesPerSecond": (
+            round(stats.phases["steady"].sent / outcome.steady_s, 1) if outcome.steady_s else 0.0
+        ),
+        "commands": dict(stats.commands),
+        "connections": {
+            "opened": stats.connects,
+            "drops": dict(stats.drops),
+            "failedAttempts": dict(stats.connect_failures),
+        },
+        "sessions": {
+            "started": stats.sessions_started,
+            "completed": stats.sessions_completed,
+            "refusedCards": stats.sessions_refused,
+            "energyWh": stats.energy_wh,
+            "orphanedMessages": stats.orphaned,
+        },
+        "csmsView": outcome.check.as_dict() if outcome.check is not None else None,
+        "ok": not problems,
+        "problems": problems,
+    }
+
+
+def text(report: dict[str, Any]) -> str:
+    versions = ", ".join(f"{v}: {n}" for v, n in sorted(report["versions"].items()))
+    lines = [
+        f"Fleet of {report['stations']} stations ({versions}), {report['connectors']} connectors each, "
+        f"seed {report['seed']}, {report['ranSeconds']} s against {report['target']}",
+        f"Meter values every {report['meterIntervalSeconds']:g} s; heartbeat every "
+        f"{', '.join(f'{h:g}' for h in report['heartbeatSeconds'])} s (as the CSMS said)"
+        + (
+            f"; reconnect storm at {report['stormAtSeconds']:g} s"
+            if report["stormAtSeconds"] is not None
+            else ""
+        ),
+        "",
+        f"{'Message':<28}{'sent':>8}{'answered':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'CALLERROR':>11}{'timeout':>9}{'resent':>8}",
+    ]
+    phases = report["phases"]
+    rows = [
+        *report["messages"].items(),
+        ("All, steady", phases["steady"]),
+        ("All, ramp (connect, boot)", phases["ramp"]),
+        ("All, wind-down (all stop)", phases["wind-down"]),
+    ]
+    for label, m in rows:
+        lines.append(
+            f"{label:<28}{m['sent']:>8}{m['answered']:>10}{m['p50Ms']:>9}{m['p95Ms']:>9}{m['p99Ms']:>9}"
+            f"{m['maxMs']:>9}{sum(m['callErrors'].values()):>11}{m['timeouts']:>9}{m['interrupted']:>8}"
+        )
+    lines.append(
+        f"{report['steadyMessagesPerSecond']} messages/s from the stations in the steady phase "
+        "('resent': the connection dropped before the answer came)"
+    )
+    errors = Counter[str]()
+    for m in phases.values():
+        errors.update(m["callErrors"])
+    if errors:
+        lines.append("CALLERRORs: " + ", ".join(f"{code} {n}" for code, n in errors.most_common()))
+    if report["commands"]:
+        lines.append(
+            "Commands answered: " + ", ".join(f"{a} {n}" for a, n in sorted(report["commands"].items()))
+        )
+    c = report["connections"]
+    lines.append(
+        f"Connections: {c['opened']} opened; dropped: "
+        + (", ".join(f"{why} {n}" for why, n in c["drops"].items()) or "none")
+        + (
+            "; failed attempts: " + ", ".join(f"{k} {n}" for k, n in c["failedAttempts"].items())
+            if c["failedAttempts"]
+            else ""
+        )
+    )
+    s = report["sessions"]
+    lines.append(
+        f"Sessions: {s['started']} started, {s['completed']} completed, {s['refusedCards']} cards refused, "
+        f"{s['energyWh'] / 1000:.1f} kWh delivered"
+    )
+    view = report["csmsView"]
+    if view is not None:
+        lines.append(
+            f"CSMS view: {view['found']} of {view['expected']} sessions found, "
+            f"{len(view['missing'])} missing, "
+            f"{len(view['duplicated'])} duplicated, {len(view['energyMismatch'])} with other energy, "
+            f"{len(view['stillActive'])} still active; energy {view['csmsEnergyWh'] / 1000:.3f} kWh "
+            f"(fleet {view['fleetEnergyWh'] / 1000:.3f} kWh)"
+        )
+        for key in ("missing", "duplicated", "energyMismatch", "stillActive"):
+            for item in view[key][:5]:
+                lines.append(f"  {key}: {item}")
+    lines.append("Result: " + ("PASS" if report["ok"] else "FAIL: " + "; ".join(report["problems"])))
+    return "\n".join(lines)
+
+
+class LiveView:
+    """Redrawn in place on a terminal; a line every ten seconds otherwise (a CI log, a pipe)."""
+
+    def __init__(self, header: list[str], out: TextIO = sys.stdout) -> None:
+        self.header = header
+        self.out = out
+        self.tty = out.isatty()
+        self._ticks = 0
+
+    def __call__(self, stations: list[Station], stats: Stats) -> None:
+        self._ticks += 1
+        if not self.tty and self._ticks % 10:
+            return
+        online = sum(s.online.is_set() for s in stations)
+        active = sum(len(s.active) for s in stations)
+        rate = stats.frames_per_second()  # since the previous line
+        p99 = percentile(stats.recent_latencies(), 0.99) * 1000
+        summary = (
+            f"{stats.elapsed():6.0f} s  online {online}/{len(stations)}  sessions active {active}, "
+            f"done {stats.sessions_completed}  energy {stats.energy_wh / 1000:.1f} kWh  "
+            f"{rate:.0f} frames/s  p99 {p99:.0f} ms  "
+            f"CALLERRORs {stats.call_errors}  timeouts {stats.timeouts}"
+        )
+        if not self.tty:
+            print(summary, file=self.out, flush=True)
+            return
+        by_version = Counter(s.spec.version for s in stations if s.online.is_set())
+        lines = [
+            *self.header,
+            "",
+            f"Stations   {online} of {len(stations)} online  ("
+            + ", ".join(f"{v}: {n}" for v, n in sorted(by_version.items()))
+            + ")",
+            f"Sessions   {active} charging, {stats.sessions_completed} completed, "
+            f"{stats.sessions_refused} cards refused",
+            f"Energy     {stats.energy_wh / 1000:.2f} kWh delivered",
+            f"Messages   {rate:.1f} frames/s, p99 round trip {p99:.0f} ms, "
+            f"{stats.call_errors} CALLERRORs, {stats.timeouts} timeouts",
+            "Commands   " + (", ".join(f"{a} {n}" for a, n in stats.commands.most_common(6)) or "none yet"),
+            "",
+            "Latest",
+            *(f"  {event}" for event in stats.events),
+        ]
+        self.out.write("\x1b[H\x1b[J" + "\n".join(lines) + "\n")
+        self.out.flush()

@@ -1,0 +1,169 @@
+"""A fleet's run: issue the cards, bring the stations up over a ramp, let them live (with a
+reconnect storm if asked), wind them down, and hold the CSMS's records against theirs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ocpp import messages
+
+from local.fleet.api import Check, OperatorApi, check_sessions
+from local.fleet.plan import Life, StationSpec, tags_of
+from local.fleet.station import Station
+from local.fleet.stats import Stats
+
+# The package validates in a thread pool by default; inline is five times cheaper per frame,
+# and a thousand stations in one process feel it.
+messages.ASYNC_VALIDATION = False
+
+
+@dataclass
+class Options:
+    ocpp_url: str  # ws://host:port/ocpp: a station connects to {ocpp_url}/{id}
+    api_url: str | None
+    token: str | None
+    specs: list[StationSpec]
+    seed: int = 1
+    life: Life = field(default_factory=Life)
+    tag_prefix: str = "FLEET"
+    tag_count: int = 20
+    duration_s: float | None = None  # None: until stopped
+    ramp_s: float = 0.0  # connections spread over this long
+    storm_at_s: float | None = None  # every station drops its connection at this moment
+    register: bool = False  # register the stations through the API first (registered-only CSMS)
+    overrides: dict[str, str] = field(default_factory=dict)
+    wind_down_s: float = 120.0
+
+
+@dataclass
+class Outcome:
+    stations: list[Station]
+    stats: Stats
+    check: Check | None
+    undelivered: int
+    ran_s: float
+    steady_s: float
+
+
+async def run(
+    options: Options,
+    stop: asyncio.Event | None = None,
+    tick: Callable[[list[Station], Stats], None] | None = None,
+) -> Outcome:
+    stop = stop or asyncio.Event()
+    stats = Stats()
+    tags = tags_of(options.tag_prefix, options.tag_count)
+    api = OperatorApi(options.api_url, options.token) if options.api_url else None
+    try:
+        if api is not None:
+            await _prepare(api, options, tags)
+        since = (
+            (datetime.now(UTC) - timedelta(seconds=5)).isoformat(timespec="seconds").replace("+00:00", "Z")
+        )
+        stations = [
+            Station(
+                spec,
+                options.ocpp_url,
+                seed=options.seed,
+                life=options.life,
+                tags=tags,
+                stats=stats,
+                overrides=options.overrides,
+            )
+            for spec in options.specs
+        ]
+        stats.started = time.monotonic()
+        ticker = asyncio.create_task(_tick(stations, stats, tick))
+        steady_from = steady_to = time.monotonic()
+        try:
+            await _ramp(stations, options, stop)
+            stats.phase, steady_from = "steady", time.monotonic()
+            await _live(stations, options, stats, stop)
+        finally:
+            stats.phase, steady_to = "wind-down", time.monotonic()
+            stats.event("winding down: every session stops, every queue is delivered")
+            delivered = await _wind_down(stations, options)
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+        ran_s = stats.elapsed()
+        stats.undelivered = sum(len(s.outbox) for s in stations)
+        check = await check_sessions(api, stations, since) if api is not None else None
+        return Outcome(stations, stats, check, delivered.count(False), ran_s, steady_to - steady_from)
+    finally:
+        if api is not None:
+            await api.close()
+
+
+async def _prepare(api: OperatorApi, options: Options, tags: list[str]) -> None:
+    """The cards the drivers carry, and (for a registered-only CSMS) the stations themselves."""
+    limit = asyncio.Semaphore(8)
+
+    async def limited(job: Awaitable[None]) -> None:
+        async with limit:
+            await job
+
+    jobs = [api.issue_card(tag) for tag in tags]
+    if options.register:
+        jobs += [api.register(spec.id, spec.password) for spec in options.specs]
+    await asyncio.gather(*(limited(job) for job in jobs))
+
+
+async def _ramp(stations: list[Station], options: Options, stop: asyncio.Event) -> None:
+    """Stations start one after another over the ramp, then it waits until all are online."""
+    gap = options.ramp_s / len(stations) if stations else 0
+    for station in stations:
+        station.start()
+        if gap:
+            await asyncio.sleep(gap)
+        if stop.is_set():
+            return
+    deadline = time.monotonic() + 60
+    while (
+        not all(s.online.is_set() or not s.network.is_set() for s in stations) and time.monotonic() < deadline
+    ):
+        await asyncio.sleep(0.1)
+
+
+async def _wind_down(stations: list[Station], options: Options) -> list[bool]:
+    """Every station stops its sessions, delivers its queue and disconnects, spread over the
+    ramp's length as the start was (a whole network stopping in one instant is no load a CSMS
+    meets)."""
+    gap = options.ramp_s / len(stations) if stations else 0
+
+    async def finish(position: int, station: Station) -> bool:
+        await asyncio.sleep(position * gap)
+        return await station.finish(options.wind_down_s)
+
+    return await asyncio.gather(*(finish(i, s) for i, s in enumerate(stations)))
+
+
+async def _live(stations: list[Station], options: Options, stats: Stats, stop: asyncio.Event) -> None:
+    began = time.monotonic()
+    storm_pending = options.storm_at_s is not None
+    while not stop.is_set():
+        elapsed = time.monotonic() - began
+        if options.duration_s is not None and elapsed >= options.duration_s:
+            return
+        if storm_pending and elapsed >= (options.storm_at_s or 0):
+            storm_pending = False
+            stats.event(f"reconnect storm: all {len(stations)} stations drop their connections at once")
+            for station in stations:
+                station.drop("reconnect storm")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.25)
+
+
+async def _tick(
+    stations: list[Station], stats: Stats, tick: Callable[[list[Station], Stats], None] | None
+) -> None:
+    if tick is None:
+        return
+    while True:
+        await asyncio.sleep(1.0)
+        tick(stations, stats)

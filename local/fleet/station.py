@@ -1,0 +1,587 @@
+"""One simulated charge point: the `ocpp` package's ChargePoint over a real WebSocket, living
+the plan drawn for it.
+
+It behaves as field stations do: it boots and heartbeats at the interval the CSMS gives,
+reports its connectors, authorizes cards, and keeps its transaction messages in a queue that
+survives lost connections. A message whose answer never came is sent again after the
+reconnect, with the same content; one that was never sent goes out late, flagged offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import random
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import websockets
+from ocpp.exceptions import OCPPError
+
+from local.fleet.answers import Answers, FollowUp
+from local.fleet.dialects import RemoteStart, Session, State, StopKind, dialect_for, now
+from local.fleet.plan import Life, SessionPlan, StationSpec, meter_start, outages, sessions
+from local.fleet.stats import Stats
+
+QUIET = logging.getLogger("local.fleet.ocpp")
+QUIET.setLevel(logging.CRITICAL)  # the package logs every frame, and every CALLERROR as an exception
+MAX_ATTEMPTS = 3  # a transaction message that times out this often is given up (and counted)
+
+
+class Offline(Exception):
+    """The connection ended before the answer came."""
+
+
+class Link:
+    """One WebSocket connection and the ChargePoint client speaking over it."""
+
+    def __init__(self, ws: Any, client: Any) -> None:
+        self.ws = ws
+        self.client = client
+        self.closed = asyncio.ensure_future(ws.wait_closed())
+        self.listener = asyncio.ensure_future(self._listen())
+        self.ours = False  # the station closed it (an outage, a reset, the end of the run)
+
+    async def _listen(self) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await self.client.start()
+
+    async def call(self, payload: Any) -> Any:
+        call = asyncio.ensure_future(self.client.call(payload, suppress=False))
+        try:
+            await asyncio.wait({call, self.closed}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not call.done():
+                call.cancel()
+        if not call.done() or call.cancelled():
+            raise Offline
+        try:
+            return call.result()
+        except websockets.ConnectionClosed as closed:  # it went down while the frame was sent
+            raise Offline from closed
+
+    def abort(self) -> None:
+        """The network is gone: no close frame, as when a modem loses its signal."""
+        self.ours = True
+        transport = getattr(self.ws, "transport", None)
+        if transport is not None:
+            transport.abort()
+
+    async def close(self) -> None:
+        self.ours = True
+        with contextlib.suppress(Exception):
+            await self.ws.close()
+        self.listener.cancel()
+
+
+@dataclass
+class Queued:
+    """A transaction message waiting for its answer. It is built once, when first sent (a 1.6
+    message needs the id its session's StartTransaction answer gave), and resent unchanged."""
+
+    session: Session
+    build: Callable[[bool], Any]
+    offline: bool
+    on_answer: Callable[[Any], None] | None = None
+    first: bool = False  # the session's start, which needs no id from the CSMS
+    payload: Any = None
+    attempts: int = 0
+
+
+class Station:
+    def __init__(
+        self,
+        spec: StationSpec,
+        url: str,
+        *,
+        seed: int,
+        life: Life,
+        tags: list[str],
+        stats: Stats,
+        overrides: dict[str, str] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.connectors = spec.connectors
+        self.url = f"{url.rstrip('/')}/{spec.id}"
+        self.seed = seed
+        self.life = life
+        self.tags = tags
+        self.stats = stats
+        self.dialect = dialect_for(spec.version)
+        self.answers = Answers(self, self.dialect, overrides or {})
+        self.heartbeat_s = 60.0
+        self._interval_changed = asyncio.Event()
+        self.meter_interval_s = life.meter_interval_s
+        self.configuration = self.dialect.configuration(
+            spec.connectors, int(self.heartbeat_s), life.meter_interval_s
+        )
+        self.local_list_version = 0
+        self.rng = random.Random(f"{seed}/{spec.stream}/reconnect")
+
+        self.link: Link | None = None
+        self.online = asyncio.Event()  # connected and booted
+        self.network = asyncio.Event()  # the station's network is up (cleared during an outage)
+        self.network.set()
+        self.booted = False
+        self.boot_reason = "PowerUp"
+        self.finishing = False
+
+        self.outbox: deque[Queued] = deque()
+        self._queued = asyncio.Event()
+        self.ledger: list[Session] = []  # every session whose start was queued
+        self.active: dict[int, Session] = {}
+        self.states = dict.fromkeys(range(1, spec.connectors + 1), State.AVAILABLE)
+        self.available = dict.fromkeys(range(1, spec.connectors + 1), True)
+        self.registers = {c: meter_start(seed, spec.stream, c) for c in self.states}
+        self.accepted_tags: set[str] = set()  # the authorization cache, for offline starts
+        self._remote: dict[int, RemoteStart] = {}
+        self._wake = {c: asyncio.Event() for c in self.states}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._counts = dict.fromkeys(self.states, 0)
+
+    # --- Life -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._connection_loop()),
+            asyncio.create_task(self._drain()),
+            asyncio.create_task(self._network_life()),
+            *(asyncio.create_task(self._connector_life(c)) for c in self.states),
+        ]
+        for task in self._tasks:
+            task.add_done_callback(self._crashed)
+
+    def _crashed(self, task: asyncio.Task[None]) -> None:
+        """A part of the station that stops by itself is a fault of the simulator: counted,
+        and shown, so that a run never passes on a station that quietly stopped living."""
+        if not task.cancelled() and task.exception() is not None:
+            self.stats.crashes += 1
+            self.stats.event(f"{self.id}: simulator fault {task.exception()!r}")
+
+    async def finish(self, timeout_s: float) -> bool:
+        """Stop every session, deliver the queue and disconnect. False if the queue could not
+        be delivered in time (its messages are then lost, and the report says so)."""
+        self.finishing = True
+        self.network.set()
+        for connector, session in list(self.active.items()):
+            self._stop(session, StopKind.LOCAL)
+            self._wake[connector].set()
+        for event in self._wake.values():
+            event.set()
+        deadline = time.monotonic() + timeout_s
+        while (self.active or self.outbox) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        delivered = not self.active and not self.outbox
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.link is not None:
+            await self.link.close()
+        self.online.clear()
+        return delivered
+
+    def drop(self, reason: str, outage: bool = False) -> None:
+        """The connection is lost; with `outage`, the network stays down until `restore`."""
+        if outage:
+            self.network.clear()
+        if self.link is not None:
+            self.stats.drops[reason] += 1
+            self.link.abort()
+
+    # --- The connection ---------------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        return f"Fleet-{self.spec.version}-{self.connectors}"
+
+    def _headers(self) -> dict[str, str]:
+        if not self.spec.password:
+            return {}
+        token = base64.b64encode(f"{self.id}:{self.spec.password}".encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+
+    async def _connection_loop(self) -> None:
+        failures = 0
+        while True:
+            await self.network.wait()
+            try:
+                ws = await websockets.connect(
+                    self.url,
+                    subprotocols=[f"ocpp{self.spec.version}"],  # type: ignore[list-item]
+                    additional_headers=self._headers(),
+                    open_timeout=self.life.call_timeout_s,
+                )
+            except Exception as error:  # refused, 401/403, timeout: a station simply tries again
+                failures += 1
+                status = getattr(getattr(error, "response", None), "status_code", None)
+                self.stats.connect_failures[f"HTTP {status}" if status else type(error).__name__] += 1
+                await asyncio.sleep(min(30.0, 2**failures) * self.rng.uniform(0.5, 1.0))
+                continue
+            failures = 0
+            client = self.dialect.client_class(self.id, ws, self.life.call_timeout_s, logger=QUIET)
+            self.answers.install(client)
+            link = self.link = Link(ws, client)
+            self.stats.connects += 1
+            heartbeats: asyncio.Task[None] | None = None
+            try:
+                if not self.booted:
+                    await self._boot(link)
+                await self._announce(link)
+                self.online.set()
+                heartbeats = asyncio.create_task(self._heartbeats(link))
+                await link.closed
+            except Offline:
+                pass
+            finally:
+                self.online.clear()
+                self.link = None
+                if heartbeats is not None:
+                    heartbeats.cancel()
+                link.listener.cancel()
+                if not link.ours and not self.finishing:
+                    self.stats.drops[f"closed by the CSMS ({link.ws.close_code})"] += 1
+            if not self.finishing:
+                await asyncio.sleep(self.rng.uniform(0.1, 2.0))
+
+    async def call(self, link: Link, payload: Any) -> Any:
+        """One CALL with its round trip counted; raises Offline, OCPPError or TimeoutError."""
+        label = self.dialect.label(payload)
+        began = time.perf_counter()
+        try:
+            answer = await link.call(payload)
+        except OCPPError as error:
+            self.stats.call_error(label, error.code)
+            self.stats.event(f"{self.id} {label}: CALLERROR {error.code} {error.description}")
+            raise
+        except TimeoutError:
+            self.stats.timeout(label)
+            raise
+        except Offline:
+            self.stats.interrupted(label)
+            raise
+        self.stats.answered(label, time.perf_counter() - began)
+        return answer
+
+    async def _try(self, payload: Any) -> Any | None:
+        """A message that is not worth queueing (a status, a heartbeat): sent if online."""
+        link = self.link
+        if link is None or not self.online.is_set():
+            return None
+        with contextlib.suppress(Offline, OCPPError, TimeoutError):
+            return await self.call(link, payload)
+        return None
+
+    async def _boot(self, link: Link) -> None:
+        while True:
+            try:
+                answer = await self.call(link, self.dialect.boot(self.id, self.model, self.boot_reason))
+            except (OCPPError, TimeoutError):
+                await asyncio.sleep(10)
+                continue
+            if answer.status == "Accepted":
+                self.booted = True
+                self.boot_reason = "PowerUp"
+                self._set_heartbeat(answer.interval)
+                self.configuration[self.dialect.heartbeat_key] = str(answer.interval)
+                return
+            await asyncio.sleep(answer.interval or 10)  # Pending or Rejected: ask again later
+
+    def _set_heartbeat(self, seconds: float) -> None:
+        if seconds > 0 and seconds != self.heartbeat_s:
+            self.heartbeat_s = seconds
+            self._interval_changed.set()
+
+    async def _announce(self, link: Link) -> None:
+        for connector, state in self.states.items():
+            with contextlib.suppress(OCPPError, TimeoutError):
+                await self.call(link, self.dialect.status(connector, state))
+
+    async def _heartbeats(self, link: Link) -> None:
+        while True:
+            self._interval_changed.clear()
+            try:
+                await asyncio.wait_for(self._interval_changed.wait(), self.heartbeat_s)
+                continue  # a new interval counts from now
+            except TimeoutError:
+                pass
+            try:
+                await self.call(link, self.dialect.call.Heartbeat())
+            except (OCPPError, TimeoutError):
+                continue
+            except Offline:
+                return
+
+    async def _network_life(self) -> None:
+        for outage in outages(self.seed, self.spec.stream, self.life):
+            await asyncio.sleep(outage.after_s)
+            self.stats.event(f"{self.id} loses its network for {outage.lasts_s:.0f} s")
+            self.drop("network outage", outage=True)
+            await asyncio.sleep(outage.lasts_s)
+            self.network.set()
+
+    # --- The transaction queue -----------------------------------------------------------------
+
+    def _enqueue(self, item: Queued) -> None:
+        self.outbox.append(item)
+        self._queued.set()
+
+    async def _drain(self) -> None:
+        while True:
+            await self._queued.wait()
+            while self.outbox:
+                await self.online.wait()
+                link, item = self.link, self.outbox[0]
+                if link is None:
+                    continue
+                if item.payload is None:
+                    if not item.first and not self.dialect.ready(item.session):
+                        self.outbox.popleft()  # its StartTransaction was refused with a CALLERROR
+                        self.stats.orphaned += 1
+                        continue
+                    item.payload = item.build(item.offline)
+                try:
+                    answer = await self.call(link, item.payload)
+                except Offline:
+                    continue  # sent again, unchanged, once reconnected
+                except TimeoutError:
+                    item.attempts += 1
+                    if item.attempts < MAX_ATTEMPTS:
+                        continue
+                    answer = None
+                except OCPPError:
+                    answer = None
+                self.outbox.popleft()
+                if answer is not None and item.on_answer is not None:
+                    item.on_answer(answer)
+            self._queued.clear()
+
+    # --- A connector's life -------------------------------------------------------------------
+
+    async def _connector_life(self, connector: int) -> None:
+        for plan in sessions(self.seed, self.spec.stream, connector, self.life, self.tags):
+            if self.finishing:
+                return
+            if plan.fault_s:
+                await self._fault(connector, plan.fault_s)
+            request = await self._idle(connector, plan.idle_s)
+            if self.finishing:
+                return
+            if not self.available[connector]:
+                continue
+            tag = request.tag if request else plan.tag
+            await self._set_state(connector, State.PREPARING)
+            if request is None and not await self._authorized(tag):
+                self.stats.sessions_refused += 1
+                self.stats.event(f"{self.id}/{connector}: card {tag} refused")
+                await self._set_state(connector, State.AVAILABLE)
+                continue
+            session = self._begin(connector, tag, request)
+            await self._set_state(connector, State.CHARGING)
+            await self._charge(session, plan)
+            self._end(session)
+            await self._set_state(connector, State.FINISHING)
+            await asyncio.sleep(1.0)
+            await self._set_state(
+                connector, State.AVAILABLE if self.available[connector] else State.UNAVAILABLE
+            )
+
+    async def _idle(self, connector: int, seconds: float) -> RemoteStart | None:
+        """Waits for the next driver, or for a remote start, whichever comes first."""
+        wake = self._wake[connector]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), seconds)
+        wake.clear()
+        return self._remote.pop(connector, None)
+
+    async def _fault(self, connector: int, seconds: float) -> None:
+        self.stats.event(f"{self.id}/{connector}: fault for {seconds:.0f} s")
+        await self._set_state(connector, State.FAULTED, "GroundFailure")
+        await asyncio.sleep(seconds)
+        await self._set_state(connector, State.AVAILABLE if self.available[connector] else State.UNAVAILABLE)
+
+    async def _set_state(self, connector: int, state: State, error_code: str | None = None) -> None:
+        self.states[connector] = state
+        await self._try(self.dialect.status(connector, state, error_code))
+
+    async def _authorized(self, tag: str) -> bool:
+        answer = await self._try(self.dialect.authorize(tag))
+        if answer is None:  # offline: the cache decides (LocalAuthorizeOffline)
+            return tag in self.accepted_tags
+        accepted = self.dialect.accepted(answer)
+        (self.accepted_tags.add if accepted else self.accepted_tags.discard)(tag)
+        return accepted
+
+    def _begin(self, connector: int, tag: str, request: RemoteStart | None) -> Session:
+        self._counts[connector] += 1
+        # Unique beyond this run, as a station's own transaction ids are (2.x knows a session
+        # by it): a fleet that runs again under the same ids must not merge into old sessions.
+        local_id = f"{connector}-{self._counts[connector]}-{secrets.token_hex(8)}"
+        register = self.registers[connector]
+        session = Session(
+            connector=connector,
+            tag=tag,
+            local_id=local_id,
+            meter_start_wh=register,
+            meter_wh=register,
+            started_at=now(),
+            remote_start_id=request.remote_start_id if request else None,
+            transaction_id=None if self.dialect.version == "1.6" else local_id,
+            stop_requested=asyncio.Event(),
+        )
+        self.active[connector] = session
+        self.ledger.append(session)
+        self.stats.sessions_started += 1
+
+        def started(answer: Any) -> None:
+            if not self.dialect.on_started(session, answer):
+                self._stop(session, StopKind.DEAUTHORIZED)
+
+        self._enqueue(
+            Queued(
+                session,
+                lambda offline: self.dialect.started(session, offline),
+                not self.online.is_set(),
+                started,
+                first=True,
+            )
+        )
+        self.stats.event(f"{self.id}/{connector}: session for {tag}" + (" (remote start)" if request else ""))
+        return session
+
+    async def _charge(self, session: Session, plan: SessionPlan) -> None:
+        session.power_w = plan.power_kw * 1000
+        ends = time.monotonic() + plan.duration_s
+        last = time.monotonic()
+        while not session.stop_requested.is_set():
+            left = ends - time.monotonic()
+            if left <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(session.stop_requested.wait(), min(self.meter_interval_s, left))
+            moment = time.monotonic()
+            wh = round(session.power_w * (moment - last) / 3600)
+            last = moment
+            session.meter_wh += wh
+            self.registers[session.connector] = session.meter_wh
+            self.stats.energy_wh += wh
+            if session.stop_requested.is_set() or moment >= ends:
+                break
+            reading, at = session.meter_wh, now()
+            self._enqueue(
+                Queued(
+                    session,
+                    lambda offline, r=reading, t=at: self.dialect.metered(
+                        session, r, session.power_w, t, offline
+                    ),
+                    not self.online.is_set(),
+                )
+            )
+
+    def _stop(self, session: Session, kind: StopKind) -> None:
+        if session.stop_kind is None:
+            session.stop_kind = kind
+        session.stop_requested.set()
+
+    def _end(self, session: Session) -> None:
+        session.stop_kind = session.stop_kind or StopKind.LOCAL
+        session.stopped_at = now()
+        self.active.pop(session.connector, None)
+
+        def ended(answer: Any) -> None:
+            session.ended = True
+            self.stats.sessions_completed += 1
+
+        self._enqueue(
+            Queued(
+                session, lambda offline: self.dialect.ended(session, offline), not self.online.is_set(), ended
+            )
+        )
+        kwh = session.energy_wh / 1000
+        self.stats.event(f"{self.id}/{session.connector}: session ended ({session.stop_kind}), {kwh:.2f} kWh")
+
+    # --- What the CSMS asks (see answers.py) -------------------------------------------------
+
+    def command_received(self, action: str) -> None:
+        self.stats.command(action)
+        self.stats.event(f"{self.id} <- {action}")
+
+    def accept_remote_start(self, request: RemoteStart) -> FollowUp | None:
+        free = [
+            c
+            for c in self.states
+            if c not in self.active
+            and c not in self._remote
+            and self.available[c]
+            and self.states[c] != State.FAULTED
+        ]
+        if request.connector is not None:
+            connector = request.connector if request.connector in free else None
+        else:
+            connector = free[0] if free else None
+        if connector is None:
+            return None
+        self._remote[connector] = request
+
+        async def begin() -> None:
+            self._wake[connector].set()
+
+        return begin
+
+    def accept_remote_stop(self, transaction_id: str) -> FollowUp | None:
+        session = next((s for s in self.active.values() if s.transaction_id == transaction_id), None)
+        if session is None:
+            return None
+
+        async def stop() -> None:
+            self._stop(session, StopKind.REMOTE)
+
+        return stop
+
+    def reboot_later(self, hard: bool) -> FollowUp:
+        async def reboot() -> None:
+            for session in list(self.active.values()):
+                self._stop(session, StopKind.RESET)
+            await asyncio.sleep(0.5)  # the sessions' stops are queued before the power goes
+            self.booted = False
+            self.boot_reason = "RemoteReset"
+            self.stats.event(f"{self.id} resets ({'hard' if hard else 'soft'})")
+            if self.link is not None:
+                await self.link.close()
+
+        return reboot
+
+    def set_availability(self, connector: int | None, available: bool) -> FollowUp:
+        async def apply() -> None:
+            for c in [connector] if connector else list(self.states):
+                self.available[c] = available
+                if c not in self.active:
+                    await self._set_state(c, State.AVAILABLE if available else State.UNAVAILABLE)
+
+        return apply
+
+    def triggered(self, message: str, connector: int | None) -> FollowUp | None:
+        async def boot() -> None:
+            await self._try(self.dialect.boot(self.id, self.model, "Triggered"))
+
+        async def heartbeat() -> None:
+            await self._try(self.dialect.call.Heartbeat())
+
+        async def status() -> None:
+            for c in [connector] if connector else list(self.states):
+                await self._try(self.dialect.status(c, self.states[c]))
+
+        return {"BootNotification": boot, "Heartbeat": heartbeat, "StatusNotification": status}.get(message)
+
+    def configuration_changed(self, key: str) -> None:
+        value = float(self.configuration[key])
+        if key == self.dialect.heartbeat_key:
+            self._set_heartbeat(value)
+        elif key == self.dialect.meter_interval_key and value > 0:
+            self.meter_interval_s = value

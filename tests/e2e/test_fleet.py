@@ -1,0 +1,188 @@
+"""The fleet simulator against the running local runtime: what the stations did is what the
+operator API shows, and the operator API's commands reach the stations and act."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+
+import pytest
+
+from local.fleet import plan
+from local.fleet.runner import Options, run
+from tests.e2e.conftest import ROOT, TOKEN
+
+pytestmark = pytest.mark.e2e
+
+BUSY = plan.Life(
+    meter_interval_s=1.0,
+    session_s=(3.0, 7.0),
+    idle_s=(0.5, 2.0),
+    fault_chance=0.2,
+    fault_s=(1.0, 2.0),
+    unknown_tag_chance=0.1,
+    offline_every_s=8.0,
+    offline_s=(1.0, 3.0),
+    call_timeout_s=15.0,
+)
+
+
+def sessions_of(runtime, station_id):
+    status, page = runtime.api("GET", f"/transactions?chargePointId={station_id}&limit=100")
+    assert status == 200
+    return page["items"]
+
+
+def test_a_busy_fleet_with_outages_and_a_storm_is_recorded_once_with_its_energy(runtime):
+    specs = plan.fleet(6, plan.parse_mix("1.6,2.0.1,2.1"), "e2e-fleet-", connectors=2)
+    options = Options(
+        runtime.ws_url + "/ocpp",
+        runtime.api_url,
+        TOKEN,
+        specs,
+        seed=3,
+        life=BUSY,
+        tag_prefix="E2EFLEET",
+        duration_s=20,
+        ramp_s=1,
+        storm_at_s=10,
+    )
+    outcome = asyncio.run(run(options))
+    stats = outcome.stats
+
+    assert (stats.call_errors, stats.timeouts, stats.crashes, stats.undelivered) == (0, 0, 0, 0)
+    # Both kinds of loss happened (a station in an outage at the storm has no link to drop).
+    assert stats.drops["reconnect storm"] >= 3 and stats.drops["network outage"] > 0
+    assert stats.connects >= len(specs) + stats.drops["reconnect storm"] + stats.drops["network outage"]
+    assert stats.sessions_refused > 0  # the unknown cards
+    assert outcome.check is not None and outcome.check.ok, outcome.check.as_dict()
+    # The API, asked station by station, holds each session the station ran: once, ended,
+    # with the energy the station metered.
+    for station in outcome.stations:
+        assert station.ledger, f"{station.id} ran no session"
+        recorded = {item["transactionId"]: item for item in sessions_of(runtime, station.id)}
+        ran = {session.transaction_id: session for session in station.ledger}
+        assert recorded.keys() == ran.keys()
+        for transaction_id, session in ran.items():
+            item = recorded[transaction_id]
+            assert not item["active"]
+            assert item["energyWh"] == session.energy_wh
+            assert item["idToken"] == session.tag
+
+
+def idle_fleet_options(runtime, prefix):
+    idle = plan.Life(
+        **{**vars(BUSY), "idle_s": (1000.0, 1000.0), "fault_chance": 0.0, "offline_every_s": 0.0}
+    )
+    specs = plan.fleet(3, plan.parse_mix("1.6,2.0.1,2.1"), prefix, connectors=2)
+    return Options(runtime.ws_url + "/ocpp", runtime.api_url, TOKEN, specs, life=idle, tag_prefix=prefix)
+
+
+def test_operator_commands_reach_the_fleet_and_act(runtime):
+    options = idle_fleet_options(runtime, "e2e-cmd-")
+    assert runtime.api("PUT", "/id-tokens/FLEET-APP-1", {"status": "Accepted"})[0] in (200, 201)
+
+    def send(station_id, path, body):
+        return runtime.api("POST", f"/charge-points/{station_id}/{path}?wait=10", body)
+
+    def linked(command_id):
+        return runtime.api("GET", f"/commands/{command_id}")[1].get("transactionId")
+
+    def ended(station_id, transaction_id):
+        items = [i for i in sessions_of(runtime, station_id) if i["transactionId"] == transaction_id]
+        return items and not items[0]["active"] and items[0]
+
+    async def scenario():
+        stop = asyncio.Event()
+        running = asyncio.create_task(run(options, stop))
+        await asyncio.to_thread(
+            runtime.wait_for,
+            lambda: all(runtime.api("GET", f"/charge-points/{s.id}")[1].get("online") for s in options.specs),
+            20,
+        )
+        results = {}
+        for spec in options.specs:
+            heartbeat_key = (
+                "HeartbeatInterval" if spec.version == "1.6" else "OCPPCommCtrlr/HeartbeatInterval"
+            )
+            started = await asyncio.to_thread(
+                send,
+                spec.id,
+                "remote-start",
+                {"idToken": "FLEET-APP-1", "connectorId": 2, "evseId": None if spec.version == "1.6" else 2},
+            )
+            transaction_id = await asyncio.to_thread(
+                runtime.wait_for, lambda c=started[1]["commandId"]: linked(c), 10
+            )
+            await asyncio.sleep(2.5)  # it charges for a while
+            stopped = await asyncio.to_thread(send, spec.id, "remote-stop", {"transactionId": transaction_id})
+            session = await asyncio.to_thread(
+                runtime.wait_for, lambda s=spec.id, t=transaction_id: ended(s, t), 10
+            )
+            changed = await asyncio.to_thread(
+                send, spec.id, "configuration/change", {"key": heartbeat_key, "value": "45"}
+            )
+            triggered = await asyncio.to_thread(send, spec.id, "trigger", {"message": "Heartbeat"})
+            results[spec.id] = (started, transaction_id, stopped, session, changed, triggered)
+        stop.set()
+        return await running, results
+
+    outcome, results = asyncio.run(scenario())
+    for station in outcome.stations:
+        started, transaction_id, stopped, session, changed, triggered = results[station.id]
+        assert started[0] == 200 and started[1]["response"]["status"] == "Accepted"
+        assert stopped[0] == 200 and stopped[1]["response"]["status"] == "Accepted"
+        (ran,) = station.ledger
+        assert (ran.transaction_id, ran.connector, ran.stop_kind) == (transaction_id, 2, "Remote")
+        assert session["energyWh"] == ran.energy_wh > 0
+        assert session["idToken"] == "FLEET-APP-1"
+        assert (
+            session["remoteStartCommandId"] == started[1]["commandId"]
+            if "remoteStartCommandId" in session
+            else True
+        )
+        assert changed[0] == 200 and triggered[0] == 200
+        assert station.heartbeat_s == 45
+        assert triggered[1]["response"]["status"] == "Accepted"
+    assert outcome.stats.commands["TriggerMessage"] == 3
+
+
+def test_make_load_reports_and_checks_a_run_against_a_given_csms(runtime, tmp_path):
+    report_path = tmp_path / "report.json"
+    finished = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "local.fleet",
+            "load",
+            "--url",
+            runtime.ws_url + "/ocpp",
+            "--api-url",
+            runtime.api_url,
+            "--token",
+            TOKEN,
+            "--stations",
+            "3",
+            "--duration",
+            "6",
+            "--meter-interval",
+            "1",
+            "--prefix",
+            "e2e-cli-",
+            "--json",
+            str(report_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    report = json.loads(report_path.read_text())
+    assert report["ok"] and report["stations"] == 3
+    assert report["versions"] == {"1.6": 1, "2.0.1": 1, "2.1": 1}
+    assert report["csmsView"]["found"] == report["csmsView"]["expected"] == report["sessions"]["started"]
+    assert report["phases"]["ramp"]["answered"] > 0
+    assert "Result: PASS" in finished.stdout

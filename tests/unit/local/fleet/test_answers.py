@@ -1,0 +1,188 @@
+"""How a simulated station answers the CSMS: every CSMS-initiated action of its version, the
+actions it acts on, and the answers an operator asks it to give instead."""
+
+from __future__ import annotations
+
+import asyncio
+
+import jsonschema
+import pytest
+
+from local.fleet.answers import parse_overrides
+from local.fleet.plan import VERSIONS, Life
+from shared.protocol.samples import minimal, schema_of
+from shared.protocol.versions import profile_for
+from tests.unit.local.fleet.fake_csms import QUICK, eventually, fake_csms, living
+
+IDLE = Life(**{**vars(QUICK), "idle_s": (1000.0, 1000.0)})  # no driver comes: only what the CSMS asks
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_csms_action_gets_an_answer_its_schema_accepts(version):
+    actions = sorted(profile_for(version).from_csms - {"Reset"})  # a reset ends the connection: below
+
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE) as station:
+            answers = {}
+            for action in actions:
+                answers[action] = await csms.call(action, minimal(schema_of(version, action)))
+            return answers, station.stats.commands
+
+    answers, commands = asyncio.run(scenario())
+    for action, frame in answers.items():
+        assert frame[0] == 3, f"{action}: {frame}"
+        jsonschema.validate(frame[2], schema_of(version, action, response=True))
+    assert sum(commands.values()) == len(actions)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_reset_is_accepted_and_the_station_boots_again(version):
+    request = {"type": "Hard"} if version == "1.6" else {"type": "Immediate"}
+
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE):
+            answer = await csms.call("Reset", request)
+            await eventually(lambda: len(csms.of("BootNotification")) == 2)
+            return csms, answer
+
+    csms, answer = asyncio.run(scenario())
+    assert answer[2] == {"status": "Accepted"}
+    assert csms.connections == 2
+    if version != "1.6":
+        assert csms.of("BootNotification")[1].payload["reason"] == "RemoteReset"
+
+
+def remote_start(version, connector):
+    if version == "1.6":
+        return "RemoteStartTransaction", {"idTag": "APP-USER", "connectorId": connector}
+    return "RequestStartTransaction", {
+        "idToken": {"idToken": "APP-USER", "type": "Central"},
+        "remoteStartId": 42,
+        "evseId": connector,
+    }
+
+
+def remote_stop(version, transaction_id):
+    if version == "1.6":
+        return "RemoteStopTransaction", {"transactionId": int(transaction_id)}
+    return "RequestStopTransaction", {"transactionId": transaction_id}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_remote_start_begins_a_session_that_a_remote_stop_ends(version):
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE, connectors=2) as station:
+            started = await csms.call(*remote_start(version, 2))
+            session = await eventually(lambda: station.active.get(2))
+            await eventually(lambda: session.transaction_id)
+            unknown = await csms.call(*remote_stop(version, "999999"))
+            stopped = await csms.call(*remote_stop(version, session.transaction_id))
+            await eventually(lambda: session.ended)
+            return csms, session, started, unknown, stopped
+
+    csms, session, started, unknown, stopped = asyncio.run(scenario())
+    assert started[2]["status"] == "Accepted"
+    assert unknown[2]["status"] == "Rejected"
+    assert stopped[2]["status"] == "Accepted"
+    assert (session.connector, session.tag, session.stop_kind) == (2, "APP-USER", "Remote")
+    assert not csms.of("Authorize")  # a remote start needs no card at the station
+    if version == "1.6":
+        (start,) = csms.of("StartTransaction")
+        assert (start.payload["connectorId"], start.payload["idTag"]) == (2, "APP-USER")
+        (stop,) = csms.of("StopTransaction")
+        assert stop.payload["reason"] == "Remote"
+    else:
+        (start,) = csms.of("TransactionEvent", "Started")
+        assert start.payload["triggerReason"] == "RemoteStart"
+        assert start.payload["transactionInfo"]["remoteStartId"] == 42
+        assert start.payload["evse"]["id"] == 2
+        (end,) = csms.of("TransactionEvent", "Ended")
+        assert end.payload["transactionInfo"]["stoppedReason"] == "Remote"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_remote_start_on_a_busy_connector_is_rejected(version):
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE) as station:
+            first = await csms.call(*remote_start(version, 1))
+            await eventually(lambda: station.active.get(1))
+            second = await csms.call(*remote_start(version, 1))
+            return first, second
+
+    first, second = asyncio.run(scenario())
+    assert (first[2]["status"], second[2]["status"]) == ("Accepted", "Rejected")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_changed_heartbeat_interval_takes_effect_and_reads_back(version):
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE):
+            if version == "1.6":
+                changed = await csms.call("ChangeConfiguration", {"key": "HeartbeatInterval", "value": "1"})
+                read = await csms.call("GetConfiguration", {"key": ["HeartbeatInterval", "NoSuchKey"]})
+            else:
+                where = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
+                changed = await csms.call(
+                    "SetVariables", {"setVariableData": [{**where, "attributeValue": "1"}]}
+                )
+                read = await csms.call("GetVariables", {"getVariableData": [where]})
+            await eventually(lambda: len(csms.of("Heartbeat")) >= 2, timeout=10)
+            return changed[2], read[2]
+
+    changed, read = asyncio.run(scenario())
+    if version == "1.6":
+        assert changed == {"status": "Accepted"}
+        assert read["configurationKey"] == [{"key": "HeartbeatInterval", "readonly": False, "value": "1"}]
+        assert read["unknownKey"] == ["NoSuchKey"]
+    else:
+        assert changed["setVariableResult"][0]["attributeStatus"] == "Accepted"
+        assert read["getVariableResult"][0]["attributeValue"] == "1"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_triggered_status_notification_follows_its_answer(version):
+    if version == "1.6":
+        request = {"requestedMessage": "StatusNotification", "connectorId": 1}
+    else:
+        request = {"requestedMessage": "StatusNotification", "evse": {"id": 1, "connectorId": 1}}
+
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE):
+            await eventually(lambda: csms.of("StatusNotification"))
+            before = len(csms.of("StatusNotification"))
+            answer = await csms.call("TriggerMessage", request)
+            await eventually(lambda: len(csms.of("StatusNotification")) > before)
+            return answer
+
+    assert asyncio.run(scenario())[2] == {"status": "Accepted"}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_answers_can_be_changed_per_action_or_for_all(version):
+    reset = {"type": "Soft"} if version == "1.6" else {"type": "OnIdle"}
+    unlock = {"connectorId": 1} if version == "1.6" else {"evseId": 1, "connectorId": 1}
+
+    async def scenario(overrides):
+        async with fake_csms() as csms, living(csms, version, life=IDLE, overrides=overrides):
+            return await csms.call("Reset", reset), await csms.call("UnlockConnector", unlock)
+
+    rejected, unlocked = asyncio.run(scenario(parse_overrides(["Reset=Rejected"], [version])))
+    assert rejected[2] == {"status": "Rejected"}
+    assert unlocked[2] == {"status": "Unlocked"}  # the others answer as before
+    refused, also_refused = asyncio.run(scenario(parse_overrides(["*=error:NotSupported"], [version])))
+    assert (refused[0], refused[2]) == (4, "NotSupported")
+    assert (also_refused[0], also_refused[2]) == (4, "NotSupported")
+
+
+def test_overrides_that_cannot_apply_are_refused_before_a_run():
+    with pytest.raises(ValueError, match="expected ACTION=STATUS"):
+        parse_overrides(["Reset"], ["1.6"])
+    with pytest.raises(ValueError, match="unknown error code"):
+        parse_overrides(["Reset=error:NoSuchCode"], ["1.6"])
+    with pytest.raises(ValueError, match="not a CSMS-initiated action"):
+        parse_overrides(["RequestStartTransaction=Rejected"], ["1.6"])  # a 2.x action
+    with pytest.raises(ValueError, match="not a CSMS-initiated action"):
+        parse_overrides(["Heartbeat=Rejected"], ["2.0.1"])  # the station sends that one
+    assert parse_overrides(["RequestStartTransaction=Rejected"], ["1.6", "2.1"]) == {
+        "RequestStartTransaction": "Rejected"
+    }
