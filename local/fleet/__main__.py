@@ -72,9 +72,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", parents=[common], help="a lively little network, until Ctrl-C")
     load = commands.add_parser("load", parents=[common], help="a bounded run, a report and a check")
-    load.add_argument("--duration", type=float, default=120, help="seconds of life after the ramp")
-    load.add_argument("--ramp", type=float, help="seconds over which the stations connect (default N/20)")
-    load.add_argument("--storm-at", type=float, help="all stations drop and reconnect at this second")
+    load.add_argument("--duration", type=float, default=120, help="seconds of the steady phase")
+    load.add_argument("--ramp", type=float, help="seconds over which the stations connect (default N/10)")
+    load.add_argument(
+        "--warmup",
+        type=float,
+        help="seconds between the ramp and the steady phase, for the first sessions to start "
+        "(default: the longest idle time, 120)",
+    )
+    load.add_argument(
+        "--storm-at", type=float, help="all stations drop and reconnect at this second of the steady phase"
+    )
+    load.add_argument(
+        "--max-p99-ms",
+        type=float,
+        default=1000,
+        help="the run fails if the steady phase's p99 round trip is over this (default 1000; 0: no limit)",
+    )
     load.add_argument("--json", type=Path, help="write the report here as JSON as well")
     args = parser.parse_args(argv)
     if args.prefix and len(args.prefix) > 36:
@@ -84,7 +98,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def options_from(args: argparse.Namespace, ocpp_url: str, api_url: str, token: str | None) -> Options:
+def options_from(
+    args: argparse.Namespace, ocpp_url: str, api_url: str, token: str | None, csms_pid: int | None = None
+) -> Options:
     demo = args.command == "demo"
     life = DEMO_LIFE if demo else Life()
     if args.meter_interval is not None:
@@ -105,10 +121,13 @@ def options_from(args: argparse.Namespace, ocpp_url: str, api_url: str, token: s
         tag_prefix="DEMO" if demo else f"L{nonce.upper()}",
         tag_count=max(10, min(count, 1000)),
         duration_s=None if demo else args.duration,
-        ramp_s=0 if demo else (args.ramp if args.ramp is not None else count / 20),
+        ramp_s=0 if demo else (args.ramp if args.ramp is not None else count / 10),
+        warmup_s=0 if demo else (args.warmup if args.warmup is not None else life.idle_s[1]),
         storm_at_s=None if demo else args.storm_at,
         register=args.register,
         overrides=parse_overrides(args.answer, sorted({s.version for s in specs})),
+        csms_pid=csms_pid,
+        max_p99_ms=None if demo or not args.max_p99_ms else args.max_p99_ms,
     )
 
 
@@ -128,7 +147,8 @@ async def main_async(args: argparse.Namespace) -> int:
         launched = await asyncio.to_thread(launch, log, env=env)
         ocpp_url, api_url = launched.ocpp_url, launched.api_url
     try:
-        options = options_from(args, ocpp_url, api_url, token)
+        csms_pid = launched.process.pid if launched is not None else None
+        options = options_from(args, ocpp_url, api_url, token, csms_pid)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -142,7 +162,11 @@ async def main_async(args: argparse.Namespace) -> int:
         ]
         if args.command == "load":
             print("\n".join(header[:3]), flush=True)
-            print(f"Running for {options.ramp_s:g} s of ramp and {options.duration_s:g} s ...", flush=True)
+            print(
+                f"Running: {options.ramp_s:g} s of ramp, {options.warmup_s:g} s of warm-up, "
+                f"{options.duration_s:g} s steady, then the wind-down ...",
+                flush=True,
+            )
         outcome = await run(options, stop, LiveView(header))
         report = build(options, outcome, ocpp_url)
         print(text(report), flush=True)

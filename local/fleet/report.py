@@ -19,10 +19,16 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         problems.append(f"{stats.call_errors} CALLERRORs")
     if stats.timeouts:
         problems.append(f"{stats.timeouts} timeouts")
+    steady_p99_ms = stats.phases["steady"].summary()["p99Ms"]
+    if options.max_p99_ms is not None and steady_p99_ms > options.max_p99_ms:
+        problems.append(f"steady p99 {steady_p99_ms:g} ms, over {options.max_p99_ms:g} ms")
     if stats.crashes:
         problems.append(f"{stats.crashes} simulator faults (see the latest events)")
     if outcome.undelivered or stats.undelivered:
-        problems.append(f"{stats.undelivered} messages never delivered")
+        problems.append(
+            f"{outcome.undelivered} stations could not deliver their queues in time "
+            f"({stats.undelivered} messages left)"
+        )
     if outcome.check is not None and not outcome.check.ok:
         problems.append("the CSMS's records differ from the fleet's")
     return {
@@ -35,12 +41,16 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         "meterIntervalSeconds": options.life.meter_interval_s,
         "heartbeatSeconds": sorted(Counter(s.heartbeat_s for s in outcome.stations)),
         "stormAtSeconds": options.storm_at_s,
+        "maxP99Ms": options.max_p99_ms,
+        "rampSeconds": options.ramp_s,
+        "warmupSeconds": options.warmup_s,
         "steadySeconds": round(outcome.steady_s, 1),
         "messages": {label: t.summary() for label, t in sorted(stats.types.items())},
         "phases": {phase: t.summary() for phase, t in stats.phases.items()},
         "steadyMessagesPerSecond": (
             round(stats.phases["steady"].sent / outcome.steady_s, 1) if outcome.steady_s else 0.0
         ),
+        "steadyCpu": _cpu_figures(outcome, stats.phases["steady"].sent),
         "commands": dict(stats.commands),
         "connections": {
             "opened": stats.connects,
@@ -57,6 +67,18 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         "csmsView": outcome.check.as_dict() if outcome.check is not None else None,
         "ok": not problems,
         "problems": problems,
+    }
+
+
+def _cpu_figures(outcome: Outcome, messages: int) -> dict[str, Any]:
+    """Each process's share of a core in the steady phase, and CPU per station message."""
+    return {
+        who: {
+            "seconds": round(seconds, 1),
+            "coreShare": round(seconds / outcome.steady_s, 2) if outcome.steady_s else 0.0,
+            "msPerMessage": round(seconds / messages * 1000, 2) if messages else 0.0,
+        }
+        for who, seconds in outcome.steady_cpu_s.items()
     }
 
 
@@ -80,8 +102,15 @@ def text(report: dict[str, Any]) -> str:
     rows = [
         *report["messages"].items(),
         ("All, steady", phases["steady"]),
-        ("All, ramp (connect, boot)", phases["ramp"]),
-        ("All, wind-down (all stop)", phases["wind-down"]),
+        *(
+            (label, phases[phase])
+            for label, phase in (
+                ("All, ramp (connect, boot)", "ramp"),
+                ("All, warm-up (first starts)", "warm-up"),
+                ("All, wind-down (all stop)", "wind-down"),
+            )
+            if phases[phase]["sent"]  # a demo has no warm-up
+        ),
     ]
     for label, m in rows:
         lines.append(
@@ -91,6 +120,13 @@ def text(report: dict[str, Any]) -> str:
     lines.append(
         f"{report['steadyMessagesPerSecond']} messages/s from the stations in the steady phase "
         "('resent': the connection dropped before the answer came)"
+    )
+    lines.append(
+        "CPU in the steady phase: "
+        + ", ".join(
+            f"{who} {c['coreShare'] * 100:.0f}% of a core ({c['msPerMessage']} ms per message)"
+            for who, c in report["steadyCpu"].items()
+        )
     )
     errors = Counter[str]()
     for m in phases.values():

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from ocpp import messages
 
@@ -20,6 +22,8 @@ from local.fleet.stats import Stats
 # The package validates in a thread pool by default; inline is five times cheaper per frame,
 # and a thousand stations in one process feel it.
 messages.ASYNC_VALIDATION = False
+
+WIND_DOWN_PER_S = 5  # stations that finish each second at the end of a run
 
 
 @dataclass
@@ -34,10 +38,15 @@ class Options:
     tag_count: int = 20
     duration_s: float | None = None  # None: until stopped
     ramp_s: float = 0.0  # connections spread over this long
+    # Then this long before the steady phase: every connector's first driver arrives at once
+    # after the ramp, a surge of starts that a network living its life does not see.
+    warmup_s: float = 0.0
     storm_at_s: float | None = None  # every station drops its connection at this moment
     register: bool = False  # register the stations through the API first (registered-only CSMS)
     overrides: dict[str, str] = field(default_factory=dict)
     wind_down_s: float = 120.0
+    csms_pid: int | None = None  # a CSMS process on this machine, whose CPU time the report gives
+    max_p99_ms: float | None = None  # the steady phase's p99 round trip above which a run fails
 
 
 @dataclass
@@ -48,6 +57,7 @@ class Outcome:
     undelivered: int
     ran_s: float
     steady_s: float
+    steady_cpu_s: dict[str, float]  # CPU seconds of the steady phase: the fleet's, and the CSMS's if local
 
 
 async def run(
@@ -80,12 +90,17 @@ async def run(
         stats.started = time.monotonic()
         ticker = asyncio.create_task(_tick(stations, stats, tick))
         steady_from = steady_to = time.monotonic()
+        cpu_from = cpu_to = _cpu(options.csms_pid)
         try:
             await _ramp(stations, options, stop)
-            stats.phase, steady_from = "steady", time.monotonic()
+            if options.warmup_s and not stop.is_set():
+                stats.phase = "warm-up"
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), options.warmup_s)
+            stats.phase, steady_from, cpu_from = "steady", time.monotonic(), _cpu(options.csms_pid)
             await _live(stations, options, stats, stop)
         finally:
-            stats.phase, steady_to = "wind-down", time.monotonic()
+            stats.phase, steady_to, cpu_to = "wind-down", time.monotonic(), _cpu(options.csms_pid)
             stats.event("winding down: every session stops, every queue is delivered")
             delivered = await _wind_down(stations, options)
             ticker.cancel()
@@ -94,10 +109,21 @@ async def run(
         ran_s = stats.elapsed()
         stats.undelivered = sum(len(s.outbox) for s in stations)
         check = await check_sessions(api, stations, since) if api is not None else None
-        return Outcome(stations, stats, check, delivered.count(False), ran_s, steady_to - steady_from)
+        cpu_s = {who: cpu_to[who] - cpu_from[who] for who in cpu_from}
+        return Outcome(stations, stats, check, delivered.count(False), ran_s, steady_to - steady_from, cpu_s)
     finally:
         if api is not None:
             await api.close()
+
+
+def _cpu(csms_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of this process and, where one is given, of the CSMS's (Linux)."""
+    seconds = {"fleet": time.process_time()}
+    if csms_pid is not None:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{csms_pid}/stat").read_text().rsplit(")", 1)[1].split()
+            seconds["csms"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
 
 
 async def _prepare(api: OperatorApi, options: Options, tags: list[str]) -> None:
@@ -131,10 +157,10 @@ async def _ramp(stations: list[Station], options: Options, stop: asyncio.Event) 
 
 
 async def _wind_down(stations: list[Station], options: Options) -> list[bool]:
-    """Every station stops its sessions, delivers its queue and disconnects, spread over the
-    ramp's length as the start was (a whole network stopping in one instant is no load a CSMS
-    meets)."""
-    gap = options.ramp_s / len(stations) if stations else 0
+    """Every station stops its sessions, delivers its queue and disconnects: five stations a
+    second (or over the ramp's length, if longer), for a whole network ending every session
+    in one instant is no load a CSMS meets, and it would measure nothing but the queue."""
+    gap = max(options.ramp_s / len(stations), 1 / WIND_DOWN_PER_S) if stations else 0
 
     async def finish(position: int, station: Station) -> bool:
         await asyncio.sleep(position * gap)

@@ -382,6 +382,9 @@ class Station:
                 self.stats.event(f"{self.id}/{connector}: card {tag} refused")
                 await self._set_state(connector, State.AVAILABLE)
                 continue
+            if self.finishing:  # the station winds down while the card was checked: no session
+                await self._set_state(connector, State.AVAILABLE)
+                return
             session = self._begin(connector, tag, request)
             await self._set_state(connector, State.CHARGING)
             await self._charge(session, plan)

@@ -41,14 +41,15 @@ class TypeStats:
         }
 
 
-PHASES = ("ramp", "steady", "wind-down")
+PHASES = ("ramp", "warm-up", "steady", "wind-down")
 
 
 class Stats:
     """Round trips are kept per message type for the steady phase (the stations living their
     lives, a reconnect storm included), and per phase for all types: the ramp (every station
-    connecting and booting) and the wind-down (every session stopping at once) are bursts a
-    real network rarely sees, reported beside the steady figures rather than mixed in."""
+    connecting and booting), the warm-up (every connector's first session) and the wind-down
+    (every session stopping) are bursts a network living its life rarely sees, reported beside
+    the steady figures rather than mixed in."""
 
     def __init__(self) -> None:
         self.started = time.monotonic()

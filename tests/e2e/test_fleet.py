@@ -167,6 +167,8 @@ def test_make_load_reports_and_checks_a_run_against_a_given_csms(runtime, tmp_pa
             "3",
             "--duration",
             "6",
+            "--warmup",
+            "2",
             "--meter-interval",
             "1",
             "--prefix",

@@ -1,0 +1,60 @@
+"""A load run's verdict: it passes only with no errors, every queue delivered, the CSMS's view
+matching the fleet's, and the steady p99 within its limit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from local.fleet import plan
+from local.fleet.api import Check
+from local.fleet.report import build, text
+from local.fleet.runner import Options, Outcome
+from local.fleet.stats import Stats
+
+
+def outcome(latency_s=0.05, check=None, errors=0, undelivered=0):
+    stats = Stats()
+    stats.phase = "steady"
+    for _ in range(200):
+        stats.answered("MeterValues", latency_s)
+    for _ in range(errors):
+        stats.call_error("MeterValues", "InternalError")
+    return Outcome([], stats, check or Check(expected=3, found=3), undelivered, 60.0, 50.0, {"fleet": 5.0})
+
+
+def verdict(result, max_p99_ms=1000.0):
+    specs = plan.fleet(3, plan.parse_mix("1.6,2.0.1,2.1"), "r-")
+    report = build(Options("ws://x/ocpp", None, None, specs, max_p99_ms=max_p99_ms), result, "ws://x/ocpp")
+    json.dumps(report)  # the --json file
+    return report, text(report)
+
+
+def test_a_clean_run_passes_and_says_so():
+    report, shown = verdict(outcome())
+    assert report["ok"] and report["problems"] == []
+    assert report["messages"]["MeterValues"]["p99Ms"] == 50.0
+    assert report["steadyMessagesPerSecond"] == 4.0
+    assert report["steadyCpu"]["fleet"] == {"seconds": 5.0, "coreShare": 0.1, "msPerMessage": 25.0}
+    assert shown.endswith("Result: PASS")
+
+
+@pytest.mark.parametrize(
+    ("result", "problem"),
+    [
+        (outcome(latency_s=1.5), "steady p99 1500 ms, over 1000 ms"),
+        (outcome(errors=1), "1 CALLERRORs"),
+        (outcome(undelivered=2), "2 stations could not deliver their queues in time"),
+        (outcome(check=Check(expected=3, found=2, missing=["r-0001/7"])), "the CSMS's records differ"),
+    ],
+)
+def test_a_run_fails_on_each_kind_of_shortfall(result, problem):
+    report, shown = verdict(result)
+    assert not report["ok"]
+    assert any(p.startswith(problem) for p in report["problems"]), report["problems"]
+    assert "Result: FAIL" in shown
+
+
+def test_without_a_latency_limit_a_slow_run_still_passes():
+    assert verdict(outcome(latency_s=1.5), max_p99_ms=None)[0]["ok"]
