@@ -33,7 +33,8 @@ def _one_request_at_a_time() -> Callable[..., Any]:
     """moto's backends are not thread-safe, and the handlers run in many threads: a
     TransactWriteItems deep-copies its tables while another thread writes to them ("dictionary
     changed size during iteration"). DynamoDB has no such failure, so moto's answers are
-    serialised here; they hold the GIL anyway, so little throughput is lost."""
+    serialised here; they hold the GIL anyway, so little throughput is lost. (Requests that
+    other tools send to the moto server take another path, without this lock: look, don't load.)"""
     lock = threading.RLock()
     original = BotocoreStubber.process_request
 
