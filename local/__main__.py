@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def configure_environment(args: argparse.Namespace, aws_endpoint: str) -> tuple[str, bool]:
+def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
     """The variables the CDK stack sets in the cloud, pointed at this machine."""
     token = os.environ.get("CSMS_API_TOKEN") or ""
     generated = not token
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     aws.start()
     try:
         with aws.in_process(passthrough=[f"http://{args.host}:{args.ws_port}/"]):
-            token, generated = configure_environment(args, aws.endpoint)
+            token, generated = configure_environment(args)
             from shared.settings import SettingsError, get_settings
 
             try:

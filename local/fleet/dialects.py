@@ -102,6 +102,14 @@ class Dialect:
     def read_only(self) -> frozenset[str]:
         return frozenset()
 
+    def ready(self, session: Session) -> bool:
+        """Whether a queued message of this session can be built (see 1.6)."""
+        return True
+
+    def remote_stop(self, request: dict[str, Any]) -> str:
+        """The session a RemoteStop/RequestStopTransaction names, as the station knows it."""
+        return str(request["transaction_id"])
+
 
 class V16(Dialect):
     version = "1.6"
@@ -187,9 +195,6 @@ class V16(Dialect):
 
     def remote_start(self, request: dict[str, Any]) -> RemoteStart:
         return RemoteStart(request.get("connector_id"), request["id_tag"])
-
-    def remote_stop(self, request: dict[str, Any]) -> str:
-        return str(request["transaction_id"])
 
     def configuration(self, connectors: int, heartbeat_s: int, meter_s: float) -> dict[str, str]:
         return {
@@ -316,16 +321,10 @@ class V2(Dialect):
             offline=offline or None,
         )
 
-    def ready(self, session: Session) -> bool:
-        return True
-
     def remote_start(self, request: dict[str, Any]) -> RemoteStart:
         return RemoteStart(
             request.get("evse_id"), request["id_token"]["id_token"], request.get("remote_start_id")
         )
-
-    def remote_stop(self, request: dict[str, Any]) -> str:
-        return str(request["transaction_id"])
 
     def configuration(self, connectors: int, heartbeat_s: int, meter_s: float) -> dict[str, str]:
         return {

@@ -14,12 +14,13 @@ from local.fleet.stats import Stats, percentile
 
 def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
     stats = outcome.stats
+    phases = {phase: t.summary() for phase, t in stats.phases.items()}
     problems = []
     if stats.call_errors:
         problems.append(f"{stats.call_errors} CALLERRORs")
     if stats.timeouts:
         problems.append(f"{stats.timeouts} timeouts")
-    steady_p99_ms = stats.phases["steady"].summary()["p99Ms"]
+    steady_p99_ms = phases["steady"]["p99Ms"]
     if options.max_p99_ms is not None and steady_p99_ms > options.max_p99_ms:
         problems.append(f"steady p99 {steady_p99_ms:g} ms, over {options.max_p99_ms:g} ms")
     if stats.crashes:
@@ -46,7 +47,7 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         "warmupSeconds": options.warmup_s,
         "steadySeconds": round(outcome.steady_s, 1),
         "messages": {label: t.summary() for label, t in sorted(stats.types.items())},
-        "phases": {phase: t.summary() for phase, t in stats.phases.items()},
+        "phases": phases,
         "steadyMessagesPerSecond": (
             round(stats.phases["steady"].sent / outcome.steady_s, 1) if outcome.steady_s else 0.0
         ),

@@ -1,5 +1,6 @@
-"""A fleet's run: issue the cards, bring the stations up over a ramp, let them live (with a
-reconnect storm if asked), wind them down, and hold the CSMS's records against theirs."""
+"""A fleet's run: issue the cards, bring the stations up over a ramp, let the first sessions
+start (the warm-up), let them live (with a reconnect storm if asked), wind them down, and hold
+the CSMS's records against theirs."""
 
 from __future__ import annotations
 

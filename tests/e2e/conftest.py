@@ -21,7 +21,6 @@ from ocpp.v201 import ChargePoint as ChargePoint201
 
 from local.launch import Launched, launch
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-0123456789abcdef"
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from local.fleet import plan
 from local.fleet.runner import Options, run
-from tests.e2e.conftest import ROOT, TOKEN
+from local.launch import ROOT
+from tests.e2e.conftest import TOKEN
 
 pytestmark = pytest.mark.e2e
 

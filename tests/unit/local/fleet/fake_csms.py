@@ -46,7 +46,6 @@ class FakeCsms:
     frames: list[Frame] = field(default_factory=list)
     connections: int = 0
     withheld: dict[str, asyncio.Event] = field(default_factory=dict)
-    answers: dict[str, Any] = field(default_factory=dict)  # our CALLs' answers, by message id
     _socket: Any = None
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _transactions: dict[str, int] = field(default_factory=dict)
