@@ -166,8 +166,10 @@ class Station:
             self.stats.event(f"{self.id}: simulator fault {task.exception()!r}")
 
     async def finish(self, timeout_s: float) -> bool:
-        """Stop every session, deliver the queue and disconnect. False if the queue could not
-        be delivered in time (its messages are then lost, and the report says so)."""
+        """Stop every session, deliver the queue and disconnect. A station that was cut off
+        comes back first, as one whose outage ends would, so that every lost connection of a
+        run is followed by a new one. False if the queue could not be delivered in time (its
+        messages are then lost, and the report says so)."""
         self.finishing = True
         self.network.set()
         for connector, session in list(self.active.items()):
@@ -176,7 +178,11 @@ class Station:
         for event in self._wake.values():
             event.set()
         deadline = time.monotonic() + timeout_s
-        while (self.active or self.outbox) and time.monotonic() < deadline:
+
+        def pending() -> bool:
+            return bool(self.active or self.outbox) or (self.booted and not self.online.is_set())
+
+        while pending() and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
         delivered = not self.active and not self.outbox
         for task in self._tasks:
@@ -191,7 +197,7 @@ class Station:
         """The connection is lost; with `outage`, the network stays down until `restore`."""
         if outage:
             self.network.clear()
-        if self.link is not None:
+        if self.link is not None and not self.link.ours:  # a link lost twice is one loss
             self.stats.drops[reason] += 1
             self.link.abort()
 

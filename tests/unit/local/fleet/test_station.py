@@ -91,6 +91,23 @@ def test_a_start_whose_answer_was_lost_is_resent_unchanged_and_the_offline_queue
 
 
 @pytest.mark.parametrize("version", VERSIONS)
+def test_a_station_cut_off_when_the_run_ends_comes_back_before_it_leaves(version):
+    idle = Life(**{**vars(QUICK), "idle_s": (1000.0, 1000.0)})
+
+    async def scenario():
+        async with fake_csms() as csms:
+            async with living(csms, version, life=idle) as station:
+                station.drop("test outage", outage=True)
+                await eventually(lambda: not station.online.is_set())
+            return csms, station
+
+    csms, station = asyncio.run(scenario())
+    assert csms.connections == 2
+    assert station.stats.connects == 2
+    assert station.stats.drops["test outage"] == 1
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_heartbeats_come_at_the_interval_the_csms_gave(version):
     idle = Life(**{**vars(QUICK), "idle_s": (1000.0, 1000.0)})
 
