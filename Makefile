@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run demo load test lint bench synth deploy destroy readme clean
+.PHONY: run demo load soak test lint bench synth deploy destroy readme clean
 
 # The pinned CDK CLI, and Node.js 22 (for it and for jsii) where npm has a build for this
 # platform; elsewhere the machine's node, without jsii's end-of-life banner.
@@ -39,6 +39,13 @@ METER ?= 10
 load: $(STAMP)  ## a simulated fleet for a bounded time against the CSMS, then a report and a check through the API
 	$(BIN)/python -m local.fleet load --stations $(STATIONS) --duration $(DURATION) --mix $(MIX) \
 		--meter-interval $(METER) $(ARGS)
+
+# make soak STATIONS=300 SOAK=3600 WINDOW=300 [ARGS="--json soak.json"]
+SOAK ?= 3600
+WINDOW ?= 300
+soak: $(STAMP)  ## a long load run, reported window by window (round trips, CPU per message, memory)
+	$(BIN)/python -m local.fleet soak --stations $(STATIONS) --duration $(SOAK) --window $(WINDOW) \
+		--mix $(MIX) --meter-interval $(METER) $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

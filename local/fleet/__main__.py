@@ -1,8 +1,10 @@
-"""`python -m local.fleet demo|load`: simulated charge points against the CSMS.
+"""`python -m local.fleet demo|load|soak`: simulated charge points against the CSMS.
 
 demo: the local runtime and a handful of stations charging, with a live view, until Ctrl-C.
 load: a fleet for a bounded time, then a report (round trips per message type, errors) and a
 check that the CSMS recorded every session once with the energy the fleet metered.
+soak: a load run of an hour by default, reported window by window (round trips, CPU per
+message, memory), for what only shows with time: a leak, a query that slows as data grows.
 Without --url both start their own local runtime; with it they drive any CSMS, deployed too.
 """
 
@@ -71,8 +73,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m local.fleet", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", parents=[common], help="a lively little network, until Ctrl-C")
-    load = commands.add_parser("load", parents=[common], help="a bounded run, a report and a check")
+    load = argparse.ArgumentParser(add_help=False)
     load.add_argument("--duration", type=float, default=120, help="seconds of the steady phase")
+    load.add_argument(
+        "--window", type=float, help="report the steady phase in windows this long, to show drift (seconds)"
+    )
     load.add_argument("--ramp", type=float, help="seconds over which the stations connect (default N/10)")
     load.add_argument(
         "--warmup",
@@ -90,6 +95,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the run fails if the steady phase's p99 round trip is over this (default 1000; 0: no limit)",
     )
     load.add_argument("--json", type=Path, help="write the report here as JSON as well")
+    commands.add_parser("load", parents=[common, load], help="a bounded run, a report and a check")
+    soak = commands.add_parser(
+        "soak", parents=[common, load], help="a long load run (an hour), reported in five-minute windows"
+    )
+    soak.set_defaults(duration=3600, window=300)
     args = parser.parse_args(argv)
     if args.prefix and len(args.prefix) > 36:
         parser.error("--prefix: at most 36 characters (an OCPP identity has 48, and the number follows)")
@@ -128,6 +138,7 @@ def options_from(
         overrides=parse_overrides(args.answer, sorted({s.version for s in specs})),
         csms_pid=csms_pid,
         max_p99_ms=None if demo or not args.max_p99_ms else args.max_p99_ms,
+        window_s=None if demo else args.window,
     )
 
 
@@ -160,11 +171,13 @@ async def main_async(args: argparse.Namespace) -> int:
             f"  API token      {token}" if token else "  API token      (none)",
             "Ctrl-C winds the fleet down and stops." if args.command == "demo" else "",
         ]
-        if args.command == "load":
+        if args.command != "demo":
             print("\n".join(header[:3]), flush=True)
             print(
                 f"Running: {options.ramp_s:g} s of ramp, {options.warmup_s:g} s of warm-up, "
-                f"{options.duration_s:g} s steady, then the wind-down ...",
+                f"{options.duration_s:g} s steady"
+                + (f" (in windows of {options.window_s:g} s)" if options.window_s else "")
+                + ", then the wind-down ...",
                 flush=True,
             )
         outcome = await run(options, stop, LiveView(header))

@@ -21,8 +21,16 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
     if stats.timeouts:
         problems.append(f"{stats.timeouts} timeouts")
     steady_p99_ms = phases["steady"]["p99Ms"]
+    windows = [window.summary() for window in stats.windows]
     if options.max_p99_ms is not None and steady_p99_ms > options.max_p99_ms:
         problems.append(f"steady p99 {steady_p99_ms:g} ms, over {options.max_p99_ms:g} ms")
+    if options.max_p99_ms is not None and len(windows) > 1:
+        over = [w for w in windows if w["p99Ms"] > options.max_p99_ms]
+        if over:
+            problems.append(
+                f"p99 over {options.max_p99_ms:g} ms in {len(over)} of {len(windows)} windows "
+                f"(first from {over[0]['fromSeconds']:g} s: {over[0]['p99Ms']:g} ms)"
+            )
     if stats.crashes:
         problems.append(f"{stats.crashes} simulator faults (see the latest events)")
     if outcome.undelivered or stats.undelivered:
@@ -52,6 +60,8 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
             round(stats.phases["steady"].sent / outcome.steady_s, 1) if outcome.steady_s else 0.0
         ),
         "steadyCpu": _cpu_figures(outcome, stats.phases["steady"].sent),
+        "windowSeconds": options.window_s,
+        "windows": windows,
         "commands": dict(stats.commands),
         "connections": {
             "opened": stats.connects,
@@ -129,6 +139,7 @@ def text(report: dict[str, Any]) -> str:
             for who, c in report["steadyCpu"].items()
         )
     )
+    lines += _windows(report["windows"])
     errors = Counter[str]()
     for m in phases.values():
         errors.update(m["callErrors"])
@@ -167,6 +178,32 @@ def text(report: dict[str, Any]) -> str:
                 lines.append(f"  {key}: {item}")
     lines.append("Result: " + ("PASS" if report["ok"] else "FAIL: " + "; ".join(report["problems"])))
     return "\n".join(lines)
+
+
+def _windows(windows: list[dict[str, Any]]) -> list[str]:
+    """Drift over a long run, window by window; for one window, just the memory at its end."""
+    if not windows:
+        return []
+    if len(windows) == 1:
+        rss = windows[0]["rssMb"]
+        return [
+            "Memory at the end of the steady phase: " + ", ".join(f"{w} {mb:g} MB" for w, mb in rss.items())
+        ]
+    processes = list(windows[0]["cpuMsPerMessage"])
+    lines = [
+        "Steady phase window by window:",
+        f"  {'from s':>8}{'msgs/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'timeouts':>10}"
+        + "".join(f"{who + ' ms/msg':>15}{who + ' MB':>10}" for who in processes),
+    ]
+    for w in windows:
+        lines.append(
+            f"  {w['fromSeconds']:>8g}{w['messagesPerSecond']:>9}{w['p50Ms']:>9}{w['p99Ms']:>9}"
+            f"{w['maxMs']:>9}{sum(w['callErrors'].values()):>8}{w['timeouts']:>10}"
+            + "".join(
+                f"{w['cpuMsPerMessage'].get(who, 0.0):>15}{w['rssMb'].get(who, 0.0):>10}" for who in processes
+            )
+        )
+    return lines
 
 
 class LiveView:

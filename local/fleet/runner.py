@@ -47,7 +47,8 @@ class Options:
     overrides: dict[str, str] = field(default_factory=dict)
     wind_down_s: float = 120.0
     csms_pid: int | None = None  # a CSMS process on this machine, whose CPU time the report gives
-    max_p99_ms: float | None = None  # the steady phase's p99 round trip above which a run fails
+    max_p99_ms: float | None = None  # the p99 round trip, steady and in each window, above which a run fails
+    window_s: float | None = None  # the steady phase is reported in windows this long (a soak)
 
 
 @dataclass
@@ -127,6 +128,18 @@ def _cpu(csms_pid: int | None) -> dict[str, float]:
     return seconds
 
 
+def _rss_mb(csms_pid: int | None) -> dict[str, float]:
+    """Resident memory now of this process and of the CSMS's, where one is given (Linux)."""
+    pids = {"fleet": os.getpid(), **({"csms": csms_pid} if csms_pid is not None else {})}
+    megabytes = {}
+    for who, pid in pids.items():
+        with contextlib.suppress(OSError, StopIteration, ValueError):
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            kilobytes = next(line for line in lines if line.startswith("VmRSS:")).split()[1]
+            megabytes[who] = int(kilobytes) / 1024
+    return megabytes
+
+
 async def _prepare(api: OperatorApi, options: Options, tags: list[str]) -> None:
     """The cards the drivers carry, and (for a registered-only CSMS) the stations themselves."""
     limit = asyncio.Semaphore(8)
@@ -172,11 +185,24 @@ async def _wind_down(stations: list[Station], options: Options) -> list[bool]:
 
 async def _live(stations: list[Station], options: Options, stats: Stats, stop: asyncio.Event) -> None:
     began = time.monotonic()
+    window_from, cpu_from = began, _cpu(options.csms_pid)
+
+    def close_window(now: float) -> None:
+        """Windows keep to a grid from the steady phase's start, however the loop wakes."""
+        nonlocal window_from, cpu_from
+        cpu = _cpu(options.csms_pid)
+        used = {who: cpu[who] - cpu_from[who] for who in cpu_from if who in cpu}
+        stats.close_window(window_from - began, now - window_from, used, _rss_mb(options.csms_pid))
+        window_from, cpu_from = now, cpu
+
     storm_pending = options.storm_at_s is not None
     while not stop.is_set():
-        elapsed = time.monotonic() - began
+        now = time.monotonic()
+        elapsed = now - began
         if options.duration_s is not None and elapsed >= options.duration_s:
-            return
+            break
+        if options.window_s and elapsed >= (len(stats.windows) + 1) * options.window_s:
+            close_window(now)
         if storm_pending and elapsed >= (options.storm_at_s or 0):
             storm_pending = False
             stats.event(f"reconnect storm: all {len(stations)} stations drop their connections at once")
@@ -184,6 +210,8 @@ async def _live(stations: list[Station], options: Options, stats: Stats, stop: a
                 station.drop("reconnect storm")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.25)
+    if stats.window.sent or time.monotonic() - window_from >= 1:  # not when stopped before it began
+        close_window(time.monotonic())
 
 
 async def _tick(

@@ -44,6 +44,31 @@ class TypeStats:
 PHASES = ("ramp", "warm-up", "steady", "wind-down")
 
 
+@dataclass(frozen=True)
+class Window:
+    """A stretch of the steady phase, so that a long run shows whether anything drifts: the
+    round trips, the CPU a message costs, the memory the processes hold."""
+
+    from_s: float  # since the steady phase began
+    seconds: float
+    messages: TypeStats
+    cpu_s: dict[str, float]  # by process: fleet, and the CSMS's if local
+    rss_mb: dict[str, float]  # by process, at the window's end
+
+    def summary(self) -> dict[str, Any]:
+        sent = self.messages.sent
+        return {
+            "fromSeconds": round(self.from_s, 1),
+            "seconds": round(self.seconds, 1),
+            **self.messages.summary(),
+            "messagesPerSecond": round(sent / self.seconds, 1) if self.seconds else 0.0,
+            "cpuMsPerMessage": {
+                who: round(s / sent * 1000, 2) if sent else 0.0 for who, s in self.cpu_s.items()
+            },
+            "rssMb": {who: round(mb, 1) for who, mb in self.rss_mb.items()},
+        }
+
+
 class Stats:
     """Round trips are kept per message type for the steady phase (the stations living their
     lives, a reconnect storm included), and per phase for all types: the ramp (every station
@@ -56,6 +81,8 @@ class Stats:
         self.phase = PHASES[0]
         self.types: dict[str, TypeStats] = defaultdict(TypeStats)
         self.phases: dict[str, TypeStats] = {phase: TypeStats() for phase in PHASES}
+        self.window = TypeStats()  # the steady phase's current window, all types
+        self.windows: list[Window] = []
         self.commands: Counter[str] = Counter()  # CSMS -> station calls, by action
         self.connects = 0
         self.connect_failures: Counter[str] = Counter()
@@ -77,7 +104,13 @@ class Stats:
     def _of(self, label: str) -> tuple[TypeStats, ...]:
         """Where a message's outcome is counted: its phase, and its type in the steady phase."""
         phase = self.phases[self.phase]
-        return (phase, self.types[label]) if self.phase == "steady" else (phase,)
+        return (phase, self.types[label], self.window) if self.phase == "steady" else (phase,)
+
+    def close_window(
+        self, from_s: float, seconds: float, cpu_s: dict[str, float], rss_mb: dict[str, float]
+    ) -> None:
+        self.windows.append(Window(from_s, seconds, self.window, cpu_s, rss_mb))
+        self.window = TypeStats()
 
     def answered(self, label: str, latency_s: float) -> None:
         for stats in self._of(label):

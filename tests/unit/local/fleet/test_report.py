@@ -58,3 +58,19 @@ def test_a_run_fails_on_each_kind_of_shortfall(result, problem):
 
 def test_without_a_latency_limit_a_slow_run_still_passes():
     assert verdict(outcome(latency_s=1.5), max_p99_ms=None)[0]["ok"]
+
+
+def test_a_soak_fails_on_a_window_over_the_limit_though_the_whole_is_within_it():
+    result = outcome(latency_s=0.05)  # the steady phase as a whole
+    stats = result.stats
+    for seconds, latency_s in ((0.0, 0.05), (10.0, 1.5), (20.0, 0.05)):
+        for _ in range(50):
+            stats.window.sent += 1
+            stats.window.latencies_s.append(latency_s)
+        stats.close_window(seconds, 10.0, {"fleet": 0.5}, {"fleet": 80.0})
+
+    report, shown = verdict(result)
+    assert report["phases"]["steady"]["p99Ms"] == 50.0
+    assert [w["p99Ms"] for w in report["windows"]] == [50.0, 1500.0, 50.0]
+    assert report["problems"] == ["p99 over 1000 ms in 1 of 3 windows (first from 10 s: 1500 ms)"]
+    assert "Steady phase window by window:" in shown
