@@ -39,6 +39,38 @@ DEMO_LIFE = Life(
 )
 
 
+def bounded(duration_s: float, window_s: float | None) -> argparse.ArgumentParser:
+    """The options of a bounded run, load or soak: a parser of its own for each, for argparse
+    shares a parent's options among its children, defaults and all."""
+    run = argparse.ArgumentParser(add_help=False)
+    run.add_argument("--duration", type=float, default=duration_s, help="seconds of the steady phase")
+    run.add_argument(
+        "--window",
+        type=float,
+        default=window_s,
+        help="report the steady phase in windows this long, to show drift (seconds)",
+    )
+    run.add_argument("--ramp", type=float, help="seconds over which the stations connect (default N/10)")
+    run.add_argument(
+        "--warmup",
+        type=float,
+        help="seconds between the ramp and the steady phase, for the first sessions to start "
+        "(default: the longest idle time, 120)",
+    )
+    run.add_argument(
+        "--storm-at", type=float, help="all stations drop and reconnect at this second of the steady phase"
+    )
+    run.add_argument(
+        "--max-p99-ms",
+        type=float,
+        default=1000,
+        help="the run fails if the p99 round trip of the steady phase, or of any window, is over this "
+        "(default 1000; 0: no limit)",
+    )
+    run.add_argument("--json", type=Path, help="write the report here as JSON as well")
+    return run
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -73,33 +105,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m local.fleet", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", parents=[common], help="a lively little network, until Ctrl-C")
-    load = argparse.ArgumentParser(add_help=False)
-    load.add_argument("--duration", type=float, default=120, help="seconds of the steady phase")
-    load.add_argument(
-        "--window", type=float, help="report the steady phase in windows this long, to show drift (seconds)"
+    commands.add_parser(
+        "load", parents=[common, bounded(120, None)], help="a bounded run, a report and a check"
     )
-    load.add_argument("--ramp", type=float, help="seconds over which the stations connect (default N/10)")
-    load.add_argument(
-        "--warmup",
-        type=float,
-        help="seconds between the ramp and the steady phase, for the first sessions to start "
-        "(default: the longest idle time, 120)",
+    commands.add_parser(
+        "soak",
+        parents=[common, bounded(3600, 300)],
+        help="a long load run (an hour), reported in five-minute windows",
     )
-    load.add_argument(
-        "--storm-at", type=float, help="all stations drop and reconnect at this second of the steady phase"
-    )
-    load.add_argument(
-        "--max-p99-ms",
-        type=float,
-        default=1000,
-        help="the run fails if the steady phase's p99 round trip is over this (default 1000; 0: no limit)",
-    )
-    load.add_argument("--json", type=Path, help="write the report here as JSON as well")
-    commands.add_parser("load", parents=[common, load], help="a bounded run, a report and a check")
-    soak = commands.add_parser(
-        "soak", parents=[common, load], help="a long load run (an hour), reported in five-minute windows"
-    )
-    soak.set_defaults(duration=3600, window=300)
     args = parser.parse_args(argv)
     if args.prefix and len(args.prefix) > 36:
         parser.error("--prefix: at most 36 characters (an OCPP identity has 48, and the number follows)")

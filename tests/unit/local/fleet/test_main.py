@@ -1,0 +1,33 @@
+"""The command line: a soak is a load run of an hour in five-minute windows unless told
+otherwise, and a plain load run has no windows unless asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from local.fleet.__main__ import options_from, parse_args
+
+
+def options(*argv: str):
+    return options_from(parse_args(list(argv)), "ws://x/ocpp", "http://x", "token")
+
+
+def test_a_soak_runs_an_hour_in_five_minute_windows_by_default():
+    soak = options("soak", "--stations", "3")
+    assert (soak.duration_s, soak.window_s, soak.max_p99_ms) == (3600, 300, 1000)
+    assert len(soak.specs) == 3
+
+
+def test_a_soak_and_a_load_run_take_their_length_and_windows_from_the_options():
+    soak = options("soak", "--duration", "600", "--window", "60")
+    assert (soak.duration_s, soak.window_s) == (600, 60)
+    load = options("load")
+    assert (load.duration_s, load.window_s) == (120, None)
+    assert options("load", "--window", "30").window_s == 30
+
+
+def test_the_demo_has_no_end_and_no_windows():
+    demo = options("demo")
+    assert (demo.duration_s, demo.window_s, demo.max_p99_ms) == (None, None, None)
+    with pytest.raises(SystemExit):
+        parse_args(["demo", "--window", "30"])
