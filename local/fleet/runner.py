@@ -188,7 +188,6 @@ async def _live(stations: list[Station], options: Options, stats: Stats, stop: a
     window_from, cpu_from = began, _cpu(options.csms_pid)
 
     def close_window(now: float) -> None:
-        """Windows keep to a grid from the steady phase's start, however the loop wakes."""
         nonlocal window_from, cpu_from
         cpu = _cpu(options.csms_pid)
         used = {who: cpu[who] - cpu_from[who] for who in cpu_from if who in cpu}
@@ -201,6 +200,7 @@ async def _live(stations: list[Station], options: Options, stats: Stats, stop: a
         elapsed = now - began
         if options.duration_s is not None and elapsed >= options.duration_s:
             break
+        # Windows keep to a grid from the steady phase's start, however late the loop wakes.
         if options.window_s and elapsed >= (len(stats.windows) + 1) * options.window_s:
             close_window(now)
         if storm_pending and elapsed >= (options.storm_at_s or 0):

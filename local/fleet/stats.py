@@ -102,7 +102,8 @@ class Stats:
         return time.monotonic() - self.started
 
     def _of(self, label: str) -> tuple[TypeStats, ...]:
-        """Where a message's outcome is counted: its phase, and its type in the steady phase."""
+        """Where a message's outcome is counted: its phase, and in the steady phase its type
+        and the current window."""
         phase = self.phases[self.phase]
         return (phase, self.types[label], self.window) if self.phase == "steady" else (phase,)
 
