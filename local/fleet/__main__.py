@@ -71,6 +71,18 @@ def bounded(duration_s: float, window_s: float | None) -> argparse.ArgumentParse
     return run
 
 
+def seconds_range(text: str) -> tuple[float, float]:
+    """'120-600' (seconds, drawn uniformly between) or '300' (always that)."""
+    low, _, high = text.partition("-")
+    try:
+        bounds = (float(low), float(high or low))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: seconds, as MIN-MAX or one number") from None
+    if not 0 < bounds[0] <= bounds[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: MIN-MAX with 0 < MIN <= MAX")
+    return bounds
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -86,6 +98,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     common.add_argument("--connectors", type=int, default=2, help="connectors (EVSEs) per station")
     common.add_argument("--seed", type=int, default=1, help="the same seed, the same lives")
     common.add_argument("--meter-interval", type=float, help="seconds between meter values")
+    common.add_argument(
+        "--session", type=seconds_range, metavar="MIN-MAX", help="seconds a driver charges (default 120-600)"
+    )
+    common.add_argument(
+        "--idle",
+        type=seconds_range,
+        metavar="MIN-MAX",
+        help="seconds a connector waits for its next driver (default 10-120; longer: a quieter site)",
+    )
     common.add_argument("--offline-every", type=float, help="mean seconds between network outages; 0: none")
     common.add_argument(
         "--password", help="HTTP Basic password every station presents (security profile 1/2)"
@@ -126,10 +147,13 @@ def options_from(
 ) -> Options:
     demo = args.command == "demo"
     life = DEMO_LIFE if demo else Life()
-    if args.meter_interval is not None:
-        life = Life(**{**vars(life), "meter_interval_s": args.meter_interval})
-    if args.offline_every is not None:
-        life = Life(**{**vars(life), "offline_every_s": args.offline_every})
+    given = {
+        "meter_interval_s": args.meter_interval,
+        "session_s": args.session,
+        "idle_s": args.idle,
+        "offline_every_s": args.offline_every,
+    }
+    life = Life(**{**vars(life), **{k: v for k, v in given.items() if v is not None}})
     count = args.stations or (6 if demo else 100)
     nonce = secrets.token_hex(2)
     prefix = args.prefix or ("demo-" if demo else f"load-{nonce}-")

@@ -1,5 +1,6 @@
 """The command line: a soak is a load run of an hour in five-minute windows unless told
-otherwise, and a plain load run has no windows unless asked for."""
+otherwise, a plain load run has no windows unless asked for, and a site's pace is set by its
+sessions, idle times and meter interval."""
 
 from __future__ import annotations
 
@@ -31,3 +32,22 @@ def test_the_demo_has_no_end_and_no_windows():
     assert (demo.duration_s, demo.window_s, demo.max_p99_ms) == (None, None, None)
     with pytest.raises(SystemExit):
         parse_args(["demo", "--window", "30"])
+
+
+def test_a_quieter_site_waits_longer_for_its_drivers_and_warms_up_as_long():
+    quiet = options("load", "--idle", "600-1800", "--session", "300", "--meter-interval", "15")
+    assert (quiet.life.idle_s, quiet.life.session_s, quiet.life.meter_interval_s) == (
+        (600, 1800),
+        (300, 300),
+        15,
+    )
+    assert quiet.warmup_s == 1800  # every connector's first driver has come
+    busy = options("load")
+    assert (busy.life.idle_s, busy.life.session_s, busy.warmup_s) == ((10, 120), (120, 600), 120)
+
+
+@pytest.mark.parametrize("bad", ["ten", "600-300", "0-60", "-5"])
+def test_a_range_that_is_not_one_is_refused(bad, capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["load", "--idle", bad])
+    assert "--idle" in capsys.readouterr().err
