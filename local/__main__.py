@@ -131,11 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     # Locally metrics are off, so "nothing to publish" is no news.
     warnings.filterwarnings("ignore", "No application metrics to publish")
     from local.aws import LocalAws
+    from local.heap import survivors_frozen
 
     aws = LocalAws(args.host, args.moto_port)
     aws.start()
     try:
-        with aws.in_process(passthrough=[f"http://{args.host}:{args.ws_port}/"]):
+        with aws.in_process(passthrough=[f"http://{args.host}:{args.ws_port}/"]), survivors_frozen():
             token, generated = configure_environment(args)
             from shared.settings import SettingsError, get_settings
 
