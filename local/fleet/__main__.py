@@ -38,6 +38,8 @@ DEMO_LIFE = Life(
     offline_s=(10, 25),
 )
 
+WARMUP_S = 120.0
+
 
 def bounded(duration_s: float, window_s: float | None) -> argparse.ArgumentParser:
     """The options of a bounded run, load or soak: a parser of its own for each, for argparse
@@ -54,8 +56,8 @@ def bounded(duration_s: float, window_s: float | None) -> argparse.ArgumentParse
     run.add_argument(
         "--warmup",
         type=float,
-        help="seconds between the ramp and the steady phase, for the first sessions to start "
-        "(default: the longest idle time, 120)",
+        help="seconds between the ramp and the steady phase, for the sessions that begin at boot "
+        "to settle (default 120)",
     )
     run.add_argument(
         "--storm-at", type=float, help="all stations drop and reconnect at this second of the steady phase"
@@ -169,7 +171,7 @@ def options_from(
         tag_count=max(10, min(count, 1000)),
         duration_s=None if demo else args.duration,
         ramp_s=0 if demo else (args.ramp if args.ramp is not None else count / 10),
-        warmup_s=0 if demo else (args.warmup if args.warmup is not None else life.idle_s[1]),
+        warmup_s=0 if demo else (args.warmup if args.warmup is not None else WARMUP_S),
         storm_at_s=None if demo else args.storm_at,
         register=args.register,
         overrides=parse_overrides(args.answer, sorted({s.version for s in specs})),
@@ -225,8 +227,8 @@ async def main_async(args: argparse.Namespace) -> int:
             print(f"Report written to {args.json}")
         return 0 if report["ok"] or args.command == "demo" else 1
     finally:
-        if launched is not None:
-            await asyncio.to_thread(launched.stop)
+        if launched is not None and await asyncio.to_thread(launched.stop) != 0:
+            print(f"The local runtime did not stop cleanly; its log: {launched.log}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -73,20 +73,38 @@ def _uniform(rng: random.Random, bounds: tuple[float, float]) -> float:
     return rng.uniform(*bounds)
 
 
+def busy_share(life: Life) -> float:
+    """The share of its time a connector charges, in the long run."""
+    session, idle = sum(life.session_s) / 2, sum(life.idle_s) / 2
+    return session / (session + idle)
+
+
 def sessions(seed: int, station: str, connector: int, life: Life, tags: list[str]) -> Iterator[SessionPlan]:
-    """The endless sequence of sessions one connector sees."""
+    """The endless sequence of sessions one connector sees. The first finds the connector as a
+    network long in service would: a driver already there (for the share of its time a
+    connector charges), with some of the session left, or else some way into the wait for the
+    next. So a fleet keeps its steady pace from the first minute, however long its drivers
+    take to come, instead of waiting for every connector's first driver."""
     rng = random.Random(f"{seed}/{station}/{connector}")
     power = rng.choice(CONNECTOR_POWERS_KW)
+    opening = True
     while True:
         known = rng.random() >= life.unknown_tag_chance
         tag = rng.choice(tags) if known else f"UNKNOWN{rng.getrandbits(48):012X}"  # 1.6 allows 20 characters
         fault = _uniform(rng, life.fault_s) if rng.random() < life.fault_chance else 0.0
+        idle_s, duration_s = _uniform(rng, life.idle_s), _uniform(rng, life.session_s)
+        if opening:
+            opening = False
+            if rng.random() < busy_share(life):
+                idle_s, duration_s, fault = 0.0, duration_s * rng.random(), 0.0
+            else:
+                idle_s *= rng.random()
         yield SessionPlan(
-            idle_s=_uniform(rng, life.idle_s),
+            idle_s=idle_s,
             fault_s=fault,
             tag=tag,
             known_tag=known,
-            duration_s=_uniform(rng, life.session_s),
+            duration_s=duration_s,
             power_kw=power,
         )
 

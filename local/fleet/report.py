@@ -117,7 +117,7 @@ def text(report: dict[str, Any]) -> str:
             (label, phases[phase])
             for label, phase in (
                 ("All, ramp (connect, boot)", "ramp"),
-                ("All, warm-up (first starts)", "warm-up"),
+                ("All, warm-up (boot sessions)", "warm-up"),
                 ("All, wind-down (all stop)", "wind-down"),
             )
             if phases[phase]["sent"]  # a demo has no warm-up

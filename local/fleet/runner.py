@@ -1,5 +1,5 @@
-"""A fleet's run: issue the cards, bring the stations up over a ramp, let the first sessions
-start (the warm-up), let them live (with a reconnect storm if asked), wind them down, and hold
+"""A fleet's run: issue the cards, bring the stations up over a ramp, let the sessions found
+at boot start (the warm-up), let them live (with a reconnect storm if asked), wind them down, and hold
 the CSMS's records against theirs."""
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ class Options:
     tag_count: int = 20
     duration_s: float | None = None  # None: until stopped
     ramp_s: float = 0.0  # connections spread over this long
-    # Then this long before the steady phase: every connector's first driver arrives at once
-    # after the ramp, a surge of starts that a network living its life does not see.
+    # Then this long before the steady phase: the connectors found charging at boot start their
+    # sessions together, a surge of starts that a network living its life does not see.
     warmup_s: float = 0.0
     storm_at_s: float | None = None  # every station drops its connection at this moment
     register: bool = False  # register the stations through the API first (registered-only CSMS)

@@ -371,6 +371,7 @@ class Station:
     # --- A connector's life -------------------------------------------------------------------
 
     async def _connector_life(self, connector: int) -> None:
+        await self.online.wait()  # a life begins with the station's first boot
         for plan in sessions(self.seed, self.spec.stream, connector, self.life, self.tags):
             if self.finishing:
                 return

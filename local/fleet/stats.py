@@ -72,7 +72,7 @@ class Window:
 class Stats:
     """Round trips are kept per message type for the steady phase (the stations living their
     lives, a reconnect storm included), and per phase for all types: the ramp (every station
-    connecting and booting), the warm-up (every connector's first session) and the wind-down
+    connecting and booting), the warm-up (the sessions found at boot) and the wind-down
     (every session stopping) are bursts a network living its life rarely sees, reported beside
     the steady figures rather than mixed in."""
 

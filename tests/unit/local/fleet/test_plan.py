@@ -70,3 +70,19 @@ def test_versions_follow_the_mix_spread_through_the_fleet():
 def test_a_mix_that_names_no_real_fleet_is_refused(text):
     with pytest.raises(ValueError):
         plan.parse_mix(text)
+
+
+def test_a_fleet_begins_at_its_steady_pace_not_with_every_first_driver_at_once():
+    quiet = plan.Life(session_s=(120.0, 600.0), idle_s=(600.0, 1800.0))
+    assert plan.busy_share(quiet) == 360 / (360 + 1200)
+    openings = [next(plan.sessions(1, f"station-{i}", 1, quiet, TAGS)) for i in range(4000)]
+    busy = [s for s in openings if s.idle_s == 0]
+    # A connector is found charging as often as it charges in the long run...
+    assert 0.20 < len(busy) / len(openings) < 0.26
+    # ...with some of its session left; the others are some way into their wait.
+    assert all(0 <= s.duration_s <= 600 and not s.fault_s for s in busy)
+    waiting = [s.idle_s for s in openings if s.idle_s]
+    assert max(waiting) <= 1800 and min(waiting) < 600  # not all a full wait: arrivals from the start
+    # After the opening, sessions and waits come from the whole ranges.
+    later = first(plan.sessions(1, "station-0", 1, quiet, TAGS), 200)[1:]
+    assert all(600 <= s.idle_s <= 1800 and 120 <= s.duration_s <= 600 for s in later)
