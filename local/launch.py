@@ -28,8 +28,8 @@ class Launched:
     def ocpp_url(self) -> str:
         return f"{self.ws_url}/ocpp"
 
-    def stop(self, timeout_s: float = 15) -> int:
-        """As Ctrl-C would; killed if it does not stop in time."""
+    def stop(self, timeout_s: float = 60) -> int:
+        """As Ctrl-C would; killed if it does not stop in time (then the code is -9)."""
         if self.process.poll() is not None:
             return self.process.returncode
         self.process.send_signal(2)
@@ -37,7 +37,7 @@ class Launched:
             return self.process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            raise
+            return self.process.wait()
 
 
 def launch(log: Path, *args: str, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Launched:
