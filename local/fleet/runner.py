@@ -92,17 +92,16 @@ async def run(
         stats.started = time.monotonic()
         ticker = asyncio.create_task(_tick(stations, stats, tick))
         steady_from = steady_to = time.monotonic()
-        cpu_from = cpu_to = _cpu(options.csms_pid)
         try:
             await _ramp(stations, options, stop)
             if options.warmup_s and not stop.is_set():
                 stats.phase = "warm-up"
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), options.warmup_s)
-            stats.phase, steady_from, cpu_from = "steady", time.monotonic(), _cpu(options.csms_pid)
+            stats.phase, steady_from = "steady", time.monotonic()
             await _live(stations, options, stats, stop)
         finally:
-            stats.phase, steady_to, cpu_to = "wind-down", time.monotonic(), _cpu(options.csms_pid)
+            stats.phase, steady_to = "wind-down", time.monotonic()
             stats.event("winding down: every session stops, every queue is delivered")
             delivered = await _wind_down(stations, options)
             ticker.cancel()
@@ -111,7 +110,10 @@ async def run(
         ran_s = stats.elapsed()
         stats.undelivered = sum(len(s.outbox) for s in stations)
         check = await check_sessions(api, stations, since) if api is not None else None
-        cpu_s = {who: cpu_to[who] - cpu_from[who] for who in cpu_from}
+        cpu_s: dict[str, float] = {}  # the steady phase's, the sum of its windows'
+        for window in stats.windows:
+            for who, seconds in window.cpu_s.items():
+                cpu_s[who] = cpu_s.get(who, 0.0) + seconds
         return Outcome(stations, stats, check, delivered.count(False), ran_s, steady_to - steady_from, cpu_s)
     finally:
         if api is not None:
