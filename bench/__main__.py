@@ -160,11 +160,11 @@ def measure() -> list[dict[str, object]]:
     from functions.ocpp_router.handler import lambda_handler as route
     from local import events
     from local.aws import create_resources
+    from local.aws_calls import count_aws_calls
     from local.lambdas import LocalContext
-    from local.metering import count_aws_calls
-    from shared.data import id_tokens, store
+    from shared.data import charge_points, id_tokens
     from shared.domain.authorization import AuthorizationStatus, TokenEntry
-    from shared.protocol.timestamps import format_timestamp, utc_now
+    from shared.domain.timestamps import format_timestamp, utc_now
 
     context = LocalContext("bench", 512, "arn:aws:lambda:eu-west-1:123456789012:function:bench")
     rows = []
@@ -179,7 +179,7 @@ def measure() -> list[dict[str, object]]:
                 "ocppVersion": version,
                 "register": "false",
             }
-            store.register_charge_point(f"BENCH-{version}", utc_now())
+            charge_points.register_charge_point(f"BENCH-{version}", utc_now())
             id_tokens.put_id_token(TokenEntry(TAG, AuthorizationStatus.ACCEPTED), utc_now())
             connect(events.connect(socket, [], []), context)
             for case in cases:

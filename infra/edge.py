@@ -14,8 +14,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.config import StackConfig
-from infra.gateway import Gateway
-from shared.gateway import IDENTITY_PARAMETER, ORIGIN_SECRET_HEADER
+from infra.websocket_api import WebSocketApi
+from shared.aws.websocket_events import IDENTITY_PARAMETER, ORIGIN_SECRET_HEADER
 
 PATH_PREFIX = "/ocpp/"
 WEBSOCKET_HEADERS = (
@@ -43,7 +43,7 @@ function handler(event) {
 
 
 class Edge(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, gateway: Gateway) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, gateway: WebSocketApi) -> None:
         super().__init__(scope, construct_id)
         self.origin_secret = secretsmanager.Secret(
             self,

@@ -13,8 +13,8 @@ from constructs import Construct
 
 from infra.config import StackConfig
 from infra.functions import Functions
-from infra.gateway import Gateway
 from infra.operator_api import OperatorApi
+from infra.websocket_api import WebSocketApi
 from shared.domain.admission import Verdict
 from shared.observability import NAMESPACE, SERVICE
 
@@ -45,7 +45,7 @@ class Observability(Construct):
         config: StackConfig,
         functions: Functions,
         tables: dict[str, dynamodb.TableV2],
-        gateway: Gateway,
+        gateway: WebSocketApi,
         operator_api: OperatorApi,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -112,7 +112,7 @@ class Observability(Construct):
         )
         self.dashboard = self._dashboard(functions, gateway, operator_api, refused)
 
-    def _ocpp_metric(self, gateway: Gateway, name: str) -> cloudwatch.Metric:
+    def _ocpp_metric(self, gateway: WebSocketApi, name: str) -> cloudwatch.Metric:
         return gateway.api.metric(
             name,
             statistic="Sum",
@@ -140,7 +140,7 @@ class Observability(Construct):
     def _dashboard(
         self,
         functions: Functions,
-        gateway: Gateway,
+        gateway: WebSocketApi,
         operator_api: OperatorApi,
         refused: cloudwatch.IMetric,
     ) -> cloudwatch.Dashboard:

@@ -11,11 +11,11 @@ from constructs import Construct
 from infra.config import StackConfig
 from infra.edge import Edge
 from infra.functions import Functions
-from infra.gateway import Gateway
 from infra.observability import Observability
 from infra.operator_api import OperatorApi
 from infra.schedules import EventBus, Schedules
 from infra.storage import Storage
+from infra.websocket_api import WebSocketApi
 from shared.manifest import AUTHORIZER
 
 
@@ -33,7 +33,7 @@ class CsmsStack(Stack):
             environment={"CSMS_EVENT_BUS": self.events.bus.event_bus_name, "CSMS_API_AUTH": "gateway"},
         )
         self.events.grant_publishers(self.functions)
-        self.gateway = Gateway(self, "Gateway", config=config, functions=self.functions)
+        self.gateway = WebSocketApi(self, "Gateway", config=config, functions=self.functions)
         self.edge = Edge(self, "Edge", config=config, gateway=self.gateway)
         self.gateway.grant_connections(self.functions)
         self.functions[AUTHORIZER].add_environment(

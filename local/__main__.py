@@ -76,21 +76,21 @@ def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
 async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endpoint: str) -> None:
     from aiohttp import web
 
-    from local.gateway import Gateway, Limits
-    from local.http_api import http_api_app
     from local.lambdas import Invoker
+    from local.operator_api import operator_api_app
     from local.schedules import running
+    from local.websocket_api import Limits, WebSocketApi
     from shared.manifest import ALL_FUNCTIONS, OPERATOR_API
     from shared.settings import get_settings
 
     invoker = Invoker()
     invoker.preload(ALL_FUNCTIONS)
     limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
-    gateway = Gateway(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
+    gateway = WebSocketApi(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
 
     runners = [
         web.AppRunner(gateway.app(), access_log=None),
-        web.AppRunner(http_api_app(invoker, OPERATOR_API)),
+        web.AppRunner(operator_api_app(invoker, OPERATOR_API)),
     ]
     for runner in runners:
         await runner.setup()

@@ -56,8 +56,8 @@ class LocalAws:
 
 def create_resources() -> None:
     """What the CDK stack creates in the cloud, created in moto: the tables and the bus."""
+    from shared.aws.event_bus import create_bus
     from shared.data.models import create_tables
-    from shared.events import create_bus
 
     create_tables()
     create_bus()

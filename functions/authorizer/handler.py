@@ -11,9 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.data import store
-from shared.domain.admission import Handshake, Verdict, admit
-from shared.gateway import (
+from shared.aws.websocket_events import (
     CONTEXT_CHARGE_POINT,
     CONTEXT_REGISTER,
     CONTEXT_VERSION,
@@ -21,32 +19,27 @@ from shared.gateway import (
     ORIGIN_SECRET_HEADER,
     header,
 )
+from shared.domain.admission import Verdict
 from shared.observability import logger, metrics, publish_metrics
-from shared.settings import get_settings
+from shared.services import security
 
 
 @logger.inject_lambda_context
 @publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    settings = get_settings()
     secrets = header(event, ORIGIN_SECRET_HEADER)
     authorization = header(event, "authorization")
-    handshake = Handshake(
-        charge_point_id=(event.get("queryStringParameters") or {}).get(IDENTITY_PARAMETER),
-        subprotocols=header(event, "sec-websocket-protocol"),
-        authorization=authorization[0] if authorization else None,
-        origin_secret=secrets[0] if secrets else None,
-    )
-    decision = admit(
-        handshake,
-        store.find_charge_point,
-        auto_register=settings.admission == "auto-register",
-        expected_origin_secret=settings.origin_secret,
+    charge_point_id = (event.get("queryStringParameters") or {}).get(IDENTITY_PARAMETER)
+    decision = security.admit_handshake(
+        charge_point_id,
+        header(event, "sec-websocket-protocol"),
+        authorization[0] if authorization else None,
+        secrets[0] if secrets else None,
     )
     logger.info(
         "Handshake",
         extra={
-            "charge_point_id": handshake.charge_point_id,
+            "charge_point_id": charge_point_id,
             "verdict": decision.verdict.value,
             "reason": decision.reason,
         },
@@ -57,7 +50,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise Exception("Unauthorized")
     allowed = decision.verdict is Verdict.ALLOW
     return {
-        "principalId": handshake.charge_point_id or "unknown",
+        "principalId": charge_point_id or "unknown",
         "policyDocument": {
             "Version": "2012-10-17",
             "Statement": [
@@ -69,8 +62,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             ],
         },
         "context": {
-            CONTEXT_CHARGE_POINT: handshake.charge_point_id or "",
-            CONTEXT_VERSION: decision.version.value if decision.version else "",
+            CONTEXT_CHARGE_POINT: charge_point_id or "",
+            CONTEXT_VERSION: decision.version or "",
             CONTEXT_REGISTER: "true" if decision.register else "false",
         },
     }

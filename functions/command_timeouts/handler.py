@@ -6,15 +6,15 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import commanding
+from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
-from shared.protocol.timestamps import utc_now
+from shared.services import commands
 
 
 @logger.inject_lambda_context(clear_state=True)
 @publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    expired = commanding.expire(utc_now())
+    expired = commands.expire(utc_now())
     if expired:
         logger.info("Commands timed out", extra={"count": expired})
         metrics.add_metric(name="CommandTimeouts", unit="Count", value=expired)

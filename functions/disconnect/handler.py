@@ -6,13 +6,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import commanding
-from shared.data import store
-from shared.data.commands import Failure
-from shared.events import DomainEvent, publish
-from shared.gateway import caller_of
+from shared.aws.websocket_events import caller_of
+from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
-from shared.protocol.timestamps import utc_now
+from shared.services import provisioning
 
 
 @logger.inject_lambda_context
@@ -20,8 +17,7 @@ from shared.protocol.timestamps import utc_now
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     caller = caller_of(event)
     logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)
-    now = utc_now()
-    current = store.clear_connection(caller.charge_point_id, caller.connection_id, now)
+    current = provisioning.disconnected(caller.charge_point_id, caller.connection_id, utc_now())
     request = event["requestContext"]
     logger.info(
         "Disconnected",
@@ -32,11 +28,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         },
     )
     metrics.add_metric(name="Disconnected", unit="Count", value=1)
-    if current:  # not when the charge point has already reconnected
-        publish(DomainEvent.CHARGE_POINT_DISCONNECTED, {"charge_point_id": caller.charge_point_id, "at": now})
-        commanding.fail_all(
-            caller.charge_point_id,
-            Failure("Disconnected", "The charge point disconnected before answering"),
-            now,
-        )
     return {"statusCode": 200}

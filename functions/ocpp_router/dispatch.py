@@ -9,7 +9,7 @@ from ocpp.messages import Call, CallError, CallResult
 from functions.ocpp_router import actions  # noqa: F401  (fills the dispatch table)
 from functions.ocpp_router.registry import CallContext, lookup
 from functions.ocpp_router.replies import handle_reply
-from shared.data.store import NotRegistered
+from shared.domain.errors import NotRegistered
 from shared.observability import logger, metrics
 from shared.protocol import framing
 from shared.protocol.errors import ErrorKind, RpcError

@@ -8,10 +8,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.ocpp_router.dispatch import handle_frame
-from shared.connections import ConnectionGone, connections_at, endpoint_for
-from shared.gateway import caller_of
+from shared.aws.connections import ConnectionGone, connections_at, endpoint_for
+from shared.aws.websocket_events import caller_of
+from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.protocol.timestamps import utc_now
 
 
 @logger.inject_lambda_context(clear_state=True)

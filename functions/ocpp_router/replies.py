@@ -6,10 +6,10 @@ from __future__ import annotations
 from ocpp.messages import CallError, CallResult
 
 from functions.ocpp_router.registry import CallContext
-from shared import commanding
+from shared.services import commands
 
 
 def handle_reply(context: CallContext, reply: CallResult | CallError) -> None:
-    commanding.answer(
+    commands.answer(
         context.charge_point_id, context.connection_id, context.profile, reply, context.received_at
     )

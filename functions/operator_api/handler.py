@@ -14,8 +14,17 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.operator_api.errors import ApiError, error_response
-from functions.operator_api.routes import charge_points, commands, id_tokens, transactions
+from functions.operator_api.errors import error_response
+from functions.operator_api.routes import (
+    authorization,
+    availability,
+    commands,
+    configuration,
+    provisioning,
+    remote_control,
+    transactions,
+)
+from shared.domain.errors import ApplicationError
 from shared.manifest import OPERATOR_API_PUBLIC_PATHS
 from shared.observability import logger, publish_metrics, tracer
 from shared.settings import get_settings
@@ -45,10 +54,16 @@ def require_token(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) 
 
 
 app.use(middlewares=[require_token])
-app.include_router(charge_points.router)
-app.include_router(id_tokens.router)
-app.include_router(transactions.router)
-app.include_router(commands.router)
+for block in (
+    provisioning,
+    authorization,
+    transactions,
+    commands,
+    remote_control,
+    availability,
+    configuration,
+):
+    app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)
 
 
@@ -61,8 +76,9 @@ def openapi():  # noqa: ANN201  (a bare Response annotation breaks schema genera
     )
 
 
-@app.exception_handler(ApiError)
-def api_error(error: ApiError) -> Response:
+@app.exception_handler(ApplicationError)
+def application_error(error: ApplicationError) -> Response[str]:
+    """Every application error, translated once: each knows its status and code."""
     return error_response(error.status, error.code, error.message)
 
 

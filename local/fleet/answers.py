@@ -17,7 +17,7 @@ from ocpp import exceptions
 from ocpp.charge_point import ChargePoint, camel_to_snake_case
 
 from local.fleet.dialects import Dialect, RemoteStart
-from shared.protocol.samples import minimal, schema_of
+from local.fleet.samples import minimal, schema_of
 from shared.protocol.versions import profile_for
 
 PREFERRED = ("Accepted", "Unlocked")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DeleteError
 
-from shared.data.common import Page, condition_failed, page_of, resume_from, set_or_remove
+from shared.data.dynamo import Page, condition_failed, page_of, resume_from, set_or_remove
 from shared.data.models import IdTokenRecord
 from shared.domain.authorization import AuthorizationStatus, TokenEntry
 

@@ -206,7 +206,7 @@ class SessionEventRecord(Model):
     trigger_reason = UnicodeAttribute(null=True)
     charging_state = UnicodeAttribute(null=True)
     offline = BooleanAttribute(default=False)
-    meter_values = JSONAttribute(null=True)  # normalised: see shared.domain.metering
+    meter_values = JSONAttribute(null=True)  # normalised: see shared.domain.meter_values
     received_at = UTCDateTimeAttribute()
 
 

@@ -16,11 +16,11 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from shared.data.common import Page, condition_failed, decode_token, encode_token, page_of, resume_from
+from shared.data.dynamo import Page, condition_failed, decode_token, encode_token, page_of, resume_from
 from shared.data.models import CounterRecord, SessionEventRecord, TransactionRecord, TransactionStartRecord
-from shared.domain import metering
-from shared.domain.metering import MeterValue, MeterValuesReport
-from shared.domain.sessions import (
+from shared.domain.meter_values import MeterValue, MeterValuesReport, from_json, to_json
+from shared.domain.timestamps import format_timestamp
+from shared.domain.transactions import (
     EventKind,
     SessionEvent,
     SessionStart,
@@ -28,7 +28,6 @@ from shared.domain.sessions import (
     SessionSummary,
     session_energy,
 )
-from shared.protocol.timestamps import format_timestamp
 from shared.settings import get_settings
 
 ACTIVE = "1"
@@ -273,7 +272,7 @@ def _position(event: SessionEvent) -> str:
     """Where an event sits in its stream, the same for every copy of one message."""
     if event.seq_no is not None:
         return f"seq/{event.seq_no:012d}"
-    content = json.dumps([event.kind, metering.to_json(event.meter_values)], sort_keys=True)
+    content = json.dumps([event.kind, to_json(event.meter_values)], sort_keys=True)
     digest = hashlib.sha256(content.encode()).hexdigest()[:16]
     return f"at/{format_timestamp(event.timestamp)}/{digest}"
 
@@ -289,7 +288,7 @@ def record_event(stream: str, event: SessionEvent, at: datetime) -> bool:
         trigger_reason=event.trigger_reason,
         charging_state=event.charging_state,
         offline=event.offline,
-        meter_values=metering.to_json(event.meter_values) if event.meter_values else None,
+        meter_values=to_json(event.meter_values) if event.meter_values else None,
         received_at=at,
     )
     try:
@@ -309,7 +308,7 @@ def _event_of(record: SessionEventRecord) -> SessionEvent:
         trigger_reason=record.trigger_reason,
         charging_state=record.charging_state,
         offline=bool(record.offline),
-        meter_values=tuple(metering.from_json(record.meter_values)),
+        meter_values=tuple(from_json(record.meter_values)),
     )
 
 
@@ -325,7 +324,7 @@ def register_readings(stream: str, first: bool, last: bool, scan: int = 20) -> l
     for forward, wanted in ((True, first), (False, last)):
         if wanted:
             for record in SessionEventRecord.query(stream, scan_index_forward=forward, limit=scan):
-                values += metering.from_json(record.meter_values)
+                values += from_json(record.meter_values)
     return values
 
 

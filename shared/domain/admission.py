@@ -12,7 +12,6 @@ from enum import Enum
 from typing import Protocol
 
 from shared.domain.passwords import verify_password
-from shared.protocol.versions import OcppVersion, negotiate
 
 # OCPP: the identity is at most 48 characters, from the URL-unreserved set (no ':' so that it
 # can be a Basic-auth username).
@@ -31,13 +30,14 @@ class Handshake:
     subprotocols: list[str]
     authorization: str | None
     origin_secret: str | None
+    version: str | None  # the newest OCPP version offered that the CSMS speaks, if any
 
 
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
     reason: str
-    version: OcppVersion | None = None
+    version: str | None = None
     register: bool = False  # admit a charge point seen for the first time
 
 
@@ -59,7 +59,7 @@ def admit(
     identity = handshake.charge_point_id
     if not identity or not valid_identity(identity):
         return Decision(Verdict.DENY, "missing or malformed charge point identity")
-    version = negotiate(handshake.subprotocols)
+    version = handshake.version
     if version is None:
         return Decision(Verdict.DENY, f"no supported OCPP subprotocol offered: {handshake.subprotocols!r}")
 

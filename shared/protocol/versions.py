@@ -21,7 +21,6 @@ from shared.protocol.errors import ErrorKind
 
 if TYPE_CHECKING:
     from shared.protocol.adapters.base import Adapter
-    from shared.protocol.adapters.commands import CommandBuilder
 
 
 class OcppVersion(StrEnum):
@@ -161,13 +160,10 @@ class Profile:
 
     @cached_property
     def adapter(self) -> Adapter:
-        """Imported on first use, so a connection pays only for its own version."""
-        return importlib.import_module(self.adapter_module).ADAPTER
-
-    @cached_property
-    def commands(self) -> CommandBuilder:
-        """Operator intentions (start, stop, reset, ...) in this version's actions."""
-        return importlib.import_module(self.adapter_module).COMMANDS
+        """Imported on first use, so a connection pays only for its own version. It reads the
+        version's messages into domain values and writes operator intentions as its calls."""
+        adapter: Adapter = importlib.import_module(self.adapter_module).ADAPTER
+        return adapter
 
 
 PROFILES: dict[OcppVersion, Profile] = {

@@ -17,7 +17,7 @@ from ocpp.v21 import call_result as result21
 from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 
-from shared.protocol.samples import minimal, schema_of
+from local.fleet.samples import minimal, schema_of
 from shared.protocol.versions import PROFILES, OcppVersion
 from tests.e2e.conftest import CLIENT_CLASSES, connected
 

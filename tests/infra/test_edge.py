@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from shared.gateway import ORIGIN_SECRET_HEADER
+from shared.aws.websocket_events import ORIGIN_SECRET_HEADER
 from shared.manifest import AUTHORIZER
 from tests.infra.conftest import function_named, of_type
 

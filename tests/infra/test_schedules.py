@@ -2,7 +2,7 @@
 
 import asyncio
 
-from local import gateway as local_gateway
+from local import websocket_api as local_websocket_api
 from local import schedules as local_schedules
 from shared import manifest
 from shared.manifest import ALL_FUNCTIONS, SCHEDULES
@@ -46,9 +46,9 @@ def test_the_local_runtime_runs_the_schedules_the_stack_deploys(resources):
     assert set(invoked) == deployed and deployed
 
 
-def test_the_local_gateway_serves_the_routes_the_stack_deploys():
-    assert local_gateway.WEBSOCKET_ROUTES is manifest.WEBSOCKET_ROUTES
-    assert local_gateway.AUTHORIZER is manifest.AUTHORIZER
+def test_the_local_websocket_api_serves_the_routes_the_stack_deploys():
+    assert local_websocket_api.WEBSOCKET_ROUTES is manifest.WEBSOCKET_ROUTES
+    assert local_websocket_api.AUTHORIZER is manifest.AUTHORIZER
 
 
 def test_publishers_name_the_bus_and_may_put_events_on_it_alone(resources):

@@ -11,30 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from local import events
-from local.lambdas import LocalContext
-from local.metering import AwsCalls, count_aws_calls
-from tests.conftest import GATEWAY_DOMAIN, GATEWAY_STAGE, TEST_API_TOKEN
-
-CONTEXT = LocalContext("test", 256, "arn:aws:lambda:eu-west-1:123456789012:function:test")
-
-
-def socket(connection_id: str, charge_point_id: str | None = None, version: str = "1.6") -> events.Socket:
-    """A connection as the gateway sees it; with a charge point, one the authorizer admitted."""
-    sock = events.Socket(connection_id, GATEWAY_DOMAIN, GATEWAY_STAGE, "abc123", "192.0.2.1", "pytest")
-    if charge_point_id:
-        sock.authorizer = {"chargePointId": charge_point_id, "ocppVersion": version, "register": "false"}
-    return sock
-
-
-def http(
-    method: str, path: str, body: Any = None, token: str | None = TEST_API_TOKEN, query: str = ""
-) -> dict:
-    headers = [("Content-Type", "application/json")]
-    if token is not None:
-        headers.append(("Authorization", f"Bearer {token}"))
-    raw = body.encode() if isinstance(body, str) else json.dumps(body).encode() if body is not None else None
-    return events.http_request(method, path, query, headers, raw)
+from local.aws_calls import AwsCalls, count_aws_calls
 
 
 @dataclass
@@ -55,7 +32,7 @@ class Posted:
 def aws() -> Iterator[None]:
     with mock_aws():
         from local.aws import create_resources
-        from shared.events import _client
+        from shared.aws.event_bus import _client
 
         _client.cache_clear()
         create_resources()
@@ -72,7 +49,7 @@ def aws_calls(aws: None) -> Iterator[AwsCalls]:
 @pytest.fixture
 def posted(aws: None) -> Iterator[Posted]:
     """Record every post and delete at the botocore level (moto concatenates posts)."""
-    from shared.connections import connections_at
+    from shared.aws.connections import connections_at
 
     record = Posted()
 
@@ -104,7 +81,7 @@ class Published:
 
 @pytest.fixture
 def published(aws: None) -> Iterator[Published]:
-    from shared.events import _client
+    from shared.aws.event_bus import _client
 
     record = Published()
 

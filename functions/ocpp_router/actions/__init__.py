@@ -3,7 +3,8 @@ Importing this package registers them all."""
 
 from functions.ocpp_router.actions.authorization import authorize
 from functions.ocpp_router.actions.availability import heartbeat, status_notification
-from functions.ocpp_router.actions.provisioning import boot_notification, notify_report
+from functions.ocpp_router.actions.configuration import notify_report
+from functions.ocpp_router.actions.provisioning import boot_notification
 from functions.ocpp_router.actions.transactions import (
     meter_values,
     start_transaction,

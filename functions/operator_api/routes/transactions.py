@@ -9,7 +9,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.errors import bad_request, not_found
 from functions.operator_api.models import (
     MeterValueOut,
     SampleOut,
@@ -19,10 +18,7 @@ from functions.operator_api.models import (
     TransactionPage,
 )
 from functions.operator_api.params import NextToken, PageSize
-from shared import remote_starts
-from shared.data import transactions
-from shared.data.common import BadPageToken
-from shared.domain.sessions import merge
+from shared.services import transactions
 
 router = APIGatewayHttpRouter()
 
@@ -38,23 +34,15 @@ def list_transactions(
     limit: PageSize = 50,
     next_token: NextToken = None,
 ) -> TransactionPage:
-    for name, value in (("from", started_from), ("to", started_to)):
-        if value is not None and value.tzinfo is None:
-            raise bad_request(f"{name} needs a time zone, e.g. 2026-11-24T00:00:00Z")
-    if started_from and started_to and started_from > started_to:
-        raise bad_request("from is after to")
-    try:
-        page = transactions.list_sessions(
-            limit=limit,
-            next_token=next_token,
-            charge_point_id=charge_point_id,
-            active=active,
-            started_from=started_from,
-            started_to=started_to,
-        )
-    except BadPageToken as error:
-        raise bad_request(str(error)) from None
-    items = [TransactionOut(**asdict(transactions.summarise(record))) for record in page.items]
+    page = transactions.list_sessions(
+        limit=limit,
+        next_token=next_token,
+        charge_point_id=charge_point_id,
+        active=active,
+        started_from=started_from,
+        started_to=started_to,
+    )
+    items = [TransactionOut(**asdict(summary)) for summary in page.items]
     return TransactionPage(items=items, next_token=page.next_token)
 
 
@@ -72,27 +60,15 @@ def get_transaction(
         ),
     ] = None,
 ) -> TransactionDetail:
-    found = transactions.find_sessions(transaction_id, charge_point_id)
-    if not found:
-        raise not_found(f"Transaction {transaction_id}")
-    if len(found) > 1:
-        raise bad_request(
-            f"Transaction id {transaction_id} is used by several charge points "
-            f"({', '.join(r.charge_point_id for r in found)}): add chargePointId"
-        )
-    record = found[0]
-    progress = merge(
-        transactions.events_of(transactions.session_stream(record.charge_point_id, transaction_id))
-    )
-    summary = transactions.summarise(record, progress.meter_values, progress.charging_state)
+    detail = transactions.session_detail(transaction_id, charge_point_id)
     return TransactionDetail(
-        **asdict(summary),
-        remote_start_command_id=remote_starts.command_that_began(summary),
+        **asdict(detail.summary),
+        remote_start_command_id=detail.remote_start_command_id,
         meter_values=[
             MeterValueOut(
                 timestamp=mv.timestamp, sampled_values=[SampleOut(**asdict(sample)) for sample in mv.samples]
             )
-            for mv in progress.meter_values
+            for mv in detail.meter_values
         ],
         events=[
             SessionEventOut(
@@ -103,6 +79,6 @@ def get_transaction(
                 charging_state=event.charging_state,
                 offline=event.offline,
             )
-            for event in progress.events
+            for event in detail.events
         ],
     )

@@ -1,18 +1,30 @@
-"""What every version adapter offers: each version's payloads in, the domain's shapes out."""
+"""What every version adapter offers: the version's payloads in, the domain's shapes out, and
+the domain's intentions out as the version's calls. Nothing outside the adapters reads or
+builds a version-specific payload."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from aws_lambda_powertools import Logger
+
 from shared.domain.authorization import Authorization, IdToken
-from shared.domain.charge_points import BootInfo, ConnectorStatusReport
-from shared.domain.metering import MeterValue, MeterValuesReport, Sample
-from shared.protocol.timestamps import parse_timestamp
+from shared.domain.availability import ConnectorStatusReport
+from shared.domain.commands import Command, Intent
+from shared.domain.configuration import ConfigurationValue
+from shared.domain.meter_values import MeterValue, MeterValuesReport, Sample
+from shared.domain.provisioning import BootInfo
+from shared.domain.remote_control import RemoteStart
+from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
+from shared.protocol.errors import ErrorKind, RpcError
+
+logger = Logger(child=True)
 
 
 class Adapter(Protocol):
+    # --- Charge point to CSMS ------------------------------------------------------------
     def boot_info(self, payload: dict[str, Any]) -> BootInfo: ...
 
     def connector_status(self, payload: dict[str, Any], received_at: datetime) -> ConnectorStatusReport: ...
@@ -25,9 +37,72 @@ class Adapter(Protocol):
         """The answer's authorization part, under the version's key (idTagInfo/idTokenInfo)."""
         ...
 
-    def meter_values(self, items: list[dict[str, Any]]) -> tuple[MeterValue, ...]: ...
-
     def meter_values_report(self, payload: dict[str, Any]) -> MeterValuesReport: ...
+
+    def transaction_start(self, payload: dict[str, Any]) -> SessionStart:
+        """OCPP 1.6 StartTransaction."""
+        ...
+
+    def transaction_stop(self, payload: dict[str, Any]) -> tuple[SessionStop, tuple[MeterValue, ...]]:
+        """OCPP 1.6 StopTransaction, with its transactionData."""
+        ...
+
+    def transaction_event(self, payload: dict[str, Any]) -> TransactionEventReport:
+        """OCPP 2.x TransactionEvent."""
+        ...
+
+    def report_values(self, payload: dict[str, Any]) -> list[ConfigurationValue]:
+        """OCPP 2.x NotifyReport: the device model's variables as configuration values."""
+        ...
+
+    # --- Operator intentions as the version's calls --------------------------------------
+    def remote_start(
+        self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
+    ) -> Intent: ...
+    def remote_stop(self, transaction_id: str) -> Intent: ...
+    def reset(self, hard: bool, evse_id: int | None) -> Intent: ...
+    def unlock(self, evse_id: int | None, connector_id: int) -> Intent: ...
+    def availability(self, operative: bool, evse_id: int | None, connector_id: int | None) -> Intent: ...
+    def read_configuration(self, keys: list[str]) -> Intent: ...
+    def change_configuration(self, key: str, value: str) -> Intent: ...
+    def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent: ...
+
+    # --- What answers to the CSMS's calls tell ------------------------------------------
+    def configuration_answer(self, command: Command, response: dict[str, Any]) -> list[ConfigurationValue]:
+        """Settings an answer read or changed (none for other actions)."""
+        ...
+
+    def result_fields(self, command: Command) -> dict[str, Any]:
+        """What an availability, reset or unlock call asked for, kept beside its answer."""
+        ...
+
+    def local_list_version(self, command: Command, response: dict[str, Any]) -> int | None:
+        """The local list version an answer makes current, if any."""
+        ...
+
+    def remote_start_of(self, command: Command) -> RemoteStart | None:
+        """An accepted remote start, the only kind that can have begun a session."""
+        ...
+
+
+def not_in_version(what: str) -> RpcError:
+    """For a message the registry never routes to this version's adapter."""
+    return RpcError(ErrorKind.NOT_SUPPORTED, f"{what} is not a message of this OCPP version")
+
+
+def parse_timestamp(value: str, field: str) -> datetime:
+    """Read an OCPP dateTime. One without a zone is read as UTC and flagged in the log, as
+    real chargers send them and rejecting the message would lose data."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise RpcError(
+            ErrorKind.PROPERTY_CONSTRAINT, f"{field}: {value!r} is not an ISO 8601 date-time"
+        ) from None
+    if parsed.tzinfo is None:
+        logger.warning("Timestamp without a time zone read as UTC", extra={"field": field, "value": value})
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def read_meter_values(
@@ -41,3 +116,7 @@ def read_meter_values(
         )
         for item in items
     )
+
+
+def accepted(response: dict[str, Any] | None) -> bool:
+    return bool(response) and (response or {}).get("status") == "Accepted"

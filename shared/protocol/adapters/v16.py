@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
-from shared.domain.charge_points import BootInfo, ConnectorStatusReport
-from shared.domain.metering import (
+from shared.domain.availability import ConnectorStatusReport
+from shared.domain.commands import Command, Intent
+from shared.domain.configuration import CHANGED, ConfigurationValue
+from shared.domain.meter_values import (
     DEFAULT_CONTEXT,
     DEFAULT_LOCATION,
     DEFAULT_MEASURAND,
@@ -16,13 +18,16 @@ from shared.domain.metering import (
     Sample,
     normalise,
 )
-from shared.domain.sessions import SessionStart, SessionStop
-from shared.protocol.adapters.base import read_meter_values
-from shared.protocol.adapters.commands import V16
-from shared.protocol.timestamps import format_timestamp, parse_timestamp
+from shared.domain.provisioning import BootInfo
+from shared.domain.remote_control import RemoteStart
+from shared.domain.timestamps import format_timestamp
+from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
+from shared.protocol.adapters.base import accepted, not_in_version, parse_timestamp, read_meter_values
 
 
 class V16Adapter:
+    # --- Charge point to CSMS ------------------------------------------------------------
+
     def boot_info(self, payload: dict[str, Any]) -> BootInfo:
         return BootInfo(
             vendor=payload["chargePointVendor"],
@@ -57,13 +62,10 @@ class V16Adapter:
             info["parentIdTag"] = authorization.parent_id_token
         return {"idTagInfo": info}
 
-    def meter_values(self, items: list[dict[str, Any]]) -> tuple[MeterValue, ...]:
-        return read_meter_values(items, _sample)
-
     def meter_values_report(self, payload: dict[str, Any]) -> MeterValuesReport:
         transaction_id = payload.get("transactionId")
         return MeterValuesReport(
-            meter_values=self.meter_values(payload["meterValue"]),
+            meter_values=read_meter_values(payload["meterValue"], _sample),
             connector_id=payload["connectorId"],
             transaction_id=None if transaction_id is None else str(transaction_id),
         )
@@ -85,7 +87,87 @@ class V16Adapter:
             reason=payload.get("reason", "Local"),  # the specification's default
             id_token=IdToken(id_tag) if id_tag else None,
         )
-        return stop, self.meter_values(payload.get("transactionData") or [])
+        return stop, read_meter_values(payload.get("transactionData") or [], _sample)
+
+    def transaction_event(self, payload: dict[str, Any]) -> TransactionEventReport:
+        raise not_in_version("TransactionEvent")
+
+    def report_values(self, payload: dict[str, Any]) -> list[ConfigurationValue]:
+        raise not_in_version("NotifyReport")
+
+    # --- Operator intentions ---------------------------------------------------------------
+
+    def remote_start(
+        self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
+    ) -> Intent:
+        payload: dict[str, Any] = {"idTag": id_token}
+        if connector_id is not None:
+            payload["connectorId"] = connector_id
+        return "RemoteStartTransaction", payload
+
+    def remote_stop(self, transaction_id: str) -> Intent:
+        return "RemoteStopTransaction", {"transactionId": int(transaction_id)}
+
+    def reset(self, hard: bool, evse_id: int | None) -> Intent:
+        return "Reset", {"type": "Hard" if hard else "Soft"}
+
+    def unlock(self, evse_id: int | None, connector_id: int) -> Intent:
+        return "UnlockConnector", {"connectorId": connector_id}
+
+    def availability(self, operative: bool, evse_id: int | None, connector_id: int | None) -> Intent:
+        return "ChangeAvailability", {
+            "connectorId": connector_id or 0,
+            "type": "Operative" if operative else "Inoperative",
+        }
+
+    def read_configuration(self, keys: list[str]) -> Intent:
+        return "GetConfiguration", ({"key": keys} if keys else {})
+
+    def change_configuration(self, key: str, value: str) -> Intent:
+        return "ChangeConfiguration", {"key": key, "value": value}
+
+    def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent:
+        payload: dict[str, Any] = {"requestedMessage": message}
+        if connector_id is not None:
+            payload["connectorId"] = connector_id
+        return "TriggerMessage", payload
+
+    # --- Answers -------------------------------------------------------------------------
+
+    def configuration_answer(self, command: Command, response: dict[str, Any]) -> list[ConfigurationValue]:
+        if command.action == "GetConfiguration":
+            return [
+                ConfigurationValue(item["key"], item.get("value"), item.get("readonly"))
+                for item in response.get("configurationKey") or []
+            ]
+        if command.action == "ChangeConfiguration" and response.get("status") in CHANGED:
+            return [ConfigurationValue(command.payload["key"], command.payload["value"], False)]
+        return []
+
+    def result_fields(self, command: Command) -> dict[str, Any]:
+        payload = command.payload
+        if command.action == "ChangeAvailability":
+            return {"requested": payload["type"], "connectorId": payload["connectorId"]}
+        if command.action == "Reset":
+            return {"type": payload["type"]}
+        if command.action == "UnlockConnector":
+            return {"connectorId": payload["connectorId"]}
+        return {}
+
+    def local_list_version(self, command: Command, response: dict[str, Any]) -> int | None:
+        if command.action == "SendLocalList" and accepted(response):
+            return int(command.payload["listVersion"])
+        if command.action == "GetLocalListVersion":
+            return int(response["listVersion"])
+        return None
+
+    def remote_start_of(self, command: Command) -> RemoteStart | None:
+        if command.action != "RemoteStartTransaction" or not accepted(command.response):
+            return None
+        payload = command.payload
+        return RemoteStart(
+            command.command_id, command.created_at, payload["idTag"], connector_id=payload.get("connectorId")
+        )
 
 
 def _sample(sampled: dict[str, Any]) -> Sample:
@@ -111,5 +193,4 @@ def _sample(sampled: dict[str, Any]) -> Sample:
     )
 
 
-COMMANDS = V16
 ADAPTER = V16Adapter()

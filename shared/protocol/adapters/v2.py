@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
-from shared.domain.charge_points import BootInfo, ConnectorStatusReport
-from shared.domain.metering import (
+from shared.domain.availability import ConnectorStatusReport
+from shared.domain.commands import Command, Intent
+from shared.domain.configuration import CHANGED, ConfigurationValue, variable_key
+from shared.domain.meter_values import (
     DEFAULT_CONTEXT,
     DEFAULT_LOCATION,
     DEFAULT_MEASURAND,
@@ -16,10 +19,17 @@ from shared.domain.metering import (
     Sample,
     normalise,
 )
-from shared.domain.sessions import EventKind, SessionEvent, TransactionEventReport
-from shared.protocol.adapters.base import read_meter_values
-from shared.protocol.adapters.commands import V2
-from shared.protocol.timestamps import format_timestamp, parse_timestamp
+from shared.domain.provisioning import BootInfo
+from shared.domain.remote_control import RemoteStart
+from shared.domain.timestamps import format_timestamp
+from shared.domain.transactions import (
+    EventKind,
+    SessionEvent,
+    SessionStart,
+    SessionStop,
+    TransactionEventReport,
+)
+from shared.protocol.adapters.base import accepted, not_in_version, parse_timestamp, read_meter_values
 
 # The type of the group token in an answer: the list keeps a parent's value only, and a
 # group is something the CSMS defines.
@@ -27,6 +37,8 @@ GROUP_TOKEN_TYPE = "Central"
 
 
 class V2Adapter:
+    # --- Charge point to CSMS ------------------------------------------------------------
+
     def boot_info(self, payload: dict[str, Any]) -> BootInfo:
         station = payload["chargingStation"]
         modem = station.get("modem") or {}
@@ -59,13 +71,16 @@ class V2Adapter:
             info["groupIdToken"] = {"idToken": authorization.parent_id_token, "type": GROUP_TOKEN_TYPE}
         return {"idTokenInfo": info}
 
-    def meter_values(self, items: list[dict[str, Any]]) -> tuple[MeterValue, ...]:
-        return read_meter_values(items, _sample)
-
     def meter_values_report(self, payload: dict[str, Any]) -> MeterValuesReport:
         return MeterValuesReport(
-            meter_values=self.meter_values(payload["meterValue"]), evse_id=payload["evseId"]
+            meter_values=read_meter_values(payload["meterValue"], _sample), evse_id=payload["evseId"]
         )
+
+    def transaction_start(self, payload: dict[str, Any]) -> SessionStart:
+        raise not_in_version("StartTransaction")
+
+    def transaction_stop(self, payload: dict[str, Any]) -> tuple[SessionStop, tuple[MeterValue, ...]]:
+        raise not_in_version("StopTransaction")
 
     def transaction_event(self, payload: dict[str, Any]) -> TransactionEventReport:
         info = payload["transactionInfo"]
@@ -78,7 +93,7 @@ class V2Adapter:
             trigger_reason=payload["triggerReason"],
             charging_state=info.get("chargingState"),
             offline=bool(payload.get("offline", False)),
-            meter_values=self.meter_values(payload.get("meterValue") or []),
+            meter_values=read_meter_values(payload.get("meterValue") or [], _sample),
         )
         return TransactionEventReport(
             event=event,
@@ -89,6 +104,146 @@ class V2Adapter:
             stopped_reason=info.get("stoppedReason"),
             remote_start_id=info.get("remoteStartId"),
         )
+
+    def report_values(self, payload: dict[str, Any]) -> list[ConfigurationValue]:
+        return [
+            ConfigurationValue(
+                _key(item["component"], item["variable"], attribute.get("type")),
+                attribute.get("value"),
+                attribute.get("mutability") == "ReadOnly" if "mutability" in attribute else None,
+            )
+            for item in payload.get("reportData") or []
+            for attribute in item["variableAttribute"]
+        ]
+
+    # --- Operator intentions ---------------------------------------------------------------
+
+    def remote_start(
+        self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
+    ) -> Intent:
+        payload: dict[str, Any] = {
+            "idToken": {"idToken": id_token, "type": token_type},
+            "remoteStartId": _request_id(),
+        }
+        if evse_id is not None:
+            payload["evseId"] = evse_id
+        return "RequestStartTransaction", payload
+
+    def remote_stop(self, transaction_id: str) -> Intent:
+        return "RequestStopTransaction", {"transactionId": transaction_id}
+
+    def reset(self, hard: bool, evse_id: int | None) -> Intent:
+        payload: dict[str, Any] = {"type": "Immediate" if hard else "OnIdle"}
+        if evse_id is not None:
+            payload["evseId"] = evse_id
+        return "Reset", payload
+
+    def unlock(self, evse_id: int | None, connector_id: int) -> Intent:
+        return "UnlockConnector", {
+            "evseId": evse_id if evse_id is not None else 1,
+            "connectorId": connector_id,
+        }
+
+    def availability(self, operative: bool, evse_id: int | None, connector_id: int | None) -> Intent:
+        status = "Operative" if operative else "Inoperative"
+        return "ChangeAvailability", {"operationalStatus": status, **_evse(evse_id, connector_id)}
+
+    def read_configuration(self, keys: list[str]) -> Intent:
+        if not keys:
+            return "GetBaseReport", {"requestId": _request_id(), "reportBase": "FullInventory"}
+        return "GetVariables", {"getVariableData": [_component_variable(key) for key in keys]}
+
+    def change_configuration(self, key: str, value: str) -> Intent:
+        return "SetVariables", {"setVariableData": [{**_component_variable(key), "attributeValue": value}]}
+
+    def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent:
+        return "TriggerMessage", {"requestedMessage": message, **_evse(evse_id, connector_id)}
+
+    # --- Answers -------------------------------------------------------------------------
+
+    def configuration_answer(self, command: Command, response: dict[str, Any]) -> list[ConfigurationValue]:
+        if command.action == "GetVariables":
+            return [
+                ConfigurationValue(
+                    _key(r["component"], r["variable"], r.get("attributeType")), r.get("attributeValue")
+                )
+                for r in response.get("getVariableResult") or []
+                if r.get("attributeStatus") == "Accepted"
+            ]
+        if command.action == "SetVariables":
+            asked = {
+                _key(d["component"], d["variable"], d.get("attributeType")): d["attributeValue"]
+                for d in command.payload.get("setVariableData") or []
+            }
+            changed = (
+                _key(r["component"], r["variable"], r.get("attributeType"))
+                for r in response.get("setVariableResult") or []
+                if r.get("attributeStatus") in CHANGED
+            )
+            return [ConfigurationValue(key, asked[key], False) for key in changed if key in asked]
+        return []
+
+    def result_fields(self, command: Command) -> dict[str, Any]:
+        payload = command.payload
+        if command.action == "ChangeAvailability":
+            return {"requested": payload["operationalStatus"], "evse": payload.get("evse")}
+        if command.action == "Reset":
+            return {"type": payload["type"]}
+        if command.action == "UnlockConnector":
+            return {"evseId": payload["evseId"], "connectorId": payload["connectorId"]}
+        return {}
+
+    def local_list_version(self, command: Command, response: dict[str, Any]) -> int | None:
+        if command.action == "SendLocalList" and accepted(response):
+            return int(command.payload["versionNumber"])
+        if command.action == "GetLocalListVersion":
+            return int(response["versionNumber"])
+        return None
+
+    def remote_start_of(self, command: Command) -> RemoteStart | None:
+        if command.action != "RequestStartTransaction" or not accepted(command.response):
+            return None
+        payload, response = command.payload, command.response or {}
+        return RemoteStart(
+            command.command_id,
+            command.created_at,
+            payload["idToken"]["idToken"],
+            evse_id=payload.get("evseId"),
+            remote_start_id=payload["remoteStartId"],
+            already_started=response.get("transactionId"),
+        )
+
+
+def _request_id() -> int:
+    return random.randint(1, 2**31 - 1)
+
+
+def _key(component: dict[str, Any], variable: dict[str, Any], attribute_type: str | None) -> str:
+    evse = component.get("evse") or {}
+    return variable_key(
+        component["name"],
+        variable["name"],
+        component_instance=component.get("instance"),
+        evse_id=evse.get("id"),
+        connector_id=evse.get("connectorId"),
+        variable_instance=variable.get("instance"),
+        attribute_type=attribute_type,
+    )
+
+
+def _evse(evse_id: int | None, connector_id: int | None) -> dict[str, Any]:
+    if evse_id is None:
+        return {}
+    evse: dict[str, Any] = {"id": evse_id}
+    if connector_id is not None:
+        evse["connectorId"] = connector_id
+    return {"evse": evse}
+
+
+def _component_variable(key: str) -> dict[str, Any]:
+    """`Component/Variable`, the configuration endpoint's 2.x key form."""
+    component, _, variable = key.partition("/")
+    return {"component": {"name": component}, "variable": {"name": variable or component}}
 
 
 def _id_token(token: dict[str, Any]) -> IdToken:
@@ -110,5 +265,4 @@ def _sample(sampled: dict[str, Any]) -> Sample:
     )
 
 
-COMMANDS = V2
 ADAPTER = V2Adapter()

@@ -7,9 +7,9 @@ import pytest
 from functions.connect.handler import lambda_handler as connect
 from functions.ocpp_router.handler import lambda_handler as route
 from local import events
-from shared.data import store
-from shared.protocol.timestamps import utc_now
-from tests.integration.conftest import CONTEXT, socket
+from shared.data import charge_points
+from shared.domain.timestamps import utc_now
+from tests.builders import CONTEXT, socket
 
 
 @pytest.fixture(params=["1.6", "2.0.1", "2.1"])
@@ -20,7 +20,7 @@ def version(request):
 @pytest.fixture
 def station(aws, posted, version):
     """Sends a frame as CP1 on connection c1; returns the frame posted back, if any."""
-    store.register_charge_point("CP1", utc_now())
+    charge_points.register_charge_point("CP1", utc_now())
     connect(events.connect(socket("c1", "CP1", version), [], []), CONTEXT)
 
     def send(frame):

@@ -2,32 +2,28 @@
 correlation, one outstanding call with a queue, answers, errors, timeouts, disconnects, gone
 connections, and what answers leave on the charge point."""
 
-import json
 from datetime import timedelta
 
 import pytest
 from botocore.stub import Stubber
 
 from functions.disconnect.handler import lambda_handler as disconnect
-from functions.operator_api.handler import lambda_handler as api
 from local import events
-from shared import commanding
-from shared.connections import connections_at, endpoint_for
-from shared.data import store
-from shared.protocol.samples import minimal, schema_of
-from shared.protocol.timestamps import format_timestamp, utc_now
+from local.fleet.samples import minimal, schema_of
+from shared.aws.connections import connections_at, endpoint_for
+from shared.data import charge_points
+from shared.domain.timestamps import utc_now
 from shared.protocol.versions import PROFILES, OcppVersion
-from tests.integration.conftest import CONTEXT, http, socket
+from shared.services import commands
+from tests.builders import CONTEXT, call_api, socket, wire_time
 
 
 def post(path, body, query=""):
-    response = api(http("POST", path, body, query=query), CONTEXT)
-    return response["statusCode"], json.loads(response["body"])
+    return call_api("POST", path, body, query=query)
 
 
 def get(path, query=""):
-    response = api(http("GET", path, query=query), CONTEXT)
-    return response["statusCode"], json.loads(response["body"])
+    return call_api("GET", path, query=query)
 
 
 def command(action, payload, **extra):
@@ -119,8 +115,8 @@ def test_an_answer_that_breaks_the_response_schema_fails_the_command(station):
 def test_silence_times_out_and_frees_the_turn(station, posted):
     first = command("Reset", {"type": "Soft"}, timeoutSeconds=5)[1]
     second = command("ClearCache", {})[1]
-    assert commanding.expire(utc_now()) == 0  # not yet
-    assert commanding.expire(utc_now() + timedelta(seconds=6)) == 1
+    assert commands.expire(utc_now()) == 0  # not yet
+    assert commands.expire(utc_now() + timedelta(seconds=6)) == 1
     _, body = get(f"/commands/{first['commandId']}")
     assert body["status"] == "timeout" and body["error"]["code"] == "Timeout"
     assert calls_to_station(posted)[-1][1] == second["commandId"]
@@ -136,7 +132,7 @@ def test_a_disconnect_fails_what_is_pending(station):
     for sent in (first, second):
         _, body = get(f"/commands/{sent['commandId']}")
         assert body["status"] == "failed" and body["error"]["code"] == "Disconnected"
-    assert store.find_charge_point("CP1").outstanding_command is None
+    assert charge_points.find_charge_point("CP1").outstanding_command is None
 
 
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
@@ -148,7 +144,7 @@ def test_a_gone_connection_fails_the_command_and_marks_the_charge_point_offline(
     assert status == 202
     _, body = get(f"/commands/{body['commandId']}")
     assert body["status"] == "failed" and body["error"]["code"] == "ConnectionGone"
-    assert store.find_charge_point("CP1").connection_id is None
+    assert charge_points.find_charge_point("CP1").connection_id is None
 
 
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
@@ -275,10 +271,6 @@ def test_2x_friendly_endpoints_and_reports(station, version):
     )[1]
     assert sent["payload"] == {"requestedMessage": "StatusNotification", "evse": {"id": 1, "connectorId": 1}}
     assert post("/charge-points/CP1/trigger", {"message": "Nonsense"})[0] == 422
-
-
-def wire_time(delta_s=0):
-    return format_timestamp(utc_now() + timedelta(seconds=delta_s))
 
 
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)

@@ -8,10 +8,10 @@ from functions.authorizer.handler import lambda_handler as authorize
 from functions.connect.handler import lambda_handler as connect
 from functions.disconnect.handler import lambda_handler as disconnect
 from local import events
-from shared.data import store
+from shared.data import charge_points
 from shared.domain.passwords import hash_password
-from shared.protocol.timestamps import utc_now
-from tests.integration.conftest import CONTEXT, socket
+from shared.domain.timestamps import utc_now
+from tests.builders import CONTEXT, socket
 
 
 def handshake(charge_point_id, protocols="ocpp1.6", authorization=None, extra=()):
@@ -26,7 +26,7 @@ def effect(policy):
 
 
 def test_a_registered_charge_point_is_allowed_with_its_identity_and_version_in_the_context(aws):
-    store.register_charge_point("CP1", utc_now())
+    charge_points.register_charge_point("CP1", utc_now())
     policy = authorize(handshake("CP1", "ocpp1.6, ocpp2.0.1"), CONTEXT)
     assert effect(policy) == "Allow"
     assert policy["context"] == {"chargePointId": "CP1", "ocppVersion": "2.0.1", "register": "false"}
@@ -45,12 +45,12 @@ def test_auto_registration_admits_and_connect_registers(aws, settings_env):
     sock.authorizer = policy["context"]
     answer = connect(events.connect(sock, [], []), CONTEXT)
     assert answer == {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": "ocpp2.1"}}
-    record = store.find_charge_point("NEW1")
+    record = charge_points.find_charge_point("NEW1")
     assert record.connection_id == "c1" and record.ocpp_version == "2.1" and record.registered_at
 
 
 def test_wrong_or_missing_credentials_are_a_401(aws):
-    store.register_charge_point("CP1", utc_now(), password_hash=hash_password("0123456789abcdef"))
+    charge_points.register_charge_point("CP1", utc_now(), password_hash=hash_password("0123456789abcdef"))
     with pytest.raises(Exception, match="Unauthorized"):
         authorize(handshake("CP1"), CONTEXT)
     wrong = "Basic " + base64.b64encode(b"CP1:not-the-password!").decode()
@@ -62,7 +62,7 @@ def test_wrong_or_missing_credentials_are_a_401(aws):
 
 def test_the_origin_secret_is_checked_when_configured(aws, settings_env):
     settings_env(CSMS_ORIGIN_SECRET="edge-secret")
-    store.register_charge_point("CP1", utc_now())
+    charge_points.register_charge_point("CP1", utc_now())
     assert effect(authorize(handshake("CP1"), CONTEXT)) == "Deny"
     sent = [("X-CSMS-Origin-Secret", "edge-secret")]
     assert effect(authorize(handshake("CP1", extra=sent), CONTEXT)) == "Allow"
@@ -71,17 +71,17 @@ def test_the_origin_secret_is_checked_when_configured(aws, settings_env):
 def test_connect_refuses_a_charge_point_deregistered_during_its_handshake(aws):
     answer = connect(events.connect(socket("c1", "GONE", "1.6"), [], []), CONTEXT)
     assert answer["statusCode"] == 403
-    assert store.find_charge_point("GONE") is None
+    assert charge_points.find_charge_point("GONE") is None
 
 
 def test_a_late_disconnect_of_an_old_connection_leaves_the_new_one_online(aws, published):
-    store.register_charge_point("CP1", utc_now())
+    charge_points.register_charge_point("CP1", utc_now())
     connect(events.connect(socket("old", "CP1", "1.6"), [], []), CONTEXT)
     connect(events.connect(socket("new", "CP1", "1.6"), [], []), CONTEXT)
     disconnect(events.disconnect(socket("old", "CP1", "1.6"), 1006, "gone"), CONTEXT)
-    assert store.find_charge_point("CP1").connection_id == "new"
+    assert charge_points.find_charge_point("CP1").connection_id == "new"
     disconnect(events.disconnect(socket("new", "CP1", "1.6"), 1000, "bye"), CONTEXT)
-    record = store.find_charge_point("CP1")
+    record = charge_points.find_charge_point("CP1")
     assert record.connection_id is None and record.disconnected_at is not None
     # Connected twice, disconnected once: the old connection's late close is not news.
     assert [kind for kind, _ in published.events] == [

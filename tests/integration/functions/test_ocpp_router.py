@@ -4,41 +4,16 @@ import json
 
 from functions.ocpp_router.handler import lambda_handler as route
 from local import events
-from shared.data import store
-from shared.protocol.timestamps import utc_now
-from tests.integration.conftest import CONTEXT, socket
-
-BOOT = {
-    "1.6": {
-        "chargePointVendor": "Acme",
-        "chargePointModel": "Volt",
-        "chargePointSerialNumber": "S-1",
-        "firmwareVersion": "1.0",
-    },
-    "2.0.1": {
-        "reason": "PowerUp",
-        "chargingStation": {
-            "vendorName": "Acme",
-            "model": "Volt",
-            "serialNumber": "S-1",
-            "firmwareVersion": "1.0",
-        },
-    },
-}
-BOOT["2.1"] = BOOT["2.0.1"]
-
-
-def status(version, connector, state, at="2026-11-24T10:00:00Z", error="NoError"):
-    if version == "1.6":
-        return {"connectorId": connector, "errorCode": error, "status": state, "timestamp": at}
-    return {"evseId": 1, "connectorId": connector, "connectorStatus": state, "timestamp": at}
+from shared.data import charge_points, connectors
+from shared.domain.timestamps import utc_now
+from tests.builders import CONTEXT, boot, socket, status
 
 
 def test_boot_notification_is_stored_and_answered_with_the_heartbeat_interval(station, version):
-    answer = station([2, "b1", "BootNotification", BOOT[version]])
+    answer = station([2, "b1", "BootNotification", boot(version)])
     assert answer[:2] == [3, "b1"]
     assert answer[2]["status"] == "Accepted" and answer[2]["interval"] == 300
-    record = store.find_charge_point("CP1")
+    record = charge_points.find_charge_point("CP1")
     assert (record.vendor, record.model, record.serial_number, record.firmware_version) == (
         "Acme",
         "Volt",
@@ -68,11 +43,11 @@ def test_status_notification_keeps_the_latest_status_per_connector(station, vers
     )
     # A late resend of an older report changes nothing.
     station([2, "s4", "StatusNotification", status(version, 1, "Available", at="2026-11-24T09:00:00Z")])
-    connectors = {c.connector_id: c for c in store.connectors_of("CP1")}
-    assert connectors[1].status == ("Preparing" if version == "1.6" else "Occupied")
-    assert connectors[2].status == "Faulted"
-    assert connectors[2].error_code == ("GroundFailure" if version == "1.6" else None)
-    assert connectors[1].evse_id == (None if version == "1.6" else 1)
+    by_connector = {c.connector_id: c for c in connectors.connectors_of("CP1")}
+    assert by_connector[1].status == ("Preparing" if version == "1.6" else "Occupied")
+    assert by_connector[2].status == "Faulted"
+    assert by_connector[2].error_code == ("GroundFailure" if version == "1.6" else None)
+    assert by_connector[1].evse_id == (None if version == "1.6" else 1)
 
 
 def test_garbage_gets_a_callerror_and_the_connection_keeps_working(station, version):
@@ -88,7 +63,7 @@ def test_schema_failures_get_the_code_the_spec_names(station, version):
     assert station([2, "v1", "StatusNotification", {"connectorId": 1}])[:3] == [4, "v1", occurrence]
     bad_type = status(version, "one", "Available")
     assert station([2, "v2", "StatusNotification", bad_type])[:3] == [4, "v2", "TypeConstraintViolation"]
-    assert list(store.connectors_of("CP1")) == []
+    assert list(connectors.connectors_of("CP1")) == []
 
 
 def test_csms_only_actions_are_not_supported_and_unhandled_ones_not_implemented(station, version):
@@ -109,7 +84,7 @@ def test_a_handler_fault_is_an_internal_error_without_internals(station, version
     def explode(*args, **kwargs):
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(store, "record_connector_status", explode)
+    monkeypatch.setattr(connectors, "record_connector_status", explode)
     answer = station([2, "s9", "StatusNotification", status(version, 1, "Available")])
     assert answer[:3] == [4, "s9", "InternalError"]
     assert "hunter2" not in json.dumps(answer)
@@ -118,11 +93,11 @@ def test_a_handler_fault_is_an_internal_error_without_internals(station, version
 
 def test_a_timestamp_without_zone_is_stored_as_utc(station, version):
     station([2, "s1", "StatusNotification", status(version, 1, "Available", at="2026-11-24T10:00:00")])
-    assert next(iter(store.connectors_of("CP1"))).status_at.isoformat() == "2026-11-24T10:00:00+00:00"
+    assert next(iter(connectors.connectors_of("CP1"))).timestamp.isoformat() == "2026-11-24T10:00:00+00:00"
 
 
 def test_ocpp_2_1_send_frames_get_no_answer(aws, posted):
-    store.register_charge_point("CP1", utc_now())
+    charge_points.register_charge_point("CP1", utc_now())
     frame = json.dumps(
         [
             6,

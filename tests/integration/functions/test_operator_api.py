@@ -1,48 +1,40 @@
 """The operator HTTP API handler, fed HTTP API payload 2.0 events, against moto."""
 
-import json
 
 import pytest
 from botocore.stub import Stubber
 
 from functions.connect.handler import lambda_handler as connect
-from functions.operator_api.handler import lambda_handler as api
 from local import events
-from shared.connections import connections_at, endpoint_for
-from shared.data import store
+from shared.aws.connections import connections_at, endpoint_for
+from shared.data import charge_points, connectors
 from shared.domain.passwords import verify_password
-from shared.protocol.timestamps import utc_now
-from tests.integration.conftest import CONTEXT, http, socket
-
-
-def call(method, path, body=None, **kwargs):
-    answer = api(http(method, path, body, **kwargs), CONTEXT)
-    payload = json.loads(answer["body"]) if answer.get("body") else None
-    return answer["statusCode"], payload
+from shared.domain.timestamps import utc_now
+from tests.builders import CONTEXT, call_api, http, socket
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token", ""])
 def test_requests_without_the_right_bearer_token_are_401(aws, token):
-    status, body = call("GET", "/charge-points", token=token)
+    status, body = call_api("GET", "/charge-points", token=token)
     assert status == 401 and body["error"]["code"] == "Unauthorized"
 
 
 def test_register_update_read_and_deregister(aws, posted):
-    status, body = call("PUT", "/charge-points/CP-7", {"password": "0123456789abcdef"})
+    status, body = call_api("PUT", "/charge-points/CP-7", {"password": "0123456789abcdef"})
     assert status == 201 and body["id"] == "CP-7" and body["hasPassword"] and not body["online"]
-    assert verify_password("0123456789abcdef", store.find_charge_point("CP-7").password_hash)
+    assert verify_password("0123456789abcdef", charge_points.find_charge_point("CP-7").password_hash)
 
-    status, body = call("PUT", "/charge-points/CP-7", {"blocked": True})
+    status, body = call_api("PUT", "/charge-points/CP-7", {"blocked": True})
     assert status == 200 and body["blocked"] and body["hasPassword"]  # the password stays
-    status, body = call("PUT", "/charge-points/CP-7", {"password": None})
+    status, body = call_api("PUT", "/charge-points/CP-7", {"password": None})
     assert status == 200 and not body["hasPassword"]
 
     connect(events.connect(socket("c7", "CP-7", "2.0.1"), [], []), CONTEXT)
-    status, body = call("DELETE", "/charge-points/CP-7")
+    status, body = call_api("DELETE", "/charge-points/CP-7")
     assert status == 204
     assert posted.closed == ["c7"]
-    assert call("GET", "/charge-points/CP-7")[0] == 404
-    assert call("DELETE", "/charge-points/CP-7")[0] == 404
+    assert call_api("GET", "/charge-points/CP-7")[0] == 404
+    assert call_api("DELETE", "/charge-points/CP-7")[0] == 404
 
 
 @pytest.mark.parametrize(
@@ -57,26 +49,27 @@ def test_register_update_read_and_deregister(aws, posted):
     ],
 )
 def test_bad_registration_bodies_are_400_with_a_reason(aws, body):
-    status, answer = call("PUT", "/charge-points/CP-8", body)
+    status, answer = call_api("PUT", "/charge-points/CP-8", body)
     assert status == 400 and answer["error"]["code"] == "BadRequest" and answer["error"]["message"]
-    assert store.find_charge_point("CP-8") is None
+    assert charge_points.find_charge_point("CP-8") is None
 
 
 def test_identities_that_could_not_connect_are_refused(aws):
-    status, answer = call("PUT", "/charge-points/bad:id", {})
+    status, answer = call_api("PUT", "/charge-points/bad:id", {})
     assert status == 400 and "characters" in answer["error"]["message"]
 
 
 def test_a_charge_point_shows_its_boot_facts_connection_and_connectors(aws, posted):
-    store.register_charge_point("CP1", utc_now())
+    charge_points.register_charge_point("CP1", utc_now())
     connect(events.connect(socket("c1", "CP1", "1.6"), [], []), CONTEXT)
-    from shared.domain.charge_points import BootInfo, ConnectorStatusReport
+    from shared.domain.availability import ConnectorStatusReport
+    from shared.domain.provisioning import BootInfo
 
-    store.record_boot("CP1", BootInfo("Acme", "Volt", "S-1", "2.3"), utc_now())
-    store.record_connector_status(
+    charge_points.record_boot("CP1", BootInfo("Acme", "Volt", "S-1", "2.3"), utc_now())
+    connectors.record_connector_status(
         "CP1", ConnectorStatusReport(None, 1, "Faulted", utc_now(), error_code="GroundFailure"), utc_now()
     )
-    status, body = call("GET", "/charge-points/CP1")
+    status, body = call_api("GET", "/charge-points/CP1")
     assert status == 200
     assert body["online"] is True and body["lastSeenAt"] is not None
     assert (body["vendor"], body["model"], body["firmwareVersion"], body["ocppVersion"]) == (
@@ -101,23 +94,23 @@ def test_a_charge_point_shows_its_boot_facts_connection_and_connectors(aws, post
 
 
 def test_a_connection_the_gateway_no_longer_has_shows_offline_and_is_cleared(aws, posted):
-    store.register_charge_point("CP1", utc_now())
+    charge_points.register_charge_point("CP1", utc_now())
     connect(events.connect(socket("c1", "CP1", "1.6"), [], []), CONTEXT)
     client = connections_at(endpoint_for())._client
     with Stubber(client) as stub:
         stub.add_client_error("get_connection", "GoneException", http_status_code=410)
-        status, body = call("GET", "/charge-points/CP1")
+        status, body = call_api("GET", "/charge-points/CP1")
     assert status == 200 and body["online"] is False and body["lastSeenAt"] is None
-    assert store.find_charge_point("CP1").connection_id is None
+    assert charge_points.find_charge_point("CP1").connection_id is None
 
 
 def test_listing_pages_through_every_charge_point_once(aws):
     for n in range(7):
-        store.register_charge_point(f"CP{n}", utc_now())
+        charge_points.register_charge_point(f"CP{n}", utc_now())
     seen, token, pages = [], None, 0
     while True:
         query = "limit=3" + (f"&nextToken={token}" if token else "")
-        status, body = call("GET", "/charge-points", query=query)
+        status, body = call_api("GET", "/charge-points", query=query)
         assert status == 200
         seen += [item["id"] for item in body["items"]]
         pages += 1
@@ -129,20 +122,21 @@ def test_listing_pages_through_every_charge_point_once(aws):
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=ten", "nextToken=garbage"])
 def test_bad_list_parameters_are_400(aws, query):
-    status, body = call("GET", "/charge-points", query=query)
+    status, body = call_api("GET", "/charge-points", query=query)
     assert status == 400 and body["error"]["code"] == "BadRequest"
 
 
 def test_unknown_routes_are_404_in_the_api_error_shape(aws):
-    status, body = call("GET", "/nothing-here")
+    status, body = call_api("GET", "/nothing-here")
     assert status == 404 and body["error"]["code"] == "NotFound"
 
 
 def test_openapi_and_swagger_are_served_without_a_token(aws):
-    answer = api(http("GET", "/openapi.json", token=None), CONTEXT)
-    spec = json.loads(answer["body"])
-    assert answer["statusCode"] == 200 and spec["openapi"].startswith("3.")
+    status, spec = call_api("GET", "/openapi.json", token=None)
+    assert status == 200 and spec["openapi"].startswith("3.")
     assert {"/charge-points", "/charge-points/{charge_point_id}"} <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    from functions.operator_api.handler import lambda_handler as api
+
     docs = api(http("GET", "/docs", token=None), CONTEXT)
     assert docs["statusCode"] == 200 and "swagger-ui" in docs["body"].lower()

@@ -1,21 +1,14 @@
 """/transactions and /id-tokens through the operator API handler, against moto."""
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from functions.operator_api.handler import lambda_handler as api
 from shared.data import transactions
 from shared.domain.authorization import IdToken
-from shared.domain.sessions import SessionStart, SessionStop
-from shared.protocol.timestamps import utc_now
-from tests.integration.conftest import CONTEXT, http
-
-
-def call(method, path, body=None, query=""):
-    response = api(http(method, path, body, query=query), CONTEXT)
-    return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+from shared.domain.timestamps import utc_now
+from shared.domain.transactions import SessionStart, SessionStop
+from tests.builders import call_api
 
 
 def session(charge_point, transaction_id, started, minutes=None, meter_start=0.0, energy=1000.0):
@@ -52,7 +45,7 @@ def walk(query, limit):
     seen, token = [], None
     while True:
         page_query = f"{query}&limit={limit}" + (f"&nextToken={token}" if token else "")
-        status, body = call("GET", "/transactions", query=page_query.lstrip("&"))
+        status, body = call_api("GET", "/transactions", query=page_query.lstrip("&"))
         assert status == 200, body
         assert len(body["items"]) <= limit
         seen += [item["transactionId"] for item in body["items"]]
@@ -76,7 +69,7 @@ def test_filters(sessions):
 
 
 def test_a_listed_session_has_its_energy(sessions):
-    _, body = call("GET", "/transactions", query="chargePointId=CP2&active=false")
+    _, body = call_api("GET", "/transactions", query="chargePointId=CP2&active=false")
     item = body["items"][1]
     assert (item["transactionId"], item["energyWh"], item["meterStartWh"], item["meterStopWh"]) == (
         "b",
@@ -96,29 +89,29 @@ def test_a_listed_session_has_its_energy(sessions):
     ],
 )
 def test_bad_listing_requests_get_a_400_with_the_reason(aws, query, message):
-    status, body = call("GET", "/transactions", query=query)
+    status, body = call_api("GET", "/transactions", query=query)
     assert status == 400 and message in body["error"]["message"]
 
 
 @pytest.mark.parametrize("query", ["limit=0", "active=perhaps", "from=yesterday"])
 def test_a_listing_with_a_bad_parameter_is_a_400(aws, query):
-    status, body = call("GET", "/transactions", query=query)
+    status, body = call_api("GET", "/transactions", query=query)
     assert status == 400 and body["error"]["message"]
 
 
 def test_one_transaction_by_id(sessions):
-    status, body = call("GET", "/transactions/c")
+    status, body = call_api("GET", "/transactions/c")
     assert status == 200 and body["chargePointId"] == "CP1" and body["meterValues"] == []
-    assert call("GET", "/transactions/nope")[0] == 404
+    assert call_api("GET", "/transactions/nope")[0] == 404
 
 
 def test_an_id_two_charge_points_use_needs_the_charge_point(aws):
     now = datetime(2026, 11, 24, tzinfo=UTC)
     session("CP1", "1", now, 5)
     session("CP2", "1", now, 5)
-    status, body = call("GET", "/transactions/1")
+    status, body = call_api("GET", "/transactions/1")
     assert status == 400 and "chargePointId" in body["error"]["message"]
-    status, body = call("GET", "/transactions/1", query="chargePointId=CP2")
+    status, body = call_api("GET", "/transactions/1", query="chargePointId=CP2")
     assert status == 200 and body["chargePointId"] == "CP2"
 
 
@@ -132,21 +125,21 @@ def test_id_tokens_are_added_replaced_listed_and_removed(aws):
         "expiryDate": "2030-01-01T00:00:00Z",
         "parentIdToken": "G",
     }
-    assert call("PUT", "/id-tokens/TAG1", entry) == (201, {"idToken": "TAG1", **entry})
-    assert call("PUT", "/id-tokens/TAG1", {"status": "Blocked"})[0] == 200
-    assert call("GET", "/id-tokens/TAG1") == (
+    assert call_api("PUT", "/id-tokens/TAG1", entry) == (201, {"idToken": "TAG1", **entry})
+    assert call_api("PUT", "/id-tokens/TAG1", {"status": "Blocked"})[0] == 200
+    assert call_api("GET", "/id-tokens/TAG1") == (
         200,
         {"idToken": "TAG1", "status": "Blocked", "type": None, "expiryDate": None, "parentIdToken": None},
     )
     for value in ("TAG2", "TAG3"):
-        call("PUT", f"/id-tokens/{value}", {"status": "Accepted"})
-    status, first = call("GET", "/id-tokens", query="limit=2")
+        call_api("PUT", f"/id-tokens/{value}", {"status": "Accepted"})
+    status, first = call_api("GET", "/id-tokens", query="limit=2")
     assert status == 200 and len(first["items"]) == 2 and first["nextToken"]
-    _, rest = call("GET", "/id-tokens", query=f"limit=2&nextToken={first['nextToken']}")
+    _, rest = call_api("GET", "/id-tokens", query=f"limit=2&nextToken={first['nextToken']}")
     assert sorted(i["idToken"] for i in first["items"] + rest["items"]) == ["TAG1", "TAG2", "TAG3"]
-    assert call("DELETE", "/id-tokens/TAG1")[0] == 204
-    assert call("GET", "/id-tokens/TAG1")[0] == 404
-    assert call("DELETE", "/id-tokens/TAG1")[0] == 404
+    assert call_api("DELETE", "/id-tokens/TAG1")[0] == 204
+    assert call_api("GET", "/id-tokens/TAG1")[0] == 404
+    assert call_api("DELETE", "/id-tokens/TAG1")[0] == 404
 
 
 @pytest.mark.parametrize(
@@ -159,6 +152,6 @@ def test_id_tokens_are_added_replaced_listed_and_removed(aws):
     ],
 )
 def test_a_bad_id_token_entry_is_refused_with_the_reason(aws, body):
-    status, answer = call("PUT", "/id-tokens/TAG1", body)
+    status, answer = call_api("PUT", "/id-tokens/TAG1", body)
     assert status == 400 and answer["error"]["message"]
-    assert call("GET", "/id-tokens/TAG1")[0] == 404
+    assert call_api("GET", "/id-tokens/TAG1")[0] == 404

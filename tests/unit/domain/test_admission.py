@@ -5,7 +5,7 @@ import pytest
 
 from shared.domain.admission import Handshake, Verdict, admit, basic_credentials
 from shared.domain.passwords import hash_password, verify_password
-from shared.protocol.versions import OcppVersion
+from shared.protocol.versions import negotiate
 
 
 @dataclass
@@ -21,12 +21,14 @@ def basic(user, password):
 def decide(
     registry, identity="CP1", protocols=("ocpp1.6",), authorization=None, auto=False, secret="", sent=None
 ):
-    return admit(Handshake(identity, list(protocols), authorization, sent), registry.get, auto, secret)
+    version = negotiate(list(protocols))  # as the security service does before admitting
+    handshake = Handshake(identity, list(protocols), authorization, sent, version and version.value)
+    return admit(handshake, registry.get, auto, secret)
 
 
 def test_a_registered_charge_point_gets_the_newest_common_version():
     decision = decide({"CP1": Registration()}, protocols=["ocpp1.6,ocpp2.0.1"])
-    assert (decision.verdict, decision.version, decision.register) == (Verdict.ALLOW, OcppVersion.V201, False)
+    assert (decision.verdict, decision.version, decision.register) == (Verdict.ALLOW, "2.0.1", False)
 
 
 def test_unknown_charge_points_are_refused_unless_admission_auto_registers():

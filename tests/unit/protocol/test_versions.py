@@ -1,6 +1,6 @@
 import pytest
 
-from shared.domain.charge_points import BootInfo
+from shared.domain.provisioning import BootInfo
 from shared.protocol.versions import PROFILES, OcppVersion, negotiate
 
 

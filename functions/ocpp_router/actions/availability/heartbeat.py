@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
-from shared.protocol.timestamps import format_timestamp
+from shared.domain.timestamps import format_timestamp
 
 
 @handles("Heartbeat")

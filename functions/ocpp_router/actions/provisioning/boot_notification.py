@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
-from shared.data import store
-from shared.domain.charge_points import RegistrationStatus
-from shared.protocol.timestamps import format_timestamp
+from shared.domain.provisioning import RegistrationStatus
+from shared.domain.timestamps import format_timestamp
+from shared.services import provisioning
 from shared.settings import get_settings
 
 
 @handles("BootNotification")
 def boot_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    boot = context.profile.adapter.boot_info(payload)
-    store.record_boot(context.charge_point_id, boot, context.received_at)
+    provisioning.booted(
+        context.charge_point_id, context.profile.adapter.boot_info(payload), context.received_at
+    )
     return {
         "currentTime": format_timestamp(context.received_at),
         "interval": get_settings().heartbeat_interval_s,

@@ -10,7 +10,7 @@ import pytest
 
 from local.fleet.answers import parse_overrides
 from local.fleet.plan import VERSIONS, Life
-from shared.protocol.samples import minimal, schema_of
+from local.fleet.samples import minimal, schema_of
 from shared.protocol.versions import profile_for
 from tests.unit.local.fleet.fake_csms import QUICK, eventually, fake_csms, living
 

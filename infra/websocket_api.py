@@ -1,0 +1,97 @@
+"""The charge points' WebSocket API: the REQUEST authorizer on $connect, the routes the
+manifest names, and a stage with access logs, execution logs and throttling."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from infra.access_logs import log_access
+from infra.config import StackConfig
+from infra.functions import Functions
+from shared.aws.websocket_events import IDENTITY_PARAMETER
+from shared.manifest import ALL_FUNCTIONS, AUTHORIZER, WEBSOCKET_ROUTES
+
+# API Gateway caches no WebSocket authorizer result, so an identity source only decides
+# which handshakes reach the authorizer at all: every one the edge passed carries the
+# identity, while Authorization is absent for certificate-only (profile 3) charge points.
+IDENTITY_SOURCE = f"route.request.querystring.{IDENTITY_PARAMETER}"
+
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "connectionId": "$context.connectionId",
+    "routeKey": "$context.routeKey",
+    "eventType": "$context.eventType",
+    "status": "$context.status",
+    "ip": "$context.identity.sourceIp",
+    "requestTime": "$context.requestTime",
+    "error": "$context.error.message",
+    "authorizerError": "$context.authorizer.error",
+    "integrationError": "$context.integration.error",
+}
+
+
+class WebSocketApi(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StackConfig, functions: Functions
+    ) -> None:
+        super().__init__(scope, construct_id)
+        authorizer = authorizers.WebSocketLambdaAuthorizer(
+            "Admission", functions[AUTHORIZER], identity_source=[IDENTITY_SOURCE]
+        )
+        self.api = apigwv2.WebSocketApi(self, "Api", description="OCPP-J for charge points")
+        for route_key, spec in WEBSOCKET_ROUTES.items():
+            self.api.add_route(
+                route_key,
+                integration=integrations.WebSocketLambdaIntegration(
+                    f"{spec.name}-integration", functions[spec]
+                ),
+                authorizer=authorizer if route_key == "$connect" else None,
+            )
+        self.stage = apigwv2.WebSocketStage(
+            self,
+            "Stage",
+            web_socket_api=self.api,
+            stage_name=config.stage_name,
+            auto_deploy=True,
+            detailed_metrics_enabled=True,
+            throttle=apigwv2.ThrottleSettings(
+                rate_limit=config.ocpp_rate_limit, burst_limit=config.ocpp_burst_limit
+            ),
+        )
+        stage = log_access(self, self.stage, config, ACCESS_LOG_FORMAT)
+        stage.add_property_override("DefaultRouteSettings.LoggingLevel", "ERROR")
+        stage.add_property_override("DefaultRouteSettings.DataTraceEnabled", False)
+        if config.gateway_logging_role:
+            stage.node.add_dependency(self._logging_role())
+
+    def grant_connections(self, functions: Functions) -> None:
+        """Those the manifest says talk to charge points may post to, read and close this
+        API's connections, and are told the endpoint to do it at."""
+        for spec in ALL_FUNCTIONS:
+            if spec.connections:
+                self.api.grant_manage_connections(functions[spec])
+                functions[spec].add_environment("CSMS_CONNECTIONS_ENDPOINT", self.stage.callback_url)
+
+    def _logging_role(self) -> apigateway.CfnAccount:
+        """API Gateway writes WebSocket logs only with an account-wide role (kept on delete:
+        other APIs of the account may rely on it)."""
+        role = iam.Role(
+            self,
+            "LoggingRole",
+            assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name(
+                    "service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+                )
+            ],
+        )
+        role.apply_removal_policy(RemovalPolicy.RETAIN)
+        account = apigateway.CfnAccount(self, "Account", cloud_watch_role_arn=role.role_arn)
+        account.apply_removal_policy(RemovalPolicy.RETAIN)
+        return account

@@ -1,0 +1,230 @@
+"""A stand-in for the cloud's charge-point edge and API Gateway WebSocket API.
+
+It plays the edge (identity from the path into the `chargePointId` query parameter), then the
+gateway: the REQUEST authorizer and `$connect` decide the handshake, every frame becomes a
+`$default` event, a close becomes `$disconnect`, and the connection management API
+(`/@connections/{id}`) is served on the same port. The service's limits apply: message size,
+idle timeout and maximum connection lifetime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import string
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import unquote
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from local import events
+from local.lambdas import Invoker
+from shared.aws.websocket_events import IDENTITY_PARAMETER
+from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
+from shared.observability import logger
+
+GOING_AWAY = 1001
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_message_bytes: int = 128 * 1024
+    idle_timeout_s: float = 600
+    max_lifetime_s: float = 7200
+
+
+@dataclass
+class Connection:
+    socket: events.Socket
+    ws: web.WebSocketResponse
+    last_active: float = field(default_factory=time.time)
+    close_reason: str = ""
+
+    def touch(self) -> None:
+        self.last_active = time.time()
+
+
+def _connection_id() -> str:
+    """Shaped like API Gateway's: 15 letters and digits and a trailing '='."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(15)) + "="
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _gone(connection_id: str) -> web.Response:
+    return web.json_response(
+        {"message": f"Connection {connection_id} is gone"},
+        status=410,
+        headers={"x-amzn-ErrorType": "GoneException"},
+    )
+
+
+class WebSocketApi:
+    def __init__(self, invoker: Invoker, limits: Limits, public_host: str) -> None:
+        self.invoker = invoker
+        self.limits = limits
+        self.public_host = public_host
+        self.connections: dict[str, Connection] = {}
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=self.limits.max_message_bytes + 1024)
+        app.router.add_get("/ocpp/{path:.+}", self.handshake)
+        app.router.add_post("/@connections/{connection_id}", self.post_to_connection)
+        app.router.add_get("/@connections/{connection_id}", self.get_connection)
+        app.router.add_delete("/@connections/{connection_id}", self.delete_connection)
+        return app
+
+    # --- The charge points' side ----------------------------------------------------------
+
+    async def handshake(self, request: web.Request) -> web.StreamResponse:
+        identity = unquote(request.match_info["path"].rstrip("/").rsplit("/", 1)[-1])
+        headers = list(request.headers.items())
+        # What the edge's viewer-request function does: the identity travels as a query parameter.
+        query = [*request.query.items(), (IDENTITY_PARAMETER, identity)]
+        socket = events.Socket(
+            connection_id=_connection_id(),
+            domain_name=self.public_host,
+            stage="local",
+            api_id="local",
+            source_ip=request.remote or "127.0.0.1",
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+
+        try:
+            policy = await self.invoker.invoke(AUTHORIZER, events.authorizer_request(socket, headers, query))
+        except Exception as error:
+            if str(error) == "Unauthorized":
+                return web.json_response({"message": "Unauthorized"}, status=401)
+            logger.exception("Authorizer failed")
+            return web.json_response({"message": None}, status=500)
+        statement = policy["policyDocument"]["Statement"][0]
+        if statement["Effect"] != "Allow":
+            return web.json_response({"message": "Forbidden"}, status=403)
+        socket.authorizer = {**policy.get("context", {}), "principalId": policy.get("principalId", "")}
+
+        answer = await self.invoker.invoke(
+            WEBSOCKET_ROUTES["$connect"], events.connect(socket, headers, query)
+        )
+        status = int((answer or {}).get("statusCode", 200))
+        if not 200 <= status < 300:
+            return web.json_response({"message": "Forbidden"}, status=status)
+        chosen = ((answer or {}).get("headers") or {}).get("Sec-WebSocket-Protocol")
+
+        ws = web.WebSocketResponse(
+            protocols=(chosen,) if chosen else (),
+            max_msg_size=self.limits.max_message_bytes,
+            autoping=True,
+        )
+        await ws.prepare(request)
+        connection = Connection(socket, ws)
+        self.connections[socket.connection_id] = connection
+        watchdog = asyncio.create_task(self._enforce_limits(connection))
+        try:
+            await self._pump(connection)
+        finally:
+            watchdog.cancel()
+            self.connections.pop(socket.connection_id, None)
+            code = ws.close_code or WSCloseCode.ABNORMAL_CLOSURE
+            await self.invoker.invoke(
+                WEBSOCKET_ROUTES["$disconnect"],
+                events.disconnect(socket, int(code), connection.close_reason or "Client closed"),
+            )
+        return ws
+
+    async def _pump(self, connection: Connection) -> None:
+        """Frames of one connection reach the handler one at a time, in order."""
+        ws = connection.ws
+        async for frame in ws:
+            if frame.type == WSMsgType.TEXT:
+                body: str | bytes = frame.data
+            elif frame.type == WSMsgType.BINARY:
+                body = frame.data
+            else:
+                if frame.type == WSMsgType.ERROR:
+                    connection.close_reason = f"Frame error: {ws.exception()}"
+                break
+            connection.touch()
+            try:
+                await self.invoker.invoke(
+                    WEBSOCKET_ROUTES["$default"], events.message(connection.socket, body)
+                )
+            except Exception:
+                # Lambda would report the failure and API Gateway would carry on with the connection.
+                logger.exception("$default handler failed")
+
+    async def _enforce_limits(self, connection: Connection) -> None:
+        opened = time.time()
+        while not connection.ws.closed:
+            now = time.time()
+            if now - opened >= self.limits.max_lifetime_s:
+                connection.close_reason = "Connection reached its maximum lifetime"
+                break
+            if now - connection.last_active >= self.limits.idle_timeout_s:
+                connection.close_reason = "Connection idle"
+                break
+            next_check = min(
+                opened + self.limits.max_lifetime_s, connection.last_active + self.limits.idle_timeout_s
+            )
+            await asyncio.sleep(max(0.05, next_check - now))
+        await connection.ws.close(code=GOING_AWAY, message=b"Going away")
+
+    # --- The connection management API ----------------------------------------------------
+
+    async def post_to_connection(self, request: web.Request) -> web.Response:
+        connection_id = request.match_info["connection_id"]
+        connection = self.connections.get(connection_id)
+        if connection is None or connection.ws.closed:
+            return _gone(connection_id)
+        data = await request.read()
+        if len(data) > self.limits.max_message_bytes:
+            return web.json_response(
+                {"message": "Message too long"},
+                status=413,
+                headers={"x-amzn-ErrorType": "PayloadTooLargeException"},
+            )
+        try:
+            await connection.ws.send_str(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            await connection.ws.send_bytes(data)
+        except ConnectionResetError:
+            return _gone(connection_id)
+        connection.touch()
+        return web.Response(status=200)
+
+    async def get_connection(self, request: web.Request) -> web.Response:
+        connection_id = request.match_info["connection_id"]
+        connection = self.connections.get(connection_id)
+        if connection is None or connection.ws.closed:
+            return _gone(connection_id)
+        socket = connection.socket
+        return web.Response(
+            status=200,
+            content_type="application/json",
+            text=json.dumps(
+                {
+                    "connectedAt": _iso(socket.connected_at_ms / 1000),
+                    "identity": {"sourceIp": socket.source_ip, "userAgent": socket.user_agent},
+                    "lastActiveAt": _iso(connection.last_active),
+                }
+            ),
+        )
+
+    async def delete_connection(self, request: web.Request) -> web.Response:
+        connection_id = request.match_info["connection_id"]
+        connection = self.connections.get(connection_id)
+        if connection is None or connection.ws.closed:
+            return _gone(connection_id)
+        connection.close_reason = "Closed through the management API"
+        await connection.ws.close(code=WSCloseCode.OK, message=b"")
+        return web.Response(status=204)
+
+    async def close_all(self) -> None:
+        for connection in list(self.connections.values()):
+            connection.close_reason = "Gateway shutting down"
+            await connection.ws.close(code=GOING_AWAY, message=b"Going away")

@@ -1,0 +1,86 @@
+"""Domain events on the EventBridge bus, for billing and other integrations.
+
+Published after what they announce is stored. Publishing never fails a charge point's message:
+a failure is logged and counted (metric DomainEventsFailed), and the API stays the source of
+truth. Shapes are in the README's "Domain events" section.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from shared.domain.timestamps import format_timestamp
+from shared.observability import logger, metrics
+from shared.settings import get_settings
+
+SOURCE = "csms"
+
+
+class DomainEvent(StrEnum):
+    SESSION_STARTED = "SessionStarted"
+    SESSION_ENDED = "SessionEnded"
+    CONNECTOR_STATUS_CHANGED = "ConnectorStatusChanged"
+    CHARGE_POINT_CONNECTED = "ChargePointConnected"
+    CHARGE_POINT_DISCONNECTED = "ChargePointDisconnected"
+
+
+def publish(event: DomainEvent, detail: Any) -> bool:
+    """Publish one event; `detail` is a dataclass or a dict with snake_case keys, sent in
+    camelCase. Returns whether the bus took it."""
+    fields = dataclasses.asdict(detail) if dataclasses.is_dataclass(detail) else dict(detail)
+    body = json.dumps({to_camel(key): _json(value) for key, value in fields.items()}, separators=(",", ":"))
+    entry = {
+        "Source": SOURCE,
+        "DetailType": event.value,
+        "Detail": body,
+        "EventBusName": get_settings().event_bus,
+    }
+    try:
+        answer = _client().put_events(Entries=[entry])
+        failed = answer.get("FailedEntryCount", 0)
+    except (BotoCoreError, ClientError) as error:
+        logger.error("Domain event not published", extra={"event": event.value, "error": str(error)})
+        failed = 1
+    if failed:
+        metrics.add_metric(name="DomainEventsFailed", unit="Count", value=1)
+        return False
+    return True
+
+
+def to_camel(name: str) -> str:
+    """snake_case to camelCase (pydantic has one, but it would cost the router's cold start
+    about 40 ms of imports)."""
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
+def _json(value: Any) -> Any:
+    return format_timestamp(value) if isinstance(value, datetime) else value
+
+
+@lru_cache(maxsize=1)
+def _client() -> Any:
+    settings = get_settings()
+    return boto3.client(
+        "events",
+        region_name=settings.region,
+        endpoint_url=settings.events_endpoint,
+        config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}),
+    )
+
+
+def create_bus() -> None:
+    """The local runtime's and tests' bus (the cloud's comes from the CDK stack)."""
+    client = _client()
+    name = get_settings().event_bus
+    if not any(bus["Name"] == name for bus in client.list_event_buses(NamePrefix=name)["EventBuses"]):
+        client.create_event_bus(Name=name)

@@ -1,0 +1,210 @@
+"""Charge point records: registration, boot facts, the live connection, the turn for the one
+outstanding CSMS call, and what answers to commands told about the whole station.
+
+Each function notes its DynamoDB cost: the budgets per message are in docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, UpdateError
+
+from shared.data import connectors
+from shared.data.dynamo import Page, condition_failed, page_of, resume_from, set_or_remove
+from shared.data.models import ChargePointRecord
+from shared.domain.errors import NotRegistered
+from shared.domain.provisioning import BootInfo, ChargePoint
+
+
+def charge_point_of(record: ChargePointRecord) -> ChargePoint:
+    return ChargePoint(
+        charge_point_id=record.charge_point_id,
+        registered_at=record.registered_at,
+        blocked=bool(record.blocked),
+        password_hash=record.password_hash,
+        vendor=record.vendor,
+        model=record.model,
+        serial_number=record.serial_number,
+        firmware_version=record.firmware_version,
+        iccid=record.iccid,
+        imsi=record.imsi,
+        boot_reason=record.boot_reason,
+        last_boot_at=record.last_boot_at,
+        ocpp_version=record.ocpp_version,
+        connection_id=record.connection_id,
+        connected_at=record.connected_at,
+        disconnected_at=record.disconnected_at,
+        availability_result=record.availability_result,
+        reset_result=record.reset_result,
+        unlock_result=record.unlock_result,
+        local_list_version=None if record.local_list_version is None else int(record.local_list_version),
+        outstanding_command=record.outstanding_command,
+    )
+
+
+def find_charge_point(charge_point_id: str) -> ChargePoint | None:
+    """1 read."""
+    try:
+        return charge_point_of(ChargePointRecord.get(charge_point_id))
+    except ChargePointRecord.DoesNotExist:
+        return None
+
+
+def record_connection(
+    charge_point_id: str, connection_id: str, ocpp_version: str, at: datetime, register: bool
+) -> None:
+    """1 write. With `register`, a charge point seen for the first time is registered."""
+    record = ChargePointRecord(charge_point_id)
+    actions = [
+        ChargePointRecord.connection_id.set(connection_id),
+        ChargePointRecord.ocpp_version.set(ocpp_version),
+        ChargePointRecord.connected_at.set(at),
+        ChargePointRecord.registered_at.set(ChargePointRecord.registered_at | at),
+    ]
+    condition = None if register else ChargePointRecord.charge_point_id.exists()
+    try:
+        record.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            raise NotRegistered(charge_point_id) from error
+        raise
+
+
+def clear_connection(charge_point_id: str, connection_id: str, at: datetime) -> bool:
+    """1 write. Only if that connection is still the current one: after a quick reconnect
+    the old connection's disconnect must not mark the new one offline."""
+    try:
+        ChargePointRecord(charge_point_id).update(
+            actions=[ChargePointRecord.connection_id.remove(), ChargePointRecord.disconnected_at.set(at)],
+            condition=ChargePointRecord.connection_id == connection_id,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def record_boot(charge_point_id: str, boot: BootInfo, at: datetime) -> None:
+    """1 write."""
+    fields = ChargePointRecord
+    try:
+        ChargePointRecord(charge_point_id).update(
+            actions=[
+                fields.vendor.set(boot.vendor),
+                fields.model.set(boot.model),
+                set_or_remove(fields.serial_number, boot.serial_number),
+                set_or_remove(fields.firmware_version, boot.firmware_version),
+                set_or_remove(fields.iccid, boot.iccid),
+                set_or_remove(fields.imsi, boot.imsi),
+                set_or_remove(fields.boot_reason, boot.reason),
+                fields.last_boot_at.set(at),
+            ],
+            condition=fields.charge_point_id.exists(),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            raise NotRegistered(charge_point_id) from error
+        raise
+
+
+KEEP: Any = object()
+"""Passed as a password hash: leave the stored one as it is."""
+
+
+def register_charge_point(
+    charge_point_id: str, at: datetime, password_hash: str | None = KEEP, blocked: bool | None = None
+) -> tuple[ChargePoint, bool]:
+    """1 write. Creates or updates a registration; returns the record and whether it is new."""
+    actions = [ChargePointRecord.registered_at.set(ChargePointRecord.registered_at | at)]
+    if password_hash is not KEEP:
+        actions.append(set_or_remove(ChargePointRecord.password_hash, password_hash))
+    if blocked is not None:
+        actions.append(ChargePointRecord.blocked.set(blocked))
+    record = ChargePointRecord(charge_point_id)
+    record.update(actions=actions)  # refreshes `record` from the item as stored
+    return charge_point_of(record), record.registered_at == at
+
+
+def deregister_charge_point(charge_point_id: str) -> ChargePoint:
+    """1 read, 1 write, then its connectors go (a query and a batch delete). Returns the record as
+    it was, so that its connection can be closed."""
+    try:
+        record = ChargePointRecord.get(charge_point_id)
+        record.delete(condition=ChargePointRecord.charge_point_id.exists())
+    except ChargePointRecord.DoesNotExist:
+        raise NotRegistered(charge_point_id) from None
+    except DeleteError as error:
+        if condition_failed(error):
+            raise NotRegistered(charge_point_id) from error
+        raise
+    connectors.delete_connectors_of(charge_point_id)
+    return charge_point_of(record)
+
+
+def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
+    """One scan page. The token is the last key, opaque to callers."""
+    results = ChargePointRecord.scan(limit=limit, page_size=limit, last_evaluated_key=resume_from(next_token))
+    return page_of(results, limit, charge_point_of)
+
+
+def take_turn(charge_point_id: str, command_id: str) -> bool:
+    """1 write: make this command the charge point's outstanding call, if none is."""
+    try:
+        ChargePointRecord(charge_point_id).update(
+            actions=[ChargePointRecord.outstanding_command.set(command_id)],
+            condition=ChargePointRecord.charge_point_id.exists()
+            & (
+                ChargePointRecord.outstanding_command.does_not_exist()
+                | (ChargePointRecord.outstanding_command == command_id)
+            ),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def give_turn_back(charge_point_id: str, command_id: str) -> None:
+    """1 write, only if this command holds the turn."""
+    try:
+        ChargePointRecord(charge_point_id).update(
+            actions=[ChargePointRecord.outstanding_command.remove()],
+            condition=ChargePointRecord.outstanding_command == command_id,
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+RESULT_FIELDS = {
+    "availability": ChargePointRecord.availability_result,
+    "reset": ChargePointRecord.reset_result,
+    "unlock": ChargePointRecord.unlock_result,
+}
+
+
+def record_result(charge_point_id: str, kind: str, result: dict[str, Any]) -> None:
+    """1 write: the latest answer of this kind (availability, reset, unlock)."""
+    try:
+        ChargePointRecord(charge_point_id).update(
+            actions=[RESULT_FIELDS[kind].set(result)], condition=ChargePointRecord.charge_point_id.exists()
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def set_local_list_version(charge_point_id: str, version: int) -> None:
+    """1 write."""
+    try:
+        ChargePointRecord(charge_point_id).update(
+            actions=[ChargePointRecord.local_list_version.set(version)],
+            condition=ChargePointRecord.charge_point_id.exists(),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise

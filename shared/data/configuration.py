@@ -1,0 +1,29 @@
+"""Configuration records: a charge point's known settings (1.6 keys, 2.x component variables),
+as its answers and reports told them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.data.models import ConfigurationRecord
+from shared.domain.configuration import ConfigurationValue
+
+
+def put_configuration(charge_point_id: str, values: list[ConfigurationValue], at: datetime) -> None:
+    """A batch write. A key named twice keeps its last value (a batch may not write one item twice)."""
+    latest = {value.key: value for value in values}
+    with ConfigurationRecord.batch_write() as batch:
+        for value in latest.values():
+            batch.save(
+                ConfigurationRecord(
+                    charge_point_id, value.key, value=value.value, readonly=value.readonly, updated_at=at
+                )
+            )
+
+
+def configuration_of(charge_point_id: str) -> list[ConfigurationValue]:
+    """1 query per 1 MB."""
+    return [
+        ConfigurationValue(r.key, r.value, r.readonly, r.updated_at)
+        for r in ConfigurationRecord.query(charge_point_id)
+    ]

@@ -1,0 +1,60 @@
+"""Connector records: the last status each connector (1.6) or EVSE connector (2.x) reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from pynamodb.exceptions import UpdateError
+
+from shared.data.dynamo import condition_failed, set_or_remove
+from shared.data.models import ConnectorRecord
+from shared.domain.availability import ConnectorStatusReport
+
+
+def record_connector_status(charge_point_id: str, report: ConnectorStatusReport, at: datetime) -> bool:
+    """1 write. A report older than the one stored (a late resend) changes nothing; returns
+    whether the report was the newest."""
+    fields = ConnectorRecord
+    try:
+        ConnectorRecord(charge_point_id, report.key).update(
+            actions=[
+                set_or_remove(fields.evse_id, report.evse_id),
+                fields.connector_id.set(report.connector_id),
+                fields.status.set(report.status),
+                fields.status_at.set(report.timestamp),
+                set_or_remove(fields.error_code, report.error_code),
+                set_or_remove(fields.info, report.info),
+                set_or_remove(fields.vendor_id, report.vendor_id),
+                set_or_remove(fields.vendor_error_code, report.vendor_error_code),
+                fields.updated_at.set(at),
+            ],
+            condition=fields.status_at.does_not_exist() | (fields.status_at <= report.timestamp),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def connectors_of(charge_point_id: str) -> Iterator[ConnectorStatusReport]:
+    """1 query."""
+    for record in ConnectorRecord.query(charge_point_id):
+        yield ConnectorStatusReport(
+            evse_id=None if record.evse_id is None else int(record.evse_id),
+            connector_id=int(record.connector_id),
+            status=record.status,
+            timestamp=record.status_at,
+            error_code=record.error_code,
+            info=record.info,
+            vendor_id=record.vendor_id,
+            vendor_error_code=record.vendor_error_code,
+        )
+
+
+def delete_connectors_of(charge_point_id: str) -> None:
+    """1 query and a batch delete."""
+    with ConnectorRecord.batch_write() as batch:
+        for connector in ConnectorRecord.query(charge_point_id):
+            batch.delete(connector)

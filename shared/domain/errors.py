@@ -1,0 +1,58 @@
+"""Application errors, declared once: each knows the HTTP status and code the operator API
+answers with, so routes never catch and translate them one by one (the API's exception
+handler does it once). The OCPP router maps the few it meets to CALLERRORs itself."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+
+class ApplicationError(Exception):
+    status: HTTPStatus = HTTPStatus.BAD_REQUEST
+    code: str = "BadRequest"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(ApplicationError):
+    """A request the API cannot act on, for a reason the message gives."""
+
+
+class BadPageToken(BadRequest):
+    """A nextToken that this API did not hand out."""
+
+    def __init__(self, message: str = "nextToken is not one this API handed out") -> None:
+        super().__init__(message)
+
+
+class NotFound(ApplicationError):
+    status = HTTPStatus.NOT_FOUND
+    code = "NotFound"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} not found")
+
+
+class NotRegistered(NotFound):
+    """The charge point has no record (deregistered, or never registered)."""
+
+    def __init__(self, charge_point_id: str) -> None:
+        super().__init__(f"Charge point {charge_point_id}")
+        self.charge_point_id = charge_point_id
+
+
+class NotConnected(ApplicationError):
+    status = HTTPStatus.CONFLICT
+    code = "NotConnected"
+
+    def __init__(self, charge_point_id: str) -> None:
+        super().__init__(f"Charge point {charge_point_id} is not connected")
+
+
+class CommandRefused(ApplicationError):
+    """Not an action the charge point's version lets a CSMS send, or a payload its schema refuses."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "InvalidCommand"

@@ -1,0 +1,80 @@
+"""Provisioning: what a charge point says of itself when it boots, whatever its OCPP version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from shared.domain.availability import ConnectorStatusReport
+
+
+class RegistrationStatus(StrEnum):
+    ACCEPTED = "Accepted"
+    PENDING = "Pending"
+    REJECTED = "Rejected"
+
+
+@dataclass(frozen=True)
+class BootInfo:
+    """A BootNotification's facts about the station."""
+
+    vendor: str
+    model: str
+    serial_number: str | None = None
+    firmware_version: str | None = None
+    iccid: str | None = None
+    imsi: str | None = None
+    reason: str | None = None  # 2.x only: why it booted
+
+
+@dataclass(frozen=True)
+class ChargePoint:
+    """A registered charge point: its registration, its latest boot and its connection."""
+
+    charge_point_id: str
+    registered_at: datetime | None = None
+    blocked: bool = False
+    password_hash: str | None = None
+    # From the latest BootNotification
+    vendor: str | None = None
+    model: str | None = None
+    serial_number: str | None = None
+    firmware_version: str | None = None
+    iccid: str | None = None
+    imsi: str | None = None
+    boot_reason: str | None = None
+    last_boot_at: datetime | None = None
+    # The current connection, absent while offline
+    ocpp_version: str | None = None
+    connection_id: str | None = None
+    connected_at: datetime | None = None
+    disconnected_at: datetime | None = None
+    # What answers to operator commands told: the latest of each kind
+    availability_result: dict[str, Any] | None = None
+    reset_result: dict[str, Any] | None = None
+    unlock_result: dict[str, Any] | None = None
+    local_list_version: int | None = None
+    # The one CSMS call it has not answered yet
+    outstanding_command: str | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.connection_id is not None and self.ocpp_version is not None
+
+
+@dataclass(frozen=True)
+class ConnectorState:
+    status: ConnectorStatusReport
+    active_transaction_id: str | None
+
+
+@dataclass(frozen=True)
+class ChargePointDetail:
+    """A charge point as an operator looks at it: live, with its connectors."""
+
+    charge_point: ChargePoint
+    online: bool
+    last_seen_at: datetime | None
+    connectors: list[ConnectorState]

@@ -1,0 +1,212 @@
+"""Commands: operator calls to a charge point from request to answer. Validated by the
+version's schema, stored before they are sent, one outstanding call per charge point with the
+rest queued in order, settled by the answer, a CALLERROR, a disconnect, a gone connection or
+the timeout sweep. What an answer tells is kept by its block (answers.py)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ocpp.messages import Call, CallError, CallResult
+
+from shared.aws.connections import ConnectionGone, connections_at, endpoint_for
+from shared.data import charge_points, commands
+from shared.data.dynamo import Page
+from shared.domain.commands import Command, CommandStatus, Failure, Intent
+from shared.domain.errors import BadRequest, CommandRefused, NotConnected, NotFound, NotRegistered
+from shared.domain.provisioning import ChargePoint
+from shared.observability import logger, metrics
+from shared.protocol import framing
+from shared.protocol.adapters.base import Adapter
+from shared.protocol.errors import RpcError
+from shared.protocol.versions import Profile, profile_for
+from shared.services import remote_control
+from shared.settings import get_settings
+
+# How often a request that waits for the answer looks for it.
+POLL_S = 0.1
+
+
+@dataclass(frozen=True)
+class CommandView:
+    """A command as the operator sees it: with the session it began, for a remote start."""
+
+    command: Command
+    transaction_id: str | None = None
+
+
+def connected(charge_point_id: str) -> ChargePoint:
+    """The charge point, which must be registered and connected to take a command: 1 read."""
+    charge_point = charge_points.find_charge_point(charge_point_id)
+    if charge_point is None:
+        raise NotRegistered(charge_point_id)
+    if not charge_point.connected:
+        raise NotConnected(charge_point_id)
+    return charge_point
+
+
+def submit(
+    charge_point_id: str, action: str, payload: dict[str, Any], timeout_s: int | None, now: datetime
+) -> Command:
+    """Any CSMS-to-charge-point call of the charge point's version: validated, stored, then sent
+    if it is the charge point's turn."""
+    charge_point = connected(charge_point_id)
+    return _submit(charge_point, (action, payload), timeout_s, now)
+
+
+def submit_intent(
+    charge_point_id: str, build: Callable[[Adapter], Intent], timeout_s: int | None, now: datetime
+) -> Command:
+    """An operator's intention (start, reset, ...), written as the charge point's version says."""
+    charge_point = connected(charge_point_id)
+    try:
+        intent = build(profile_for(charge_point.ocpp_version or "").adapter)
+    except ValueError as error:  # a value the version cannot carry (a 1.6 id must be an integer)
+        raise BadRequest(str(error)) from None
+    return _submit(charge_point, intent, timeout_s, now)
+
+
+def _submit(charge_point: ChargePoint, intent: Intent, timeout_s: int | None, now: datetime) -> Command:
+    assert charge_point.ocpp_version and charge_point.connection_id
+    action, payload = intent
+    profile = profile_for(charge_point.ocpp_version)
+    if action not in profile.from_csms:
+        raise CommandRefused(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
+    command_id = str(uuid.uuid4())
+    try:
+        framing.validate(Call(command_id, action, payload), profile)
+    except RpcError as error:
+        raise CommandRefused(
+            f"{action} payload is not valid for OCPP {profile.version}: {error.description}"
+        ) from None
+    command = commands.create_command(
+        command_id,
+        charge_point.charge_point_id,
+        profile.version.value,
+        action,
+        payload,
+        timeout_s or get_settings().command_timeout_s,
+        now,
+    )
+    send_next(charge_point.charge_point_id, charge_point.connection_id, now)
+    return command
+
+
+def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
+    """Send the oldest queued command, unless a call is outstanding."""
+    command = commands.oldest_queued(charge_point_id)
+    if command is None or not charge_points.take_turn(charge_point_id, command.command_id):
+        return
+    # Marked sent first: an answer may arrive before post_to_connection returns.
+    commands.mark_sent(command, now)
+    frame = json.dumps([2, command.command_id, command.action, command.payload], separators=(",", ":"))
+    try:
+        connections_at(endpoint_for()).send(connection_id, frame)
+    except ConnectionGone:
+        logger.info("Connection gone while sending a command", extra={"command_id": command.command_id})
+        charge_points.clear_connection(charge_point_id, connection_id, now)
+        fail_all(charge_point_id, Failure("ConnectionGone", "The charge point's connection is gone"), now)
+        return
+    metrics.add_metric(name="CommandsSent", unit="Count", value=1)
+
+
+def answer(
+    charge_point_id: str, connection_id: str, profile: Profile, reply: CallResult | CallError, now: datetime
+) -> None:
+    """A CALLRESULT or CALLERROR from the charge point settles the command it answers; what a
+    valid answer tells is kept, and the next queued command goes out."""
+    from shared.services import answers  # the blocks' answer handlers, which call back into here
+
+    command = commands.find_command(reply.unique_id)
+    if command is None or command.charge_point_id != charge_point_id:
+        logger.warning("Answer to an unknown message id ignored", extra={"message_id": reply.unique_id})
+        return
+    settled: Command | None
+    if isinstance(reply, CallError):
+        details = (
+            reply.error_details if isinstance(reply.error_details, dict) else {"text": reply.error_details}
+        )
+        failure = Failure(reply.error_code, reply.error_description, details)
+        settled = commands.settle(command.command_id, CommandStatus.FAILED, now, failure=failure)
+    else:
+        try:
+            framing.validate(reply, profile, command.action)
+        except RpcError as error:
+            failure = Failure(
+                "InvalidResponse", f"The answer does not fit the {command.action} schema: {error.description}"
+            )
+            settled = commands.settle(
+                command.command_id, CommandStatus.FAILED, now, response=reply.payload, failure=failure
+            )
+        else:
+            settled = commands.settle(
+                command.command_id, CommandStatus.COMPLETED, now, response=reply.payload
+            )
+            if settled is not None:
+                answers.keep(command, reply.payload, now)
+    if settled is None:
+        logger.info("Late answer to a settled command", extra={"command_id": command.command_id})
+        return
+    charge_points.give_turn_back(charge_point_id, command.command_id)
+    send_next(charge_point_id, connection_id, now)
+
+
+def fail_all(charge_point_id: str, failure: Failure, now: datetime) -> int:
+    """Every pending command of the charge point fails (it disconnected, or its connection is gone)."""
+    charge_point = charge_points.find_charge_point(charge_point_id)
+    if charge_point is None:
+        return 0
+    failed = 0
+    for command in commands.pending_of(charge_point_id, charge_point.outstanding_command):
+        if commands.settle(command.command_id, CommandStatus.FAILED, now, failure=failure) is not None:
+            failed += 1
+        charge_points.give_turn_back(charge_point_id, command.command_id)
+    return failed
+
+
+def expire(now: datetime) -> int:
+    """The sweep: commands past their deadline time out and hand the turn to the next one."""
+    expired = 0
+    for command in commands.overdue(now):
+        failure = Failure("Timeout", f"No answer within {command.timeout_s} s")
+        if commands.settle(command.command_id, CommandStatus.TIMEOUT, now, failure=failure) is None:
+            continue
+        expired += 1
+        charge_points.give_turn_back(command.charge_point_id, command.command_id)
+        charge_point = charge_points.find_charge_point(command.charge_point_id)
+        if charge_point is not None and charge_point.connection_id:
+            send_next(command.charge_point_id, charge_point.connection_id, now)
+    return expired
+
+
+def wait_for(command: Command, seconds: int) -> Command:
+    """The command once it is settled, or as it stands after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not command.status.final and time.monotonic() < deadline:
+        time.sleep(POLL_S)
+        command = commands.find_command(command.command_id) or command
+    return command
+
+
+def view(command: Command) -> CommandView:
+    return CommandView(command, remote_control.sessions_begun_by([command]).get(command.command_id))
+
+
+def find(command_id: str) -> CommandView:
+    command = commands.find_command(command_id)
+    if command is None:
+        raise NotFound(f"Command {command_id}")
+    return view(command)
+
+
+def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[CommandView]:
+    """Newest first: 1 query a page, and 1 more when the page holds accepted remote starts."""
+    page = commands.history(charge_point_id, limit, next_token)
+    begun = remote_control.sessions_begun_by(page.items)
+    return Page([CommandView(c, begun.get(c.command_id)) for c in page.items], page.next_token)

@@ -1,0 +1,114 @@
+"""Provisioning: the registry of charge points, their connections as the gateway reports them,
+what they say of themselves at boot, and what reset answers tell."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shared.aws.connections import connections_at, endpoint_for
+from shared.aws.event_bus import DomainEvent, publish
+from shared.data import charge_points, connectors, transactions
+from shared.data.charge_points import KEEP
+from shared.data.dynamo import Page
+from shared.domain.admission import valid_identity
+from shared.domain.commands import Command, Failure
+from shared.domain.errors import BadRequest, NotRegistered
+from shared.domain.passwords import hash_password
+from shared.domain.provisioning import BootInfo, ChargePoint, ChargePointDetail, ConnectorState
+from shared.domain.timestamps import utc_now
+from shared.observability import logger
+from shared.services import commands
+from shared.services.answers import result
+
+IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
+
+
+def connected(
+    charge_point_id: str, connection_id: str, ocpp_version: str, register: bool, at: datetime
+) -> None:
+    """1 write, then ChargePointConnected. NotRegistered when it was deregistered during its
+    handshake."""
+    charge_points.record_connection(charge_point_id, connection_id, ocpp_version, at, register)
+    publish(
+        DomainEvent.CHARGE_POINT_CONNECTED,
+        {"charge_point_id": charge_point_id, "ocpp_version": ocpp_version, "at": at},
+    )
+
+
+def disconnected(charge_point_id: str, connection_id: str, at: datetime) -> bool:
+    """Offline, unless it has already reconnected: then nothing changes. Its pending commands
+    fail, since no answer can come on a closed connection. Whether it was the current one."""
+    if not charge_points.clear_connection(charge_point_id, connection_id, at):
+        return False
+    publish(DomainEvent.CHARGE_POINT_DISCONNECTED, {"charge_point_id": charge_point_id, "at": at})
+    commands.fail_all(
+        charge_point_id, Failure("Disconnected", "The charge point disconnected before answering"), at
+    )
+    return True
+
+
+def booted(charge_point_id: str, boot: BootInfo, at: datetime) -> None:
+    """1 write."""
+    charge_points.record_boot(charge_point_id, boot, at)
+
+
+def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
+    return charge_points.list_charge_points(limit, next_token)
+
+
+def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
+    """Live: the gateway says whether the connection is still there and when it was last active.
+    A connection it does not know is a disconnect that was never recorded, and is cleared."""
+    charge_point = charge_points.find_charge_point(charge_point_id)
+    if charge_point is None:
+        raise NotRegistered(charge_point_id)
+    online, last_seen = False, None
+    if charge_point.connection_id:
+        info = connections_at(endpoint_for()).info(charge_point.connection_id)
+        if info is None:
+            charge_points.clear_connection(charge_point_id, charge_point.connection_id, utc_now())
+        else:
+            online, last_seen = True, info.last_active_at
+    active = {
+        (session.evse_id, session.connector_id): session.transaction_id
+        for session in transactions.active_sessions_of(charge_point_id)
+    }
+    return ChargePointDetail(
+        charge_point,
+        online,
+        last_seen,
+        [
+            ConnectorState(status, active.get((status.evse_id, status.connector_id)))
+            for status in connectors.connectors_of(charge_point_id)
+        ],
+    )
+
+
+def register(
+    charge_point_id: str, now: datetime, password: str | Any | None = KEEP, blocked: bool | None = None
+) -> tuple[ChargePoint, bool]:
+    """Registers it, or changes its registration: a password (None removes it; KEEP keeps it),
+    blocked or not. Whether it is new."""
+    if not valid_identity(charge_point_id):
+        raise BadRequest(IDENTITY_RULE)
+    password_hash = password if password is KEEP or password is None else hash_password(password)
+    charge_point, created = charge_points.register_charge_point(
+        charge_point_id, now, password_hash=password_hash, blocked=blocked
+    )
+    logger.info(
+        "Charge point registered" if created else "Charge point updated", extra={"id": charge_point_id}
+    )
+    return charge_point, created
+
+
+def deregister(charge_point_id: str) -> None:
+    """Its records go, and its connection is closed."""
+    charge_point = charge_points.deregister_charge_point(charge_point_id)
+    if charge_point.connection_id:
+        connections_at(endpoint_for()).close(charge_point.connection_id)
+
+
+def reset_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """A Reset answer: kept as the charge point's latest."""
+    charge_points.record_result(command.charge_point_id, "reset", result(command, response, now))

@@ -1,0 +1,58 @@
+"""Remote control: remote starts and the sessions they began, linked when an operator reads
+either one; what an unlock answer tells."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shared.data import charge_points, commands, transactions
+from shared.domain.commands import Command
+from shared.domain.remote_control import SKEW, WINDOW, RemoteStart, remote_start_of, session_begun_by
+from shared.domain.transactions import SessionSummary
+from shared.protocol.versions import profile_for
+from shared.services.answers import result
+
+
+def _remote_start(command: Command) -> RemoteStart | None:
+    return profile_for(command.ocpp_version).adapter.remote_start_of(command)
+
+
+def _sessions(found: list[Any]) -> list[SessionSummary]:
+    return [transactions.summarise(r, readings=[]) for r in found]  # who, where and when: no energy
+
+
+def sessions_begun_by(page: list[Command]) -> dict[str, str]:
+    """Command id -> transaction id, for the accepted remote starts among one charge point's
+    commands: 1 query for the page (plus 1 per 2.x start that found a session under way)."""
+    remotes = [remote for remote in map(_remote_start, page) if remote is not None]
+    if not remotes:
+        return {}
+    charge_point_id = page[0].charge_point_id
+    earliest = min(r.requested_at for r in remotes) - SKEW
+    latest = max(r.requested_at for r in remotes) + WINDOW
+    around = _sessions(transactions.sessions_between(charge_point_id, earliest, latest))
+    begun = {}
+    for remote in remotes:
+        candidates = around
+        if remote.already_started is not None:
+            candidates = _sessions(transactions.find_sessions(remote.already_started, charge_point_id))
+        session = session_begun_by(remote, candidates)
+        if session is not None:
+            begun[remote.command_id] = session.transaction_id
+    return begun
+
+
+def command_that_began(session: SessionSummary) -> str | None:
+    """The command id of the remote start that began a session, if one did: 1 query."""
+    around = commands.made_between(
+        session.charge_point_id, session.started_at - WINDOW, session.started_at + WINDOW
+    )
+    remotes = [remote for remote in map(_remote_start, around) if remote is not None]
+    remote = remote_start_of(session, remotes)
+    return remote.command_id if remote else None
+
+
+def unlocked(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """An UnlockConnector answer: kept as the charge point's latest."""
+    charge_points.record_result(command.charge_point_id, "unlock", result(command, response, now))

@@ -1,0 +1,147 @@
+"""Transactions: charging sessions and their meter values, exactly once whatever the charge
+point resends or reorders, and the sessions as operators read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from shared.aws.event_bus import DomainEvent, publish
+from shared.data import transactions
+from shared.data.dynamo import Page
+from shared.domain.errors import BadRequest, NotFound
+from shared.domain.meter_values import MeterValue, MeterValuesReport
+from shared.domain.transactions import (
+    EventKind,
+    SessionEvent,
+    SessionStart,
+    SessionStop,
+    SessionSummary,
+    TransactionEventReport,
+    merge,
+    start_key,
+)
+from shared.services import remote_control
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    summary: SessionSummary
+    meter_values: list[MeterValue]
+    events: tuple[SessionEvent, ...]
+    remote_start_command_id: str | None
+
+
+def started(charge_point_id: str, ocpp_version: str, start: SessionStart, at: datetime) -> str:
+    """OCPP 1.6 StartTransaction: the CSMS names the transaction. A resend of the same start
+    (same connector, idTag, timestamp and meterStart) gets the id it got the first time."""
+    key = start_key(charge_point_id, start)
+    transaction_id = transactions.find_start(key)
+    if transaction_id is not None:
+        return transaction_id
+    assigned = replace(start, transaction_id=str(transactions.next_transaction_id()))
+    if transactions.record_assigned_start(charge_point_id, ocpp_version, assigned, key, at):
+        publish(DomainEvent.SESSION_STARTED, SessionSummary.of_start(charge_point_id, ocpp_version, assigned))
+        assert assigned.transaction_id is not None
+        return assigned.transaction_id
+    first = transactions.find_start(key)  # a copy of this start, handled at the same moment, was first
+    assert first is not None
+    return first
+
+
+def stopped(
+    charge_point_id: str,
+    ocpp_version: str,
+    stop: SessionStop,
+    meter_values: tuple[MeterValue, ...],
+    at: datetime,
+) -> None:
+    """OCPP 1.6 StopTransaction, with its transactionData kept as meter values. A resend
+    changes nothing; a stop whose start never arrived still makes the session."""
+    if meter_values:
+        event = SessionEvent(EventKind.STOP_TRANSACTION, stop.timestamp, meter_values=meter_values)
+        transactions.record_event(
+            transactions.session_stream(charge_point_id, stop.transaction_id), event, at
+        )
+    session = transactions.record_stop(charge_point_id, ocpp_version, stop, at)
+    if session is not None:
+        publish(DomainEvent.SESSION_ENDED, transactions.summarise(session))
+
+
+def event_reported(
+    charge_point_id: str, ocpp_version: str, report: TransactionEventReport, at: datetime
+) -> None:
+    """OCPP 2.x TransactionEvent: every event is kept once per seqNo; Started and Ended also
+    shape the session. Events merge in any order: an Ended whose Started never came still
+    makes the session, and a Started that comes late fills in its start."""
+    stream = transactions.session_stream(charge_point_id, report.transaction_id)
+    kind = report.event.kind
+    if kind is EventKind.STARTED:
+        # The session first, then the event: a retry after a failure in between redoes both.
+        transactions.record_start(charge_point_id, ocpp_version, report.start, at)
+        if transactions.record_event(stream, report.event, at):
+            publish(
+                DomainEvent.SESSION_STARTED,
+                SessionSummary.of_start(charge_point_id, ocpp_version, report.start),
+            )
+    elif kind is EventKind.ENDED:
+        # The event first, so that the session's energy sees its meter values.
+        transactions.record_event(stream, report.event, at)
+        session = transactions.record_stop(charge_point_id, ocpp_version, report.stop, at, start=report.start)
+        if session is not None:
+            publish(DomainEvent.SESSION_ENDED, transactions.summarise(session))
+    else:
+        transactions.record_event(stream, report.event, at)
+
+
+def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: datetime) -> None:
+    """Samples inside a session (1.6 names the transaction) or outside one, kept per session or
+    per connector/EVSE. A resend lands on the item its first copy wrote: 1 write."""
+    first = min(mv.timestamp for mv in report.meter_values)
+    event = SessionEvent(EventKind.METER_VALUES, first, meter_values=report.meter_values)
+    transactions.record_event(transactions.meter_stream(charge_point_id, report), event, at)
+
+
+def list_sessions(
+    *,
+    limit: int,
+    next_token: str | None,
+    charge_point_id: str | None,
+    active: bool | None,
+    started_from: datetime | None,
+    started_to: datetime | None,
+) -> Page[SessionSummary]:
+    for name, value in (("from", started_from), ("to", started_to)):
+        if value is not None and value.tzinfo is None:
+            raise BadRequest(f"{name} needs a time zone, e.g. 2026-11-24T00:00:00Z")
+    if started_from and started_to and started_from > started_to:
+        raise BadRequest("from is after to")
+    page = transactions.list_sessions(
+        limit=limit,
+        next_token=next_token,
+        charge_point_id=charge_point_id,
+        active=active,
+        started_from=started_from,
+        started_to=started_to,
+    )
+    return Page([transactions.summarise(record) for record in page.items], page.next_token)
+
+
+def session_detail(transaction_id: str, charge_point_id: str | None) -> SessionDetail:
+    """One session with its merged events and meter values, and the remote start that began it."""
+    found = transactions.find_sessions(transaction_id, charge_point_id)
+    if not found:
+        raise NotFound(f"Transaction {transaction_id}")
+    if len(found) > 1:
+        raise BadRequest(
+            f"Transaction id {transaction_id} is used by several charge points "
+            f"({', '.join(r.charge_point_id for r in found)}): add chargePointId"
+        )
+    record = found[0]
+    progress = merge(
+        transactions.events_of(transactions.session_stream(record.charge_point_id, transaction_id))
+    )
+    summary = transactions.summarise(record, progress.meter_values, progress.charging_state)
+    return SessionDetail(
+        summary, progress.meter_values, progress.events, remote_control.command_that_began(summary)
+    )

@@ -1,0 +1,401 @@
+"""Authorization, sessions and meter values through the router, for every version: what is
+answered, what is stored, what is published, what it costs, and that resends count once."""
+
+import json
+from datetime import datetime
+
+import boto3
+import pytest
+
+from shared.data import id_tokens
+from shared.domain.authorization import AuthorizationStatus, TokenEntry
+from shared.domain.timestamps import utc_now
+from tests.builders import V2, authorize, call_api, event, sampled, start, stop
+
+
+def put_token(value, status="Accepted", **fields):
+    id_tokens.put_id_token(TokenEntry(value, AuthorizationStatus(status), **fields), utc_now())
+
+
+def call(station, action, payload, message_id="m1"):
+    answer = station([2, message_id, action, payload])
+    assert answer[:2] == [3, message_id], answer
+    return answer[2]
+
+
+def get(path, query=""):
+    return call_api("GET", path, query=query)
+
+
+def info(version, answer):
+    return answer["idTagInfo" if version == "1.6" else "idTokenInfo"]
+
+
+STARTED = event(
+    "Started",
+    0,
+    "2026-11-24T10:00:00Z",
+    wh=1000,
+    context="Transaction.Begin",
+    evse={"id": 1, "connectorId": 1},
+    idToken={"idToken": "TAG1", "type": "ISO14443"},
+    info={"chargingState": "Charging"},
+)
+UPDATED = event("Updated", 1, "2026-11-24T10:30:00Z", wh=4000, info={"chargingState": "SuspendedEV"})
+ENDED = event(
+    "Ended",
+    2,
+    "2026-11-24T11:00:00Z",
+    wh=8500,
+    context="Transaction.End",
+    info={"stoppedReason": "Local", "chargingState": "Idle"},
+)
+
+
+# --- Authorize ----------------------------------------------------------------------------
+
+
+def test_an_unknown_token_is_invalid(station, version):
+    assert info(version, call(station, "Authorize", authorize(version, "NOPE"))) == {"status": "Invalid"}
+
+
+def test_an_accepted_token_answers_with_its_expiry_and_group(station, version):
+    put_token("TAG1", expiry_date=datetime.fromisoformat("2030-01-01T00:00:00Z"), parent_id_token="FLEET")
+    answer = info(version, call(station, "Authorize", authorize(version, "TAG1")))
+    if version == "1.6":
+        assert answer == {
+            "status": "Accepted",
+            "expiryDate": "2030-01-01T00:00:00.000Z",
+            "parentIdTag": "FLEET",
+        }
+    else:
+        assert answer == {
+            "status": "Accepted",
+            "cacheExpiryDateTime": "2030-01-01T00:00:00.000Z",
+            "groupIdToken": {"idToken": "FLEET", "type": "Central"},
+        }
+
+
+@pytest.mark.parametrize(
+    ("status", "expiry", "expected"),
+    [
+        ("Accepted", "2020-01-01T00:00:00Z", "Expired"),
+        ("Blocked", None, "Blocked"),
+        ("Blocked", "2020-01-01T00:00:00Z", "Blocked"),
+        ("Invalid", None, "Invalid"),
+        ("Expired", None, "Expired"),
+    ],
+)
+def test_the_list_decides_the_status(station, version, status, expiry, expected):
+    put_token("TAG1", status, expiry_date=datetime.fromisoformat(expiry) if expiry else None)
+    assert info(version, call(station, "Authorize", authorize(version, "TAG1")))["status"] == expected
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_a_token_of_another_type_than_listed_is_invalid(station, version):
+    put_token("TAG1", token_type="ISO14443")
+    assert info(version, call(station, "Authorize", authorize(version, "TAG1", "KeyCode")))["status"] == (
+        "Invalid"
+    )
+    assert info(version, call(station, "Authorize", authorize(version, "TAG1")))["status"] == "Accepted"
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_no_authorization_is_accepted_without_a_lookup(station, version, aws_calls):
+    aws_calls.reset()
+    answer = call(station, "Authorize", {"idToken": {"idToken": "", "type": "NoAuthorization"}})
+    assert answer == {"idTokenInfo": {"status": "Accepted"}}
+    assert aws_calls.dynamodb_reads == 0
+
+
+# --- OCPP 1.6 sessions --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_16_session_start_to_stop(station, published):
+    put_token("TAG1")
+    started = call(station, "StartTransaction", start(meter=1000))
+    assert started["idTagInfo"] == {"status": "Accepted"}
+    transaction_id = started["transactionId"]
+    assert isinstance(transaction_id, int)
+    assert (
+        call(
+            station,
+            "MeterValues",
+            {
+                "connectorId": 1,
+                "transactionId": transaction_id,
+                "meterValue": [
+                    sampled("2026-11-24T10:30:00Z", "4.25", unit="kWh"),
+                ],
+            },
+        )
+        == {}
+    )
+    stopped = call(
+        station, "StopTransaction", stop(transaction_id, meter=8500, idTag="TAG1", reason="EVDisconnected")
+    )
+    assert stopped == {"idTagInfo": {"status": "Accepted"}}
+
+    status, body = get(f"/transactions/{transaction_id}")
+    assert status == 200
+    assert (body["meterStartWh"], body["meterStopWh"], body["energyWh"]) == (1000, 8500, 7500)
+    assert (body["active"], body["stopReason"], body["idToken"], body["connectorId"]) == (
+        False,
+        "EVDisconnected",
+        "TAG1",
+        1,
+    )
+    assert body["meterValues"][0]["sampledValues"][0] == {
+        "measurand": "Energy.Active.Import.Register",
+        "value": 4250.0,
+        "unit": "Wh",
+        "phase": None,
+        "location": "Outlet",
+        "context": "Sample.Periodic",
+        "raw": None,
+    }
+    assert [e["transactionId"] for e in published.of("SessionStarted")] == [str(transaction_id)]
+    [ended] = published.of("SessionEnded")
+    assert (ended["transactionId"], ended["energyWh"], ended["stopReason"]) == (
+        str(transaction_id),
+        7500,
+        "EVDisconnected",
+    )
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_resent_start_gets_the_same_transaction_id_and_a_new_one_another(station, aws_calls, published):
+    put_token("TAG1")
+    aws_calls.reset()
+    first = call(station, "StartTransaction", start(), "s1")["transactionId"]
+    assert aws_calls.dynamodb_reads <= 2 and aws_calls.dynamodb_writes <= 3
+    aws_calls.reset()
+    assert call(station, "StartTransaction", start(), "s2")["transactionId"] == first
+    assert aws_calls.dynamodb_writes == 0
+    other = call(station, "StartTransaction", start(connector=2), "s3")["transactionId"]
+    assert other != first
+    assert len(published.of("SessionStarted")) == 2
+    _, body = get("/transactions", "chargePointId=CP1")
+    assert sorted(item["transactionId"] for item in body["items"]) == sorted([str(first), str(other)])
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_resent_stop_changes_nothing_and_answers_as_before(station, published):
+    put_token("TAG1")
+    transaction_id = call(station, "StartTransaction", start(meter=0))["transactionId"]
+    data = [sampled("2026-11-24T10:59:00Z", 5000)]
+    first = call(station, "StopTransaction", stop(transaction_id, meter=5200, idTag="TAG1", data=data), "x1")
+    again = call(station, "StopTransaction", stop(transaction_id, meter=9999, idTag="TAG1", data=data), "x2")
+    assert first == again == {"idTagInfo": {"status": "Accepted"}}
+    _, body = get(f"/transactions/{transaction_id}")
+    assert (body["meterStopWh"], body["energyWh"]) == (5200, 5200)
+    assert len(body["meterValues"]) == 1
+    assert len(published.of("SessionEnded")) == 1
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_stop_whose_start_never_arrived_still_makes_the_session(station):
+    data = [
+        sampled("2026-11-24T10:00:00Z", 2000, context="Transaction.Begin"),
+        sampled("2026-11-24T10:30:00Z", 3000),
+    ]
+    assert call(station, "StopTransaction", stop(4242, meter=4000, data=data)) == {}
+    _, body = get("/transactions/4242")
+    assert (body["meterStartWh"], body["meterStopWh"], body["energyWh"], body["active"]) == (
+        2000,
+        4000,
+        2000,
+        False,
+    )
+    assert body["stopReason"] == "Local"  # the specification's default
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_meter_values_cost_one_write_and_a_resend_none_more(station, aws_calls):
+    payload = {
+        "connectorId": 1,
+        "meterValue": [
+            {
+                "timestamp": "2026-11-24T10:00:00Z",
+                "sampledValue": [
+                    {"value": "1.5", "unit": "kWh"},
+                    {"value": "7.2", "unit": "kW", "measurand": "Power.Active.Import", "phase": "L1"},
+                    {"value": "16", "unit": "A", "measurand": "Current.Import", "phase": "L1"},
+                    {"value": "signed-blob", "format": "SignedData", "context": "Sample.Clock"},
+                ],
+            },
+        ],
+    }
+    aws_calls.reset()
+    call(station, "MeterValues", payload, "v1")
+    assert (aws_calls.dynamodb_reads, aws_calls.dynamodb_writes) == (0, 1)
+    from shared.data import transactions
+    from shared.domain.meter_values import MeterValuesReport
+
+    stream = transactions.meter_stream("CP1", MeterValuesReport((), connector_id=1))
+    [stored] = list(transactions.events_of(stream))
+    samples = stored.meter_values[0].samples
+    assert [(s.measurand, s.value, s.unit, s.raw) for s in samples] == [
+        ("Energy.Active.Import.Register", 1500.0, "Wh", None),
+        ("Power.Active.Import", 7200.0, "W", None),
+        ("Current.Import", 16.0, "A", None),
+        ("Energy.Active.Import.Register", None, "Wh", "signed-blob"),
+    ]
+    call(station, "MeterValues", payload, "v2")
+    assert len(list(transactions.events_of(stream))) == 1
+
+
+# --- OCPP 2.x sessions --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_a_2x_session_started_updated_ended(station, published, aws_calls):
+    put_token("TAG1")
+    aws_calls.reset()
+    assert call(station, "TransactionEvent", STARTED, "e0") == {"idTokenInfo": {"status": "Accepted"}}
+    assert aws_calls.dynamodb_reads <= 2 and aws_calls.dynamodb_writes <= 3
+    aws_calls.reset()
+    assert call(station, "TransactionEvent", UPDATED, "e1") == {}
+    assert aws_calls.dynamodb_reads <= 1 and aws_calls.dynamodb_writes <= 1
+
+    status, body = get("/transactions/T-1")
+    assert (status, body["active"], body["chargingState"], body["energyWh"]) == (
+        200,
+        True,
+        "SuspendedEV",
+        3000,
+    )
+
+    call(station, "TransactionEvent", ENDED, "e2")
+    _, body = get("/transactions/T-1")
+    assert (body["evseId"], body["connectorId"], body["idToken"], body["idTokenType"]) == (
+        1,
+        1,
+        "TAG1",
+        "ISO14443",
+    )
+    assert (body["meterStartWh"], body["meterStopWh"], body["energyWh"]) == (1000, 8500, 7500)
+    assert (body["active"], body["stopReason"], body["chargingState"]) == (False, "Local", "Idle")
+    assert [e["seqNo"] for e in body["events"]] == [0, 1, 2]
+    assert [mv["sampledValues"][0]["value"] for mv in body["meterValues"]] == [1000, 4000, 8500]
+    assert len(published.of("SessionStarted")) == 1
+    [ended] = published.of("SessionEnded")
+    assert (ended["transactionId"], ended["energyWh"], ended["chargePointId"]) == ("T-1", 7500, "CP1")
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_events_resent_and_out_of_order_merge_into_one_session(station, published):
+    for message_id, payload in enumerate([ENDED, UPDATED, ENDED, STARTED, UPDATED, STARTED]):
+        call(station, "TransactionEvent", payload, f"m{message_id}")
+    _, page = get("/transactions", "chargePointId=CP1")
+    assert len(page["items"]) == 1
+    _, body = get("/transactions/T-1")
+    assert (body["energyWh"], body["active"], body["startedAt"]) == (7500, False, "2026-11-24T10:00:00Z")
+    assert [e["seqNo"] for e in body["events"]] == [0, 1, 2]
+    assert (body["chargingState"], body["evseId"], body["idToken"]) == ("Idle", 1, "TAG1")
+    assert len(published.of("SessionEnded")) == 1
+    assert len(published.of("SessionStarted")) == 1
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_an_ended_event_alone_makes_the_session_from_its_samples(station):
+    ended = event(
+        "Ended", 7, "2026-11-24T11:00:00Z", transaction="T-9", info={"stoppedReason": "EVDisconnected"}
+    )
+    ended["meterValue"] = [
+        {
+            "timestamp": "2026-11-24T10:00:00Z",
+            "sampledValue": [{"value": 2, "unitOfMeasure": {"unit": "kWh"}}],
+        },
+        {
+            "timestamp": "2026-11-24T11:00:00Z",
+            "sampledValue": [
+                {"value": 95, "unitOfMeasure": {"unit": "Wh", "multiplier": 2}, "context": "Transaction.End"}
+            ],
+        },
+    ]
+    call(station, "TransactionEvent", ended)
+    _, body = get("/transactions/T-9")
+    assert (body["meterStartWh"], body["meterStopWh"], body["energyWh"]) == (2000, 9500, 7500)
+    assert (body["active"], body["stopReason"]) == (False, "EVDisconnected")
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_transaction_events_answer_the_token_they_carry(station):
+    put_token("TAG1", "Blocked")
+    assert call(station, "TransactionEvent", STARTED) == {"idTokenInfo": {"status": "Blocked"}}
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_2x_meter_values_outside_a_session_cost_one_write(station, aws_calls):
+    payload = {
+        "evseId": 0,
+        "meterValue": [{"timestamp": "2026-11-24T10:00:00Z", "sampledValue": [{"value": 1.0}]}],
+    }
+    aws_calls.reset()
+    assert call(station, "MeterValues", payload) == {}
+    assert (aws_calls.dynamodb_reads, aws_calls.dynamodb_writes) == (0, 1)
+
+
+def test_connectors_show_the_session_in_progress(station, version):
+    put_token("TAG1")
+    if version == "1.6":
+        transaction_id = str(call(station, "StartTransaction", start())["transactionId"])
+        status = {"connectorId": 1, "errorCode": "NoError", "status": "Charging"}
+    else:
+        transaction_id = "T-1"
+        call(station, "TransactionEvent", STARTED)
+        status = {
+            "evseId": 1,
+            "connectorId": 1,
+            "connectorStatus": "Occupied",
+            "timestamp": "2026-11-24T10:00:01Z",
+        }
+    call(station, "StatusNotification", status)
+    _, body = get("/charge-points/CP1")
+    assert [c["activeTransactionId"] for c in body["connectors"]] == [transaction_id]
+
+
+# --- Domain events ------------------------------------------------------------------------
+
+
+def test_status_changes_are_published_once(station, version, published):
+    payload = (
+        {"connectorId": 1, "errorCode": "NoError", "status": "Available", "timestamp": "2026-11-24T10:00:00Z"}
+        if version == "1.6"
+        else {
+            "evseId": 1,
+            "connectorId": 1,
+            "connectorStatus": "Available",
+            "timestamp": "2026-11-24T10:00:00Z",
+        }
+    )
+    call(station, "StatusNotification", payload, "a")
+    call(
+        station, "StatusNotification", {**payload, "timestamp": "2026-11-24T09:00:00Z"}, "b"
+    )  # older: kept out
+    [changed] = published.of("ConnectorStatusChanged")
+    assert (changed["chargePointId"], changed["connectorId"], changed["status"]) == ("CP1", 1, "Available")
+    assert changed["timestamp"] == "2026-11-24T10:00:00.000Z"
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_events_reach_a_rule_on_the_bus(station):
+    """Through moto's EventBridge: a rule on the bus forwards session events to a queue."""
+    from shared.settings import get_settings
+
+    sqs = boto3.client("sqs", region_name="eu-west-1")
+    queue = sqs.create_queue(QueueName="billing")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bridge = boto3.client("events", region_name="eu-west-1")
+    bus = get_settings().event_bus
+    bridge.put_rule(Name="sessions", EventBusName=bus, EventPattern=json.dumps({"source": ["csms"]}))
+    bridge.put_targets(Rule="sessions", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+
+    call(station, "TransactionEvent", STARTED, "e0")
+    call(station, "TransactionEvent", ENDED, "e2")
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    bodies = [json.loads(m["Body"]) for m in messages]
+    assert [b["detail-type"] for b in bodies] == ["SessionStarted", "SessionEnded"]
+    assert bodies[1]["detail"]["energyWh"] == 7500 and bodies[1]["source"] == "csms"
