@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run demo load soak test lint bench synth deploy destroy readme clean
+.PHONY: help run demo load soak test lint bench synth deploy destroy readme clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 16
 
 # The pinned CDK CLI, and Node.js 22 (for it and for jsii) where npm has a build for this
 # platform; elsewhere the machine's node, without jsii's end-of-life banner.
@@ -47,9 +50,11 @@ soak: $(STAMP)  ## a long load run, reported window by window (round trips, CPU 
 	$(BIN)/python -m local.fleet soak --stations $(STATIONS) --duration $(SOAK) --window $(WINDOW) \
 		--mix $(MIX) --meter-interval $(METER) $(ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (lint and format), mypy (strict on shared/ and functions/), the import layers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint $(NODE_STAMP)  ## lint, then every test (unit, integration, end to end, infra)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -69,5 +74,5 @@ destroy: $(STAMP) $(NODE_STAMP)  ## delete the stack (durable tables and the use
 readme: $(STAMP)  ## regenerate the README's table of implemented OCPP actions
 	$(BIN)/python -m functions.ocpp_router README.md
 
-clean:
+clean:  ## remove .venv, node_modules and build output
 	rm -rf $(VENV) node_modules cdk.out build .pytest_cache .ruff_cache

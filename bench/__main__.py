@@ -1,4 +1,4 @@
-"""`make bench`: what each OCPP message costs the router, against DESIGN.md's budgets.
+"""`make bench`: what each OCPP message costs the router, against the budgets in docs/architecture.md.
 
 Per message and OCPP version: the median CPU time of one `$default` invocation in process
 (the handler plus moto answering its AWS calls, so an upper bound on the router's own
@@ -41,7 +41,7 @@ Payload = Callable[[int, str], dict[str, Any]]  # (round, now) -> payload
 @dataclass(frozen=True)
 class Case:
     """One message, sent ROUNDS times: `payload(n, now)` gives the n-th copy. `budget` is
-    DESIGN.md's (reads, writes) at most; None where DESIGN sets none."""
+    The budget's (reads, writes) at most; None where there is none."""
 
     label: str
     action: str
@@ -239,7 +239,7 @@ def main() -> int:
         )
     posts = sorted({float(row["posts"]) for row in rows})  # type: ignore[arg-type]
     print(f"\nAnswers posted through the management API per message: {', '.join(f'{p:g}' for p in posts)}.")
-    print("Writes count per item: a transaction of two items is two writes. '-': DESIGN.md sets no budget.")
+    print("Writes count per item: a transaction of two items is two writes. '-': no budget is set.")
     seconds = import_time()
     print(f"Import of functions.ocpp_router.handler (cold-start proxy, median of 5): {seconds * 1000:.0f} ms")
     over = [row for row in rows if not row["ok"]]

@@ -43,7 +43,9 @@ function handler(event) {
 
 
 class Edge(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, gateway: WebSocketApi) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StackConfig, gateway: WebSocketApi
+    ) -> None:
         super().__init__(scope, construct_id)
         self.origin_secret = secretsmanager.Secret(
             self,

@@ -1,5 +1,5 @@
 """Counting AWS calls at the botocore boundary, for tests and benchmarks that hold the
-handlers to DESIGN.md's per-message budgets."""
+handlers to the per-message budgets (docs/architecture.md)."""
 
 from __future__ import annotations
 

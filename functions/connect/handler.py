@@ -10,6 +10,7 @@ from shared.aws.websocket_events import caller_of
 from shared.domain.errors import NotRegistered
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
+from shared.protocol.versions import profile_for
 from shared.services import provisioning
 
 
@@ -18,7 +19,8 @@ from shared.services import provisioning
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     caller = caller_of(event)
     logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)
-    version = caller.profile.version.value
+    profile = profile_for(caller.ocpp_version)
+    version = profile.version.value
     try:
         provisioning.connected(
             caller.charge_point_id, caller.connection_id, version, caller.register, utc_now()
@@ -28,4 +30,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return {"statusCode": 403}
     logger.info("Connected", extra={"ocpp_version": version})
     metrics.add_metric(name="Connected", unit="Count", value=1)
-    return {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": caller.profile.subprotocol}}
+    return {"statusCode": 200, "headers": {"Sec-WebSocket-Protocol": profile.subprotocol}}

@@ -12,6 +12,7 @@ from shared.aws.connections import ConnectionGone, connections_at, endpoint_for
 from shared.aws.websocket_events import caller_of
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
+from shared.protocol.versions import profile_for
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -21,7 +22,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)
     body = event.get("body") or ""
     frame: str | bytes = base64.b64decode(body) if event.get("isBase64Encoded") else body
-    answer = handle_frame(frame, caller.charge_point_id, caller.connection_id, caller.profile, utc_now())
+    answer = handle_frame(
+        frame, caller.charge_point_id, caller.connection_id, profile_for(caller.ocpp_version), utc_now()
+    )
     if answer is not None:
         try:
             connections_at(endpoint_for(caller.request_context)).send(caller.connection_id, answer)

@@ -29,7 +29,7 @@ from shared.manifest import OPERATOR_API_PUBLIC_PATHS
 from shared.observability import logger, publish_metrics, tracer
 from shared.settings import get_settings
 
-OPENAPI = {
+OPENAPI: dict[str, Any] = {
     "title": "CSMS operator API",
     "version": "1.0.0",
     "description": "Register and watch OCPP charge points, manage who may charge, read sessions "
@@ -42,7 +42,7 @@ get_settings().require_api_token()
 app = APIGatewayHttpResolver(enable_validation=True)
 
 
-def require_token(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+def require_token(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
     """The local stand-in for the cloud's JWT authorizer: a static bearer token."""
     settings = get_settings()
     if settings.api_auth == "token" and app.current_event.path not in OPERATOR_API_PUBLIC_PATHS:
@@ -68,7 +68,7 @@ app.enable_swagger(path="/docs", **OPENAPI)
 
 
 @app.get("/openapi.json", include_in_schema=False)
-def openapi():  # noqa: ANN201  (a bare Response annotation breaks schema generation)
+def openapi() -> Response[str]:
     return Response(
         status_code=HTTPStatus.OK,
         content_type=content_types.APPLICATION_JSON,
@@ -83,7 +83,7 @@ def application_error(error: ApplicationError) -> Response[str]:
 
 
 @app.exception_handler(RequestValidationError)
-def invalid_request(error: RequestValidationError) -> Response:
+def invalid_request(error: RequestValidationError) -> Response[str]:
     problems = "; ".join(
         f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg')}" for item in error.errors()
     )
@@ -91,13 +91,13 @@ def invalid_request(error: RequestValidationError) -> Response:
 
 
 @app.not_found
-def unknown_route(error: Exception) -> Response:
+def unknown_route(error: Exception) -> Response[str]:
     event = app.current_event
     return error_response(HTTPStatus.NOT_FOUND, "NotFound", f"No route {event.http_method} {event.path}")
 
 
 @app.exception_handler(json.JSONDecodeError)
-def bad_json(error: json.JSONDecodeError) -> Response:
+def bad_json(error: json.JSONDecodeError) -> Response[str]:
     return error_response(HTTPStatus.BAD_REQUEST, "BadRequest", f"Body is not valid JSON: {error.msg}")
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.models import Example
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.models import CommandError, CommandOut
@@ -23,7 +24,7 @@ Wait = Annotated[
     int | None,
     Query(ge=0, le=MAX_WAIT_S, description="Seconds to wait for the answer: 200 when it came, else 504"),
 ]
-RESPONSES: dict[int, dict[str, Any]] = {
+RESPONSES: dict[int, OpenAPIResponse] = {
     200: {"description": "Answered (with ?wait)"},
     202: {"description": "Stored, and sent or queued"},
     404: {"description": "Unknown charge point"},

@@ -36,7 +36,8 @@ class DomainEvent(StrEnum):
 def publish(event: DomainEvent, detail: Any) -> bool:
     """Publish one event; `detail` is a dataclass or a dict with snake_case keys, sent in
     camelCase. Returns whether the bus took it."""
-    fields = dataclasses.asdict(detail) if dataclasses.is_dataclass(detail) else dict(detail)
+    is_record = dataclasses.is_dataclass(detail) and not isinstance(detail, type)
+    fields = dataclasses.asdict(detail) if is_record else dict(detail)
     body = json.dumps({to_camel(key): _json(value) for key, value in fields.items()}, separators=(",", ":"))
     entry = {
         "Source": SOURCE,

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.protocol.versions import Profile, profile_for
-
 # The edge's contract with the authorizer: the charge point's identity, moved from the URL
 # path into this query parameter, and the secret header that proves the handshake came
 # through the edge.
@@ -26,7 +24,7 @@ class Caller:
 
     connection_id: str
     charge_point_id: str
-    profile: Profile
+    ocpp_version: str
     register: bool
     request_context: dict[str, Any]
 
@@ -37,7 +35,7 @@ def caller_of(event: dict[str, Any]) -> Caller:
     return Caller(
         connection_id=context["connectionId"],
         charge_point_id=authorizer[CONTEXT_CHARGE_POINT],
-        profile=profile_for(authorizer[CONTEXT_VERSION]),
+        ocpp_version=authorizer[CONTEXT_VERSION],
         register=str(authorizer.get(CONTEXT_REGISTER, "false")).lower() == "true",
         request_context=context,
     )

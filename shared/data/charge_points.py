@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.expressions.update import Action
 
 from shared.data import connectors
 from shared.data.dynamo import Page, condition_failed, page_of, resume_from, set_or_remove
 from shared.data.models import ChargePointRecord
 from shared.domain.errors import NotRegistered
-from shared.domain.provisioning import BootInfo, ChargePoint
+from shared.domain.provisioning import UNCHANGED, BootInfo, ChargePoint
 
 
 def charge_point_of(record: ChargePointRecord) -> ChargePoint:
@@ -57,7 +58,7 @@ def record_connection(
 ) -> None:
     """1 write. With `register`, a charge point seen for the first time is registered."""
     record = ChargePointRecord(charge_point_id)
-    actions = [
+    actions: list[Action] = [
         ChargePointRecord.connection_id.set(connection_id),
         ChargePointRecord.ocpp_version.set(ocpp_version),
         ChargePointRecord.connected_at.set(at),
@@ -110,16 +111,12 @@ def record_boot(charge_point_id: str, boot: BootInfo, at: datetime) -> None:
         raise
 
 
-KEEP: Any = object()
-"""Passed as a password hash: leave the stored one as it is."""
-
-
 def register_charge_point(
-    charge_point_id: str, at: datetime, password_hash: str | None = KEEP, blocked: bool | None = None
+    charge_point_id: str, at: datetime, password_hash: str | None = UNCHANGED, blocked: bool | None = None
 ) -> tuple[ChargePoint, bool]:
     """1 write. Creates or updates a registration; returns the record and whether it is new."""
-    actions = [ChargePointRecord.registered_at.set(ChargePointRecord.registered_at | at)]
-    if password_hash is not KEEP:
+    actions: list[Action] = [ChargePointRecord.registered_at.set(ChargePointRecord.registered_at | at)]
+    if password_hash is not UNCHANGED:
         actions.append(set_or_remove(ChargePointRecord.password_hash, password_hash))
     if blocked is not None:
         actions.append(ChargePointRecord.blocked.set(blocked))

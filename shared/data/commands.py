@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from shared.data.dynamo import Page, condition_failed, page_of, resume_from
 from shared.data.models import CommandRecord
@@ -130,7 +131,7 @@ def settle(
     """1 write: the final state, once. None when it was settled already (a late or second
     answer, or a timeout that came first)."""
     fields = CommandRecord
-    actions = [
+    actions: list[Action] = [
         fields.status.set(status.value),
         fields.completed_at.set(at),
         fields.queued.remove(),

@@ -59,7 +59,7 @@ def next_transaction_id() -> int:
 def _start_actions(ocpp_version: str, start: SessionStart, at: datetime) -> list[Action]:
     fields = TransactionRecord
     started_at = format_timestamp(start.timestamp)
-    actions = [
+    actions: list[Action] = [
         fields.ocpp_version.set(ocpp_version),
         fields.started_at.set(started_at),
         fields.started_year.set(started_at[:4]),
@@ -148,7 +148,7 @@ def record_stop(
     knows of the start (2.x: the EVSE and token), kept where the start did not say."""
     fields = TransactionRecord
     stopped_at = format_timestamp(stop.timestamp)
-    actions = [
+    actions: list[Action] = [
         fields.stopped_at.set(stopped_at),
         fields.active.remove(),
         fields.started_at.set(fields.started_at | stopped_at),
@@ -181,13 +181,12 @@ def find_sessions(transaction_id: str, charge_point_id: str | None = None) -> li
     return list(TransactionRecord.query(transaction_id, range_key_condition=condition))
 
 
-def active_sessions_of(charge_point_id: str) -> list[TransactionRecord]:
-    """1 query."""
-    return list(
-        TransactionRecord.by_charge_point.query(
-            charge_point_id, filter_condition=TransactionRecord.active.exists(), scan_index_forward=False
-        )
+def sessions_in_progress(charge_point_id: str) -> dict[tuple[int | None, int | None], str]:
+    """1 query: (EVSE, connector) -> the transaction id of the session in progress there."""
+    query = TransactionRecord.by_charge_point.query(
+        charge_point_id, filter_condition=TransactionRecord.active.exists(), scan_index_forward=False
     )
+    return {(_int(r.evse_id), _int(r.connector_id)): r.transaction_id for r in query}
 
 
 def sessions_between(charge_point_id: str, low: datetime, high: datetime) -> list[TransactionRecord]:
@@ -237,9 +236,11 @@ def list_sessions(
 
     first_year = started_from.year if started_from else EARLIEST_YEAR
     last_year = (started_to or datetime.now(UTC)).year
-    position = decode_token(next_token, {"year", "key"}) if next_token else {"year": last_year, "key": None}
+    position: dict[str, Any] = (
+        decode_token(next_token, {"year", "key"}) if next_token else {"year": last_year, "key": None}
+    )
     year, start = int(position["year"]), position["key"]
-    items = []
+    items: list[TransactionRecord] = []
     while year >= first_year:
         results = query(fields.by_year, f"{year:04d}", start, limit - len(items))
         items += list(results)

@@ -42,8 +42,10 @@ class Decision:
 
 
 class Registration(Protocol):
-    blocked: bool
-    password_hash: str | None
+    @property
+    def blocked(self) -> bool: ...
+    @property
+    def password_hash(self) -> str | None: ...
 
 
 def admit(

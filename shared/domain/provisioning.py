@@ -9,6 +9,9 @@ from typing import Any
 
 from shared.domain.availability import ConnectorStatusReport
 
+UNCHANGED: Any = object()
+"""Passed for a registration field: leave the stored value as it is."""
+
 
 class RegistrationStatus(StrEnum):
     ACCEPTED = "Accepted"

@@ -1,10 +1,10 @@
 """OCPP-J frames in and out, on top of the `ocpp` package.
 
 The package gives the message classes, the bundled JSON schemas and the cached validators.
-Here its gaps are corrected (see PLATFORM.md): error codes are named per version and as
-OCPP-J defines them (a missing required field is an occurrence violation, an enum miss a
-property violation), message ids must be strings, frames are size-capped, and OCPP 2.1's
-CALLRESULTERROR and SEND frames are understood.
+Here its gaps are corrected (docs/decisions/0013-framing-corrections.md): error codes are
+named per version and as OCPP-J defines them (a missing required field is an occurrence
+violation, an enum miss a property violation), message ids must be strings, frames are
+size-capped, and OCPP 2.1's CALLRESULTERROR and SEND frames are understood.
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
             message_id=message_id,
             reply_frame=True,
         )
-    cls = CallResultError if type_id == CallResultError.message_type_id else CallError
-    return cls(message_id, message[2], message[3], _error_details(message[4]))
+    error_class = CallResultError if type_id == CallResultError.message_type_id else CallError
+    return error_class(message_id, message[2], message[3], _error_details(message[4]))
 
 
 def _error_details(details: Any) -> dict[str, Any]:
@@ -127,6 +127,7 @@ _SCHEMA_ERROR_KINDS = {
 def validate(message: Call | CallResult, profile: Profile, action: str | None = None) -> None:
     """Check a payload against the version's schema for its action; raise the RpcError to answer."""
     action = action or message.action
+    assert action is not None, "an answer is validated against the action it answers"
     message_id = message.unique_id
     try:
         validator = get_validator(message.message_type_id, action, profile.version.value)

@@ -9,16 +9,14 @@ from typing import Any
 from shared.aws.connections import connections_at, endpoint_for
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, transactions
-from shared.data.charge_points import KEEP
 from shared.data.dynamo import Page
 from shared.domain.admission import valid_identity
 from shared.domain.commands import Command, Failure
 from shared.domain.errors import BadRequest, NotRegistered
 from shared.domain.passwords import hash_password
-from shared.domain.provisioning import BootInfo, ChargePoint, ChargePointDetail, ConnectorState
+from shared.domain.provisioning import UNCHANGED, BootInfo, ChargePoint, ChargePointDetail, ConnectorState
 from shared.domain.timestamps import utc_now
 from shared.observability import logger
-from shared.services import commands
 from shared.services.answers import result
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
@@ -39,6 +37,8 @@ def connected(
 def disconnected(charge_point_id: str, connection_id: str, at: datetime) -> bool:
     """Offline, unless it has already reconnected: then nothing changes. Its pending commands
     fail, since no answer can come on a closed connection. Whether it was the current one."""
+    from shared.services import commands  # here: $connect, which imports this module, never needs it
+
     if not charge_points.clear_connection(charge_point_id, connection_id, at):
         return False
     publish(DomainEvent.CHARGE_POINT_DISCONNECTED, {"charge_point_id": charge_point_id, "at": at})
@@ -70,10 +70,7 @@ def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
             charge_points.clear_connection(charge_point_id, charge_point.connection_id, utc_now())
         else:
             online, last_seen = True, info.last_active_at
-    active = {
-        (session.evse_id, session.connector_id): session.transaction_id
-        for session in transactions.active_sessions_of(charge_point_id)
-    }
+    active = transactions.sessions_in_progress(charge_point_id)
     return ChargePointDetail(
         charge_point,
         online,
@@ -86,13 +83,13 @@ def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
 
 
 def register(
-    charge_point_id: str, now: datetime, password: str | Any | None = KEEP, blocked: bool | None = None
+    charge_point_id: str, now: datetime, password: str | Any | None = UNCHANGED, blocked: bool | None = None
 ) -> tuple[ChargePoint, bool]:
-    """Registers it, or changes its registration: a password (None removes it; KEEP keeps it),
+    """Registers it, or changes its registration: a password (None removes it),
     blocked or not. Whether it is new."""
     if not valid_identity(charge_point_id):
         raise BadRequest(IDENTITY_RULE)
-    password_hash = password if password is KEEP or password is None else hash_password(password)
+    password_hash = password if password is UNCHANGED or password is None else hash_password(password)
     charge_point, created = charge_points.register_charge_point(
         charge_point_id, now, password_hash=password_hash, blocked=blocked
     )

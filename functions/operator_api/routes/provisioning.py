@@ -20,8 +20,7 @@ from functions.operator_api.models import (
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
-from shared.data.charge_points import KEEP
-from shared.domain.provisioning import ChargePoint
+from shared.domain.provisioning import UNCHANGED, ChargePoint
 from shared.domain.timestamps import utc_now
 from shared.services import provisioning
 
@@ -101,7 +100,7 @@ def put_charge_point(
     charge_point, created = provisioning.register(
         charge_point_id,
         utc_now(),
-        password=body.password if "password" in given else KEEP,
+        password=body.password if "password" in given else UNCHANGED,
         blocked=body.blocked if "blocked" in given else None,
     )
     return Response(

@@ -352,3 +352,26 @@ def test_every_request_example_in_the_openapi_is_accepted(station, version):
             assert status == 202, (path, example, answer)
             tried += 1
     assert tried >= 12  # the friendly endpoints and the generic one all show examples
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"], indirect=True)
+def test_a_history_page_costs_the_same_however_many_remote_starts_it_links(station, aws_calls, version):
+    def remote_starts(count):
+        for n in range(count):
+            sent = post(
+                "/charge-points/CP1/remote-start", {"idToken": f"TAG{n}", "connectorId": 1, "evseId": 1}
+            )
+            station([3, sent[1]["commandId"], {"status": "Accepted"}])
+
+    def page_reads():
+        aws_calls.reset()
+        status, body = get("/charge-points/CP1/commands", "limit=50")
+        assert status == 200
+        return aws_calls.dynamodb_reads, len(body["items"])
+
+    remote_starts(1)
+    one = page_reads()
+    remote_starts(9)
+    ten = page_reads()
+    assert (one[1], ten[1]) == (1, 10)
+    assert ten[0] == one[0]  # a query for the page and one for the sessions around it, not one per row

@@ -1,6 +1,5 @@
 """The operator HTTP API handler, fed HTTP API payload 2.0 events, against moto."""
 
-
 import pytest
 from botocore.stub import Stubber
 
