@@ -45,6 +45,31 @@ def call_api(method: str, path: str, body: Any = None, **kwargs: Any) -> tuple[i
     return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
 
 
+# --- A station's exchanges ------------------------------------------------------------
+
+
+def call(station: Any, action: str, payload: dict[str, Any], message_id: str = "m1") -> dict[str, Any]:
+    """Send a CALL through the `station` fixture; the CALLRESULT's payload (it must be one)."""
+    answer = station([2, message_id, action, payload])
+    assert answer[:2] == [3, message_id], answer
+    result: dict[str, Any] = answer[2]
+    return result
+
+
+def info(version: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """The authorization part of an answer, under its version's key."""
+    part: dict[str, Any] = answer["idTagInfo" if version == "1.6" else "idTokenInfo"]
+    return part
+
+
+def put_token(value: str, status: str = "Accepted", **fields: Any) -> None:
+    """An entry of the authorization list."""
+    from shared.data import id_tokens
+    from shared.domain.authorization import AuthorizationStatus, TokenEntry
+
+    id_tokens.put_id_token(TokenEntry(value, AuthorizationStatus(status), **fields), utc_now())
+
+
 # --- OCPP payloads, by version ------------------------------------------------------------
 
 

@@ -1,4 +1,6 @@
-"""The $default handler: frames in, state stored, answers posted, for every version."""
+"""The $default handler: frames in, answers out, for every version: malformed frames, schema
+failures and faults get the CALLERROR the version names. Each block's actions are tested in
+test_<block>.py."""
 
 import json
 
@@ -6,48 +8,7 @@ from functions.ocpp_router.handler import lambda_handler as route
 from local import events
 from shared.data import charge_points, connectors
 from shared.domain.timestamps import utc_now
-from tests.builders import CONTEXT, boot, socket, status
-
-
-def test_boot_notification_is_stored_and_answered_with_the_heartbeat_interval(station, version):
-    answer = station([2, "b1", "BootNotification", boot(version)])
-    assert answer[:2] == [3, "b1"]
-    assert answer[2]["status"] == "Accepted" and answer[2]["interval"] == 300
-    record = charge_points.find_charge_point("CP1")
-    assert (record.vendor, record.model, record.serial_number, record.firmware_version) == (
-        "Acme",
-        "Volt",
-        "S-1",
-        "1.0",
-    )
-    assert record.last_boot_at is not None
-
-
-def test_heartbeat_touches_no_table(station, aws_calls):
-    aws_calls.reset()
-    answer = station([2, "h1", "Heartbeat", {}])
-    assert answer[:2] == [3, "h1"] and answer[2]["currentTime"].endswith("Z")
-    assert (aws_calls.dynamodb_reads, aws_calls.dynamodb_writes) == (0, 0)
-
-
-def test_status_notification_keeps_the_latest_status_per_connector(station, version):
-    assert station([2, "s1", "StatusNotification", status(version, 1, "Available")]) == [3, "s1", {}]
-    station([2, "s2", "StatusNotification", status(version, 2, "Faulted", error="GroundFailure")])
-    station(
-        [
-            2,
-            "s3",
-            "StatusNotification",
-            status(version, 1, "Occupied" if version != "1.6" else "Preparing", at="2026-11-24T10:05:00Z"),
-        ]
-    )
-    # A late resend of an older report changes nothing.
-    station([2, "s4", "StatusNotification", status(version, 1, "Available", at="2026-11-24T09:00:00Z")])
-    by_connector = {c.connector_id: c for c in connectors.connectors_of("CP1")}
-    assert by_connector[1].status == ("Preparing" if version == "1.6" else "Occupied")
-    assert by_connector[2].status == "Faulted"
-    assert by_connector[2].error_code == ("GroundFailure" if version == "1.6" else None)
-    assert by_connector[1].evse_id == (None if version == "1.6" else 1)
+from tests.builders import CONTEXT, socket, status
 
 
 def test_garbage_gets_a_callerror_and_the_connection_keeps_working(station, version):

@@ -1,34 +1,16 @@
-"""Authorization, sessions and meter values through the router, for every version: what is
-answered, what is stored, what is published, what it costs, and that resends count once."""
+"""Sessions and meter values through the router, for every version: what is answered, what is
+stored, what is published, what it costs, and that resends count once."""
 
 import json
-from datetime import datetime
 
 import boto3
 import pytest
 
-from shared.data import id_tokens
-from shared.domain.authorization import AuthorizationStatus, TokenEntry
-from shared.domain.timestamps import utc_now
-from tests.builders import V2, authorize, call_api, event, sampled, start, stop
-
-
-def put_token(value, status="Accepted", **fields):
-    id_tokens.put_id_token(TokenEntry(value, AuthorizationStatus(status), **fields), utc_now())
-
-
-def call(station, action, payload, message_id="m1"):
-    answer = station([2, message_id, action, payload])
-    assert answer[:2] == [3, message_id], answer
-    return answer[2]
+from tests.builders import V2, call, call_api, event, put_token, sampled, start, stop
 
 
 def get(path, query=""):
     return call_api("GET", path, query=query)
-
-
-def info(version, answer):
-    return answer["idTagInfo" if version == "1.6" else "idTokenInfo"]
 
 
 STARTED = event(
@@ -53,59 +35,6 @@ ENDED = event(
 
 
 # --- Authorize ----------------------------------------------------------------------------
-
-
-def test_an_unknown_token_is_invalid(station, version):
-    assert info(version, call(station, "Authorize", authorize(version, "NOPE"))) == {"status": "Invalid"}
-
-
-def test_an_accepted_token_answers_with_its_expiry_and_group(station, version):
-    put_token("TAG1", expiry_date=datetime.fromisoformat("2030-01-01T00:00:00Z"), parent_id_token="FLEET")
-    answer = info(version, call(station, "Authorize", authorize(version, "TAG1")))
-    if version == "1.6":
-        assert answer == {
-            "status": "Accepted",
-            "expiryDate": "2030-01-01T00:00:00.000Z",
-            "parentIdTag": "FLEET",
-        }
-    else:
-        assert answer == {
-            "status": "Accepted",
-            "cacheExpiryDateTime": "2030-01-01T00:00:00.000Z",
-            "groupIdToken": {"idToken": "FLEET", "type": "Central"},
-        }
-
-
-@pytest.mark.parametrize(
-    ("status", "expiry", "expected"),
-    [
-        ("Accepted", "2020-01-01T00:00:00Z", "Expired"),
-        ("Blocked", None, "Blocked"),
-        ("Blocked", "2020-01-01T00:00:00Z", "Blocked"),
-        ("Invalid", None, "Invalid"),
-        ("Expired", None, "Expired"),
-    ],
-)
-def test_the_list_decides_the_status(station, version, status, expiry, expected):
-    put_token("TAG1", status, expiry_date=datetime.fromisoformat(expiry) if expiry else None)
-    assert info(version, call(station, "Authorize", authorize(version, "TAG1")))["status"] == expected
-
-
-@pytest.mark.parametrize("version", V2, indirect=True)
-def test_a_token_of_another_type_than_listed_is_invalid(station, version):
-    put_token("TAG1", token_type="ISO14443")
-    assert info(version, call(station, "Authorize", authorize(version, "TAG1", "KeyCode")))["status"] == (
-        "Invalid"
-    )
-    assert info(version, call(station, "Authorize", authorize(version, "TAG1")))["status"] == "Accepted"
-
-
-@pytest.mark.parametrize("version", V2, indirect=True)
-def test_no_authorization_is_accepted_without_a_lookup(station, version, aws_calls):
-    aws_calls.reset()
-    answer = call(station, "Authorize", {"idToken": {"idToken": "", "type": "NoAuthorization"}})
-    assert answer == {"idTokenInfo": {"status": "Accepted"}}
-    assert aws_calls.dynamodb_reads == 0
 
 
 # --- OCPP 1.6 sessions --------------------------------------------------------------------
@@ -358,26 +287,6 @@ def test_connectors_show_the_session_in_progress(station, version):
 
 
 # --- Domain events ------------------------------------------------------------------------
-
-
-def test_status_changes_are_published_once(station, version, published):
-    payload = (
-        {"connectorId": 1, "errorCode": "NoError", "status": "Available", "timestamp": "2026-11-24T10:00:00Z"}
-        if version == "1.6"
-        else {
-            "evseId": 1,
-            "connectorId": 1,
-            "connectorStatus": "Available",
-            "timestamp": "2026-11-24T10:00:00Z",
-        }
-    )
-    call(station, "StatusNotification", payload, "a")
-    call(
-        station, "StatusNotification", {**payload, "timestamp": "2026-11-24T09:00:00Z"}, "b"
-    )  # older: kept out
-    [changed] = published.of("ConnectorStatusChanged")
-    assert (changed["chargePointId"], changed["connectorId"], changed["status"]) == ("CP1", 1, "Available")
-    assert changed["timestamp"] == "2026-11-24T10:00:00.000Z"
 
 
 @pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
