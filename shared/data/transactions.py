@@ -23,6 +23,7 @@ from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import (
     EventKind,
     SessionEvent,
+    SessionFilter,
     SessionStart,
     SessionStop,
     SessionSummary,
@@ -196,17 +197,13 @@ def sessions_between(charge_point_id: str, low: datetime, high: datetime) -> lis
 
 
 def list_sessions(
-    *,
-    limit: int,
-    next_token: str | None = None,
-    charge_point_id: str | None = None,
-    active: bool | None = None,
-    started_from: datetime | None = None,
-    started_to: datetime | None = None,
+    wanted: SessionFilter, limit: int, next_token: str | None = None
 ) -> Page[TransactionRecord]:
     """Newest first. One query per page for a charge point or the active sessions; otherwise
     one per year walked back (sessions are indexed by the year they started)."""
     fields = TransactionRecord
+    charge_point_id, active = wanted.charge_point_id, wanted.active
+    started_from, started_to = wanted.started_from, wanted.started_to
     low = format_timestamp(started_from) if started_from else f"{EARLIEST_YEAR:04d}"
     high = format_timestamp(started_to) if started_to else "9999"
     window = fields.started_at.between(low, high)

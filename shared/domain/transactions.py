@@ -181,6 +181,25 @@ def merge(events: Iterable[SessionEvent]) -> Progress:
 
 
 @dataclass(frozen=True)
+class SessionFilter:
+    """Which sessions a listing wants: of one charge point, in progress or ended, started in a
+    window. Times must carry a zone."""
+
+    charge_point_id: str | None = None
+    active: bool | None = None
+    started_from: datetime | None = None
+    started_to: datetime | None = None
+
+    def problem(self) -> str | None:
+        for name, value in (("from", self.started_from), ("to", self.started_to)):
+            if value is not None and value.tzinfo is None:
+                return f"{name} needs a time zone, e.g. 2026-11-24T00:00:00Z"
+        if self.started_from and self.started_to and self.started_from > self.started_to:
+            return "from is after to"
+        return None
+
+
+@dataclass(frozen=True)
 class SessionSummary:
     """A session as operators and integrations see it (the API and the domain events)."""
 

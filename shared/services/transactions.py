@@ -14,6 +14,7 @@ from shared.domain.meter_values import MeterValue, MeterValuesReport
 from shared.domain.transactions import (
     EventKind,
     SessionEvent,
+    SessionFilter,
     SessionStart,
     SessionStop,
     SessionSummary,
@@ -102,28 +103,11 @@ def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: d
     transactions.record_event(transactions.meter_stream(charge_point_id, report), event, at)
 
 
-def list_sessions(
-    *,
-    limit: int,
-    next_token: str | None,
-    charge_point_id: str | None,
-    active: bool | None,
-    started_from: datetime | None,
-    started_to: datetime | None,
-) -> Page[SessionSummary]:
-    for name, value in (("from", started_from), ("to", started_to)):
-        if value is not None and value.tzinfo is None:
-            raise BadRequest(f"{name} needs a time zone, e.g. 2026-11-24T00:00:00Z")
-    if started_from and started_to and started_from > started_to:
-        raise BadRequest("from is after to")
-    page = transactions.list_sessions(
-        limit=limit,
-        next_token=next_token,
-        charge_point_id=charge_point_id,
-        active=active,
-        started_from=started_from,
-        started_to=started_to,
-    )
+def list_sessions(wanted: SessionFilter, limit: int, next_token: str | None) -> Page[SessionSummary]:
+    problem = wanted.problem()
+    if problem:
+        raise BadRequest(problem)
+    page = transactions.list_sessions(wanted, limit, next_token)
     return Page([transactions.summarise(record) for record in page.items], page.next_token)
 
 

@@ -18,6 +18,7 @@ from functions.operator_api.models import (
     TransactionPage,
 )
 from functions.operator_api.params import NextToken, PageSize
+from shared.domain.transactions import SessionFilter
 from shared.services import transactions
 
 router = APIGatewayHttpRouter()
@@ -34,14 +35,8 @@ def list_transactions(
     limit: PageSize = 50,
     next_token: NextToken = None,
 ) -> TransactionPage:
-    page = transactions.list_sessions(
-        limit=limit,
-        next_token=next_token,
-        charge_point_id=charge_point_id,
-        active=active,
-        started_from=started_from,
-        started_to=started_to,
-    )
+    wanted = SessionFilter(charge_point_id, active, started_from, started_to)
+    page = transactions.list_sessions(wanted, limit, next_token)
     items = [TransactionOut(**asdict(summary)) for summary in page.items]
     return TransactionPage(items=items, next_token=page.next_token)
 
