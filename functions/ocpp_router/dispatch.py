@@ -25,8 +25,8 @@ def handle_frame(
     try:
         frame = framing.parse(text, profile, get_settings().max_message_bytes)
     except RpcError as error:
-        if error.reply_frame:
-            logger.warning("Malformed answer frame ignored", extra={"error": error.description})
+        if error.never_answered:
+            logger.warning("Malformed frame that is never answered: dropped", extra={"error": error.description})
             return None
         metrics.add_metric(name="CallErrors", unit="Count", value=1)
         logger.warning("Malformed frame", extra={"error_kind": error.kind.value, "error": error.description})

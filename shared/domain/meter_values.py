@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,10 @@ _SCALED_UNITS = {
     "kVAh": ("VAh", 1000.0),
 }
 _PHASES = frozenset({"L1", "L2", "L3", "L1-N", "L2-N", "L3-N"})
+# Magnitudes a reading can have: far beyond any meter, within what DynamoDB keeps (1e-130..1e126).
+LARGEST, SMALLEST = 1e30, 1e-30
+# OCPP 2.x's power-of-ten multiplier: real meters use -3 to 3.
+MAX_MULTIPLIER = 30
 
 
 @dataclass(frozen=True)
@@ -86,14 +91,22 @@ class MeterValue:
         return sum(v for v in phases.values() if v is not None) if phases else None
 
 
-def normalise(value: float, unit: str | None, multiplier: int = 0) -> tuple[float, str | None]:
+def representable(value: float) -> bool:
+    """A number a reading can be and DynamoDB can keep: finite, 0 or within these magnitudes."""
+    return math.isfinite(value) and (value == 0 or SMALLEST <= abs(value) <= LARGEST)
+
+
+def normalise(value: float, unit: str | None, multiplier: int = 0) -> tuple[float | None, str | None]:
     """A value in the unit's base unit: kWh to Wh, kW to W and so on, and 2.x's power-of-ten
-    multiplier applied."""
+    multiplier applied. None when the result is no number a meter can give (infinite, not a
+    number, or beyond any magnitude a register holds): the caller keeps what was sent."""
+    if not representable(value) or abs(multiplier) > MAX_MULTIPLIER:
+        return None, unit
     scaled = value * (10.0**multiplier) if multiplier else value
     if unit in _SCALED_UNITS:
         base, factor = _SCALED_UNITS[unit]
-        return scaled * factor, base
-    return scaled, unit
+        scaled, unit = scaled * factor, base
+    return (scaled if representable(scaled) else None), unit
 
 
 def registers(meter_values: Iterable[MeterValue]) -> list[tuple[datetime, float]]:

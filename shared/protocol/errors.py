@@ -34,12 +34,13 @@ class RpcError(Exception):
         description: str,
         details: dict[str, Any] | None = None,
         message_id: str = UNREADABLE_MESSAGE_ID,
-        reply_frame: bool = False,
+        never_answered: bool = False,
     ) -> None:
         super().__init__(description)
         self.kind = kind
         self.description = description
         self.details = details or {}
         self.message_id = message_id
-        # Raised for a malformed CALLRESULT or CALLERROR, which is never answered.
-        self.reply_frame = reply_frame
+        # Raised for a frame that is never answered (a CALLRESULT, CALLERROR or SEND): it is
+        # logged and dropped instead.
+        self.never_answered = never_answered

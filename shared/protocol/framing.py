@@ -10,6 +10,7 @@ size-capped, and OCPP 2.1's CALLRESULTERROR and SEND frames are understood.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -21,6 +22,53 @@ from shared.protocol.versions import Profile
 
 # OCPP-J limits an errorDescription to 255 characters.
 MAX_DESCRIPTION = 255
+# Numbers any OCPP field can mean, and DynamoDB can keep (it holds magnitudes from 1e-130 to
+# 1e126 and 38 digits): finite, integers within 64 bits, decimals within these magnitudes.
+MAX_INTEGER = 2**63 - 1
+LARGEST, SMALLEST = 1e30, 1e-30
+
+
+class _Refused:
+    """Stands in, while a frame is read, for a number no OCPP field can hold."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+class _Numbers:
+    """JSON's number hooks: numbers OCPP can carry pass, others are marked for refusal."""
+
+    def __init__(self) -> None:
+        self.refused = False
+
+    def decimal(self, token: str) -> float | _Refused:
+        value = float(token)
+        if math.isfinite(value) and (value == 0 or SMALLEST <= abs(value) <= LARGEST):
+            return value
+        return self._refuse(token)
+
+    def integer(self, token: str) -> int | _Refused:
+        value = int(token)
+        return value if abs(value) <= MAX_INTEGER else self._refuse(token)
+
+    def constant(self, token: str) -> _Refused:  # NaN, Infinity, -Infinity
+        return self._refuse(token)
+
+    def _refuse(self, token: str) -> _Refused:
+        self.refused = True
+        return _Refused(token)
+
+
+def _refused_at(value: Any, path: str = "") -> tuple[str, str] | None:
+    """Where the first refused number sits in a payload, and what it was."""
+    if isinstance(value, _Refused):
+        return path or "(payload)", value.token
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _refused_at(item, f"{path}/{key}" if path else str(key))
+        if found:
+            return found
+    return None
 
 
 class CallResultError(CallError):
@@ -36,6 +84,8 @@ class Send(Call):
 
 
 Frame = Call | CallResult | CallError
+# Frames never answered, not even with an error: CALLRESULT, CALLERROR, CALLRESULTERROR, SEND.
+NEVER_ANSWERED = frozenset({3, 4, 5, 6})
 
 
 def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
@@ -43,13 +93,47 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
     size = len(text.encode() if isinstance(text, str) else text)
     if size > max_bytes:
         raise RpcError(ErrorKind.FORMAT, f"Frame of {size} bytes exceeds the {max_bytes}-byte limit")
+    numbers = _Numbers()
     try:
-        message = json.loads(text)
+        text = text.decode("utf-8") if isinstance(text, bytes) else text
+        message = json.loads(
+            text, parse_float=numbers.decimal, parse_int=numbers.integer, parse_constant=numbers.constant
+        )
+    except RecursionError:
+        raise RpcError(ErrorKind.FORMAT, "Frame is nested too deeply") from None
     except (ValueError, UnicodeDecodeError):
         raise RpcError(ErrorKind.FORMAT, "Frame is not valid JSON") from None
     if not isinstance(message, list) or not message:
         raise RpcError(ErrorKind.FORMAT, "Frame is not a non-empty JSON array")
+    frame = _frame(message, profile)
+    if numbers.refused:
+        where, token = _refused_at(message[1:]) or ("(frame)", "?")
+        raise RpcError(
+            ErrorKind.PROPERTY_CONSTRAINT,
+            f"{where.partition('/')[2] or where}: {token} is not a number OCPP can carry",
+            message_id=frame.unique_id,
+            never_answered=not isinstance(frame, Call) or isinstance(frame, Send),
+        )
+    if ("\\ud" in text or "\\uD" in text) and not _valid_unicode(message):
+        raise RpcError(
+            ErrorKind.FORMAT,
+            "Frame holds a lone UTF-16 surrogate, which is not Unicode text",
+            message_id=frame.unique_id,
+            never_answered=not isinstance(frame, Call) or isinstance(frame, Send),
+        )
+    return frame
 
+
+def _valid_unicode(message: Any) -> bool:
+    try:
+        json.dumps(message, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _frame(message: list[Any], profile: Profile) -> Frame:
+    """The frame a decoded JSON array makes, or the RpcError it must be answered with."""
     type_id = message[0]
     message_id = message[1] if len(message) > 1 and isinstance(message[1], str) else None
     if type(type_id) is not int:
@@ -66,7 +150,9 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
         )
     if message_id is None:
         raise RpcError(
-            ErrorKind.RPC_FRAMEWORK, "MessageId is missing or not a string", reply_frame=type_id in (3, 4, 5)
+            ErrorKind.RPC_FRAMEWORK,
+            "MessageId is missing or not a string",
+            never_answered=type_id in NEVER_ANSWERED,
         )
 
     if type_id in (Call.message_type_id, Send.message_type_id):
@@ -75,9 +161,15 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
                 ErrorKind.RPC_FRAMEWORK,
                 "A CALL is [2, messageId, action, payload]",
                 message_id=message_id,
+                never_answered=type_id in NEVER_ANSWERED,
             )
         if not isinstance(message[3], dict):
-            raise RpcError(ErrorKind.FORMAT, "Payload must be a JSON object", message_id=message_id)
+            raise RpcError(
+                ErrorKind.FORMAT,
+                "Payload must be a JSON object",
+                message_id=message_id,
+                never_answered=type_id in NEVER_ANSWERED,
+            )
         cls = Send if type_id == Send.message_type_id else Call
         return cls(message_id, message[2], message[3])
     if type_id == CallResult.message_type_id:
@@ -86,7 +178,7 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
                 ErrorKind.RPC_FRAMEWORK,
                 "A CALLRESULT is [3, messageId, payload]",
                 message_id=message_id,
-                reply_frame=True,
+                never_answered=True,
             )
         return CallResult(message_id, message[2])
     # CALLERROR (4) or CALLRESULTERROR (5): [type, messageId, errorCode, errorDescription, errorDetails]
@@ -95,7 +187,7 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
             ErrorKind.RPC_FRAMEWORK,
             "A CALLERROR is [4, messageId, errorCode, errorDescription, errorDetails]",
             message_id=message_id,
-            reply_frame=True,
+            never_answered=True,
         )
     error_class = CallResultError if type_id == CallResultError.message_type_id else CallError
     return error_class(message_id, message[2], message[3], _error_details(message[4]))
@@ -137,7 +229,10 @@ def validate(message: Call | CallResult, profile: Profile, action: str | None = 
             f"{action} has no schema in OCPP {profile.version}",
             message_id=message_id,
         ) from None
-    error: SchemaError | None = best_match(validator.iter_errors(message.payload))
+    try:
+        error: SchemaError | None = best_match(validator.iter_errors(message.payload))
+    except RecursionError:
+        raise RpcError(ErrorKind.FORMAT, "Payload is nested too deeply", message_id=message_id) from None
     if error is None:
         return
     kind = _SCHEMA_ERROR_KINDS.get(str(error.validator), ErrorKind.PROPERTY_CONSTRAINT)

@@ -15,7 +15,9 @@ from shared.protocol.versions import profile_for
 
 
 def authorization_for(token: IdToken, now: datetime) -> Authorization:
-    """At most 1 read (none for a 2.x NoAuthorization token)."""
+    """At most 1 read (none for a 2.x NoAuthorization token, or an empty one)."""
+    if not token.value:
+        return authorize(token, None, now)  # the schemas allow an empty token; it is no one's
     entry = None if token.type == NO_AUTHORIZATION else id_tokens.find_id_token(token.value)
     return authorize(token, entry, now)
 

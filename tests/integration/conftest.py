@@ -20,9 +20,15 @@ class Posted:
 
     frames: list[tuple[str, str]] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
+    _read: dict[str, list[Any]] = field(default_factory=dict)
+    _seen: int = 0
 
     def to(self, connection_id: str) -> list[Any]:
-        return [json.loads(data) for cid, data in self.frames if cid == connection_id]
+        """Frames posted to one connection, decoded (each once, however often this is asked)."""
+        for cid, data in self.frames[self._seen :]:
+            self._read.setdefault(cid, []).append(json.loads(data))
+        self._seen = len(self.frames)
+        return list(self._read.get(connection_id, []))
 
     def last(self, connection_id: str) -> Any:
         return self.to(connection_id)[-1]

@@ -22,6 +22,10 @@ from shared.protocol.errors import ErrorKind, RpcError
 
 logger = Logger(child=True)
 
+# The years a charge point's clock can mean (an unset clock says 1970 or 2000). Outside them a
+# time is refused rather than stored: arithmetic on it would leave the calendar.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9000
+
 
 class Adapter(Protocol):
     # --- Charge point to CSMS ------------------------------------------------------------
@@ -95,14 +99,22 @@ def parse_timestamp(value: str, field: str) -> datetime:
     real chargers send them and rejecting the message would lose data."""
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.tzinfo is None:
+            logger.warning(
+                "Timestamp without a time zone read as UTC", extra={"field": field, "value": value}
+            )
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # not a date-time, or one that leaves the calendar in UTC
         raise RpcError(
             ErrorKind.PROPERTY_CONSTRAINT, f"{field}: {value!r} is not an ISO 8601 date-time"
         ) from None
-    if parsed.tzinfo is None:
-        logger.warning("Timestamp without a time zone read as UTC", extra={"field": field, "value": value})
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise RpcError(
+            ErrorKind.PROPERTY_CONSTRAINT,
+            f"{field}: {value!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR}",
+        )
+    return parsed
 
 
 def read_meter_values(

@@ -181,7 +181,7 @@ def _sample(sampled: dict[str, Any]) -> Sample:
             value = None
     unit = sampled.get("unit", "Wh")
     if value is not None:
-        value, unit = normalise(value, unit)
+        value, unit = normalise(value, unit)  # None for NaN, Infinity and the like: kept as text
     return Sample(
         measurand=sampled.get("measurand", DEFAULT_MEASURAND),
         value=value,

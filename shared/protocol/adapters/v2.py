@@ -30,6 +30,7 @@ from shared.domain.transactions import (
     TransactionEventReport,
 )
 from shared.protocol.adapters.base import accepted, not_in_version, parse_timestamp, read_meter_values
+from shared.protocol.errors import ErrorKind, RpcError
 
 # The type of the group token in an answer: the list keeps a parent's value only, and a
 # group is something the CSMS defines.
@@ -84,6 +85,8 @@ class V2Adapter:
 
     def transaction_event(self, payload: dict[str, Any]) -> TransactionEventReport:
         info = payload["transactionInfo"]
+        if not info["transactionId"]:
+            raise RpcError(ErrorKind.PROPERTY_CONSTRAINT, "transactionInfo/transactionId: must not be empty")
         evse = payload.get("evse") or {}
         token = payload.get("idToken")
         event = SessionEvent(
@@ -252,9 +255,8 @@ def _id_token(token: dict[str, Any]) -> IdToken:
 
 def _sample(sampled: dict[str, Any]) -> Sample:
     unit_of_measure = sampled.get("unitOfMeasure") or {}
-    value, unit = normalise(
-        float(sampled["value"]), unit_of_measure.get("unit", "Wh"), unit_of_measure.get("multiplier", 0)
-    )
+    sent = float(sampled["value"])
+    value, unit = normalise(sent, unit_of_measure.get("unit", "Wh"), unit_of_measure.get("multiplier", 0))
     return Sample(
         measurand=sampled.get("measurand", DEFAULT_MEASURAND),
         value=value,
@@ -262,6 +264,8 @@ def _sample(sampled: dict[str, Any]) -> Sample:
         phase=sampled.get("phase"),
         location=sampled.get("location", DEFAULT_LOCATION),
         context=sampled.get("context", DEFAULT_CONTEXT),
+        # A multiplier that takes it past any reading: what was sent is kept, flagged by value None.
+        raw=None if value is not None else f"{sampled['value']}e{unit_of_measure.get('multiplier', 0)}",
     )
 
 

@@ -56,9 +56,9 @@ def test_a_call_with_missing_elements_or_a_non_object_payload_is_refused():
 
 
 def test_malformed_answers_are_marked_so_that_they_are_never_answered():
-    assert error_of('[3, "a"]', V16).reply_frame
-    assert error_of('[4, "a", "X"]', V201).reply_frame
-    assert not error_of('[2, "a", "Heartbeat"]', V201).reply_frame
+    assert error_of('[3, "a"]', V16).never_answered
+    assert error_of('[4, "a", "X"]', V201).never_answered
+    assert not error_of('[2, "a", "Heartbeat"]', V201).never_answered
 
 
 def test_frames_over_the_size_limit_are_refused_before_parsing():
