@@ -26,7 +26,9 @@ def handle_frame(
         frame = framing.parse(text, profile, get_settings().max_message_bytes)
     except RpcError as error:
         if error.never_answered:
-            logger.warning("Malformed frame that is never answered: dropped", extra={"error": error.description})
+            logger.warning(
+                "Malformed frame that is never answered: dropped", extra={"error": error.description}
+            )
             return None
         metrics.add_metric(name="CallErrors", unit="Count", value=1)
         logger.warning("Malformed frame", extra={"error_kind": error.kind.value, "error": error.description})

@@ -9,12 +9,17 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from shared.settings import get_settings
 
 
 class ConnectionGone(Exception):
     """The connection no longer exists (410 from the management API)."""
+
+
+class SendFailed(Exception):
+    """The management API refused to post (too large, throttled, ...): the connection may live."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Connections:
             self._client.post_to_connection(ConnectionId=connection_id, Data=frame.encode())
         except self._gone as error:
             raise ConnectionGone(connection_id) from error
+        except ClientError as error:
+            raise SendFailed(str(error)) from error
 
     def info(self, connection_id: str) -> ConnectionInfo | None:
         """None when the connection is gone."""

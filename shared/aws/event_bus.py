@@ -31,6 +31,7 @@ class DomainEvent(StrEnum):
     CONNECTOR_STATUS_CHANGED = "ConnectorStatusChanged"
     CHARGE_POINT_CONNECTED = "ChargePointConnected"
     CHARGE_POINT_DISCONNECTED = "ChargePointDisconnected"
+    SECURITY_EVENT = "SecurityEvent"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

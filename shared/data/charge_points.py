@@ -147,24 +147,6 @@ def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
     return page_of(results, limit, charge_point_of)
 
 
-def take_turn(charge_point_id: str, command_id: str) -> bool:
-    """1 write: make this command the charge point's outstanding call, if none is."""
-    try:
-        ChargePointRecord(charge_point_id).update(
-            actions=[ChargePointRecord.outstanding_command.set(command_id)],
-            condition=ChargePointRecord.charge_point_id.exists()
-            & (
-                ChargePointRecord.outstanding_command.does_not_exist()
-                | (ChargePointRecord.outstanding_command == command_id)
-            ),
-        )
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
-
-
 def give_turn_back(charge_point_id: str, command_id: str) -> None:
     """1 write, only if this command holds the turn."""
     try:

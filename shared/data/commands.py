@@ -1,23 +1,41 @@
 """Command records: operator calls to charge points, stored before they are sent, queued on a
 sparse index, outstanding on another until answered or timed out. The turn (one outstanding
-call per charge point) lives on the charge point's record (charge_points.take_turn)."""
+call per charge point) lives on the charge point's record (take_turn)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
-from shared.data.dynamo import Page, condition_failed, page_of, resume_from
-from shared.data.models import CommandRecord
+from shared.data.dynamo import (
+    Page,
+    cancelled_by_condition,
+    condition_failed,
+    connection,
+    page_of,
+    resume_from,
+)
+from shared.data.models import ChargePointRecord, CommandRecord
 from shared.domain.commands import Command, CommandStatus, Failure
+from shared.domain.errors import NotRegistered
 from shared.domain.timestamps import format_timestamp
 
 FLAG = "1"
 # How long a command's record is kept after it is made.
 RETENTION = timedelta(days=30)
+# Tries at storing a command when others of the same charge point are stored at the same time.
+ORDER_ATTEMPTS = 20
+
+
+def _sortable(at: datetime) -> str:
+    """When a command was made, to the microsecond: the queue's order, so that commands made
+    in the same millisecond still go out in the order they came."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def command_of(record: CommandRecord) -> Command:
@@ -46,21 +64,52 @@ def create_command(
     timeout_s: int,
     at: datetime,
 ) -> Command:
-    """1 write. Queued: it goes out when it is the charge point's oldest and nothing is outstanding."""
-    record = CommandRecord(
-        command_id,
-        charge_point_id=charge_point_id,
-        ocpp_version=ocpp_version,
-        action=action,
-        payload=payload,
-        status=CommandStatus.PENDING.value,
-        queued=charge_point_id,
-        created_at=format_timestamp(at),
-        timeout_s=timeout_s,
-        expires_at=at + RETENTION,
-    )
-    record.save(condition=CommandRecord.command_id.does_not_exist())
-    return command_of(record)
+    """1 transaction of 2 writes (and a read per retry). Queued: it goes out when it is the
+    charge point's oldest and nothing is outstanding. Its time is later than that of every
+    command of the charge point stored before it (it is moved on by a microsecond where
+    another was stored first, or clocks disagree), so the queue's order is the order of
+    storing, however many arrive at once."""
+    for _ in range(ORDER_ATTEMPTS):
+        made = _sortable(at)
+        record = CommandRecord(
+            command_id,
+            charge_point_id=charge_point_id,
+            ocpp_version=ocpp_version,
+            action=action,
+            payload=payload,
+            status=CommandStatus.PENDING.value,
+            queued=charge_point_id,
+            created_at=made,
+            timeout_s=timeout_s,
+            expires_at=at + RETENTION,
+        )
+        last = ChargePointRecord.last_command_at
+        try:
+            with TransactWrite(connection=connection()) as transaction:  # sent as: the put, the update
+                transaction.save(record, condition=CommandRecord.command_id.does_not_exist())
+                transaction.update(
+                    ChargePointRecord(charge_point_id),
+                    actions=[last.set(made)],
+                    condition=ChargePointRecord.charge_point_id.exists()
+                    & (last.does_not_exist() | (last < made)),
+                )
+        except TransactWriteError as error:
+            if cancelled_by_condition(error)[1:2] != [True]:
+                raise
+            latest = _latest_made(charge_point_id)
+            at = max(at, latest + timedelta(microseconds=1))
+            continue
+        return command_of(record)
+    raise RuntimeError(f"could not queue a command for {charge_point_id}")
+
+
+def _latest_made(charge_point_id: str) -> datetime:
+    """1 read: when the charge point's newest command was made."""
+    try:
+        stored = ChargePointRecord.get(charge_point_id, consistent_read=True).last_command_at
+    except ChargePointRecord.DoesNotExist:
+        raise NotRegistered(charge_point_id) from None
+    return datetime.fromisoformat(stored) if stored else datetime.min.replace(tzinfo=UTC)
 
 
 def find_command(command_id: str) -> Command | None:
@@ -71,11 +120,50 @@ def find_command(command_id: str) -> Command | None:
         return None
 
 
-def oldest_queued(charge_point_id: str) -> Command | None:
-    """1 query of the sparse queue index, however long the charge point's history."""
-    for record in CommandRecord.queued_by_charge_point.query(charge_point_id, limit=1):
-        return command_of(record)
-    return None
+def oldest_queued(charge_point_id: str, count: int) -> list[Command]:
+    """1 query of the sparse queue index, however long the charge point's history: the oldest
+    `count` commands waiting their turn (the index may still list one just sent)."""
+    return [command_of(r) for r in CommandRecord.queued_by_charge_point.query(charge_point_id, limit=count)]
+
+
+class Turn(Enum):
+    TAKEN = "taken"  # the command holds the charge point's turn and is marked sent
+    BUSY = "busy"  # another call holds the turn (or the charge point is gone)
+    GONE = "gone"  # the command is no longer queued: sent or settled already
+
+
+def take_turn(command: Command, at: datetime) -> Turn:
+    """1 transaction of 2 writes: the command becomes the charge point's one outstanding call
+    and is marked sent, both or neither. However many try at once, one wins: a command goes
+    out once."""
+    deadline = format_timestamp(at + timedelta(seconds=command.timeout_s))
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.update(
+                ChargePointRecord(command.charge_point_id),
+                actions=[ChargePointRecord.outstanding_command.set(command.command_id)],
+                condition=ChargePointRecord.charge_point_id.exists()
+                & ChargePointRecord.outstanding_command.does_not_exist(),
+            )
+            transaction.update(
+                CommandRecord(command.command_id),
+                actions=[
+                    CommandRecord.queued.remove(),
+                    CommandRecord.sent_at.set(at),
+                    CommandRecord.outstanding.set(FLAG),
+                    CommandRecord.deadline.set(deadline),
+                ],
+                condition=(CommandRecord.status == CommandStatus.PENDING.value)
+                & CommandRecord.queued.exists(),
+            )
+    except TransactWriteError as error:
+        failed = cancelled_by_condition(error)
+        if len(failed) > 1 and failed[1]:
+            return Turn.GONE
+        if failed and failed[0]:
+            return Turn.BUSY
+        raise
+    return Turn.TAKEN
 
 
 def pending_of(charge_point_id: str, outstanding_command: str | None) -> list[Command]:
@@ -95,7 +183,7 @@ def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[Co
 
 def made_between(charge_point_id: str, low: datetime, high: datetime) -> list[Command]:
     """1 query: the charge point's commands made in [low, high]."""
-    window = CommandRecord.created_at.between(format_timestamp(low), format_timestamp(high))
+    window = CommandRecord.created_at.between(_sortable(low), _sortable(high))
     query = CommandRecord.by_charge_point.query(charge_point_id, range_key_condition=window)
     return [command_of(r) for r in query]
 
@@ -106,19 +194,6 @@ def overdue(now: datetime) -> list[Command]:
         FLAG, range_key_condition=CommandRecord.deadline <= format_timestamp(now)
     )
     return [command_of(r) for r in query]
-
-
-def mark_sent(command: Command, at: datetime) -> None:
-    """1 write: no longer queued; outstanding until its deadline."""
-    CommandRecord(command.command_id).update(
-        actions=[
-            CommandRecord.queued.remove(),
-            CommandRecord.sent_at.set(at),
-            CommandRecord.outstanding.set(FLAG),
-            CommandRecord.deadline.set(format_timestamp(at + timedelta(seconds=int(command.timeout_s)))),
-        ],
-        condition=CommandRecord.status == CommandStatus.PENDING.value,
-    )
 
 
 def settle(

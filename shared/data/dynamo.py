@@ -7,14 +7,31 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from pynamodb.attributes import Attribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 
 from shared.domain.errors import BadPageToken
+from shared.settings import get_settings
 
 T = TypeVar("T")
+
+
+@lru_cache(maxsize=1)
+def connection() -> Connection:
+    """The connection DynamoDB transactions across tables go through."""
+    settings = get_settings()
+    return Connection(region=settings.region, host=settings.dynamodb_endpoint)
+
+
+def cancelled_by_condition(error: TransactWriteError) -> list[bool]:
+    """Which items of a cancelled transaction failed their condition, in the order DynamoDB got
+    them: pynamodb sends condition checks, then deletes, then puts, then updates."""
+    return [r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or []]
 
 
 def condition_failed(error: Exception) -> bool:

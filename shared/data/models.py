@@ -48,6 +48,9 @@ class ChargePointRecord(Model):
     disconnected_at = UTCDateTimeAttribute(null=True)
     # The one CSMS call it has not answered yet (OCPP allows one at a time)
     outstanding_command = UnicodeAttribute(null=True)
+    # When its newest command was made: each new one is made later, so the queue keeps the
+    # order commands were stored in, however many arrive at once
+    last_command_at = UnicodeAttribute(null=True)
     # What answers to operator commands told us: the latest of each kind
     availability_result = JSONAttribute(null=True)
     reset_result = JSONAttribute(null=True)

@@ -7,16 +7,23 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from enum import Enum
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from shared.data.dynamo import Page, condition_failed, decode_token, encode_token, page_of, resume_from
+from shared.data.dynamo import (
+    Page,
+    condition_failed,
+    connection,
+    decode_token,
+    encode_token,
+    page_of,
+    resume_from,
+)
 from shared.data.models import CounterRecord, SessionEventRecord, TransactionRecord, TransactionStartRecord
 from shared.domain.meter_values import MeterValue, MeterValuesReport, from_json, to_json
 from shared.domain.timestamps import format_timestamp
@@ -27,9 +34,9 @@ from shared.domain.transactions import (
     SessionStart,
     SessionStop,
     SessionSummary,
+    UnknownTransaction,
     session_energy,
 )
-from shared.settings import get_settings
 
 ACTIVE = "1"
 TRANSACTION_COUNTER = "transaction-id"
@@ -88,11 +95,17 @@ def _where_and_who(start: SessionStart) -> list[tuple[Any, Any]]:
     ]
 
 
+class AssignedStart(Enum):
+    STORED = "stored"
+    RESENT = "resent"  # a copy of this start, handled at the same moment, got there first
+    ID_IN_USE = "id-in-use"  # the id names a session already: never reused
+
+
 def record_assigned_start(
     charge_point_id: str, ocpp_version: str, start: SessionStart, start_key: str, at: datetime
-) -> bool:
-    """1 transaction of 2 writes: the session and its start key, together or not at all.
-    False when a concurrent copy of the same start got there first."""
+) -> AssignedStart:
+    """1 transaction of 2 writes: the session and its start key, together or not at all, and
+    only onto a session id that names nothing yet."""
     transaction_id = start.transaction_id
     assert transaction_id is not None
     session = TransactionRecord(transaction_id, charge_point_id)
@@ -101,20 +114,26 @@ def record_assigned_start(
         TransactionRecord.active.set(ACTIVE),
     ]
     try:
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(
                 TransactionStartRecord(
                     start_key, transaction_id=transaction_id, expires_at=at + START_KEY_LIFETIME
                 ),
                 condition=TransactionStartRecord.start_key.does_not_exist(),
             )
-            transaction.update(session, actions=actions)
+            transaction.update(
+                session, actions=actions, condition=TransactionRecord.transaction_id.does_not_exist()
+            )
     except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
-            return False
+        failed = [
+            r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons or []
+        ]
+        if failed and failed[0]:
+            return AssignedStart.RESENT
+        if len(failed) > 1 and failed[1]:
+            return AssignedStart.ID_IN_USE
         raise
-    return True
+    return AssignedStart.STORED
 
 
 def record_start(
@@ -143,10 +162,13 @@ def record_stop(
     stop: SessionStop,
     at: datetime,
     start: SessionStart | None = None,
+    assigned_only: bool = False,
 ) -> TransactionRecord | None:
-    """1 write. Ends the session, creating it if its start never arrived. None when it had
-    already ended (a resend): then nothing changes. `start` carries what an end message
-    knows of the start (2.x: the EVSE and token), kept where the start did not say."""
+    """1 write. Ends the session, creating it if its start never arrived, unless
+    `assigned_only` (an id the CSMS assigned must name a session of this charge point, else
+    UnknownTransaction, with 1 read to tell it from a resend). None when it had already ended
+    (a resend): then nothing changes. `start` carries what an end message knows of the start
+    (2.x: the EVSE and token), kept where the start did not say."""
     fields = TransactionRecord
     stopped_at = format_timestamp(stop.timestamp)
     actions: list[Action] = [
@@ -167,13 +189,27 @@ def record_stop(
         known = _where_and_who(start)
         actions += [attribute.set(attribute | value) for attribute, value in known if value is not None]
     session = TransactionRecord(stop.transaction_id, charge_point_id)
+    condition = fields.stopped_at.does_not_exist()
+    if assigned_only:
+        condition &= fields.transaction_id.exists()
     try:
-        session.update(actions=actions, condition=fields.stopped_at.does_not_exist())
+        session.update(actions=actions, condition=condition)
     except UpdateError as error:
-        if condition_failed(error):
-            return None
-        raise
+        if not condition_failed(error):
+            raise
+        if assigned_only and not is_session_of(charge_point_id, stop.transaction_id):
+            raise UnknownTransaction(stop.transaction_id) from None
+        return None
     return session
+
+
+def is_session_of(charge_point_id: str, transaction_id: str) -> bool:
+    """1 read: whether the id names a session of this charge point."""
+    try:
+        TransactionRecord.get(transaction_id, charge_point_id, attributes_to_get=["transaction_id"])
+    except TransactionRecord.DoesNotExist:
+        return False
+    return True
 
 
 def find_sessions(transaction_id: str, charge_point_id: str | None = None) -> list[TransactionRecord]:
@@ -256,6 +292,11 @@ def list_sessions(
 
 def session_stream(charge_point_id: str, transaction_id: str) -> str:
     return f"tx/{charge_point_id}/{transaction_id}"
+
+
+def unmatched_stream(charge_point_id: str, transaction_id: str) -> str:
+    """Where messages naming a transaction id the charge point was never given are kept."""
+    return f"unmatched/{charge_point_id}/{transaction_id}"
 
 
 def meter_stream(charge_point_id: str, report: MeterValuesReport) -> str:
@@ -359,9 +400,3 @@ def summarise(
 
 def _int(value: float | None) -> int | None:
     return None if value is None else int(value)
-
-
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    settings = get_settings()
-    return Connection(region=settings.region, host=settings.dynamodb_endpoint)

@@ -51,6 +51,11 @@ class NotConnected(ApplicationError):
         super().__init__(f"Charge point {charge_point_id} is not connected")
 
 
+class PayloadTooLarge(ApplicationError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "PayloadTooLarge"
+
+
 class CommandRefused(ApplicationError):
     """Not an action the charge point's version lets a CSMS send, or a payload its schema refuses."""
 

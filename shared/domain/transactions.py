@@ -13,6 +13,10 @@ from shared.domain.authorization import IdToken
 from shared.domain.meter_values import MeterValue, registers
 
 
+class UnknownTransaction(Exception):
+    """A message names a transaction id the CSMS never gave this charge point."""
+
+
 class EventKind(StrEnum):
     """Kinds of session event. The first three are OCPP 2.x TransactionEvent types; 1.6
     reports meter values in MeterValues and StopTransaction's transactionData."""

@@ -15,11 +15,19 @@ from typing import Any
 
 from ocpp.messages import Call, CallError, CallResult
 
-from shared.aws.connections import ConnectionGone, connections_at, endpoint_for
+from shared.aws.connections import ConnectionGone, SendFailed, connections_at, endpoint_for
 from shared.data import charge_points, commands
+from shared.data.commands import Turn
 from shared.data.dynamo import Page
 from shared.domain.commands import Command, CommandStatus, Failure, Intent
-from shared.domain.errors import BadRequest, CommandRefused, NotConnected, NotFound, NotRegistered
+from shared.domain.errors import (
+    BadRequest,
+    CommandRefused,
+    NotConnected,
+    NotFound,
+    NotRegistered,
+    PayloadTooLarge,
+)
 from shared.domain.provisioning import ChargePoint
 from shared.observability import logger, metrics
 from shared.protocol import framing
@@ -31,6 +39,8 @@ from shared.settings import get_settings
 
 # How often a request that waits for the answer looks for it.
 POLL_S = 0.1
+# Queued commands looked at for the next to send: the queue index may still list one just sent.
+QUEUE_LOOKAHEAD = 5
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,10 @@ def _submit(charge_point: ChargePoint, intent: Intent, timeout_s: int | None, no
         raise CommandRefused(
             f"{action} payload is not valid for OCPP {profile.version}: {error.description}"
         ) from None
+    size = len(_frame(command_id, action, payload).encode())
+    limit = get_settings().max_message_bytes
+    if size > limit:  # the gateway could never carry it, and it would block the queue
+        raise PayloadTooLarge(f"The call would be a {size}-byte frame; a charge point takes {limit} at most")
     command = commands.create_command(
         command_id,
         charge_point.charge_point_id,
@@ -98,22 +112,54 @@ def _submit(charge_point: ChargePoint, intent: Intent, timeout_s: int | None, no
     return command
 
 
+def _frame(command_id: str, action: str, payload: dict[str, Any]) -> str:
+    return json.dumps([2, command_id, action, payload], separators=(",", ":"))
+
+
 def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
-    """Send the oldest queued command, unless a call is outstanding."""
-    command = commands.oldest_queued(charge_point_id)
-    if command is None or not charge_points.take_turn(charge_point_id, command.command_id):
+    """Send the oldest queued command, unless a call is outstanding. Taking the turn and marking
+    the command sent is one conditional transaction, so however many callers race here (an
+    answer, a new command, the sweep), each command goes out once and in order."""
+    for command in commands.oldest_queued(charge_point_id, QUEUE_LOOKAHEAD):
+        turn = commands.take_turn(command, now)
+        if turn is Turn.BUSY and _release_stale_turn(charge_point_id):
+            turn = commands.take_turn(command, now)
+        if turn is Turn.BUSY:
+            return
+        if turn is Turn.GONE:  # sent or settled by another caller; the index had not caught up
+            continue
+        try:  # marked sent first: an answer may arrive before post_to_connection returns
+            connections_at(endpoint_for()).send(
+                connection_id, _frame(command.command_id, command.action, command.payload)
+            )
+        except ConnectionGone:
+            logger.info("Connection gone while sending a command", extra={"command_id": command.command_id})
+            charge_points.clear_connection(charge_point_id, connection_id, now)
+            fail_all(charge_point_id, Failure("ConnectionGone", "The charge point's connection is gone"), now)
+            return
+        except SendFailed as error:  # this command cannot go; the next may
+            logger.warning("A command could not be sent", extra={"command_id": command.command_id})
+            commands.settle(
+                command.command_id, CommandStatus.FAILED, now, failure=Failure("SendFailed", str(error))
+            )
+            charge_points.give_turn_back(charge_point_id, command.command_id)
+            continue
+        metrics.add_metric(name="CommandsSent", unit="Count", value=1)
         return
-    # Marked sent first: an answer may arrive before post_to_connection returns.
-    commands.mark_sent(command, now)
-    frame = json.dumps([2, command.command_id, command.action, command.payload], separators=(",", ":"))
-    try:
-        connections_at(endpoint_for()).send(connection_id, frame)
-    except ConnectionGone:
-        logger.info("Connection gone while sending a command", extra={"command_id": command.command_id})
-        charge_points.clear_connection(charge_point_id, connection_id, now)
-        fail_all(charge_point_id, Failure("ConnectionGone", "The charge point's connection is gone"), now)
-        return
-    metrics.add_metric(name="CommandsSent", unit="Count", value=1)
+
+
+def _release_stale_turn(charge_point_id: str) -> bool:
+    """A turn still held by a command that is settled (its settling was cut short before the
+    turn went back) is released: 2 reads, paid only when the turn is found taken."""
+    charge_point = charge_points.find_charge_point(charge_point_id)
+    holder = charge_point.outstanding_command if charge_point else None
+    if holder is None:
+        return charge_point is not None
+    held_by = commands.find_command(holder)
+    if held_by is not None and not held_by.status.final:
+        return False
+    charge_points.give_turn_back(charge_point_id, holder)
+    return True
 
 
 def answer(
@@ -171,18 +217,27 @@ def fail_all(charge_point_id: str, failure: Failure, now: datetime) -> int:
 
 
 def expire(now: datetime) -> int:
-    """The sweep: commands past their deadline time out and hand the turn to the next one."""
+    """The sweep: commands past their deadline time out and hand the turn to the next one. A
+    failure with one command is logged and counted, and the others still go."""
     expired = 0
     for command in commands.overdue(now):
-        failure = Failure("Timeout", f"No answer within {command.timeout_s} s")
-        if commands.settle(command.command_id, CommandStatus.TIMEOUT, now, failure=failure) is None:
-            continue
-        expired += 1
-        charge_points.give_turn_back(command.charge_point_id, command.command_id)
-        charge_point = charge_points.find_charge_point(command.charge_point_id)
-        if charge_point is not None and charge_point.connection_id:
-            send_next(command.charge_point_id, charge_point.connection_id, now)
+        try:
+            expired += _expire(command, now)
+        except Exception:
+            logger.exception("Timing out a command failed", extra={"command_id": command.command_id})
+            metrics.add_metric(name="CommandSweepFailures", unit="Count", value=1)
     return expired
+
+
+def _expire(command: Command, now: datetime) -> int:
+    failure = Failure("Timeout", f"No answer within {command.timeout_s} s")
+    if commands.settle(command.command_id, CommandStatus.TIMEOUT, now, failure=failure) is None:
+        return 0
+    charge_points.give_turn_back(command.charge_point_id, command.command_id)
+    charge_point = charge_points.find_charge_point(command.charge_point_id)
+    if charge_point is not None and charge_point.connection_id:
+        send_next(command.charge_point_id, charge_point.connection_id, now)
+    return 1
 
 
 def wait_for(command: Command, seconds: int) -> Command:

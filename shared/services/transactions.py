@@ -9,8 +9,9 @@ from datetime import datetime
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import transactions
 from shared.data.dynamo import Page
+from shared.data.transactions import AssignedStart
 from shared.domain.errors import BadRequest, NotFound
-from shared.domain.meter_values import MeterValue, MeterValuesReport
+from shared.domain.meter_values import ENERGY_REGISTER, MeterValue, MeterValuesReport, Sample
 from shared.domain.transactions import (
     EventKind,
     SessionEvent,
@@ -19,9 +20,11 @@ from shared.domain.transactions import (
     SessionStop,
     SessionSummary,
     TransactionEventReport,
+    UnknownTransaction,
     merge,
     start_key,
 )
+from shared.observability import logger, metrics
 from shared.services import remote_control
 
 
@@ -33,21 +36,31 @@ class SessionDetail:
     remote_start_command_id: str | None
 
 
+# Tries at a fresh id when the one drawn names a session already (it never should).
+ID_ATTEMPTS = 3
+
+
 def started(charge_point_id: str, ocpp_version: str, start: SessionStart, at: datetime) -> str:
     """OCPP 1.6 StartTransaction: the CSMS names the transaction. A resend of the same start
-    (same connector, idTag, timestamp and meterStart) gets the id it got the first time."""
+    (same connector, idTag, timestamp and meterStart) gets the id it got the first time; an
+    id is never given twice."""
     key = start_key(charge_point_id, start)
     transaction_id = transactions.find_start(key)
     if transaction_id is not None:
         return transaction_id
-    assigned = replace(start, transaction_id=str(transactions.next_transaction_id()))
-    if transactions.record_assigned_start(charge_point_id, ocpp_version, assigned, key, at):
-        publish(DomainEvent.SESSION_STARTED, SessionSummary.of_start(charge_point_id, ocpp_version, assigned))
-        assert assigned.transaction_id is not None
-        return assigned.transaction_id
-    first = transactions.find_start(key)  # a copy of this start, handled at the same moment, was first
-    assert first is not None
-    return first
+    for _ in range(ID_ATTEMPTS):
+        assigned = replace(start, transaction_id=str(transactions.next_transaction_id()))
+        outcome = transactions.record_assigned_start(charge_point_id, ocpp_version, assigned, key, at)
+        if outcome is AssignedStart.STORED:
+            summary = SessionSummary.of_start(charge_point_id, ocpp_version, assigned)
+            publish(DomainEvent.SESSION_STARTED, summary)
+            return summary.transaction_id
+        if outcome is AssignedStart.RESENT:  # a copy of this start, handled at the same moment, was first
+            first = transactions.find_start(key)
+            assert first is not None
+            return first
+        logger.error("A drawn transaction id names a session already", extra={"id": assigned.transaction_id})
+    raise RuntimeError("no free transaction id")
 
 
 def stopped(
@@ -58,15 +71,49 @@ def stopped(
     at: datetime,
 ) -> None:
     """OCPP 1.6 StopTransaction, with its transactionData kept as meter values. A resend
-    changes nothing; a stop whose start never arrived still makes the session."""
+    changes nothing. The id must be one this charge point was given: a stop for any other is
+    kept apart as unmatched, with a security event, and touches no session."""
+    event = SessionEvent(EventKind.STOP_TRANSACTION, stop.timestamp, meter_values=meter_values)
+    try:
+        session = transactions.record_stop(charge_point_id, ocpp_version, stop, at, assigned_only=True)
+    except UnknownTransaction:
+        register = Sample(ENERGY_REGISTER, stop.meter_stop_wh, "Wh", context="Transaction.End")
+        kept = replace(event, meter_values=(*meter_values, MeterValue(stop.timestamp, (register,))))
+        _unmatched(
+            charge_point_id,
+            "StopTransaction",
+            stop.transaction_id,
+            replace(kept, trigger_reason=stop.reason),
+            at,
+        )
+        return
+    # After the stop, and on a resend too: the session's energy sees these values.
     if meter_values:
-        event = SessionEvent(EventKind.STOP_TRANSACTION, stop.timestamp, meter_values=meter_values)
         transactions.record_event(
             transactions.session_stream(charge_point_id, stop.transaction_id), event, at
         )
-    session = transactions.record_stop(charge_point_id, ocpp_version, stop, at)
     if session is not None:
         publish(DomainEvent.SESSION_ENDED, transactions.summarise(session))
+
+
+def _unmatched(
+    charge_point_id: str, action: str, transaction_id: str, event: SessionEvent, at: datetime
+) -> None:
+    """Kept apart, counted and published once: the charge point is answered and not stuck."""
+    stream = transactions.unmatched_stream(charge_point_id, transaction_id)
+    if not transactions.record_event(stream, event, at):
+        return
+    logger.warning("Message for a transaction this charge point was never given", extra={"action": action})
+    metrics.add_metric(name="UnmatchedTransactionMessages", unit="Count", value=1)
+    publish(
+        DomainEvent.SECURITY_EVENT,
+        {
+            "charge_point_id": charge_point_id,
+            "type": "UnknownTransactionId",
+            "tech_info": f"{action} for transaction {transaction_id}, never given to this charge point",
+            "at": at,
+        },
+    )
 
 
 def event_reported(
@@ -100,6 +147,10 @@ def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: d
     per connector/EVSE. A resend lands on the item its first copy wrote: 1 write."""
     first = min(mv.timestamp for mv in report.meter_values)
     event = SessionEvent(EventKind.METER_VALUES, first, meter_values=report.meter_values)
+    tid = report.transaction_id  # given only where the CSMS assigned it (1.6): 1 read to check
+    if tid is not None and not transactions.is_session_of(charge_point_id, tid):
+        _unmatched(charge_point_id, "MeterValues", tid, event, at)
+        return
     transactions.record_event(transactions.meter_stream(charge_point_id, report), event, at)
 
 

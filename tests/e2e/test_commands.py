@@ -201,3 +201,41 @@ def test_a_remote_start_is_linked_to_the_session_it_began(runtime, version):
     _, session = runtime.api("GET", f"/transactions/{transaction_id}?chargePointId={cp_id}")
     assert session["remoteStartCommandId"] == sent["commandId"]
     assert (session["chargePointId"], session["idToken"]) == (cp_id, "APP-USER-7")
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_fifty_commands_at_once_each_reach_the_station_once_in_order(runtime, version):
+    cp_id = f"E2E-RUSH-{version.replace('.', '')}"
+    received = []
+
+    async def station(ws):
+        async for text in ws:
+            frame = json.loads(text)
+            if frame[0] == 2:
+                received.append(frame[1])
+                await asyncio.sleep(0.01)  # a station takes a moment to answer
+                await ws.send(json.dumps([3, frame[1], minimal(schema_of(version, frame[2], response=True))]))
+
+    def submit(n):
+        body = {"action": "DataTransfer", "payload": {"vendorId": "com.example", "messageId": f"m{n}"}}
+        return runtime.api("POST", f"/charge-points/{cp_id}/commands", body)
+
+    async def scenario():
+        async with websockets.connect(runtime.ocpp_url(cp_id), subprotocols=[f"ocpp{version}"]) as ws:
+            answering = asyncio.create_task(station(ws))
+            submitted = await asyncio.gather(*(asyncio.to_thread(submit, n) for n in range(50)))
+            ids = [body["commandId"] for status, body in submitted if status == 202]
+            assert len(ids) == 50, submitted
+            settled = await asyncio.to_thread(
+                runtime.wait_for,
+                lambda: all(runtime.api("GET", f"/commands/{i}")[1]["status"] == "completed" for i in ids),
+                30,
+            )
+            answering.cancel()
+            return ids, settled
+
+    ids, settled = asyncio.run(scenario())
+    assert settled, "not every command completed"
+    assert sorted(received) == sorted(ids) and len(received) == 50  # each once, none twice
+    made = {i: runtime.api("GET", f"/commands/{i}")[1]["createdAt"] for i in ids}
+    assert received == sorted(ids, key=lambda i: made[i])  # in the order they were made

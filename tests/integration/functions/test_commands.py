@@ -375,3 +375,81 @@ def test_a_history_page_costs_the_same_however_many_remote_starts_it_links(stati
     ten = page_reads()
     assert (one[1], ten[1]) == (1, 10)
     assert ten[0] == one[0]  # a query for the page and one for the sessions around it, not one per row
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_command_another_caller_is_sending_is_not_sent_again(station, posted, monkeypatch):
+    from shared.data import commands as stored_commands
+
+    first = command("Reset", {"type": "Soft"})[1]
+    queued = command("ClearCache", {})[1]
+    assert [frame[1] for frame in calls_to_station(posted)] == [first["commandId"]]
+    # Callers racing on a stale view of the queue: each sees a command that is no longer
+    # waiting (the first, sent and holding the turn), and one still waiting behind it.
+    stale = [
+        stored_commands.find_command(first["commandId"]),
+        stored_commands.find_command(queued["commandId"]),
+    ]
+    monkeypatch.setattr(stored_commands, "oldest_queued", lambda charge_point_id, count: stale)
+    for _ in range(3):
+        commands.send_next("CP1", "c1", utc_now())
+    assert [frame[1] for frame in calls_to_station(posted)] == [first["commandId"]]  # nothing twice
+    station([3, first["commandId"], {"status": "Accepted"}])
+    assert [frame[1] for frame in calls_to_station(posted)] == [first["commandId"], queued["commandId"]]
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_turn_left_held_by_a_settled_command_is_released(station, posted):
+    from shared.data.models import ChargePointRecord
+
+    first = command("Reset", {"type": "Soft"})[1]
+    station([3, first["commandId"], {"status": "Accepted"}])
+    # Settling was cut short before the turn went back.
+    ChargePointRecord("CP1").update(actions=[ChargePointRecord.outstanding_command.set(first["commandId"])])
+    second = command("ClearCache", {})[1]
+    assert calls_to_station(posted)[-1][1] == second["commandId"]
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_a_command_larger_than_a_frame_is_refused_before_it_is_stored(station, posted):
+    status, body = command("DataTransfer", {"vendorId": "com.example", "data": "x" * 200_000})
+    assert status == 413 and body["error"]["code"] == "PayloadTooLarge"
+    assert get("/charge-points/CP1/commands")[1]["items"] == []
+    after = command("ClearCache", {})[1]  # the queue is not blocked
+    assert calls_to_station(posted)[-1][1] == after["commandId"]
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_post_the_gateway_refuses_fails_that_command_and_the_next_goes(station, posted):
+    client = connections_at(endpoint_for())._client
+    with Stubber(client) as stub:
+        stub.add_client_error("post_to_connection", "PayloadTooLargeException", http_status_code=413)
+        stub.add_response("post_to_connection", {})
+        refused = command("Reset", {"type": "Soft"})[1]
+        following = command("ClearCache", {})[1]  # the refused one gave the turn back
+    assert get(f"/commands/{refused['commandId']}")[1]["error"]["code"] == "SendFailed"
+    assert get(f"/commands/{following['commandId']}")[1]["sentAt"] is not None
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_the_sweep_times_out_the_others_when_one_fails(station, monkeypatch):
+    from shared.data import commands as stored_commands
+
+    first = command("Reset", {"type": "Soft"}, timeoutSeconds=5)[1]
+    settle = stored_commands.settle
+
+    def settle_breaking_on_first(command_id, *args, **kwargs):
+        if command_id == first["commandId"]:
+            raise RuntimeError("a fault with this one command")
+        return settle(command_id, *args, **kwargs)
+
+    charge_points.register_charge_point("CP2", utc_now())
+    from functions.connect.handler import lambda_handler as connect
+
+    connect(events.connect(socket("c2", "CP2", "1.6"), [], []), CONTEXT)
+    other = post(
+        "/charge-points/CP2/commands", {"action": "Reset", "payload": {"type": "Soft"}, "timeoutSeconds": 5}
+    )[1]
+    monkeypatch.setattr(stored_commands, "settle", settle_breaking_on_first)
+    assert commands.expire(utc_now() + timedelta(seconds=6)) == 1
+    assert get(f"/commands/{other['commandId']}")[1]["status"] == "timeout"

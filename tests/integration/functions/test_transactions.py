@@ -124,20 +124,59 @@ def test_a_resent_stop_changes_nothing_and_answers_as_before(station, published)
 
 
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
-def test_a_stop_whose_start_never_arrived_still_makes_the_session(station):
-    data = [
-        sampled("2026-11-24T10:00:00Z", 2000, context="Transaction.Begin"),
-        sampled("2026-11-24T10:30:00Z", 3000),
-    ]
-    assert call(station, "StopTransaction", stop(4242, meter=4000, data=data)) == {}
-    _, body = get("/transactions/4242")
-    assert (body["meterStartWh"], body["meterStopWh"], body["energyWh"], body["active"]) == (
-        2000,
-        4000,
-        2000,
-        False,
+def test_a_16_stop_for_an_id_not_yet_given_is_kept_apart_and_never_poisons_the_session(station, published):
+    next_id = (
+        int(call(station, "StartTransaction", start(connector=2, id_tag="TAG9"), "s0")["transactionId"]) + 1
     )
-    assert body["stopReason"] == "Local"  # the specification's default
+    data = [sampled("2026-11-24T10:30:00Z", 3000)]
+    # Answered, so that the station is not stuck; no session; a security event.
+    assert call(station, "StopTransaction", stop(next_id, meter=4000, data=data, idTag="TAG1"), "x1") == {
+        "idTagInfo": {"status": "Invalid"}
+    }
+    assert get(f"/transactions/{next_id}")[0] == 404
+    [event] = published.of("SecurityEvent")
+    assert event["type"] == "UnknownTransactionId" and str(next_id) in event["techInfo"]
+    call(station, "StopTransaction", stop(next_id, meter=4000, data=data), "x1")  # a resend: published once
+    assert len(published.of("SecurityEvent")) == 1
+    # The id, once given, makes a session of its own, which its real stop ends.
+    put_token("TAG1")
+    assert call(station, "StartTransaction", start(meter=1000), "s1")["transactionId"] == next_id
+    status, body = get(f"/transactions/{next_id}")
+    assert (status, body["active"], body["meterStartWh"], body["meterValues"]) == (200, True, 1000, [])
+    call(station, "StopTransaction", stop(next_id, meter=8500), "s2")
+    _, body = get(f"/transactions/{next_id}")
+    assert (body["active"], body["meterStopWh"], body["energyWh"]) == (False, 8500, 7500)
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_16_message_naming_another_charge_points_session_alters_nothing(station, posted, published):
+    from functions.connect.handler import lambda_handler as connect
+    from functions.ocpp_router.handler import lambda_handler as route
+    from local import events
+    from shared.data import charge_points
+    from shared.domain.timestamps import utc_now
+    from tests.builders import CONTEXT, socket
+
+    put_token("TAG1")
+    theirs = call(station, "StartTransaction", start(meter=1000), "s1")["transactionId"]
+    charge_points.register_charge_point("CP2", utc_now())
+    connect(events.connect(socket("c2", "CP2"), [], []), CONTEXT)
+
+    def as_cp2(action, payload, message_id):
+        route(events.message(socket("c2", "CP2"), json.dumps([2, message_id, action, payload])), CONTEXT)
+        return posted.to("c2")[-1]
+
+    meter = {
+        "connectorId": 1,
+        "transactionId": theirs,
+        "meterValue": [sampled("2026-11-24T10:10:00Z", 99999)],
+    }
+    assert as_cp2("MeterValues", meter, "m1") == [3, "m1", {}]
+    assert as_cp2("StopTransaction", stop(theirs, meter=50), "m2") == [3, "m2", {}]
+    status, body = get(f"/transactions/{theirs}")
+    assert (status, body["chargePointId"], body["active"], body["meterValues"]) == (200, "CP1", True, [])
+    assert len(published.of("SecurityEvent")) == 2
+    assert get("/transactions", "chargePointId=CP2")[1]["items"] == []
 
 
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
