@@ -8,10 +8,10 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.operator_api.errors import error_response
@@ -42,18 +42,17 @@ get_settings().require_api_token()
 app = APIGatewayHttpResolver(enable_validation=True)
 
 
-def require_token(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
-    """The local stand-in for the cloud's JWT authorizer: a static bearer token."""
+def authenticated(request: APIGatewayProxyEventV2) -> bool:
+    """The local stand-in for the cloud's JWT authorizer: a static bearer token. Checked before
+    the request is routed or validated, so that a caller without it learns nothing of the API."""
     settings = get_settings()
-    if settings.api_auth == "token" and app.current_event.path not in OPERATOR_API_PUBLIC_PATHS:
-        header = app.current_event.headers.get("authorization") or ""
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), settings.api_token.encode()):
-            return error_response(HTTPStatus.UNAUTHORIZED, "Unauthorized", "A valid Bearer token is required")
-    return next_middleware(app)
+    if settings.api_auth != "token" or request.path in OPERATOR_API_PUBLIC_PATHS:
+        return True
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    given = token.encode("utf-8", "surrogateescape")  # a header may carry any byte
+    return scheme.lower() == "bearer" and hmac.compare_digest(given, settings.api_token.encode())
 
 
-app.use(middlewares=[require_token])
 for block in (
     provisioning,
     authorization,
@@ -101,8 +100,27 @@ def bad_json(error: json.JSONDecodeError) -> Response[str]:
     return error_response(HTTPStatus.BAD_REQUEST, "BadRequest", f"Body is not valid JSON: {error.msg}")
 
 
+@app.exception_handler(UnicodeDecodeError)
+def bad_text(error: UnicodeDecodeError) -> Response[str]:
+    return error_response(HTTPStatus.BAD_REQUEST, "BadRequest", "Body is not UTF-8 text")
+
+
+@app.exception_handler(RecursionError)
+def too_deep(error: RecursionError) -> Response[str]:
+    return error_response(HTTPStatus.BAD_REQUEST, "BadRequest", "Body is nested too deeply")
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @publish_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if not authenticated(APIGatewayProxyEventV2(event)):
+        return {
+            "statusCode": int(HTTPStatus.UNAUTHORIZED),
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps(
+                {"error": {"code": "Unauthorized", "message": "A valid Bearer token is required"}}
+            ),
+            "isBase64Encoded": False,
+        }
     return app.resolve(event, context)

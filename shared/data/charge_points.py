@@ -13,7 +13,7 @@ from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.update import Action
 
 from shared.data import connectors
-from shared.data.dynamo import Page, condition_failed, page_of, resume_from, set_or_remove
+from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
 from shared.data.models import ChargePointRecord
 from shared.domain.errors import NotRegistered
 from shared.domain.provisioning import UNCHANGED, BootInfo, ChargePoint
@@ -143,8 +143,9 @@ def deregister_charge_point(charge_point_id: str) -> ChargePoint:
 
 def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
     """One scan page. The token is the last key, opaque to callers."""
-    results = ChargePointRecord.scan(limit=limit, page_size=limit, last_evaluated_key=resume_from(next_token))
-    return page_of(results, limit, charge_point_of)
+    start = resume_from(next_token, "charge-points", key_names(ChargePointRecord))
+    results = ChargePointRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
+    return page_of(results, limit, "charge-points", charge_point_of)
 
 
 def give_turn_back(charge_point_id: str, command_id: str) -> None:

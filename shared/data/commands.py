@@ -17,6 +17,7 @@ from shared.data.dynamo import (
     cancelled_by_condition,
     condition_failed,
     connection,
+    key_names,
     page_of,
     resume_from,
 )
@@ -176,9 +177,14 @@ def pending_of(charge_point_id: str, outstanding_command: str | None) -> list[Co
 def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[Command]:
     """Newest first, 1 query a page."""
     results = CommandRecord.by_charge_point.query(
-        charge_point_id, scan_index_forward=False, limit=limit, last_evaluated_key=resume_from(next_token)
+        charge_point_id,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=resume_from(
+            next_token, f"commands/{charge_point_id}", key_names(CommandRecord, CommandRecord.by_charge_point)
+        ),
     )
-    return page_of(results, limit, command_of)
+    return page_of(results, limit, f"commands/{charge_point_id}", command_of)
 
 
 def made_between(charge_point_id: str, low: datetime, high: datetime) -> list[Command]:

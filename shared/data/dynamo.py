@@ -12,8 +12,9 @@ from typing import Any, Generic, TypeVar
 
 from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import QueryError, ScanError, TransactWriteError
 from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 
 from shared.domain.errors import BadPageToken
 from shared.settings import get_settings
@@ -48,17 +49,57 @@ class Page(Generic[T]):
     next_token: str | None
 
 
-def resume_from(next_token: str | None) -> dict[str, Any] | None:
-    """The DynamoDB start key a page token holds (None: the first page)."""
-    return decode_token(next_token, {"key"})["key"] if next_token else None
+def key_names(model: type[Model], index: Any = None) -> frozenset[str]:
+    """The attributes a start key of this table (or of this index of it) is made of."""
+    names = {model._hash_keyname, model._range_keyname}
+    if index is not None:
+        names |= {entry["AttributeName"] for entry in index._get_schema()["key_schema"]}
+    return frozenset(name for name in names if name)
 
 
-def page_of(results: Any, limit: int, convert: Callable[[Any], T] = lambda item: item) -> Page[T]:
+def resume_from(next_token: str | None, listing: str, names: frozenset[str]) -> dict[str, Any] | None:
+    """The DynamoDB start key a page token holds (None: the first page). A token holds the
+    listing it was handed out by (a table or index, and its partition), so that one of
+    another listing, or made up, is a bad request rather than a question DynamoDB refuses."""
+    if not next_token:
+        return None
+    position = decode_token(next_token, {"of", "key"})
+    if position["of"] != listing:
+        raise BadPageToken()
+    return start_key(position["key"], names)
+
+
+def start_key(key: Any, names: frozenset[str]) -> dict[str, Any]:
+    """A DynamoDB key as a token carries it: these attribute names, to a string or a number."""
+    if not isinstance(key, dict) or set(key) != names:
+        raise BadPageToken()
+    for name, value in key.items():
+        if not (isinstance(value, dict) and len(value) == 1 and isinstance(name, str)):
+            raise BadPageToken()
+        ((kind, text),) = value.items()
+        if kind not in ("S", "N") or not isinstance(text, str):
+            raise BadPageToken()
+    return key
+
+
+def page_of(
+    results: Any, limit: int, listing: str, convert: Callable[[Any], T] = lambda item: item
+) -> Page[T]:
     """A page from a pynamodb result iterator run with `limit`: a token only when the page is
     full and DynamoDB has more to read."""
-    items = [convert(item) for item in results]
+    items = read(results, convert)
     last = results.last_evaluated_key
-    return Page(items, encode_token({"key": last}) if last and len(items) == limit else None)
+    return Page(items, encode_token({"of": listing, "key": last}) if last and len(items) == limit else None)
+
+
+def read(results: Any, convert: Callable[[Any], T] = lambda item: item) -> list[T]:
+    """Every item of a result iterator; a start key DynamoDB finds no place for is a bad token."""
+    try:
+        return [convert(item) for item in results]
+    except (QueryError, ScanError) as error:
+        if getattr(error, "cause_response_code", None) == "ValidationException":
+            raise BadPageToken() from None
+        raise
 
 
 def encode_token(position: dict[str, Any]) -> str:

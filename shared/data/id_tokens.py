@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DeleteError
 
-from shared.data.dynamo import Page, condition_failed, page_of, resume_from, set_or_remove
+from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
 from shared.data.models import IdTokenRecord
 from shared.domain.authorization import AuthorizationStatus, TokenEntry
 
@@ -59,5 +59,6 @@ def delete_id_token(id_token: str) -> bool:
 
 def list_id_tokens(limit: int, next_token: str | None) -> Page[TokenEntry]:
     """One scan page."""
-    results = IdTokenRecord.scan(limit=limit, page_size=limit, last_evaluated_key=resume_from(next_token))
-    return page_of(results, limit, entry_of)
+    start = resume_from(next_token, "id-tokens", key_names(IdTokenRecord))
+    results = IdTokenRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
+    return page_of(results, limit, "id-tokens", entry_of)

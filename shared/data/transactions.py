@@ -21,10 +21,14 @@ from shared.data.dynamo import (
     connection,
     decode_token,
     encode_token,
+    key_names,
     page_of,
+    read,
     resume_from,
+    start_key,
 )
 from shared.data.models import CounterRecord, SessionEventRecord, TransactionRecord, TransactionStartRecord
+from shared.domain.errors import BadPageToken
 from shared.domain.meter_values import MeterValue, MeterValuesReport, from_json, to_json
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import (
@@ -265,24 +269,36 @@ def list_sessions(
             if charge_point_id is not None
             else (fields.active_sessions, ACTIVE)
         )
-        return page_of(query(index, partition, resume_from(next_token), limit), limit)
+        listing = f"sessions/{index.Meta.index_name}/{partition}"
+        start = resume_from(next_token, listing, key_names(TransactionRecord, index))
+        return page_of(query(index, partition, start, limit), limit, listing)
 
-    first_year = started_from.year if started_from else EARLIEST_YEAR
-    last_year = (started_to or datetime.now(UTC)).year
-    position: dict[str, Any] = (
-        decode_token(next_token, {"year", "key"}) if next_token else {"year": last_year, "key": None}
-    )
-    year, start = int(position["year"]), position["key"]
+    # Year by year, newest first: from the latest year a session can have started in (a charge
+    # point's clock may run a little ahead), so that a wide range costs no more than a narrow one.
+    first_year = max(started_from.year if started_from else EARLIEST_YEAR, EARLIEST_YEAR)
+    last_year = min(started_to.year if started_to else 9999, datetime.now(UTC).year + 1)
+    year, start = last_year, None
+    if next_token:
+        position = decode_token(next_token, {"of", "year", "key"})
+        year, start = position["year"], position["key"]
+        if (
+            position["of"] != "sessions/by-year"
+            or type(year) is not int
+            or not first_year <= year <= last_year
+        ):
+            raise BadPageToken()
+        start = None if start is None else start_key(start, key_names(TransactionRecord, fields.by_year))
     items: list[TransactionRecord] = []
     while year >= first_year:
         results = query(fields.by_year, f"{year:04d}", start, limit - len(items))
-        items += list(results)
+        items += read(results)
         start = results.last_evaluated_key
         if len(items) == limit:
             if start:
-                return Page(items, encode_token({"year": year, "key": start}))
+                return Page(items, encode_token({"of": "sessions/by-year", "year": year, "key": start}))
             more = year - 1 >= first_year
-            return Page(items, encode_token({"year": year - 1, "key": None}) if more else None)
+            next_year = {"of": "sessions/by-year", "year": year - 1, "key": None}
+            return Page(items, encode_token(next_year) if more else None)
         year, start = year - 1, None
     return Page(items, None)
 

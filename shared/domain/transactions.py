@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from shared.domain.authorization import IdToken
@@ -198,6 +198,10 @@ class SessionFilter:
         for name, value in (("from", self.started_from), ("to", self.started_to)):
             if value is not None and value.tzinfo is None:
                 return f"{name} needs a time zone, e.g. 2026-11-24T00:00:00Z"
+            try:
+                value and value.astimezone(UTC)
+            except OverflowError:
+                return f"{name} is not a time in UTC's calendar"
         if self.started_from and self.started_to and self.started_from > self.started_to:
             return "from is after to"
         return None

@@ -1,9 +1,12 @@
 """The operator HTTP API handler itself, fed HTTP API payload 2.0 events: authentication, errors
 in one shape, the OpenAPI document. Each block's routes are tested in test_<block>.py."""
 
+import json
+
 import pytest
 
 from tests.builders import CONTEXT, call_api, http
+from tests.conftest import TEST_API_TOKEN
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token", ""])
@@ -26,3 +29,34 @@ def test_openapi_and_swagger_are_served_without_a_token(aws):
 
     docs = api(http("GET", "/docs", token=None), CONTEXT)
     assert docs["statusCode"] == 200 and "swagger-ui" in docs["body"].lower()
+
+
+@pytest.mark.parametrize(
+    "token", ["t\u00e9st-token-0123456789", "\udcff\udcfe-token-0123456789", "\u4e2d" * 20]
+)
+def test_a_token_of_any_bytes_is_a_401_not_a_fault(aws, token):
+    status, body = call_api("GET", "/charge-points", token=token)
+    assert status == 401 and body["error"]["code"] == "Unauthorized"
+
+
+def test_authentication_comes_before_the_body_is_read(aws):
+    status, body = call_api("PUT", "/id-tokens/TAG1", {"status": "Nonsense"}, token=None)
+    assert status == 401 and "Nonsense" not in json.dumps(body) and "Accepted" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"status": "' + "\xff\xfe" + '"}', None),
+    ],
+)
+def test_bodies_json_cannot_read_are_400(aws, body, reason):
+    from functions.operator_api.handler import lambda_handler as api
+    from local import events
+
+    raw = body.encode("latin-1") if reason is None else body.encode()
+    headers = [("Content-Type", "application/json"), ("Authorization", "Bearer " + TEST_API_TOKEN)]
+    answer = api(events.http_request("PUT", "/id-tokens/TAG1", "", headers, raw), CONTEXT)
+    assert answer["statusCode"] == 400, answer
+    assert reason is None or reason in json.loads(answer["body"])["error"]["message"]

@@ -1,5 +1,6 @@
 """/transactions and /id-tokens through the operator API handler, against moto."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,6 +87,8 @@ def test_a_listed_session_has_its_energy(sessions):
         ("nextToken=garbage", "nextToken"),
         ("from=2025-01-01T00:00:00", "time zone"),
         ("from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z", "from is after to"),
+        ("from=0001-01-01T00:00:00%2B01:00", "calendar"),
+        ("to=9999-12-31T23:59:59-01:00", "calendar"),
     ],
 )
 def test_bad_listing_requests_get_a_400_with_the_reason(aws, query, message):
@@ -116,3 +119,41 @@ def test_an_id_two_charge_points_use_needs_the_charge_point(aws):
 
 
 # --- /id-tokens ---------------------------------------------------------------------------
+
+
+def token_of(position):
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
+
+
+def test_a_token_from_another_listing_or_made_up_is_a_400(sessions):
+    charge_points_token = call_api("GET", "/transactions", query="chargePointId=CP1&limit=1")[1]["nextToken"]
+    by_year_token = call_api("GET", "/transactions", query="limit=1")[1]["nextToken"]
+    forged = [
+        charge_points_token,  # another listing's, to this one
+        token_of({"of": "sessions/by-year", "year": "2025", "key": None}),  # a year that is no number
+        token_of({"of": "sessions/by-year", "year": 9000, "key": None}),  # a year no session starts in
+        token_of({"of": "sessions/by-year", "year": 2025, "key": {"transaction_id": {"S": 5}}}),
+        token_of({"of": "sessions/by-year", "year": 2025, "key": {"transaction_id": {"B": "AA=="}}}),
+        token_of({"of": "sessions/by-year", "year": 2025, "key": {"nothing": {"S": "x"}}}),
+    ]
+    for token in forged:
+        status, body = call_api("GET", "/transactions", query=f"limit=1&nextToken={token}")
+        assert status == 400 and "nextToken" in body["error"]["message"], token
+    status, _ = call_api("GET", "/transactions", query=f"chargePointId=CP1&limit=1&nextToken={by_year_token}")
+    assert status == 400
+    status, _ = call_api("GET", "/charge-points/CP1/commands", query=f"nextToken={charge_points_token}")
+    assert status == 400
+
+
+def test_a_listing_costs_the_same_whatever_the_width_of_its_range(sessions, aws_calls):
+    def queries(query):
+        aws_calls.reset()
+        status, body = call_api("GET", "/transactions", query=query)
+        assert status == 200, body
+        return aws_calls.dynamodb_reads, [item["transactionId"] for item in body["items"]]
+
+    now_ish = queries("from=2020-01-01T00:00:00Z&limit=50")
+    assert queries("from=2020-01-01T00:00:00Z&to=9999-12-31T23:59:59Z&limit=50") == now_ish
+    assert queries("from=0001-01-01T00:00:00Z&limit=50")[1] == now_ish[1]
