@@ -38,6 +38,7 @@ CONNECT = Function(
     "connect",
     "functions.connect.handler.lambda_handler",
     "Records a new charge point connection",
+    connections=True,  # closes the older connection of a charge point that reconnected
     events=True,
 )
 DISCONNECT = Function(

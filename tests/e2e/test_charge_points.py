@@ -127,3 +127,41 @@ def test_deregistering_closes_the_connection(runtime):
 
     assert asyncio.run(scenario()) == 204
     assert runtime.api("GET", "/charge-points/E2E-DEL")[0] == 404
+
+
+def test_a_second_connection_under_one_id_wins_and_the_first_is_closed(runtime):
+    async def scenario():
+        url = runtime.ocpp_url("E2E-TWICE")
+        async with websockets.connect(url, subprotocols=["ocpp1.6"]) as first:
+            await first.send('[2,"a","Heartbeat",{}]')
+            await first.recv()
+            # The link is lost without a close; the station reconnects while the old socket lives.
+            async with websockets.connect(url, subprotocols=["ocpp1.6"]) as second:
+                with pytest.raises(websockets.ConnectionClosed):
+                    await asyncio.wait_for(first.recv(), 5)
+                await second.send('[2,"b","Heartbeat",{}]')
+                answer = await second.recv()
+                online = await asyncio.to_thread(runtime.api, "GET", "/charge-points/E2E-TWICE")
+            offline = await asyncio.to_thread(
+                runtime.wait_for, lambda: not runtime.api("GET", "/charge-points/E2E-TWICE")[1]["online"]
+            )
+            return answer, online, offline
+
+    answer, (status, body), offline = asyncio.run(scenario())
+    assert answer.startswith('[3,"b"') and status == 200 and body["online"] is True
+    assert offline  # once the newer one closes, the station is offline
+
+
+def test_blocking_a_connected_station_closes_it(runtime):
+    async def scenario():
+        async with websockets.connect(runtime.ocpp_url("E2E-BLOCK"), subprotocols=["ocpp2.0.1"]) as ws:
+            await ws.send('[2,"h","Heartbeat",{}]')
+            await ws.recv()
+            status, _ = await asyncio.to_thread(
+                runtime.api, "PUT", "/charge-points/E2E-BLOCK", {"blocked": True}
+            )
+            with pytest.raises(websockets.ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), 5)
+            return status
+
+    assert asyncio.run(scenario()) == 200

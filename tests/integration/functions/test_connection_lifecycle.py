@@ -74,10 +74,11 @@ def test_connect_refuses_a_charge_point_deregistered_during_its_handshake(aws):
     assert charge_points.find_charge_point("GONE") is None
 
 
-def test_a_late_disconnect_of_an_old_connection_leaves_the_new_one_online(aws, published):
+def test_a_late_disconnect_of_an_old_connection_leaves_the_new_one_online(aws, posted, published):
     charge_points.register_charge_point("CP1", utc_now())
     connect(events.connect(socket("old", "CP1", "1.6"), [], []), CONTEXT)
     connect(events.connect(socket("new", "CP1", "1.6"), [], []), CONTEXT)
+    assert posted.closed == ["old"]  # the newer connection wins; the older one is closed
     disconnect(events.disconnect(socket("old", "CP1", "1.6"), 1006, "gone"), CONTEXT)
     assert charge_points.find_charge_point("CP1").connection_id == "new"
     disconnect(events.disconnect(socket("new", "CP1", "1.6"), 1000, "bye"), CONTEXT)
@@ -91,3 +92,16 @@ def test_a_late_disconnect_of_an_old_connection_leaves_the_new_one_online(aws, p
     ]
     assert published.of("ChargePointConnected")[0]["ocppVersion"] == "1.6"
     assert published.of("ChargePointDisconnected")[0]["chargePointId"] == "CP1"
+
+
+@pytest.mark.parametrize(
+    ("change", "closes"),
+    [({"blocked": True}, True), ({"password": "a-new-password-0123"}, True), ({"blocked": False}, False)],
+)
+def test_blocking_or_a_new_password_closes_the_open_connection(aws, posted, change, closes):
+    from tests.builders import call_api
+
+    charge_points.register_charge_point("CP1", utc_now())
+    connect(events.connect(socket("c1", "CP1", "1.6"), [], []), CONTEXT)
+    assert call_api("PUT", "/charge-points/CP1", change)[0] == 200
+    assert posted.closed == (["c1"] if closes else [])
