@@ -83,7 +83,8 @@ class WebSocketApi:
     # --- The charge points' side ----------------------------------------------------------
 
     async def handshake(self, request: web.Request) -> web.StreamResponse:
-        identity = unquote(request.match_info["path"].rstrip("/").rsplit("/", 1)[-1])
+        # As the edge: the last segment of the path as sent, decoded once (a %2F stays in the id).
+        identity = unquote(request.raw_path.partition("?")[0].rstrip("/").rsplit("/", 1)[-1])
         headers = list(request.headers.items())
         # What the edge's viewer-request function does: the identity travels as a query parameter.
         query = [*request.query.items(), (IDENTITY_PARAMETER, identity)]

@@ -83,7 +83,8 @@ def admit(
 
 
 def valid_identity(identity: str) -> bool:
-    return bool(_IDENTITY.match(identity))
+    """URL-unreserved characters, and not a path step ("." or "..")."""
+    return bool(_IDENTITY.match(identity)) and identity not in (".", "..")
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:

@@ -200,11 +200,12 @@ def profile_for(version: str) -> Profile:
 
 def negotiate(offered: str | list[str] | None) -> OcppVersion | None:
     """The newest version the charge point offers, from one or several Sec-WebSocket-Protocol
-    headers, each possibly a comma-separated list."""
+    headers, each possibly a comma-separated list. Subprotocol names are case-sensitive (RFC
+    6455): `OCPP1.6` is not `ocpp1.6`, and the handshake could not answer it as offered."""
     if offered is None:
         return None
     values = [offered] if isinstance(offered, str) else offered
-    names = {part.strip().lower() for value in values for part in value.split(",")}
+    names = {part.strip() for value in values for part in value.split(",")}
     for version in PREFERENCE:
         if version.subprotocol in names:
             return version

@@ -140,3 +140,28 @@ def test_no_connection_outlives_the_maximum_lifetime_even_when_busy(short_lived_
 
     code, lived = asyncio.run(scenario())
     assert code == 1001 and lived < 5
+
+
+@pytest.mark.parametrize(
+    ("path", "made_of"), [("a%2Fb", "b"), ("CP%252D1", "CP-1"), ("..", None), (".", None)]
+)
+def test_the_identity_is_the_last_path_segment_decoded_once(runtime, path, made_of):
+    async def attempt():
+        async with websockets.connect(f"{runtime.ws_url}/ocpp/{path}", subprotocols=["ocpp1.6"]):
+            pass
+
+    with pytest.raises(InvalidStatus) as refused:
+        asyncio.run(attempt())
+    assert refused.value.response.status_code == 403
+    if made_of:  # never read as another id (decoded twice, or split at an encoded slash)
+        assert runtime.api("GET", f"/charge-points/{made_of}")[0] == 404
+
+
+def test_a_subprotocol_in_other_letters_is_not_taken_for_ocpp(runtime):
+    async def attempt():
+        async with websockets.connect(runtime.ocpp_url("E2E-CASE"), subprotocols=["OCPP1.6"]):
+            pass
+
+    with pytest.raises(InvalidStatus) as refused:
+        asyncio.run(attempt())
+    assert refused.value.response.status_code == 403

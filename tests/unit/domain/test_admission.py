@@ -42,7 +42,9 @@ def test_no_supported_subprotocol_is_refused(protocols):
     assert decide({"CP1": Registration()}, protocols=protocols, auto=True).verdict is Verdict.DENY
 
 
-@pytest.mark.parametrize("identity", [None, "", "a" * 49, "has space", "user:name", "slash/id"])
+@pytest.mark.parametrize(
+    "identity", [None, "", "a" * 49, "has space", "user:name", "slash/id", ".", "..", "CP%2D1"]
+)
 def test_malformed_identities_are_refused(identity):
     assert decide({}, identity=identity, auto=True).verdict is Verdict.DENY
 

@@ -10,7 +10,7 @@ from shared.protocol.versions import PROFILES, OcppVersion, negotiate
         ("ocpp1.6", OcppVersion.V16),
         ("ocpp1.6, ocpp2.0.1", OcppVersion.V201),
         (["ocpp1.6", "ocpp2.1,ocpp2.0.1"], OcppVersion.V21),
-        ("OCPP2.0.1", OcppVersion.V201),
+        ("OCPP2.0.1", None),  # names are case-sensitive: it could not be answered as offered
         ("ocpp1.5, ocpp2.0", None),
         ("", None),
         (None, None),
