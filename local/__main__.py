@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
 import os
 import secrets
 import signal
@@ -40,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--max-message-bytes", type=int, default=128 * 1024)
     parser.add_argument(
+        "--handshake-timeout",
+        type=float,
+        default=10,
+        help="seconds a connection may take to send its request headers",
+    )
+    parser.add_argument(
         "--schedule-period",
         type=float,
         default=None,
@@ -63,7 +70,8 @@ def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
             "CSMS_API_TOKEN": token,
             "CSMS_API_AUTH": "token",
             "CSMS_ADMISSION": args.admission,
-            "CSMS_CONNECTIONS_ENDPOINT": f"http://{args.host}:{args.ws_port}",
+            # The management API answers this machine only (local/websocket_api.py).
+            "CSMS_CONNECTIONS_ENDPOINT": f"http://127.0.0.1:{args.ws_port}",
             "CSMS_MAX_MESSAGE_BYTES": str(args.max_message_bytes),
             "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -88,13 +96,18 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
     gateway = WebSocketApi(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
 
+    # A charge point's connection that has not sent its handshake's headers within the timeout
+    # is closed (aiohttp's keep-alive timer runs from the start of a connection until its first
+    # request); the operator API keeps idle connections as long as a web server usually does.
     runners = [
-        web.AppRunner(gateway.app(), access_log=None),
-        web.AppRunner(operator_api_app(invoker, OPERATOR_API)),
+        web.AppRunner(gateway.app(), access_log=None, keepalive_timeout=args.handshake_timeout),
+        web.AppRunner(operator_api_app(invoker, OPERATOR_API), keepalive_timeout=75),
     ]
     for runner in runners:
         await runner.setup()
     await web.TCPSite(runners[0], args.host, args.ws_port).start()
+    if not _reaches_loopback(args.host):  # the handlers reach the management API on loopback
+        await web.TCPSite(runners[0], "127.0.0.1", args.ws_port).start()
     await web.TCPSite(runners[1], args.host, args.http_port).start()
 
     base = f"http://{args.host}:{args.http_port}"
@@ -126,6 +139,16 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     invoker.shutdown()
 
 
+def _reaches_loopback(host: str) -> bool:
+    """Whether a server bound to `host` also answers on 127.0.0.1."""
+    if host in ("", "0.0.0.0", "::", "localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Locally metrics are off, so "nothing to publish" is no news.
@@ -133,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     from local.aws import LocalAws
     from local.heap import survivors_frozen
 
-    aws = LocalAws(args.host, args.moto_port)
+    aws = LocalAws("127.0.0.1", args.moto_port)  # this machine only: it holds every table
     aws.start()
     try:
-        with aws.in_process(passthrough=[f"http://{args.host}:{args.ws_port}/"]), survivors_frozen():
+        with aws.in_process(passthrough=[f"http://127.0.0.1:{args.ws_port}/"]), survivors_frozen():
             token, generated = configure_environment(args)
             from shared.settings import SettingsError, get_settings
 

@@ -33,11 +33,21 @@ class LocalContext:
 
 class Invoker:
     """Handlers run in worker threads: they make blocking calls (DynamoDB, and the management
-    API, which this same process serves on its event loop)."""
+    API, which this same process serves on its event loop). Each function has workers of its
+    own, as each Lambda function has its own concurrency in the cloud: operator requests that
+    wait for an answer never hold up a charge point's frames."""
 
     def __init__(self, workers: int = 32) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda")
+        self._workers = workers
+        self._pools: dict[str, ThreadPoolExecutor] = {}
         self._handlers: dict[str, Handler] = {}
+
+    def _pool(self, function: Function) -> ThreadPoolExecutor:
+        pool = self._pools.get(function.name)
+        if pool is None:
+            pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix=function.name)
+            self._pools[function.name] = pool
+        return pool
 
     def _resolve(self, function: Function) -> Handler:
         handler = self._handlers.get(function.name)
@@ -58,7 +68,8 @@ class Invoker:
             memory_limit_in_mb=function.memory_mb,
             invoked_function_arn=f"arn:aws:lambda:eu-west-1:123456789012:function:csms-{function.name}",
         )
-        return await asyncio.get_running_loop().run_in_executor(self._pool, handler, event, context)
+        return await asyncio.get_running_loop().run_in_executor(self._pool(function), handler, event, context)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for pool in self._pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)

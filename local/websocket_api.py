@@ -3,17 +3,20 @@
 It plays the edge (identity from the path into the `chargePointId` query parameter), then the
 gateway: the REQUEST authorizer and `$connect` decide the handshake, every frame becomes a
 `$default` event, a close becomes `$disconnect`, and the connection management API
-(`/@connections/{id}`) is served on the same port. The service's limits apply: message size,
+(`/@connections/{id}`) is served on the same port, to this machine only: whatever `--host`
+says, a request from another address is refused. The service's limits apply: message size,
 idle timeout and maximum connection lifetime.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import secrets
 import string
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote
@@ -65,6 +68,24 @@ def _gone(connection_id: str) -> web.Response:
     )
 
 
+@web.middleware
+async def _management_from_this_machine(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """The management API posts to, reads and closes any connection: only the handlers, on this
+    machine, may call it (in the cloud it takes IAM credentials)."""
+    if request.path.startswith("/@connections/") and not _loopback(request.remote):
+        return web.json_response({"message": "Forbidden"}, status=403)
+    return await handler(request)
+
+
+def _loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 class WebSocketApi:
     def __init__(self, invoker: Invoker, limits: Limits, public_host: str) -> None:
         self.invoker = invoker
@@ -73,7 +94,9 @@ class WebSocketApi:
         self.connections: dict[str, Connection] = {}
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=self.limits.max_message_bytes + 1024)
+        app = web.Application(
+            client_max_size=self.limits.max_message_bytes + 1024, middlewares=[_management_from_this_machine]
+        )
         app.router.add_get("/ocpp/{path:.+}", self.handshake)
         app.router.add_post("/@connections/{connection_id}", self.post_to_connection)
         app.router.add_get("/@connections/{connection_id}", self.get_connection)

@@ -101,6 +101,8 @@ def short_lived_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ru
         "3",
         "--max-message-bytes",
         "4096",
+        "--handshake-timeout",
+        "1",
     )
     yield runtime
     launched.stop()

@@ -3,6 +3,7 @@
 import asyncio
 import base64
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets
@@ -165,3 +166,44 @@ def test_a_subprotocol_in_other_letters_is_not_taken_for_ocpp(runtime):
     with pytest.raises(InvalidStatus) as refused:
         asyncio.run(attempt())
     assert refused.value.response.status_code == 403
+
+
+def test_a_handshake_that_never_finishes_its_headers_is_closed(short_lived_runtime):
+    host, port = short_lived_runtime.ws_url.removeprefix("ws://").rsplit(":", 1)
+
+    async def slow_headers():
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"GET /ocpp/E2E-SLOW HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        await writer.drain()
+        closed = await asyncio.wait_for(reader.read(), 10)  # EOF: the runtime closed it
+        writer.close()
+        return closed
+
+    assert asyncio.run(slow_headers()) == b""
+
+
+def test_operators_waiting_for_answers_never_hold_up_charge_points(runtime):
+    async def scenario():
+        async with websockets.connect(runtime.ocpp_url("E2E-MUTE"), subprotocols=["ocpp1.6"]) as mute:
+            await mute.send('[2,"h","Heartbeat",{}]')
+            await mute.recv()  # connected; it will answer nothing from now on
+            body = {"action": "ClearCache", "payload": {}}
+            # The operator API's first request builds its models: made before the rush.
+            await asyncio.to_thread(runtime.api, "POST", "/charge-points/E2E-MUTE/commands", body)
+            loop = asyncio.get_running_loop()
+            clients = ThreadPoolExecutor(max_workers=40)  # 40 operators at once
+            path = "/charge-points/E2E-MUTE/commands?wait=2"
+            waits = [loop.run_in_executor(clients, runtime.api, "POST", path, body) for _ in range(40)]
+            await asyncio.sleep(0.5)  # the requests are in, and waiting
+            async with websockets.connect(runtime.ocpp_url("E2E-BUSY"), subprotocols=["ocpp2.0.1"]) as busy:
+                for n in range(5):
+                    await busy.send(f'[2,"b{n}","Heartbeat",{{}}]')
+                    assert json.loads(await busy.recv())[:2] == [3, f"b{n}"]
+                answered_while_waiting = not any(wait.done() for wait in waits)
+            statuses = [status for status, _ in await asyncio.gather(*waits)]
+            clients.shutdown()
+            return answered_while_waiting, statuses
+
+    answered_while_waiting, statuses = asyncio.run(scenario())
+    assert answered_while_waiting  # every heartbeat was answered before any wait ran out
+    assert statuses == [504] * 40
