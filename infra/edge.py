@@ -19,6 +19,7 @@ from shared.aws.websocket_events import IDENTITY_PARAMETER, ORIGIN_SECRET_HEADER
 
 PATH_PREFIX = "/ocpp/"
 WEBSOCKET_HEADERS = (
+    "CloudFront-Viewer-Address",  # the charge point's address, for the throttle on failed handshakes
     "Sec-WebSocket-Key",
     "Sec-WebSocket-Version",
     "Sec-WebSocket-Protocol",

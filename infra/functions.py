@@ -12,7 +12,7 @@ from constructs import Construct
 
 from infra import packaging
 from infra.config import StackConfig
-from shared.data.models import ALL_MODELS, ChargePointRecord
+from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, Data, Function
 from shared.observability import NAMESPACE, SERVICE
 from shared.settings import TABLES, get_settings
@@ -84,8 +84,9 @@ class Functions(Construct):
         return self.by_name[spec.name]
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:
-        if spec.data is Data.READ_CHARGE_POINTS:
+        if spec.data is Data.HANDSHAKE:
             self.tables[ChargePointRecord.__name__].grant_read_data(function)
+            self.tables[ThrottleRecord.__name__].grant_read_write_data(function)
             return
         for table in self.tables.values():
             table.grant_read_write_data(function)

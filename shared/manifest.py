@@ -10,7 +10,7 @@ from enum import Enum
 class Data(Enum):
     """What a function may do with the tables (the cloud grants exactly this)."""
 
-    READ_CHARGE_POINTS = "read-charge-points"
+    HANDSHAKE = "handshake"  # reads charge points, counts failed handshakes
     READ_WRITE = "read-write"
 
 
@@ -32,7 +32,7 @@ AUTHORIZER = Function(
     "authorizer",
     "functions.authorizer.handler.lambda_handler",
     "Admits charge points at the WebSocket handshake",
-    data=Data.READ_CHARGE_POINTS,
+    data=Data.HANDSHAKE,
 )
 CONNECT = Function(
     "connect",

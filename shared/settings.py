@@ -30,6 +30,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "counters_table": ("CSMS_COUNTERS_TABLE", "counters"),
     "commands_table": ("CSMS_COMMANDS_TABLE", "commands"),
     "configuration_table": ("CSMS_CONFIGURATION_TABLE", "configuration"),
+    "throttles_table": ("CSMS_THROTTLES_TABLE", "throttles"),
 }
 
 
@@ -49,6 +50,7 @@ class Settings:
     counters_table: str
     commands_table: str
     configuration_table: str
+    throttles_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str

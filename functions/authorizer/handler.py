@@ -18,10 +18,13 @@ from shared.aws.websocket_events import (
     IDENTITY_PARAMETER,
     ORIGIN_SECRET_HEADER,
     header,
+    source_address,
 )
 from shared.domain.admission import Verdict
+from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
 from shared.services import security
+from shared.settings import get_settings
 
 
 @logger.inject_lambda_context
@@ -35,6 +38,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         header(event, "sec-websocket-protocol"),
         authorization[0] if authorization else None,
         secrets[0] if secrets else None,
+        source_address(event, behind_edge=bool(get_settings().origin_secret)),
+        utc_now(),
     )
     logger.info(
         "Handshake",

@@ -11,6 +11,8 @@ from typing import Any
 # through the edge.
 IDENTITY_PARAMETER = "chargePointId"
 ORIGIN_SECRET_HEADER = "x-csms-origin-secret"
+# The address of the charge point as the edge saw it ("ip:port"); the gateway itself sees the edge's.
+VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
 
 # Keys of the authorizer context that API Gateway hands to every route of a connection.
 CONTEXT_CHARGE_POINT = "chargePointId"
@@ -39,6 +41,17 @@ def caller_of(event: dict[str, Any]) -> Caller:
         register=str(authorizer.get(CONTEXT_REGISTER, "false")).lower() == "true",
         request_context=context,
     )
+
+
+def source_address(event: dict[str, Any], behind_edge: bool) -> str:
+    """Where a handshake came from: behind the edge, the address it saw (a header only the edge
+    sets, since every handshake must carry the edge's secret); else the gateway's."""
+    if behind_edge:
+        viewer = header(event, VIEWER_ADDRESS_HEADER)
+        if viewer:
+            return viewer[0].rpartition(":")[0] or viewer[0]
+    identity = (event.get("requestContext") or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
 
 
 def header(event: dict[str, Any], name: str) -> list[str]:

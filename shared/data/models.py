@@ -226,6 +226,21 @@ class CounterRecord(Model):
     value = NumberAttribute(default=0)
 
 
+class ThrottleRecord(Model):
+    """Failed handshakes counted per window, by identity and address and by address alone:
+    transient, gone when its window is (TTL)."""
+
+    class Meta:
+        table_name = _settings.throttles_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    key = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
 class _CommandsByChargePoint(GlobalSecondaryIndex["CommandRecord"]):
     """A charge point's commands in the order they were made."""
 
@@ -318,6 +333,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     CounterRecord,
     CommandRecord,
     ConfigurationRecord,
+    ThrottleRecord,
 )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from shared.domain.passwords import verify_password
+from shared.domain.passwords import NO_PASSWORD, verify_password
 
 # OCPP: the identity is at most 48 characters, from the URL-unreserved set (no ':' so that it
 # can be a Basic-auth username).
@@ -66,19 +66,20 @@ def admit(
         return Decision(Verdict.DENY, f"no supported OCPP subprotocol offered: {handshake.subprotocols!r}")
 
     record = lookup(identity)
-    if record is None:
-        if auto_register:
-            return Decision(Verdict.ALLOW, "registered on first connect", version, register=True)
-        return Decision(Verdict.DENY, "charge point is not registered")
-    if record.blocked:
-        return Decision(Verdict.DENY, "charge point is blocked")
-    if record.password_hash:
+    if record is None and auto_register:
+        return Decision(Verdict.ALLOW, "registered on first connect", version, register=True)
+    if record is None or record.password_hash:
+        # An unknown id is answered as one with a password would be, after as long a check, so
+        # that no answer tells which ids are registered.
         credentials = basic_credentials(handshake.authorization)
         if credentials is None:
             return Decision(Verdict.UNAUTHORIZED, "Basic credentials required")
         username, password = credentials
-        if username != identity or not verify_password(password, record.password_hash):
-            return Decision(Verdict.UNAUTHORIZED, "wrong Basic credentials")
+        right = verify_password(password, (record.password_hash if record else None) or NO_PASSWORD)
+        if record is None or username != identity or not right:
+            return Decision(Verdict.UNAUTHORIZED, "unknown charge point or wrong Basic credentials")
+    if record.blocked:
+        return Decision(Verdict.DENY, "charge point is blocked")
     return Decision(Verdict.ALLOW, "registered", version)
 
 

@@ -20,6 +20,11 @@ def hash_password(password: str) -> str:
     return f"{_ALGORITHM}${_ITERATIONS}${salt}${digest}"
 
 
+# A hash no password matches: checking a guess against it costs what a real check costs, so the
+# time of an answer does not tell a registered id from an unknown one.
+NO_PASSWORD = f"{_ALGORITHM}${_ITERATIONS}${'0' * 32}${'0' * 64}"
+
+
 def verify_password(password: str, stored: str) -> bool:
     try:
         algorithm, iterations, salt, digest = stored.split("$")

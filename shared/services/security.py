@@ -1,18 +1,35 @@
 """Security: who may open an OCPP connection, and with which version (security profile 1:
-HTTP Basic with the charge point's id as the username)."""
+HTTP Basic with the charge point's id as the username), and the throttle on guessing."""
 
 from __future__ import annotations
 
-from shared.data import charge_points
-from shared.domain.admission import Decision, Handshake, admit
+from datetime import datetime, timedelta
+
+from shared.data import charge_points, throttles
+from shared.domain.admission import Decision, Handshake, Verdict, admit
+from shared.observability import logger, metrics
 from shared.protocol.versions import negotiate
 from shared.settings import get_settings
 
+# Failed handshakes with credentials allowed per window: from one address for one id, and from
+# one address for any id. Past them, an attempt is refused without its password being checked
+# (each check costs a PBKDF2 of 120,000 rounds). An attacker elsewhere cannot lock out a
+# station: the counts are per address.
+WINDOW = timedelta(minutes=5)
+PER_IDENTITY = 5
+PER_ADDRESS = 30
+
 
 def admit_handshake(
-    charge_point_id: str | None, subprotocols: list[str], authorization: str | None, origin_secret: str | None
+    charge_point_id: str | None,
+    subprotocols: list[str],
+    authorization: str | None,
+    origin_secret: str | None,
+    source: str,
+    now: datetime,
 ) -> Decision:
-    """At most 1 read: the charge point's registration."""
+    """At most 1 read of the registration; with credentials, 1 batch read of the throttle and,
+    when they are wrong, 2 writes."""
     settings = get_settings()
     version = negotiate(subprotocols)
     handshake = Handshake(
@@ -22,9 +39,37 @@ def admit_handshake(
         origin_secret=origin_secret,
         version=version.value if version else None,
     )
-    return admit(
+    limits = _limits(charge_point_id or "", source, now) if authorization else {}
+    if limits and _over(limits):
+        metrics.add_metric(name="HandshakeThrottled", unit="Count", value=1)
+        return Decision(Verdict.UNAUTHORIZED, "too many failed attempts from this address; try later")
+    decision = admit(
         handshake,
         charge_points.find_charge_point,
         auto_register=settings.admission == "auto-register",
         expected_origin_secret=settings.origin_secret,
     )
+    if limits and decision.verdict is Verdict.UNAUTHORIZED:
+        throttles.count_failure(list(limits), _window_start(now) + WINDOW)
+    return decision
+
+
+def _window_start(now: datetime) -> datetime:
+    seconds = int(WINDOW.total_seconds())
+    return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, now.tzinfo)
+
+
+def _limits(charge_point_id: str, source: str, now: datetime) -> dict[str, int]:
+    window = int(_window_start(now).timestamp())
+    return {
+        f"{window}/address/{source}": PER_ADDRESS,
+        f"{window}/identity/{source}/{charge_point_id}": PER_IDENTITY,
+    }
+
+
+def _over(limits: dict[str, int]) -> bool:
+    counted = throttles.failures_of(list(limits))
+    over = any(counted.get(key, 0) >= limit for key, limit in limits.items())
+    if over:
+        logger.warning("Handshake throttled", extra={"keys": list(limits)})
+    return over

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from infra.packaging import requirements
-from shared.data.models import ALL_MODELS, ChargePointRecord
+from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, AUTHORIZER
 from shared.settings import TABLES
 from tests.infra.conftest import function_named, of_type, statements_of
@@ -66,15 +66,17 @@ def test_no_wildcards_beyond_xray(resources):
                 assert actions <= XRAY, statement
 
 
-def test_the_authorizer_only_reads_charge_points(resources):
+def test_the_authorizer_reads_charge_points_and_counts_failures_only(resources):
     statements = statements_of(resources, resources[function_named(resources, AUTHORIZER.handler)])
     charge_points = _table_of(resources, ChargePointRecord)
+    throttles = _table_of(resources, ThrottleRecord)
     for statement in statements:
         actions = _actions(statement)
         if actions <= XRAY:
             continue
-        assert not actions & TABLE_WRITES, statement
-        assert charge_points in json.dumps(statement["Resource"]), statement
+        resource = json.dumps(statement["Resource"])
+        assert charge_points in resource or throttles in resource, statement
+        assert not (actions & TABLE_WRITES and charge_points in resource), statement
         assert not any(a.startswith(("execute-api:", "events:")) for a in actions)
 
 

@@ -21,6 +21,10 @@ def handshake(charge_point_id, protocols="ocpp1.6", authorization=None, extra=()
     return events.authorizer_request(socket("c-new"), headers, [("chargePointId", charge_point_id)])
 
 
+def basic(user, password):
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
 def effect(policy):
     return policy["policyDocument"]["Statement"][0]["Effect"]
 
@@ -33,8 +37,32 @@ def test_a_registered_charge_point_is_allowed_with_its_identity_and_version_in_t
     assert policy["policyDocument"]["Statement"][0]["Resource"].endswith("/$connect")
 
 
-def test_unknown_charge_points_are_denied_by_default(aws):
-    assert effect(authorize(handshake("NOPE"), CONTEXT)) == "Deny"
+def test_unknown_charge_points_are_answered_as_registered_ones_with_a_wrong_password(aws):
+    charge_points.register_charge_point("CP1", utc_now(), password_hash=hash_password("0123456789abcdef"))
+    for identity in ("NOPE", "CP1"):
+        for credentials in (None, basic(identity, "wrong-password-00")):
+            with pytest.raises(Exception, match="Unauthorized"):
+                authorize(handshake(identity, authorization=credentials), CONTEXT)
+
+
+def test_guessing_passwords_is_throttled_per_address(aws):
+    charge_points.register_charge_point("CP1", utc_now(), password_hash=hash_password("0123456789abcdef"))
+    right = basic("CP1", "0123456789abcdef")
+
+    def attempt(credentials, address="198.51.100.7"):
+        request = handshake("CP1", authorization=credentials)
+        request["requestContext"]["identity"]["sourceIp"] = address
+        try:
+            return effect(authorize(request, CONTEXT))
+        except Exception as refused:
+            return str(refused)
+
+    for n in range(5):
+        assert attempt(basic("CP1", f"guess-{n:012d}")) == "Unauthorized"
+    assert attempt(right) == "Unauthorized"  # throttled: not even the right password is checked
+    assert (
+        attempt(right, address="198.51.100.8") == "Allow"
+    )  # the station itself, elsewhere, is not locked out
 
 
 def test_auto_registration_admits_and_connect_registers(aws, settings_env):

@@ -32,7 +32,9 @@ def test_a_registered_charge_point_gets_the_newest_common_version():
 
 
 def test_unknown_charge_points_are_refused_unless_admission_auto_registers():
-    assert decide({}).verdict is Verdict.DENY
+    # As a registered one with a password is: the answer does not tell which ids exist.
+    assert decide({}).verdict is Verdict.UNAUTHORIZED
+    assert decide({}, authorization=basic("CP1", "0123456789abcdef")).verdict is Verdict.UNAUTHORIZED
     decision = decide({}, auto=True)
     assert decision.verdict is Verdict.ALLOW and decision.register
 
@@ -51,6 +53,10 @@ def test_malformed_identities_are_refused(identity):
 
 def test_blocked_charge_points_are_refused():
     assert decide({"CP1": Registration(blocked=True)}).verdict is Verdict.DENY
+    # With a password, only its holder learns that it is blocked.
+    registry = {"CP1": Registration(blocked=True, password_hash=hash_password("0123456789abcdef"))}
+    assert decide(registry, authorization=basic("CP1", "guess-0123456789")).verdict is Verdict.UNAUTHORIZED
+    assert decide(registry, authorization=basic("CP1", "0123456789abcdef")).verdict is Verdict.DENY
 
 
 def test_a_password_requires_basic_credentials_whose_username_is_the_identity():
