@@ -26,6 +26,7 @@ class RemoteStart:
     command_id: str
     requested_at: datetime
     id_token: str
+    id_token_type: str | None = None
     connector_id: int | None = None
     evse_id: int | None = None
     remote_start_id: int | None = None

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.data import charge_points, commands, transactions
+from shared.domain.authorization import IdToken
 from shared.domain.commands import Command
 from shared.domain.remote_control import SKEW, WINDOW, RemoteStart, remote_start_of, session_begun_by
 from shared.domain.transactions import SessionSummary
@@ -41,6 +42,18 @@ def sessions_begun_by(page: list[Command]) -> dict[str, str]:
         if session is not None:
             begun[remote.command_id] = session.transaction_id
     return begun
+
+
+def token_of_remote_start(charge_point_id: str, remote_start_id: int, started_at: datetime) -> IdToken | None:
+    """The token a RequestStartTransaction named, for a session it began whose Started event
+    carries none: 1 query of the charge point's commands made shortly before. The station may
+    start before it answers, so an unanswered request counts too."""
+    made = commands.made_between(charge_point_id, started_at - WINDOW, started_at + SKEW)
+    for command in made:
+        remote = profile_for(command.ocpp_version).adapter.remote_start_of(command, accepted_only=False)
+        if remote is not None and remote.remote_start_id == remote_start_id:
+            return IdToken(remote.id_token, remote.id_token_type)
+    return None
 
 
 def command_that_began(session: SessionSummary) -> str | None:

@@ -124,6 +124,11 @@ def event_reported(
     makes the session, and a Started that comes late fills in its start."""
     stream = transactions.session_stream(charge_point_id, report.transaction_id)
     kind = report.event.kind
+    if kind is EventKind.STARTED and report.id_token is None and report.remote_start_id is not None:
+        token = remote_control.token_of_remote_start(
+            charge_point_id, report.remote_start_id, report.event.timestamp
+        )
+        report = replace(report, id_token=token)  # the session is the request's driver's
     if kind is EventKind.STARTED:
         # The session first, then the event: a retry after a failure in between redoes both.
         transactions.record_start(charge_point_id, ocpp_version, report.start, at)

@@ -84,8 +84,9 @@ class Adapter(Protocol):
         """The local list version an answer makes current, if any."""
         ...
 
-    def remote_start_of(self, command: Command) -> RemoteStart | None:
-        """An accepted remote start, the only kind that can have begun a session."""
+    def remote_start_of(self, command: Command, accepted_only: bool = True) -> RemoteStart | None:
+        """A remote start; by default only an accepted one, the only kind that can have begun a
+        session (a station may start before it answers, hence `accepted_only`)."""
         ...
 
 

@@ -161,8 +161,8 @@ class V16Adapter:
             return int(response["listVersion"])
         return None
 
-    def remote_start_of(self, command: Command) -> RemoteStart | None:
-        if command.action != "RemoteStartTransaction" or not accepted(command.response):
+    def remote_start_of(self, command: Command, accepted_only: bool = True) -> RemoteStart | None:
+        if command.action != "RemoteStartTransaction" or (accepted_only and not accepted(command.response)):
             return None
         payload = command.payload
         return RemoteStart(

@@ -203,14 +203,15 @@ class V2Adapter:
             return int(response["versionNumber"])
         return None
 
-    def remote_start_of(self, command: Command) -> RemoteStart | None:
-        if command.action != "RequestStartTransaction" or not accepted(command.response):
+    def remote_start_of(self, command: Command, accepted_only: bool = True) -> RemoteStart | None:
+        if command.action != "RequestStartTransaction" or (accepted_only and not accepted(command.response)):
             return None
         payload, response = command.payload, command.response or {}
         return RemoteStart(
             command.command_id,
             command.created_at,
             payload["idToken"]["idToken"],
+            id_token_type=payload["idToken"]["type"],
             evse_id=payload.get("evseId"),
             remote_start_id=payload["remoteStartId"],
             already_started=response.get("transactionId"),

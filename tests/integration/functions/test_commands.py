@@ -453,3 +453,24 @@ def test_the_sweep_times_out_the_others_when_one_fails(station, monkeypatch):
     monkeypatch.setattr(stored_commands, "settle", settle_breaking_on_first)
     assert commands.expire(utc_now() + timedelta(seconds=6)) == 1
     assert get(f"/commands/{other['commandId']}")[1]["status"] == "timeout"
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"], indirect=True)
+def test_a_remote_started_session_without_a_token_takes_the_requests(station, aws_calls):
+    sent = post(
+        "/charge-points/CP1/remote-start", {"idToken": "APP-USER-7", "idTokenType": "Central", "evseId": 1}
+    )[1]
+    # The station starts before it answers, and its Started event names no token.
+    started = {
+        "eventType": "Started",
+        "timestamp": wire_time(2),
+        "triggerReason": "RemoteStart",
+        "seqNo": 0,
+        "transactionInfo": {"transactionId": "RS-9", "remoteStartId": sent["payload"]["remoteStartId"]},
+        "evse": {"id": 1, "connectorId": 1},
+    }
+    aws_calls.reset()
+    assert station([2, "e0", "TransactionEvent", started]) == [3, "e0", {}]
+    assert aws_calls.dynamodb_reads <= 2  # the Started budget holds
+    _, session = get("/transactions/RS-9")
+    assert (session["idToken"], session["idTokenType"]) == ("APP-USER-7", "Central")
