@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from shared.domain.authorization import AuthorizationStatus
 from shared.domain.commands import MAX_TIMEOUT_S, MIN_TIMEOUT_S, CommandStatus
+from shared.domain.configuration import ReportProgress
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -27,6 +28,28 @@ class ConnectorOut(ApiModel):
     vendor_error_code: str | None = None
     status_at: datetime = Field(description="When the charge point reported the status")
     active_transaction_id: str | None = Field(None, description="The session in progress on it, if any")
+
+
+class ConfigurationReport(ApiModel):
+    """Which parts of the latest device model report (OCPP 2.x NotifyReport) arrived."""
+
+    request_id: int
+    parts_received: list[int]
+    last_part: int | None = Field(description="The part that said no more follow; null until it came")
+    complete: bool = Field(description="Every part up to the last one arrived")
+    missing: list[int] = Field(description="Parts that did not arrive (so far, while incomplete)")
+
+    @classmethod
+    def of(cls, progress: ReportProgress | None) -> ConfigurationReport | None:
+        if progress is None:
+            return None
+        return cls(
+            request_id=progress.request_id,
+            parts_received=sorted(progress.parts),
+            last_part=progress.last_part,
+            complete=progress.complete,
+            missing=progress.missing,
+        )
 
 
 class ChargePointSummary(ApiModel):
@@ -59,6 +82,9 @@ class ChargePointDetail(ChargePointSummary):
     )
     unlock_result: dict[str, Any] | None = Field(None, description="Latest UnlockConnector answer")
     local_list_version: int | None = Field(None, description="From SendLocalList / GetLocalListVersion")
+    configuration_report: ConfigurationReport | None = Field(
+        None, description="OCPP 2.x: whether its latest device model report arrived whole"
+    )
 
 
 class ChargePointPage(ApiModel):
@@ -211,6 +237,9 @@ class ConfigurationItem(ApiModel):
 
 class Configuration(ApiModel):
     items: list[ConfigurationItem]
+    report: ConfigurationReport | None = Field(
+        None, description="OCPP 2.x: the latest device model report's parts; absent before one"
+    )
 
 
 class Where(ApiModel):

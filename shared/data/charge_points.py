@@ -15,6 +15,7 @@ from pynamodb.expressions.update import Action
 from shared.data import connectors
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
 from shared.data.models import ChargePointRecord
+from shared.domain.configuration import ReportPart, ReportProgress
 from shared.domain.errors import NotRegistered
 from shared.domain.provisioning import UNCHANGED, BootInfo, ChargePoint
 
@@ -42,6 +43,13 @@ def charge_point_of(record: ChargePointRecord) -> ChargePoint:
         unlock_result=record.unlock_result,
         local_list_version=None if record.local_list_version is None else int(record.local_list_version),
         outstanding_command=record.outstanding_command,
+        configuration_report=None
+        if record.report_request_id is None
+        else ReportProgress(
+            int(record.report_request_id),
+            frozenset(int(n) for n in record.report_parts or ()),
+            None if record.report_last_part is None else int(record.report_last_part),
+        ),
     )
 
 
@@ -172,6 +180,34 @@ def record_result(charge_point_id: str, kind: str, result: dict[str, Any]) -> No
     try:
         ChargePointRecord(charge_point_id).update(
             actions=[RESULT_FIELDS[kind].set(result)], condition=ChargePointRecord.charge_point_id.exists()
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def record_report_part(charge_point_id: str, part: ReportPart) -> None:
+    """1 write (2 for the first part of another report): which parts of the report arrived.
+    Parts are added to a set, so parts arriving at once and resends count right."""
+    fields = ChargePointRecord
+    last = [fields.report_last_part.set(part.seq_no)] if part.last else []
+    try:
+        ChargePointRecord(charge_point_id).update(
+            actions=[fields.report_parts.add({part.seq_no}), *last],
+            condition=fields.report_request_id == part.request_id,
+        )
+        return
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+    try:  # another report: its progress starts anew
+        ChargePointRecord(charge_point_id).update(
+            actions=[
+                fields.report_request_id.set(part.request_id),
+                fields.report_parts.set({part.seq_no}),
+                *(last or [fields.report_last_part.remove()]),
+            ],
+            condition=fields.charge_point_id.exists(),
         )
     except UpdateError as error:
         if not condition_failed(error):

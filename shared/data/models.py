@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -48,6 +49,10 @@ class ChargePointRecord(Model):
     disconnected_at = UTCDateTimeAttribute(null=True)
     # The one CSMS call it has not answered yet (OCPP allows one at a time)
     outstanding_command = UnicodeAttribute(null=True)
+    # Which parts of its latest device model report (2.x NotifyReport) arrived
+    report_request_id = NumberAttribute(null=True)
+    report_parts = NumberSetAttribute(null=True)
+    report_last_part = NumberAttribute(null=True)
     # When its newest command was made: each new one is made later, so the queue keeps the
     # order commands were stored in, however many arrive at once
     last_command_at = UnicodeAttribute(null=True)

@@ -18,6 +18,36 @@ class ConfigurationValue:
     updated_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class ReportPart:
+    """One part of a device model report (OCPP 2.x NotifyReport): a report comes in parts
+    numbered from 0, the last one saying no more follow."""
+
+    request_id: int
+    seq_no: int
+    last: bool
+    values: list[ConfigurationValue]
+
+
+@dataclass(frozen=True)
+class ReportProgress:
+    """Which parts of the latest report arrived: a station may drop some, and the configuration
+    is then incomplete, which the operator is told rather than left to guess."""
+
+    request_id: int
+    parts: frozenset[int]
+    last_part: int | None
+
+    @property
+    def missing(self) -> list[int]:
+        end = self.last_part if self.last_part is not None else max(self.parts, default=-1)
+        return [n for n in range(end + 1) if n not in self.parts]
+
+    @property
+    def complete(self) -> bool:
+        return self.last_part is not None and not self.missing
+
+
 def variable_key(
     component: str,
     variable: str,

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from shared.domain.availability import ConnectorStatusReport
+from shared.domain.configuration import ReportProgress
 
 UNCHANGED: Any = object()
 """Passed for a registration field: leave the stored value as it is."""
@@ -61,6 +62,8 @@ class ChargePoint:
     local_list_version: int | None = None
     # The one CSMS call it has not answered yet
     outstanding_command: str | None = None
+    # Which parts of its latest device model report (2.x) arrived
+    configuration_report: ReportProgress | None = None
 
     @property
     def connected(self) -> bool:

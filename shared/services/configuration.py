@@ -8,15 +8,30 @@ from typing import Any
 
 from shared.data import charge_points, configuration
 from shared.domain.commands import Command
-from shared.domain.configuration import ConfigurationValue
+from shared.domain.configuration import ConfigurationValue, ReportPart, ReportProgress
 from shared.domain.errors import NotRegistered
+from shared.observability import logger, metrics
 from shared.protocol.versions import profile_for
 
 
-def reported(charge_point_id: str, values: list[ConfigurationValue], at: datetime) -> None:
-    """A device model report (2.x NotifyReport), one part of it."""
-    if values:
-        configuration.put_configuration(charge_point_id, values, at)
+def reported(charge_point_id: str, part: ReportPart, at: datetime) -> None:
+    """A part of a device model report (2.x NotifyReport): its values, and which parts came.
+    A part beyond the next one expected means a part was lost: logged and counted."""
+    if part.values:
+        configuration.put_configuration(charge_point_id, part.values, at)
+    charge_points.record_report_part(charge_point_id, part)
+    charge_point = charge_points.find_charge_point(charge_point_id) if part.last else None
+    progress = charge_point.configuration_report if charge_point else None
+    if progress is not None and progress.request_id == part.request_id and progress.missing:
+        logger.warning("A device model report arrived incomplete", extra={"missing": progress.missing})
+        metrics.add_metric(name="IncompleteReports", unit="Count", value=1)
+
+
+def report_of(charge_point_id: str) -> ReportProgress | None:
+    charge_point = charge_points.find_charge_point(charge_point_id)
+    if charge_point is None:
+        raise NotRegistered(charge_point_id)
+    return charge_point.configuration_report
 
 
 def configuration_answered(command: Command, response: dict[str, Any], now: datetime) -> None:

@@ -14,6 +14,7 @@ from functions.operator_api.models import (
     ConfigurationChangeIn,
     ConfigurationItem,
     ConfigurationReadIn,
+    ConfigurationReport,
 )
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
@@ -33,7 +34,8 @@ def get_configuration(charge_point_id: ChargePointId) -> Configuration:
         items=[
             ConfigurationItem(key=v.key, value=v.value, readonly=v.readonly, updated_at=v.updated_at)
             for v in configuration.configuration_of(charge_point_id)
-        ]
+        ],
+        report=ConfigurationReport.of(configuration.report_of(charge_point_id)),
     )
 
 

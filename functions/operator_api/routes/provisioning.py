@@ -15,6 +15,7 @@ from functions.operator_api.models import (
     ChargePointPage,
     ChargePointSummary,
     CommandOut,
+    ConfigurationReport,
     ConnectorOut,
     ResetIn,
 )
@@ -84,6 +85,7 @@ def get_charge_point(charge_point_id: ChargePointId) -> ChargePointDetail:
         reset_result=charge_point.reset_result,
         unlock_result=charge_point.unlock_result,
         local_list_version=charge_point.local_list_version,
+        configuration_report=ConfigurationReport.of(charge_point.configuration_report),
     )
 
 

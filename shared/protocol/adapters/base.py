@@ -13,7 +13,7 @@ from aws_lambda_powertools import Logger
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
-from shared.domain.configuration import ConfigurationValue
+from shared.domain.configuration import ConfigurationValue, ReportPart
 from shared.domain.meter_values import MeterValue, MeterValuesReport, Sample
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
@@ -55,8 +55,8 @@ class Adapter(Protocol):
         """OCPP 2.x TransactionEvent."""
         ...
 
-    def report_values(self, payload: dict[str, Any]) -> list[ConfigurationValue]:
-        """OCPP 2.x NotifyReport: the device model's variables as configuration values."""
+    def report_part(self, payload: dict[str, Any]) -> ReportPart:
+        """OCPP 2.x NotifyReport: a part of the device model, as configuration values."""
         ...
 
     # --- Operator intentions as the version's calls --------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
-from shared.domain.configuration import CHANGED, ConfigurationValue
+from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
 from shared.domain.meter_values import (
     DEFAULT_CONTEXT,
     DEFAULT_LOCATION,
@@ -92,7 +92,7 @@ class V16Adapter:
     def transaction_event(self, payload: dict[str, Any]) -> TransactionEventReport:
         raise not_in_version("TransactionEvent")
 
-    def report_values(self, payload: dict[str, Any]) -> list[ConfigurationValue]:
+    def report_part(self, payload: dict[str, Any]) -> ReportPart:
         raise not_in_version("NotifyReport")
 
     # --- Operator intentions ---------------------------------------------------------------

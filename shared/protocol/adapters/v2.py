@@ -9,7 +9,7 @@ from typing import Any
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
-from shared.domain.configuration import CHANGED, ConfigurationValue, variable_key
+from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart, variable_key
 from shared.domain.meter_values import (
     DEFAULT_CONTEXT,
     DEFAULT_LOCATION,
@@ -108,8 +108,8 @@ class V2Adapter:
             remote_start_id=info.get("remoteStartId"),
         )
 
-    def report_values(self, payload: dict[str, Any]) -> list[ConfigurationValue]:
-        return [
+    def report_part(self, payload: dict[str, Any]) -> ReportPart:
+        values = [
             ConfigurationValue(
                 _key(item["component"], item["variable"], attribute.get("type")),
                 attribute.get("value"),
@@ -118,6 +118,7 @@ class V2Adapter:
             for item in payload.get("reportData") or []
             for attribute in item["variableAttribute"]
         ]
+        return ReportPart(payload["requestId"], payload["seqNo"], not payload.get("tbc", False), values)
 
     # --- Operator intentions ---------------------------------------------------------------
 

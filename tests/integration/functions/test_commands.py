@@ -474,3 +474,59 @@ def test_a_remote_started_session_without_a_token_takes_the_requests(station, aw
     assert aws_calls.dynamodb_reads <= 2  # the Started budget holds
     _, session = get("/transactions/RS-9")
     assert (session["idToken"], session["idTokenType"]) == ("APP-USER-7", "Central")
+
+
+def report_part(request_id, seq_no, tbc, variable="HeartbeatInterval", value="300", **extra):
+    return {
+        "requestId": request_id,
+        "generatedAt": "2026-11-24T10:00:00Z",
+        "seqNo": seq_no,
+        "tbc": tbc,
+        "reportData": [
+            {
+                "component": {"name": "OCPPCommCtrlr"},
+                "variable": {"name": variable},
+                "variableAttribute": [{"value": value}],
+                **extra,
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"], indirect=True)
+def test_a_report_with_a_part_lost_says_so_on_the_charge_point(station):
+    for seq_no, tbc in ((0, True), (2, True), (3, False)):  # part 1 never comes
+        assert station([2, f"r{seq_no}", "NotifyReport", report_part(7, seq_no, tbc, f"V{seq_no}")])[:2] == [
+            3,
+            f"r{seq_no}",
+        ]
+    _, body = get("/charge-points/CP1/configuration")
+    assert body["report"] == {
+        "requestId": 7,
+        "partsReceived": [0, 2, 3],
+        "lastPart": 3,
+        "complete": False,
+        "missing": [1],
+    }
+    assert get("/charge-points/CP1")[1]["configurationReport"]["missing"] == [1]
+    station([2, "r1", "NotifyReport", report_part(7, 1, True, "V1")])  # it comes after all
+    assert get("/charge-points/CP1/configuration")[1]["report"]["complete"] is True
+    station([2, "n0", "NotifyReport", report_part(8, 0, True)])  # a new report starts anew
+    assert get("/charge-points/CP1/configuration")[1]["report"] == {
+        "requestId": 8,
+        "partsReceived": [0],
+        "lastPart": None,
+        "complete": False,
+        "missing": [],
+    }
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_a_report_naming_a_variable_twice_keeps_one_value(station):
+    part = report_part(9, 0, False)
+    attributes = [{"value": "300"}, {"type": "Actual", "value": "301"}, {"type": "Target", "value": "60"}]
+    part["reportData"][0]["variableAttribute"] = attributes
+    part["reportData"].append(dict(part["reportData"][0]))
+    assert station([2, "d0", "NotifyReport", part]) == [3, "d0", {}]
+    items = {item["key"]: item["value"] for item in get("/charge-points/CP1/configuration")[1]["items"]}
+    assert items == {"OCPPCommCtrlr/HeartbeatInterval": "301", "OCPPCommCtrlr/HeartbeatInterval/Target": "60"}

@@ -12,6 +12,6 @@ from shared.services import configuration
 
 @handles("NotifyReport", (OcppVersion.V201, OcppVersion.V21))
 def notify_report(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    values = context.profile.adapter.report_values(payload)
-    configuration.reported(context.charge_point_id, values, context.received_at)
+    part = context.profile.adapter.report_part(payload)
+    configuration.reported(context.charge_point_id, part, context.received_at)
     return {}
