@@ -98,3 +98,10 @@ def test_a_bad_id_token_entry_is_refused_with_the_reason(aws, body):
     status, answer = call_api("PUT", "/id-tokens/TAG1", body)
     assert status == 400 and answer["error"]["message"]
     assert call_api("GET", "/id-tokens/TAG1")[0] == 404
+
+
+def test_an_empty_token_is_invalid_without_a_lookup(station, version, aws_calls):
+    aws_calls.reset()
+    answer = station([2, "e1", "Authorize", authorize(version, "")])
+    assert answer[:2] == [3, "e1"] and info(version, answer[2]) == {"status": "Invalid"}
+    assert aws_calls.dynamodb_reads == 0

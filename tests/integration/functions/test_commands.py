@@ -530,3 +530,21 @@ def test_a_report_naming_a_variable_twice_keeps_one_value(station):
     assert station([2, "d0", "NotifyReport", part]) == [3, "d0", {}]
     items = {item["key"]: item["value"] for item in get("/charge-points/CP1/configuration")[1]["items"]}
     assert items == {"OCPPCommCtrlr/HeartbeatInterval": "301", "OCPPCommCtrlr/HeartbeatInterval/Target": "60"}
+
+
+@pytest.mark.parametrize(
+    ("version", "sent", "read"),
+    [
+        ("1.6", {"listVersion": 4, "updateType": "Full"}, {"listVersion": 5}),
+        ("2.0.1", {"versionNumber": 4, "updateType": "Full"}, {"versionNumber": 5}),
+        ("2.1", {"versionNumber": 4, "updateType": "Full"}, {"versionNumber": 5}),
+    ],
+    indirect=["version"],
+)
+def test_the_local_list_version_is_kept_in_each_version(station, version, sent, read):
+    command_sent = command("SendLocalList", sent)[1]
+    station([3, command_sent["commandId"], {"status": "Accepted"}])
+    assert get("/charge-points/CP1")[1]["localListVersion"] == 4
+    asked = command("GetLocalListVersion", {})[1]
+    station([3, asked["commandId"], read])
+    assert get("/charge-points/CP1")[1]["localListVersion"] == 5

@@ -347,3 +347,47 @@ def test_events_reach_a_rule_on_the_bus(station):
     bodies = [json.loads(m["Body"]) for m in messages]
     assert [b["detail-type"] for b in bodies] == ["SessionStarted", "SessionEnded"]
     assert bodies[1]["detail"]["energyWh"] == 7500 and bodies[1]["source"] == "csms"
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_16_start_with_an_empty_tag_is_answered_invalid_and_kept(station):
+    answer = call(station, "StartTransaction", start(id_tag=""), "s1")
+    assert answer["idTagInfo"] == {"status": "Invalid"}
+    assert get(f"/transactions/{answer['transactionId']}")[1]["idToken"] == ""
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("timestamp", '"0001-01-01T00:00:00+01:00"'),
+        ("timestamp", '"9999-12-31T23:59:59-01:00"'),
+        ("meterStart", "1e400"),
+    ],
+)
+def test_a_16_start_the_schema_allows_but_no_session_can_hold_is_refused_by_field(station, field, value):
+    fields = {"connectorId": "1", "idTag": '"TAG1"', "timestamp": '"2026-11-24T10:00:00Z"', "meterStart": "0"}
+    fields[field] = value
+    text = '[2, "x1", "StartTransaction", {' + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}]"
+    answer = station(text)
+    assert answer[:3] == [4, "x1", "PropertyConstraintViolation"] and answer[3].startswith(f"{field}:")
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_16_reading_of_nan_is_kept_as_text_and_the_api_stays_json(station):
+    put_token("TAG1")
+    transaction_id = call(station, "StartTransaction", start(), "s1")["transactionId"]
+    meter = {
+        "connectorId": 1,
+        "transactionId": transaction_id,
+        "meterValue": [sampled("2026-11-24T10:10:00Z", "NaN")],
+    }
+    assert call(station, "MeterValues", meter, "m1") == {}
+    from functions.operator_api.handler import lambda_handler as api
+    from tests.builders import CONTEXT, http
+
+    body = api(http("GET", f"/transactions/{transaction_id}"), CONTEXT)["body"]
+    [reading] = json.loads(body, parse_constant=lambda token: pytest.fail(f"{token} in the API's JSON"))[
+        "meterValues"
+    ]
+    assert reading["sampledValues"][0]["value"] is None and reading["sampledValues"][0]["raw"] == "NaN"

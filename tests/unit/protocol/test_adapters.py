@@ -101,8 +101,60 @@ def test_2x_report_values_name_instances_evses_and_attribute_types():
             }
         ],
     }
-    values = adapter("2.1").report_values(report)
-    assert [(v.key, v.value, v.readonly) for v in values] == [
+    part = adapter("2.1").report_part(report)
+    assert (part.request_id, part.seq_no, part.last) == (1, 0, True)
+    assert [(v.key, v.value, v.readonly) for v in part.values] == [
         ("Connector:A@1.2/Available:x", "true", True),
         ("Connector:A@1.2/Available:x/Target", "false", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+        "1969-12-31T23:59:59Z",
+        "9001-01-01T00:00:00Z",
+    ],
+)
+def test_times_off_the_calendar_or_out_of_range_are_refused_by_field(value):
+    with pytest.raises(RpcError) as caught:
+        parse_timestamp(value, "timestamp")
+    assert caught.value.kind is ErrorKind.PROPERTY_CONSTRAINT and caught.value.description.startswith(
+        "timestamp:"
+    )
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity", "1e400", "1e999", "1e300"])
+def test_a_16_reading_that_is_no_number_is_kept_as_text(text):
+    report = adapter("1.6").meter_values_report(
+        {
+            "connectorId": 1,
+            "meterValue": [{"timestamp": "2026-11-24T10:00:00Z", "sampledValue": [{"value": text}]}],
+        }
+    )
+    [sample] = report.meter_values[0].samples
+    assert (sample.value, sample.raw) == (None, text)
+
+
+def test_a_2x_multiplier_beyond_any_meter_keeps_what_was_sent():
+    sampled = {"value": 5, "unitOfMeasure": {"unit": "Wh", "multiplier": 2**31}}
+    report = adapter("2.0.1").meter_values_report(
+        {"evseId": 1, "meterValue": [{"timestamp": "2026-11-24T10:00:00Z", "sampledValue": [sampled]}]}
+    )
+    [sample] = report.meter_values[0].samples
+    assert sample.value is None and sample.raw == f"5e{2**31}"
+
+
+def test_a_2x_transaction_id_must_not_be_empty():
+    payload = {
+        "eventType": "Started",
+        "timestamp": "2026-11-24T10:00:00Z",
+        "triggerReason": "Authorized",
+        "seqNo": 0,
+        "transactionInfo": {"transactionId": ""},
+    }
+    with pytest.raises(RpcError) as caught:
+        adapter("2.1").transaction_event(payload)
+    assert caught.value.description.startswith("transactionInfo/transactionId")

@@ -119,3 +119,56 @@ def test_an_unknown_field_is_a_format_violation():
 def test_error_descriptions_are_cut_to_the_255_characters_ocpp_allows():
     wire = json.loads(framing.call_error(V201, RpcError(ErrorKind.GENERIC, "x" * 1000, message_id="a")))
     assert len(wire[3]) == 255
+
+
+@pytest.mark.parametrize(
+    ("number", "where"),
+    [
+        ("NaN", "meterStart"),
+        ("Infinity", "meterStart"),
+        ("-Infinity", "meterStart"),
+        ("1e999", "meterStart"),
+        ("1e400", "meterStart"),
+        ("123456789012345678901234567890", "meterStart"),
+        ("1e-300", "meterStart"),
+    ],
+)
+def test_numbers_no_ocpp_field_can_hold_are_refused_naming_the_field(number, where):
+    payload = f'{{"connectorId": 1, "idTag": "T", "timestamp": "x", "meterStart": {number}}}'
+    text = f'[2, "m1", "StartTransaction", {payload}]'
+    error = wire_error(text, V16)
+    assert error[:3] == [4, "m1", "PropertyConstraintViolation"] and error[3].startswith(f"{where}:")
+
+
+def test_a_refused_number_deep_in_a_payload_is_named_by_its_path():
+    value = '{"timestamp": "2026-11-24T10:00:00Z", "sampledValue": [{"value": NaN}]}'
+    text = f'[2, "m2", "MeterValues", {{"evseId": 1, "meterValue": [{value}]}}]'
+    assert wire_error(text, V201)[3].startswith("meterValue/0/sampledValue/0/value:")
+
+
+def test_numbers_ocpp_can_hold_pass():
+    text = '[2, "m3", "Heartbeat", {"a": 0, "b": -2.5, "c": 9223372036854775807, "d": 1e-6}]'
+    assert framing.parse(text, V201, LIMIT).payload == {"a": 0, "b": -2.5, "c": 2**63 - 1, "d": 1e-6}
+
+
+def test_frames_nested_too_deeply_get_a_format_error_not_a_crash():
+    assert wire_error("[" * 20_000 + "]" * 20_000, V16)[:3] == [4, "-1", "FormationViolation"]
+    deep_payload = '[2, "d1", "Heartbeat", ' + '{"a": ' * 20_000 + "1" + "}" * 20_000 + "]"
+    assert wire_error(deep_payload, V201)[:3] == [4, "-1", "FormatViolation"]
+
+
+def test_a_lone_surrogate_is_a_format_error():
+    assert wire_error('[2, "s1", "Authorize", {"idTag": "\\ud800"}]', V16)[:3] == [
+        4,
+        "s1",
+        "FormationViolation",
+    ]
+
+
+@pytest.mark.parametrize("text", ['[6, "x"]', '[6, "x", "Heartbeat"]', '[6, "x", "Heartbeat", []]', "[6]"])
+def test_a_malformed_send_is_never_answered(text):
+    assert error_of(text, V21).never_answered
+
+
+def test_a_send_is_a_message_type_1_6_and_2_0_1_do_not_have():
+    assert wire_error('[6, "x", "Heartbeat", {}]', V201)[:3] == [4, "x", "MessageTypeNotSupported"]
