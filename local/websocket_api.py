@@ -92,6 +92,7 @@ class WebSocketApi:
         self.limits = limits
         self.public_host = public_host
         self.connections: dict[str, Connection] = {}
+        self._closing: set[asyncio.Task[bool]] = set()
 
     def app(self) -> web.Application:
         app = web.Application(
@@ -245,7 +246,11 @@ class WebSocketApi:
         if connection is None or connection.ws.closed:
             return _gone(connection_id)
         connection.close_reason = "Closed through the management API"
-        await connection.ws.close(code=WSCloseCode.OK, message=b"")
+        # As the service does, answered at once: the close handshake with a peer that may be gone
+        # (a station that lost its link) runs on, rather than holding up the caller for seconds.
+        closing = asyncio.create_task(connection.ws.close(code=WSCloseCode.OK, message=b""))
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
         return web.Response(status=204)
 
     async def close_all(self) -> None:
