@@ -5,17 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
 from shared.domain.passwords import NO_PASSWORD, verify_password
-
-# OCPP: the identity is at most 48 characters, from the URL-unreserved set (no ':' so that it
-# can be a Basic-auth username).
-_IDENTITY = re.compile(r"^[A-Za-z0-9._~\-*|@]{1,48}$")
+from shared.domain.provisioning import valid_identity
 
 
 class Verdict(Enum):
@@ -81,11 +77,6 @@ def admit(
     if record.blocked:
         return Decision(Verdict.DENY, "charge point is blocked")
     return Decision(Verdict.ALLOW, "registered", version)
-
-
-def valid_identity(identity: str) -> bool:
-    """URL-unreserved characters, and not a path step ("." or "..")."""
-    return bool(_IDENTITY.match(identity)) and identity not in (".", "..")
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:

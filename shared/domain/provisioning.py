@@ -1,7 +1,9 @@
-"""Provisioning: what a charge point says of itself when it boots, whatever its OCPP version."""
+"""Provisioning: a charge point, its identity, and what it says of itself when it boots,
+whatever its OCPP version."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -9,6 +11,16 @@ from typing import Any
 
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.configuration import ReportProgress
+
+# OCPP: the identity is at most 48 characters, from the URL-unreserved set (no ':' so that it
+# can be a Basic-auth username).
+_IDENTITY = re.compile(r"^[A-Za-z0-9._~\-*|@]{1,48}$")
+
+
+def valid_identity(identity: str) -> bool:
+    """URL-unreserved characters, and not a path step ("." or "..")."""
+    return bool(_IDENTITY.match(identity)) and identity not in (".", "..")
+
 
 UNCHANGED: Any = object()
 """Passed for a registration field: leave the stored value as it is."""

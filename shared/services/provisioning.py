@@ -10,11 +10,17 @@ from shared.aws.connections import connections_at, endpoint_for
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, transactions
 from shared.data.dynamo import Page
-from shared.domain.admission import valid_identity
 from shared.domain.commands import Command, Failure
 from shared.domain.errors import BadRequest, NotRegistered
 from shared.domain.passwords import hash_password
-from shared.domain.provisioning import UNCHANGED, BootInfo, ChargePoint, ChargePointDetail, ConnectorState
+from shared.domain.provisioning import (
+    UNCHANGED,
+    BootInfo,
+    ChargePoint,
+    ChargePointDetail,
+    ConnectorState,
+    valid_identity,
+)
 from shared.domain.timestamps import utc_now
 from shared.observability import logger
 from shared.services.answers import result
