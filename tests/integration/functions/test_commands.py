@@ -15,7 +15,7 @@ from shared.data import charge_points
 from shared.domain.timestamps import utc_now
 from shared.protocol.versions import PROFILES, OcppVersion
 from shared.services import commands
-from tests.builders import CONTEXT, call_api, socket, wire_time
+from tests.builders import CONTEXT, call_api, event, socket, wire_time
 
 
 def post(path, body, query=""):
@@ -461,14 +461,16 @@ def test_a_remote_started_session_without_a_token_takes_the_requests(station, aw
         "/charge-points/CP1/remote-start", {"idToken": "APP-USER-7", "idTokenType": "Central", "evseId": 1}
     )[1]
     # The station starts before it answers, and its Started event names no token.
-    started = {
-        "eventType": "Started",
-        "timestamp": wire_time(2),
-        "triggerReason": "RemoteStart",
-        "seqNo": 0,
-        "transactionInfo": {"transactionId": "RS-9", "remoteStartId": sent["payload"]["remoteStartId"]},
-        "evse": {"id": 1, "connectorId": 1},
-    }
+    remote_start_id = sent["payload"]["remoteStartId"]
+    started = event(
+        "Started",
+        0,
+        wire_time(2),
+        transaction="RS-9",
+        triggerReason="RemoteStart",
+        info={"remoteStartId": remote_start_id},
+        evse={"id": 1, "connectorId": 1},
+    )
     aws_calls.reset()
     assert station([2, "e0", "TransactionEvent", started]) == [3, "e0", {}]
     assert aws_calls.dynamodb_reads <= 2  # the Started budget holds
