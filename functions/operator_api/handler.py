@@ -7,6 +7,7 @@ import json
 from http import HTTPStatus
 from typing import Any
 
+from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
@@ -26,7 +27,7 @@ from functions.operator_api.routes import (
 )
 from shared.domain.errors import ApplicationError
 from shared.manifest import OPERATOR_API_PUBLIC_PATHS
-from shared.observability import logger, publish_metrics, tracer
+from shared.observability import SERVICE, logger, publish_metrics
 from shared.settings import get_settings
 
 OPENAPI: dict[str, Any] = {
@@ -40,6 +41,7 @@ OPENAPI: dict[str, Any] = {
 
 get_settings().require_api_token()
 app = APIGatewayHttpResolver(enable_validation=True)
+tracer = Tracer(service=SERVICE)
 
 
 def authenticated(request: APIGatewayProxyEventV2) -> bool:
