@@ -63,10 +63,14 @@ def find_charge_point(charge_point_id: str) -> ChargePoint | None:
 
 def record_connection(
     charge_point_id: str, connection_id: str, ocpp_version: str, at: datetime, register: bool
-) -> None:
-    """1 write. With `register`, a charge point seen for the first time is registered."""
+) -> str | None:
+    """1 write. With `register`, a charge point seen for the first time is registered. Returns
+    the connection this one replaced, if the charge point still had one."""
     record = ChargePointRecord(charge_point_id)
+    fields = ChargePointRecord
     actions: list[Action] = [
+        # Evaluated on the item as it was: the write itself tells which connection it replaced.
+        fields.replaced_connection_id.set(fields.connection_id | ""),
         ChargePointRecord.connection_id.set(connection_id),
         ChargePointRecord.ocpp_version.set(ocpp_version),
         ChargePointRecord.connected_at.set(at),
@@ -79,6 +83,7 @@ def record_connection(
         if condition_failed(error):
             raise NotRegistered(charge_point_id) from error
         raise
+    return record.replaced_connection_id or None
 
 
 def clear_connection(charge_point_id: str, connection_id: str, at: datetime) -> bool:

@@ -45,6 +45,8 @@ class ChargePointRecord(Model):
     # The current connection, absent while offline
     ocpp_version = UnicodeAttribute(null=True)
     connection_id = UnicodeAttribute(null=True)
+    # The connection the current one replaced, as the write that recorded it found it ("": none)
+    replaced_connection_id = UnicodeAttribute(null=True)
     connected_at = UTCDateTimeAttribute(null=True)
     disconnected_at = UTCDateTimeAttribute(null=True)
     # The one CSMS call it has not answered yet (OCPP allows one at a time)

@@ -31,12 +31,10 @@ IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - 
 def connected(
     charge_point_id: str, connection_id: str, ocpp_version: str, register: bool, at: datetime
 ) -> None:
-    """1 read and 1 write, then ChargePointConnected. NotRegistered when it was deregistered
-    during its handshake. The newer connection wins: one the charge point still had (it lost
-    its link without a close, and reconnected) is closed, so one id never has two."""
-    before = charge_points.find_charge_point(charge_point_id)
-    charge_points.record_connection(charge_point_id, connection_id, ocpp_version, at, register)
-    older = before.connection_id if before else None
+    """1 write, then ChargePointConnected. NotRegistered when it was deregistered during its
+    handshake. The newer connection wins: one the charge point still had (it lost its link
+    without a close, and reconnected) is closed, so one id never has two."""
+    older = charge_points.record_connection(charge_point_id, connection_id, ocpp_version, at, register)
     if older and older != connection_id:
         logger.info("An older connection of the charge point is closed", extra={"older": older})
         connections_at(endpoint_for()).close(older)
