@@ -1,7 +1,7 @@
-"""What the CSMS keeps from answers to its commands, by action: each functional block says
-what an answer to one of its calls tells (configuration read or changed, availability, reset
-and unlock results, the local list version). Keeping it never fails the answer: the command
-is settled already, so a failure here is logged."""
+"""What the CSMS keeps from answers to its commands, by action: a block says what an answer to
+one of its calls tells (configuration read or changed, the local list version); availability,
+reset and unlock answers are kept as the charge point's latest of their kind. Keeping it never
+fails the answer: the command is settled already, so a failure here is logged."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from shared.data import charge_points
 from shared.domain.commands import Command
 from shared.domain.timestamps import format_timestamp
 from shared.observability import logger
@@ -21,18 +22,18 @@ Keeper = Callable[[Command, dict[str, Any], datetime], None]
 @cache
 def _keepers() -> dict[str, Keeper]:
     """Built on first use: the blocks import the command service, which calls this."""
-    from shared.services import authorization, availability, configuration, provisioning, remote_control
+    from shared.services import authorization, configuration
 
     return {
-        "ChangeAvailability": availability.availability_changed,
+        "ChangeAvailability": _latest("availability"),
         "ChangeConfiguration": configuration.configuration_answered,
         "GetConfiguration": configuration.configuration_answered,
         "GetLocalListVersion": authorization.local_list_answered,
         "GetVariables": configuration.configuration_answered,
-        "Reset": provisioning.reset_answered,
+        "Reset": _latest("reset"),
         "SendLocalList": authorization.local_list_answered,
         "SetVariables": configuration.configuration_answered,
-        "UnlockConnector": remote_control.unlocked,
+        "UnlockConnector": _latest("unlock"),
     }
 
 
@@ -46,13 +47,17 @@ def keep(command: Command, response: dict[str, Any], now: datetime) -> None:
         logger.exception("Keeping what an answer said failed", extra={"command_id": command.command_id})
 
 
-def result(command: Command, response: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """An answer as the charge point's record keeps the latest of its kind: its status, when,
-    which command, and what the command asked for."""
-    asked = profile_for(command.ocpp_version).adapter.result_fields(command)
-    return {
-        "status": response.get("status"),
-        "at": format_timestamp(now),
-        "commandId": command.command_id,
-        **asked,
-    }
+def _latest(kind: str) -> Keeper:
+    """An answer kept as the charge point's latest of its kind (availability, reset, unlock):
+    its status, when, which command, and what the command asked for."""
+
+    def keep_latest(command: Command, response: dict[str, Any], now: datetime) -> None:
+        asked = profile_for(command.ocpp_version).adapter.result_fields(command)
+        result = {
+            "status": response.get("status"),
+            "at": format_timestamp(now),
+            "commandId": command.command_id,
+        }
+        charge_points.record_result(command.charge_point_id, kind, {**result, **asked})
+
+    return keep_latest

@@ -1,5 +1,5 @@
 """Provisioning: the registry of charge points, their connections as the gateway reports them,
-what they say of themselves at boot, and what reset answers tell."""
+what they say of themselves at boot."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from shared.aws.connections import connections_at, endpoint_for
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, transactions
 from shared.data.dynamo import Page
-from shared.domain.commands import Command, Failure
+from shared.domain.commands import Failure
 from shared.domain.errors import BadRequest, NotRegistered
 from shared.domain.passwords import hash_password
 from shared.domain.provisioning import (
@@ -23,7 +23,6 @@ from shared.domain.provisioning import (
 )
 from shared.domain.timestamps import utc_now
 from shared.observability import logger
-from shared.services.answers import result
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
 
@@ -117,8 +116,3 @@ def deregister(charge_point_id: str) -> None:
     charge_point = charge_points.deregister_charge_point(charge_point_id)
     if charge_point.connection_id:
         connections_at(endpoint_for()).close(charge_point.connection_id)
-
-
-def reset_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
-    """A Reset answer: kept as the charge point's latest."""
-    charge_points.record_result(command.charge_point_id, "reset", result(command, response, now))

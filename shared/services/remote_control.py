@@ -1,18 +1,17 @@
 """Remote control: remote starts and the sessions they began, linked when an operator reads
-either one; what an unlock answer tells."""
+either one."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from shared.data import charge_points, commands, transactions
+from shared.data import commands, transactions
 from shared.domain.authorization import IdToken
 from shared.domain.commands import Command
 from shared.domain.remote_control import SKEW, WINDOW, RemoteStart, remote_start_of, session_begun_by
 from shared.domain.transactions import SessionSummary
 from shared.protocol.versions import profile_for
-from shared.services.answers import result
 
 
 def _remote_start(command: Command) -> RemoteStart | None:
@@ -64,8 +63,3 @@ def command_that_began(session: SessionSummary) -> str | None:
     remotes = [remote for remote in map(_remote_start, around) if remote is not None]
     remote = remote_start_of(session, remotes)
     return remote.command_id if remote else None
-
-
-def unlocked(command: Command, response: dict[str, Any], now: datetime) -> None:
-    """An UnlockConnector answer: kept as the charge point's latest."""
-    charge_points.record_result(command.charge_point_id, "unlock", result(command, response, now))
