@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -16,6 +17,20 @@ from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, Data, Function
 from shared.observability import NAMESPACE, SERVICE
 from shared.settings import TABLES, get_settings
+
+# What CDK's grant_read_write_data grants, less the stream reads no function makes.
+READ_WRITE_ACTIONS = [
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+]
 
 
 def table_variables(tables: dict[str, dynamodb.TableV2]) -> dict[str, str]:
@@ -88,5 +103,12 @@ class Functions(Construct):
             self.tables[ChargePointRecord.__name__].grant_read_data(function)
             self.tables[ThrottleRecord.__name__].grant_read_write_data(function)
             return
-        for table in self.tables.values():
-            table.grant_read_write_data(function)
+        # One statement for every table and its indexes: a grant per table would outgrow the
+        # role's inline policy (10 KB) as tables are added.
+        tables = list(self.tables.values())
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=READ_WRITE_ACTIONS,
+                resources=[t.table_arn for t in tables] + [f"{t.table_arn}/index/*" for t in tables],
+            )
+        )

@@ -55,9 +55,11 @@ class LocalAws:
 
 
 def create_resources() -> None:
-    """What the CDK stack creates in the cloud, created in moto: the tables and the bus."""
+    """What the CDK stack creates in the cloud, created in moto: the tables, the bus, the bucket."""
+    from shared.aws import files
     from shared.aws.event_bus import create_bus
     from shared.data.models import create_tables
 
     create_tables()
     create_bus()
+    files.create_bucket()

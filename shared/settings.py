@@ -31,6 +31,11 @@ TABLES: dict[str, tuple[str, str]] = {
     "commands_table": ("CSMS_COMMANDS_TABLE", "commands"),
     "configuration_table": ("CSMS_CONFIGURATION_TABLE", "configuration"),
     "throttles_table": ("CSMS_THROTTLES_TABLE", "throttles"),
+    "maintenance_table": ("CSMS_MAINTENANCE_TABLE", "maintenance"),
+    "station_events_table": ("CSMS_STATION_EVENTS_TABLE", "station-events"),
+    "firmware_table": ("CSMS_FIRMWARE_TABLE", "firmware"),
+    "rollouts_table": ("CSMS_ROLLOUTS_TABLE", "rollouts"),
+    "vendors_table": ("CSMS_VENDORS_TABLE", "vendors"),
 }
 
 
@@ -51,6 +56,11 @@ class Settings:
     commands_table: str
     configuration_table: str
     throttles_table: str
+    maintenance_table: str
+    station_events_table: str
+    firmware_table: str
+    rollouts_table: str
+    vendors_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str
@@ -66,6 +76,15 @@ class Settings:
     max_message_bytes: int
     # How long a command waits for its answer unless the operator says otherwise
     command_timeout_s: int
+    # Firmware images and uploaded logs. `files_endpoint`: where S3 is reached (moto locally);
+    # `files_public_endpoint`: the address put into presigned URLs, where charge points and
+    # operators reach it (locally the runtime's own proxy; None in the cloud: S3 itself).
+    files_bucket: str
+    files_endpoint: str | None
+    files_public_endpoint: str | None
+    # The base of the upload locations the CSMS hands out; None: the operator API's own address
+    public_url: str | None
+    max_upload_bytes: int
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -97,6 +116,12 @@ class Settings:
             api_token=api_token,
             max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),
             command_timeout_s=_int(env, "CSMS_COMMAND_TIMEOUT", 30),
+            files_bucket=env.get("CSMS_FILES_BUCKET", f"{prefix}files"),
+            files_endpoint=env.get("CSMS_FILES_ENDPOINT") or None,
+            files_public_endpoint=env.get("CSMS_FILES_PUBLIC_ENDPOINT") or None,
+            public_url=(env.get("CSMS_PUBLIC_URL") or "").rstrip("/") or None,
+            # A Lambda request carries 6 MB at most, base64 included.
+            max_upload_bytes=_int(env, "CSMS_MAX_UPLOAD_BYTES", 4 * 1024 * 1024),
         )
 
     def require_api_token(self) -> None:

@@ -32,6 +32,10 @@ class DomainEvent(StrEnum):
     CHARGE_POINT_CONNECTED = "ChargePointConnected"
     CHARGE_POINT_DISCONNECTED = "ChargePointDisconnected"
     SECURITY_EVENT = "SecurityEvent"
+    FIRMWARE_STATUS_CHANGED = "FirmwareStatusChanged"
+    LOG_STATUS_CHANGED = "LogStatusChanged"
+    DATA_TRANSFER_RECEIVED = "DataTransferReceived"
+    DEVICE_EVENT = "DeviceEvent"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
+    ListAttribute,
+    MapAttribute,
     NumberAttribute,
     NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -330,6 +333,168 @@ class ConfigurationRecord(Model):
     updated_at = UTCDateTimeAttribute()
 
 
+class StatusEntryMap(MapAttribute[str, object]):
+    status = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    info = UnicodeAttribute(null=True)
+
+
+class MaintenanceRecord(Model):
+    """A firmware update or a log upload a charge point was asked for (or reported unasked),
+    with every status it reported. The request id is the CSMS's, unique across the fleet."""
+
+    class Meta:
+        table_name = _settings.maintenance_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    request_key = UnicodeAttribute(range_key=True)  # kind#request id, ten digits
+    kind = UnicodeAttribute()
+    request_id = NumberAttribute()
+    origin = UnicodeAttribute()  # operator, rollout, unsolicited
+    created_at = UTCDateTimeAttribute(null=True)
+    details = JSONAttribute(null=True)
+    command_id = UnicodeAttribute(null=True)
+    answer = JSONAttribute(null=True)
+    statuses = ListAttribute(of=StatusEntryMap, null=True)
+    status = UnicodeAttribute(null=True)  # the latest of statuses
+    rollout_id = UnicodeAttribute(null=True)
+    # Log uploads: the hash of the upload token's secret, until when it is good, and the file
+    upload_digest = UnicodeAttribute(null=True)
+    upload_until = UTCDateTimeAttribute(null=True)
+    upload = JSONAttribute(null=True)
+
+
+class _Feed(GlobalSecondaryIndex["StationEventRecord"]):
+    """A charge point's events of one kind, newest first."""
+
+    class Meta:
+        index_name = "feed"
+        projection = AllProjection()
+
+    feed = UnicodeAttribute(hash_key=True)  # charge point id#kind
+    at_key = UnicodeAttribute(range_key=True)  # time#sort
+
+
+class StationEventRecord(Model):
+    """Security events, device events, monitoring reports, customer information and vendor
+    data a charge point sent. Keyed by what tells a resend; listed by time. Kept a year (TTL)."""
+
+    class Meta:
+        table_name = _settings.station_events_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)  # kind#sort
+    kind = UnicodeAttribute()
+    feed = UnicodeAttribute()
+    at_key = UnicodeAttribute()
+    body = JSONAttribute()
+    received_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+    by_feed = _Feed()
+
+
+class _Catalogue(GlobalSecondaryIndex["FirmwareRecord"]):
+    """Every image, newest first."""
+
+    class Meta:
+        index_name = "catalogue"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)  # always "firmware"
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class FirmwareRecord(Model):
+    """A firmware image of the catalogue: in the files bucket, or at an external location."""
+
+    class Meta:
+        table_name = _settings.firmware_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    firmware_id = UnicodeAttribute(hash_key=True)
+    listed = UnicodeAttribute(default="firmware")
+    created_at = UnicodeAttribute()
+    vendor = UnicodeAttribute()
+    model = UnicodeAttribute()
+    version = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    file_key = UnicodeAttribute(null=True)  # in the files bucket
+    external_location = UnicodeAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    signing_certificate = UnicodeAttribute(null=True)
+    signature = UnicodeAttribute(null=True)
+
+    catalogue = _Catalogue()
+
+
+class _Running(GlobalSecondaryIndex["RolloutRecord"]):
+    """Sparse: rollouts that still have waves to send."""
+
+    class Meta:
+        index_name = "running"
+        projection = AllProjection()
+
+    running = UnicodeAttribute(hash_key=True)
+    rollout_key = UnicodeAttribute(range_key=True)
+
+
+class RolloutRecord(Model):
+    """A firmware rollout: one item for the rollout (member "#"), one per charge point in it."""
+
+    class Meta:
+        table_name = _settings.rollouts_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    rollout_id = UnicodeAttribute(hash_key=True)
+    member = UnicodeAttribute(range_key=True)
+    rollout_key = UnicodeAttribute(null=True)
+    running = UnicodeAttribute(null=True)
+    # The rollout item
+    firmware_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)
+    wave_size = NumberAttribute(null=True)
+    max_failure_rate = NumberAttribute(null=True)
+    waves_sent = NumberAttribute(null=True)
+    options = JSONAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    # A member item
+    position = NumberAttribute(null=True)
+    wave = NumberAttribute(null=True)
+    request_id = NumberAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+
+
+class VendorRecord(Model):
+    """A vendor whose DataTransfer messages the CSMS accepts (all, or the message ids listed)."""
+
+    class Meta:
+        table_name = _settings.vendors_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    vendor_id = UnicodeAttribute(hash_key=True)
+    message_ids = UnicodeSetAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -341,6 +506,11 @@ ALL_MODELS: tuple[type[Model], ...] = (
     CommandRecord,
     ConfigurationRecord,
     ThrottleRecord,
+    MaintenanceRecord,
+    StationEventRecord,
+    FirmwareRecord,
+    RolloutRecord,
+    VendorRecord,
 )
 
 

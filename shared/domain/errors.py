@@ -61,3 +61,17 @@ class CommandRefused(ApplicationError):
 
     status = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "InvalidCommand"
+
+
+class Forbidden(ApplicationError):
+    """A credential that does not open this door: an unknown, used or expired upload token."""
+
+    status = HTTPStatus.FORBIDDEN
+    code = "Forbidden"
+
+
+class Conflict(ApplicationError):
+    """A request at odds with what is stored (an image for another model, a rollout ended)."""
+
+    status = HTTPStatus.CONFLICT
+    code = "Conflict"

@@ -22,18 +22,22 @@ Keeper = Callable[[Command, dict[str, Any], datetime], None]
 @cache
 def _keepers() -> dict[str, Keeper]:
     """Built on first use: the blocks import the command service, which calls this."""
-    from shared.services import authorization, configuration
+    from shared.services import authorization, configuration, maintenance
 
     return {
         "ChangeAvailability": _latest("availability"),
         "ChangeConfiguration": configuration.configuration_answered,
         "GetConfiguration": configuration.configuration_answered,
+        "GetDiagnostics": maintenance.answered,
+        "GetLog": maintenance.answered,
         "GetLocalListVersion": authorization.local_list_answered,
         "GetVariables": configuration.configuration_answered,
         "Reset": _latest("reset"),
         "SendLocalList": authorization.local_list_answered,
         "SetVariables": configuration.configuration_answered,
+        "SignedUpdateFirmware": maintenance.answered,
         "UnlockConnector": _latest("unlock"),
+        "UpdateFirmware": maintenance.answered,
     }
 
 

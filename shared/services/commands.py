@@ -67,7 +67,7 @@ def submit(
     """Any CSMS-to-charge-point call of the charge point's version: validated, stored, then sent
     if it is the charge point's turn."""
     charge_point = connected(charge_point_id)
-    return _submit(charge_point, (action, payload), timeout_s, now)
+    return submit_to(charge_point, (action, payload), timeout_s, now)
 
 
 def submit_intent(
@@ -76,19 +76,30 @@ def submit_intent(
     """An operator's intention (start, reset, ...), written as the charge point's version says."""
     charge_point = connected(charge_point_id)
     try:
-        intent = build(profile_for(charge_point.ocpp_version or "").adapter)
+        intent = build(adapter_of(charge_point))
     except ValueError as error:  # a value the version cannot carry (a 1.6 id must be an integer)
         raise BadRequest(str(error)) from None
-    return _submit(charge_point, intent, timeout_s, now)
+    return submit_to(charge_point, intent, timeout_s, now)
 
 
-def _submit(charge_point: ChargePoint, intent: Intent, timeout_s: int | None, now: datetime) -> Command:
+def adapter_of(charge_point: ChargePoint) -> Adapter:
+    return profile_for(charge_point.ocpp_version or "").adapter
+
+
+def submit_to(
+    charge_point: ChargePoint,
+    intent: Intent,
+    timeout_s: int | None,
+    now: datetime,
+    command_id: str | None = None,
+) -> Command:
+    """A call to a connected charge point; `command_id` when the caller stored it beforehand."""
     assert charge_point.ocpp_version and charge_point.connection_id
     action, payload = intent
     profile = profile_for(charge_point.ocpp_version)
     if action not in profile.from_csms:
         raise CommandRefused(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
-    command_id = str(uuid.uuid4())
+    command_id = command_id or str(uuid.uuid4())
     try:
         framing.validate(Call(command_id, action, payload), profile)
     except RpcError as error:

@@ -38,9 +38,11 @@ class Posted:
 def aws() -> Iterator[None]:
     with mock_aws():
         from local.aws import create_resources
+        from shared.aws import files
         from shared.aws.event_bus import _client
 
         _client.cache_clear()
+        files._client.cache_clear()
         create_resources()
         yield
 

@@ -4,7 +4,21 @@ Importing this package registers them all."""
 from functions.ocpp_router.actions.authorization import authorize
 from functions.ocpp_router.actions.availability import heartbeat, status_notification
 from functions.ocpp_router.actions.configuration import notify_report
+from functions.ocpp_router.actions.data_transfer import data_transfer
+from functions.ocpp_router.actions.diagnostics import (
+    diagnostics_status_notification,
+    log_status_notification,
+    notify_customer_information,
+    notify_event,
+    notify_monitoring_report,
+)
+from functions.ocpp_router.actions.firmware_management import (
+    firmware_status_notification,
+    publish_firmware_status_notification,
+    signed_firmware_status_notification,
+)
 from functions.ocpp_router.actions.provisioning import boot_notification
+from functions.ocpp_router.actions.security import security_event_notification
 from functions.ocpp_router.actions.transactions import (
     meter_values,
     start_transaction,
@@ -15,9 +29,19 @@ from functions.ocpp_router.actions.transactions import (
 __all__ = [
     "authorize",
     "boot_notification",
+    "data_transfer",
+    "diagnostics_status_notification",
+    "firmware_status_notification",
     "heartbeat",
+    "log_status_notification",
     "meter_values",
+    "notify_customer_information",
+    "notify_event",
+    "notify_monitoring_report",
     "notify_report",
+    "publish_firmware_status_notification",
+    "security_event_notification",
+    "signed_firmware_status_notification",
     "start_transaction",
     "status_notification",
     "stop_transaction",

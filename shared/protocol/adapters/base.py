@@ -4,6 +4,8 @@ builds a version-specific payload."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -14,9 +16,20 @@ from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import ConfigurationValue, ReportPart
+from shared.domain.errors import CommandRefused
+from shared.domain.maintenance import (
+    CRITICAL_SECURITY_EVENTS,
+    FirmwareUpdate,
+    Kind,
+    LogRequest,
+    MaintenanceAnswer,
+    StatusReport,
+)
 from shared.domain.meter_values import MeterValue, MeterValuesReport, Sample
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
+from shared.domain.station_events import DataTransferMessage, EventKind, Monitor, StationEvent
+from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
 from shared.protocol.errors import ErrorKind, RpcError
 
@@ -59,6 +72,17 @@ class Adapter(Protocol):
         """OCPP 2.x NotifyReport: a part of the device model, as configuration values."""
         ...
 
+    def maintenance_status(self, action: str, payload: dict[str, Any]) -> StatusReport:
+        """A firmware or log status notification, of whichever name the version gives it."""
+        ...
+
+    def station_event(self, action: str, payload: dict[str, Any], received_at: datetime) -> StationEvent:
+        """SecurityEventNotification, NotifyEvent, NotifyMonitoringReport,
+        NotifyCustomerInformation or PublishFirmwareStatusNotification, as one event to keep."""
+        ...
+
+    def data_transfer(self, payload: dict[str, Any]) -> DataTransferMessage: ...
+
     # --- Operator intentions as the version's calls --------------------------------------
     def remote_start(
         self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
@@ -70,6 +94,12 @@ class Adapter(Protocol):
     def read_configuration(self, keys: list[str]) -> Intent: ...
     def change_configuration(self, key: str, value: str) -> Intent: ...
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent: ...
+    def update_firmware(self, update: FirmwareUpdate) -> Intent: ...
+    def get_log(self, request: LogRequest) -> Intent: ...
+    def set_monitoring(self, monitors: list[Monitor]) -> Intent: ...
+    def monitoring_base(self, base: str) -> Intent: ...
+    def clear_monitoring(self, monitor_ids: list[int]) -> Intent: ...
+    def monitoring_report(self, request_id: int, criteria: list[str]) -> Intent: ...
 
     # --- What answers to the CSMS's calls tell ------------------------------------------
     def configuration_answer(self, command: Command, response: dict[str, Any]) -> list[ConfigurationValue]:
@@ -87,6 +117,10 @@ class Adapter(Protocol):
     def remote_start_of(self, command: Command, accepted_only: bool = True) -> RemoteStart | None:
         """A remote start; by default only an accepted one, the only kind that can have begun a
         session (a station may start before it answers, hence `accepted_only`)."""
+        ...
+
+    def maintenance_answer(self, command: Command, response: dict[str, Any]) -> MaintenanceAnswer | None:
+        """What an answer to a firmware update or log request said (None for other actions)."""
         ...
 
 
@@ -133,3 +167,93 @@ def read_meter_values(
 
 def accepted(response: dict[str, Any] | None) -> bool:
     return bool(response) and (response or {}).get("status") == "Accepted"
+
+
+# --- Shapes every version shares ---------------------------------------------------------------
+
+_STATUS_KINDS = {
+    "FirmwareStatusNotification": Kind.FIRMWARE,
+    "SignedFirmwareStatusNotification": Kind.FIRMWARE,
+    "DiagnosticsStatusNotification": Kind.LOG,
+    "LogStatusNotification": Kind.LOG,
+}
+
+
+def read_maintenance_status(action: str, payload: dict[str, Any]) -> StatusReport:
+    info = payload.get("statusInfo") or {}
+    text = " ".join(part for part in (info.get("reasonCode"), info.get("additionalInfo")) if part)
+    return StatusReport(_STATUS_KINDS[action], payload["status"], payload.get("requestId"), text or None)
+
+
+def read_security_event(payload: dict[str, Any], received_at: datetime) -> StationEvent:
+    """Keyed by the time it happened and its type, so that a resend is the same event."""
+    happened = parse_timestamp(payload["timestamp"], "timestamp")
+    kind = payload["type"]
+    body: dict[str, Any] = {"type": kind, "timestamp": format_timestamp(happened)}
+    if payload.get("techInfo") is not None:
+        body["techInfo"] = payload["techInfo"]
+    critical = kind in CRITICAL_SECURITY_EVENTS
+    body["critical"] = critical
+    return StationEvent(EventKind.SECURITY, f"{format_timestamp(happened)}#{kind}", happened, body, critical)
+
+
+def read_data_transfer(payload: dict[str, Any]) -> DataTransferMessage:
+    return DataTransferMessage(payload["vendorId"], payload.get("messageId"), payload.get("data"))
+
+
+def data_transfer_event(
+    message: DataTransferMessage, status: str, message_id: str, at: datetime
+) -> StationEvent:
+    """DataTransfer carries no time of its own: a resend is told by its OCPP message id and its
+    content together (some stations count message ids from 1 again after a reboot)."""
+    body = {"vendorId": message.vendor_id, "messageId": message.message_id, "data": message.data}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return StationEvent(EventKind.DATA_TRANSFER, f"{message_id}#{digest}", at, {**body, "status": status})
+
+
+def firmware_payload(update: FirmwareUpdate) -> dict[str, Any]:
+    """The request of a 2.x UpdateFirmware and a 1.6 SignedUpdateFirmware (the same shape)."""
+    firmware: dict[str, Any] = {
+        "location": update.location,
+        "retrieveDateTime": format_timestamp(update.retrieve_at),
+    }
+    if update.install_at is not None:
+        firmware["installDateTime"] = format_timestamp(update.install_at)
+    if update.signed:
+        firmware["signingCertificate"] = update.signing_certificate
+        firmware["signature"] = update.signature
+    return {
+        "requestId": update.request_id,
+        "firmware": firmware,
+        **_retries(update.retries, update.retry_interval_s),
+    }
+
+
+def get_log_payload(request: LogRequest, log_type: str) -> dict[str, Any]:
+    """GetLog, the same in the 1.6 security extension and 2.x."""
+    log: dict[str, Any] = {"remoteLocation": request.location}
+    if request.oldest is not None:
+        log["oldestTimestamp"] = format_timestamp(request.oldest)
+    if request.latest is not None:
+        log["latestTimestamp"] = format_timestamp(request.latest)
+    return {
+        "logType": log_type,
+        "requestId": request.request_id,
+        "log": log,
+        **_retries(request.retries, request.retry_interval_s),
+    }
+
+
+def get_log_answer(command: Command, response: dict[str, Any]) -> MaintenanceAnswer:
+    return MaintenanceAnswer(
+        Kind.LOG, command.payload["requestId"], response["status"], response.get("filename")
+    )
+
+
+def _retries(retries: int | None, interval_s: int | None) -> dict[str, Any]:
+    found = {"retries": retries, "retryInterval": interval_s}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def no_monitoring(version: str) -> CommandRefused:
+    return CommandRefused(f"OCPP {version} has no variable monitoring (it came with 2.0.1's device model)")

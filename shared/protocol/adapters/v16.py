@@ -9,6 +9,14 @@ from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
+from shared.domain.maintenance import (
+    FirmwareUpdate,
+    Kind,
+    LogRequest,
+    LogType,
+    MaintenanceAnswer,
+    StatusReport,
+)
 from shared.domain.meter_values import (
     DEFAULT_CONTEXT,
     DEFAULT_LOCATION,
@@ -20,9 +28,22 @@ from shared.domain.meter_values import (
 )
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
+from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
-from shared.protocol.adapters.base import accepted, not_in_version, parse_timestamp, read_meter_values
+from shared.protocol.adapters.base import (
+    accepted,
+    firmware_payload,
+    get_log_answer,
+    get_log_payload,
+    no_monitoring,
+    not_in_version,
+    parse_timestamp,
+    read_data_transfer,
+    read_maintenance_status,
+    read_meter_values,
+    read_security_event,
+)
 
 
 class V16Adapter:
@@ -95,6 +116,17 @@ class V16Adapter:
     def report_part(self, payload: dict[str, Any]) -> ReportPart:
         raise not_in_version("NotifyReport")
 
+    def maintenance_status(self, action: str, payload: dict[str, Any]) -> StatusReport:
+        return read_maintenance_status(action, payload)
+
+    def station_event(self, action: str, payload: dict[str, Any], received_at: datetime) -> StationEvent:
+        if action == "SecurityEventNotification":
+            return read_security_event(payload, received_at)
+        raise not_in_version(action)
+
+    def data_transfer(self, payload: dict[str, Any]) -> DataTransferMessage:
+        return read_data_transfer(payload)
+
     # --- Operator intentions ---------------------------------------------------------------
 
     def remote_start(
@@ -132,6 +164,47 @@ class V16Adapter:
             payload["connectorId"] = connector_id
         return "TriggerMessage", payload
 
+    def update_firmware(self, update: FirmwareUpdate) -> Intent:
+        """A signed image goes as the security extension's SignedUpdateFirmware."""
+        if update.signed:
+            return "SignedUpdateFirmware", firmware_payload(update)
+        payload: dict[str, Any] = {
+            "location": update.location,
+            "retrieveDate": format_timestamp(update.retrieve_at),
+        }
+        if update.retries is not None:
+            payload["retries"] = update.retries
+        if update.retry_interval_s is not None:
+            payload["retryInterval"] = update.retry_interval_s
+        return "UpdateFirmware", payload
+
+    def get_log(self, request: LogRequest) -> Intent:
+        """Diagnostics as the core profile's GetDiagnostics, which every 1.6 station knows; the
+        security log as the security extension's GetLog."""
+        if request.log_type is LogType.SECURITY:
+            return "GetLog", get_log_payload(request, "SecurityLog")
+        payload: dict[str, Any] = {"location": request.location}
+        for name, value in (("startTime", request.oldest), ("stopTime", request.latest)):
+            if value is not None:
+                payload[name] = format_timestamp(value)
+        if request.retries is not None:
+            payload["retries"] = request.retries
+        if request.retry_interval_s is not None:
+            payload["retryInterval"] = request.retry_interval_s
+        return "GetDiagnostics", payload
+
+    def set_monitoring(self, monitors: list[Monitor]) -> Intent:
+        raise no_monitoring("1.6")
+
+    def monitoring_base(self, base: str) -> Intent:
+        raise no_monitoring("1.6")
+
+    def clear_monitoring(self, monitor_ids: list[int]) -> Intent:
+        raise no_monitoring("1.6")
+
+    def monitoring_report(self, request_id: int, criteria: list[str]) -> Intent:
+        raise no_monitoring("1.6")
+
     # --- Answers -------------------------------------------------------------------------
 
     def configuration_answer(self, command: Command, response: dict[str, Any]) -> list[ConfigurationValue]:
@@ -168,6 +241,18 @@ class V16Adapter:
         return RemoteStart(
             command.command_id, command.created_at, payload["idTag"], connector_id=payload.get("connectorId")
         )
+
+    def maintenance_answer(self, command: Command, response: dict[str, Any]) -> MaintenanceAnswer | None:
+        if command.action == "UpdateFirmware":  # its answer is empty: taking the call is accepting it
+            return MaintenanceAnswer(Kind.FIRMWARE, None, "Accepted")
+        if command.action == "SignedUpdateFirmware":
+            return MaintenanceAnswer(Kind.FIRMWARE, command.payload["requestId"], response["status"])
+        if command.action == "GetDiagnostics":  # no file name: it has no diagnostics to send
+            file_name = response.get("fileName")
+            return MaintenanceAnswer(Kind.LOG, None, "Accepted" if file_name else "NoDiagnostics", file_name)
+        if command.action == "GetLog":
+            return get_log_answer(command, response)
+        return None
 
 
 def _sample(sampled: dict[str, Any]) -> Sample:

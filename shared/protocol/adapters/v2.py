@@ -10,6 +10,14 @@ from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart, variable_key
+from shared.domain.maintenance import (
+    FirmwareUpdate,
+    Kind,
+    LogRequest,
+    LogType,
+    MaintenanceAnswer,
+    StatusReport,
+)
 from shared.domain.meter_values import (
     DEFAULT_CONTEXT,
     DEFAULT_LOCATION,
@@ -21,6 +29,8 @@ from shared.domain.meter_values import (
 )
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
+from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
+from shared.domain.station_events import EventKind as Kept
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import (
     EventKind,
@@ -29,7 +39,18 @@ from shared.domain.transactions import (
     SessionStop,
     TransactionEventReport,
 )
-from shared.protocol.adapters.base import accepted, not_in_version, parse_timestamp, read_meter_values
+from shared.protocol.adapters.base import (
+    accepted,
+    firmware_payload,
+    get_log_answer,
+    get_log_payload,
+    not_in_version,
+    parse_timestamp,
+    read_data_transfer,
+    read_maintenance_status,
+    read_meter_values,
+    read_security_event,
+)
 from shared.protocol.errors import ErrorKind, RpcError
 
 # The type of the group token in an answer: the list keeps a parent's value only, and a
@@ -120,6 +141,36 @@ class V2Adapter:
         ]
         return ReportPart(payload["requestId"], payload["seqNo"], not payload.get("tbc", False), values)
 
+    def maintenance_status(self, action: str, payload: dict[str, Any]) -> StatusReport:
+        return read_maintenance_status(action, payload)
+
+    def station_event(self, action: str, payload: dict[str, Any], received_at: datetime) -> StationEvent:
+        if action == "SecurityEventNotification":
+            return read_security_event(payload, received_at)
+        if action == "PublishFirmwareStatusNotification":
+            request_id = payload.get("requestId")
+            sort = f"{request_id or 0:010d}#{payload['status']}"
+            fields = ("status", "location", "requestId", "statusInfo")
+            published: dict[str, Any] = {k: payload[k] for k in fields if k in payload}
+            return StationEvent(Kept.FIRMWARE_PUBLISH, sort, received_at, published)
+        kind, field = _PARTS[action]
+        generated = parse_timestamp(payload["generatedAt"], "generatedAt")
+        body: dict[str, Any] = {
+            "generatedAt": format_timestamp(generated),
+            "seqNo": payload["seqNo"],
+            "tbc": payload.get("tbc", False),
+            field: payload.get(field),
+        }
+        if "requestId" in payload:
+            body["requestId"] = payload["requestId"]
+            sort = f"{payload['requestId']:010d}#{payload['seqNo']:06d}"
+        else:  # NotifyEvent: its parts by when they were made
+            sort = f"{format_timestamp(generated)}#{payload['seqNo']:06d}"
+        return StationEvent(kind, sort, generated, body)
+
+    def data_transfer(self, payload: dict[str, Any]) -> DataTransferMessage:
+        return read_data_transfer(payload)
+
     # --- Operator intentions ---------------------------------------------------------------
 
     def remote_start(
@@ -162,6 +213,43 @@ class V2Adapter:
 
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent:
         return "TriggerMessage", {"requestedMessage": message, **_evse(evse_id, connector_id)}
+
+    def update_firmware(self, update: FirmwareUpdate) -> Intent:
+        return "UpdateFirmware", firmware_payload(update)
+
+    def get_log(self, request: LogRequest) -> Intent:
+        log_type = "SecurityLog" if request.log_type is LogType.SECURITY else "DiagnosticsLog"
+        return "GetLog", get_log_payload(request, log_type)
+
+    def set_monitoring(self, monitors: list[Monitor]) -> Intent:
+        data = []
+        for monitor in monitors:
+            target = _component_variable(monitor.key)
+            if monitor.evse_id is not None:
+                target["component"]["evse"] = {"id": monitor.evse_id}
+            item: dict[str, Any] = {
+                **target,
+                "type": monitor.type,
+                "value": monitor.value,
+                "severity": monitor.severity,
+                "transaction": monitor.transaction,
+            }
+            if monitor.monitor_id is not None:
+                item["id"] = monitor.monitor_id
+            data.append(item)
+        return "SetVariableMonitoring", {"setMonitoringData": data}
+
+    def monitoring_base(self, base: str) -> Intent:
+        return "SetMonitoringBase", {"monitoringBase": base}
+
+    def clear_monitoring(self, monitor_ids: list[int]) -> Intent:
+        return "ClearVariableMonitoring", {"id": monitor_ids}
+
+    def monitoring_report(self, request_id: int, criteria: list[str]) -> Intent:
+        payload: dict[str, Any] = {"requestId": request_id}
+        if criteria:
+            payload["monitoringCriteria"] = criteria
+        return "GetMonitoringReport", payload
 
     # --- Answers -------------------------------------------------------------------------
 
@@ -217,6 +305,22 @@ class V2Adapter:
             remote_start_id=payload["remoteStartId"],
             already_started=response.get("transactionId"),
         )
+
+    def maintenance_answer(self, command: Command, response: dict[str, Any]) -> MaintenanceAnswer | None:
+        if command.action == "UpdateFirmware":
+            return MaintenanceAnswer(Kind.FIRMWARE, command.payload["requestId"], response["status"])
+        if command.action == "GetLog":
+            return get_log_answer(command, response)
+        return None
+
+
+# NotifyMonitoringReport and NotifyCustomerInformation come in parts by requestId and seqNo;
+# NotifyEvent in parts by seqNo. Each part is kept as it came.
+_PARTS = {
+    "NotifyEvent": (Kept.DEVICE, "eventData"),
+    "NotifyMonitoringReport": (Kept.MONITORING_REPORT, "monitor"),
+    "NotifyCustomerInformation": (Kept.CUSTOMER_INFORMATION, "data"),
+}
 
 
 def _request_id() -> int:

@@ -1,0 +1,15 @@
+"""LogStatusNotification (1.6 security extension, 2.x): how a log upload goes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.ocpp_router.registry import CallContext, handles
+from shared.services import maintenance
+
+
+@handles("LogStatusNotification")
+def log_status_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
+    report = context.profile.adapter.maintenance_status("LogStatusNotification", payload)
+    maintenance.status_reported(context.charge_point_id, report, context.received_at)
+    return {}

@@ -1,0 +1,19 @@
+"""PublishFirmwareStatusNotification (2.x): a local controller publishing firmware to the
+stations behind it, kept as a station event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.versions import OcppVersion
+from shared.services import station_events
+
+
+@handles("PublishFirmwareStatusNotification", (OcppVersion.V201, OcppVersion.V21))
+def publish_firmware_status_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
+    event = context.profile.adapter.station_event(
+        "PublishFirmwareStatusNotification", payload, context.received_at
+    )
+    station_events.reported(context.charge_point_id, event, context.received_at)
+    return {}

@@ -1,0 +1,54 @@
+"""Station event records: what a charge point reported of itself, one item per message (or
+message part), keyed by what tells a resend and listed by time through the feed index."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import PutError
+
+from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from
+from shared.data.models import StationEventRecord
+from shared.domain.station_events import RETENTION_DAYS, EventKind, StationEvent
+from shared.domain.timestamps import format_timestamp
+
+_FEED_KEYS = key_names(StationEventRecord, StationEventRecord.by_feed)
+
+
+def record_event(charge_point_id: str, event: StationEvent, at: datetime) -> bool:
+    """1 write (and its feed index entry). A resend changes nothing: returns whether it was new."""
+    record = StationEventRecord(
+        charge_point_id,
+        f"{event.kind.value}#{event.sort}",
+        kind=event.kind.value,
+        feed=_feed(charge_point_id, event.kind),
+        at_key=f"{format_timestamp(event.at)}#{event.sort}",
+        body=event.body,
+        received_at=at,
+        expires_at=at + timedelta(days=RETENTION_DAYS),
+    )
+    try:
+        record.save(condition=StationEventRecord.event_key.does_not_exist())
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def events_of(
+    charge_point_id: str, kind: EventKind, limit: int, next_token: str | None
+) -> Page[tuple[dict[str, object], datetime]]:
+    """1 query: newest first, each with when it was received."""
+    feed = _feed(charge_point_id, kind)
+    results = StationEventRecord.by_feed.query(
+        feed,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=resume_from(next_token, feed, _FEED_KEYS),
+    )
+    return page_of(results, limit, feed, lambda record: (record.body, record.received_at))
+
+
+def _feed(charge_point_id: str, kind: EventKind) -> str:
+    return f"{charge_point_id}#{kind.value}"

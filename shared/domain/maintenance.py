@@ -1,0 +1,271 @@
+"""Remote maintenance: firmware updates and log uploads a charge point was asked for, the
+statuses it reports on them, and the tokens that let it upload a file to the CSMS."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    FIRMWARE = "firmware"
+    LOG = "log"
+
+
+class Origin(StrEnum):
+    OPERATOR = "operator"
+    ROLLOUT = "rollout"
+    # A status that arrived with no request known: stored and answered all the same.
+    UNSOLICITED = "unsolicited"
+
+
+class Outcome(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+# Statuses that end a request, by kind (1.6, its security extension, 2.0.1 and 2.1 spellings).
+_SUCCEEDED = {Kind.FIRMWARE: frozenset({"Installed"}), Kind.LOG: frozenset({"Uploaded"})}
+_FAILED = {
+    Kind.FIRMWARE: frozenset(
+        {
+            "DownloadFailed",
+            "InstallationFailed",
+            "InstallVerificationFailed",
+            "InvalidSignature",
+            "InvalidCertificate",
+            "RevokedCertificate",
+        }
+    ),
+    Kind.LOG: frozenset(
+        {"UploadFailed", "UploadFailure", "BadMessage", "NotSupportedOperation", "PermissionDenied"}
+    ),
+}
+# An answer to the call that asked, other than Accepted, also ends the request.
+ACCEPTED_ANSWERS = frozenset({"Accepted", "AcceptedCanceled"})
+
+
+def outcome(kind: Kind, status: str | None) -> Outcome:
+    if status in _SUCCEEDED[kind]:
+        return Outcome.SUCCEEDED
+    if status in _FAILED[kind]:
+        return Outcome.FAILED
+    return Outcome.PENDING
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A FirmwareStatusNotification, LogStatusNotification or their 1.6 kin. `request_id` is
+    None where the version has none (1.6 firmware and diagnostics): the charge point's latest
+    request of the kind is the one it speaks of."""
+
+    kind: Kind
+    status: str
+    request_id: int | None
+    info: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    status: str
+    at: datetime
+    info: str | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the charge point sent to the CSMS's upload location."""
+
+    key: str  # in the files bucket
+    file_name: str
+    size: int
+    at: datetime
+    via: str  # http-put, http-post, ftp
+
+
+@dataclass(frozen=True)
+class MaintenanceRequest:
+    charge_point_id: str
+    kind: Kind
+    request_id: int
+    origin: Origin
+    created_at: datetime | None
+    # What was asked: firmware (firmwareId, location, retrieveAt, ...) or log (logType, from, to)
+    details: dict[str, Any] = field(default_factory=dict)
+    command_id: str | None = None
+    answer: dict[str, Any] | None = None  # the charge point's answer to the call
+    statuses: tuple[StatusEntry, ...] = ()
+    upload: Upload | None = None
+    rollout_id: str | None = None
+
+    @property
+    def status(self) -> str | None:
+        return self.statuses[-1].status if self.statuses else None
+
+    @property
+    def outcome(self) -> Outcome:
+        answered = (self.answer or {}).get("status")
+        if answered is not None and answered not in ACCEPTED_ANSWERS:
+            return Outcome.FAILED
+        if self.kind is Kind.LOG and self.upload is not None:
+            return Outcome.SUCCEEDED
+        return outcome(self.kind, self.status)
+
+
+# --- Upload tokens ----------------------------------------------------------------------
+# A token names the request it may upload for and carries a secret whose hash the request
+# keeps: the upload endpoint finds the request with one read and can tell a forged token.
+
+
+@dataclass(frozen=True)
+class UploadToken:
+    charge_point_id: str
+    request_id: int
+    secret: str
+
+    @property
+    def text(self) -> str:
+        name = base64.urlsafe_b64encode(self.charge_point_id.encode()).decode().rstrip("=")
+        return f"{name}.{self.request_id}.{self.secret}"
+
+    @property
+    def digest(self) -> str:
+        return secret_digest(self.secret)
+
+    @classmethod
+    def new(cls, charge_point_id: str, request_id: int) -> UploadToken:
+        return cls(charge_point_id, request_id, secrets.token_urlsafe(24))
+
+    @classmethod
+    def parse(cls, text: str) -> UploadToken | None:
+        """None for anything that is not a token's shape."""
+        parts = text.split(".")
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[2]) < 16:
+            return None
+        try:
+            name = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)).decode()
+        except ValueError:
+            return None
+        return cls(name, int(parts[1]), parts[2]) if name else None
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def same_digest(a: str | None, b: str) -> bool:
+    return a is not None and hmac.compare_digest(a, b)
+
+
+def safe_file_name(name: str | None, fallback: str) -> str:
+    """A file name a charge point sent, as the last part of an S3 key: no folders, no oddities."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in base).strip("._")
+    return cleaned[:120] or fallback
+
+
+# --- Security events ------------------------------------------------------------------------
+
+# The types OCPP 2.0.1's security event list (and the 1.6 security whitepaper's) marks critical:
+# a charge point pushes these at once, and the stack raises an alarm on them.
+CRITICAL_SECURITY_EVENTS = frozenset(
+    {
+        "FirmwareUpdated",
+        "SettingSystemTime",
+        "StartupOfTheDevice",
+        "ResetOrReboot",
+        "SecurityLogWasCleared",
+        "MemoryExhaustion",
+        "TamperDetectionActivated",
+    }
+)
+
+
+# --- What the operator asks for -------------------------------------------------------------
+
+
+class LogType(StrEnum):
+    DIAGNOSTICS = "Diagnostics"
+    SECURITY = "SecurityLog"
+
+
+@dataclass(frozen=True)
+class FirmwareUpdate:
+    request_id: int
+    location: str
+    retrieve_at: datetime
+    retries: int | None = None
+    retry_interval_s: int | None = None
+    install_at: datetime | None = None
+    signing_certificate: str | None = None  # PEM; with a signature, a signed update
+    signature: str | None = None  # base64
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signing_certificate and self.signature)
+
+
+@dataclass(frozen=True)
+class LogRequest:
+    request_id: int
+    log_type: LogType
+    location: str
+    oldest: datetime | None = None
+    latest: datetime | None = None
+    retries: int | None = None
+    retry_interval_s: int | None = None
+
+
+@dataclass(frozen=True)
+class MaintenanceAnswer:
+    """What the charge point answered to UpdateFirmware, GetDiagnostics, GetLog and their kin.
+    `request_id` None: the version has none (the command's own request is meant)."""
+
+    kind: Kind
+    request_id: int | None
+    status: str
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Firmware:
+    """An image of the catalogue: a file the CSMS keeps, or one at an external location."""
+
+    firmware_id: str
+    vendor: str
+    model: str
+    version: str
+    created_at: datetime
+    description: str | None = None
+    file_key: str | None = None
+    external_location: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    signing_certificate: str | None = None
+    signature: str | None = None
+
+    def fits(self, vendor: str | None, model: str | None) -> bool:
+        """Whether a charge point of this vendor and model may take the image (case aside)."""
+        same = (model or "").casefold() == self.model.casefold()
+        return same and (vendor is None or vendor.casefold() == self.vendor.casefold())
+
+
+# A presigned URL is good for seven days at most (SigV4).
+MAX_URL_LIFETIME_S = 7 * 24 * 3600
+# Beyond the last retry the charge point may still be downloading.
+DOWNLOAD_MARGIN_S = 3600
+
+
+def download_window_s(
+    now: datetime, retrieve_at: datetime, retries: int | None, interval_s: int | None
+) -> int:
+    """How long the image's URL must stay good: until retrieveAt plus every retry, and a margin."""
+    until = max(retrieve_at, now).timestamp() + (retries or 0) * (interval_s or 0) + DOWNLOAD_MARGIN_S
+    return int(until - now.timestamp())

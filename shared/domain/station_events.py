@@ -1,0 +1,77 @@
+"""What charge points tell the CSMS of themselves outside sessions: security events, device
+model events (2.x NotifyEvent), monitoring reports, customer information and vendor data. Kept
+per charge point, newest first, for a year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+RETENTION_DAYS = 366
+
+
+class EventKind(StrEnum):
+    SECURITY = "security"
+    DEVICE = "device"
+    MONITORING_REPORT = "monitoring-report"
+    CUSTOMER_INFORMATION = "customer-information"
+    DATA_TRANSFER = "data-transfer"
+    FIRMWARE_PUBLISH = "firmware-publish"  # a local controller publishing firmware (2.x)
+
+
+@dataclass(frozen=True)
+class StationEvent:
+    kind: EventKind
+    # Sorts the kind's events by time, and is the same for a resend of the same message.
+    sort: str
+    at: datetime
+    body: dict[str, Any]  # as the API shows it (camelCase)
+    critical: bool = False
+
+
+class DataTransferStatus(StrEnum):
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+    UNKNOWN_VENDOR = "UnknownVendorId"
+    UNKNOWN_MESSAGE = "UnknownMessageId"
+
+
+@dataclass(frozen=True)
+class DataTransferMessage:
+    vendor_id: str
+    message_id: str | None
+    data: Any
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """A vendor whose DataTransfer messages the CSMS accepts: all of them, or those message ids."""
+
+    vendor_id: str
+    message_ids: frozenset[str] | None
+    description: str | None
+    created_at: datetime
+
+    def answer(self, message_id: str | None) -> DataTransferStatus:
+        if self.message_ids is None or message_id in self.message_ids:
+            return DataTransferStatus.ACCEPTED
+        return DataTransferStatus.UNKNOWN_MESSAGE
+
+
+def data_transfer_status(vendor: Vendor | None, message: DataTransferMessage) -> DataTransferStatus:
+    return DataTransferStatus.UNKNOWN_VENDOR if vendor is None else vendor.answer(message.message_id)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """A variable monitor to set (2.x SetVariableMonitoring), on a `Component/Variable` key."""
+
+    key: str
+    type: str  # UpperThreshold, LowerThreshold, Delta, Periodic, PeriodicClockAligned, ...
+    value: float
+    severity: int
+    evse_id: int | None = None
+    transaction: bool = False
+    monitor_id: int | None = None  # to replace an existing monitor

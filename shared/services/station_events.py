@@ -1,0 +1,110 @@
+"""Station events: security events, device model events, monitoring reports and customer
+information a charge point sends, and the vendor data it sends by DataTransfer. Each is stored
+before it is answered, once however often it is resent, and published when it is new."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from shared.aws.event_bus import DomainEvent, publish
+from shared.data import charge_points, station_events, vendors
+from shared.data.dynamo import Page
+from shared.domain.errors import NotFound, NotRegistered
+from shared.domain.station_events import (
+    DataTransferMessage,
+    DataTransferStatus,
+    EventKind,
+    StationEvent,
+    Vendor,
+    data_transfer_status,
+)
+from shared.observability import logger, metrics
+from shared.protocol.adapters.base import data_transfer_event
+
+_PUBLISHED_AS = {
+    EventKind.SECURITY: DomainEvent.SECURITY_EVENT,
+    EventKind.DEVICE: DomainEvent.DEVICE_EVENT,
+    EventKind.MONITORING_REPORT: DomainEvent.DEVICE_EVENT,
+    EventKind.CUSTOMER_INFORMATION: DomainEvent.DEVICE_EVENT,
+    EventKind.FIRMWARE_PUBLISH: DomainEvent.FIRMWARE_STATUS_CHANGED,
+    EventKind.DATA_TRANSFER: DomainEvent.DATA_TRANSFER_RECEIVED,
+}
+# How long a router instance trusts what it read of a vendor: registering one takes effect
+# within this, and a busy vendor costs one read a minute, not one per message.
+VENDOR_CACHE_S = 60.0
+_vendor_cache: dict[str, tuple[float, Vendor | None]] = {}
+
+
+def reported(charge_point_id: str, event: StationEvent, at: datetime) -> None:
+    """1 write; published when new. Critical security events are counted for the alarm."""
+    if not station_events.record_event(charge_point_id, event, at):
+        return
+    if event.critical:
+        logger.warning("Critical security event", extra={"type": event.body.get("type")})
+        metrics.add_metric(name="CriticalSecurityEvents", unit="Count", value=1)
+    publish(
+        _PUBLISHED_AS[event.kind],
+        {"charge_point_id": charge_point_id, "kind": event.kind.value, "at": event.at, **event.body},
+    )
+
+
+def data_transferred(
+    charge_point_id: str, message: DataTransferMessage, message_id: str, at: datetime
+) -> DataTransferStatus:
+    """Answered by policy: a registered vendor (and message id) is accepted and published for an
+    integration to act on; anything else is kept too, with the answer it got."""
+    status = data_transfer_status(_vendor(message.vendor_id), message)
+    event = data_transfer_event(message, status.value, message_id, at)
+    new = station_events.record_event(charge_point_id, event, at)
+    if new and status is DataTransferStatus.ACCEPTED:
+        publish(
+            DomainEvent.DATA_TRANSFER_RECEIVED, {"charge_point_id": charge_point_id, "at": at, **event.body}
+        )
+    return status
+
+
+def events_of(
+    charge_point_id: str, kind: EventKind, limit: int, next_token: str | None
+) -> Page[tuple[dict[str, object], datetime]]:
+    if charge_points.find_charge_point(charge_point_id) is None:
+        raise NotRegistered(charge_point_id)
+    return station_events.events_of(charge_point_id, kind, limit, next_token)
+
+
+# --- Vendors ----------------------------------------------------------------------------------
+
+
+def register_vendor(vendor: Vendor) -> Vendor:
+    vendors.put_vendor(vendor)
+    _vendor_cache.pop(vendor.vendor_id, None)
+    return vendor
+
+
+def vendor(vendor_id: str) -> Vendor:
+    found = vendors.find_vendor(vendor_id)
+    if found is None:
+        raise NotFound(f"Vendor {vendor_id}")
+    return found
+
+
+def all_vendors() -> list[Vendor]:
+    return vendors.all_vendors()
+
+
+def remove_vendor(vendor_id: str) -> None:
+    if not vendors.delete_vendor(vendor_id):
+        raise NotFound(f"Vendor {vendor_id}")
+    _vendor_cache.pop(vendor_id, None)
+
+
+def _vendor(vendor_id: str) -> Vendor | None:
+    now = time.monotonic()
+    cached = _vendor_cache.get(vendor_id)
+    if cached is not None and now - cached[0] < VENDOR_CACHE_S:
+        return cached[1]
+    found = vendors.find_vendor(vendor_id)
+    if len(_vendor_cache) > 1000:
+        _vendor_cache.clear()
+    _vendor_cache[vendor_id] = (now, found)
+    return found

@@ -1,0 +1,184 @@
+"""What charge points report outside sessions: firmware and log statuses, security events,
+device model events and vendor data, stored before they are answered, once however often they
+are resent, and published."""
+
+import pytest
+
+from shared.data import maintenance, station_events, vendors
+from shared.domain.maintenance import Kind, Origin
+from shared.domain.station_events import EventKind, Vendor
+from shared.domain.timestamps import utc_now
+from tests.builders import V2, call
+
+FIRMWARE_STATUS = {"1.6": "FirmwareStatusNotification", "2.0.1": "FirmwareStatusNotification"}
+
+
+def _events(kind):
+    return [body for body, _ in station_events.events_of("CP1", kind, 50, None).items]
+
+
+def test_a_firmware_status_with_no_update_known_is_kept_as_unsolicited(station, version, published):
+    payload = {"status": "Downloading"} if version == "1.6" else {"status": "Downloading", "requestId": 77}
+    assert call(station, "FirmwareStatusNotification", payload) == {}
+    request_id = 0 if version == "1.6" else 77
+    request = maintenance.find_request("CP1", Kind.FIRMWARE, request_id)
+    assert request is not None and request.origin is Origin.UNSOLICITED
+    assert [s.status for s in request.statuses] == ["Downloading"]
+    [event] = published.of("FirmwareStatusChanged")
+    assert (event["requestId"], event["status"], event["origin"]) == (
+        request_id,
+        "Downloading",
+        "unsolicited",
+    )
+
+
+def test_firmware_statuses_join_the_latest_update_and_a_resend_changes_nothing(station, version, published):
+    maintenance.open_request("CP1", Kind.FIRMWARE, 5, Origin.OPERATOR, {"version": "2.0"}, utc_now())
+    with_id = {} if version == "1.6" else {"requestId": 5}
+    for number, status in enumerate(["Downloading", "Downloading", "Downloaded", "Installing", "Installed"]):
+        assert call(station, "FirmwareStatusNotification", {"status": status, **with_id}, f"f{number}") == {}
+    request = maintenance.find_request("CP1", Kind.FIRMWARE, 5)
+    assert request is not None and request.origin is Origin.OPERATOR
+    assert [s.status for s in request.statuses] == ["Downloading", "Downloaded", "Installing", "Installed"]
+    assert request.outcome.value == "succeeded"
+    assert [e["status"] for e in published.of("FirmwareStatusChanged")] == [
+        "Downloading",
+        "Downloaded",
+        "Installing",
+        "Installed",
+    ]
+
+
+def test_a_triggered_idle_status_does_not_touch_a_finished_update(station, version):
+    maintenance.open_request("CP1", Kind.FIRMWARE, 9, Origin.OPERATOR, {}, utc_now())
+    with_id = {} if version == "1.6" else {"requestId": 9}
+    call(station, "FirmwareStatusNotification", {"status": "Installed", **with_id}, "a")
+    call(station, "FirmwareStatusNotification", {"status": "Idle"}, "b")
+    request = maintenance.find_request("CP1", Kind.FIRMWARE, 9)
+    assert request is not None and request.status == "Installed"
+
+
+def test_log_statuses_are_kept_per_request(station, version):
+    maintenance.open_request("CP1", Kind.LOG, 12, Origin.OPERATOR, {"logType": "SecurityLog"}, utc_now())
+    call(station, "LogStatusNotification", {"status": "Uploading", "requestId": 12}, "a")
+    call(station, "LogStatusNotification", {"status": "UploadFailure", "requestId": 12}, "b")
+    request = maintenance.find_request("CP1", Kind.LOG, 12)
+    assert request is not None and [s.status for s in request.statuses] == ["Uploading", "UploadFailure"]
+    assert request.outcome.value == "failed"
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_diagnostics_and_signed_firmware_statuses_of_1_6(station, version):
+    maintenance.open_request("CP1", Kind.LOG, 3, Origin.OPERATOR, {"logType": "Diagnostics"}, utc_now())
+    maintenance.open_request("CP1", Kind.FIRMWARE, 4, Origin.OPERATOR, {}, utc_now())
+    assert call(station, "DiagnosticsStatusNotification", {"status": "Uploaded"}, "d") == {}
+    assert (
+        call(station, "SignedFirmwareStatusNotification", {"status": "InvalidSignature", "requestId": 4})
+        == {}
+    )
+    log = maintenance.find_request("CP1", Kind.LOG, 3)
+    firmware = maintenance.find_request("CP1", Kind.FIRMWARE, 4)
+    assert log is not None and log.status == "Uploaded"
+    assert firmware is not None and firmware.outcome.value == "failed"
+
+
+def test_security_events_are_kept_once_and_critical_ones_flagged(station, version, published, aws_calls):
+    event = {"type": "TamperDetectionActivated", "timestamp": "2026-12-01T10:00:00Z", "techInfo": "lid open"}
+    aws_calls.reset()
+    assert call(station, "SecurityEventNotification", event, "s1") == {}
+    assert aws_calls.dynamodb_writes == 1 and aws_calls.dynamodb_reads == 0
+    call(station, "SecurityEventNotification", event, "s2")  # resent after a reconnect
+    call(
+        station,
+        "SecurityEventNotification",
+        {"type": "InvalidMessages", "timestamp": "2026-12-01T11:00:00Z"},
+        "s3",
+    )
+    kept = _events(EventKind.SECURITY)
+    assert [(e["type"], e["critical"]) for e in kept] == [
+        ("InvalidMessages", False),
+        ("TamperDetectionActivated", True),
+    ]
+    assert [e["type"] for e in published.of("SecurityEvent")] == [
+        "TamperDetectionActivated",
+        "InvalidMessages",
+    ]
+
+
+def test_data_transfer_is_answered_by_the_registered_vendors(station, version, published):
+    vendors.put_vendor(Vendor("com.acme", frozenset({"meter"}), None, utc_now()))
+    vendors.put_vendor(Vendor("org.open", None, None, utc_now()))
+    send = {"vendorId": "com.acme", "messageId": "meter", "data": '{"wh": 12}'}
+    assert call(station, "DataTransfer", send, "d1") == {"status": "Accepted"}
+    assert call(station, "DataTransfer", send, "d1") == {"status": "Accepted"}  # resent: kept once
+    assert call(station, "DataTransfer", {"vendorId": "com.acme", "messageId": "other"}, "d2") == {
+        "status": "UnknownMessageId"
+    }
+    assert call(station, "DataTransfer", {"vendorId": "org.open", "data": "x"}, "d3") == {
+        "status": "Accepted"
+    }
+    assert call(station, "DataTransfer", {"vendorId": "com.unknown"}, "d4") == {"status": "UnknownVendorId"}
+    kept = _events(EventKind.DATA_TRANSFER)
+    assert sorted(e["status"] for e in kept) == [
+        "Accepted",
+        "Accepted",
+        "UnknownMessageId",
+        "UnknownVendorId",
+    ]
+    assert [(e["vendorId"], e["data"]) for e in published.of("DataTransferReceived")] == [
+        ("com.acme", '{"wh": 12}'),
+        ("org.open", "x"),
+    ]
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_device_model_events_and_reports_are_kept_part_by_part(station, version, published):
+    event_data = {
+        "eventId": 1,
+        "timestamp": "2026-12-01T10:00:00Z",
+        "trigger": "Alerting",
+        "actualValue": "91",
+        "eventNotificationType": "CustomMonitor",
+        "component": {"name": "EVSE", "evse": {"id": 1}},
+        "variable": {"name": "Temperature"},
+    }
+    notify = {"generatedAt": "2026-12-01T10:00:01Z", "seqNo": 0, "eventData": [event_data]}
+    assert call(station, "NotifyEvent", notify, "e1") == {}
+    call(station, "NotifyEvent", notify, "e2")  # a resend
+    monitor = {"id": 3, "transaction": False, "value": 90, "type": "UpperThreshold", "severity": 4}
+    if version == "2.1":
+        monitor["eventNotificationType"] = "CustomMonitor"
+    monitors = {
+        "requestId": 42,
+        "generatedAt": "2026-12-01T10:05:00Z",
+        "seqNo": 0,
+        "tbc": True,
+        "monitor": [
+            {
+                "component": {"name": "EVSE"},
+                "variable": {"name": "Temperature"},
+                "variableMonitoring": [monitor],
+            }
+        ],
+    }
+    call(station, "NotifyMonitoringReport", monitors, "r1")
+    call(station, "NotifyMonitoringReport", {**monitors, "seqNo": 1, "tbc": False}, "r2")
+    info = {
+        "requestId": 43,
+        "generatedAt": "2026-12-01T10:06:00Z",
+        "seqNo": 0,
+        "data": "no data for that token",
+    }
+    call(station, "NotifyCustomerInformation", info, "c1")
+    assert [e["eventData"][0]["actualValue"] for e in _events(EventKind.DEVICE)] == ["91"]
+    assert [(e["requestId"], e["seqNo"]) for e in _events(EventKind.MONITORING_REPORT)] == [(42, 1), (42, 0)]
+    assert [e["data"] for e in _events(EventKind.CUSTOMER_INFORMATION)] == ["no data for that token"]
+    assert len(published.of("DeviceEvent")) == 4
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_publish_firmware_status_is_kept(station, version, published):
+    payload = {"status": "Published", "location": ["http://lc.local/fw.bin"], "requestId": 8}
+    assert call(station, "PublishFirmwareStatusNotification", payload) == {}
+    assert _events(EventKind.FIRMWARE_PUBLISH)[0]["location"] == ["http://lc.local/fw.bin"]
+    assert published.of("FirmwareStatusChanged")[0]["status"] == "Published"
