@@ -16,6 +16,9 @@ import secrets
 import signal
 import sys
 import warnings
+from urllib.parse import urlsplit
+
+from local.files import FILES_PREFIX
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,6 +50,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds a connection may take to send its request headers",
     )
     parser.add_argument(
+        "--public-url",
+        default=env.get("CSMS_PUBLIC_URL"),
+        help="the HTTP API's address as charge points reach it, put into firmware and upload locations "
+        "(default http://HOST:HTTP_PORT; give a LAN address for charge points on the network)",
+    )
+    parser.add_argument(
+        "--ftp-port",
+        type=int,
+        default=int(env.get("CSMS_FTP_PORT", "2121")),
+        help="the FTP upload target's port (0 picks a free port, -1 turns it off)",
+    )
+    parser.add_argument(
         "--schedule-period",
         type=float,
         default=None,
@@ -57,10 +72,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
     """The variables the CDK stack sets in the cloud, pointed at this machine."""
+    from local.aws import free_port
+
     token = os.environ.get("CSMS_API_TOKEN") or ""
     generated = not token
     if generated:
         token = secrets.token_urlsafe(24)
+    public_url = (args.public_url or f"http://{_reachable(args.host)}:{args.http_port}").rstrip("/")
+    if args.ftp_port == 0:
+        args.ftp_port = free_port(args.host)
+    ftp_host = urlsplit(public_url).hostname or args.host
+    os.environ.update(
+        {
+            "CSMS_PUBLIC_URL": public_url,
+            "CSMS_FILES_PUBLIC_ENDPOINT": public_url + FILES_PREFIX,
+            "CSMS_FTP_URL": f"ftp://{ftp_host}:{args.ftp_port}" if args.ftp_port > 0 else "",
+        }
+    )
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "local"),
@@ -84,11 +112,12 @@ def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
 async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endpoint: str) -> None:
     from aiohttp import web
 
+    from local.files import ftp_server
     from local.lambdas import Invoker
     from local.operator_api import operator_api_app
     from local.schedules import running
     from local.websocket_api import Limits, WebSocketApi
-    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API
+    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, UPLOADS
     from shared.settings import get_settings
 
     invoker = Invoker()
@@ -101,7 +130,10 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     # request); the operator API keeps idle connections as long as a web server usually does.
     runners = [
         web.AppRunner(gateway.app(), access_log=None, keepalive_timeout=args.handshake_timeout),
-        web.AppRunner(operator_api_app(invoker, OPERATOR_API), keepalive_timeout=75),
+        web.AppRunner(
+            operator_api_app(invoker, OPERATOR_API, UPLOADS, moto_endpoint, get_settings().max_upload_bytes),
+            keepalive_timeout=75,
+        ),
     ]
     for runner in runners:
         await runner.setup()
@@ -111,6 +143,10 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     await web.TCPSite(runners[1], args.host, args.http_port).start()
 
     base = f"http://{args.host}:{args.http_port}"
+    ftp = contextlib.ExitStack()
+    if args.ftp_port > 0:
+        ftp.enter_context(ftp_server(args.host, args.ftp_port))
+    settings = get_settings()
     print(
         "CSMS local runtime\n"
         f"  Charge points  ws://{args.host}:{args.ws_port}/ocpp/{{chargePointId}}"
@@ -120,7 +156,12 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         + ("  (generated; set CSMS_API_TOKEN to choose one)" if generated else "")
         + "\n"
         f"  DynamoDB       {moto_endpoint}  (moto)\n"
-        f"  Event bus      {get_settings().event_bus} on {moto_endpoint}  (moto EventBridge)\n"
+        f"  Event bus      {settings.event_bus} on {moto_endpoint}  (moto EventBridge)\n"
+        f"  Files          {settings.files_bucket} on {moto_endpoint}  (moto S3), presigned as "
+        f"{settings.files_public_endpoint}\n"
+        f"  Log uploads    {settings.public_url}/uploads/{{token}}"
+        + (f", and {settings.ftp_url}" if settings.ftp_url else "")
+        + "\n"
         f"  Admission      {args.admission}\n"
         "Ctrl-C stops it.",
         flush=True,
@@ -136,7 +177,13 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     await gateway.close_all()
     for runner in runners:
         await runner.cleanup()
+    ftp.close()
     invoker.shutdown()
+
+
+def _reachable(host: str) -> str:
+    """The address to hand out for a server bound to `host`."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
 
 
 def _reaches_loopback(host: str) -> bool:

@@ -1,4 +1,6 @@
-"""A stand-in for API Gateway's HTTP API: every request becomes a payload 2.0 event."""
+"""A stand-in for API Gateway's HTTP API: every request becomes a payload 2.0 event, for the
+upload endpoint on its paths and the operator API on the rest. Locally it also serves what S3's
+presigned URLs would (/files, a proxy to moto)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,21 @@ import base64
 from aiohttp import web
 
 from local import events
+from local.files import FILES_PREFIX, files_proxy
 from local.lambdas import Invoker
-from shared.manifest import Function
+from shared.manifest import UPLOAD_METHODS, UPLOAD_PATH, Function
 from shared.observability import logger
 
 
-def operator_api_app(invoker: Invoker, function: Function) -> web.Application:
-    """The HTTP API stand-in: every request becomes a payload 2.0 event for the operator API."""
+def operator_api_app(
+    invoker: Invoker, function: Function, uploads: Function, moto_endpoint: str, max_upload_bytes: int
+) -> web.Application:
+    """The HTTP API stand-in."""
 
     async def handle(request: web.Request) -> web.Response:
+        target = function
+        if request.path.startswith(UPLOAD_PATH + "/") and request.method in UPLOAD_METHODS:
+            target = uploads
         body = await request.read()
         event = events.http_request(
             request.method,
@@ -27,7 +35,7 @@ def operator_api_app(invoker: Invoker, function: Function) -> web.Application:
             domain_name=request.host,
         )
         try:
-            answer = await invoker.invoke(function, event)
+            answer = await invoker.invoke(target, event)
         except Exception:
             logger.exception("Operator API handler failed")
             return web.json_response({"message": "Internal Server Error"}, status=500)
@@ -40,6 +48,8 @@ def operator_api_app(invoker: Invoker, function: Function) -> web.Application:
             response.headers.add("Set-Cookie", cookie)
         return response
 
-    app = web.Application(client_max_size=10 * 1024 * 1024)
+    # The real API takes 10 MB; an upload over the CSMS's own limit must reach it to get its 413.
+    app = web.Application(client_max_size=max(10 * 1024 * 1024, 2 * max_upload_bytes))
+    app.router.add_route("*", FILES_PREFIX + "/{path:.*}", files_proxy(moto_endpoint))
     app.router.add_route("*", "/{path:.*}", handle)
     return app

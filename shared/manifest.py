@@ -26,6 +26,8 @@ class Function:
     connections: bool = False
     # Publishes domain events to the bus.
     events: bool = False
+    # Reads and writes the files bucket (firmware images, uploaded logs), or signs URLs for it.
+    files: bool = False
 
 
 AUTHORIZER = Function(
@@ -62,10 +64,24 @@ OPERATOR_API = Function(
     512,
     29,
     connections=True,
+    files=True,
+)
+UPLOADS = Function(
+    "uploads",
+    "functions.uploads.handler.lambda_handler",
+    "Takes the diagnostics and log files charge points upload",
+    512,
+    29,
+    events=True,
+    files=True,
 )
 
 # The operator API's paths served without a token: its documentation.
 OPERATOR_API_PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
+# On the same HTTP API, without a token (the single-use upload token is in the path): where
+# charge points upload files, with PUT or POST, at /uploads/{token} or /uploads/{token}/{file}.
+UPLOAD_PATH = "/uploads"
+UPLOAD_METHODS = ("PUT", "POST")
 
 # WebSocket route key -> function. Every OCPP frame is a JSON array, which a route selection
 # expression cannot look into, so all frames arrive on $default.
@@ -90,11 +106,24 @@ COMMAND_TIMEOUTS = Function(
     connections=True,
 )
 
-SCHEDULES: tuple[Schedule, ...] = (Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),)
+FIRMWARE_ROLLOUTS = Function(
+    "firmware-rollouts",
+    "functions.firmware_rollouts.handler.lambda_handler",
+    "Sends firmware rollouts' next waves, and pauses those failing too often",
+    timeout_s=60,
+    connections=True,
+    files=True,
+)
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),
+    Schedule("firmware-rollouts", FIRMWARE_ROLLOUTS, rate_minutes=1),
+)
 
 ALL_FUNCTIONS: tuple[Function, ...] = (
     AUTHORIZER,
     *WEBSOCKET_ROUTES.values(),
     OPERATOR_API,
+    UPLOADS,
     *(schedule.function for schedule in SCHEDULES),
 )

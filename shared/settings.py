@@ -85,6 +85,9 @@ class Settings:
     # The base of the upload locations the CSMS hands out; None: the operator API's own address
     public_url: str | None
     max_upload_bytes: int
+    # An FTP server that takes uploads with the same tokens (locally the runtime's; in the cloud
+    # the optional Transfer Family server); None: uploads over HTTP only.
+    ftp_url: str | None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -122,6 +125,7 @@ class Settings:
             public_url=(env.get("CSMS_PUBLIC_URL") or "").rstrip("/") or None,
             # A Lambda request carries 6 MB at most, base64 included.
             max_upload_bytes=_int(env, "CSMS_MAX_UPLOAD_BYTES", 4 * 1024 * 1024),
+            ftp_url=(env.get("CSMS_FTP_URL") or "").rstrip("/") or None,
         )
 
     def require_api_token(self) -> None:

@@ -15,14 +15,18 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.operator_api.errors import error_response
+from functions.http_errors import error_response
 from functions.operator_api.routes import (
     authorization,
     availability,
     commands,
     configuration,
+    firmware,
+    logs,
     provisioning,
     remote_control,
+    rollouts,
+    station_events,
     transactions,
 )
 from shared.domain.errors import ApplicationError
@@ -33,8 +37,8 @@ from shared.settings import get_settings
 OPENAPI: dict[str, Any] = {
     "title": "CSMS operator API",
     "version": "1.0.0",
-    "description": "Register and watch OCPP charge points, manage who may charge, read sessions "
-    "and send charge points commands.",
+    "description": "Register and watch OCPP charge points, manage who may charge, read sessions, "
+    "send charge points commands, update their firmware and collect their logs and events.",
     "security_schemes": {"bearerAuth": HTTPBearer(bearerFormat="token")},
     "security": [{"bearerAuth": []}],
 }
@@ -63,6 +67,10 @@ for block in (
     remote_control,
     availability,
     configuration,
+    firmware,
+    rollouts,
+    logs,
+    station_events,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

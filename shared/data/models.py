@@ -479,6 +479,8 @@ class RolloutRecord(Model):
     error = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)
 
+    running_rollouts = _Running()
+
 
 class VendorRecord(Model):
     """A vendor whose DataTransfer messages the CSMS accepts (all, or the message ids listed)."""

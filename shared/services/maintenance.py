@@ -47,15 +47,15 @@ def ask(
     now: datetime,
     origin: Origin = Origin.OPERATOR,
     rollout_id: str | None = None,
-    upload: tuple[str, datetime] | None = None,
+    upload: tuple[int, str, datetime] | None = None,
 ) -> tuple[MaintenanceRequest, Command]:
     """Store the request, then send the call that asks for it: the charge point may report on
     it before its answer is in, and must find it. A call that cannot be sent takes the request
-    back."""
-    request_id = maintenance.next_request_id()
+    back. `upload`: the request id allocated already, its upload token's digest and deadline."""
+    request_id = upload[0] if upload else maintenance.next_request_id()
     intent = build(commands.adapter_of(charge_point), request_id)
     command_id = str(uuid.uuid4())
-    digest, until = upload if upload else (None, None)
+    digest, until = (upload[1], upload[2]) if upload else (None, None)
     maintenance.open_request(
         charge_point.charge_point_id,
         kind,

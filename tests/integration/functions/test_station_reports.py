@@ -8,7 +8,7 @@ from shared.data import maintenance, station_events, vendors
 from shared.domain.maintenance import Kind, Origin
 from shared.domain.station_events import EventKind, Vendor
 from shared.domain.timestamps import utc_now
-from tests.builders import V2, call
+from tests.builders import V2, call, call_api
 
 FIRMWARE_STATUS = {"1.6": "FirmwareStatusNotification", "2.0.1": "FirmwareStatusNotification"}
 
@@ -182,3 +182,65 @@ def test_publish_firmware_status_is_kept(station, version, published):
     assert call(station, "PublishFirmwareStatusNotification", payload) == {}
     assert _events(EventKind.FIRMWARE_PUBLISH)[0]["location"] == ["http://lc.local/fw.bin"]
     assert published.of("FirmwareStatusChanged")[0]["status"] == "Published"
+
+
+def test_the_api_lists_security_events_and_data_transfers_newest_first(station, version):
+    for hour in (9, 10, 11):
+        event = {"type": "SettingSystemTime", "timestamp": f"2026-12-01T{hour:02d}:00:00Z"}
+        call(station, "SecurityEventNotification", event, f"s{hour}")
+    status, page = call_api("GET", "/charge-points/CP1/security-events", query="limit=2")
+    assert status == 200 and [e["timestamp"][11:13] for e in page["items"]] == ["11", "10"]
+    assert page["items"][0]["critical"] and page["items"][0]["receivedAt"]
+    status, rest = call_api(
+        "GET", "/charge-points/CP1/security-events", query=f"limit=2&nextToken={page['nextToken']}"
+    )
+    assert [e["timestamp"][11:13] for e in rest["items"]] == ["09"] and rest["nextToken"] is None
+    assert call_api("GET", "/charge-points/CP1/security-events", query="nextToken=bogus")[0] == 400
+    assert call_api("GET", "/charge-points/NOPE/security-events")[0] == 404
+    assert call_api("PUT", "/data-transfer/vendors/com.acme", {"messageIds": ["meter"]})[0] == 200
+    call(station, "DataTransfer", {"vendorId": "com.acme", "messageId": "meter", "data": "1"}, "d1")
+    status, transfers = call_api("GET", "/charge-points/CP1/data-transfers")
+    assert [(t["vendorId"], t["status"]) for t in transfers["items"]] == [("com.acme", "Accepted")]
+
+
+def test_vendors_are_managed_through_the_api(aws):
+    assert call_api("GET", "/data-transfer/vendors")[1] == {"items": []}
+    status, vendor = call_api("PUT", "/data-transfer/vendors/com.acme", {"description": "Acme meters"})
+    assert status == 200 and vendor["messageIds"] is None
+    assert call_api("GET", "/data-transfer/vendors/com.acme")[1]["description"] == "Acme meters"
+    assert [v["vendorId"] for v in call_api("GET", "/data-transfer/vendors")[1]["items"]] == ["com.acme"]
+    assert call_api("DELETE", "/data-transfer/vendors/com.acme")[0] == 204
+    assert call_api("DELETE", "/data-transfer/vendors/com.acme")[0] == 404
+    assert call_api("PUT", "/data-transfer/vendors/x", {"messageIds": "meter"})[0] == 400
+
+
+def test_variable_monitoring_commands_go_out_in_2x_and_are_refused_in_1_6(station, posted, version):
+    monitors = {
+        "monitors": [
+            {"key": "EVSE/Temperature", "type": "UpperThreshold", "value": 80, "severity": 4, "evseId": 1}
+        ]
+    }
+    status, body = call_api("POST", "/charge-points/CP1/monitors", monitors)
+    if version == "1.6":
+        assert status == 422 and "monitoring" in body["error"]["message"]
+        return
+    assert status == 202, body
+    assert body["action"] == "SetVariableMonitoring"
+    assert body["payload"]["setMonitoringData"][0]["component"] == {"name": "EVSE", "evse": {"id": 1}}
+    station([3, body["commandId"], {"setMonitoringResult": []}])
+    for path, request, action in (
+        ("monitoring-base", {"base": "All"}, "SetMonitoringBase"),
+        ("monitors/clear", {"ids": [3]}, "ClearVariableMonitoring"),
+        ("monitoring-report", {"criteria": ["ThresholdMonitoring"]}, "GetMonitoringReport"),
+    ):
+        status, body = call_api("POST", f"/charge-points/CP1/{path}", request)
+        assert (status, body["action"]) == (202, action), body
+        station(
+            [
+                3,
+                body["commandId"],
+                {"status": "Accepted"}
+                if action != "ClearVariableMonitoring"
+                else {"clearMonitoringResult": [{"status": "Accepted", "id": 3}]},
+            ]
+        )

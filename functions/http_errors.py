@@ -1,5 +1,6 @@
-"""API errors as the operator API answers them: {"error": {"code", "message"}} with the right
-status. Application errors carry their own status and code (shared/domain/errors.py)."""
+"""HTTP errors as the operator API and the upload endpoint answer them: {"error": {"code",
+"message"}} with the right status. Application errors carry their own status and code
+(shared/domain/errors.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,72 @@
+"""Firmware records: the catalogue of images, newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.data.dynamo import Page, key_names, page_of, resume_from
+from shared.data.models import FirmwareRecord
+from shared.domain.maintenance import Firmware
+from shared.domain.timestamps import format_timestamp
+
+_LISTED = "firmware"
+_KEYS = key_names(FirmwareRecord, FirmwareRecord.catalogue)
+
+
+def put_firmware(firmware: Firmware) -> None:
+    """1 write."""
+    FirmwareRecord(
+        firmware.firmware_id,
+        listed=_LISTED,
+        created_at=format_timestamp(firmware.created_at),
+        vendor=firmware.vendor,
+        model=firmware.model,
+        version=firmware.version,
+        description=firmware.description,
+        file_key=firmware.file_key,
+        external_location=firmware.external_location,
+        sha256=firmware.sha256,
+        size=firmware.size,
+        signing_certificate=firmware.signing_certificate,
+        signature=firmware.signature,
+    ).save()
+
+
+def find_firmware(firmware_id: str) -> Firmware | None:
+    """1 read."""
+    try:
+        return _firmware(FirmwareRecord.get(firmware_id))
+    except FirmwareRecord.DoesNotExist:
+        return None
+
+
+def delete_firmware(firmware_id: str) -> None:
+    FirmwareRecord(firmware_id).delete()
+
+
+def catalogue(limit: int, next_token: str | None) -> Page[Firmware]:
+    """1 query, newest first."""
+    results = FirmwareRecord.catalogue.query(
+        _LISTED,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=resume_from(next_token, _LISTED, _KEYS),
+    )
+    return page_of(results, limit, _LISTED, _firmware)
+
+
+def _firmware(record: FirmwareRecord) -> Firmware:
+    return Firmware(
+        firmware_id=record.firmware_id,
+        vendor=record.vendor,
+        model=record.model,
+        version=record.version,
+        created_at=datetime.fromisoformat(record.created_at),
+        description=record.description,
+        file_key=record.file_key,
+        external_location=record.external_location,
+        sha256=record.sha256,
+        size=None if record.size is None else int(record.size),
+        signing_certificate=record.signing_certificate,
+        signature=record.signature,
+    )

@@ -1,0 +1,190 @@
+"""Firmware: the catalogue of images the CSMS keeps (or points to), and updating a charge point
+to one. The charge point gets a presigned HTTPS URL that stays good for as long as its
+download may take: until retrieveAt, every retry, and a margin."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from shared.aws import files
+from shared.data import charge_points, firmware, maintenance
+from shared.data.dynamo import Page
+from shared.domain.commands import Command, Intent
+from shared.domain.errors import BadRequest, Conflict, NotFound, NotRegistered
+from shared.domain.maintenance import (
+    MAX_URL_LIFETIME_S,
+    Firmware,
+    FirmwareUpdate,
+    Kind,
+    MaintenanceRequest,
+    Origin,
+    download_window_s,
+    safe_file_name,
+)
+from shared.domain.provisioning import ChargePoint
+from shared.domain.timestamps import format_timestamp
+from shared.protocol.adapters.base import Adapter
+from shared.services import commands
+from shared.services import maintenance as requests
+
+# How long the URL an operator uploads an image with stays good.
+UPLOAD_URL_S = 3600
+
+
+@dataclass(frozen=True)
+class UpdateAsked:
+    """What the operator asks of an update: an image of the catalogue, or a location."""
+
+    firmware_id: str | None
+    location: str | None
+    retrieve_at: datetime
+    retries: int | None = None
+    retry_interval_s: int | None = None
+    install_at: datetime | None = None
+    force: bool = False
+
+
+def register(image: Firmware) -> tuple[Firmware, str | None]:
+    """An image the CSMS keeps (the answer has the URL to upload it to) or an external one."""
+    if image.external_location is None:
+        name = safe_file_name(f"{image.model}-{image.version}.bin", "firmware.bin")
+        image = replace(image, file_key=f"firmware/{image.firmware_id}/{name}")
+    firmware.put_firmware(image)
+    upload = files.upload_url(image.file_key, UPLOAD_URL_S) if image.file_key else None
+    return image, upload
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def image(firmware_id: str) -> tuple[Firmware, int | None]:
+    """The image and, for one the CSMS keeps, the size of its uploaded file (None: not yet)."""
+    found = firmware.find_firmware(firmware_id)
+    if found is None:
+        raise NotFound(f"Firmware {firmware_id}")
+    return found, files.size_of(found.file_key) if found.file_key else None
+
+
+def catalogue(limit: int, next_token: str | None) -> Page[tuple[Firmware, int | None]]:
+    """A page of images, each with its uploaded file's size (a HEAD each: catalogues are short)."""
+    page = firmware.catalogue(limit, next_token)
+    return Page([(i, files.size_of(i.file_key) if i.file_key else None) for i in page.items], page.next_token)
+
+
+def remove(firmware_id: str) -> None:
+    found, _ = image(firmware_id)
+    if found.file_key:
+        files.delete(found.file_key)
+    firmware.delete_firmware(firmware_id)
+
+
+def update(
+    charge_point_id: str,
+    asked: UpdateAsked,
+    now: datetime,
+    origin: Origin = Origin.OPERATOR,
+    rollout_id: str | None = None,
+) -> tuple[MaintenanceRequest, Command]:
+    """UpdateFirmware (SignedUpdateFirmware for a signed image on 1.6) with the image's URL."""
+    charge_point = commands.connected(charge_point_id)
+    details: dict[str, Any] = {
+        "retrieveAt": format_timestamp(asked.retrieve_at),
+        "retries": asked.retries,
+        "retryInterval": asked.retry_interval_s,
+        "installAt": format_timestamp(asked.install_at) if asked.install_at else None,
+        "firmwareVersionBefore": charge_point.firmware_version,
+    }
+    signing: tuple[str | None, str | None] = (None, None)
+    if asked.firmware_id is not None:
+        chosen, location = _image_location(charge_point, asked, now)
+        details |= {
+            "firmwareId": chosen.firmware_id,
+            "version": chosen.version,
+            "signed": chosen.signature is not None,
+        }
+        signing = (chosen.signing_certificate, chosen.signature)
+    else:
+        assert asked.location is not None
+        location = asked.location
+        details["location"] = location
+
+    def build(adapter: Adapter, request_id: int) -> Intent:
+        return adapter.update_firmware(
+            FirmwareUpdate(
+                request_id,
+                location,
+                asked.retrieve_at,
+                asked.retries,
+                asked.retry_interval_s,
+                asked.install_at,
+                *signing,
+            )
+        )
+
+    return requests.ask(charge_point, Kind.FIRMWARE, build, details, now, origin, rollout_id)
+
+
+def _image_location(charge_point: ChargePoint, asked: UpdateAsked, now: datetime) -> tuple[Firmware, str]:
+    assert asked.firmware_id is not None
+    chosen, size = image(asked.firmware_id)
+    if not asked.force and not chosen.fits(charge_point.vendor, charge_point.model):
+        raise Conflict(
+            f"Firmware {chosen.firmware_id} is for {chosen.vendor} {chosen.model}; charge point "
+            f"{charge_point.charge_point_id} is a {charge_point.vendor} {charge_point.model} "
+            "(force sends it anyway)"
+        )
+    if chosen.external_location is not None:
+        return chosen, chosen.external_location
+    if size is None:
+        raise Conflict(f"Firmware {chosen.firmware_id} has no file yet: upload it to its uploadUrl first")
+    window = download_window_s(now, asked.retrieve_at, asked.retries, asked.retry_interval_s)
+    if window > MAX_URL_LIFETIME_S:
+        raise BadRequest(
+            "A download URL is good for 7 days at most: retrieveAt and its retries must end sooner"
+        )
+    assert chosen.file_key is not None
+    return chosen, files.download_url(chosen.file_key, window)
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    request: MaintenanceRequest
+    # The version the charge point's first BootNotification after the update reported.
+    firmware_version_after: str | None
+
+
+def updates_of(charge_point_id: str, limit: int, next_token: str | None) -> Page[UpdateView]:
+    charge_point = _registered(charge_point_id)
+    page = maintenance.requests_of(charge_point_id, Kind.FIRMWARE, limit, next_token)
+    newest = next(iter(page.items), None) if not next_token else None
+    views = [UpdateView(r, _version_after(charge_point, r) if r is newest else None) for r in page.items]
+    return Page(views, page.next_token)
+
+
+def update_of(charge_point_id: str, request_id: int) -> UpdateView:
+    charge_point = _registered(charge_point_id)
+    request = maintenance.find_request(charge_point_id, Kind.FIRMWARE, request_id)
+    if request is None:
+        raise NotFound(f"Firmware update {request_id} of {charge_point_id}")
+    newest = maintenance.latest_request_id(charge_point_id, Kind.FIRMWARE) == request_id
+    return UpdateView(request, _version_after(charge_point, request) if newest else None)
+
+
+def _version_after(charge_point: ChargePoint, request: MaintenanceRequest) -> str | None:
+    """A boot after the update asked counts only for the newest update: a later one would have
+    changed the version again."""
+    booted = charge_point.last_boot_at
+    if request.created_at is None or booted is None or booted <= request.created_at:
+        return None
+    return charge_point.firmware_version
+
+
+def _registered(charge_point_id: str) -> ChargePoint:
+    charge_point = charge_points.find_charge_point(charge_point_id)
+    if charge_point is None:
+        raise NotRegistered(charge_point_id)
+    return charge_point

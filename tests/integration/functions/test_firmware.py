@@ -1,0 +1,215 @@
+"""Firmware through the API and the router: the catalogue, an update of each version from the
+request to Installed and the version the next boot reports, refusals, and rollouts in waves."""
+
+import json
+import urllib.parse
+from datetime import timedelta
+
+import pytest
+
+from functions.connect.handler import lambda_handler as connect
+from functions.firmware_rollouts.handler import lambda_handler as advance_rollouts
+from functions.ocpp_router.handler import lambda_handler as route
+from local import events
+from shared.aws import files
+from shared.data import charge_points
+from shared.domain.timestamps import format_timestamp, utc_now
+from tests.builders import CONTEXT, boot, call, call_api, socket
+
+
+def register_image(model="Volt", **extra):
+    status, image = call_api(
+        "POST", "/firmware", {"vendor": "Acme", "model": model, "version": "2.0", **extra}
+    )
+    assert status == 201, image
+    return image
+
+
+def upload_image(image, body=b"\x7fELF firmware"):
+    key = urllib.parse.urlsplit(image["uploadUrl"]).path.split("/", 2)[2]  # /{bucket}/{key}
+    files.put(key, body)
+
+
+def calls_to_station(posted):
+    return [frame for frame in posted.to("c1") if frame[0] == 2]
+
+
+def test_the_catalogue_registers_lists_and_removes_images(aws):
+    image = register_image()
+    assert image["uploadUrl"].startswith("https://") and "X-Amz-Signature" in image["uploadUrl"]
+    assert not image["uploaded"]
+    upload_image(image)
+    status, got = call_api("GET", f"/firmware/{image['firmwareId']}")
+    assert status == 200 and got["uploaded"] and got["size"] == len(b"\x7fELF firmware")
+    external = register_image(location="https://fw.example/volt.bin")
+    assert external["uploadUrl"] is None and external["uploaded"]
+    status, page = call_api("GET", "/firmware")
+    assert [i["firmwareId"] for i in page["items"]] == [external["firmwareId"], image["firmwareId"]]
+    assert call_api("DELETE", f"/firmware/{image['firmwareId']}")[0] == 204
+    assert call_api("GET", f"/firmware/{image['firmwareId']}")[0] == 404
+    assert (
+        call_api("POST", "/firmware", {"vendor": "A", "model": "B", "version": "1", "signature": "x"})[0]
+        == 400
+    )
+
+
+def test_an_update_goes_from_the_catalogue_to_installed_and_the_new_version(station, posted, version):
+    call(station, "BootNotification", boot(version), "b0")
+    image = register_image()
+    upload_image(image)
+    retrieve_at = utc_now() + timedelta(minutes=5)
+    status, update = call_api(
+        "POST",
+        "/charge-points/CP1/firmware-updates",
+        {
+            "firmwareId": image["firmwareId"],
+            "retrieveAt": format_timestamp(retrieve_at),
+            "retries": 2,
+            "retryInterval": 600,
+        },
+    )
+    assert status == 202, update
+    [sent] = calls_to_station(posted)
+    action, payload = sent[2], sent[3]
+    request_id = update["requestId"]
+    if version == "1.6":
+        assert action == "UpdateFirmware" and "requestId" not in payload
+        location = payload["location"]
+    else:
+        assert action == "UpdateFirmware" and payload["requestId"] == request_id
+        location = payload["firmware"]["location"]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+    lifetime = int(query["X-Amz-Expires"][0])
+    assert 300 + 2 * 600 + 3600 - 5 <= lifetime <= 300 + 2 * 600 + 3600  # retrieveAt, retries, margin
+    station([3, sent[1], {} if version == "1.6" else {"status": "Accepted"}])
+    with_id = {} if version == "1.6" else {"requestId": request_id}
+    for number, status_name in enumerate(["Downloading", "Downloaded", "Installing", "Installed"]):
+        call(station, "FirmwareStatusNotification", {"status": status_name, **with_id}, f"f{number}")
+    upgraded = boot(version)
+    if version == "1.6":
+        upgraded["firmwareVersion"] = "2.0"
+    else:
+        upgraded["chargingStation"]["firmwareVersion"] = "2.0"
+    call(station, "BootNotification", upgraded, "b1")
+    status, got = call_api("GET", f"/charge-points/CP1/firmware-updates/{request_id}")
+    assert status == 200
+    assert [s["status"] for s in got["statuses"]] == ["Downloading", "Downloaded", "Installing", "Installed"]
+    assert (got["outcome"], got["firmwareVersionAfter"], got["answer"]["status"]) == (
+        "succeeded",
+        "2.0",
+        "Accepted",
+    )
+    assert got["details"]["firmwareVersionBefore"] == "1.0"
+    status, page = call_api("GET", "/charge-points/CP1/firmware-updates")
+    assert [u["requestId"] for u in page["items"]] == [request_id]
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_signed_image_goes_to_1_6_as_signed_update_firmware(station, posted, version):
+    call(station, "BootNotification", boot(version), "b0")
+    image = register_image(
+        signingCertificate="-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", signature="c2ln"
+    )
+    upload_image(image)
+    status, update = call_api(
+        "POST", "/charge-points/CP1/firmware-updates", {"firmwareId": image["firmwareId"]}
+    )
+    assert status == 202
+    [sent] = calls_to_station(posted)
+    assert sent[2] == "SignedUpdateFirmware" and sent[3]["requestId"] == update["requestId"]
+    assert sent[3]["firmware"]["signature"] == "c2ln"
+    station([3, sent[1], {"status": "InvalidCertificate"}])
+    status, got = call_api("GET", f"/charge-points/CP1/firmware-updates/{update['requestId']}")
+    assert got["outcome"] == "failed" and got["answer"]["status"] == "InvalidCertificate"
+
+
+def test_updates_that_cannot_go_are_refused_with_a_reason(station, posted, version):
+    call(station, "BootNotification", boot(version), "b0")
+    other = register_image(model="Other")
+    upload_image(other)
+    status, body = call_api(
+        "POST", "/charge-points/CP1/firmware-updates", {"firmwareId": other["firmwareId"]}
+    )
+    assert status == 409 and "force" in body["error"]["message"]
+    not_uploaded = register_image()
+    status, body = call_api(
+        "POST", "/charge-points/CP1/firmware-updates", {"firmwareId": not_uploaded["firmwareId"]}
+    )
+    assert status == 409 and "no file" in body["error"]["message"]
+    assert call_api("POST", "/charge-points/CP1/firmware-updates", {"firmwareId": "nope"})[0] == 404
+    assert call_api("POST", "/charge-points/CP1/firmware-updates", {})[0] == 400
+    far = format_timestamp(utc_now() + timedelta(days=8))
+    upload_image(not_uploaded)
+    body = {"firmwareId": not_uploaded["firmwareId"], "retrieveAt": far}
+    assert call_api("POST", "/charge-points/CP1/firmware-updates", body)[0] == 400
+    assert calls_to_station(posted) == []
+    status, body = call_api(
+        "POST", "/charge-points/CP1/firmware-updates", {"firmwareId": other["firmwareId"], "force": True}
+    )
+    assert status == 202
+    status, body = call_api(
+        "POST", "/charge-points/CP1/firmware-updates", {"location": "https://fw.example/x.bin"}
+    )
+    assert status == 202 and body["details"]["location"] == "https://fw.example/x.bin"
+
+
+def connected_station(charge_point_id, version="2.0.1"):
+    """A registered charge point that connected and booted as an Acme Volt 1.0: a function that
+    sends it a frame."""
+    charge_points.register_charge_point(charge_point_id, utc_now())
+    sock = socket(f"c-{charge_point_id}", charge_point_id, version)
+    connect(events.connect(sock, [], []), CONTEXT)
+
+    def send(frame):
+        route(events.message(sock, json.dumps(frame)), CONTEXT)
+
+    send([2, "b", "BootNotification", boot(version)])
+    return send
+
+
+def test_the_schedule_advances_rollouts_and_pauses_them_on_failures(aws, posted):
+    """Three charge points, waves of one; the first fails: the rollout pauses itself."""
+    stations = {cp: connected_station(cp) for cp in ("R1", "R2", "R3")}
+    image = register_image()
+    upload_image(image)
+    body = {"firmwareId": image["firmwareId"], "waveSize": 1, "maxFailureRate": 0.4}
+    status, rollout = call_api("POST", "/firmware-rollouts", body)
+    assert status == 201, rollout
+    assert rollout["counts"] == {"sent": 1, "waiting": 2} and rollout["wavesSent"] == 1
+    first = next(m for m in rollout["members"] if m["outcome"] == "sent")
+    advance_rollouts({}, CONTEXT)  # the first wave has not finished: no second one
+    assert call_api("GET", f"/firmware-rollouts/{rollout['rolloutId']}")[1]["wavesSent"] == 1
+    report = {"status": "DownloadFailed", "requestId": first["requestId"]}
+    stations[first["chargePointId"]]([2, "f", "FirmwareStatusNotification", report])
+    advance_rollouts({}, CONTEXT)
+    status, rollout = call_api("GET", f"/firmware-rollouts/{rollout['rolloutId']}")
+    assert rollout["state"] == "paused" and "100%" in rollout["reason"]
+    assert rollout["counts"] == {"failed": 1, "waiting": 2}
+    advance_rollouts({}, CONTEXT)  # paused: nothing more goes
+    assert call_api("GET", f"/firmware-rollouts/{rollout['rolloutId']}")[1]["wavesSent"] == 1
+    status, rollout = call_api("POST", f"/firmware-rollouts/{rollout['rolloutId']}/resume")
+    assert rollout["state"] == "paused"  # resumed, it pauses again: the rate is still over
+    status, rollout = call_api("POST", f"/firmware-rollouts/{rollout['rolloutId']}/cancel")
+    assert rollout["state"] == "cancelled"
+    assert call_api("POST", f"/firmware-rollouts/{rollout['rolloutId']}/resume")[0] == 409
+
+
+def test_a_rollout_completes_when_every_wave_succeeded(aws, posted):
+    stations = {cp: connected_station(cp) for cp in ("S1", "S2")}
+    charge_points.register_charge_point("OFF", utc_now())  # never connected: skipped, not failed
+    image = register_image()
+    upload_image(image)
+    body = {"firmwareId": image["firmwareId"], "chargePoints": ["S1", "OFF", "S2"], "waveSize": 1}
+    rollout_id = call_api("POST", "/firmware-rollouts", body)[1]["rolloutId"]
+    for _ in range(3):
+        rollout = call_api("GET", f"/firmware-rollouts/{rollout_id}")[1]
+        for member in rollout["members"]:
+            if member["outcome"] == "sent":
+                report = {"status": "Installed", "requestId": member["requestId"]}
+                stations[member["chargePointId"]]([2, "f", "FirmwareStatusNotification", report])
+        advance_rollouts({}, CONTEXT)
+    rollout = call_api("GET", f"/firmware-rollouts/{rollout_id}")[1]
+    assert rollout["state"] == "completed" and rollout["counts"] == {"succeeded": 2, "skipped": 1}
+    off = next(m for m in rollout["members"] if m["chargePointId"] == "OFF")
+    assert "not connected" in off["error"]
+    assert call_api("POST", "/firmware-rollouts", {**body, "chargePoints": ["NOPE"]})[0] == 400

@@ -1,0 +1,120 @@
+"""Diagnostics and logs through the API, the router and the upload endpoint: the location the
+charge point gets, its statuses, the file over PUT and multipart POST, and refusals."""
+
+import json
+import urllib.parse
+from datetime import timedelta
+
+import pytest
+
+from functions.uploads.handler import lambda_handler as uploads
+from local import events
+from shared.aws import files
+from shared.data.models import MaintenanceRecord
+from tests.builders import CONTEXT, call, call_api
+
+
+def calls_to_station(posted):
+    return [frame for frame in posted.to("c1") if frame[0] == 2]
+
+
+def upload(location, body, method="PUT", name=None, content_type="application/octet-stream"):
+    path = urllib.parse.urlsplit(location).path + (f"/{name}" if name else "")
+    answer = uploads(events.http_request(method, path, "", [("Content-Type", content_type)], body), CONTEXT)
+    return answer["statusCode"], json.loads(answer["body"])
+
+
+def ask(log_type="Diagnostics", **extra):
+    status, body = call_api("POST", "/charge-points/CP1/logs", {"type": log_type, **extra})
+    assert status == 202, body
+    return body
+
+
+def location_of(sent):
+    payload = sent[3]
+    return payload.get("location") or payload["log"]["remoteLocation"]
+
+
+def test_a_diagnostics_file_arrives_over_put_and_is_downloadable(station, posted, version):
+    asked = ask(**{"from": "2026-12-01T00:00:00Z"})
+    [sent] = calls_to_station(posted)
+    if version == "1.6":
+        assert sent[2] == "GetDiagnostics" and sent[3]["startTime"] == "2026-12-01T00:00:00.000Z"
+        station([3, sent[1], {"fileName": "diag.zip"}])
+    else:
+        assert sent[2] == "GetLog" and sent[3]["logType"] == "DiagnosticsLog"
+        assert sent[3]["requestId"] == asked["requestId"]
+        station([3, sent[1], {"status": "Accepted", "filename": "diag.zip"}])
+    location = location_of(sent)
+    assert location.startswith("https://") and "/uploads/" in location
+    with_id = {} if version == "1.6" else {"requestId": asked["requestId"]}
+    action = "DiagnosticsStatusNotification" if version == "1.6" else "LogStatusNotification"
+    call(station, action, {"status": "Uploading", **with_id}, "u1")
+    assert upload(location, b"diagnostics \x00\x01 bytes", name="diag.zip") == (
+        201,
+        {"fileName": "diag.zip", "size": 20},
+    )
+    call(station, action, {"status": "Uploaded", **with_id}, "u2")
+    status, got = call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")
+    assert status == 200
+    assert (got["outcome"], got["status"], got["answer"]["fileName"]) == ("succeeded", "Uploaded", "diag.zip")
+    assert got["upload"]["fileName"] == "diag.zip" and got["upload"]["via"] == "http-put"
+    assert "X-Amz-Signature" in got["downloadUrl"]
+    key = f"logs/CP1/{asked['requestId']}/diag.zip"
+    assert files.read(key) == b"diagnostics \x00\x01 bytes"
+    # The token is spent: a second upload is refused and stores nothing.
+    assert upload(location, b"again")[0] == 403
+    assert files.read(key) == b"diagnostics \x00\x01 bytes"
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.1"], indirect=True)
+def test_a_security_log_arrives_as_a_multipart_form(station, posted, version):
+    asked = ask("SecurityLog")
+    [sent] = calls_to_station(posted)
+    assert sent[2] == "GetLog" and sent[3]["logType"] == "SecurityLog"
+    boundary = "XyZ"
+    form = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="security.log"\r\n'
+        "Content-Type: text/plain\r\n\r\nline 1\nline 2\n\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    status, body = upload(
+        location_of(sent), form, "POST", content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert (status, body) == (201, {"fileName": "security.log", "size": 14})
+    got = call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")[1]
+    assert got["upload"]["via"] == "http-post" and got["outcome"] == "succeeded"
+    assert files.read(f"logs/CP1/{asked['requestId']}/security.log") == b"line 1\nline 2\n"
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_uploads_without_a_good_token_or_too_large_are_refused_and_nothing_is_stored(
+    station, posted, version, settings_env
+):
+    ask()
+    [sent] = calls_to_station(posted)
+    location = location_of(sent)
+    token = urllib.parse.urlsplit(location).path.rsplit("/", 1)[1]
+    _, request_id, secret = token.split(".")
+    forged = location.replace(secret, "A" * len(secret))
+    assert upload(forged, b"x")[0] == 403
+    assert upload(location.replace(f".{request_id}.", f".{int(request_id) + 1}."), b"x")[0] == 403
+    assert upload(location.rsplit("/", 1)[0] + "/not-a-token", b"x")[0] == 403
+    settings_env(CSMS_MAX_UPLOAD_BYTES="10")
+    status, body = upload(location, b"x" * 11)
+    assert status == 413 and "10" in body["error"]["message"]
+    record = MaintenanceRecord.get("CP1", f"log#{int(request_id):010d}")
+    record.update(actions=[MaintenanceRecord.upload_until.set(record.upload_until - timedelta(days=2))])
+    assert upload(location, b"late")[0] == 403  # expired
+    assert call_api("GET", f"/charge-points/CP1/logs/{request_id}")[1]["upload"] is None
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_ftp_locations_need_an_ftp_server(station, posted, version, settings_env):
+    status, body = call_api("POST", "/charge-points/CP1/logs", {"type": "Diagnostics", "via": "ftp"})
+    assert status == 400 and "FTP" in body["error"]["message"]
+    settings_env(CSMS_FTP_URL="ftp://files.example:2121")
+    ask(via="ftp")
+    [sent] = calls_to_station(posted)
+    location = location_of(sent)
+    assert location.startswith("ftp://") and location.endswith("@files.example:2121/")
