@@ -56,6 +56,8 @@ class StackConfig:
     # Refused or unauthorized handshakes in 5 minutes that raise the alarm.
     denied_handshakes_alarm: int = 50
     log_retention_days: int = 30
+    # Days the diagnostics and log files charge points upload are kept.
+    uploaded_log_days: int = 365
     log_level: str = "INFO"
     # Create the account-wide role API Gateway needs to write WebSocket logs. Turn off when the
     # account already has one (it is a per-region account setting).

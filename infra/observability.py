@@ -110,6 +110,11 @@ class Observability(Construct):
             counted("DomainEventsFailed"),
             "Domain events could not be published: integrations missed them",
         )
+        self._alarm(
+            "critical-security-events",
+            counted("CriticalSecurityEvents"),
+            "A charge point reported a critical security event (tampering, a cleared log, a reboot, ...)",
+        )
         self.dashboard = self._dashboard(functions, gateway, operator_api, refused)
 
     def _ocpp_metric(self, gateway: WebSocketApi, name: str) -> cloudwatch.Metric:

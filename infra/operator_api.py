@@ -14,7 +14,7 @@ from constructs import Construct
 from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
-from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS
+from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS, UPLOAD_METHODS, UPLOAD_PATH, UPLOADS
 
 RESOURCE_SERVER = "csms"
 SCOPE = "operate"  # machines ask for csms/operate
@@ -99,6 +99,15 @@ class OperatorApi(Construct):
                 path=path,
                 methods=[apigwv2.HttpMethod.GET],
                 integration=integration,
+                authorizer=apigwv2.HttpNoneAuthorizer(),
+            )
+        # Charge points upload files here: the single-use token in the path is the credential.
+        uploads = integrations.HttpLambdaIntegration("Uploads", functions[UPLOADS])
+        for path in (f"{UPLOAD_PATH}/{{token}}", f"{UPLOAD_PATH}/{{token}}/{{name}}"):
+            self.api.add_routes(
+                path=path,
+                methods=[apigwv2.HttpMethod(method) for method in UPLOAD_METHODS],
+                integration=uploads,
                 authorizer=apigwv2.HttpNoneAuthorizer(),
             )
         self.stage = apigwv2.HttpStage(

@@ -10,6 +10,7 @@ from constructs import Construct
 
 from infra.config import StackConfig
 from infra.edge import Edge
+from infra.files import Files
 from infra.functions import Functions
 from infra.observability import Observability
 from infra.operator_api import OperatorApi
@@ -33,6 +34,8 @@ class CsmsStack(Stack):
             environment={"CSMS_EVENT_BUS": self.events.bus.event_bus_name, "CSMS_API_AUTH": "gateway"},
         )
         self.events.grant_publishers(self.functions)
+        self.files = Files(self, "Files", config=config)
+        self.files.grant(self.functions)
         self.gateway = WebSocketApi(self, "Gateway", config=config, functions=self.functions)
         self.edge = Edge(self, "Edge", config=config, gateway=self.gateway)
         self.gateway.grant_connections(self.functions)
@@ -65,6 +68,7 @@ class CsmsStack(Stack):
             ),
             "TokenUrl": (self.operator_api.token_url, "OAuth token endpoint for machine clients"),
             "EventBusName": (self.events.bus.event_bus_name, "Domain events"),
+            "FilesBucket": (self.files.bucket.bucket_name, "Firmware images and uploaded logs"),
             "AlarmTopicArn": (self.observability.topic.topic_arn, "Subscribe to receive alarms"),
             "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
         }

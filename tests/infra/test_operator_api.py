@@ -1,15 +1,24 @@
 """The operator HTTP API: a JWT authorizer over the stack's user pool, public docs."""
 
-from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS
+from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS, UPLOAD_METHODS, UPLOADS
 from tests.infra.conftest import function_named, integrated_function, of_type, routes_of
 
+UPLOAD_ROUTES = {
+    f"{method} {path}"
+    for method in UPLOAD_METHODS
+    for path in ("/uploads/{token}", "/uploads/{token}/{name}")
+}
 
-def test_every_request_but_the_docs_needs_a_token_from_the_user_pool(resources):
+
+def test_every_request_but_the_docs_and_uploads_needs_a_token_from_the_user_pool(resources):
     routes = routes_of(resources, "HTTP")
-    assert set(routes) == {"$default", *(f"GET {path}" for path in OPERATOR_API_PUBLIC_PATHS)}
+    docs = {f"GET {path}" for path in OPERATOR_API_PUBLIC_PATHS}
+    assert set(routes) == {"$default", *docs, *UPLOAD_ROUTES}
     handler = function_named(resources, OPERATOR_API.handler)
+    uploads = function_named(resources, UPLOADS.handler)
     for key, route in routes.items():
-        assert integrated_function(resources, route) == handler
+        expected = uploads if key in UPLOAD_ROUTES else handler
+        assert integrated_function(resources, route) == expected, key
         assert route["Properties"]["AuthorizationType"] == ("JWT" if key == "$default" else "NONE"), key
     [jwt] = [
         a

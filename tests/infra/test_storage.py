@@ -1,10 +1,14 @@
-"""Tables as the models declare them."""
+"""Tables as the models declare them, and the files bucket."""
+
+import json
 
 import pytest
 from aws_cdk.assertions import Match
 
 from infra.storage import ttl_attribute
 from shared.data.models import ALL_MODELS
+from shared.manifest import ALL_FUNCTIONS
+from tests.infra.conftest import function_named, of_type, statements_of
 
 
 def _key_schema(keys: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -51,3 +55,23 @@ def test_tables_have_the_models_keys_indexes_and_ttl(template, model):
     if not durable:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl_attribute(model), "Enabled": True}
     template.has_resource_properties("AWS::DynamoDB::GlobalTable", properties)
+
+
+def test_the_files_bucket_is_private_encrypted_and_lets_in_only_the_functions_that_need_it(resources):
+    [(bucket_id, bucket)] = of_type(resources, "AWS::S3::Bucket").items()
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"
+    ] == {"SSEAlgorithm": "AES256"}
+    rules = {rule["Id"]: rule for rule in props["LifecycleConfiguration"]["Rules"]}
+    assert rules["uploaded-logs"]["Prefix"] == "logs/" and rules["uploaded-logs"]["ExpirationInDays"] == 365
+    for spec in ALL_FUNCTIONS:
+        function = resources[function_named(resources, spec.handler)]
+        touches = any(bucket_id in json.dumps(s["Resource"]) for s in statements_of(resources, function))
+        assert touches == spec.files, spec.name

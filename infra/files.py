@@ -1,0 +1,52 @@
+"""The files bucket: firmware images and the logs charge points upload. Private and encrypted,
+reached only through presigned URLs and the functions the manifest lets in; uploaded logs
+expire after a while, firmware stays until it is removed from the catalogue."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra.config import StackConfig
+from infra.functions import Functions
+from shared.manifest import ALL_FUNCTIONS
+
+
+class Files(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="uploaded-logs", prefix="logs/", expiration=Duration.days(config.uploaded_log_days)
+                ),
+                s3.LifecycleRule(
+                    id="unfinished-uploads", abort_incomplete_multipart_upload_after=Duration.days(2)
+                ),
+            ],
+            # Operators' browsers PUT firmware images to presigned URLs.
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET],
+                    allowed_origins=list(config.cors_origins),
+                    allowed_headers=["*"],
+                    max_age=3600,
+                )
+            ],
+        )
+
+    def grant(self, functions: Functions) -> None:
+        for spec in ALL_FUNCTIONS:
+            if spec.files:
+                function = functions[spec]
+                self.bucket.grant_read_write(function)
+                self.bucket.grant_delete(function)
+                function.add_environment("CSMS_FILES_BUCKET", self.bucket.bucket_name)
