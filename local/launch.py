@@ -53,6 +53,8 @@ def launch(log: Path, *args: str, env: dict[str, str] | None = None, host: str =
             str(ws_port),
             "--http-port",
             str(http_port),
+            "--ftp-port",  # a free one, unless the arguments say otherwise
+            "0",
             *args,
         ],
         cwd=ROOT,

@@ -2,8 +2,9 @@
 version, so that the whole operator API can be tried against the fleet.
 
 The actions a station acts on (remote start and stop, reset, availability, configuration,
-trigger, local list) have rules; every other action gets the smallest answer its response
-schema accepts, with status Accepted where the schema offers it. `overrides` change that per
+trigger, local list, firmware updates, diagnostics and logs) have rules; every other action
+gets the smallest answer its response schema accepts, with status Accepted where the schema
+offers it. `overrides` change that per
 action: a status ("Reset=Rejected") or a CALLERROR ("Reset=error:NotSupported").
 """
 
@@ -45,6 +46,8 @@ class Commanded(Protocol):
     def triggered(self, message: str, connector: int | None) -> FollowUp | None: ...
     def configuration_changed(self, key: str) -> None: ...
     def command_received(self, action: str) -> None: ...
+    def update_firmware(self, location: str, request_id: int | None, signed: bool) -> FollowUp: ...
+    def send_log(self, location: str, request_id: int | None, kind: str) -> tuple[str, FollowUp]: ...
 
 
 def parse_overrides(pairs: list[str], versions: list[str]) -> dict[str, str]:
@@ -210,3 +213,29 @@ class Answers:
     def _SendLocalList(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
         self.station.local_list_version = int(request.get("list_version", request.get("version_number", 0)))
         return {"status": "Accepted"}, None
+
+    # --- Maintenance ------------------------------------------------------------------------
+
+    def _UpdateFirmware(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        if "firmware" in request:  # 2.x
+            follow_up = self.station.update_firmware(
+                request["firmware"]["location"], request["request_id"], False
+            )
+            return {"status": "Accepted"}, follow_up
+        return {}, self.station.update_firmware(request["location"], None, False)
+
+    def _SignedUpdateFirmware(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        return {"status": "Accepted"}, self.station.update_firmware(
+            request["firmware"]["location"], request["request_id"], True
+        )
+
+    def _GetDiagnostics(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        name, follow_up = self.station.send_log(request["location"], None, "diagnostics")
+        return {"file_name": name}, follow_up
+
+    def _GetLog(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        kind = "security" if request["log_type"] == "SecurityLog" else "diagnostics"
+        name, follow_up = self.station.send_log(
+            request["log"]["remote_location"], request["request_id"], kind
+        )
+        return {"status": "Accepted", "filename": name}, follow_up

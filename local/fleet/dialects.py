@@ -77,6 +77,10 @@ class RemoteStart:
     remote_start_id: int | None = None
 
 
+VENDOR = "CSMS Fleet"
+FIRST_FIRMWARE = "fleet-1.0"
+
+
 class Dialect:
     """What both generations share; subclasses fill in the messages."""
 
@@ -110,19 +114,41 @@ class Dialect:
         """The session a RemoteStop/RequestStopTransaction names, as the station knows it."""
         return str(request["transaction_id"])
 
+    # Maintenance statuses. The names of failures differ: 1.6's DiagnosticsStatusNotification
+    # says UploadFailed where LogStatusNotification says UploadFailure.
+    def firmware_status(self, status: str, request_id: int | None) -> Any:
+        return self.call.FirmwareStatusNotification(status=status, request_id=request_id)
+
+    def log_status(self, status: str, request_id: int | None) -> Any:
+        if status == "UploadFailed":
+            status = "UploadFailure"
+        return self.call.LogStatusNotification(status=status, request_id=request_id)
+
 
 class V16(Dialect):
     version = "1.6"
     heartbeat_key = "HeartbeatInterval"
     meter_interval_key = "MeterValueSampleInterval"
 
-    def boot(self, station_id: str, model: str, reason: str) -> Any:
+    def boot(self, station_id: str, model: str, reason: str, firmware: str) -> Any:
         return self.call.BootNotification(
-            charge_point_vendor="CSMS Fleet",
+            charge_point_vendor=VENDOR,
             charge_point_model=model,
             charge_point_serial_number=station_id[-25:],
-            firmware_version="fleet-1.0",
+            firmware_version=firmware,
         )
+
+    def firmware_status(self, status: str, request_id: int | None) -> Any:
+        """A signed update (it has a request id) reports by SignedFirmwareStatusNotification."""
+        if request_id is not None:
+            return self.call.SignedFirmwareStatusNotification(status=status, request_id=request_id)
+        return self.call.FirmwareStatusNotification(status=status)
+
+    def log_status(self, status: str, request_id: int | None) -> Any:
+        """GetDiagnostics (no request id) reports by DiagnosticsStatusNotification."""
+        if request_id is None:
+            return self.call.DiagnosticsStatusNotification(status=status)
+        return super().log_status(status, request_id)
 
     def status(self, connector: int, state: State, error_code: str | None = None) -> Any:
         return self.call.StatusNotification(
@@ -218,13 +244,13 @@ class V2(Dialect):
         self.version = version
         super().__init__()
 
-    def boot(self, station_id: str, model: str, reason: str) -> Any:
+    def boot(self, station_id: str, model: str, reason: str, firmware: str) -> Any:
         return self.call.BootNotification(
             charging_station={
                 "model": model,
-                "vendor_name": "CSMS Fleet",
+                "vendor_name": VENDOR,
                 "serial_number": station_id[-25:],
-                "firmware_version": "fleet-1.0",
+                "firmware_version": firmware,
             },
             reason=reason,
         )

@@ -29,6 +29,10 @@ class Life:
     offline_every_s: float = 900.0  # mean time between network outages; 0: never
     offline_s: tuple[float, float] = (10.0, 45.0)
     call_timeout_s: float = 30.0
+    # Shares of firmware updates (failing to download or to install) and of log uploads that
+    # fail on purpose, drawn per attempt from the seed.
+    firmware_failure_chance: float = 0.0
+    upload_failure_chance: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ from typing import Any
 import websockets
 from ocpp.exceptions import OCPPError
 
+from local.fleet import maintenance
 from local.fleet.answers import Answers, FollowUp
-from local.fleet.dialects import RemoteStart, Session, State, StopKind, dialect_for, now
+from local.fleet.dialects import FIRST_FIRMWARE, RemoteStart, Session, State, StopKind, dialect_for, now
 from local.fleet.plan import Life, SessionPlan, StationSpec, meter_start, outages, sessions
 from local.fleet.stats import Stats
 
@@ -123,6 +124,10 @@ class Station:
             spec.connectors, int(self.heartbeat_s), life.meter_interval_s
         )
         self.local_list_version = 0
+        self.firmware_version = FIRST_FIRMWARE
+        self.failures = maintenance.Failures(life.firmware_failure_chance, life.upload_failure_chance)
+        self.maintenance_done: list[str] = []  # what each update and upload came to, in order
+        self._attempts = 0
         self.rng = random.Random(f"{seed}/{spec.stream}/reconnect")
 
         self.link: Link | None = None
@@ -287,7 +292,8 @@ class Station:
     async def _boot(self, link: Link) -> None:
         while True:
             try:
-                answer = await self.call(link, self.dialect.boot(self.id, self.model, self.boot_reason))
+                boot = self.dialect.boot(self.id, self.model, self.boot_reason, self.firmware_version)
+                answer = await self.call(link, boot)
             except (OCPPError, TimeoutError):
                 await asyncio.sleep(10)
                 continue
@@ -556,16 +562,93 @@ class Station:
 
     def reboot_later(self, hard: bool) -> FollowUp:
         async def reboot() -> None:
-            for session in list(self.active.values()):
-                self._stop(session, StopKind.RESET)
-            await asyncio.sleep(0.5)  # the sessions' stops are queued before the power goes
-            self.booted = False
-            self.boot_reason = "RemoteReset"
             self.stats.event(f"{self.id} resets ({'hard' if hard else 'soft'})")
-            if self.link is not None:
-                await self.link.close()
+            await self._reboot("RemoteReset")
 
         return reboot
+
+    async def _reboot(self, reason: str) -> None:
+        for session in list(self.active.values()):
+            self._stop(session, StopKind.RESET)
+        await asyncio.sleep(0.5)  # the sessions' stops are queued before the power goes
+        self.booted = False
+        self.boot_reason = reason
+        if self.link is not None:
+            await self.link.close()
+
+    def update_firmware(self, location: str, request_id: int | None, signed: bool) -> FollowUp:
+        """Download, check, install, reboot with the new version, report Installed; or fail
+        where the plan says so. 1.6 names no request id (a signed update does)."""
+        self._attempts += 1
+        failure = self.failures.firmware(self.seed, self.spec.stream, self._attempts)
+        reported = request_id if signed or self.dialect.version != "1.6" else None
+
+        async def status(name: str) -> None:
+            await self._try(self.dialect.firmware_status(name, reported))
+
+        async def update() -> None:
+            await status("Downloading")
+            try:
+                image = await asyncio.to_thread(maintenance.download, location)
+            except OSError as error:
+                image = b""
+                self.stats.event(f"{self.id}: firmware download failed: {error}")
+            version = maintenance.image_version(image) if failure != "download" else None
+            if version is None:
+                await status("DownloadFailed")
+                self.maintenance_done.append("DownloadFailed")
+                return
+            await status("Downloaded")
+            await status("Installing")
+            if failure == "install":
+                await status("InstallationFailed")
+                self.maintenance_done.append("InstallationFailed")
+                return
+            self.stats.event(f"{self.id} installs firmware {version} and reboots")
+            self.firmware_version = version
+            await self._reboot("FirmwareUpdate")
+            while not (self.booted and self.online.is_set()):  # back, and booted with the new version
+                await asyncio.sleep(0.1)
+            await status("Installed")
+            self.maintenance_done.append("Installed")
+
+        return self._in_background(update)
+
+    def send_log(self, location: str, request_id: int | None, kind: str) -> tuple[str, FollowUp]:
+        """The file's name for the answer, and the upload: by PUT, multipart POST (every other
+        request) or FTP, as the location says. GetDiagnostics (no request id) is 1.6's."""
+        self._attempts += 1
+        fails = self.failures.upload(self.seed, self.spec.stream, self._attempts)
+        name = f"{self.id}-{kind}-{self._attempts}.log"
+        way = "post" if self._attempts % 2 else "put"
+        failed = "UploadFailed" if request_id is None else "UploadFailure"
+
+        async def send() -> None:
+            await self._try(self.dialect.log_status("Uploading", request_id))
+            try:
+                if fails:
+                    raise OSError("the upload fails, as planned")
+                body = maintenance.log_file(self.id, kind)
+                await asyncio.to_thread(maintenance.upload, location, name, body, way)
+            except OSError as error:
+                self.stats.event(f"{self.id}: upload failed: {error}")
+                await self._try(self.dialect.log_status(failed, request_id))
+                self.maintenance_done.append(failed)
+                return
+            await self._try(self.dialect.log_status("Uploaded", request_id))
+            self.maintenance_done.append("Uploaded")
+
+        return name, self._in_background(send)
+
+    def _in_background(self, work: Callable[[], Any]) -> FollowUp:
+        """A follow-up that starts `work` and returns: the answer's handler must not wait on it."""
+
+        async def start() -> None:
+            task = asyncio.create_task(work())
+            self._tasks.append(task)
+            task.add_done_callback(self._crashed)
+
+        return start
 
     def set_availability(self, connector: int | None, available: bool) -> FollowUp:
         async def apply() -> None:
@@ -578,7 +661,7 @@ class Station:
 
     def triggered(self, message: str, connector: int | None) -> FollowUp | None:
         async def boot() -> None:
-            await self._try(self.dialect.boot(self.id, self.model, "Triggered"))
+            await self._try(self.dialect.boot(self.id, self.model, "Triggered", self.firmware_version))
 
         async def heartbeat() -> None:
             await self._try(self.dialect.call.Heartbeat())

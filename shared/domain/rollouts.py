@@ -62,10 +62,14 @@ class Step(StrEnum):
 
 
 def failure_rate(members: list[Member]) -> float:
-    finished = [m for m in members if m.outcome in (MemberOutcome.SUCCEEDED, MemberOutcome.FAILED)]
-    if not finished:
+    """Failed updates among those sent, the unfinished counted as if they will succeed: over the
+    limit, the rollout is over it whatever the rest of the wave does, and pauses at once."""
+    sent = [
+        m for m in members if m.outcome in (MemberOutcome.SENT, MemberOutcome.SUCCEEDED, MemberOutcome.FAILED)
+    ]
+    if not sent:
         return 0.0
-    return sum(m.outcome is MemberOutcome.FAILED for m in finished) / len(finished)
+    return sum(m.outcome is MemberOutcome.FAILED for m in sent) / len(sent)
 
 
 def next_step(rollout: Rollout, members: list[Member]) -> Step:

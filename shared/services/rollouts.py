@@ -80,7 +80,14 @@ def _of_model(model: str) -> list[str]:
             return found
 
 
-def view(rollout_id: str) -> tuple[Rollout, list[Member]]:
+def view(rollout_id: str, now: datetime) -> tuple[Rollout, list[Member]]:
+    """The rollout with its members' outcomes up to date (a paused rollout's last wave still
+    finishes)."""
+    rollout, members = _load(rollout_id)
+    return rollout, [_settled(rollout, member, now) for member in members]
+
+
+def _load(rollout_id: str) -> tuple[Rollout, list[Member]]:
     loaded = rollouts.load(rollout_id)
     if loaded is None:
         raise NotFound(f"Rollout {rollout_id}")
@@ -89,7 +96,7 @@ def view(rollout_id: str) -> tuple[Rollout, list[Member]]:
 
 def change_state(rollout_id: str, to: RolloutState, now: datetime) -> tuple[Rollout, list[Member]]:
     """Pause, resume or cancel. A resumed rollout goes on at once."""
-    rollout, _ = view(rollout_id)
+    rollout, _ = _load(rollout_id)
     allowed = {
         RolloutState.PAUSED: {RolloutState.RUNNING},
         RolloutState.RUNNING: {RolloutState.PAUSED},
@@ -98,7 +105,7 @@ def change_state(rollout_id: str, to: RolloutState, now: datetime) -> tuple[Roll
     if rollout.state not in allowed:
         raise Conflict(f"Rollout {rollout_id} is {rollout.state.value}: it cannot become {to.value}")
     rollouts.save_rollout(replace(rollout, state=to, updated_at=now, reason=None))
-    return advance(rollout_id, now) if to is RolloutState.RUNNING else view(rollout_id)
+    return advance(rollout_id, now) if to is RolloutState.RUNNING else view(rollout_id, now)
 
 
 def advance_all(now: datetime) -> int:
@@ -113,10 +120,7 @@ def advance_all(now: datetime) -> int:
 
 
 def advance(rollout_id: str, now: datetime) -> tuple[Rollout, list[Member]]:
-    rollout, members = view(rollout_id)
-    if rollout.state is not RolloutState.RUNNING:
-        return rollout, members
-    members = [_settled(rollout, member, now) for member in members]
+    rollout, members = view(rollout_id, now)
     step = next_step(rollout, members)
     if step is Step.PAUSE:
         rate = failure_rate(members)

@@ -92,7 +92,7 @@ def create_rollout(
     "/firmware-rollouts/<rollout_id>", summary="A rollout's progress, charge point by charge point", tags=TAGS
 )
 def get_rollout(rollout_id: RolloutId) -> RolloutOut:
-    return _out(*rollouts.view(rollout_id))
+    return _out(*rollouts.view(rollout_id, utc_now()))
 
 
 @router.post("/firmware-rollouts/<rollout_id>/pause", summary="Pause: no further wave", tags=TAGS)
