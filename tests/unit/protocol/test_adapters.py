@@ -1,8 +1,13 @@
 from datetime import UTC, datetime
 
 import pytest
+from ocpp.messages import Call
 
 from shared.domain.commands import Command, CommandStatus
+from shared.domain.errors import CommandRefused
+from shared.domain.maintenance import FirmwareUpdate, LogRequest, LogType
+from shared.domain.station_events import Monitor
+from shared.protocol import framing
 from shared.protocol.adapters.base import parse_timestamp
 from shared.protocol.errors import ErrorKind, RpcError
 from shared.protocol.versions import OcppVersion, profile_for
@@ -158,3 +163,116 @@ def test_a_2x_transaction_id_must_not_be_empty():
     with pytest.raises(RpcError) as caught:
         adapter("2.1").transaction_event(payload)
     assert caught.value.description.startswith("transactionInfo/transactionId")
+
+
+# --- Maintenance ----------------------------------------------------------------------------
+
+SIGNED = FirmwareUpdate(5, "https://f/x.bin", T0, 2, 60, T0, "-----BEGIN CERTIFICATE-----", "c2ln")
+PLAIN = FirmwareUpdate(5, "https://f/x.bin", T0, 2, 60)
+
+
+def valid(version, intent):
+    """The intent as its version's schema takes it (raises otherwise)."""
+    action, payload = intent
+    framing.validate(Call("m1", action, payload), profile_for(version))
+    return action, payload
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1", "2.1"])
+def test_firmware_updates_and_log_requests_are_each_versions_calls(version):
+    plain_action, plain = valid(version, adapter(version).update_firmware(PLAIN))
+    signed_action, signed = valid(version, adapter(version).update_firmware(SIGNED))
+    diagnostics = LogRequest(7, LogType.DIAGNOSTICS, "https://csms/uploads/t", T0, T0, 1, 30)
+    diag_action, diag = valid(version, adapter(version).get_log(diagnostics))
+    security = LogRequest(8, LogType.SECURITY, "https://csms/uploads/u")
+    security_action, security_payload = valid(version, adapter(version).get_log(security))
+    assert (security_action, security_payload["logType"], security_payload["requestId"]) == (
+        "GetLog",
+        "SecurityLog",
+        8,
+    )
+    if version == "1.6":
+        assert plain_action == "UpdateFirmware" and plain == {
+            "location": "https://f/x.bin",
+            "retrieveDate": "2026-11-24T10:00:00.000Z",
+            "retries": 2,
+            "retryInterval": 60,
+        }
+        assert signed_action == "SignedUpdateFirmware" and signed["firmware"]["signature"] == "c2ln"
+        assert diag_action == "GetDiagnostics" and diag["startTime"] == "2026-11-24T10:00:00.000Z"
+    else:
+        assert plain_action == signed_action == "UpdateFirmware"
+        assert plain["requestId"] == 5 and "signature" not in plain["firmware"]
+        assert signed["firmware"]["installDateTime"] == "2026-11-24T10:00:00.000Z"
+        assert diag_action == "GetLog" and diag["logType"] == "DiagnosticsLog"
+        assert diag["log"]["oldestTimestamp"] == "2026-11-24T10:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("version", "action", "payload", "response", "expected"),
+    [
+        (
+            "1.6",
+            "UpdateFirmware",
+            {"location": "x", "retrieveDate": "t"},
+            {},
+            ("firmware", None, "Accepted", None),
+        ),
+        ("1.6", "GetDiagnostics", {"location": "x"}, {}, ("log", None, "NoDiagnostics", None)),
+        (
+            "1.6",
+            "GetDiagnostics",
+            {"location": "x"},
+            {"fileName": "d.zip"},
+            ("log", None, "Accepted", "d.zip"),
+        ),
+        (
+            "1.6",
+            "SignedUpdateFirmware",
+            {"requestId": 4},
+            {"status": "InvalidCertificate"},
+            ("firmware", 4, "InvalidCertificate", None),
+        ),
+        (
+            "2.0.1",
+            "UpdateFirmware",
+            {"requestId": 3},
+            {"status": "Rejected"},
+            ("firmware", 3, "Rejected", None),
+        ),
+        (
+            "2.1",
+            "GetLog",
+            {"requestId": 6},
+            {"status": "Accepted", "filename": "l.txt"},
+            ("log", 6, "Accepted", "l.txt"),
+        ),
+        ("2.1", "Reset", {"type": "Immediate"}, {"status": "Accepted"}, None),
+    ],
+)
+def test_answers_to_maintenance_calls_name_their_request(version, action, payload, response, expected):
+    answer = adapter(version).maintenance_answer(answered(version, action, payload, response), response)
+    got = None if answer is None else (answer.kind.value, answer.request_id, answer.status, answer.file_name)
+    assert got == expected
+
+
+def test_variable_monitors_are_2x_calls_and_1_6_has_none():
+    monitor = Monitor("EVSE/Temperature", "UpperThreshold", 80, 4, evse_id=1)
+    action, payload = valid("2.0.1", adapter("2.0.1").set_monitoring([monitor]))
+    assert action == "SetVariableMonitoring"
+    assert payload["setMonitoringData"][0]["variable"] == {"name": "Temperature"}
+    valid("2.1", adapter("2.1").monitoring_report(9, ["DeltaMonitoring"]))
+    with pytest.raises(CommandRefused):
+        adapter("1.6").set_monitoring([monitor])
+
+
+def test_a_security_event_is_keyed_by_its_time_and_type_and_flagged_when_critical():
+    payload = {"type": "TamperDetectionActivated", "timestamp": "2026-11-24T12:00:00+02:00"}
+    event = adapter("2.1").station_event("SecurityEventNotification", payload, T0)
+    assert event.sort == "2026-11-24T10:00:00.000Z#TamperDetectionActivated" and event.critical
+    assert (
+        adapter("1.6")
+        .station_event("SecurityEventNotification", {**payload, "type": "InvalidMessages"}, T0)
+        .critical
+        is False
+    )
