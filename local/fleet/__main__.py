@@ -111,6 +111,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     common.add_argument("--offline-every", type=float, help="mean seconds between network outages; 0: none")
     common.add_argument(
+        "--firmware-failures",
+        type=share,
+        help="share of firmware updates a station fails on purpose (download or install), 0-1",
+    )
+    common.add_argument(
+        "--upload-failures", type=share, help="share of log uploads that fail on purpose, 0-1"
+    )
+    common.add_argument(
         "--password", help="HTTP Basic password every station presents (security profile 1/2)"
     )
     common.add_argument("--register", action="store_true", help="register the stations through the API first")
@@ -144,6 +152,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a share from 0 to 1, got {text}")
+    return value
+
+
 def options_from(
     args: argparse.Namespace, ocpp_url: str, api_url: str, token: str | None, csms_pid: int | None = None
 ) -> Options:
@@ -154,6 +169,8 @@ def options_from(
         "session_s": args.session,
         "idle_s": args.idle,
         "offline_every_s": args.offline_every,
+        "firmware_failure_chance": args.firmware_failures,
+        "upload_failure_chance": args.upload_failures,
     }
     life = Life(**{**vars(life), **{k: v for k, v in given.items() if v is not None}})
     count = args.stations or (6 if demo else 100)

@@ -52,3 +52,11 @@ def test_a_range_that_is_not_one_is_refused(bad, capsys):
     with pytest.raises(SystemExit):
         parse_args(["load", "--idle", bad])
     assert "--idle" in capsys.readouterr().err
+
+
+def test_stations_fail_maintenance_on_purpose_at_the_shares_asked():
+    flaky = options("load", "--firmware-failures", "0.25", "--upload-failures", "0.1")
+    assert (flaky.life.firmware_failure_chance, flaky.life.upload_failure_chance) == (0.25, 0.1)
+    assert options("load").life.firmware_failure_chance == 0.0
+    with pytest.raises(SystemExit):
+        parse_args(["load", "--firmware-failures", "1.5"])
