@@ -58,6 +58,12 @@ class StackConfig:
     log_retention_days: int = 30
     # Days the diagnostics and log files charge points upload are kept.
     uploaded_log_days: int = 365
+    # The optional FTP upload server (AWS Transfer Family, billed by the hour): off by default.
+    # It lives in a VPC; `ftpHost` is the name or address charge points reach it at (a VPN, a
+    # private APN), put into the locations they are given; `ftpAllowedCidr` may connect.
+    ftp_uploads: bool = False
+    ftp_host: str | None = None
+    ftp_allowed_cidr: str = "10.0.0.0/8"
     log_level: str = "INFO"
     # Create the account-wide role API Gateway needs to write WebSocket logs. Turn off when the
     # account already has one (it is a per-region account setting).
@@ -85,6 +91,8 @@ class StackConfig:
             )
         if bool(self.domain_name) != bool(self.certificate_arn):
             raise SettingsError("domainName and certificateArn go together")
+        if self.ftp_uploads and not self.ftp_host:
+            raise SettingsError("ftpUploads needs ftpHost: where charge points reach the FTP server")
         Settings.from_env(self.function_environment())
 
     def log_retention(self) -> logs.RetentionDays:

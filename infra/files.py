@@ -10,7 +10,6 @@ from constructs import Construct
 
 from infra.config import StackConfig
 from infra.functions import Functions
-from shared.manifest import ALL_FUNCTIONS
 
 
 class Files(Construct):
@@ -44,7 +43,7 @@ class Files(Construct):
         )
 
     def grant(self, functions: Functions) -> None:
-        for spec in ALL_FUNCTIONS:
+        for spec in functions.specs:
             if spec.files:
                 function = functions[spec]
                 self.bucket.grant_read_write(function)

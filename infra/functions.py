@@ -54,7 +54,9 @@ class Functions(Construct):
         config: StackConfig,
         tables: dict[str, dynamodb.TableV2],
         environment: dict[str, str],
+        optional: tuple[Function, ...] = (),
     ) -> None:
+        """Every function of the manifest, and the `optional` ones the configuration turns on."""
         super().__init__(scope, construct_id)
         self.tables = tables
         code = packaging.code()
@@ -67,9 +69,11 @@ class Functions(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
         }
         self.by_name: dict[str, lambda_.Function] = {}
-        for spec in ALL_FUNCTIONS:
+        self.specs: list[Function] = []
+        for spec in (*ALL_FUNCTIONS, *optional):
             if spec.name in self.by_name:
                 continue
+            self.specs.append(spec)
             log_group = logs.LogGroup(
                 self,
                 f"{spec.name}-logs",

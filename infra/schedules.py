@@ -8,7 +8,7 @@ from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
 from infra.functions import Functions
-from shared.manifest import ALL_FUNCTIONS, SCHEDULES
+from shared.manifest import SCHEDULES
 
 
 class EventBus(Construct):
@@ -20,7 +20,7 @@ class EventBus(Construct):
         self.bus = events.EventBus(self, "Bus", description="The CSMS's domain events")
 
     def grant_publishers(self, functions: Functions) -> None:
-        for spec in ALL_FUNCTIONS:
+        for spec in functions.specs:
             if spec.events:
                 self.bus.grant_put_events_to(functions[spec])
 

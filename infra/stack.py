@@ -11,13 +11,14 @@ from constructs import Construct
 from infra.config import StackConfig
 from infra.edge import Edge
 from infra.files import Files
+from infra.ftp import FtpUploads
 from infra.functions import Functions
 from infra.observability import Observability
 from infra.operator_api import OperatorApi
 from infra.schedules import EventBus, Schedules
 from infra.storage import Storage
 from infra.websocket_api import WebSocketApi
-from shared.manifest import AUTHORIZER
+from shared.manifest import AUTHORIZER, FTP_FUNCTIONS
 
 
 class CsmsStack(Stack):
@@ -32,10 +33,15 @@ class CsmsStack(Stack):
             config=config,
             tables=self.storage.tables,
             environment={"CSMS_EVENT_BUS": self.events.bus.event_bus_name, "CSMS_API_AUTH": "gateway"},
+            optional=FTP_FUNCTIONS if config.ftp_uploads else (),
         )
         self.events.grant_publishers(self.functions)
         self.files = Files(self, "Files", config=config)
         self.files.grant(self.functions)
+        if config.ftp_uploads:
+            self.ftp = FtpUploads(
+                self, "FtpUploads", config=config, functions=self.functions, files=self.files
+            )
         self.gateway = WebSocketApi(self, "Gateway", config=config, functions=self.functions)
         self.edge = Edge(self, "Edge", config=config, gateway=self.gateway)
         self.gateway.grant_connections(self.functions)

@@ -15,7 +15,7 @@ from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
 from shared.aws.websocket_events import IDENTITY_PARAMETER
-from shared.manifest import ALL_FUNCTIONS, AUTHORIZER, WEBSOCKET_ROUTES
+from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
 
 # API Gateway caches no WebSocket authorizer result, so an identity source only decides
 # which handshakes reach the authorizer at all: every one the edge passed carries the
@@ -73,7 +73,7 @@ class WebSocketApi(Construct):
     def grant_connections(self, functions: Functions) -> None:
         """Those the manifest says talk to charge points may post to, read and close this
         API's connections, and are told the endpoint to do it at."""
-        for spec in ALL_FUNCTIONS:
+        for spec in functions.specs:
             if spec.connections:
                 self.api.grant_manage_connections(functions[spec])
                 functions[spec].add_environment("CSMS_CONNECTIONS_ENDPOINT", self.stage.callback_url)

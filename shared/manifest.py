@@ -106,6 +106,26 @@ COMMAND_TIMEOUTS = Function(
     connections=True,
 )
 
+# With the stack's optional FTP server (context ftpUploads): it lets charge points in with their
+# upload tokens, and hands what they put to the log requests.
+FTP_IDENTITY = Function(
+    "ftp-identity",
+    "functions.ftp_identity.handler.lambda_handler",
+    "Lets charge points into the FTP upload server with their upload tokens",
+)
+FTP_RECEIVED = Function(
+    "ftp-received",
+    "functions.ftp_received.handler.lambda_handler",
+    "Hands the files charge points put on the FTP server to their log requests",
+    512,
+    60,
+    events=True,
+    files=True,
+)
+FTP_FUNCTIONS: tuple[Function, ...] = (FTP_IDENTITY, FTP_RECEIVED)
+# Where that server stores files in the files bucket, each user in a folder of its own.
+FTP_INCOMING = "ftp-incoming/"
+
 FIRMWARE_ROLLOUTS = Function(
     "firmware-rollouts",
     "functions.firmware_rollouts.handler.lambda_handler",

@@ -88,6 +88,8 @@ class Settings:
     # An FTP server that takes uploads with the same tokens (locally the runtime's; in the cloud
     # the optional Transfer Family server); None: uploads over HTTP only.
     ftp_url: str | None
+    # The role the cloud's FTP server writes to the bucket with (its identity function names it)
+    ftp_role_arn: str
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -126,6 +128,7 @@ class Settings:
             # A Lambda request carries 6 MB at most, base64 included.
             max_upload_bytes=_int(env, "CSMS_MAX_UPLOAD_BYTES", 4 * 1024 * 1024),
             ftp_url=(env.get("CSMS_FTP_URL") or "").rstrip("/") or None,
+            ftp_role_arn=env.get("CSMS_FTP_ROLE_ARN", ""),
         )
 
     def require_api_token(self) -> None:

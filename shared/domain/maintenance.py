@@ -131,9 +131,14 @@ class UploadToken:
     secret: str
 
     @property
-    def text(self) -> str:
+    def user(self) -> str:
+        """The token without its secret: what names the request (an FTP user name)."""
         name = base64.urlsafe_b64encode(self.charge_point_id.encode()).decode().rstrip("=")
-        return f"{name}.{self.request_id}.{self.secret}"
+        return f"{name}.{self.request_id}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.user}.{self.secret}"
 
     @property
     def digest(self) -> str:
@@ -146,14 +151,23 @@ class UploadToken:
     @classmethod
     def parse(cls, text: str) -> UploadToken | None:
         """None for anything that is not a token's shape."""
-        parts = text.split(".")
-        if len(parts) != 3 or not parts[1].isdigit() or len(parts[2]) < 16:
+        user, _, secret = text.rpartition(".")
+        named = request_of(user)
+        if named is None or len(secret) < 16:
             return None
-        try:
-            name = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)).decode()
-        except ValueError:
-            return None
-        return cls(name, int(parts[1]), parts[2]) if name else None
+        return cls(*named, secret)
+
+
+def request_of(user: str) -> tuple[str, int] | None:
+    """The charge point and request a token's user part names; None if it names none."""
+    parts = user.split(".")
+    if len(parts) != 2 or not parts[1].isdigit():
+        return None
+    try:
+        name = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)).decode()
+    except ValueError:
+        return None
+    return (name, int(parts[1])) if name else None
 
 
 def secret_digest(secret: str) -> str:

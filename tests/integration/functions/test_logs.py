@@ -118,3 +118,33 @@ def test_ftp_locations_need_an_ftp_server(station, posted, version, settings_env
     [sent] = calls_to_station(posted)
     location = location_of(sent)
     assert location.startswith("ftp://") and location.endswith("@files.example:2121/")
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_the_cloud_ftp_server_lets_a_token_in_and_hands_its_file_to_the_request(
+    station, posted, version, settings_env
+):
+    from functions.ftp_identity.handler import lambda_handler as identity
+    from functions.ftp_received.handler import lambda_handler as received
+
+    settings_env(CSMS_FTP_URL="ftp://ftp.csms.internal", CSMS_FTP_ROLE_ARN="arn:aws:iam::1:role/ftp")
+    asked = ask(via="ftp")
+    [sent] = calls_to_station(posted)
+    parts = urllib.parse.urlsplit(location_of(sent))
+    user, secret = urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password)
+    assert identity({"username": user, "password": "A" * len(secret)}, CONTEXT) == {}
+    answer = identity({"username": user, "password": secret, "sourceIp": "10.0.0.9"}, CONTEXT)
+    assert answer["Role"] == "arn:aws:iam::1:role/ftp" and answer["HomeDirectoryType"] == "LOGICAL"
+    [home] = json.loads(answer["HomeDirectoryDetails"])
+    assert home["Entry"] == "/" and home["Target"].startswith(f"/test-files/ftp-incoming/{user}/")
+    key = home["Target"].split("/", 2)[2] + "/diag%201.zip"
+    files.put(urllib.parse.unquote_plus(key), b"over ftp")
+    s3_event = {"Records": [{"s3": {"object": {"key": key.replace("%20", "+")}}}]}
+    assert received(s3_event, CONTEXT) == {"taken": 1}
+    got = call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")[1]
+    assert got["upload"] == {**got["upload"], "fileName": "diag_1.zip", "via": "ftp", "size": 8}
+    assert files.read(f"logs/CP1/{asked['requestId']}/diag_1.zip") == b"over ftp"
+    assert files.size_of(urllib.parse.unquote_plus(key)) is None  # the incoming copy is gone
+    files.put(urllib.parse.unquote_plus(key), b"again")
+    assert received(s3_event, CONTEXT) == {"taken": 0}  # the token is spent
+    assert identity({"username": user, "password": secret}, CONTEXT) == {}
