@@ -91,7 +91,8 @@ class RequestOut(ApiModel):
     answer: dict[str, Any] | None = Field(description="The charge point's answer to the call")
     status: str | None = Field(description="The latest status it reported")
     outcome: str = Field(description="pending, succeeded or failed")
-    statuses: list[StatusOut]
+    statuses: list[StatusOut] = Field(description="The first 50 it reported, in order")
+    statuses_dropped: int = Field(description="Reported beyond those 50 (status is still the latest)")
 
     @staticmethod
     def fields(request: MaintenanceRequest) -> dict[str, Any]:
@@ -105,6 +106,7 @@ class RequestOut(ApiModel):
             "status": request.status,
             "outcome": request.outcome.value,
             "statuses": [StatusOut(status=s.status, at=s.at, info=s.info) for s in request.statuses],
+            "statuses_dropped": request.statuses_dropped,
         }
 
 

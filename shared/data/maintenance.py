@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition, size
+from pynamodb.expressions.update import Action
 
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
 from shared.data.models import CounterRecord, MaintenanceRecord, StatusEntryMap
@@ -21,6 +23,9 @@ from shared.domain.maintenance import (
 from shared.domain.timestamps import format_timestamp
 
 REQUEST_COUNTER = "maintenance-request-id"
+# A request keeps this many statuses (an update goes through a handful; a station reporting
+# unasked could go on for ever): later ones set the latest status and are counted.
+MAX_STATUSES = 50
 _KEYS = key_names(MaintenanceRecord)
 
 
@@ -86,26 +91,31 @@ def record_status(
 ) -> MaintenanceRequest | None:
     """1 write: the status appended to its request's, which is created (marked unsolicited) if
     the CSMS knows no such request. The same status again is a resend and changes nothing:
-    None then."""
+    None then. Past MAX_STATUSES, a second write sets the latest status and counts it."""
     fields = MaintenanceRecord
     entry = StatusEntryMap(status=report.status, at=at, info=report.info)  # type: ignore[no-untyped-call]
     record = MaintenanceRecord(charge_point_id, request_key(report.kind, request_id))
-    try:
-        record.update(
-            actions=[
-                fields.kind.set(report.kind.value),
-                fields.request_id.set(request_id),
-                fields.origin.set(fields.origin | Origin.UNSOLICITED.value),
-                fields.statuses.set((fields.statuses | []).append([entry])),
-                fields.status.set(report.status),
-            ],
-            condition=fields.status.does_not_exist() | (fields.status != report.status),
-        )
-    except UpdateError as error:
-        if condition_failed(error):
-            return None
-        raise
-    return _request(record)
+    common: list[Action] = [
+        fields.kind.set(report.kind.value),
+        fields.request_id.set(request_id),
+        fields.origin.set(fields.origin | Origin.UNSOLICITED.value),
+        fields.status.set(report.status),
+    ]
+    news = fields.status.does_not_exist() | (fields.status != report.status)
+    room = fields.statuses.does_not_exist() | (size(fields.statuses) < MAX_STATUSES)  # type: ignore[no-untyped-call]
+    attempts: list[tuple[list[Action], Condition]] = [
+        ([*common, fields.statuses.set((fields.statuses | []).append([entry]))], news & room),
+        ([*common, fields.statuses_dropped.add(1)], news),
+    ]
+    for actions, condition in attempts:
+        try:
+            record.update(actions=actions, condition=condition)
+        except UpdateError as error:
+            if condition_failed(error):
+                continue
+            raise
+        return _request(record)
+    return None
 
 
 def record_answer(charge_point_id: str, kind: Kind, request_id: int, answer: dict[str, Any]) -> None:
@@ -196,6 +206,8 @@ def _request(record: MaintenanceRecord) -> MaintenanceRequest:
         command_id=record.command_id,
         answer=record.answer,
         statuses=tuple(StatusEntry(s.status, s.at, s.info) for s in record.statuses or []),
+        latest_status=record.status,
+        statuses_dropped=int(record.statuses_dropped or 0),
         upload=Upload(
             upload["key"],
             upload["fileName"],

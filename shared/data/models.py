@@ -358,8 +358,9 @@ class MaintenanceRecord(Model):
     details = JSONAttribute(null=True)
     command_id = UnicodeAttribute(null=True)
     answer = JSONAttribute(null=True)
-    statuses = ListAttribute(of=StatusEntryMap, null=True)
-    status = UnicodeAttribute(null=True)  # the latest of statuses
+    statuses = ListAttribute(of=StatusEntryMap, null=True)  # the first MAX_STATUSES reported
+    status = UnicodeAttribute(null=True)  # the latest reported
+    statuses_dropped = NumberAttribute(null=True)  # reported beyond MAX_STATUSES
     rollout_id = UnicodeAttribute(null=True)
     # Log uploads: the hash of the upload token's secret, until when it is good, and the file
     upload_digest = UnicodeAttribute(null=True)

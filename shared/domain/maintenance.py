@@ -104,9 +104,13 @@ class MaintenanceRequest:
     statuses: tuple[StatusEntry, ...] = ()
     upload: Upload | None = None
     rollout_id: str | None = None
+    latest_status: str | None = None  # set when statuses were dropped past the list's cap
+    statuses_dropped: int = 0
 
     @property
     def status(self) -> str | None:
+        if self.latest_status is not None:
+            return self.latest_status
         return self.statuses[-1].status if self.statuses else None
 
     @property

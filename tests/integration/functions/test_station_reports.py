@@ -244,3 +244,14 @@ def test_variable_monitoring_commands_go_out_in_2x_and_are_refused_in_1_6(statio
                 else {"clearMonitoringResult": [{"status": "Accepted", "id": 3}]},
             ]
         )
+
+
+@pytest.mark.parametrize("version", ["1.6"], indirect=True)
+def test_a_request_keeps_its_first_fifty_statuses_and_always_the_latest(station, version):
+    for n in range(60):
+        status = ("Downloading", "DownloadFailed")[n % 2]
+        call(station, "FirmwareStatusNotification", {"status": status}, f"f{n}")
+    call(station, "FirmwareStatusNotification", {"status": "DownloadFailed"}, "again")  # a resend
+    request = maintenance.find_request("CP1", Kind.FIRMWARE, 0)
+    assert request is not None and len(request.statuses) == 50
+    assert (request.status, request.statuses_dropped) == ("DownloadFailed", 10)
