@@ -42,6 +42,11 @@ def with_examples(*examples: tuple[str, dict[str, Any]]) -> Body:
     )
 
 
+def json_response(status: HTTPStatus, body: Any) -> Response[Any]:
+    """A JSON answer with a status other than 200 (201 created, 202 accepted, ...)."""
+    return Response(status_code=int(status), content_type=content_types.APPLICATION_JSON, body=body)
+
+
 def command_out(view: CommandView) -> CommandOut:
     command = view.command
     return CommandOut(

@@ -99,6 +99,8 @@ def remove_vendor(vendor_id: str) -> None:
 
 
 def _vendor(vendor_id: str) -> Vendor | None:
+    if not vendor_id:  # 1.6's schema lets it be empty; no vendor is registered so
+        return None
     now = time.monotonic()
     cached = _vendor_cache.get(vendor_id)
     if cached is not None and now - cached[0] < VENDOR_CACHE_S:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -20,7 +20,7 @@ from functions.operator_api.maintenance_models import (
     RequestOut,
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import RESPONSES, command_out, with_examples
+from functions.operator_api.responses import RESPONSES, command_out, json_response, with_examples
 from shared.domain.maintenance import Firmware
 from shared.domain.timestamps import utc_now
 from shared.services import commands, firmware
@@ -88,10 +88,9 @@ def register_firmware(
             signature=body.signature,
         )
     )
-    return Response(
-        status_code=int(HTTPStatus.CREATED),
-        content_type=content_types.APPLICATION_JSON,
-        body=_image_out(image, None, upload_url),
+    return json_response(
+        HTTPStatus.CREATED,
+        _image_out(image, None, upload_url),
     )
 
 
@@ -161,9 +160,7 @@ def update_firmware(
     request, command = firmware.update(charge_point_id, asked, now)
     out = update_out(UpdateView(request, None))
     out.command = command_out(commands.view(command))
-    return Response(
-        status_code=int(HTTPStatus.ACCEPTED), content_type=content_types.APPLICATION_JSON, body=out
-    )
+    return json_response(HTTPStatus.ACCEPTED, out)
 
 
 @router.get(

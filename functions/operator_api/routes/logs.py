@@ -5,13 +5,13 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.maintenance_models import LogIn, LogOut, LogPage, RequestOut, UploadOut
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import RESPONSES, command_out, with_examples
+from functions.operator_api.responses import RESPONSES, command_out, json_response, with_examples
 from shared.domain.maintenance import MaintenanceRequest
 from shared.domain.timestamps import utc_now
 from shared.services import commands, logs
@@ -56,9 +56,7 @@ def request_log(
     request, command = logs.request_log(charge_point_id, asked, base, utc_now())
     out = log_out(request)
     out.command = command_out(commands.view(command))
-    return Response(
-        status_code=int(HTTPStatus.ACCEPTED), content_type=content_types.APPLICATION_JSON, body=out
-    )
+    return json_response(HTTPStatus.ACCEPTED, out)
 
 
 @router.get("/charge-points/<charge_point_id>/logs", summary="Log requests, newest first", tags=TAGS)

@@ -6,12 +6,12 @@ from collections import Counter
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.maintenance_models import RolloutIn, RolloutMemberOut, RolloutOut
-from functions.operator_api.responses import with_examples
+from functions.operator_api.responses import json_response, with_examples
 from shared.domain.rollouts import Member, Rollout, RolloutState, failure_rate
 from shared.domain.timestamps import utc_now
 from shared.services import rollouts
@@ -81,10 +81,9 @@ def create_rollout(
         body.force,
     )
     rollout, members = rollouts.create(asked, utc_now())
-    return Response(
-        status_code=int(HTTPStatus.CREATED),
-        content_type=content_types.APPLICATION_JSON,
-        body=_out(rollout, members),
+    return json_response(
+        HTTPStatus.CREATED,
+        _out(rollout, members),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -120,7 +120,7 @@ def get_vendor(vendor_id: VendorId) -> VendorOut:
 )
 def delete_vendor(vendor_id: VendorId) -> Response[None]:
     station_events.remove_vendor(vendor_id)
-    return Response(status_code=int(HTTPStatus.NO_CONTENT), content_type=content_types.APPLICATION_JSON)
+    return Response(status_code=int(HTTPStatus.NO_CONTENT))
 
 
 # --- Variable monitoring (2.x) ----------------------------------------------------------

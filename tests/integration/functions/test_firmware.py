@@ -213,3 +213,29 @@ def test_a_rollout_completes_when_every_wave_succeeded(aws, posted):
     off = next(m for m in rollout["members"] if m["chargePointId"] == "OFF")
     assert "not connected" in off["error"]
     assert call_api("POST", "/firmware-rollouts", {**body, "chargePoints": ["NOPE"]})[0] == 400
+
+
+def openapi_examples(path):
+    spec = call_api("GET", "/openapi.json")[1]
+    body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    return [example["value"] for example in body["examples"].values()]
+
+
+def test_every_firmware_example_in_the_openapi_is_accepted(aws, posted):
+    """With the placeholders an example shows (an image's id) swapped for real ones."""
+    for cp in ("CP1", "CP2", "CP3"):
+        connected_station(cp)
+    for example in openapi_examples("/firmware"):
+        assert call_api("POST", "/firmware", {**example, "model": "Volt"})[0] == 201, example
+    image = register_image()
+    upload_image(image)
+
+    def real(example):
+        return {**example, "firmwareId": image["firmwareId"]} if "firmwareId" in example else example
+
+    for example in openapi_examples("/charge-points/{charge_point_id}/firmware-updates"):
+        status, body = call_api("POST", "/charge-points/CP1/firmware-updates", real(example))
+        assert status == 202, (example, body)
+    for example in openapi_examples("/firmware-rollouts"):
+        status, body = call_api("POST", "/firmware-rollouts", real(example))
+        assert status == 201, (example, body)

@@ -148,3 +148,14 @@ def test_the_cloud_ftp_server_lets_a_token_in_and_hands_its_file_to_the_request(
     files.put(urllib.parse.unquote_plus(key), b"again")
     assert received(s3_event, CONTEXT) == {"taken": 0}  # the token is spent
     assert identity({"username": user, "password": secret}, CONTEXT) == {}
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.1"], indirect=True)
+def test_every_log_example_in_the_openapi_is_accepted(station, version, settings_env):
+    settings_env(CSMS_FTP_URL="ftp://files.example:2121")
+    spec = call_api("GET", "/openapi.json")[1]
+    body = spec["paths"]["/charge-points/{charge_point_id}/logs"]["post"]["requestBody"]
+    examples = body["content"]["application/json"]["examples"].values()
+    for example in examples:
+        assert call_api("POST", "/charge-points/CP1/logs", example["value"])[0] == 202, example
+    assert len(examples) >= 2
