@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import urllib.request
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 
 from local.fleet import maintenance, plan
 from local.fleet.runner import Options, Outcome, run
-from tests.e2e.conftest import TOKEN, Runtime
+from tests.e2e.conftest import TOKEN, Runtime, connected
 
 pytestmark = pytest.mark.e2e
 
@@ -228,3 +229,43 @@ def test_a_rollout_over_fifty_stations_goes_in_waves_and_pauses_at_its_failure_r
         else:
             (done,) = station.maintenance_done
             assert (member["outcome"] == "succeeded") == (done == "Installed"), (member, done)
+
+
+CALLS = {"1.6": "ocpp.v16.call", "2.0.1": "ocpp.v201.call", "2.1": "ocpp.v21.call"}
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1", "2.1"])
+def test_security_events_and_vendor_data_from_each_version_are_listed(runtime, version):
+    calls = importlib.import_module(CALLS[version])
+    station_id = f"e2e-events-{version}"
+    assert runtime.api("PUT", "/data-transfer/vendors/com.e2e", {"messageIds": ["reading"]})[0] == 200
+
+    async def scenario() -> list[Any]:
+        async with connected(runtime, station_id, version) as station:
+            return [
+                await station.call(
+                    calls.SecurityEventNotification(
+                        type="TamperDetectionActivated", timestamp="2026-12-01T10:00:00Z", tech_info="lid"
+                    )
+                ),
+                await station.call(calls.DataTransfer(vendor_id="com.e2e", message_id="reading", data="42")),
+                await station.call(calls.DataTransfer(vendor_id="com.e2e", message_id="other")),
+                await station.call(calls.DataTransfer(vendor_id="com.nobody")),
+            ]
+
+    answers = asyncio.run(scenario())
+    assert [getattr(a, "status", None) for a in answers[1:]] == [
+        "Accepted",
+        "UnknownMessageId",
+        "UnknownVendorId",
+    ]
+    events = runtime.api("GET", f"/charge-points/{station_id}/security-events")[1]["items"]
+    assert [(e["type"], e["critical"], e["techInfo"]) for e in events] == [
+        ("TamperDetectionActivated", True, "lid")
+    ]
+    transfers = runtime.api("GET", f"/charge-points/{station_id}/data-transfers")[1]["items"]
+    assert sorted((t["vendorId"], t["status"]) for t in transfers) == [
+        ("com.e2e", "Accepted"),
+        ("com.e2e", "UnknownMessageId"),
+        ("com.nobody", "UnknownVendorId"),
+    ]
