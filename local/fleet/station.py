@@ -584,7 +584,7 @@ class Station:
         reported = request_id if signed or self.dialect.version != "1.6" else None
 
         async def status(name: str) -> None:
-            await self._try(self.dialect.firmware_status(name, reported))
+            await self._report(self.dialect.firmware_status(name, reported))
 
         async def update() -> None:
             await status("Downloading")
@@ -624,7 +624,7 @@ class Station:
         failed = "UploadFailed" if request_id is None else "UploadFailure"
 
         async def send() -> None:
-            await self._try(self.dialect.log_status("Uploading", request_id))
+            await self._report(self.dialect.log_status("Uploading", request_id))
             try:
                 if fails:
                     raise OSError("the upload fails, as planned")
@@ -632,13 +632,30 @@ class Station:
                 await asyncio.to_thread(maintenance.upload, location, name, body, way)
             except OSError as error:
                 self.stats.event(f"{self.id}: upload failed: {error}")
-                await self._try(self.dialect.log_status(failed, request_id))
+                await self._report(self.dialect.log_status(failed, request_id))
                 self.maintenance_done.append(failed)
                 return
-            await self._try(self.dialect.log_status("Uploaded", request_id))
+            await self._report(self.dialect.log_status("Uploaded", request_id))
             self.maintenance_done.append("Uploaded")
 
         return name, self._in_background(send)
+
+    async def _report(self, payload: Any) -> None:
+        """A maintenance status: sent once online, and again if its answer does not come (a
+        station that lost one would leave its update unfinished in the CSMS's eyes)."""
+        for _ in range(MAX_ATTEMPTS):
+            await self.online.wait()
+            link = self.link
+            if link is None:
+                continue
+            try:
+                await self.call(link, payload)
+                return
+            except OCPPError:
+                return  # refused: counted, and sending it again would be refused again
+            except (Offline, TimeoutError):
+                continue
+        self.stats.event(f"{self.id}: a maintenance status was given up")
 
     def _in_background(self, work: Callable[[], Any]) -> FollowUp:
         """A follow-up that starts `work` and returns: the answer's handler must not wait on it."""

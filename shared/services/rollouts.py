@@ -9,8 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from shared.data import charge_points, maintenance, rollouts
+from shared.data.commands import find_command
+from shared.domain.commands import CommandStatus
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
-from shared.domain.maintenance import Kind, Origin, Outcome
+from shared.domain.maintenance import Kind, MaintenanceRequest, Origin, Outcome
 from shared.domain.rollouts import (
     Member,
     MemberOutcome,
@@ -171,7 +173,10 @@ def _settled(rollout: Rollout, member: Member, now: datetime) -> Member:
     request = maintenance.find_request(member.charge_point_id, Kind.FIRMWARE, member.request_id)
     outcome = request.outcome if request else Outcome.FAILED
     settled = member
-    if outcome is Outcome.SUCCEEDED:
+    failed_call = _failed_call(request) if request is not None and outcome is Outcome.PENDING else None
+    if failed_call is not None:
+        settled = replace(member, outcome=MemberOutcome.FAILED, error=failed_call)
+    elif outcome is Outcome.SUCCEEDED:
         settled = replace(member, outcome=MemberOutcome.SUCCEEDED)
     elif outcome is Outcome.FAILED:
         status = (request.status or (request.answer or {}).get("status")) if request else None
@@ -181,3 +186,15 @@ def _settled(rollout: Rollout, member: Member, now: datetime) -> Member:
     if settled != member:
         rollouts.save_member(rollout.rollout_id, settled)
     return settled
+
+
+def _failed_call(request: MaintenanceRequest) -> str | None:
+    """Why the UpdateFirmware call failed (a CALLERROR, no answer in time, a disconnect), when
+    it did and the charge point has reported nothing since: 1 read."""
+    if request.answer is not None or request.statuses or request.command_id is None:
+        return None
+    command = find_command(request.command_id)
+    if command is None or not command.status.final or command.status is CommandStatus.COMPLETED:
+        return None
+    code = (command.error or {}).get("code", command.status.value)
+    return f"UpdateFirmware {command.status.value}: {code}"

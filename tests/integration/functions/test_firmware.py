@@ -239,3 +239,20 @@ def test_every_firmware_example_in_the_openapi_is_accepted(aws, posted):
     for example in openapi_examples("/firmware-rollouts"):
         status, body = call_api("POST", "/firmware-rollouts", real(example))
         assert status == 201, (example, body)
+
+
+def test_a_rollout_update_whose_call_failed_counts_as_failed(aws, posted):
+    connected_station("E1")
+    image = register_image()
+    upload_image(image)
+    body = {"firmwareId": image["firmwareId"], "chargePoints": ["E1"], "waveSize": 1, "maxFailureRate": 0.5}
+    rollout = call_api("POST", "/firmware-rollouts", body)[1]
+    [member] = rollout["members"]
+    command_id = call_api("GET", f"/charge-points/E1/firmware-updates/{member['requestId']}")[1]["commandId"]
+    frame = [4, command_id, "NotSupported", "no firmware updates here", {}]
+    route(events.message(socket("c-E1", "E1", "2.0.1"), json.dumps(frame)), CONTEXT)
+    advance_rollouts({}, CONTEXT)
+    rollout = call_api("GET", f"/firmware-rollouts/{rollout['rolloutId']}")[1]
+    [member] = rollout["members"]
+    assert (member["outcome"], member["error"]) == ("failed", "UpdateFirmware failed: NotSupported")
+    assert rollout["state"] == "paused"
