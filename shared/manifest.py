@@ -135,9 +135,17 @@ FIRMWARE_ROLLOUTS = Function(
     files=True,
 )
 
+RESERVATION_EXPIRY = Function(
+    "reservation-expiry",
+    "functions.reservation_expiry.handler.lambda_handler",
+    "Ends reservations past their expiry",
+    events=True,
+)
+
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),
     Schedule("firmware-rollouts", FIRMWARE_ROLLOUTS, rate_minutes=1),
+    Schedule("reservation-expiry", RESERVATION_EXPIRY, rate_minutes=1),
 )
 
 ALL_FUNCTIONS: tuple[Function, ...] = (

@@ -36,6 +36,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "firmware_table": ("CSMS_FIRMWARE_TABLE", "firmware"),
     "rollouts_table": ("CSMS_ROLLOUTS_TABLE", "rollouts"),
     "vendors_table": ("CSMS_VENDORS_TABLE", "vendors"),
+    "reservations_table": ("CSMS_RESERVATIONS_TABLE", "reservations"),
 }
 
 
@@ -61,6 +62,7 @@ class Settings:
     firmware_table: str
     rollouts_table: str
     vendors_table: str
+    reservations_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str

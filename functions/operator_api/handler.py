@@ -25,6 +25,7 @@ from functions.operator_api.routes import (
     logs,
     provisioning,
     remote_control,
+    reservations,
     rollouts,
     station_events,
     transactions,
@@ -71,6 +72,7 @@ for block in (
     rollouts,
     logs,
     station_events,
+    reservations,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

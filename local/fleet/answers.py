@@ -47,6 +47,10 @@ class Commanded(Protocol):
     def configuration_changed(self, key: str) -> None: ...
     def command_received(self, action: str) -> None: ...
     def update_firmware(self, location: str, request_id: int | None, signed: bool) -> FollowUp: ...
+    def reserve(
+        self, connector: int | None, reservation_id: int, tag: str, expires_at: str
+    ) -> tuple[str, FollowUp | None]: ...
+    def cancel_reservation(self, reservation_id: int) -> FollowUp | None: ...
     def send_log(self, location: str, request_id: int | None, kind: str) -> tuple[str, FollowUp]: ...
 
 
@@ -239,3 +243,19 @@ class Answers:
             request["log"]["remote_location"], request["request_id"], kind
         )
         return {"status": "Accepted", "filename": name}, follow_up
+
+    # --- Reservations -------------------------------------------------------------------------
+
+    def _ReserveNow(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        if "reservation_id" in request:  # 1.6
+            where, reservation_id = request["connector_id"] or None, request["reservation_id"]
+            tag, expires_at = request["id_tag"], request["expiry_date"]
+        else:
+            where, reservation_id = request.get("evse_id"), request["id"]
+            tag, expires_at = request["id_token"]["id_token"], request["expiry_date_time"]
+        status, follow_up = self.station.reserve(where, reservation_id, tag, expires_at)
+        return {"status": status}, follow_up
+
+    def _CancelReservation(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        follow_up = self.station.cancel_reservation(request["reservation_id"])
+        return {"status": "Accepted" if follow_up else "Rejected"}, follow_up

@@ -27,6 +27,7 @@ class State(StrEnum):
     FINISHING = "Finishing"
     FAULTED = "Faulted"
     UNAVAILABLE = "Unavailable"
+    RESERVED = "Reserved"
 
 
 class StopKind(StrEnum):
@@ -52,6 +53,7 @@ class Session:
     meter_start_wh: int
     started_at: str
     remote_start_id: int | None = None
+    reservation_id: int | None = None  # the reservation it started on
     transaction_id: str | None = None
     meter_wh: int = 0
     stop_kind: StopKind | None = None
@@ -119,6 +121,11 @@ class Dialect:
     def firmware_status(self, status: str, request_id: int | None) -> Any:
         return self.call.FirmwareStatusNotification(status=status, request_id=request_id)
 
+    def reservation_expired(self, reservation_id: int) -> Any | None:
+        """What the station says when a reservation lapses: 2.x ReservationStatusUpdate; 1.6
+        says nothing."""
+        return None
+
     def log_status(self, status: str, request_id: int | None) -> Any:
         if status == "UploadFailed":
             status = "UploadFailure"
@@ -170,6 +177,7 @@ class V16(Dialect):
             id_tag=session.tag,
             meter_start=session.meter_start_wh,
             timestamp=session.started_at,
+            reservation_id=session.reservation_id,
         )
 
     def on_started(self, session: Session, answer: Any) -> bool:
@@ -244,6 +252,11 @@ class V2(Dialect):
         self.version = version
         super().__init__()
 
+    def reservation_expired(self, reservation_id: int) -> Any | None:
+        return self.call.ReservationStatusUpdate(
+            reservation_id=reservation_id, reservation_update_status="Expired"
+        )
+
     def boot(self, station_id: str, model: str, reason: str, firmware: str) -> Any:
         return self.call.BootNotification(
             charging_station={
@@ -262,6 +275,7 @@ class V2(Dialect):
         State.FINISHING: "Occupied",
         State.FAULTED: "Faulted",
         State.UNAVAILABLE: "Unavailable",
+        State.RESERVED: "Reserved",
     }
 
     def status(self, connector: int, state: State, error_code: str | None = None) -> Any:
@@ -308,6 +322,7 @@ class V2(Dialect):
             id_token=self._token(session.tag),
             evse={"id": session.connector, "connector_id": 1},
             meter_value=self._meter(session.meter_start_wh, None, session.started_at, "Transaction.Begin"),
+            reservation_id=session.reservation_id,
             offline=offline or None,
         )
 

@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import websockets
@@ -146,6 +147,7 @@ class Station:
         self.available = dict.fromkeys(range(1, spec.connectors + 1), True)
         self.registers = {c: meter_start(seed, spec.stream, c) for c in self.states}
         self.accepted_tags: set[str] = set()  # the authorization cache, for offline starts
+        self.reserved: dict[int, tuple[int, str]] = {}  # connector -> (reservation id, its tag)
         self._remote: dict[int, RemoteStart] = {}
         self._wake = {c: asyncio.Event() for c in self.states}
         self._tasks: list[asyncio.Task[None]] = []
@@ -388,6 +390,9 @@ class Station:
                 return
             if not self.available[connector]:
                 continue
+            held = self.reserved.get(connector)
+            if held is not None and (request is None or request.tag != held[1]):
+                continue  # reserved: another driver goes elsewhere
             tag = request.tag if request else plan.tag
             await self._set_state(connector, State.PREPARING)
             if request is None and not await self._authorized(tag):
@@ -398,7 +403,7 @@ class Station:
             if self.finishing:  # the station winds down while the card was checked: no session
                 await self._set_state(connector, State.AVAILABLE)
                 return
-            session = self._begin(connector, tag, request)
+            session = self._begin(connector, tag, request, self.reserved.pop(connector, (None, ""))[0])
             await self._set_state(connector, State.CHARGING)
             await self._charge(session, plan)
             self._end(session)
@@ -434,7 +439,9 @@ class Station:
         (self.accepted_tags.add if accepted else self.accepted_tags.discard)(tag)
         return accepted
 
-    def _begin(self, connector: int, tag: str, request: RemoteStart | None) -> Session:
+    def _begin(
+        self, connector: int, tag: str, request: RemoteStart | None, reservation_id: int | None = None
+    ) -> Session:
         self._counts[connector] += 1
         # Unique beyond this run, as a station's own transaction ids are (2.x knows a session
         # by it): a fleet that runs again under the same ids must not merge into old sessions.
@@ -448,6 +455,7 @@ class Station:
             meter_wh=register,
             started_at=now(),
             remote_start_id=request.remote_start_id if request else None,
+            reservation_id=reservation_id,
             transaction_id=None if self.dialect.version == "1.6" else local_id,
             stop_requested=asyncio.Event(),
         )
@@ -536,6 +544,7 @@ class Station:
             and c not in self._remote
             and self.available[c]
             and self.states[c] != State.FAULTED
+            and self.reserved.get(c, (0, request.tag))[1] == request.tag
         ]
         if request.connector is not None:
             connector = request.connector if request.connector in free else None
@@ -666,6 +675,55 @@ class Station:
             task.add_done_callback(self._crashed)
 
         return start
+
+    def reserve(
+        self, connector: int | None, reservation_id: int, tag: str, expires_at: str
+    ) -> tuple[str, FollowUp | None]:
+        """Holds a free connector (the one asked for, or any) for the tag until the expiry;
+        Occupied, Faulted or Unavailable otherwise."""
+        if connector is not None and connector not in self.states:
+            return "Rejected", None
+        candidates = [connector] if connector else list(self.states)
+        free = [
+            c
+            for c in candidates
+            if c not in self.active
+            and c not in self.reserved
+            and self.available[c]
+            and self.states[c] in (State.AVAILABLE, State.FINISHING)
+        ]
+        if not free:
+            states = {self.states[c] for c in candidates}
+            if states == {State.FAULTED}:
+                return "Faulted", None
+            return ("Occupied", None) if any(self.available[c] for c in candidates) else ("Unavailable", None)
+        held = free[0]
+        self.reserved[held] = (reservation_id, tag)
+        lasts_s = max(0.0, (datetime.fromisoformat(expires_at) - datetime.now(UTC)).total_seconds())
+
+        async def hold() -> None:
+            await self._set_state(held, State.RESERVED)
+            self.stats.event(f"{self.id}/{held}: reserved for {tag} ({reservation_id})")
+            await asyncio.sleep(lasts_s)
+            if self.reserved.get(held, (None, ""))[0] == reservation_id:  # neither used nor cancelled
+                del self.reserved[held]
+                await self._set_state(held, State.AVAILABLE)
+                expired = self.dialect.reservation_expired(reservation_id)
+                if expired is not None:
+                    await self._try(expired)
+
+        return "Accepted", self._in_background(hold)
+
+    def cancel_reservation(self, reservation_id: int) -> FollowUp | None:
+        held = next((c for c, (rid, _) in self.reserved.items() if rid == reservation_id), None)
+        if held is None:
+            return None
+        del self.reserved[held]
+
+        async def free() -> None:
+            await self._set_state(held, State.AVAILABLE)
+
+        return free
 
     def set_availability(self, connector: int | None, available: bool) -> FollowUp:
         async def apply() -> None:

@@ -36,6 +36,7 @@ class DomainEvent(StrEnum):
     LOG_STATUS_CHANGED = "LogStatusChanged"
     DATA_TRANSFER_RECEIVED = "DataTransferReceived"
     DEVICE_EVENT = "DeviceEvent"
+    RESERVATION_CHANGED = "ReservationChanged"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

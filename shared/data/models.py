@@ -498,6 +498,58 @@ class VendorRecord(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class _ReservationsByChargePoint(GlobalSecondaryIndex["ReservationRecord"]):
+    """A charge point's reservations, newest first."""
+
+    class Meta:
+        index_name = "by-charge-point"
+        projection = AllProjection()
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class _OpenReservations(GlobalSecondaryIndex["ReservationRecord"]):
+    """Sparse: reservations pending or active, by when they expire."""
+
+    class Meta:
+        index_name = "open"
+        projection = AllProjection()
+
+    open = UnicodeAttribute(hash_key=True)
+    expires_key = UnicodeAttribute(range_key=True)
+
+
+class ReservationRecord(Model):
+    """A reservation, by the id the CSMS gave it (unique across the fleet)."""
+
+    class Meta:
+        table_name = _settings.reservations_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    reservation_id = NumberAttribute(hash_key=True)
+    charge_point_id = UnicodeAttribute()
+    created_key = UnicodeAttribute()
+    expires_key = UnicodeAttribute()
+    open = UnicodeAttribute(null=True)
+    state = UnicodeAttribute()
+    id_token = UnicodeAttribute()
+    id_token_type = UnicodeAttribute()
+    parent_id_token = UnicodeAttribute(null=True)
+    connector_id = NumberAttribute(null=True)
+    evse_id = NumberAttribute(null=True)
+    answer = UnicodeAttribute(null=True)
+    command_id = UnicodeAttribute(null=True)
+    transaction_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    by_charge_point = _ReservationsByChargePoint()
+    open_by_expiry = _OpenReservations()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -514,6 +566,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     FirmwareRecord,
     RolloutRecord,
     VendorRecord,
+    ReservationRecord,
 )
 
 

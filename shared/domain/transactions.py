@@ -40,6 +40,7 @@ class SessionStart:
     meter_start_wh: float | None = None
     transaction_id: str | None = None
     remote_start_id: int | None = None
+    reservation_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class TransactionEventReport:
     id_token: IdToken | None = None
     stopped_reason: str | None = None
     remote_start_id: int | None = None
+    reservation_id: int | None = None
 
     @property
     def start(self) -> SessionStart:

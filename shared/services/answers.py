@@ -22,9 +22,10 @@ Keeper = Callable[[Command, dict[str, Any], datetime], None]
 @cache
 def _keepers() -> dict[str, Keeper]:
     """Built on first use: the blocks import the command service, which calls this."""
-    from shared.services import authorization, configuration, maintenance
+    from shared.services import authorization, configuration, maintenance, reservations
 
     return {
+        "CancelReservation": reservations.answered,
         "ChangeAvailability": _latest("availability"),
         "ChangeConfiguration": configuration.configuration_answered,
         "GetConfiguration": configuration.configuration_answered,
@@ -32,6 +33,7 @@ def _keepers() -> dict[str, Keeper]:
         "GetLog": maintenance.answered,
         "GetLocalListVersion": authorization.local_list_answered,
         "GetVariables": configuration.configuration_answered,
+        "ReserveNow": reservations.answered,
         "Reset": _latest("reset"),
         "SendLocalList": authorization.local_list_answered,
         "SetVariables": configuration.configuration_answered,

@@ -82,6 +82,11 @@ def submit_intent(
     return submit_to(charge_point, intent, timeout_s, now)
 
 
+def new_command_id() -> str:
+    """A command's id, also the OCPP message id of its call: for a caller that stores it first."""
+    return str(uuid.uuid4())
+
+
 def adapter_of(charge_point: ChargePoint) -> Adapter:
     return profile_for(charge_point.ocpp_version or "").adapter
 
@@ -99,7 +104,7 @@ def submit_to(
     profile = profile_for(charge_point.ocpp_version)
     if action not in profile.from_csms:
         raise CommandRefused(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
-    command_id = command_id or str(uuid.uuid4())
+    command_id = command_id or new_command_id()
     try:
         framing.validate(Call(command_id, action, payload), profile)
     except RpcError as error:

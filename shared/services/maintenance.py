@@ -3,7 +3,6 @@ and log uploads, what their answers to the calls said, and asking for one."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -54,7 +53,7 @@ def ask(
     back. `upload`: the request id allocated already, its upload token's digest and deadline."""
     request_id = upload[0] if upload else maintenance.next_request_id()
     intent = build(commands.adapter_of(charge_point), request_id)
-    command_id = str(uuid.uuid4())
+    command_id = commands.new_command_id()
     digest, until = (upload[1], upload[2]) if upload else (None, None)
     maintenance.open_request(
         charge_point.charge_point_id,

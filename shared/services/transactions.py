@@ -25,7 +25,7 @@ from shared.domain.transactions import (
     start_key,
 )
 from shared.observability import logger, metrics
-from shared.services import remote_control
+from shared.services import remote_control, reservations
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ def started(charge_point_id: str, ocpp_version: str, start: SessionStart, at: da
         if outcome is AssignedStart.STORED:
             summary = SessionSummary.of_start(charge_point_id, ocpp_version, assigned)
             publish(DomainEvent.SESSION_STARTED, summary)
+            if start.reservation_id is not None:
+                reservations.used(charge_point_id, start.reservation_id, summary.transaction_id, at)
             return summary.transaction_id
         if outcome is AssignedStart.RESENT:  # a copy of this start, handled at the same moment, was first
             first = transactions.find_start(key)
@@ -145,6 +147,8 @@ def event_reported(
             publish(DomainEvent.SESSION_ENDED, transactions.summarise(session))
     else:
         transactions.record_event(stream, report.event, at)
+    if report.reservation_id is not None:  # on whichever event names it; a second time changes nothing
+        reservations.used(charge_point_id, report.reservation_id, report.transaction_id, at)
 
 
 def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: datetime) -> None:

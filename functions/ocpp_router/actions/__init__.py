@@ -18,6 +18,7 @@ from functions.ocpp_router.actions.firmware_management import (
     signed_firmware_status_notification,
 )
 from functions.ocpp_router.actions.provisioning import boot_notification
+from functions.ocpp_router.actions.reservation import reservation_status_update
 from functions.ocpp_router.actions.security import security_event_notification
 from functions.ocpp_router.actions.transactions import (
     meter_values,
@@ -40,6 +41,7 @@ __all__ = [
     "notify_monitoring_report",
     "notify_report",
     "publish_firmware_status_notification",
+    "reservation_status_update",
     "security_event_notification",
     "signed_firmware_status_notification",
     "start_transaction",

@@ -28,6 +28,7 @@ from shared.domain.maintenance import (
 from shared.domain.meter_values import MeterValue, MeterValuesReport, Sample
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
+from shared.domain.reservations import Reservation
 from shared.domain.station_events import DataTransferMessage, EventKind, Monitor, StationEvent
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
@@ -83,6 +84,10 @@ class Adapter(Protocol):
 
     def data_transfer(self, payload: dict[str, Any]) -> DataTransferMessage: ...
 
+    def reservation_update(self, payload: dict[str, Any]) -> tuple[int, str]:
+        """2.x ReservationStatusUpdate: the reservation and what became of it."""
+        ...
+
     # --- Operator intentions as the version's calls --------------------------------------
     def remote_start(
         self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
@@ -96,6 +101,8 @@ class Adapter(Protocol):
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent: ...
     def update_firmware(self, update: FirmwareUpdate) -> Intent: ...
     def get_log(self, request: LogRequest) -> Intent: ...
+    def reserve(self, reservation: Reservation) -> Intent: ...
+    def cancel_reservation(self, reservation_id: int) -> Intent: ...
     def set_monitoring(self, monitors: list[Monitor]) -> Intent: ...
     def monitoring_base(self, base: str) -> Intent: ...
     def clear_monitoring(self, monitor_ids: list[int]) -> Intent: ...
@@ -121,6 +128,10 @@ class Adapter(Protocol):
 
     def maintenance_answer(self, command: Command, response: dict[str, Any]) -> MaintenanceAnswer | None:
         """What an answer to a firmware update or log request said (None for other actions)."""
+        ...
+
+    def reservation_answer(self, command: Command, response: dict[str, Any]) -> tuple[int, str] | None:
+        """ReserveNow or CancelReservation: the reservation, and the answer's status."""
         ...
 
 
@@ -257,3 +268,12 @@ def _retries(retries: int | None, interval_s: int | None) -> dict[str, Any]:
 
 def no_monitoring(version: str) -> CommandRefused:
     return CommandRefused(f"OCPP {version} has no variable monitoring (it came with 2.0.1's device model)")
+
+
+def reservation_answer(command: Command, response: dict[str, Any], id_field: str) -> tuple[int, str] | None:
+    """ReserveNow (whose id is `id_field` in the version's words) or CancelReservation."""
+    if command.action == "ReserveNow":
+        return int(command.payload[id_field]), str(response["status"])
+    if command.action == "CancelReservation":
+        return int(command.payload["reservationId"]), str(response["status"])
+    return None

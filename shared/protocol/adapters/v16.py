@@ -28,6 +28,7 @@ from shared.domain.meter_values import (
 )
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
+from shared.domain.reservations import Reservation
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
@@ -43,6 +44,7 @@ from shared.protocol.adapters.base import (
     read_maintenance_status,
     read_meter_values,
     read_security_event,
+    reservation_answer,
 )
 
 
@@ -97,6 +99,7 @@ class V16Adapter:
             connector_id=payload["connectorId"],
             id_token=IdToken(payload["idTag"]),
             meter_start_wh=float(payload["meterStart"]),
+            reservation_id=payload.get("reservationId"),
         )
 
     def transaction_stop(self, payload: dict[str, Any]) -> tuple[SessionStop, tuple[MeterValue, ...]]:
@@ -126,6 +129,9 @@ class V16Adapter:
 
     def data_transfer(self, payload: dict[str, Any]) -> DataTransferMessage:
         return read_data_transfer(payload)
+
+    def reservation_update(self, payload: dict[str, Any]) -> tuple[int, str]:
+        raise not_in_version("ReservationStatusUpdate")
 
     # --- Operator intentions ---------------------------------------------------------------
 
@@ -193,6 +199,20 @@ class V16Adapter:
             payload["retryInterval"] = request.retry_interval_s
         return "GetDiagnostics", payload
 
+    def reserve(self, reservation: Reservation) -> Intent:
+        payload: dict[str, Any] = {
+            "connectorId": reservation.connector_id or 0,
+            "expiryDate": format_timestamp(reservation.expires_at),
+            "idTag": reservation.id_token,
+            "reservationId": reservation.reservation_id,
+        }
+        if reservation.parent_id_token is not None:
+            payload["parentIdTag"] = reservation.parent_id_token
+        return "ReserveNow", payload
+
+    def cancel_reservation(self, reservation_id: int) -> Intent:
+        return "CancelReservation", {"reservationId": reservation_id}
+
     def set_monitoring(self, monitors: list[Monitor]) -> Intent:
         raise no_monitoring("1.6")
 
@@ -241,6 +261,9 @@ class V16Adapter:
         return RemoteStart(
             command.command_id, command.created_at, payload["idTag"], connector_id=payload.get("connectorId")
         )
+
+    def reservation_answer(self, command: Command, response: dict[str, Any]) -> tuple[int, str] | None:
+        return reservation_answer(command, response, "reservationId")
 
     def maintenance_answer(self, command: Command, response: dict[str, Any]) -> MaintenanceAnswer | None:
         if command.action == "UpdateFirmware":  # its answer is empty: taking the call is accepting it

@@ -29,6 +29,7 @@ from shared.domain.meter_values import (
 )
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
+from shared.domain.reservations import Reservation
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.station_events import EventKind as Kept
 from shared.domain.timestamps import format_timestamp
@@ -50,6 +51,7 @@ from shared.protocol.adapters.base import (
     read_maintenance_status,
     read_meter_values,
     read_security_event,
+    reservation_answer,
 )
 from shared.protocol.errors import ErrorKind, RpcError
 
@@ -127,6 +129,7 @@ class V2Adapter:
             id_token=_id_token(token) if token else None,
             stopped_reason=info.get("stoppedReason"),
             remote_start_id=info.get("remoteStartId"),
+            reservation_id=payload.get("reservationId"),
         )
 
     def report_part(self, payload: dict[str, Any]) -> ReportPart:
@@ -170,6 +173,9 @@ class V2Adapter:
 
     def data_transfer(self, payload: dict[str, Any]) -> DataTransferMessage:
         return read_data_transfer(payload)
+
+    def reservation_update(self, payload: dict[str, Any]) -> tuple[int, str]:
+        return payload["reservationId"], payload["reservationUpdateStatus"]
 
     # --- Operator intentions ---------------------------------------------------------------
 
@@ -220,6 +226,21 @@ class V2Adapter:
     def get_log(self, request: LogRequest) -> Intent:
         log_type = "SecurityLog" if request.log_type is LogType.SECURITY else "DiagnosticsLog"
         return "GetLog", get_log_payload(request, log_type)
+
+    def reserve(self, reservation: Reservation) -> Intent:
+        payload: dict[str, Any] = {
+            "id": reservation.reservation_id,
+            "expiryDateTime": format_timestamp(reservation.expires_at),
+            "idToken": {"idToken": reservation.id_token, "type": reservation.id_token_type},
+        }
+        if reservation.evse_id is not None:
+            payload["evseId"] = reservation.evse_id
+        if reservation.parent_id_token is not None:
+            payload["groupIdToken"] = {"idToken": reservation.parent_id_token, "type": GROUP_TOKEN_TYPE}
+        return "ReserveNow", payload
+
+    def cancel_reservation(self, reservation_id: int) -> Intent:
+        return "CancelReservation", {"reservationId": reservation_id}
 
     def set_monitoring(self, monitors: list[Monitor]) -> Intent:
         data = []
@@ -305,6 +326,9 @@ class V2Adapter:
             remote_start_id=payload["remoteStartId"],
             already_started=response.get("transactionId"),
         )
+
+    def reservation_answer(self, command: Command, response: dict[str, Any]) -> tuple[int, str] | None:
+        return reservation_answer(command, response, "id")
 
     def maintenance_answer(self, command: Command, response: dict[str, Any]) -> MaintenanceAnswer | None:
         if command.action == "UpdateFirmware":

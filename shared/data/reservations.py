@@ -1,0 +1,121 @@
+"""Reservation records: one per reservation, by the id the CSMS gave it; listed per charge
+point, and the open ones by when they expire."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
+from shared.data.models import CounterRecord, ReservationRecord
+from shared.domain.reservations import Reservation, ReservationState
+from shared.domain.timestamps import format_timestamp
+
+RESERVATION_COUNTER = "reservation-id"
+_OPEN = "open"
+_BY_CHARGE_POINT = key_names(ReservationRecord, ReservationRecord.by_charge_point)
+
+
+def next_reservation_id() -> int:
+    """1 write. OCPP's reservation ids are integers; this makes them unique across the fleet."""
+    counter = CounterRecord(RESERVATION_COUNTER)
+    counter.update(actions=[CounterRecord.value.add(1)])
+    return int(counter.value)
+
+
+def create_reservation(reservation: Reservation) -> None:
+    """1 write."""
+    ReservationRecord(
+        reservation.reservation_id,
+        charge_point_id=reservation.charge_point_id,
+        created_key=format_timestamp(reservation.created_at),
+        expires_key=format_timestamp(reservation.expires_at),
+        open=_OPEN if reservation.state.open else None,
+        state=reservation.state.value,
+        id_token=reservation.id_token,
+        id_token_type=reservation.id_token_type,
+        parent_id_token=reservation.parent_id_token,
+        connector_id=reservation.connector_id,
+        evse_id=reservation.evse_id,
+        command_id=reservation.command_id,
+        updated_at=reservation.updated_at,
+    ).save(condition=ReservationRecord.reservation_id.does_not_exist())
+
+
+def find_reservation(reservation_id: int) -> Reservation | None:
+    """1 read."""
+    try:
+        return _reservation(ReservationRecord.get(reservation_id))
+    except ReservationRecord.DoesNotExist:
+        return None
+
+
+def transition(
+    reservation_id: int,
+    to: ReservationState,
+    from_states: Iterable[ReservationState],
+    at: datetime,
+    charge_point_id: str | None = None,
+    **fields: Any,
+) -> Reservation | None:
+    """1 write: the new state, only from one of `from_states` (and of this charge point, when
+    given); None when it was in none of them (a resend, a late answer, another's id)."""
+    record, attrs = ReservationRecord(reservation_id), ReservationRecord
+    condition = attrs.state.is_in(*(s.value for s in from_states))
+    if charge_point_id is not None:
+        condition &= attrs.charge_point_id == charge_point_id
+    actions = [
+        attrs.state.set(to.value),
+        set_or_remove(attrs.open, _OPEN if to.open else None),
+        attrs.updated_at.set(at),
+        *(set_or_remove(getattr(attrs, name), value) for name, value in fields.items()),
+    ]
+    try:
+        record.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return _reservation(record)
+
+
+def reservations_of(charge_point_id: str, limit: int, next_token: str | None) -> Page[Reservation]:
+    """1 query, newest first."""
+    results = ReservationRecord.by_charge_point.query(
+        charge_point_id,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=resume_from(next_token, charge_point_id, _BY_CHARGE_POINT),
+    )
+    return page_of(results, limit, charge_point_id, _reservation)
+
+
+def expired_by(now: datetime) -> list[Reservation]:
+    """1 query of the sparse open index: those past their expiry."""
+    results = ReservationRecord.open_by_expiry.query(
+        _OPEN, ReservationRecord.expires_key <= format_timestamp(now)
+    )
+    return [_reservation(record) for record in results]
+
+
+def _reservation(record: ReservationRecord) -> Reservation:
+    return Reservation(
+        reservation_id=int(record.reservation_id),
+        charge_point_id=record.charge_point_id,
+        id_token=record.id_token,
+        expires_at=datetime.fromisoformat(record.expires_key),
+        state=ReservationState(record.state),
+        created_at=datetime.fromisoformat(record.created_key),
+        updated_at=record.updated_at,
+        connector_id=None if record.connector_id is None else int(record.connector_id),
+        evse_id=None if record.evse_id is None else int(record.evse_id),
+        id_token_type=record.id_token_type,
+        parent_id_token=record.parent_id_token,
+        answer=record.answer,
+        command_id=record.command_id,
+        transaction_id=record.transaction_id,
+        reason=record.reason,
+    )

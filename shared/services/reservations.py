@@ -1,0 +1,168 @@
+"""Reservations: asked for by the operator (ReserveNow, with an id the CSMS gives), then living
+what the charge point says: its answer, a session that starts on it, its ReservationStatusUpdate
+(2.x), a cancellation, and the schedule that expires it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from shared.aws.event_bus import DomainEvent, publish
+from shared.data import charge_points, connectors, reservations
+from shared.data.dynamo import Page
+from shared.domain.commands import Command
+from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound, NotRegistered
+from shared.domain.reservations import UPDATE_STATES, Reservation, ReservationState
+from shared.observability import logger
+from shared.protocol.versions import profile_for
+from shared.services import commands
+
+OPEN = (ReservationState.PENDING, ReservationState.ACTIVE)
+
+
+def reserve(
+    charge_point_id: str,
+    id_token: str,
+    expires_at: datetime,
+    now: datetime,
+    connector_id: int | None = None,
+    evse_id: int | None = None,
+    id_token_type: str = "ISO14443",
+    parent_id_token: str | None = None,
+) -> tuple[Reservation, Command]:
+    """Stored (pending), then ReserveNow: the answer makes it active or refused."""
+    charge_point = commands.connected(charge_point_id)
+    if expires_at <= now:
+        raise BadRequest("expiresAt must be in the future")
+    _check_place(charge_point_id, connector_id, evse_id)
+    reservation = Reservation(
+        reservation_id=reservations.next_reservation_id(),
+        charge_point_id=charge_point_id,
+        id_token=id_token,
+        expires_at=expires_at,
+        state=ReservationState.PENDING,
+        created_at=now,
+        updated_at=now,
+        connector_id=connector_id,
+        evse_id=evse_id,
+        id_token_type=id_token_type,
+        parent_id_token=parent_id_token,
+    )
+    reservation = replace(reservation, command_id=commands.new_command_id())
+    reservations.create_reservation(reservation)
+    intent = commands.adapter_of(charge_point).reserve(reservation)
+    try:
+        command = commands.submit_to(charge_point, intent, None, now, reservation.command_id)
+    except ApplicationError as error:
+        reservations.transition(
+            reservation.reservation_id, ReservationState.REFUSED, OPEN, now, reason=error.message
+        )
+        raise
+    return reservation, command
+
+
+def _check_place(charge_point_id: str, connector_id: int | None, evse_id: int | None) -> None:
+    """A connector or EVSE the charge point has reported (when it has reported any)."""
+    known = list(connectors.connectors_of(charge_point_id))
+    if not known:
+        return
+    if connector_id is not None and connector_id != 0 and connector_id not in {c.connector_id for c in known}:
+        raise BadRequest(f"Charge point {charge_point_id} has no connector {connector_id}")
+    if evse_id is not None and evse_id not in {c.evse_id for c in known if c.evse_id is not None}:
+        raise BadRequest(f"Charge point {charge_point_id} has no EVSE {evse_id}")
+
+
+def cancel(reservation_id: int, now: datetime) -> tuple[Reservation, Command]:
+    """CancelReservation; its answer makes the reservation cancelled."""
+    reservation = reservation_of(reservation_id)
+    if not reservation.state.open:
+        raise Conflict(f"Reservation {reservation_id} is {reservation.state.value}")
+    charge_point = commands.connected(reservation.charge_point_id)
+    intent = commands.adapter_of(charge_point).cancel_reservation(reservation_id)
+    return reservation, commands.submit_to(charge_point, intent, None, now)
+
+
+def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """ReserveNow: Accepted makes it active, anything else refused. CancelReservation:
+    Accepted cancels it (Rejected: the charge point does not know it, and it stays)."""
+    answer = profile_for(command.ocpp_version).adapter.reservation_answer(command, response)
+    if answer is None:
+        return
+    reservation_id, status = answer
+    cp = command.charge_point_id
+    if command.action == "ReserveNow":
+        to = ReservationState.ACTIVE if status == "Accepted" else ReservationState.REFUSED
+        changed = reservations.transition(
+            reservation_id, to, (ReservationState.PENDING,), now, cp, answer=status, reason=None
+        )
+    elif status == "Accepted":
+        changed = reservations.transition(
+            reservation_id, ReservationState.CANCELLED, OPEN, now, cp, reason="CancelReservation"
+        )
+    else:
+        changed = None
+    _published(changed)
+
+
+def used(charge_point_id: str, reservation_id: int, transaction_id: str, at: datetime) -> None:
+    """A session started on the reservation (1 write, only for a start that names one)."""
+    changed = reservations.transition(
+        reservation_id, ReservationState.USED, OPEN, at, charge_point_id, transaction_id=transaction_id
+    )
+    if changed is None:
+        logger.info("A start named a reservation not open", extra={"reservation_id": reservation_id})
+    _published(changed)
+
+
+def status_updated(charge_point_id: str, reservation_id: int, status: str, at: datetime) -> None:
+    """2.x ReservationStatusUpdate: Expired, Removed (or 2.1's NoTransaction)."""
+    to = UPDATE_STATES.get(status, ReservationState.EXPIRED)
+    changed = reservations.transition(reservation_id, to, OPEN, at, charge_point_id, reason=status)
+    _published(changed)
+
+
+def expire(now: datetime) -> int:
+    """The schedule: open reservations past their expiry end (a charge point drops them then
+    too, and 1.6 tells nothing of it)."""
+    ended = 0
+    for reservation in reservations.expired_by(now):
+        changed = reservations.transition(
+            reservation.reservation_id, ReservationState.EXPIRED, OPEN, now, reason="expiresAt passed"
+        )
+        if changed is not None:
+            ended += 1
+            _published(changed)
+    return ended
+
+
+def reservation_of(reservation_id: int) -> Reservation:
+    found = reservations.find_reservation(reservation_id)
+    if found is None:
+        raise NotFound(f"Reservation {reservation_id}")
+    return found
+
+
+def reservations_of(charge_point_id: str, limit: int, next_token: str | None) -> Page[Reservation]:
+    if charge_points.find_charge_point(charge_point_id) is None:
+        raise NotRegistered(charge_point_id)
+    return reservations.reservations_of(charge_point_id, limit, next_token)
+
+
+def _published(reservation: Reservation | None) -> None:
+    if reservation is not None:
+        publish(
+            DomainEvent.RESERVATION_CHANGED,
+            {
+                "reservation_id": reservation.reservation_id,
+                "charge_point_id": reservation.charge_point_id,
+                "state": reservation.state.value,
+                "id_token": reservation.id_token,
+                "connector_id": reservation.connector_id,
+                "evse_id": reservation.evse_id,
+                "expires_at": reservation.expires_at,
+                "transaction_id": reservation.transaction_id,
+                "reason": reservation.reason,
+                "at": reservation.updated_at,
+            },
+        )
