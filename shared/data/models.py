@@ -23,14 +23,19 @@ from shared.settings import get_settings
 _settings = get_settings()
 
 
+class _OnDemand:
+    """What every table's Meta shares: the region, the endpoint (moto locally), on-demand capacity."""
+
+    region = _settings.region
+    host = _settings.dynamodb_endpoint
+    billing_mode = "PAY_PER_REQUEST"
+
+
 class ChargePointRecord(Model):
     """One item per registered charge point: registration, boot facts and its live connection."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.charge_points_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     charge_point_id = UnicodeAttribute(hash_key=True)
     registered_at = UTCDateTimeAttribute(null=True)
@@ -71,11 +76,8 @@ class ChargePointRecord(Model):
 class ConnectorRecord(Model):
     """The last reported status of one connector (1.6) or EVSE connector (2.x)."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.connectors_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     charge_point_id = UnicodeAttribute(hash_key=True)
     connector_key = UnicodeAttribute(range_key=True)
@@ -93,11 +95,8 @@ class ConnectorRecord(Model):
 class IdTokenRecord(Model):
     """One entry of the authorization list the operator manages."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.id_tokens_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     id_token = UnicodeAttribute(hash_key=True)
     status = UnicodeAttribute()
@@ -150,11 +149,8 @@ class TransactionRecord(Model):
     merged in any order give the same session. Timestamps that index it are ISO strings.
     """
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.transactions_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     transaction_id = UnicodeAttribute(hash_key=True)
     charge_point_id = UnicodeAttribute(range_key=True)
@@ -185,11 +181,8 @@ class TransactionStartRecord(Model):
     same one. Keyed by the start's natural key (charge point, connector, idTag, timestamp,
     meterStart)."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.transaction_starts_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     start_key = UnicodeAttribute(hash_key=True)
     transaction_id = UnicodeAttribute()
@@ -205,11 +198,8 @@ class SessionEventRecord(Model):
     the item it wrote the first time: the seqNo in 2.x, the timestamp and content in 1.6.
     """
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.session_events_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     stream = UnicodeAttribute(hash_key=True)
     position = UnicodeAttribute(range_key=True)
@@ -226,11 +216,8 @@ class SessionEventRecord(Model):
 class CounterRecord(Model):
     """Atomic counters, such as the source of OCPP 1.6 transaction ids."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.counters_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     name = UnicodeAttribute(hash_key=True)
     value = NumberAttribute(default=0)
@@ -240,11 +227,8 @@ class ThrottleRecord(Model):
     """Failed handshakes counted per window, by identity and address and by address alone:
     transient, gone when its window is (TTL)."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.throttles_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     key = UnicodeAttribute(hash_key=True)
     failures = NumberAttribute(default=0)
@@ -288,11 +272,8 @@ class CommandRecord(Model):
     """An operator's call to a charge point, from the request to its answer. The id is the
     OCPP message id of the call, which is how the answer finds it. Kept for a while (TTL)."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.commands_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     command_id = UnicodeAttribute(hash_key=True)
     charge_point_id = UnicodeAttribute()
@@ -320,11 +301,8 @@ class ConfigurationRecord(Model):
     """A charge point's known configuration: 1.6 keys, 2.x component variables, as its answers
     and reports told them."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.configuration_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     charge_point_id = UnicodeAttribute(hash_key=True)
     key = UnicodeAttribute(range_key=True)  # 1.6 key, or component[/evse]/variable[/attributeType]
@@ -343,11 +321,8 @@ class MaintenanceRecord(Model):
     """A firmware update or a log upload a charge point was asked for (or reported unasked),
     with every status it reported. The request id is the CSMS's, unique across the fleet."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.maintenance_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     charge_point_id = UnicodeAttribute(hash_key=True)
     request_key = UnicodeAttribute(range_key=True)  # kind#request id, ten digits
@@ -383,11 +358,8 @@ class StationEventRecord(Model):
     """Security events, device events, monitoring reports, customer information and vendor
     data a charge point sent. Keyed by what tells a resend; listed by time. Kept a year (TTL)."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.station_events_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     charge_point_id = UnicodeAttribute(hash_key=True)
     event_key = UnicodeAttribute(range_key=True)  # kind#sort
@@ -415,11 +387,8 @@ class _Catalogue(GlobalSecondaryIndex["FirmwareRecord"]):
 class FirmwareRecord(Model):
     """A firmware image of the catalogue: in the files bucket, or at an external location."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.firmware_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     firmware_id = UnicodeAttribute(hash_key=True)
     listed = UnicodeAttribute(default="firmware")
@@ -452,11 +421,8 @@ class _Running(GlobalSecondaryIndex["RolloutRecord"]):
 class RolloutRecord(Model):
     """A firmware rollout: one item for the rollout (member "#"), one per charge point in it."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.rollouts_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     rollout_id = UnicodeAttribute(hash_key=True)
     member = UnicodeAttribute(range_key=True)
@@ -486,11 +452,8 @@ class RolloutRecord(Model):
 class VendorRecord(Model):
     """A vendor whose DataTransfer messages the CSMS accepts (all, or the message ids listed)."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.vendors_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     vendor_id = UnicodeAttribute(hash_key=True)
     message_ids = UnicodeSetAttribute(null=True)
@@ -523,11 +486,8 @@ class _OpenReservations(GlobalSecondaryIndex["ReservationRecord"]):
 class ReservationRecord(Model):
     """A reservation, by the id the CSMS gave it (unique across the fleet)."""
 
-    class Meta:
+    class Meta(_OnDemand):
         table_name = _settings.reservations_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
-        billing_mode = "PAY_PER_REQUEST"
 
     reservation_id = NumberAttribute(hash_key=True)
     charge_point_id = UnicodeAttribute()
