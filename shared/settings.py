@@ -37,6 +37,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "rollouts_table": ("CSMS_ROLLOUTS_TABLE", "rollouts"),
     "vendors_table": ("CSMS_VENDORS_TABLE", "vendors"),
     "reservations_table": ("CSMS_RESERVATIONS_TABLE", "reservations"),
+    "local_lists_table": ("CSMS_LOCAL_LISTS_TABLE", "local-lists"),
 }
 
 
@@ -63,6 +64,7 @@ class Settings:
     rollouts_table: str
     vendors_table: str
     reservations_table: str
+    local_lists_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str

@@ -22,6 +22,7 @@ from functions.operator_api.routes import (
     commands,
     configuration,
     firmware,
+    local_lists,
     logs,
     provisioning,
     remote_control,
@@ -73,6 +74,7 @@ for block in (
     logs,
     station_events,
     reservations,
+    local_lists,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

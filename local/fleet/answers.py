@@ -38,6 +38,7 @@ class Commanded(Protocol):
     connectors: int
     configuration: dict[str, str]
     local_list_version: int
+    local_list: dict[str, str]  # token -> status
 
     def accept_remote_start(self, request: RemoteStart) -> FollowUp | None: ...
     def accept_remote_stop(self, transaction_id: str) -> FollowUp | None: ...
@@ -215,7 +216,22 @@ class Answers:
         return {field: self.station.local_list_version}, None
 
     def _SendLocalList(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
-        self.station.local_list_version = int(request.get("list_version", request.get("version_number", 0)))
+        """Kept, entry by entry: a full list replaces the one held, a differential one changes
+        it (an entry without its info removes the token). Offline, the station authorizes from it."""
+        version = int(request.get("list_version", request.get("version_number", 0)))
+        held = self.station.local_list
+        if request["update_type"] == "Full":
+            held.clear()
+        elif version <= self.station.local_list_version:
+            return {"status": "VersionMismatch"}, None
+        for item in request.get("local_authorization_list") or []:
+            token = item["id_tag"] if "id_tag" in item else item["id_token"]["id_token"]
+            info = item.get("id_tag_info") or item.get("id_token_info")
+            if info is None:
+                held.pop(token, None)
+            else:
+                held[token] = info["status"]
+        self.station.local_list_version = version
         return {"status": "Accepted"}, None
 
     # --- Maintenance ------------------------------------------------------------------------

@@ -125,6 +125,7 @@ class Station:
             spec.connectors, int(self.heartbeat_s), life.meter_interval_s
         )
         self.local_list_version = 0
+        self.local_list: dict[str, str] = {}  # what SendLocalList gave it: token -> status
         self.firmware_version = FIRST_FIRMWARE
         self.failures = maintenance.Failures(life.firmware_failure_chance, life.upload_failure_chance)
         self.maintenance_done: list[str] = []  # what each update and upload came to, in order
@@ -433,8 +434,9 @@ class Station:
 
     async def _authorized(self, tag: str) -> bool:
         answer = await self._try(self.dialect.authorize(tag))
-        if answer is None:  # offline: the cache decides (LocalAuthorizeOffline)
-            return tag in self.accepted_tags
+        if answer is None:  # offline: the local list, then the cache decide (LocalAuthorizeOffline)
+            listed = self.local_list.get(tag)
+            return listed == "Accepted" if listed is not None else tag in self.accepted_tags
         accepted = self.dialect.accepted(answer)
         (self.accepted_tags.add if accepted else self.accepted_tags.discard)(tag)
         return accepted

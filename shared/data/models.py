@@ -510,6 +510,22 @@ class ReservationRecord(Model):
     open_by_expiry = _OpenReservations()
 
 
+class LocalListEntryRecord(Model):
+    """An entry of a charge point's local authorization list, as it accepted it."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.local_lists_table
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    id_token = UnicodeAttribute(range_key=True)
+    status = UnicodeAttribute()
+    token_type = UnicodeAttribute(null=True)
+    expiry_date = UTCDateTimeAttribute(null=True)
+    parent_id_token = UnicodeAttribute(null=True)
+    version = NumberAttribute()  # the list version that set it
+    updated_at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -527,6 +543,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     RolloutRecord,
     VendorRecord,
     ReservationRecord,
+    LocalListEntryRecord,
 )
 
 

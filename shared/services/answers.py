@@ -22,7 +22,7 @@ Keeper = Callable[[Command, dict[str, Any], datetime], None]
 @cache
 def _keepers() -> dict[str, Keeper]:
     """Built on first use: the blocks import the command service, which calls this."""
-    from shared.services import authorization, configuration, maintenance, reservations
+    from shared.services import authorization, configuration, local_lists, maintenance, reservations
 
     return {
         "CancelReservation": reservations.answered,
@@ -35,7 +35,7 @@ def _keepers() -> dict[str, Keeper]:
         "GetVariables": configuration.configuration_answered,
         "ReserveNow": reservations.answered,
         "Reset": _latest("reset"),
-        "SendLocalList": authorization.local_list_answered,
+        "SendLocalList": local_lists.answered,
         "SetVariables": configuration.configuration_answered,
         "SignedUpdateFirmware": maintenance.answered,
         "UnlockConnector": _latest("unlock"),

@@ -88,3 +88,45 @@ def test_a_reservation_is_used_another_lapses_another_is_cancelled(runtime, vers
     reasons = {"expiresAt passed"} if version == "1.6" else {"expiresAt passed", "Expired"}
     assert results["lapsed"]["reason"] in reasons
     assert results["cancelled"]["state"] == "cancelled"
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_a_full_then_a_differential_local_list_reach_a_station(runtime, version):
+    specs = plan.fleet(1, plan.parse_mix(version), f"e2e-list-{version}-", connectors=1)
+    station_id = specs[0].id
+    prefix = f"LL{version.replace('.', '')}"
+    for n in range(3):
+        assert runtime.api("PUT", f"/id-tokens/{prefix}-{n}", {"status": "Accepted"})[0] in (200, 201)
+
+    def sync(mode: str) -> dict[str, Any]:
+        status, body = runtime.api("POST", f"/charge-points/{station_id}/local-list", {"mode": mode})
+        assert status == 202, body
+
+        def done() -> Any:
+            got = runtime.api("GET", f"/charge-points/{station_id}/local-list")[1]
+            return got if got["version"] == body["toVersion"] else None
+
+        assert runtime.wait_for(done, 15), body
+        return body
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any], Any]:
+        async with fleet(runtime, specs, IDLE) as box:
+            full = await asyncio.to_thread(sync, "full")
+            await asyncio.to_thread(runtime.api, "PUT", f"/id-tokens/{prefix}-1", {"status": "Blocked"})
+            await asyncio.to_thread(runtime.api, "DELETE", f"/id-tokens/{prefix}-2")
+            diff = await asyncio.to_thread(sync, "differential")
+        return full, diff, box["outcome"]
+
+    full, diff, outcome = asyncio.run(scenario())
+    (station,) = outcome.stations
+    [full_call] = full["commands"]
+    [diff_call] = diff["commands"]
+    assert (
+        full_call["payload"]["updateType"] == "Full" and diff_call["payload"]["updateType"] == "Differential"
+    )
+    sent = diff_call["payload"]["localAuthorizationList"]
+    tokens = [item.get("idTag") or item["idToken"]["idToken"] for item in sent]
+    assert tokens == [f"{prefix}-1", f"{prefix}-2"]  # only the changed one and the removed one
+    mine = {token: status for token, status in station.local_list.items() if token.startswith(prefix)}
+    assert mine == {f"{prefix}-0": "Accepted", f"{prefix}-1": "Blocked"}
+    assert station.local_list_version == diff["toVersion"]

@@ -12,11 +12,12 @@ from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
-from shared.domain.authorization import Authorization, IdToken
+from shared.domain.authorization import Authorization, AuthorizationStatus, IdToken, TokenEntry
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import ConfigurationValue, ReportPart
 from shared.domain.errors import CommandRefused
+from shared.domain.local_lists import ListChange, ListUpdate, UpdateType
 from shared.domain.maintenance import (
     CRITICAL_SECURITY_EVENTS,
     FirmwareUpdate,
@@ -102,6 +103,7 @@ class Adapter(Protocol):
     def update_firmware(self, update: FirmwareUpdate) -> Intent: ...
     def get_log(self, request: LogRequest) -> Intent: ...
     def reserve(self, reservation: Reservation) -> Intent: ...
+    def send_local_list(self, update: ListUpdate) -> Intent: ...
     def cancel_reservation(self, reservation_id: int) -> Intent: ...
     def set_monitoring(self, monitors: list[Monitor]) -> Intent: ...
     def monitoring_base(self, base: str) -> Intent: ...
@@ -132,6 +134,15 @@ class Adapter(Protocol):
 
     def reservation_answer(self, command: Command, response: dict[str, Any]) -> tuple[int, str] | None:
         """ReserveNow or CancelReservation: the reservation, and the answer's status."""
+        ...
+
+    def local_list_sent(self, command: Command) -> ListUpdate | None:
+        """What a SendLocalList carried, read back from the command."""
+        ...
+
+    def local_list_limits(self, configuration: dict[str, str | None]) -> tuple[int | None, int | None]:
+        """The most entries a charge point's list holds, and per message, from its configuration
+        (None where it has not said)."""
         ...
 
 
@@ -277,3 +288,27 @@ def reservation_answer(command: Command, response: dict[str, Any], id_field: str
     if command.action == "CancelReservation":
         return int(command.payload["reservationId"]), str(response["status"])
     return None
+
+
+def read_limit(configuration: dict[str, str | None], key: str) -> int | None:
+    value = configuration.get(key)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def list_update(version: int, update_type: str, changes: list[ListChange]) -> ListUpdate:
+    return ListUpdate(version, UpdateType(update_type), tuple(changes))
+
+
+def token_entry(
+    id_token: str, status: str, token_type: str | None, expiry: str | None, parent: str | None
+) -> TokenEntry:
+    return TokenEntry(
+        id_token,
+        AuthorizationStatus(status),
+        token_type,
+        parse_timestamp(expiry, "expiryDate") if expiry else None,
+        parent,
+    )

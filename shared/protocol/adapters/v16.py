@@ -9,6 +9,7 @@ from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
+from shared.domain.local_lists import ListChange, ListUpdate
 from shared.domain.maintenance import (
     FirmwareUpdate,
     Kind,
@@ -37,14 +38,17 @@ from shared.protocol.adapters.base import (
     firmware_payload,
     get_log_answer,
     get_log_payload,
+    list_update,
     no_monitoring,
     not_in_version,
     parse_timestamp,
     read_data_transfer,
+    read_limit,
     read_maintenance_status,
     read_meter_values,
     read_security_event,
     reservation_answer,
+    token_entry,
 )
 
 
@@ -209,6 +213,45 @@ class V16Adapter:
         if reservation.parent_id_token is not None:
             payload["parentIdTag"] = reservation.parent_id_token
         return "ReserveNow", payload
+
+    def send_local_list(self, update: ListUpdate) -> Intent:
+        entries = []
+        for change in update.changes:
+            item: dict[str, Any] = {"idTag": change.id_token}
+            if change.entry is not None:  # without idTagInfo an entry is removed
+                info: dict[str, Any] = {"status": change.entry.status.value}
+                if change.entry.expiry_date is not None:
+                    info["expiryDate"] = format_timestamp(change.entry.expiry_date)
+                if change.entry.parent_id_token is not None:
+                    info["parentIdTag"] = change.entry.parent_id_token
+                item["idTagInfo"] = info
+            entries.append(item)
+        payload: dict[str, Any] = {"listVersion": update.version, "updateType": update.update_type.value}
+        if entries:
+            payload["localAuthorizationList"] = entries
+        return "SendLocalList", payload
+
+    def local_list_sent(self, command: Command) -> ListUpdate | None:
+        if command.action != "SendLocalList":
+            return None
+        payload = command.payload
+        changes = []
+        for item in payload.get("localAuthorizationList") or []:
+            info = item.get("idTagInfo")
+            entry = (
+                token_entry(
+                    item["idTag"], info["status"], None, info.get("expiryDate"), info.get("parentIdTag")
+                )
+                if info
+                else None
+            )
+            changes.append(ListChange(item["idTag"], entry))
+        return list_update(int(payload["listVersion"]), payload["updateType"], changes)
+
+    def local_list_limits(self, configuration: dict[str, str | None]) -> tuple[int | None, int | None]:
+        return read_limit(configuration, "LocalAuthListMaxLength"), read_limit(
+            configuration, "SendLocalListMaxLength"
+        )
 
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}

@@ -10,6 +10,7 @@ from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart, variable_key
+from shared.domain.local_lists import ListChange, ListUpdate
 from shared.domain.maintenance import (
     FirmwareUpdate,
     Kind,
@@ -45,13 +46,16 @@ from shared.protocol.adapters.base import (
     firmware_payload,
     get_log_answer,
     get_log_payload,
+    list_update,
     not_in_version,
     parse_timestamp,
     read_data_transfer,
+    read_limit,
     read_maintenance_status,
     read_meter_values,
     read_security_event,
     reservation_answer,
+    token_entry,
 )
 from shared.protocol.errors import ErrorKind, RpcError
 
@@ -238,6 +242,50 @@ class V2Adapter:
         if reservation.parent_id_token is not None:
             payload["groupIdToken"] = {"idToken": reservation.parent_id_token, "type": GROUP_TOKEN_TYPE}
         return "ReserveNow", payload
+
+    def send_local_list(self, update: ListUpdate) -> Intent:
+        entries = []
+        for change in update.changes:
+            entry = change.entry
+            item: dict[str, Any] = {
+                "idToken": {
+                    "idToken": change.id_token,
+                    "type": (entry.token_type if entry else None) or "ISO14443",
+                }
+            }
+            if entry is not None:  # without idTokenInfo an entry is removed
+                info: dict[str, Any] = {"status": entry.status.value}
+                if entry.expiry_date is not None:
+                    info["cacheExpiryDateTime"] = format_timestamp(entry.expiry_date)
+                if entry.parent_id_token is not None:
+                    info["groupIdToken"] = {"idToken": entry.parent_id_token, "type": GROUP_TOKEN_TYPE}
+                item["idTokenInfo"] = info
+            entries.append(item)
+        payload: dict[str, Any] = {"versionNumber": update.version, "updateType": update.update_type.value}
+        if entries:
+            payload["localAuthorizationList"] = entries
+        return "SendLocalList", payload
+
+    def local_list_sent(self, command: Command) -> ListUpdate | None:
+        if command.action != "SendLocalList":
+            return None
+        payload = command.payload
+        changes = []
+        for item in payload.get("localAuthorizationList") or []:
+            token, info = item["idToken"], item.get("idTokenInfo")
+            entry = None
+            if info:
+                group = (info.get("groupIdToken") or {}).get("idToken")
+                entry = token_entry(
+                    token["idToken"], info["status"], token["type"], info.get("cacheExpiryDateTime"), group
+                )
+            changes.append(ListChange(token["idToken"], entry))
+        return list_update(int(payload["versionNumber"]), payload["updateType"], changes)
+
+    def local_list_limits(self, configuration: dict[str, str | None]) -> tuple[int | None, int | None]:
+        return read_limit(configuration, "LocalAuthListCtrlr/Entries/maxLimit") or read_limit(
+            configuration, "LocalAuthListCtrlr/Entries"
+        ), read_limit(configuration, "LocalAuthListCtrlr/ItemsPerMessage")
 
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}

@@ -1,0 +1,102 @@
+"""Local authorization lists: the id-token list is the source, and each charge point gets it in
+its version's words, whole or as the changes since what it accepted last, in parts that fit
+its configuration. A refused differential update falls back to a full one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.data import charge_points, configuration, id_tokens, local_lists
+from shared.data import commands as command_records
+from shared.domain.authorization import TokenEntry
+from shared.domain.commands import Command
+from shared.domain.errors import ApplicationError, BadRequest, NotRegistered
+from shared.domain.local_lists import DEFAULT_PER_MESSAGE, ListChange, UpdateType, differential, plan_updates
+from shared.observability import logger
+from shared.protocol.versions import profile_for
+from shared.services import commands
+
+# Answers after which the CSMS sends the whole list again.
+FALL_BACK_ON = frozenset({"Failed", "VersionMismatch"})
+
+
+@dataclass(frozen=True)
+class Sync:
+    charge_point_id: str
+    update_type: UpdateType
+    from_version: int
+    commands: list[Command]
+
+
+def sync(charge_point_id: str, update_type: UpdateType, now: datetime) -> Sync:
+    """SendLocalList calls that bring the charge point's list to the source. A differential
+    with nothing changed sends nothing."""
+    charge_point = commands.connected(charge_point_id)
+    adapter = commands.adapter_of(charge_point)
+    source = _source()
+    settings = {value.key: value.value for value in configuration.configuration_of(charge_point_id)}
+    max_total, per_message = adapter.local_list_limits(settings)
+    if max_total is not None and len(source) > max_total:
+        raise BadRequest(
+            f"Charge point {charge_point_id} holds {max_total} entries at most; the list has {len(source)}"
+        )
+    if update_type is UpdateType.FULL:
+        changes = [ListChange(token, entry) for token, entry in sorted(source.items())]
+    else:
+        changes = differential(local_lists.held_by(charge_point_id), source)
+    version = charge_point.local_list_version or 0
+    updates = plan_updates(version, update_type, changes, per_message or DEFAULT_PER_MESSAGE)
+    sent = [
+        commands.submit_to(charge_point, adapter.send_local_list(update), None, now) for update in updates
+    ]
+    return Sync(charge_point_id, update_type, version, sent)
+
+
+def _source() -> dict[str, TokenEntry]:
+    """Every entry of the id-token list (a scan: lists that fit charge points are short)."""
+    entries: dict[str, TokenEntry] = {}
+    token = None
+    while True:
+        page = id_tokens.list_id_tokens(100, token)
+        entries.update((entry.id_token, entry) for entry in page.items)
+        token = page.next_token
+        if token is None:
+            return entries
+
+
+def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """SendLocalList: Accepted, and the charge point holds what it carried at its version;
+    Failed or VersionMismatch on a differential one, and the whole list goes again (once the
+    other parts queued with it are answered too)."""
+    update = profile_for(command.ocpp_version).adapter.local_list_sent(command)
+    if update is None:
+        return
+    status = response.get("status")
+    cp = command.charge_point_id
+    if status == "Accepted":
+        local_lists.apply(cp, update, now)
+        charge_points.set_local_list_version(cp, update.version)
+        return
+    if status not in FALL_BACK_ON or update.update_type is UpdateType.FULL:
+        return
+    charge_point = charge_points.find_charge_point(cp)
+    pending = command_records.pending_of(cp, charge_point.outstanding_command if charge_point else None)
+    if any(c.action == "SendLocalList" and c.command_id != command.command_id for c in pending):
+        return
+    try:
+        sync(cp, UpdateType.FULL, now)
+        logger.info("Local list sent in full after a refused differential", extra={"status": status})
+    except ApplicationError as error:
+        logger.warning("The full local list could not go", extra={"reason": error.message})
+
+
+def held(charge_point_id: str) -> tuple[int | None, dict[str, TokenEntry], int]:
+    """The version the charge point holds, its entries, and how many changes a differential
+    update would send now (0: in step with the id-token list)."""
+    charge_point = charge_points.find_charge_point(charge_point_id)
+    if charge_point is None:
+        raise NotRegistered(charge_point_id)
+    entries = local_lists.held_by(charge_point_id)
+    return charge_point.local_list_version, entries, len(differential(entries, _source()))
