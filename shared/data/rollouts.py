@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.data.dynamo import set_or_remove
+from pynamodb.exceptions import UpdateError
+
+from shared.data.dynamo import condition_failed, set_or_remove
 from shared.data.models import RolloutRecord
 from shared.domain.rollouts import Member, MemberOutcome, Rollout, RolloutState
 
@@ -56,8 +58,41 @@ def running_rollouts() -> list[str]:
     return [record.rollout_id for record in RolloutRecord.running_rollouts.query(_RUNNING)]
 
 
-def save_rollout(rollout: Rollout) -> None:
-    _header(rollout).save()
+def set_state(rollout: Rollout, to: RolloutState, reason: str | None, at: datetime) -> bool:
+    """1 write: the new state, if the rollout is still as it was read (state and wave)."""
+    fields = RolloutRecord
+    try:
+        RolloutRecord(rollout.rollout_id, _HEADER).update(
+            actions=[
+                fields.state.set(to.value),
+                set_or_remove(fields.running, _RUNNING if to is RolloutState.RUNNING else None),
+                set_or_remove(fields.reason, reason),
+                fields.updated_at.set(at),
+            ],
+            condition=(fields.state == rollout.state.value) & (fields.waves_sent == rollout.waves_sent),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def claim_wave(rollout: Rollout, at: datetime) -> bool:
+    """1 write: the next wave is this caller's to send, if the rollout is still running at the
+    wave it read (the schedule and an operator's request may advance it at the same moment)."""
+    fields = RolloutRecord
+    try:
+        RolloutRecord(rollout.rollout_id, _HEADER).update(
+            actions=[fields.waves_sent.set(rollout.waves_sent + 1), fields.updated_at.set(at)],
+            condition=(fields.waves_sent == rollout.waves_sent)
+            & (fields.state == RolloutState.RUNNING.value),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def save_member(rollout_id: str, member: Member) -> None:

@@ -106,7 +106,8 @@ def change_state(rollout_id: str, to: RolloutState, now: datetime) -> tuple[Roll
     }[to]
     if rollout.state not in allowed:
         raise Conflict(f"Rollout {rollout_id} is {rollout.state.value}: it cannot become {to.value}")
-    rollouts.save_rollout(replace(rollout, state=to, updated_at=now, reason=None))
+    if not rollouts.set_state(rollout, to, None, now):
+        raise Conflict(f"Rollout {rollout_id} changed meanwhile: ask again")
     return advance(rollout_id, now) if to is RolloutState.RUNNING else view(rollout_id, now)
 
 
@@ -127,15 +128,17 @@ def advance(rollout_id: str, now: datetime) -> tuple[Rollout, list[Member]]:
     if step is Step.PAUSE:
         rate = failure_rate(members)
         reason = f"{rate:.0%} of finished updates failed, over the {rollout.max_failure_rate:.0%} allowed"
+        if not rollouts.set_state(rollout, RolloutState.PAUSED, reason, now):
+            return view(rollout_id, now)  # another advance, or the operator, changed it meanwhile
         rollout = replace(rollout, state=RolloutState.PAUSED, updated_at=now, reason=reason)
-        rollouts.save_rollout(rollout)
         logger.warning("Rollout paused", extra={"rollout_id": rollout_id, "failure_rate": rate})
     elif step is Step.COMPLETE:
-        rollout = replace(rollout, state=RolloutState.COMPLETED, updated_at=now)
-        rollouts.save_rollout(rollout)
+        if rollouts.set_state(rollout, RolloutState.COMPLETED, None, now):
+            rollout = replace(rollout, state=RolloutState.COMPLETED, updated_at=now)
     elif step is Step.SEND_WAVE:
+        if not rollouts.claim_wave(rollout, now):  # another advance sends it
+            return view(rollout_id, now)
         rollout = replace(rollout, waves_sent=rollout.waves_sent + 1, updated_at=now)
-        rollouts.save_rollout(rollout)
         sent = {m.charge_point_id: _send(rollout, m, now) for m in next_wave(rollout, members)}
         members = [sent.get(m.charge_point_id, m) for m in members]
     return rollout, members

@@ -256,3 +256,19 @@ def test_a_rollout_update_whose_call_failed_counts_as_failed(aws, posted):
     [member] = rollout["members"]
     assert (member["outcome"], member["error"]) == ("failed", "UpdateFirmware failed: NotSupported")
     assert rollout["state"] == "paused"
+
+
+def test_two_advances_at_once_send_a_wave_once(aws, posted):
+    """The schedule and an operator's request may read the same rollout at the same moment."""
+    from shared.data import rollouts as rollout_records
+
+    for cp in ("W1", "W2"):
+        connected_station(cp)
+    image = register_image()
+    upload_image(image)
+    body = {"firmwareId": image["firmwareId"], "chargePoints": ["W1", "W2"], "waveSize": 1}
+    rollout_id = call_api("POST", "/firmware-rollouts", body)[1]["rolloutId"]
+    read, _ = rollout_records.load(rollout_id)
+    assert rollout_records.claim_wave(read, utc_now())
+    assert not rollout_records.claim_wave(read, utc_now())  # the same read, a second time
+    assert not rollout_records.set_state(read, read.state, None, utc_now())  # stale: refused
