@@ -298,8 +298,25 @@ def read_limit(configuration: dict[str, str | None], key: str) -> int | None:
         return None
 
 
-def list_update(version: int, update_type: str, changes: list[ListChange]) -> ListUpdate:
-    return ListUpdate(version, UpdateType(update_type), tuple(changes))
+def local_list_call(
+    update: ListUpdate, version_key: str, item_of: Callable[[ListChange], dict[str, Any]]
+) -> Intent:
+    """SendLocalList, whose version field and entries each version names its own way."""
+    payload: dict[str, Any] = {version_key: update.version, "updateType": update.update_type.value}
+    if update.changes:
+        payload["localAuthorizationList"] = [item_of(change) for change in update.changes]
+    return "SendLocalList", payload
+
+
+def local_list_read(
+    command: Command, version_key: str, change_of: Callable[[dict[str, Any]], ListChange]
+) -> ListUpdate | None:
+    """What a SendLocalList carried, read back with the version's own reader of an entry."""
+    if command.action != "SendLocalList":
+        return None
+    payload = command.payload
+    changes = tuple(change_of(item) for item in payload.get("localAuthorizationList") or [])
+    return ListUpdate(int(payload[version_key]), UpdateType(payload["updateType"]), changes)
 
 
 def token_entry(

@@ -38,7 +38,8 @@ from shared.protocol.adapters.base import (
     firmware_payload,
     get_log_answer,
     get_log_payload,
-    list_update,
+    local_list_call,
+    local_list_read,
     no_monitoring,
     not_in_version,
     parse_timestamp,
@@ -215,38 +216,10 @@ class V16Adapter:
         return "ReserveNow", payload
 
     def send_local_list(self, update: ListUpdate) -> Intent:
-        entries = []
-        for change in update.changes:
-            item: dict[str, Any] = {"idTag": change.id_token}
-            if change.entry is not None:  # without idTagInfo an entry is removed
-                info: dict[str, Any] = {"status": change.entry.status.value}
-                if change.entry.expiry_date is not None:
-                    info["expiryDate"] = format_timestamp(change.entry.expiry_date)
-                if change.entry.parent_id_token is not None:
-                    info["parentIdTag"] = change.entry.parent_id_token
-                item["idTagInfo"] = info
-            entries.append(item)
-        payload: dict[str, Any] = {"listVersion": update.version, "updateType": update.update_type.value}
-        if entries:
-            payload["localAuthorizationList"] = entries
-        return "SendLocalList", payload
+        return local_list_call(update, "listVersion", _list_item)
 
     def local_list_sent(self, command: Command) -> ListUpdate | None:
-        if command.action != "SendLocalList":
-            return None
-        payload = command.payload
-        changes = []
-        for item in payload.get("localAuthorizationList") or []:
-            info = item.get("idTagInfo")
-            entry = (
-                token_entry(
-                    item["idTag"], info["status"], None, info.get("expiryDate"), info.get("parentIdTag")
-                )
-                if info
-                else None
-            )
-            changes.append(ListChange(item["idTag"], entry))
-        return list_update(int(payload["listVersion"]), payload["updateType"], changes)
+        return local_list_read(command, "listVersion", _list_change)
 
     def local_list_limits(self, configuration: dict[str, str | None]) -> tuple[int | None, int | None]:
         return read_limit(configuration, "LocalAuthListMaxLength"), read_limit(
@@ -319,6 +292,30 @@ class V16Adapter:
         if command.action == "GetLog":
             return get_log_answer(command, response)
         return None
+
+
+def _list_item(change: ListChange) -> dict[str, Any]:
+    """An entry of a 1.6 local list; without idTagInfo it removes the token."""
+    item: dict[str, Any] = {"idTag": change.id_token}
+    entry = change.entry
+    if entry is not None:
+        info: dict[str, Any] = {"status": entry.status.value}
+        if entry.expiry_date is not None:
+            info["expiryDate"] = format_timestamp(entry.expiry_date)
+        if entry.parent_id_token is not None:
+            info["parentIdTag"] = entry.parent_id_token
+        item["idTagInfo"] = info
+    return item
+
+
+def _list_change(item: dict[str, Any]) -> ListChange:
+    info = item.get("idTagInfo")
+    if not info:
+        return ListChange(item["idTag"], None)
+    return ListChange(
+        item["idTag"],
+        token_entry(item["idTag"], info["status"], None, info.get("expiryDate"), info.get("parentIdTag")),
+    )
 
 
 def _sample(sampled: dict[str, Any]) -> Sample:

@@ -46,7 +46,8 @@ from shared.protocol.adapters.base import (
     firmware_payload,
     get_log_answer,
     get_log_payload,
-    list_update,
+    local_list_call,
+    local_list_read,
     not_in_version,
     parse_timestamp,
     read_data_transfer,
@@ -244,43 +245,10 @@ class V2Adapter:
         return "ReserveNow", payload
 
     def send_local_list(self, update: ListUpdate) -> Intent:
-        entries = []
-        for change in update.changes:
-            entry = change.entry
-            item: dict[str, Any] = {
-                "idToken": {
-                    "idToken": change.id_token,
-                    "type": (entry.token_type if entry else None) or "ISO14443",
-                }
-            }
-            if entry is not None:  # without idTokenInfo an entry is removed
-                info: dict[str, Any] = {"status": entry.status.value}
-                if entry.expiry_date is not None:
-                    info["cacheExpiryDateTime"] = format_timestamp(entry.expiry_date)
-                if entry.parent_id_token is not None:
-                    info["groupIdToken"] = {"idToken": entry.parent_id_token, "type": GROUP_TOKEN_TYPE}
-                item["idTokenInfo"] = info
-            entries.append(item)
-        payload: dict[str, Any] = {"versionNumber": update.version, "updateType": update.update_type.value}
-        if entries:
-            payload["localAuthorizationList"] = entries
-        return "SendLocalList", payload
+        return local_list_call(update, "versionNumber", _list_item)
 
     def local_list_sent(self, command: Command) -> ListUpdate | None:
-        if command.action != "SendLocalList":
-            return None
-        payload = command.payload
-        changes = []
-        for item in payload.get("localAuthorizationList") or []:
-            token, info = item["idToken"], item.get("idTokenInfo")
-            entry = None
-            if info:
-                group = (info.get("groupIdToken") or {}).get("idToken")
-                entry = token_entry(
-                    token["idToken"], info["status"], token["type"], info.get("cacheExpiryDateTime"), group
-                )
-            changes.append(ListChange(token["idToken"], entry))
-        return list_update(int(payload["versionNumber"]), payload["updateType"], changes)
+        return local_list_read(command, "versionNumber", _list_change)
 
     def local_list_limits(self, configuration: dict[str, str | None]) -> tuple[int | None, int | None]:
         return read_limit(configuration, "LocalAuthListCtrlr/Entries/maxLimit") or read_limit(
@@ -393,6 +361,32 @@ _PARTS = {
     "NotifyMonitoringReport": (Kept.MONITORING_REPORT, "monitor"),
     "NotifyCustomerInformation": (Kept.CUSTOMER_INFORMATION, "data"),
 }
+
+
+def _list_item(change: ListChange) -> dict[str, Any]:
+    """An entry of a 2.x local list; without idTokenInfo it removes the token."""
+    entry = change.entry
+    token_type = (entry.token_type if entry else None) or "ISO14443"
+    item: dict[str, Any] = {"idToken": {"idToken": change.id_token, "type": token_type}}
+    if entry is not None:
+        info: dict[str, Any] = {"status": entry.status.value}
+        if entry.expiry_date is not None:
+            info["cacheExpiryDateTime"] = format_timestamp(entry.expiry_date)
+        if entry.parent_id_token is not None:
+            info["groupIdToken"] = {"idToken": entry.parent_id_token, "type": GROUP_TOKEN_TYPE}
+        item["idTokenInfo"] = info
+    return item
+
+
+def _list_change(item: dict[str, Any]) -> ListChange:
+    token, info = item["idToken"], item.get("idTokenInfo")
+    if not info:
+        return ListChange(token["idToken"], None)
+    group = (info.get("groupIdToken") or {}).get("idToken")
+    expiry = info.get("cacheExpiryDateTime")
+    return ListChange(
+        token["idToken"], token_entry(token["idToken"], info["status"], token["type"], expiry, group)
+    )
 
 
 def _request_id() -> int:
