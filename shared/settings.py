@@ -38,6 +38,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "vendors_table": ("CSMS_VENDORS_TABLE", "vendors"),
     "reservations_table": ("CSMS_RESERVATIONS_TABLE", "reservations"),
     "local_lists_table": ("CSMS_LOCAL_LISTS_TABLE", "local-lists"),
+    "display_messages_table": ("CSMS_DISPLAY_MESSAGES_TABLE", "display-messages"),
 }
 
 
@@ -65,6 +66,7 @@ class Settings:
     vendors_table: str
     reservations_table: str
     local_lists_table: str
+    display_messages_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str

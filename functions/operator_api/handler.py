@@ -21,6 +21,7 @@ from functions.operator_api.routes import (
     availability,
     commands,
     configuration,
+    display_messages,
     firmware,
     local_lists,
     logs,
@@ -75,6 +76,7 @@ for block in (
     station_events,
     reservations,
     local_lists,
+    display_messages,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

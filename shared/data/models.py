@@ -526,6 +526,19 @@ class LocalListEntryRecord(Model):
     updated_at = UTCDateTimeAttribute()
 
 
+class DisplayMessageRecord(Model):
+    """A display message a charge point has: set by the CSMS and accepted, or reported by it."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.display_messages_table
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    message_id = NumberAttribute(range_key=True)
+    info = JSONAttribute()  # the version's MessageInfo
+    source = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -544,6 +557,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     VendorRecord,
     ReservationRecord,
     LocalListEntryRecord,
+    DisplayMessageRecord,
 )
 
 

@@ -22,12 +22,20 @@ Keeper = Callable[[Command, dict[str, Any], datetime], None]
 @cache
 def _keepers() -> dict[str, Keeper]:
     """Built on first use: the blocks import the command service, which calls this."""
-    from shared.services import authorization, configuration, local_lists, maintenance, reservations
+    from shared.services import (
+        authorization,
+        configuration,
+        display_messages,
+        local_lists,
+        maintenance,
+        reservations,
+    )
 
     return {
         "CancelReservation": reservations.answered,
         "ChangeAvailability": _latest("availability"),
         "ChangeConfiguration": configuration.configuration_answered,
+        "ClearDisplayMessage": display_messages.answered,
         "GetConfiguration": configuration.configuration_answered,
         "GetDiagnostics": maintenance.answered,
         "GetLog": maintenance.answered,
@@ -36,6 +44,7 @@ def _keepers() -> dict[str, Keeper]:
         "ReserveNow": reservations.answered,
         "Reset": _latest("reset"),
         "SendLocalList": local_lists.answered,
+        "SetDisplayMessage": display_messages.answered,
         "SetVariables": configuration.configuration_answered,
         "SignedUpdateFirmware": maintenance.answered,
         "UnlockConnector": _latest("unlock"),

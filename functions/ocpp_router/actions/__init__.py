@@ -12,6 +12,7 @@ from functions.ocpp_router.actions.diagnostics import (
     notify_event,
     notify_monitoring_report,
 )
+from functions.ocpp_router.actions.display_messages import notify_display_messages
 from functions.ocpp_router.actions.firmware_management import (
     firmware_status_notification,
     publish_firmware_status_notification,
@@ -37,6 +38,7 @@ __all__ = [
     "log_status_notification",
     "meter_values",
     "notify_customer_information",
+    "notify_display_messages",
     "notify_event",
     "notify_monitoring_report",
     "notify_report",

@@ -9,6 +9,7 @@ from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
+from shared.domain.display_messages import DisplayMessage
 from shared.domain.local_lists import ListChange, ListUpdate
 from shared.domain.maintenance import (
     FirmwareUpdate,
@@ -40,6 +41,7 @@ from shared.protocol.adapters.base import (
     get_log_payload,
     local_list_call,
     local_list_read,
+    no_display_messages,
     no_monitoring,
     not_in_version,
     parse_timestamp,
@@ -138,6 +140,9 @@ class V16Adapter:
     def reservation_update(self, payload: dict[str, Any]) -> tuple[int, str]:
         raise not_in_version("ReservationStatusUpdate")
 
+    def display_messages_report(self, payload: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+        raise not_in_version("NotifyDisplayMessages")
+
     # --- Operator intentions ---------------------------------------------------------------
 
     def remote_start(
@@ -225,6 +230,15 @@ class V16Adapter:
         return read_limit(configuration, "LocalAuthListMaxLength"), read_limit(
             configuration, "SendLocalListMaxLength"
         )
+
+    def set_display_message(self, message: DisplayMessage) -> Intent:
+        raise no_display_messages("1.6")
+
+    def get_display_messages(self, request_id: int) -> Intent:
+        raise no_display_messages("1.6")
+
+    def clear_display_message(self, message_id: int) -> Intent:
+        raise no_display_messages("1.6")
 
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}

@@ -10,6 +10,7 @@ from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart, variable_key
+from shared.domain.display_messages import DisplayMessage
 from shared.domain.local_lists import ListChange, ListUpdate
 from shared.domain.maintenance import (
     FirmwareUpdate,
@@ -182,6 +183,9 @@ class V2Adapter:
     def reservation_update(self, payload: dict[str, Any]) -> tuple[int, str]:
         return payload["reservationId"], payload["reservationUpdateStatus"]
 
+    def display_messages_report(self, payload: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+        return [(int(info["id"]), info) for info in payload.get("messageInfo") or []]
+
     # --- Operator intentions ---------------------------------------------------------------
 
     def remote_start(
@@ -254,6 +258,28 @@ class V2Adapter:
         return read_limit(configuration, "LocalAuthListCtrlr/Entries/maxLimit") or read_limit(
             configuration, "LocalAuthListCtrlr/Entries"
         ), read_limit(configuration, "LocalAuthListCtrlr/ItemsPerMessage")
+
+    def set_display_message(self, message: DisplayMessage) -> Intent:
+        content: dict[str, Any] = {"format": message.format, "content": message.content}
+        if message.language is not None:
+            content["language"] = message.language
+        info: dict[str, Any] = {"id": message.message_id, "priority": message.priority, "message": content}
+        optional = {
+            "state": message.state,
+            "startDateTime": format_timestamp(message.start_at) if message.start_at else None,
+            "endDateTime": format_timestamp(message.end_at) if message.end_at else None,
+            "transactionId": message.transaction_id,
+        }
+        info |= {key: value for key, value in optional.items() if value is not None}
+        if message.evse_id is not None:
+            info["display"] = {"name": "DisplayMessageCtrlr", "evse": {"id": message.evse_id}}
+        return "SetDisplayMessage", {"message": info}
+
+    def get_display_messages(self, request_id: int) -> Intent:
+        return "GetDisplayMessages", {"requestId": request_id}
+
+    def clear_display_message(self, message_id: int) -> Intent:
+        return "ClearDisplayMessage", {"id": message_id}
 
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}
