@@ -139,6 +139,7 @@ class Station:
         self.booted = False
         self.boot_reason = "PowerUp"
         self.finishing = False
+        self._lost = False  # a drop was counted and no new connection has come since
 
         self.outbox: deque[Queued] = deque()
         self._queued = asyncio.Event()
@@ -188,7 +189,8 @@ class Station:
         deadline = time.monotonic() + timeout_s
 
         def pending() -> bool:
-            return bool(self.active or self.outbox) or (self.booted and not self.online.is_set())
+            back = self.online.is_set() and not self._lost
+            return bool(self.active or self.outbox) or (self.booted and not back)
 
         while pending() and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
@@ -207,6 +209,7 @@ class Station:
             self.network.clear()
         if self.link is not None and not self.link.ours:  # a link lost twice is one loss
             self.stats.drops[reason] += 1
+            self._lost = True  # until it is connected again, though `online` may still be set
             self.link.abort()
 
     # --- The connection ---------------------------------------------------------------------
@@ -243,6 +246,7 @@ class Station:
             self.answers.install(client)
             link = self.link = Link(ws, client)
             self.stats.connects += 1
+            self._lost = False
             heartbeats: asyncio.Task[None] | None = None
             try:
                 if not self.booted:
@@ -336,6 +340,8 @@ class Station:
     async def _network_life(self) -> None:
         for outage in outages(self.seed, self.spec.stream, self.life):
             await asyncio.sleep(outage.after_s)
+            if self.finishing:  # winding down: no more outages
+                return
             self.stats.event(f"{self.id} loses its network for {outage.lasts_s:.0f} s")
             self.drop("network outage", outage=True)
             await asyncio.sleep(outage.lasts_s)

@@ -438,6 +438,8 @@ class RolloutRecord(Model):
     created_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    # Who advances it now (the schedule, or an operator's request), until when
+    advancing_until = UTCDateTimeAttribute(null=True)
     # A member item
     position = NumberAttribute(null=True)
     wave = NumberAttribute(null=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
@@ -76,6 +76,27 @@ def set_state(rollout: Rollout, to: RolloutState, reason: str | None, at: dateti
             return False
         raise
     return True
+
+
+def take_turn(rollout_id: str, now: datetime, lease_s: int = 60) -> bool:
+    """1 write: this caller advances the rollout, and nobody else until it is done (or the
+    lease runs out, if it died). The schedule and an operator's request may come at once."""
+    fields = RolloutRecord
+    try:
+        RolloutRecord(rollout_id, _HEADER).update(
+            actions=[fields.advancing_until.set(now + timedelta(seconds=lease_s))],
+            condition=fields.advancing_until.does_not_exist() | (fields.advancing_until < now),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def end_turn(rollout_id: str) -> None:
+    """1 write."""
+    RolloutRecord(rollout_id, _HEADER).update(actions=[RolloutRecord.advancing_until.remove()])
 
 
 def claim_wave(rollout: Rollout, at: datetime) -> bool:

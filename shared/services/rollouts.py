@@ -123,6 +123,17 @@ def advance_all(now: datetime) -> int:
 
 
 def advance(rollout_id: str, now: datetime) -> tuple[Rollout, list[Member]]:
+    """One advance at a time: another one under way (the schedule, an operator's request)
+    leaves this one to read."""
+    if not rollouts.take_turn(rollout_id, now):
+        return view(rollout_id, now)
+    try:
+        return _advance(rollout_id, now)
+    finally:
+        rollouts.end_turn(rollout_id)
+
+
+def _advance(rollout_id: str, now: datetime) -> tuple[Rollout, list[Member]]:
     rollout, members = view(rollout_id, now)
     step = next_step(rollout, members)
     if step is Step.PAUSE:

@@ -272,3 +272,7 @@ def test_two_advances_at_once_send_a_wave_once(aws, posted):
     assert rollout_records.claim_wave(read, utc_now())
     assert not rollout_records.claim_wave(read, utc_now())  # the same read, a second time
     assert not rollout_records.set_state(read, read.state, None, utc_now())  # stale: refused
+    assert rollout_records.take_turn(rollout_id, utc_now())
+    assert not rollout_records.take_turn(rollout_id, utc_now())  # one advance at a time
+    rollout_records.end_turn(rollout_id)
+    assert rollout_records.take_turn(rollout_id, utc_now())
