@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from shared.domain.authorization import AuthorizationStatus
+from shared.domain.authorization import AuthorizationStatus, TokenEntry
 from shared.domain.commands import MAX_TIMEOUT_S, MIN_TIMEOUT_S, CommandStatus
 from shared.domain.configuration import ReportProgress
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH
@@ -122,6 +122,16 @@ class IdTokenIn(ApiModel):
 
 class IdTokenOut(IdTokenIn):
     id_token: str
+
+    @classmethod
+    def of(cls, entry: TokenEntry) -> IdTokenOut:
+        return cls(
+            id_token=entry.id_token,
+            status=entry.status,
+            type=entry.token_type,
+            expiry_date=entry.expiry_date,
+            parent_id_token=entry.parent_id_token,
+        )
 
 
 class IdTokenPage(ApiModel):

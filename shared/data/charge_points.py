@@ -61,6 +61,14 @@ def find_charge_point(charge_point_id: str) -> ChargePoint | None:
         return None
 
 
+def registered_charge_point(charge_point_id: str) -> ChargePoint:
+    """1 read: the charge point, which must be registered (NotRegistered otherwise)."""
+    charge_point = find_charge_point(charge_point_id)
+    if charge_point is None:
+        raise NotRegistered(charge_point_id)
+    return charge_point
+
+
 def record_connection(
     charge_point_id: str, connection_id: str, ocpp_version: str, at: datetime, register: bool
 ) -> str | None:

@@ -25,7 +25,6 @@ from shared.domain.errors import (
     CommandRefused,
     NotConnected,
     NotFound,
-    NotRegistered,
     PayloadTooLarge,
 )
 from shared.domain.provisioning import ChargePoint
@@ -53,9 +52,7 @@ class CommandView:
 
 def connected(charge_point_id: str) -> ChargePoint:
     """The charge point, which must be registered and connected to take a command: 1 read."""
-    charge_point = charge_points.find_charge_point(charge_point_id)
-    if charge_point is None:
-        raise NotRegistered(charge_point_id)
+    charge_point = charge_points.registered_charge_point(charge_point_id)
     if not charge_point.connected:
         raise NotConnected(charge_point_id)
     return charge_point

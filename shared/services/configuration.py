@@ -9,7 +9,6 @@ from typing import Any
 from shared.data import charge_points, configuration
 from shared.domain.commands import Command
 from shared.domain.configuration import ConfigurationValue, ReportPart, ReportProgress
-from shared.domain.errors import NotRegistered
 from shared.observability import logger, metrics
 from shared.protocol.versions import profile_for
 
@@ -28,9 +27,7 @@ def reported(charge_point_id: str, part: ReportPart, at: datetime) -> None:
 
 
 def report_of(charge_point_id: str) -> ReportProgress | None:
-    charge_point = charge_points.find_charge_point(charge_point_id)
-    if charge_point is None:
-        raise NotRegistered(charge_point_id)
+    charge_point = charge_points.registered_charge_point(charge_point_id)
     return charge_point.configuration_report
 
 
@@ -42,6 +39,5 @@ def configuration_answered(command: Command, response: dict[str, Any], now: date
 
 
 def configuration_of(charge_point_id: str) -> list[ConfigurationValue]:
-    if charge_points.find_charge_point(charge_point_id) is None:
-        raise NotRegistered(charge_point_id)
+    charge_points.registered_charge_point(charge_point_id)
     return configuration.configuration_of(charge_point_id)

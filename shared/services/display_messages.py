@@ -11,7 +11,6 @@ from typing import Any
 from shared.data import charge_points, display_messages
 from shared.domain.commands import Command
 from shared.domain.display_messages import DisplayMessage, KnownMessage
-from shared.domain.errors import NotRegistered
 from shared.protocol.versions import profile_for
 from shared.services import commands
 
@@ -55,6 +54,5 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
 
 
 def messages_of(charge_point_id: str) -> list[KnownMessage]:
-    if charge_points.find_charge_point(charge_point_id) is None:
-        raise NotRegistered(charge_point_id)
+    charge_points.registered_charge_point(charge_point_id)
     return sorted(display_messages.messages_of(charge_point_id), key=lambda m: m.message_id)

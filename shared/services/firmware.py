@@ -13,7 +13,7 @@ from shared.aws import files
 from shared.data import charge_points, firmware, maintenance
 from shared.data.dynamo import Page
 from shared.domain.commands import Command, Intent
-from shared.domain.errors import BadRequest, Conflict, NotFound, NotRegistered
+from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.maintenance import (
     MAX_URL_LIFETIME_S,
     Firmware,
@@ -158,7 +158,7 @@ class UpdateView:
 
 
 def updates_of(charge_point_id: str, limit: int, next_token: str | None) -> Page[UpdateView]:
-    charge_point = _registered(charge_point_id)
+    charge_point = charge_points.registered_charge_point(charge_point_id)
     page = maintenance.requests_of(charge_point_id, Kind.FIRMWARE, limit, next_token)
     newest = next(iter(page.items), None) if not next_token else None
     views = [UpdateView(r, _version_after(charge_point, r) if r is newest else None) for r in page.items]
@@ -166,7 +166,7 @@ def updates_of(charge_point_id: str, limit: int, next_token: str | None) -> Page
 
 
 def update_of(charge_point_id: str, request_id: int) -> UpdateView:
-    charge_point = _registered(charge_point_id)
+    charge_point = charge_points.registered_charge_point(charge_point_id)
     request = maintenance.find_request(charge_point_id, Kind.FIRMWARE, request_id)
     if request is None:
         raise NotFound(f"Firmware update {request_id} of {charge_point_id}")
@@ -181,10 +181,3 @@ def _version_after(charge_point: ChargePoint, request: MaintenanceRequest) -> st
     if request.created_at is None or booted is None or booted <= request.created_at:
         return None
     return charge_point.firmware_version
-
-
-def _registered(charge_point_id: str) -> ChargePoint:
-    charge_point = charge_points.find_charge_point(charge_point_id)
-    if charge_point is None:
-        raise NotRegistered(charge_point_id)
-    return charge_point

@@ -12,7 +12,7 @@ from shared.data import charge_points, configuration, id_tokens, local_lists
 from shared.data import commands as command_records
 from shared.domain.authorization import TokenEntry
 from shared.domain.commands import Command
-from shared.domain.errors import ApplicationError, BadRequest, NotRegistered
+from shared.domain.errors import ApplicationError, BadRequest
 from shared.domain.local_lists import DEFAULT_PER_MESSAGE, ListChange, UpdateType, differential, plan_updates
 from shared.observability import logger
 from shared.protocol.versions import profile_for
@@ -95,8 +95,6 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
 def held(charge_point_id: str) -> tuple[int | None, dict[str, TokenEntry], int]:
     """The version the charge point holds, its entries, and how many changes a differential
     update would send now (0: in step with the id-token list)."""
-    charge_point = charge_points.find_charge_point(charge_point_id)
-    if charge_point is None:
-        raise NotRegistered(charge_point_id)
+    charge_point = charge_points.registered_charge_point(charge_point_id)
     entries = local_lists.held_by(charge_point_id)
     return charge_point.local_list_version, entries, len(differential(entries, _source()))

@@ -14,7 +14,7 @@ from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, maintenance
 from shared.data.dynamo import Page
 from shared.domain.commands import Command, Intent
-from shared.domain.errors import BadRequest, Forbidden, NotFound, NotRegistered, PayloadTooLarge
+from shared.domain.errors import BadRequest, Forbidden, NotFound, PayloadTooLarge
 from shared.domain.maintenance import (
     Kind,
     LogRequest,
@@ -177,21 +177,16 @@ def ftp_home(user: str, secret: str, now: datetime) -> str:
 
 
 def logs_of(charge_point_id: str, limit: int, next_token: str | None) -> Page[MaintenanceRequest]:
-    _registered(charge_point_id)
+    charge_points.registered_charge_point(charge_point_id)
     return maintenance.requests_of(charge_point_id, Kind.LOG, limit, next_token)
 
 
 def log_of(charge_point_id: str, request_id: int) -> tuple[MaintenanceRequest, str | None]:
     """The request and, once its file came, a link to download it."""
-    _registered(charge_point_id)
+    charge_points.registered_charge_point(charge_point_id)
     request = maintenance.find_request(charge_point_id, Kind.LOG, request_id)
     if request is None:
         raise NotFound(f"Log request {request_id} of {charge_point_id}")
     upload = request.upload
     link = files.download_url(upload.key, DOWNLOAD_URL_S, upload.file_name) if upload else None
     return request, link
-
-
-def _registered(charge_point_id: str) -> None:
-    if charge_points.find_charge_point(charge_point_id) is None:
-        raise NotRegistered(charge_point_id)

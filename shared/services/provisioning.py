@@ -11,7 +11,7 @@ from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, transactions
 from shared.data.dynamo import Page
 from shared.domain.commands import Failure
-from shared.domain.errors import BadRequest, NotRegistered
+from shared.domain.errors import BadRequest
 from shared.domain.passwords import hash_password
 from shared.domain.provisioning import (
     UNCHANGED,
@@ -69,9 +69,7 @@ def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
 def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
     """Live: the gateway says whether the connection is still there and when it was last active.
     A connection it does not know is a disconnect that was never recorded, and is cleared."""
-    charge_point = charge_points.find_charge_point(charge_point_id)
-    if charge_point is None:
-        raise NotRegistered(charge_point_id)
+    charge_point = charge_points.registered_charge_point(charge_point_id)
     online, last_seen = False, None
     if charge_point.connection_id:
         info = connections_at(endpoint_for()).info(charge_point.connection_id)

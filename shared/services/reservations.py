@@ -12,7 +12,7 @@ from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, reservations
 from shared.data.dynamo import Page
 from shared.domain.commands import Command
-from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound, NotRegistered
+from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.reservations import UPDATE_STATES, Reservation, ReservationState
 from shared.observability import logger
 from shared.protocol.versions import profile_for
@@ -144,8 +144,7 @@ def reservation_of(reservation_id: int) -> Reservation:
 
 
 def reservations_of(charge_point_id: str, limit: int, next_token: str | None) -> Page[Reservation]:
-    if charge_points.find_charge_point(charge_point_id) is None:
-        raise NotRegistered(charge_point_id)
+    charge_points.registered_charge_point(charge_point_id)
     return reservations.reservations_of(charge_point_id, limit, next_token)
 
 

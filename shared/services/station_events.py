@@ -10,7 +10,7 @@ from datetime import datetime
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, station_events, vendors
 from shared.data.dynamo import Page
-from shared.domain.errors import NotFound, NotRegistered
+from shared.domain.errors import NotFound
 from shared.domain.station_events import (
     DataTransferMessage,
     DataTransferStatus,
@@ -67,8 +67,7 @@ def data_transferred(
 def events_of(
     charge_point_id: str, kind: EventKind, limit: int, next_token: str | None
 ) -> Page[tuple[dict[str, object], datetime]]:
-    if charge_points.find_charge_point(charge_point_id) is None:
-        raise NotRegistered(charge_point_id)
+    charge_points.registered_charge_point(charge_point_id)
     return station_events.events_of(charge_point_id, kind, limit, next_token)
 
 

@@ -24,13 +24,7 @@ IdTokenValue = Annotated[
 
 
 def _out(entry: TokenEntry) -> IdTokenOut:
-    return IdTokenOut(
-        id_token=entry.id_token,
-        status=entry.status,
-        type=entry.token_type,
-        expiry_date=entry.expiry_date,
-        parent_id_token=entry.parent_id_token,
-    )
+    return IdTokenOut.of(entry)
 
 
 @router.get("/id-tokens", summary="List the authorization list", tags=["Authorization"])

@@ -115,15 +115,6 @@ def get_local_list(charge_point_id: ChargePointId) -> LocalListOut:
     return LocalListOut(
         charge_point_id=charge_point_id,
         version=version,
-        entries=[
-            IdTokenOut(
-                id_token=e.id_token,
-                status=e.status,
-                type=e.token_type,
-                expiry_date=e.expiry_date,
-                parent_id_token=e.parent_id_token,
-            )
-            for e in sorted(entries.values(), key=lambda e: e.id_token)
-        ],
+        entries=[IdTokenOut.of(e) for e in sorted(entries.values(), key=lambda e: e.id_token)],
         pending_changes=pending,
     )
