@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
@@ -39,6 +40,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "reservations_table": ("CSMS_RESERVATIONS_TABLE", "reservations"),
     "local_lists_table": ("CSMS_LOCAL_LISTS_TABLE", "local-lists"),
     "display_messages_table": ("CSMS_DISPLAY_MESSAGES_TABLE", "display-messages"),
+    "tariffs_table": ("CSMS_TARIFFS_TABLE", "tariffs"),
 }
 
 
@@ -67,6 +69,7 @@ class Settings:
     reservations_table: str
     local_lists_table: str
     display_messages_table: str
+    tariffs_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str
@@ -96,6 +99,13 @@ class Settings:
     ftp_url: str | None
     # The role the cloud's FTP server writes to the bucket with (its identity function names it)
     ftp_role_arn: str
+    # A session's running cost goes to its charge point at most once per interval, and only when
+    # it grew by the step since the last one sent.
+    cost_update_interval_s: int
+    cost_update_step: Decimal
+    # Who the CSMS is in OCPI records (CDRs, tariffs): ISO 3166 alpha-2 country and party id.
+    ocpi_country_code: str
+    ocpi_party_id: str
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -135,6 +145,10 @@ class Settings:
             max_upload_bytes=_int(env, "CSMS_MAX_UPLOAD_BYTES", 4 * 1024 * 1024),
             ftp_url=(env.get("CSMS_FTP_URL") or "").rstrip("/") or None,
             ftp_role_arn=env.get("CSMS_FTP_ROLE_ARN", ""),
+            cost_update_interval_s=_int(env, "CSMS_COST_UPDATE_INTERVAL", 60),
+            cost_update_step=_decimal(env, "CSMS_COST_UPDATE_STEP", Decimal("0.01")),
+            ocpi_country_code=env.get("CSMS_OCPI_COUNTRY_CODE", "NL")[:2].upper(),
+            ocpi_party_id=env.get("CSMS_OCPI_PARTY_ID", "CSM")[:3].upper(),
         )
 
     def require_api_token(self) -> None:
@@ -151,6 +165,19 @@ def _int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _decimal(env: dict[str, str] | os._Environ[str], name: str, default: Decimal) -> Decimal:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not value.is_finite() or value < 0:
+        raise SettingsError(f"{name} must be a number of 0 or more, got {raw!r}")
+    return value
 
 
 @lru_cache(maxsize=1)

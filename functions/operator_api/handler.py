@@ -30,6 +30,7 @@ from functions.operator_api.routes import (
     reservations,
     rollouts,
     station_events,
+    tariffs,
     transactions,
 )
 from shared.domain.errors import ApplicationError
@@ -77,6 +78,7 @@ for block in (
     reservations,
     local_lists,
     display_messages,
+    tariffs,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

@@ -65,6 +65,7 @@ class ChargePointSummary(ApiModel):
     serial_number: str | None
     firmware_version: str | None
     last_boot_at: datetime | None
+    site_id: str | None = None
 
 
 class ChargePointDetail(ChargePointSummary):
@@ -102,6 +103,12 @@ class ChargePointIn(ApiModel):
         description="HTTP Basic password (security profiles 1 and 2); null removes it",
     )
     blocked: bool | None = Field(None, description="A blocked charge point cannot connect")
+    site_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="Its site (tariffs by site); null removes it",
+    )
 
 
 class IdTokenIn(ApiModel):
@@ -139,6 +146,28 @@ class IdTokenPage(ApiModel):
     next_token: str | None = Field(description="Pass as nextToken for the next page; absent on the last")
 
 
+class CostOut(ApiModel):
+    """A session's cost in its tariff's currency; the parts add up to the totals exactly."""
+
+    currency: str
+    tariff_id: str
+    energy_wh: float = Field(description="Priced energy")
+    charging_seconds: int
+    idle_seconds: int
+    energy: float
+    time: float = Field(description="For time charging")
+    idle: float = Field(description="For idle time after the grace period")
+    fee: float = Field(description="The session fee")
+    adjustment: float = Field(description="What the tariff's minimum or maximum added or took off")
+    total_excl_vat: float
+    vat_percent: float
+    tax: float
+    total_incl_vat: float
+    flags: list[str] = Field(
+        description="energyUnknown, energySpreadEvenly (no reading inside the session), inProgress"
+    )
+
+
 class TransactionOut(ApiModel):
     transaction_id: str = Field(description="As the charge point knows it (an integer in OCPP 1.6)")
     charge_point_id: str
@@ -156,6 +185,8 @@ class TransactionOut(ApiModel):
     active: bool
     remote_start_id: int | None = Field(description="OCPP 2.x: the RequestStartTransaction that began it")
     charging_state: str | None = Field(None, description="OCPP 2.x: latest reported (detail only)")
+    tariff_id: str | None = Field(None, description="The tariff it started under")
+    cost: CostOut | None = Field(None, description="Under its tariff; so far while active (detail only)")
 
 
 class SampleOut(ApiModel):
@@ -186,6 +217,9 @@ class TransactionDetail(TransactionOut):
     remote_start_command_id: str | None = Field(description="The remote start that began it, if one did")
     meter_values: list[MeterValueOut]
     events: list[SessionEventOut] = Field(description="Reports merged by seqNo (2.x) or time (1.6)")
+    station_cost: dict[str, Any] | None = Field(
+        None, description="2.1: costDetails as the station reckons the cost (latest report)"
+    )
 
 
 class TransactionPage(ApiModel):

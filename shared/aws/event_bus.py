@@ -37,6 +37,7 @@ class DomainEvent(StrEnum):
     DATA_TRANSFER_RECEIVED = "DataTransferReceived"
     DEVICE_EVENT = "DeviceEvent"
     RESERVATION_CHANGED = "ReservationChanged"
+    SETTLEMENT_REPORTED = "SettlementReported"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

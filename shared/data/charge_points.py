@@ -43,6 +43,7 @@ def charge_point_of(record: ChargePointRecord) -> ChargePoint:
         unlock_result=record.unlock_result,
         local_list_version=None if record.local_list_version is None else int(record.local_list_version),
         outstanding_command=record.outstanding_command,
+        site_id=record.site_id,
         configuration_report=None
         if record.report_request_id is None
         else ReportProgress(
@@ -133,12 +134,18 @@ def record_boot(charge_point_id: str, boot: BootInfo, at: datetime) -> None:
 
 
 def register_charge_point(
-    charge_point_id: str, at: datetime, password_hash: str | None = UNCHANGED, blocked: bool | None = None
+    charge_point_id: str,
+    at: datetime,
+    password_hash: str | None = UNCHANGED,
+    blocked: bool | None = None,
+    site_id: str | None = UNCHANGED,
 ) -> tuple[ChargePoint, bool]:
     """1 write. Creates or updates a registration; returns the record and whether it is new."""
     actions: list[Action] = [ChargePointRecord.registered_at.set(ChargePointRecord.registered_at | at)]
     if password_hash is not UNCHANGED:
         actions.append(set_or_remove(ChargePointRecord.password_hash, password_hash))
+    if site_id is not UNCHANGED:
+        actions.append(set_or_remove(ChargePointRecord.site_id, site_id))
     if blocked is not None:
         actions.append(ChargePointRecord.blocked.set(blocked))
     record = ChargePointRecord(charge_point_id)

@@ -27,3 +27,11 @@ def configuration_of(charge_point_id: str) -> list[ConfigurationValue]:
         ConfigurationValue(r.key, r.value, r.readonly, r.updated_at)
         for r in ConfigurationRecord.query(charge_point_id)
     ]
+
+
+def value_of(charge_point_id: str, key: str) -> str | None:
+    """1 read: one setting as last known."""
+    try:
+        return ConfigurationRecord.get(charge_point_id, key).value
+    except ConfigurationRecord.DoesNotExist:
+        return None

@@ -71,6 +71,7 @@ class ChargePointRecord(Model):
     reset_result = JSONAttribute(null=True)
     unlock_result = JSONAttribute(null=True)
     local_list_version = NumberAttribute(null=True)
+    site_id = UnicodeAttribute(null=True)
 
 
 class ConnectorRecord(Model):
@@ -169,6 +170,11 @@ class TransactionRecord(Model):
     stop_id_token = UnicodeAttribute(null=True)
     active = UnicodeAttribute(null=True)
     remote_start_id = NumberAttribute(null=True)
+    tariff = JSONAttribute(null=True)  # the tariff in force when it started, as it was then
+    cost_sent = UnicodeAttribute(null=True)  # the running cost last sent in CostUpdated
+    cost_sent_at = UTCDateTimeAttribute(null=True)
+    station_cost = JSONAttribute(null=True)  # 2.1 costDetails, from the latest event giving them
+    station_cost_seq = NumberAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
     by_charge_point = _ByChargePoint()
@@ -541,6 +547,17 @@ class DisplayMessageRecord(Model):
     updated_at = UTCDateTimeAttribute()
 
 
+class TariffRecord(Model):
+    """A tariff, kept in the JSON the API speaks (shared.domain.tariffs.to_json)."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.tariffs_table
+
+    tariff_id = UnicodeAttribute(hash_key=True)
+    body = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -560,6 +577,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ReservationRecord,
     LocalListEntryRecord,
     DisplayMessageRecord,
+    TariffRecord,
 )
 
 

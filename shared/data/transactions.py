@@ -68,7 +68,9 @@ def next_transaction_id() -> int:
     return int(counter.value)
 
 
-def _start_actions(ocpp_version: str, start: SessionStart, at: datetime) -> list[Action]:
+def _start_actions(
+    ocpp_version: str, start: SessionStart, at: datetime, tariff: dict[str, Any] | None
+) -> list[Action]:
     fields = TransactionRecord
     started_at = format_timestamp(start.timestamp)
     actions: list[Action] = [
@@ -84,7 +86,13 @@ def _start_actions(ocpp_version: str, start: SessionStart, at: datetime) -> list
         (fields.remote_start_id, start.remote_start_id),
     ]
     actions += [attribute.set(value) for attribute, value in optional if value is not None]
-    return actions
+    return actions + _priced_by(tariff)
+
+
+def _priced_by(tariff: dict[str, Any] | None) -> list[Action]:
+    """The tariff a session is priced by: the first one given (a resend, or a start that comes
+    after its end, keeps it)."""
+    return [] if tariff is None else [TransactionRecord.tariff.set(TransactionRecord.tariff | tariff)]
 
 
 def _where_and_who(start: SessionStart) -> list[tuple[Any, Any]]:
@@ -106,7 +114,12 @@ class AssignedStart(Enum):
 
 
 def record_assigned_start(
-    charge_point_id: str, ocpp_version: str, start: SessionStart, start_key: str, at: datetime
+    charge_point_id: str,
+    ocpp_version: str,
+    start: SessionStart,
+    start_key: str,
+    at: datetime,
+    tariff: dict[str, Any] | None = None,
 ) -> AssignedStart:
     """1 transaction of 2 writes: the session and its start key, together or not at all, and
     only onto a session id that names nothing yet."""
@@ -114,7 +127,7 @@ def record_assigned_start(
     assert transaction_id is not None
     session = TransactionRecord(transaction_id, charge_point_id)
     actions = [
-        *_start_actions(ocpp_version, start, at),
+        *_start_actions(ocpp_version, start, at, tariff),
         TransactionRecord.active.set(ACTIVE),
     ]
     try:
@@ -141,13 +154,17 @@ def record_assigned_start(
 
 
 def record_start(
-    charge_point_id: str, ocpp_version: str, start: SessionStart, at: datetime
+    charge_point_id: str,
+    ocpp_version: str,
+    start: SessionStart,
+    at: datetime,
+    tariff: dict[str, Any] | None = None,
 ) -> TransactionRecord:
     """1 write (2 when the session had already ended: its end arrived first). Idempotent:
     the start's fields are the start message's own."""
     assert start.transaction_id is not None
     session = TransactionRecord(start.transaction_id, charge_point_id)
-    actions = _start_actions(ocpp_version, start, at)
+    actions = _start_actions(ocpp_version, start, at, tariff)
     try:
         session.update(
             actions=[*actions, TransactionRecord.active.set(ACTIVE)],
@@ -167,6 +184,7 @@ def record_stop(
     at: datetime,
     start: SessionStart | None = None,
     assigned_only: bool = False,
+    tariff: dict[str, Any] | None = None,
 ) -> TransactionRecord | None:
     """1 write. Ends the session, creating it if its start never arrived, unless
     `assigned_only` (an id the CSMS assigned must name a session of this charge point, else
@@ -192,6 +210,7 @@ def record_stop(
     if start is not None:  # kept only where the start did not say
         known = _where_and_who(start)
         actions += [attribute.set(attribute | value) for attribute, value in known if value is not None]
+    actions += _priced_by(tariff)
     session = TransactionRecord(stop.transaction_id, charge_point_id)
     condition = fields.stopped_at.does_not_exist()
     if assigned_only:
@@ -411,8 +430,52 @@ def summarise(
         active=record.active is not None,
         remote_start_id=_int(record.remote_start_id),
         charging_state=charging_state,
+        tariff_id=None if record.tariff is None else record.tariff.get("tariffId"),
     )
 
 
 def _int(value: float | None) -> int | None:
     return None if value is None else int(value)
+
+
+def find_session(charge_point_id: str, transaction_id: str) -> TransactionRecord | None:
+    """1 read."""
+    try:
+        return TransactionRecord.get(transaction_id, charge_point_id)
+    except TransactionRecord.DoesNotExist:
+        return None
+
+
+def mark_cost_sent(
+    charge_point_id: str, transaction_id: str, before: str | None, cost: str, at: datetime
+) -> bool:
+    """1 write, only if the cost last sent is still `before`: of two messages priced at once,
+    one sends."""
+    fields = TransactionRecord
+    condition = fields.cost_sent.does_not_exist() if before is None else fields.cost_sent == before
+    condition &= fields.transaction_id.exists()
+    try:
+        TransactionRecord(transaction_id, charge_point_id).update(
+            actions=[fields.cost_sent.set(cost), fields.cost_sent_at.set(at)], condition=condition
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def record_station_cost(
+    charge_point_id: str, transaction_id: str, seq_no: int, details: dict[str, Any]
+) -> None:
+    """1 write, kept only if no later event (by seqNo) gave them already."""
+    fields = TransactionRecord
+    condition = fields.station_cost_seq.does_not_exist() | (fields.station_cost_seq < seq_no)
+    try:
+        TransactionRecord(transaction_id, charge_point_id).update(
+            actions=[fields.station_cost.set(details), fields.station_cost_seq.set(seq_no)],
+            condition=condition & fields.transaction_id.exists(),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise

@@ -72,6 +72,8 @@ class ChargePoint:
     reset_result: dict[str, Any] | None = None
     unlock_result: dict[str, Any] | None = None
     local_list_version: int | None = None
+    # The site it belongs to (tariffs by site, load balancing)
+    site_id: str | None = None
     # The one CSMS call it has not answered yet
     outstanding_command: str | None = None
     # Which parts of its latest device model report (2.x) arrived
@@ -80,6 +82,30 @@ class ChargePoint:
     @property
     def connected(self) -> bool:
         return self.connection_id is not None and self.ocpp_version is not None
+
+
+@dataclass(frozen=True)
+class FleetFilter:
+    """Which charge points an operation over many means: each given field must match (vendor
+    and model without regard to case)."""
+
+    site_id: str | None = None
+    vendor: str | None = None
+    model: str | None = None
+    ocpp_version: str | None = None
+    connected: bool | None = None
+
+    def matches(self, charge_point: ChargePoint) -> bool:
+        def same(wanted: str | None, value: str | None) -> bool:
+            return wanted is None or (value or "").casefold() == wanted.casefold()
+
+        return (
+            (self.site_id is None or charge_point.site_id == self.site_id)
+            and same(self.vendor, charge_point.vendor)
+            and same(self.model, charge_point.model)
+            and (self.ocpp_version is None or charge_point.ocpp_version == self.ocpp_version)
+            and (self.connected is None or charge_point.connected == self.connected)
+        )
 
 
 @dataclass(frozen=True)

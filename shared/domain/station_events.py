@@ -19,6 +19,7 @@ class EventKind(StrEnum):
     CUSTOMER_INFORMATION = "customer-information"
     DATA_TRANSFER = "data-transfer"
     FIRMWARE_PUBLISH = "firmware-publish"  # a local controller publishing firmware (2.x)
+    SETTLEMENT = "settlement"  # a payment terminal's settlement of a session (2.1)
 
 
 @dataclass(frozen=True)

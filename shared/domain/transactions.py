@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from shared.domain.authorization import IdToken
 from shared.domain.meter_values import MeterValue, registers
+from shared.domain.tariffs import Usage
 
 
 class UnknownTransaction(Exception):
@@ -80,6 +82,7 @@ class TransactionEventReport:
     stopped_reason: str | None = None
     remote_start_id: int | None = None
     reservation_id: int | None = None
+    cost_details: dict[str, Any] | None = None  # 2.1: the cost as the station reckons it
 
     @property
     def start(self) -> SessionStart:
@@ -229,9 +232,13 @@ class SessionSummary:
     active: bool
     remote_start_id: int | None = None
     charging_state: str | None = None
+    tariff_id: str | None = None
+    cost: dict[str, Any] | None = None  # shared.domain.tariffs.breakdown_json
 
     @classmethod
-    def of_start(cls, charge_point_id: str, ocpp_version: str, start: SessionStart) -> SessionSummary:
+    def of_start(
+        cls, charge_point_id: str, ocpp_version: str, start: SessionStart, tariff_id: str | None = None
+    ) -> SessionSummary:
         """A session as its start message alone describes it (for the started event)."""
         assert start.transaction_id is not None
         return cls(
@@ -250,4 +257,25 @@ class SessionSummary:
             stop_reason=None,
             active=True,
             remote_start_id=start.remote_start_id,
+            tariff_id=tariff_id,
         )
+
+
+CHARGING = "Charging"  # OCPP 2.x ChargingStateEnumType: the one state in which energy flows
+
+
+def usage_of(summary: SessionSummary, progress: Progress) -> Usage:
+    """What pricing needs of a session: while it is in progress, up to its latest report."""
+    known = [e.timestamp for e in progress.events] + [mv.timestamp for mv in progress.meter_values]
+    states = sorted(
+        (e.timestamp, e.charging_state == CHARGING) for e in progress.events if e.charging_state is not None
+    )
+    return Usage(
+        started_at=summary.started_at,
+        ended_at=summary.stopped_at or max([summary.started_at, *known]),
+        readings=tuple(registers(progress.meter_values)),
+        meter_start_wh=summary.meter_start_wh,
+        meter_stop_wh=summary.meter_stop_wh,
+        charging_states=tuple(states),
+        in_progress=summary.stopped_at is None,
+    )

@@ -186,7 +186,7 @@ PROFILES: dict[OcppVersion, Profile] = {
         _V2_ERROR_NAMES,
         frozenset(_V21_FROM_CHARGE_POINT),
         frozenset({2, 3, 4, 5, 6}),
-        "shared.protocol.adapters.v2",
+        "shared.protocol.adapters.v21",
     ),
 }
 

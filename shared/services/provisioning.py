@@ -19,6 +19,7 @@ from shared.domain.provisioning import (
     ChargePoint,
     ChargePointDetail,
     ConnectorState,
+    FleetFilter,
     valid_identity,
 )
 from shared.domain.timestamps import utc_now
@@ -66,6 +67,17 @@ def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
     return charge_points.list_charge_points(limit, next_token)
 
 
+def matching(wanted: FleetFilter) -> list[str]:
+    """The ids of every charge point the filter matches (a scan: for operations over a fleet)."""
+    found, token = [], None
+    while True:
+        page = charge_points.list_charge_points(100, token)
+        found += [cp.charge_point_id for cp in page.items if wanted.matches(cp)]
+        token = page.next_token
+        if token is None:
+            return found
+
+
 def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
     """Live: the gateway says whether the connection is still there and when it was last active.
     A connection it does not know is a disconnect that was never recorded, and is cleared."""
@@ -90,15 +102,19 @@ def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
 
 
 def register(
-    charge_point_id: str, now: datetime, password: str | Any | None = UNCHANGED, blocked: bool | None = None
+    charge_point_id: str,
+    now: datetime,
+    password: str | Any | None = UNCHANGED,
+    blocked: bool | None = None,
+    site_id: str | Any | None = UNCHANGED,
 ) -> tuple[ChargePoint, bool]:
     """Registers it, or changes its registration: a password (None removes it),
-    blocked or not. Whether it is new."""
+    blocked or not, its site (None removes it). Whether it is new."""
     if not valid_identity(charge_point_id):
         raise BadRequest(IDENTITY_RULE)
     password_hash = password if password is UNCHANGED or password is None else hash_password(password)
     charge_point, created = charge_points.register_charge_point(
-        charge_point_id, now, password_hash=password_hash, blocked=blocked
+        charge_point_id, now, password_hash=password_hash, blocked=blocked, site_id=site_id
     )
     if charge_point.connection_id and (blocked or password is not UNCHANGED):
         # The rule is checked at the handshake: the open connection closes, so it applies now.

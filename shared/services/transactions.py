@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import transactions
@@ -12,6 +13,7 @@ from shared.data.dynamo import Page
 from shared.data.transactions import AssignedStart
 from shared.domain.errors import BadRequest, NotFound
 from shared.domain.meter_values import ENERGY_REGISTER, MeterValue, MeterValuesReport, Sample
+from shared.domain.tariffs import Breakdown
 from shared.domain.transactions import (
     EventKind,
     SessionEvent,
@@ -21,11 +23,10 @@ from shared.domain.transactions import (
     SessionSummary,
     TransactionEventReport,
     UnknownTransaction,
-    merge,
     start_key,
 )
 from shared.observability import logger, metrics
-from shared.services import remote_control, reservations
+from shared.services import pricing, remote_control, reservations
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class SessionDetail:
     meter_values: list[MeterValue]
     events: tuple[SessionEvent, ...]
     remote_start_command_id: str | None
+    station_cost: dict[str, Any] | None = None
 
 
 # Tries at a fresh id when the one drawn names a session already (it never should).
@@ -48,11 +50,12 @@ def started(charge_point_id: str, ocpp_version: str, start: SessionStart, at: da
     transaction_id = transactions.find_start(key)
     if transaction_id is not None:
         return transaction_id
+    tariff = pricing.tariff_json(charge_point_id, start.id_token.value if start.id_token else None)
     for _ in range(ID_ATTEMPTS):
         assigned = replace(start, transaction_id=str(transactions.next_transaction_id()))
-        outcome = transactions.record_assigned_start(charge_point_id, ocpp_version, assigned, key, at)
+        outcome = transactions.record_assigned_start(charge_point_id, ocpp_version, assigned, key, at, tariff)
         if outcome is AssignedStart.STORED:
-            summary = SessionSummary.of_start(charge_point_id, ocpp_version, assigned)
+            summary = SessionSummary.of_start(charge_point_id, ocpp_version, assigned, _id_of(tariff))
             publish(DomainEvent.SESSION_STARTED, summary)
             if start.reservation_id is not None:
                 reservations.used(charge_point_id, start.reservation_id, summary.transaction_id, at)
@@ -95,7 +98,13 @@ def stopped(
             transactions.session_stream(charge_point_id, stop.transaction_id), event, at
         )
     if session is not None:
-        publish(DomainEvent.SESSION_ENDED, transactions.summarise(session))
+        summary, cost = pricing.as_ended(session)
+        publish(DomainEvent.SESSION_ENDED, summary)
+        pricing.final_cost(session, cost, at)
+
+
+def _id_of(tariff: dict[str, Any] | None) -> str | None:
+    return None if tariff is None else tariff["tariffId"]
 
 
 def _unmatched(
@@ -120,10 +129,11 @@ def _unmatched(
 
 def event_reported(
     charge_point_id: str, ocpp_version: str, report: TransactionEventReport, at: datetime
-) -> None:
+) -> Breakdown | None:
     """OCPP 2.x TransactionEvent: every event is kept once per seqNo; Started and Ended also
     shape the session. Events merge in any order: an Ended whose Started never came still
-    makes the session, and a Started that comes late fills in its start."""
+    makes the session, and a Started that comes late fills in its start. Returns the session's
+    final cost when this event ended it."""
     stream = transactions.session_stream(charge_point_id, report.transaction_id)
     kind = report.event.kind
     if kind is EventKind.STARTED and report.id_token is None and report.remote_start_id is not None:
@@ -131,24 +141,39 @@ def event_reported(
             charge_point_id, report.remote_start_id, report.event.timestamp
         )
         report = replace(report, id_token=token)  # the session is the request's driver's
+    final: Breakdown | None = None
+    tariff = (
+        pricing.tariff_json(charge_point_id, report.id_token.value if report.id_token else None)
+        if kind is not EventKind.UPDATED
+        else None
+    )
     if kind is EventKind.STARTED:
         # The session first, then the event: a retry after a failure in between redoes both.
-        transactions.record_start(charge_point_id, ocpp_version, report.start, at)
+        transactions.record_start(charge_point_id, ocpp_version, report.start, at, tariff)
         if transactions.record_event(stream, report.event, at):
             publish(
                 DomainEvent.SESSION_STARTED,
-                SessionSummary.of_start(charge_point_id, ocpp_version, report.start),
+                SessionSummary.of_start(charge_point_id, ocpp_version, report.start, _id_of(tariff)),
             )
     elif kind is EventKind.ENDED:
         # The event first, so that the session's energy sees its meter values.
         transactions.record_event(stream, report.event, at)
-        session = transactions.record_stop(charge_point_id, ocpp_version, report.stop, at, start=report.start)
+        session = transactions.record_stop(
+            charge_point_id, ocpp_version, report.stop, at, start=report.start, tariff=tariff
+        )
         if session is not None:
-            publish(DomainEvent.SESSION_ENDED, transactions.summarise(session))
+            summary, final = pricing.as_ended(session)
+            publish(DomainEvent.SESSION_ENDED, summary)
     else:
-        transactions.record_event(stream, report.event, at)
+        if transactions.record_event(stream, report.event, at) and report.event.meter_values:
+            pricing.running_cost(charge_point_id, report.transaction_id, at)
+    if report.cost_details is not None and report.event.seq_no is not None:
+        transactions.record_station_cost(
+            charge_point_id, report.transaction_id, report.event.seq_no, report.cost_details
+        )
     if report.reservation_id is not None:  # on whichever event names it; a second time changes nothing
         reservations.used(charge_point_id, report.reservation_id, report.transaction_id, at)
+    return final
 
 
 def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: datetime) -> None:
@@ -160,7 +185,9 @@ def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: d
     if tid is not None and not transactions.is_session_of(charge_point_id, tid):
         _unmatched(charge_point_id, "MeterValues", tid, event, at)
         return
-    transactions.record_event(transactions.meter_stream(charge_point_id, report), event, at)
+    stored = transactions.record_event(transactions.meter_stream(charge_point_id, report), event, at)
+    if stored and tid is not None:
+        pricing.running_cost(charge_point_id, tid, at)
 
 
 def list_sessions(wanted: SessionFilter, limit: int, next_token: str | None) -> Page[SessionSummary]:
@@ -182,10 +209,12 @@ def session_detail(transaction_id: str, charge_point_id: str | None) -> SessionD
             f"({', '.join(r.charge_point_id for r in found)}): add chargePointId"
         )
     record = found[0]
-    progress = merge(
-        transactions.events_of(transactions.session_stream(record.charge_point_id, transaction_id))
-    )
-    summary = transactions.summarise(record, progress.meter_values, progress.charging_state)
+    progress = pricing.progress_of(record)
+    summary, _ = pricing.priced(record, progress)
     return SessionDetail(
-        summary, progress.meter_values, progress.events, remote_control.command_that_began(summary)
+        summary,
+        progress.meter_values,
+        progress.events,
+        remote_control.command_that_began(summary),
+        record.station_cost,
     )

@@ -40,11 +40,14 @@ def aws() -> Iterator[None]:
         from local.aws import create_resources
         from shared.aws import files
         from shared.aws.event_bus import _client
+        from shared.services import tariffs
 
         _client.cache_clear()
         files._client.cache_clear()
+        tariffs.forget()
         create_resources()
         yield
+        tariffs.forget()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from functions.ocpp_router.actions.firmware_management import (
 from functions.ocpp_router.actions.provisioning import boot_notification
 from functions.ocpp_router.actions.reservation import reservation_status_update
 from functions.ocpp_router.actions.security import security_event_notification
+from functions.ocpp_router.actions.tariff_and_cost import notify_settlement
 from functions.ocpp_router.actions.transactions import (
     meter_values,
     start_transaction,
@@ -42,6 +43,7 @@ __all__ = [
     "notify_event",
     "notify_monitoring_report",
     "notify_report",
+    "notify_settlement",
     "publish_firmware_status_notification",
     "reservation_status_update",
     "security_event_notification",

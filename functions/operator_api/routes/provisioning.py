@@ -42,6 +42,7 @@ def _summary(charge_point: ChargePoint, online: bool | None = None) -> dict[str,
         "serial_number": charge_point.serial_number,
         "firmware_version": charge_point.firmware_version,
         "last_boot_at": charge_point.last_boot_at,
+        "site_id": charge_point.site_id,
     }
 
 
@@ -104,6 +105,7 @@ def put_charge_point(
         utc_now(),
         password=body.password if "password" in given else UNCHANGED,
         blocked=body.blocked if "blocked" in given else None,
+        site_id=body.site_id if "site_id" in given else UNCHANGED,
     )
     return Response(
         status_code=int(HTTPStatus.CREATED if created else HTTPStatus.OK),

@@ -75,6 +75,17 @@ def data_transfers(
     return _page(charge_point_id, EventKind.DATA_TRANSFER, limit, next_token)
 
 
+@router.get(
+    "/charge-points/<charge_point_id>/settlements",
+    summary="2.1: payments its terminal settled (NotifySettlement), newest first",
+    tags=["Tariffs and cost"],
+)
+def settlements(
+    charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
+) -> EventPage:
+    return _page(charge_point_id, EventKind.SETTLEMENT, limit, next_token)
+
+
 # --- Vendors ------------------------------------------------------------------------------
 
 

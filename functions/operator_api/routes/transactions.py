@@ -59,6 +59,7 @@ def get_transaction(
     return TransactionDetail(
         **asdict(detail.summary),
         remote_start_command_id=detail.remote_start_command_id,
+        station_cost=detail.station_cost,
         meter_values=[
             MeterValueOut(
                 timestamp=mv.timestamp, sampled_values=[SampleOut(**asdict(sample)) for sample in mv.samples]

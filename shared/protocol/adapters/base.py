@@ -32,6 +32,7 @@ from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
 from shared.domain.station_events import DataTransferMessage, EventKind, Monitor, StationEvent
+from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
 from shared.protocol.errors import ErrorKind, RpcError
@@ -53,8 +54,9 @@ class Adapter(Protocol):
         """The token an Authorize presents."""
         ...
 
-    def id_token_info(self, authorization: Authorization) -> dict[str, Any]:
-        """The answer's authorization part, under the version's key (idTagInfo/idTokenInfo)."""
+    def id_token_info(self, authorization: Authorization, tariff: Tariff | None = None) -> dict[str, Any]:
+        """The answer's authorization part, under the version's key (idTagInfo/idTokenInfo), with
+        the tariff's text for the driver where the version has room for it."""
         ...
 
     def meter_values_report(self, payload: dict[str, Any]) -> MeterValuesReport: ...
@@ -113,6 +115,29 @@ class Adapter(Protocol):
     def clear_display_message(self, message_id: int) -> Intent: ...
     def send_local_list(self, update: ListUpdate) -> Intent: ...
     def cancel_reservation(self, reservation_id: int) -> Intent: ...
+
+    # A configuration key a charge point sets to "true" to show costs (1.6: OCA's California
+    # pricing); None: the version's cost messages are core.
+    cost_display_key: str | None
+
+    def running_cost(
+        self, transaction_id: str, cost: Breakdown, meter_wh: float | None, at: datetime
+    ) -> Intent:
+        """The cost so far of a session in progress."""
+        ...
+
+    def final_cost(self, transaction_id: str, cost: Breakdown, text: str | None) -> Intent | None:
+        """The final cost, as a call after the session ended (None: it went in the answer)."""
+        ...
+
+    def tariff_offer(self, tariff: Tariff) -> dict[str, Any]:
+        """What an Authorize answer says of the tariff besides its text (2.1: the tariff)."""
+        ...
+
+    def set_default_tariff(self, tariff: Tariff, evse_id: int) -> Intent:
+        """The tariff a station applies to sessions it prices itself (2.1)."""
+        ...
+
     def set_monitoring(self, monitors: list[Monitor]) -> Intent: ...
     def monitoring_base(self, base: str) -> Intent: ...
     def clear_monitoring(self, monitor_ids: list[int]) -> Intent: ...
@@ -341,3 +366,7 @@ def token_entry(
 
 def no_display_messages(version: str) -> CommandRefused:
     return CommandRefused(f"OCPP {version} has no display messages (they came with 2.0.1)")
+
+
+def no_tariffs(version: str) -> CommandRefused:
+    return CommandRefused(f"OCPP {version} has no tariff messages (they came with 2.1)")

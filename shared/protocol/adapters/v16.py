@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
+from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
 from shared.protocol.adapters.base import (
@@ -43,6 +45,7 @@ from shared.protocol.adapters.base import (
     local_list_read,
     no_display_messages,
     no_monitoring,
+    no_tariffs,
     not_in_version,
     parse_timestamp,
     read_data_transfer,
@@ -84,7 +87,7 @@ class V16Adapter:
     def id_token(self, payload: dict[str, Any]) -> IdToken:
         return IdToken(payload["idTag"])
 
-    def id_token_info(self, authorization: Authorization) -> dict[str, Any]:
+    def id_token_info(self, authorization: Authorization, tariff: Tariff | None = None) -> dict[str, Any]:
         info: dict[str, Any] = {"status": authorization.status.value}
         if authorization.expiry_date is not None:
             info["expiryDate"] = format_timestamp(authorization.expiry_date)
@@ -243,6 +246,35 @@ class V16Adapter:
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}
 
+    # OCA's "OCPP & California Pricing Requirements": cost goes in DataTransfer messages to a
+    # charge point that says it can show them.
+    cost_display_key = "CustomDisplayCostAndPrice"
+
+    def running_cost(
+        self, transaction_id: str, cost: Breakdown, meter_wh: float | None, at: datetime
+    ) -> Intent:
+        data: dict[str, Any] = {
+            "transactionId": int(transaction_id),
+            "timestamp": format_timestamp(at),
+            "cost": float(cost.total_incl_vat),
+            "state": "Charging",
+        }
+        if meter_wh is not None:
+            data["meterValue"] = int(meter_wh)
+        return _cost_message("RunningCost", data)
+
+    def final_cost(self, transaction_id: str, cost: Breakdown, text: str | None) -> Intent | None:
+        data: dict[str, Any] = {"transactionId": int(transaction_id), "cost": float(cost.total_incl_vat)}
+        if text:
+            data["priceText"] = text
+        return _cost_message("FinalCost", data)
+
+    def tariff_offer(self, tariff: Tariff) -> dict[str, Any]:
+        return {}
+
+    def set_default_tariff(self, tariff: Tariff, evse_id: int) -> Intent:
+        raise no_tariffs("1.6")
+
     def set_monitoring(self, monitors: list[Monitor]) -> Intent:
         raise no_monitoring("1.6")
 
@@ -356,3 +388,14 @@ def _sample(sampled: dict[str, Any]) -> Sample:
 
 
 ADAPTER = V16Adapter()
+
+
+COST_VENDOR = "org.openchargealliance.costmsg"
+
+
+def _cost_message(message_id: str, data: dict[str, Any]) -> Intent:
+    return "DataTransfer", {
+        "vendorId": COST_VENDOR,
+        "messageId": message_id,
+        "data": json.dumps(data, separators=(",", ":")),
+    }

@@ -34,6 +34,7 @@ from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.station_events import EventKind as Kept
+from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import (
     EventKind,
@@ -49,6 +50,7 @@ from shared.protocol.adapters.base import (
     get_log_payload,
     local_list_call,
     local_list_read,
+    no_tariffs,
     not_in_version,
     parse_timestamp,
     read_data_transfer,
@@ -64,6 +66,8 @@ from shared.protocol.errors import ErrorKind, RpcError
 # The type of the group token in an answer: the list keeps a parent's value only, and a
 # group is something the CSMS defines.
 GROUP_TOKEN_TYPE = "Central"
+# MessageContentType.content: 512 characters in 2.0.1 (1024 in 2.1; the lower bound serves both).
+MESSAGE_CONTENT_MAX = 512
 
 
 class V2Adapter:
@@ -93,12 +97,19 @@ class V2Adapter:
     def id_token(self, payload: dict[str, Any]) -> IdToken:
         return _id_token(payload["idToken"])
 
-    def id_token_info(self, authorization: Authorization) -> dict[str, Any]:
+    def id_token_info(self, authorization: Authorization, tariff: Tariff | None = None) -> dict[str, Any]:
         info: dict[str, Any] = {"status": authorization.status.value}
         if authorization.expiry_date is not None:
             info["cacheExpiryDateTime"] = format_timestamp(authorization.expiry_date)
         if authorization.parent_id_token is not None:
             info["groupIdToken"] = {"idToken": authorization.parent_id_token, "type": GROUP_TOKEN_TYPE}
+        text = tariff.text_for() if tariff is not None and authorization.accepted else None
+        if text is not None:
+            info["personalMessage"] = {
+                "format": "UTF8",
+                "language": text.language[:8],
+                "content": text.text[:MESSAGE_CONTENT_MAX],
+            }
         return {"idTokenInfo": info}
 
     def meter_values_report(self, payload: dict[str, Any]) -> MeterValuesReport:
@@ -136,6 +147,7 @@ class V2Adapter:
             stopped_reason=info.get("stoppedReason"),
             remote_start_id=info.get("remoteStartId"),
             reservation_id=payload.get("reservationId"),
+            cost_details=payload.get("costDetails"),
         )
 
     def report_part(self, payload: dict[str, Any]) -> ReportPart:
@@ -162,6 +174,12 @@ class V2Adapter:
             fields = ("status", "location", "requestId", "statusInfo")
             published: dict[str, Any] = {k: payload[k] for k in fields if k in payload}
             return StationEvent(Kept.FIRMWARE_PUBLISH, sort, received_at, published)
+        if action == "NotifySettlement":  # 2.1: the payment reference and time make a resend the same
+            settled = parse_timestamp(payload["settlementTime"], "settlementTime")
+            sort = f"{format_timestamp(settled)}#{payload['pspRef']}"
+            return StationEvent(
+                Kept.SETTLEMENT, sort, settled, {k: v for k, v in payload.items() if k != "customData"}
+            )
         kind, field = _PARTS[action]
         generated = parse_timestamp(payload["generatedAt"], "generatedAt")
         body: dict[str, Any] = {
@@ -283,6 +301,22 @@ class V2Adapter:
 
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}
+
+    cost_display_key = None
+
+    def running_cost(
+        self, transaction_id: str, cost: Breakdown, meter_wh: float | None, at: datetime
+    ) -> Intent:
+        return "CostUpdated", {"totalCost": float(cost.total_incl_vat), "transactionId": transaction_id}
+
+    def final_cost(self, transaction_id: str, cost: Breakdown, text: str | None) -> Intent | None:
+        return None  # totalCost in the TransactionEvent (Ended) answer
+
+    def tariff_offer(self, tariff: Tariff) -> dict[str, Any]:
+        return {}
+
+    def set_default_tariff(self, tariff: Tariff, evse_id: int) -> Intent:
+        raise no_tariffs("2.0.1")
 
     def set_monitoring(self, monitors: list[Monitor]) -> Intent:
         data = []

@@ -15,5 +15,7 @@ def transaction_event(context: CallContext, payload: dict[str, Any]) -> dict[str
     report = context.profile.adapter.transaction_event(payload)
     answer = id_token_answer(context, report.id_token)
     version = context.profile.version.value
-    transactions.event_reported(context.charge_point_id, version, report, context.received_at)
+    final = transactions.event_reported(context.charge_point_id, version, report, context.received_at)
+    if final is not None:  # 2.x: the final cost, tax included, in the Ended event's answer
+        answer["totalCost"] = float(final.total_incl_vat)
     return answer

@@ -1,0 +1,107 @@
+"""Tariffs: kept by the operator, one per place or driver group, and the one that prices a
+session chosen when it starts (decision 0023). Functions read the list whole and keep it for a
+minute, so pricing costs no reads on the hot path once warm."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from shared.data import charge_points, id_tokens
+from shared.data import tariffs as records
+from shared.domain.errors import BadRequest, Conflict, NotFound
+from shared.domain.tariffs import Tariff, from_json, most_specific
+
+CACHE_S = 60.0
+_cache: list[tuple[float, list[Tariff]]] = []
+
+
+def forget() -> None:
+    """Read the list afresh next time (after a change here, and between tests)."""
+    _cache.clear()
+
+
+def all_tariffs() -> list[Tariff]:
+    now = time.monotonic()
+    if _cache and now - _cache[0][0] < CACHE_S:
+        return _cache[0][1]
+    found = records.all_tariffs()
+    _cache[:] = [(now, found)]
+    return found
+
+
+def put(tariff_id: str, body: dict[str, Any], now: datetime) -> tuple[Tariff, bool]:
+    """Creates or replaces it; 400 with every reason it cannot be used, 409 when a place or
+    group it is assigned to has another tariff already."""
+    try:
+        tariff = from_json({**body, "tariffId": tariff_id, "updatedAt": None})
+    except (ValueError, KeyError, ArithmeticError) as error:
+        raise BadRequest(f"tariff: {error}") from None
+    problems = tariff.problems()
+    if problems:
+        raise BadRequest("; ".join(problems))
+    tariff = replace(tariff, updated_at=now)
+    for other in records.all_tariffs():
+        if other.tariff_id != tariff_id:
+            clash = _shared_assignment(tariff, other)
+            if clash:
+                raise Conflict(f"{clash} has tariff {other.tariff_id} already")
+    created = records.put_tariff(tariff, now)
+    forget()
+    return tariff, created
+
+
+def _shared_assignment(mine: Tariff, theirs: Tariff) -> str | None:
+    a, b = mine.assigned, theirs.assigned
+    for kind, ours, others in (
+        ("charge point", a.charge_points, b.charge_points),
+        ("site", a.sites, b.sites),
+        ("id-token group", a.id_token_groups, b.id_token_groups),
+    ):
+        both = sorted(ours & others)
+        if both:
+            return f"{kind} {both[0]}"
+    return "the default" if a.default and b.default else None
+
+
+def get(tariff_id: str) -> Tariff:
+    tariff = records.find_tariff(tariff_id)
+    if tariff is None:
+        raise NotFound(f"Tariff {tariff_id}")
+    return tariff
+
+
+def delete(tariff_id: str) -> None:
+    """Sessions priced by it keep it: each carries the tariff it started under."""
+    if not records.delete_tariff(tariff_id):
+        raise NotFound(f"Tariff {tariff_id}")
+    forget()
+
+
+UNKNOWN: Any = object()
+
+
+def tariff_for(charge_point_id: str, id_token: str | None, group: str | None = UNKNOWN) -> Tariff | None:
+    """The tariff for a session here of this driver. Reads only what the assignments need: the
+    charge point (its site) when a tariff is assigned to sites, the token (its group) when one
+    is assigned to groups and the caller does not know the group."""
+    tariffs = all_tariffs()
+    if not tariffs:
+        return None
+    site = None
+    if any(t.assigned.sites for t in tariffs):
+        charge_point = charge_points.find_charge_point(charge_point_id)
+        site = charge_point.site_id if charge_point else None
+    if group is UNKNOWN:
+        group = None
+        if id_token and any(t.assigned.id_token_groups for t in tariffs):
+            entry = id_tokens.find_id_token(id_token)
+            group = entry.parent_id_token if entry else None
+    return most_specific(tariffs, charge_point_id, site, group)
+
+
+def list_all() -> list[Tariff]:
+    """Every tariff as stored now (the operator API reads afresh, not the cache)."""
+    return records.all_tariffs()
