@@ -13,6 +13,7 @@ from shared.data.commands import find_command
 from shared.domain.commands import CommandStatus
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.maintenance import Kind, MaintenanceRequest, Origin, Outcome
+from shared.domain.provisioning import FleetFilter
 from shared.domain.rollouts import (
     Member,
     MemberOutcome,
@@ -25,7 +26,7 @@ from shared.domain.rollouts import (
     overdue,
 )
 from shared.observability import logger
-from shared.services import firmware
+from shared.services import firmware, provisioning
 from shared.services.firmware import UpdateAsked
 
 MAX_MEMBERS = 5000
@@ -52,7 +53,7 @@ def create(asked: RolloutAsked, now: datetime) -> tuple[Rollout, list[Member]]:
         if unknown:
             raise BadRequest(f"Not registered: {', '.join(unknown[:10])}")
     else:
-        targets = _of_model(asked.model or image.model)
+        targets = provisioning.matching(FleetFilter(model=asked.model or image.model))
     if not targets:
         raise BadRequest("No charge point to update")
     if len(targets) > MAX_MEMBERS:
@@ -70,16 +71,6 @@ def create(asked: RolloutAsked, now: datetime) -> tuple[Rollout, list[Member]]:
     members = [Member(cp, position) for position, cp in enumerate(targets)]
     rollouts.create_rollout(rollout, members)
     return advance(rollout.rollout_id, now)
-
-
-def _of_model(model: str) -> list[str]:
-    found, token = [], None
-    while True:
-        page = charge_points.list_charge_points(100, token)
-        found += [cp.charge_point_id for cp in page.items if (cp.model or "").casefold() == model.casefold()]
-        token = page.next_token
-        if token is None:
-            return found
 
 
 def view(rollout_id: str, now: datetime) -> tuple[Rollout, list[Member]]:

@@ -9,15 +9,16 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from functions.operator_api.models import ApiModel, CommandOut, IdTokenOut
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import RESPONSES, command_out, json_response
 from shared.domain.errors import ApplicationError
 from shared.domain.local_lists import UpdateType
+from shared.domain.provisioning import FleetFilter
 from shared.domain.timestamps import utc_now
-from shared.services import commands, local_lists
+from shared.services import commands, local_lists, provisioning
 from shared.services.local_lists import Sync
 
 router = APIGatewayHttpRouter()
@@ -31,8 +32,25 @@ class LocalListIn(ApiModel):
     )
 
 
+class FleetFilterIn(ApiModel):
+    """Charge points to reach: every field given must match."""
+
+    site_id: str | None = None
+    vendor: str | None = None
+    model: str | None = None
+    ocpp_version: Literal["1.6", "2.0.1", "2.1"] | None = None
+    connected: bool | None = Field(None, description="true: only those online now")
+
+
 class LocalListsIn(LocalListIn):
-    charge_points: list[str] = Field(min_length=1, max_length=1000)
+    charge_points: list[str] | None = Field(None, min_length=1, max_length=1000, description="These; or")
+    filter: FleetFilterIn | None = Field(None, description="every charge point it matches")
+
+    @model_validator(mode="after")
+    def one_target(self) -> LocalListsIn:
+        if (self.charge_points is None) == (self.filter is None):
+            raise ValueError("give chargePoints or filter, not both")
+        return self
 
 
 class LocalListSync(ApiModel):
@@ -86,7 +104,11 @@ def send_local_list(
 )
 def send_local_lists(body: Annotated[LocalListsIn, Body(embed=False)]) -> Response[LocalListsOut]:
     now, items = utc_now(), []
-    for charge_point_id in dict.fromkeys(body.charge_points):
+    if body.filter is not None:
+        targets = provisioning.matching(FleetFilter(**body.filter.model_dump()))
+    else:
+        targets = list(dict.fromkeys(body.charge_points or ()))
+    for charge_point_id in targets:
         try:
             items.append(
                 _sync_out(local_lists.sync(charge_point_id, UpdateType(body.mode.capitalize()), now))

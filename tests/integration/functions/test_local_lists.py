@@ -123,3 +123,22 @@ def test_many_charge_points_at_once_each_told_apart(station, posted, version):
     assert status == 202
     by_id = {item["chargePointId"]: item for item in body["items"]}
     assert len(by_id["CP1"]["commands"]) == 1 and by_id["NOPE"]["error"] == "Charge point NOPE not found"
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_many_charge_points_by_a_filter(station, posted, version):
+    """CP1 is connected and on site s1; CP2 is on s1 and offline; CP3 is elsewhere."""
+    put_token("A")
+    for cp, site in (("CP1", "s1"), ("CP2", "s1"), ("CP3", "s2")):
+        assert call_api("PUT", f"/charge-points/{cp}", {"siteId": site})[0] in (200, 201)
+    status, body = call_api("POST", "/local-lists", {"filter": {"siteId": "s1"}, "mode": "full"})
+    assert status == 202
+    by_id = {item["chargePointId"]: item for item in body["items"]}
+    assert set(by_id) == {"CP1", "CP2"}
+    assert len(by_id["CP1"]["commands"]) == 1 and "not connected" in by_id["CP2"]["error"]
+    connected = call_api("POST", "/local-lists", {"filter": {"siteId": "s1", "connected": True}})[1]
+    assert [item["chargePointId"] for item in connected["items"]] == ["CP1"]
+    both = {"chargePoints": ["CP1"], "filter": {"siteId": "s1"}}
+    status, body = call_api("POST", "/local-lists", both)
+    assert status == 400 and "give chargePoints or filter, not both" in body["error"]["message"]
+    assert call_api("POST", "/local-lists", {"mode": "full"})[0] == 400
