@@ -11,6 +11,7 @@ action: a status ("Reset=Rejected") or a CALLERROR ("Reset=error:NotSupported").
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ from local.fleet.samples import minimal, schema_of
 from shared.protocol.versions import profile_for
 
 PREFERRED = ("Accepted", "Unlocked")
+COST_VENDOR = "org.openchargealliance.costmsg"
 ERRORS: dict[str, type[exceptions.OCPPError]] = {
     cls.code: cls
     for cls in vars(exceptions).values()
@@ -53,6 +55,7 @@ class Commanded(Protocol):
     ) -> tuple[str, FollowUp | None]: ...
     def cancel_reservation(self, reservation_id: int) -> FollowUp | None: ...
     def send_log(self, location: str, request_id: int | None, kind: str) -> tuple[str, FollowUp]: ...
+    def cost_shown(self, transaction_id: str, cost: float, final: bool) -> bool: ...
 
 
 def parse_overrides(pairs: list[str], versions: list[str]) -> dict[str, str]:
@@ -271,6 +274,23 @@ class Answers:
             tag, expires_at = request["id_token"]["id_token"], request["expiry_date_time"]
         status, follow_up = self.station.reserve(where, reservation_id, tag, expires_at)
         return {"status": status}, follow_up
+
+    def _CostUpdated(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        self.station.cost_shown(request["transaction_id"], request["total_cost"], final=False)
+        return {}, None
+
+    def _DataTransfer(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        """1.6 cost messages (OCA California pricing) are shown; other vendors' are not known."""
+        if request["vendor_id"] != COST_VENDOR:
+            return {"status": "UnknownVendorId"}, None
+        message = request.get("message_id")
+        data = json.loads(request.get("data") or "{}")
+        if message not in ("RunningCost", "FinalCost") or "transactionId" not in data:
+            return {"status": "UnknownMessageId"}, None
+        shown = self.station.cost_shown(
+            str(data["transactionId"]), data["cost"], final=message == "FinalCost"
+        )
+        return {"status": "Accepted" if shown else "Rejected"}, None
 
     def _CancelReservation(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
         follow_up = self.station.cancel_reservation(request["reservation_id"])

@@ -61,6 +61,8 @@ class Session:
     seq_no: int = 0
     ended: bool = False  # the stop message has been answered
     power_w: float = 0.0
+    running_cost: float | None = None  # the latest cost the CSMS showed during the session
+    final_cost: float | None = None  # what the CSMS said it cost at the end
     stop_requested: Any = field(default=None, repr=False)  # an asyncio.Event, set by a remote stop
 
     @property
@@ -238,10 +240,11 @@ class V16(Dialect):
             "AuthorizeRemoteTxRequests": "false",
             "LocalAuthorizeOffline": "true",
             "MeterValuesSampledData": f"{ENERGY},{POWER}",
+            "CustomDisplayCostAndPrice": "true",  # OCA California pricing: it shows costs
         }
 
     def read_only(self) -> frozenset[str]:
-        return frozenset({"NumberOfConnectors"})
+        return frozenset({"NumberOfConnectors", "CustomDisplayCostAndPrice"})
 
 
 class V2(Dialect):

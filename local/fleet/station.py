@@ -529,6 +529,9 @@ class Station:
         def ended(answer: Any) -> None:
             session.ended = True
             self.stats.sessions_completed += 1
+            total = getattr(answer, "total_cost", None)  # 2.x: the final cost in the answer
+            if total is not None:
+                session.final_cost = total
 
         self._enqueue(
             Queued(
@@ -721,6 +724,18 @@ class Station:
                     await self._try(expired)
 
         return "Accepted", self._in_background(hold)
+
+    def cost_shown(self, transaction_id: str, cost: float, final: bool) -> bool:
+        """Shown on the session's display: the running cost, or the final one (1.6)."""
+        session = next((s for s in reversed(self.ledger) if s.transaction_id == transaction_id), None)
+        if session is None:
+            return False
+        if final:
+            session.final_cost = cost
+        else:
+            session.running_cost = cost
+        self.stats.event(f"{self.id}/{session.connector}: cost {'final' if final else 'so far'} {cost:.2f}")
+        return True
 
     def cancel_reservation(self, reservation_id: int) -> FollowUp | None:
         held = next((c for c, (rid, _) in self.reserved.items() if rid == reservation_id), None)

@@ -33,6 +33,9 @@ QUICK = plan.Life(
 )
 
 
+FINAL_COST = 4.2
+
+
 @dataclass
 class Frame:
     connection: int
@@ -77,6 +80,8 @@ class FakeCsms:
             key = json.dumps(payload, sort_keys=True)
             transaction = self._transactions.setdefault(key, len(self._transactions) + 100)
             return {"transactionId": transaction, "idTagInfo": {"status": "Accepted"}}
+        if action == "TransactionEvent" and payload.get("eventType") == "Ended":
+            return {"totalCost": FINAL_COST}  # as a CSMS that prices sessions says
         return {}
 
     async def serve(self, ws: Any) -> None:

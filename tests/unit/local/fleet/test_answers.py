@@ -4,15 +4,16 @@ actions it acts on, and the answers an operator asks it to give instead."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import jsonschema
 import pytest
 
-from local.fleet.answers import parse_overrides
+from local.fleet.answers import COST_VENDOR, parse_overrides
 from local.fleet.plan import VERSIONS, Life
 from local.fleet.samples import minimal, schema_of
 from shared.protocol.versions import profile_for
-from tests.unit.local.fleet.fake_csms import QUICK, eventually, fake_csms, living
+from tests.unit.local.fleet.fake_csms import FINAL_COST, QUICK, eventually, fake_csms, living
 
 IDLE = Life(**{**vars(QUICK), "idle_s": (1000.0, 1000.0)})  # no driver comes: only what the CSMS asks
 
@@ -186,3 +187,36 @@ def test_overrides_that_cannot_apply_are_refused_before_a_run():
     assert parse_overrides(["RequestStartTransaction=Rejected"], ["1.6", "2.1"]) == {
         "RequestStartTransaction": "Rejected"
     }
+
+
+def cost_message(version, transaction_id, cost, final=False):
+    """What a CSMS sends a driver's display: 2.x CostUpdated, 1.6 OCA California pricing."""
+    if version != "1.6":
+        return "CostUpdated", {"totalCost": cost, "transactionId": transaction_id}
+    data = {"transactionId": int(transaction_id), "cost": cost}
+    message = "FinalCost" if final else "RunningCost"
+    return "DataTransfer", {"vendorId": COST_VENDOR, "messageId": message, "data": json.dumps(data)}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_cost_the_csms_shows_is_kept_on_the_session(version):
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE) as station:
+            await csms.call(*remote_start(version, 1))
+            session = await eventually(lambda: station.active.get(1))
+            await eventually(lambda: session.transaction_id)
+            running = await csms.call(*cost_message(version, session.transaction_id, 1.25))
+            elsewhere = await csms.call(*cost_message(version, "777777", 9.0))
+            await csms.call(*remote_stop(version, session.transaction_id))
+            await eventually(lambda: session.ended)
+            if version == "1.6":  # 1.6 hears the final cost in a call of its own
+                await csms.call(*cost_message(version, session.transaction_id, FINAL_COST, final=True))
+            other = await csms.call("DataTransfer", {"vendorId": "Acme", "messageId": "X"})
+            return session, running, elsewhere, other, station.configuration
+
+    session, running, elsewhere, other, configuration = asyncio.run(scenario())
+    assert (session.running_cost, session.final_cost) == (1.25, FINAL_COST)
+    if version == "1.6":
+        assert (running[2], elsewhere[2]) == ({"status": "Accepted"}, {"status": "Rejected"})
+        assert configuration["CustomDisplayCostAndPrice"] == "true"
+    assert other[2]["status"] == "UnknownVendorId"
