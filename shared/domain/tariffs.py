@@ -329,7 +329,9 @@ def cost_of(tariff: Tariff, usage: Usage) -> Cost:
     cuts.update(_window_edges(tariff, zone, start, end))
     points = sorted(cuts)
     energy_wh = charging_s = idle_s = Decimal(0)
-    energy = time_cost = idle_cost = Decimal(0)
+    # Quantity times price, summed exactly; divided once at the end, so that an amount of
+    # exactly half a cent rounds as it should rather than as 28 digits of 1/3600 add up.
+    wh_price = charging_price_s = idle_price_s = Decimal(0)
     grace_left = Decimal(tariff.idle_grace_minutes * 60)
     for a, b in pairwise(points):
         seconds = Decimal(str((b - a).total_seconds()))
@@ -339,19 +341,19 @@ def cost_of(tariff: Tariff, usage: Usage) -> Cost:
         energy_wh += delivered
         element = tariff.element_for(Dimension.ENERGY, local)
         if element is not None and delivered:
-            energy += delivered * (element.price_of(Dimension.ENERGY) or 0) / KWH
+            wh_price += delivered * (element.price_of(Dimension.ENERGY) or 0)
         if charging:
             charging_s += seconds
             element = tariff.element_for(Dimension.TIME, local)
             if element is not None:
-                time_cost += seconds * (element.price_of(Dimension.TIME) or 0) / HOUR_S
+                charging_price_s += seconds * (element.price_of(Dimension.TIME) or 0)
         else:
             idle_s += seconds
             billable = max(seconds - grace_left, Decimal(0))
             grace_left = max(grace_left - seconds, Decimal(0))
             element = tariff.element_for(Dimension.PARKING_TIME, local)
             if element is not None and billable:
-                idle_cost += billable * (element.price_of(Dimension.PARKING_TIME) or 0) / HOUR_S
+                idle_price_s += billable * (element.price_of(Dimension.PARKING_TIME) or 0)
     fee_element = tariff.element_for(Dimension.FLAT, start.astimezone(zone))
     fee = fee_element.price_of(Dimension.FLAT) or Decimal(0) if fee_element else Decimal(0)
     return Cost(
@@ -360,9 +362,9 @@ def cost_of(tariff: Tariff, usage: Usage) -> Cost:
         energy_wh=energy_wh,
         charging_s=charging_s,
         idle_s=idle_s,
-        energy=energy,
-        time=time_cost,
-        idle=idle_cost,
+        energy=wh_price / KWH,
+        time=charging_price_s / HOUR_S,
+        idle=idle_price_s / HOUR_S,
         fee=fee,
         vat_percent=tariff.vat_percent,
         flags=tuple(flags),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shared.domain.tariffs import (
@@ -259,8 +259,8 @@ def oracle(t: Tariff, start: datetime, minutes: int, per_minute_wh: list[int]) -
         else:
             p = applicable(Dimension.PARKING_TIME, at)
             idle_minutes[p] = idle_minutes.get(p, 0) + 1
-    time_cost = sum((p * n / 60 for p, n in charging_minutes.items()), Decimal(0))
-    idle = sum((p * n / 60 for p, n in idle_minutes.items()), Decimal(0))
+    time_cost = sum((p * n for p, n in charging_minutes.items()), Decimal(0)) / 60
+    idle = sum((p * n for p, n in idle_minutes.items()), Decimal(0)) / 60
     fee = applicable(Dimension.FLAT, start)
     cents = Decimal("0.01")
     subtotal = sum((v.quantize(cents, "ROUND_HALF_UP") for v in (energy, time_cost, idle, fee)), Decimal(0))
@@ -322,6 +322,16 @@ def sessions(draw: st.DrawFn) -> tuple[datetime, int, list[int], list[int]]:
 
 @settings(max_examples=300, deadline=None)
 @given(tariffs(), sessions())
+@example(
+    # 141 billable idle minutes at 1.30 an hour: exactly 3.055, which rounds up to 3.06.
+    Tariff(
+        "t",
+        "EUR",
+        (TariffElement((PriceComponent(Dimension.PARKING_TIME, Decimal("1.30")),)),),
+        idle_grace_minutes=1,
+    ),
+    (T0, 143, [1, 134, 1, 2, 5], [0, 0, 50, 0, 0]),
+)
 def test_the_cost_is_the_tariff_applied_to_the_metered_energy_and_times(
     t: Tariff, session: tuple[datetime, int, list[int], list[int]]
 ) -> None:
