@@ -50,6 +50,8 @@ class Case:
     budget: tuple[int, int] | None
     # Before each message, not counted: what the operator did first (an update asked for).
     setup: Callable[[str, int], None] | None = None
+    # Sent while a default tariff prices sessions (decision 0023), or while there is none.
+    priced: bool = False
 
 
 def open_request(kind: str) -> Callable[[str, int], None]:
@@ -83,14 +85,14 @@ def start_16(n: int, now: str) -> dict[str, Any]:
     }
 
 
-def transaction_event(kind: str, seq: int) -> Payload:
+def transaction_event(kind: str, seq: int, prefix: str = "bench") -> Payload:
     def payload(n: int, now: str) -> dict[str, Any]:
         message: dict[str, Any] = {
             "eventType": kind,
             "timestamp": now,
             "triggerReason": "MeterValuePeriodic",
             "seqNo": seq,
-            "transactionInfo": {"transactionId": f"bench-{n}"},
+            "transactionInfo": {"transactionId": f"{prefix}-{n}"},
             "meterValue": sampled_2x(1000 * (seq + 1), now),
         }
         if kind == "Started":
@@ -99,6 +101,31 @@ def transaction_event(kind: str, seq: int) -> Payload:
         return message
 
     return payload
+
+
+TARIFF = {
+    "currency": "EUR",
+    "vatRate": 20,
+    "elements": [{"priceComponents": [{"type": "ENERGY", "price": 0.3}, {"type": "FLAT", "price": 1}]}],
+    "text": [{"language": "en", "text": "0.30 EUR/kWh"}],
+    "assignedTo": {"default": True},
+}
+
+
+def priced(on: bool, charge_point_id: str) -> None:
+    """A default tariff, or none; a 1.6 station that says it shows costs."""
+    from shared.data import configuration
+    from shared.domain.configuration import ConfigurationValue
+    from shared.domain.timestamps import utc_now
+    from shared.services import tariffs
+
+    if on:
+        tariffs.put("bench", TARIFF, utc_now())
+        shows = ConfigurationValue("CustomDisplayCostAndPrice", "true", True)
+        configuration.put_configuration(charge_point_id, [shows], utc_now())
+    elif any(t.tariff_id == "bench" for t in tariffs.list_all()):
+        tariffs.delete("bench")
+    tariffs.all_tariffs()  # a warm function has the list: it reads it once a minute
 
 
 def security_event(n: int, now: str) -> dict[str, Any]:
@@ -207,6 +234,46 @@ CASES_16 = [
         None,
     ),
 ]
+# The same under a tariff: sessions ROUNDS + 1 .. 2 * ROUNDS. The first report of each sends
+# its running cost (RunningCost through the command path), and each end its FinalCost.
+PRICED_16 = [
+    Case(
+        "StartTransaction priced",
+        "StartTransaction",
+        lambda n, now: start_16(n + 2 * ROUNDS, now),
+        (2, 3),
+        priced=True,
+    ),
+    Case(
+        "MeterValues priced, cost sent",
+        "MeterValues",
+        lambda n, now: {
+            "connectorId": 1,
+            "transactionId": n + ROUNDS + 1,
+            "meterValue": sampled_16(5000, now),
+        },
+        (7, 6),
+        priced=True,
+    ),
+    Case(
+        "MeterValues priced",
+        "MeterValues",
+        lambda n, now: {
+            "connectorId": 1,
+            "transactionId": n + ROUNDS + 1,
+            "meterValue": sampled_16(6000, now),
+        },
+        (1, 1),
+        priced=True,
+    ),
+    Case(
+        "StopTransaction priced",
+        "StopTransaction",
+        lambda n, now: {"transactionId": n + ROUNDS + 1, "meterStop": 9000, "timestamp": now, "idTag": TAG},
+        None,
+        priced=True,
+    ),
+]
 CASES_2X = [
     Case("Heartbeat", "Heartbeat", lambda n, now: {}, (0, 0)),
     Case(
@@ -232,10 +299,40 @@ CASES_2X = [
     ),
     Case("TransactionEvent Ended", "TransactionEvent", transaction_event("Ended", 2), None),
 ]
+PRICED_2X = [
+    Case(
+        "TransactionEvent Started priced",
+        "TransactionEvent",
+        transaction_event("Started", 0, "p"),
+        (2, 3),
+        priced=True,
+    ),
+    Case(
+        "TransactionEvent Updated priced, cost sent",
+        "TransactionEvent",
+        transaction_event("Updated", 1, "p"),
+        (6, 6),
+        priced=True,
+    ),
+    Case(
+        "TransactionEvent Updated priced",
+        "TransactionEvent",
+        transaction_event("Updated", 2, "p"),
+        (1, 1),
+        priced=True,
+    ),
+    Case(
+        "TransactionEvent Ended priced",
+        "TransactionEvent",
+        transaction_event("Ended", 3, "p"),
+        None,
+        priced=True,
+    ),
+]
 CASES = {
-    "1.6": CASES_16 + MAINTENANCE_16,
-    "2.0.1": CASES_2X + MAINTENANCE_2X,
-    "2.1": CASES_2X + MAINTENANCE_2X,
+    "1.6": CASES_16 + MAINTENANCE_16 + PRICED_16,
+    "2.0.1": CASES_2X + MAINTENANCE_2X + PRICED_2X,
+    "2.1": CASES_2X + MAINTENANCE_2X + PRICED_2X,
 }
 
 
@@ -269,6 +366,7 @@ def measure() -> list[dict[str, object]]:
             id_tokens.put_id_token(TokenEntry(TAG, AuthorizationStatus.ACCEPTED), utc_now())
             connect(events.connect(socket, [], []), context)
             for case in cases:
+                priced(case.priced, f"BENCH-{version}")
                 cpu: list[float] = []
                 with count_aws_calls() as calls:
                     for n in range(ROUNDS):
@@ -318,13 +416,13 @@ def main() -> int:
     rows = measure()
     print(f"Router cost per message ({ROUNDS} messages each, moto in process)\n")
     header = ("message", "OCPP", "CPU ms (median)", "DDB reads", "DDB writes", "budget r/w")
-    print(f"{header[0]:<31}{header[1]:<8}{header[2]:>16}{header[3]:>11}{header[4]:>12}{header[5]:>12}")
+    print(f"{header[0]:<44}{header[1]:<8}{header[2]:>16}{header[3]:>11}{header[4]:>12}{header[5]:>12}")
     for row in rows:
         budget = row["budget"]
         limit = "-" if budget is None else f"{budget[0]}/{budget[1]}"  # type: ignore[index]
         flag = "" if row["ok"] else "   OVER BUDGET"
         print(
-            f"{row['action']:<31}{row['version']:<8}{row['cpu_ms']:>16.2f}{row['reads']:>11.2f}"
+            f"{row['action']:<44}{row['version']:<8}{row['cpu_ms']:>16.2f}{row['reads']:>11.2f}"
             f"{row['writes']:>12.2f}{limit:>12}{flag}"
         )
     posts = sorted({float(row["posts"]) for row in rows})  # type: ignore[arg-type]

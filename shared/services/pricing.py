@@ -69,13 +69,16 @@ def final_cost(record: TransactionRecord, breakdown: Breakdown | None, at: datet
         logger.info("Final cost not sent", extra={"reason": error.message})
 
 
-def running_cost(charge_point_id: str, transaction_id: str, at: datetime) -> None:
+def running_cost(
+    charge_point_id: str, transaction_id: str, at: datetime, record: TransactionRecord | None = None
+) -> None:
     """After a report inside a session: the cost so far goes to the charge point when it grew
-    by the step, at most once per interval. 1 read; 1 query when the interval has passed;
-    1 conditional write and a command when it is sent."""
+    by the step, at most once per interval. 1 read, unless the caller read the session already;
+    1 query when the interval has passed; 1 conditional write and a command when it is sent."""
     if not tariffs.all_tariffs():
         return  # no tariffs at all (cached): nothing is priced, nothing read
-    record = transactions.find_session(charge_point_id, transaction_id)
+    if record is None:
+        record = transactions.find_session(charge_point_id, transaction_id)
     if record is None or record.tariff is None or record.stopped_at:
         return
     settings = get_settings()

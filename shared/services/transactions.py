@@ -182,12 +182,13 @@ def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: d
     first = min(mv.timestamp for mv in report.meter_values)
     event = SessionEvent(EventKind.METER_VALUES, first, meter_values=report.meter_values)
     tid = report.transaction_id  # given only where the CSMS assigned it (1.6): 1 read to check
-    if tid is not None and not transactions.is_session_of(charge_point_id, tid):
+    session = None if tid is None else transactions.find_session(charge_point_id, tid)
+    if tid is not None and session is None:
         _unmatched(charge_point_id, "MeterValues", tid, event, at)
         return
     stored = transactions.record_event(transactions.meter_stream(charge_point_id, report), event, at)
     if stored and tid is not None:
-        pricing.running_cost(charge_point_id, tid, at)
+        pricing.running_cost(charge_point_id, tid, at, session)
 
 
 def list_sessions(wanted: SessionFilter, limit: int, next_token: str | None) -> Page[SessionSummary]:
