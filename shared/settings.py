@@ -41,6 +41,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "local_lists_table": ("CSMS_LOCAL_LISTS_TABLE", "local-lists"),
     "display_messages_table": ("CSMS_DISPLAY_MESSAGES_TABLE", "display-messages"),
     "tariffs_table": ("CSMS_TARIFFS_TABLE", "tariffs"),
+    "charging_profiles_table": ("CSMS_CHARGING_PROFILES_TABLE", "charging-profiles"),
 }
 
 
@@ -70,6 +71,7 @@ class Settings:
     local_lists_table: str
     display_messages_table: str
     tariffs_table: str
+    charging_profiles_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str

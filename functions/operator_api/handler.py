@@ -19,6 +19,7 @@ from functions.http_errors import error_response
 from functions.operator_api.routes import (
     authorization,
     availability,
+    charging_profiles,
     commands,
     configuration,
     display_messages,
@@ -79,6 +80,7 @@ for block in (
     local_lists,
     display_messages,
     tariffs,
+    charging_profiles,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

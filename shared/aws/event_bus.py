@@ -38,6 +38,7 @@ class DomainEvent(StrEnum):
     DEVICE_EVENT = "DeviceEvent"
     RESERVATION_CHANGED = "ReservationChanged"
     SETTLEMENT_REPORTED = "SettlementReported"
+    CHARGING_LIMIT_CHANGED = "ChargingLimitChanged"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

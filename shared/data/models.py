@@ -558,6 +558,26 @@ class TariffRecord(Model):
     updated_at = UTCDateTimeAttribute()
 
 
+class ChargingProfileRecord(Model):
+    """A charging profile a charge point has on an EVSE (0: the station): set and answered, or
+    reported by it."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.charging_profiles_table
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    profile_key = UnicodeAttribute(range_key=True)  # {profile id:010d}
+    evse_id = NumberAttribute()
+    purpose = UnicodeAttribute()
+    stack_level = NumberAttribute()
+    kind = UnicodeAttribute()
+    transaction_id = UnicodeAttribute(null=True)
+    profile = JSONAttribute()  # the version's words
+    status = UnicodeAttribute()  # the answer, or Reported
+    source = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -578,6 +598,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     LocalListEntryRecord,
     DisplayMessageRecord,
     TariffRecord,
+    ChargingProfileRecord,
 )
 
 

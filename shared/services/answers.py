@@ -24,6 +24,7 @@ def _keepers() -> dict[str, Keeper]:
     """Built on first use: the blocks import the command service, which calls this."""
     from shared.services import (
         authorization,
+        charging_profiles,
         configuration,
         display_messages,
         local_lists,
@@ -35,6 +36,7 @@ def _keepers() -> dict[str, Keeper]:
         "CancelReservation": reservations.answered,
         "ChangeAvailability": _latest("availability"),
         "ChangeConfiguration": configuration.configuration_answered,
+        "ClearChargingProfile": charging_profiles.answered,
         "ClearDisplayMessage": display_messages.answered,
         "GetConfiguration": configuration.configuration_answered,
         "GetDiagnostics": maintenance.answered,
@@ -44,6 +46,7 @@ def _keepers() -> dict[str, Keeper]:
         "ReserveNow": reservations.answered,
         "Reset": _latest("reset"),
         "SendLocalList": local_lists.answered,
+        "SetChargingProfile": charging_profiles.answered,
         "SetDisplayMessage": display_messages.answered,
         "SetVariables": configuration.configuration_answered,
         "SignedUpdateFirmware": maintenance.answered,

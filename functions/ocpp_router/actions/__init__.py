@@ -21,6 +21,11 @@ from functions.ocpp_router.actions.firmware_management import (
 from functions.ocpp_router.actions.provisioning import boot_notification
 from functions.ocpp_router.actions.reservation import reservation_status_update
 from functions.ocpp_router.actions.security import security_event_notification
+from functions.ocpp_router.actions.smart_charging import (
+    cleared_charging_limit,
+    notify_charging_limit,
+    report_charging_profiles,
+)
 from functions.ocpp_router.actions.tariff_and_cost import notify_settlement
 from functions.ocpp_router.actions.transactions import (
     meter_values,
@@ -32,12 +37,14 @@ from functions.ocpp_router.actions.transactions import (
 __all__ = [
     "authorize",
     "boot_notification",
+    "cleared_charging_limit",
     "data_transfer",
     "diagnostics_status_notification",
     "firmware_status_notification",
     "heartbeat",
     "log_status_notification",
     "meter_values",
+    "notify_charging_limit",
     "notify_customer_information",
     "notify_display_messages",
     "notify_event",
@@ -45,6 +52,7 @@ __all__ = [
     "notify_report",
     "notify_settlement",
     "publish_firmware_status_notification",
+    "report_charging_profiles",
     "reservation_status_update",
     "security_event_notification",
     "signed_firmware_status_notification",

@@ -33,7 +33,7 @@ VendorId = Annotated[str, Path(min_length=1, max_length=255, description="As Dat
 DeviceKind = Literal["device", "monitoring-report", "customer-information", "firmware-publish"]
 
 
-def _page(charge_point_id: str, kind: EventKind, limit: int, next_token: str | None) -> EventPage:
+def page_of_kind(charge_point_id: str, kind: EventKind, limit: int, next_token: str | None) -> EventPage:
     page = station_events.events_of(charge_point_id, kind, limit, next_token)
     items: list[dict[str, Any]] = [{**body, "receivedAt": format_timestamp(at)} for body, at in page.items]
     return EventPage(items=items, next_token=page.next_token)
@@ -47,7 +47,7 @@ def _page(charge_point_id: str, kind: EventKind, limit: int, next_token: str | N
 def security_events(
     charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
 ) -> EventPage:
-    return _page(charge_point_id, EventKind.SECURITY, limit, next_token)
+    return page_of_kind(charge_point_id, EventKind.SECURITY, limit, next_token)
 
 
 @router.get(
@@ -61,7 +61,7 @@ def device_events(
     limit: PageSize = 50,
     next_token: NextToken = None,
 ) -> EventPage:
-    return _page(charge_point_id, EventKind(kind), limit, next_token)
+    return page_of_kind(charge_point_id, EventKind(kind), limit, next_token)
 
 
 @router.get(
@@ -72,7 +72,7 @@ def device_events(
 def data_transfers(
     charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
 ) -> EventPage:
-    return _page(charge_point_id, EventKind.DATA_TRANSFER, limit, next_token)
+    return page_of_kind(charge_point_id, EventKind.DATA_TRANSFER, limit, next_token)
 
 
 @router.get(
@@ -83,7 +83,7 @@ def data_transfers(
 def settlements(
     charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
 ) -> EventPage:
-    return _page(charge_point_id, EventKind.SETTLEMENT, limit, next_token)
+    return page_of_kind(charge_point_id, EventKind.SETTLEMENT, limit, next_token)
 
 
 # --- Vendors ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 
 from shared.domain.authorization import Authorization, AuthorizationStatus, IdToken, TokenEntry
 from shared.domain.availability import ConnectorStatusReport
+from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts, periods_of
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import ConfigurationValue, ReportPart
 from shared.domain.display_messages import DisplayMessage
@@ -115,6 +116,31 @@ class Adapter(Protocol):
     def clear_display_message(self, message_id: int) -> Intent: ...
     def send_local_list(self, update: ListUpdate) -> Intent: ...
     def cancel_reservation(self, reservation_id: int) -> Intent: ...
+
+    # --- Charging profiles ------------------------------------------------------------------
+    def profile_facts(self, profile: dict[str, Any]) -> ProfileFacts:
+        """Id, purpose, stack level and kind of a profile in the version's words."""
+        ...
+
+    def with_start_schedule(self, profile: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """Absolute and recurring schedules carry a start (chargers refuse them without)."""
+        ...
+
+    def set_charging_profile(self, evse_id: int, profile: dict[str, Any]) -> Intent: ...
+    def profile_sent(self, command: Command) -> tuple[int, dict[str, Any]]:
+        """The EVSE (0: the station) and the profile a SetChargingProfile carried."""
+        ...
+
+    def clear_charging_profile(self, profile_id: int) -> Intent: ...
+    def get_composite_schedule(self, evse_id: int, duration_s: int, unit: str | None) -> Intent: ...
+    def composite_schedule(self, command: Command, response: dict[str, Any]) -> CompositeSchedule | None:
+        """The answer's schedule (None when the station refused or has none)."""
+        ...
+
+    def get_charging_profiles(self, request_id: int, evse_id: int | None) -> Intent: ...
+    def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+        """2.x ReportChargingProfiles: the EVSE and the profiles it has there."""
+        ...
 
     # A configuration key a charge point sets to "true" to show costs (1.6: OCA's California
     # pricing); None: the version's cost messages are core.
@@ -370,3 +396,47 @@ def no_display_messages(version: str) -> CommandRefused:
 
 def no_tariffs(version: str) -> CommandRefused:
     return CommandRefused(f"OCPP {version} has no tariff messages (they came with 2.1)")
+
+
+START_KINDS = frozenset({"Absolute", "Recurring"})
+
+
+def started_schedule(schedule: dict[str, Any], kind: str, now: datetime) -> dict[str, Any]:
+    """A schedule of an absolute or recurring profile, with `startSchedule` (now, to the
+    second) when it had none."""
+    if kind not in START_KINDS or "startSchedule" in schedule:
+        return schedule
+    return {**schedule, "startSchedule": format_timestamp(now.replace(microsecond=0))}
+
+
+def composite_call(where: str, evse_id: int, duration_s: int, unit: str | None) -> Intent:
+    """GetCompositeSchedule for the EVSE (or connector) under the version's key."""
+    payload: dict[str, Any] = {where: evse_id, "duration": duration_s}
+    if unit:
+        payload["chargingRateUnit"] = unit
+    return "GetCompositeSchedule", payload
+
+
+def composite_of(
+    evse_id: int, schedule: dict[str, Any] | None, start: str | None
+) -> CompositeSchedule | None:
+    """A composite schedule in the domain's shape; `start` when the version gives it apart."""
+    if not schedule:
+        return None
+    begins = parse_timestamp(
+        start or schedule.get("scheduleStart") or schedule["startSchedule"], "scheduleStart"
+    )
+    unit = schedule["chargingRateUnit"]
+    return CompositeSchedule(
+        evse_id=evse_id,
+        start=begins,
+        duration_s=schedule.get("duration"),
+        unit=unit,
+        periods=periods_of(begins, unit, schedule.get("chargingSchedulePeriod") or []),
+    )
+
+
+def no_charging_profile_reports(version: str) -> CommandRefused:
+    return CommandRefused(
+        f"OCPP {version} cannot report its charging profiles (GetChargingProfiles came with 2.0.1)"
+    )

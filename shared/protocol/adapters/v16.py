@@ -8,6 +8,7 @@ from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
+from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
 from shared.domain.display_messages import DisplayMessage
@@ -38,11 +39,14 @@ from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
 from shared.protocol.adapters.base import (
     accepted,
+    composite_call,
+    composite_of,
     firmware_payload,
     get_log_answer,
     get_log_payload,
     local_list_call,
     local_list_read,
+    no_charging_profile_reports,
     no_display_messages,
     no_monitoring,
     no_tariffs,
@@ -54,6 +58,7 @@ from shared.protocol.adapters.base import (
     read_meter_values,
     read_security_event,
     reservation_answer,
+    started_schedule,
     token_entry,
 )
 
@@ -245,6 +250,44 @@ class V16Adapter:
 
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}
+
+    def profile_facts(self, profile: dict[str, Any]) -> ProfileFacts:
+        tid = profile.get("transactionId")
+        return ProfileFacts(
+            profile["chargingProfileId"],
+            profile["chargingProfilePurpose"],
+            profile["stackLevel"],
+            profile["chargingProfileKind"],
+            None if tid is None else str(tid),
+        )
+
+    def with_start_schedule(self, profile: dict[str, Any], now: datetime) -> dict[str, Any]:
+        schedule = started_schedule(profile["chargingSchedule"], profile["chargingProfileKind"], now)
+        return {**profile, "chargingSchedule": schedule}
+
+    def set_charging_profile(self, evse_id: int, profile: dict[str, Any]) -> Intent:
+        return "SetChargingProfile", {"connectorId": evse_id, "csChargingProfiles": profile}
+
+    def profile_sent(self, command: Command) -> tuple[int, dict[str, Any]]:
+        return command.payload["connectorId"], command.payload["csChargingProfiles"]
+
+    def clear_charging_profile(self, profile_id: int) -> Intent:
+        return "ClearChargingProfile", {"id": profile_id}
+
+    def get_composite_schedule(self, evse_id: int, duration_s: int, unit: str | None) -> Intent:
+        return composite_call("connectorId", evse_id, duration_s, unit)
+
+    def composite_schedule(self, command: Command, response: dict[str, Any]) -> CompositeSchedule | None:
+        if response.get("status") != "Accepted":
+            return None
+        evse = response.get("connectorId", command.payload["connectorId"])
+        return composite_of(evse, response.get("chargingSchedule"), response.get("scheduleStart"))
+
+    def get_charging_profiles(self, request_id: int, evse_id: int | None) -> Intent:
+        raise no_charging_profile_reports("1.6")
+
+    def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+        raise not_in_version("ReportChargingProfiles")
 
     # OCA's "OCPP & California Pricing Requirements": cost goes in DataTransfer messages to a
     # charge point that says it can show them.

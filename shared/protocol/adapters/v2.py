@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from datetime import datetime
 from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
+from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart, variable_key
 from shared.domain.display_messages import DisplayMessage
@@ -45,6 +48,8 @@ from shared.domain.transactions import (
 )
 from shared.protocol.adapters.base import (
     accepted,
+    composite_call,
+    composite_of,
     firmware_payload,
     get_log_answer,
     get_log_payload,
@@ -59,6 +64,7 @@ from shared.protocol.adapters.base import (
     read_meter_values,
     read_security_event,
     reservation_answer,
+    started_schedule,
     token_entry,
 )
 from shared.protocol.errors import ErrorKind, RpcError
@@ -174,12 +180,15 @@ class V2Adapter:
             fields = ("status", "location", "requestId", "statusInfo")
             published: dict[str, Any] = {k: payload[k] for k in fields if k in payload}
             return StationEvent(Kept.FIRMWARE_PUBLISH, sort, received_at, published)
+        as_sent = {k: v for k, v in payload.items() if k != "customData"}
+        if action in ("NotifyChargingLimit", "ClearedChargingLimit"):  # the same message: the same fact
+            digest = hashlib.sha256(json.dumps([action, as_sent], sort_keys=True).encode()).hexdigest()
+            limit = {**as_sent, "cleared": action == "ClearedChargingLimit"}
+            return StationEvent(Kept.CHARGING_LIMIT, digest[:24], received_at, limit)
         if action == "NotifySettlement":  # 2.1: the payment reference and time make a resend the same
             settled = parse_timestamp(payload["settlementTime"], "settlementTime")
             sort = f"{format_timestamp(settled)}#{payload['pspRef']}"
-            return StationEvent(
-                Kept.SETTLEMENT, sort, settled, {k: v for k, v in payload.items() if k != "customData"}
-            )
+            return StationEvent(Kept.SETTLEMENT, sort, settled, as_sent)
         kind, field = _PARTS[action]
         generated = parse_timestamp(payload["generatedAt"], "generatedAt")
         body: dict[str, Any] = {
@@ -301,6 +310,50 @@ class V2Adapter:
 
     def cancel_reservation(self, reservation_id: int) -> Intent:
         return "CancelReservation", {"reservationId": reservation_id}
+
+    def profile_facts(self, profile: dict[str, Any]) -> ProfileFacts:
+        tid = profile.get("transactionId")
+        return ProfileFacts(
+            profile["id"],
+            profile["chargingProfilePurpose"],
+            profile["stackLevel"],
+            profile["chargingProfileKind"],
+            tid,
+        )
+
+    def with_start_schedule(self, profile: dict[str, Any], now: datetime) -> dict[str, Any]:
+        kind = profile["chargingProfileKind"]
+        return {
+            **profile,
+            "chargingSchedule": [started_schedule(s, kind, now) for s in profile["chargingSchedule"]],
+        }
+
+    def set_charging_profile(self, evse_id: int, profile: dict[str, Any]) -> Intent:
+        return "SetChargingProfile", {"evseId": evse_id, "chargingProfile": profile}
+
+    def profile_sent(self, command: Command) -> tuple[int, dict[str, Any]]:
+        return command.payload["evseId"], command.payload["chargingProfile"]
+
+    def clear_charging_profile(self, profile_id: int) -> Intent:
+        return "ClearChargingProfile", {"chargingProfileId": profile_id}
+
+    def get_composite_schedule(self, evse_id: int, duration_s: int, unit: str | None) -> Intent:
+        return composite_call("evseId", evse_id, duration_s, unit)
+
+    def composite_schedule(self, command: Command, response: dict[str, Any]) -> CompositeSchedule | None:
+        schedule = response.get("schedule")
+        if response.get("status") != "Accepted" or not schedule:
+            return None
+        return composite_of(schedule.get("evseId", command.payload["evseId"]), schedule, None)
+
+    def get_charging_profiles(self, request_id: int, evse_id: int | None) -> Intent:
+        payload: dict[str, Any] = {"requestId": request_id, "chargingProfile": {}}
+        if evse_id is not None:
+            payload["evseId"] = evse_id
+        return "GetChargingProfiles", payload
+
+    def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+        return payload["evseId"], list(payload.get("chargingProfile") or [])
 
     cost_display_key = None
 

@@ -1,0 +1,49 @@
+"""Charging profile records: what each charge point has, per profile id."""
+
+from __future__ import annotations
+
+from shared.data.models import ChargingProfileRecord
+from shared.domain.charging_profiles import KnownProfile, ProfileFacts
+
+
+def _key(profile_id: int) -> str:
+    return f"{profile_id:010d}"
+
+
+def put_profile(known: KnownProfile) -> None:
+    """1 write: the profile with this id replaces what the charge point had under it."""
+    facts = known.facts
+    ChargingProfileRecord(
+        known.charge_point_id,
+        _key(facts.profile_id),
+        evse_id=known.evse_id,
+        purpose=facts.purpose,
+        stack_level=facts.stack_level,
+        kind=facts.kind,
+        transaction_id=facts.transaction_id,
+        profile=known.profile,
+        status=known.status,
+        source=known.source,
+        updated_at=known.updated_at,
+    ).save()
+
+
+def delete_profile(charge_point_id: str, profile_id: int) -> None:
+    """1 write."""
+    ChargingProfileRecord(charge_point_id, _key(profile_id)).delete()
+
+
+def profiles_of(charge_point_id: str) -> list[KnownProfile]:
+    """1 query: a charge point has a handful."""
+    return [
+        KnownProfile(
+            charge_point_id=r.charge_point_id,
+            evse_id=int(r.evse_id),
+            facts=ProfileFacts(int(r.profile_key), r.purpose, int(r.stack_level), r.kind, r.transaction_id),
+            profile=r.profile,
+            status=r.status,
+            source=r.source,
+            updated_at=r.updated_at,
+        )
+        for r in ChargingProfileRecord.query(charge_point_id)
+    ]

@@ -1,0 +1,90 @@
+"""Charging profiles: what a charge point was told it may draw (SetChargingProfile) or says it
+has (2.x ReportChargingProfiles), and its composite schedule in one shape whatever the
+version: periods with their start, the limit in A and in W, and the phases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+# What turns amperes into watts and back when a schedule gives one of them: a 230 V
+# phase-to-neutral supply, and three phases unless the period says otherwise.
+NOMINAL_VOLTAGE = 230.0
+DEFAULT_PHASES = 3
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    """What the CSMS reads of a profile in the version's words."""
+
+    profile_id: int
+    purpose: str
+    stack_level: int
+    kind: str
+    transaction_id: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownProfile:
+    """A profile a charge point has, as the CSMS knows it: set (with the answer it got) or
+    reported by the charge point. `evse_id` 0 is the whole station (1.6 connector 0)."""
+
+    charge_point_id: str
+    evse_id: int
+    facts: ProfileFacts
+    profile: dict[str, Any]  # the version's words, as sent or reported
+    status: str  # the answer (Accepted, Rejected) or "Reported"
+    source: str  # set | reported
+    updated_at: datetime
+
+
+def clash(evse_id: int, facts: ProfileFacts, known: list[KnownProfile]) -> KnownProfile | None:
+    """A profile the charge point has on the same EVSE, of the same purpose and stack level but
+    another id: a station would replace it or refuse the new one, so the operator is told."""
+    for other in known:
+        if (
+            other.status in ("Accepted", "Reported")
+            and other.evse_id == evse_id
+            and other.facts.purpose == facts.purpose
+            and other.facts.stack_level == facts.stack_level
+            and other.facts.profile_id != facts.profile_id
+        ):
+            return other
+    return None
+
+
+@dataclass(frozen=True)
+class SchedulePeriod:
+    start: datetime
+    limit_a: float
+    limit_w: float
+    phases: int
+
+
+@dataclass(frozen=True)
+class CompositeSchedule:
+    evse_id: int
+    start: datetime
+    duration_s: int | None
+    unit: str  # A or W, as the charge point gave it
+    periods: list[SchedulePeriod]
+
+
+def periods_of(start: datetime, unit: str, raw: list[dict[str, Any]]) -> list[SchedulePeriod]:
+    """The version's chargingSchedulePeriod (startPeriod seconds, limit, numberPhases) as
+    periods with their own start time and the limit in both units."""
+    found = []
+    for period in sorted(raw, key=lambda p: p["startPeriod"]):
+        phases = int(period.get("numberPhases") or DEFAULT_PHASES)
+        limit = float(period["limit"])
+        amps = limit if unit == "A" else limit / (NOMINAL_VOLTAGE * phases)
+        found.append(
+            SchedulePeriod(
+                start=start + timedelta(seconds=int(period["startPeriod"])),
+                limit_a=round(amps, 3),
+                limit_w=round(amps * NOMINAL_VOLTAGE * phases, 1),
+                phases=phases,
+            )
+        )
+    return found

@@ -1,0 +1,102 @@
+"""Charging profiles as resources: sent with SetChargingProfile and kept with the answer,
+cleared with ClearChargingProfile, reported by 2.x stations after GetChargingProfiles, and the
+composite schedule a station works out from them, in one shape for every version."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from typing import Any
+
+from shared.data import charge_points, charging_profiles
+from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, ProfileFacts, clash
+from shared.domain.commands import Command
+from shared.domain.errors import BadRequest, CommandRefused
+from shared.protocol.versions import profile_for
+from shared.services import commands
+
+
+def install(
+    charge_point_id: str, evse_id: int, profile_id: int, profile: dict[str, Any], now: datetime
+) -> Command:
+    """SetChargingProfile, in the charge point's version's words. 422 when the profile is not
+    one its version takes or its stack level on that EVSE belongs to another profile."""
+    charge_point = commands.connected(charge_point_id)
+    adapter = commands.adapter_of(charge_point)
+    try:
+        facts = adapter.profile_facts(profile)
+        profile = adapter.with_start_schedule(profile, now)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CommandRefused(
+            f"Not a charging profile of OCPP {charge_point.ocpp_version}: {error} is missing or malformed"
+        ) from None
+    if facts.profile_id != profile_id:
+        raise BadRequest(f"The profile's id is {facts.profile_id}; the path names {profile_id}")
+    other = clash(evse_id, facts, charging_profiles.profiles_of(charge_point_id))
+    if other is not None:
+        raise CommandRefused(
+            f"Stack level {facts.stack_level} of {facts.purpose} on EVSE {evse_id} is profile "
+            f"{other.facts.profile_id}'s: clear it first or choose another level"
+        )
+    return commands.submit_to(charge_point, adapter.set_charging_profile(evse_id, profile), None, now)
+
+
+def clear(charge_point_id: str, profile_id: int, now: datetime) -> Command:
+    return commands.submit_intent(
+        charge_point_id, lambda adapter: adapter.clear_charging_profile(profile_id), None, now
+    )
+
+
+def ask_for_all(charge_point_id: str, now: datetime) -> Command:
+    """2.x GetChargingProfiles: the station answers with ReportChargingProfiles, kept as it comes."""
+    request_id = random.randint(1, 2**31 - 1)
+    return commands.submit_intent(
+        charge_point_id, lambda adapter: adapter.get_charging_profiles(request_id, None), None, now
+    )
+
+
+def composite(
+    charge_point_id: str, evse_id: int, duration_s: int, unit: str | None, wait_s: int, now: datetime
+) -> tuple[Command, CompositeSchedule | None]:
+    """GetCompositeSchedule, waited for: the command as it stands and the schedule, if any."""
+    command = commands.submit_intent(
+        charge_point_id, lambda adapter: adapter.get_composite_schedule(evse_id, duration_s, unit), None, now
+    )
+    command = commands.wait_for(command, wait_s)
+    if command.response is None:
+        return command, None
+    return command, profile_for(command.ocpp_version).adapter.composite_schedule(command, command.response)
+
+
+def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """SetChargingProfile: kept with its answer (a refused one shows why). ClearChargingProfile
+    accepted (or Unknown: it never had it): gone."""
+    adapter = profile_for(command.ocpp_version).adapter
+    status = response.get("status") or "Unknown"
+    if command.action == "SetChargingProfile":
+        evse_id, profile = adapter.profile_sent(command)
+        known = KnownProfile(
+            command.charge_point_id, evse_id, adapter.profile_facts(profile), profile, status, "set", now
+        )
+        charging_profiles.put_profile(known)
+    elif command.action == "ClearChargingProfile" and status in ("Accepted", "Unknown"):
+        profile_id = command.payload.get("id", command.payload.get("chargingProfileId"))
+        if profile_id is not None:
+            charging_profiles.delete_profile(command.charge_point_id, int(profile_id))
+
+
+def reported(charge_point_id: str, ocpp_version: str, payload: dict[str, Any], at: datetime) -> None:
+    """ReportChargingProfiles (2.x): a write per profile it names."""
+    adapter = profile_for(ocpp_version).adapter
+    evse_id, profiles = adapter.reported_profiles(payload)
+    for profile in profiles:
+        facts: ProfileFacts = adapter.profile_facts(profile)
+        charging_profiles.put_profile(
+            KnownProfile(charge_point_id, evse_id, facts, profile, "Reported", "reported", at)
+        )
+
+
+def profiles_of(charge_point_id: str) -> list[KnownProfile]:
+    charge_points.registered_charge_point(charge_point_id)
+    found = charging_profiles.profiles_of(charge_point_id)
+    return sorted(found, key=lambda p: (p.evse_id, p.facts.purpose, -p.facts.stack_level, p.facts.profile_id))
