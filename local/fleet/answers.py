@@ -56,6 +56,9 @@ class Commanded(Protocol):
     def cancel_reservation(self, reservation_id: int) -> FollowUp | None: ...
     def send_log(self, location: str, request_id: int | None, kind: str) -> tuple[str, FollowUp]: ...
     def cost_shown(self, transaction_id: str, cost: float, final: bool) -> bool: ...
+    def hold_profile(self, connector: int, profile: dict[str, Any]) -> None: ...
+    def clear_profile(self, profile_id: int) -> bool: ...
+    def limit_now(self, connector: int) -> float | None: ...
 
 
 def parse_overrides(pairs: list[str], versions: list[str]) -> dict[str, str]:
@@ -274,6 +277,27 @@ class Answers:
             tag, expires_at = request["id_token"]["id_token"], request["expiry_date_time"]
         status, follow_up = self.station.reserve(where, reservation_id, tag, expires_at)
         return {"status": status}, follow_up
+
+    def _SetChargingProfile(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        """Held, and obeyed: its sessions draw no more than the profiles let them."""
+        connector = request.get("connector_id", request.get("evse_id", 0))
+        self.station.hold_profile(
+            connector, request.get("cs_charging_profiles") or request["charging_profile"]
+        )
+        return {"status": "Accepted"}, None
+
+    def _ClearChargingProfile(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        profile_id = request.get("id", request.get("charging_profile_id"))
+        found = profile_id is not None and self.station.clear_profile(int(profile_id))
+        return {"status": "Accepted" if found else "Unknown"}, None
+
+    def _GetCompositeSchedule(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        """The limit in force now, in watts, for the whole duration (or Rejected: nothing limits)."""
+        connector = request.get("connector_id", request.get("evse_id", 0))
+        limit = self.station.limit_now(connector)
+        if limit is None:
+            return {"status": "Rejected"}, None
+        return self.dialect.composite_answer(connector, request["duration"], limit), None
 
     def _CostUpdated(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
         self.station.cost_shown(request["transaction_id"], request["total_cost"], final=False)

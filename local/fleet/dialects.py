@@ -98,6 +98,22 @@ class Dialect:
         self.call_result: ModuleType = importlib.import_module(package + ".call_result")
         self.client_class: type[ChargePoint] = importlib.import_module(package).ChargePoint
 
+    def composite_answer(self, connector: int, duration: int, limit_w: float) -> dict[str, Any]:
+        """A GetCompositeSchedule answer: one period at `limit_w` from now, in snake_case."""
+        schedule = {
+            "duration": duration,
+            "charging_rate_unit": "W",
+            "charging_schedule_period": [{"start_period": 0, "limit": round(limit_w, 1)}],
+        }
+        if self.version == "1.6":
+            return {
+                "status": "Accepted",
+                "connector_id": connector,
+                "schedule_start": now(),
+                "charging_schedule": schedule,
+            }
+        return {"status": "Accepted", "schedule": {"evse_id": connector, "schedule_start": now(), **schedule}}
+
     def label(self, payload: Any) -> str:
         """The report's name for a message: its action, and the event type of a TransactionEvent."""
         name = type(payload).__name__

@@ -29,6 +29,7 @@ from local.fleet import maintenance
 from local.fleet.answers import Answers, FollowUp
 from local.fleet.dialects import FIRST_FIRMWARE, RemoteStart, Session, State, StopKind, dialect_for, now
 from local.fleet.plan import Life, SessionPlan, StationSpec, meter_start, outages, sessions
+from local.fleet.profiles import Held, limit_w
 from local.fleet.stats import Stats
 
 QUIET = logging.getLogger("local.fleet.ocpp")
@@ -150,6 +151,7 @@ class Station:
         self.registers = {c: meter_start(seed, spec.stream, c) for c in self.states}
         self.accepted_tags: set[str] = set()  # the authorization cache, for offline starts
         self.reserved: dict[int, tuple[int, str]] = {}  # connector -> (reservation id, its tag)
+        self.profiles: list[Held] = []  # the charging profiles the CSMS gave it
         self._remote: dict[int, RemoteStart] = {}
         self._wake = {c: asyncio.Event() for c in self.states}
         self._tasks: list[asyncio.Task[None]] = []
@@ -487,8 +489,15 @@ class Station:
         self.stats.event(f"{self.id}/{connector}: session for {tag}" + (" (remote start)" if request else ""))
         return session
 
+    def _drawn_w(self, session: Session, plan: SessionPlan) -> float:
+        """What the EV draws: its own power, or less where a charging profile says so."""
+        since = datetime.fromisoformat(session.started_at.replace("Z", "+00:00"))
+        limit = limit_w(self.profiles, session.connector, since)
+        wanted = plan.power_kw * 1000
+        return wanted if limit is None else max(min(wanted, limit), 0.0)
+
     async def _charge(self, session: Session, plan: SessionPlan) -> None:
-        session.power_w = plan.power_kw * 1000
+        session.power_w = self._drawn_w(session, plan)
         ends = time.monotonic() + plan.duration_s
         last = time.monotonic()
         while not session.stop_requested.is_set():
@@ -500,6 +509,7 @@ class Station:
             moment = time.monotonic()
             wh = round(session.power_w * (moment - last) / 3600)
             last = moment
+            session.power_w = self._drawn_w(session, plan)  # a profile may have come meanwhile
             session.meter_wh += wh
             self.registers[session.connector] = session.meter_wh
             self.stats.energy_wh += wh
@@ -724,6 +734,26 @@ class Station:
                     await self._try(expired)
 
         return "Accepted", self._in_background(hold)
+
+    def hold_profile(self, connector: int, profile: dict[str, Any]) -> None:
+        """Kept in place of any profile with the same id."""
+        held = Held(connector, profile)
+        self.profiles = [p for p in self.profiles if p.profile_id != held.profile_id] + [held]
+        self.stats.event(f"{self.id}/{connector}: charging profile {held.profile_id} ({held.purpose})")
+
+    def clear_profile(self, profile_id: int) -> bool:
+        kept = [p for p in self.profiles if p.profile_id != profile_id]
+        found, self.profiles = len(kept) < len(self.profiles), kept
+        return found
+
+    def limit_now(self, connector: int) -> float | None:
+        session = self.active.get(connector)
+        since = (
+            datetime.fromisoformat(session.started_at.replace("Z", "+00:00"))
+            if session
+            else datetime.now(UTC)
+        )
+        return limit_w(self.profiles, connector, since)
 
     def cost_shown(self, transaction_id: str, cost: float, final: bool) -> bool:
         """Shown on the session's display: the running cost, or the final one (1.6)."""

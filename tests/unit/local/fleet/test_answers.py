@@ -220,3 +220,48 @@ def test_the_cost_the_csms_shows_is_kept_on_the_session(version):
         assert (running[2], elsewhere[2]) == ({"status": "Accepted"}, {"status": "Rejected"})
         assert configuration["CustomDisplayCostAndPrice"] == "true"
     assert other[2]["status"] == "UnknownVendorId"
+
+
+def tx_default(version, limit_a):
+    period = [{"startPeriod": 0, "limit": limit_a}]
+    if version == "1.6":
+        profile = {
+            "chargingProfileId": 5,
+            "stackLevel": 0,
+            "chargingProfilePurpose": "TxDefaultProfile",
+            "chargingProfileKind": "Relative",
+            "chargingSchedule": {"chargingRateUnit": "A", "chargingSchedulePeriod": period},
+        }
+        return {"connectorId": 0, "csChargingProfiles": profile}
+    profile = {
+        "id": 5,
+        "stackLevel": 0,
+        "chargingProfilePurpose": "TxDefaultProfile",
+        "chargingProfileKind": "Relative",
+        "chargingSchedule": [{"id": 1, "chargingRateUnit": "A", "chargingSchedulePeriod": period}],
+    }
+    return {"evseId": 0, "chargingProfile": profile}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_station_draws_no_more_than_its_profile_allows_and_says_so(version):
+    """6 A on three phases: 4,140 W at most, though its EVs would take more."""
+    composite = {"connectorId": 1, "duration": 600} if version == "1.6" else {"evseId": 1, "duration": 600}
+
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE) as station:
+            none_yet = await csms.call("GetCompositeSchedule", composite)
+            installed = await csms.call("SetChargingProfile", tx_default(version, 6))
+            await csms.call(*remote_start(version, 1))
+            session = await eventually(lambda: station.active.get(1))
+            drawn = await eventually(lambda: session.power_w)
+            schedule = await csms.call("GetCompositeSchedule", composite)
+            return none_yet, installed, drawn, schedule
+
+    none_yet, installed, drawn, schedule = asyncio.run(scenario())
+    assert none_yet[2]["status"] == "Rejected" and installed[2] == {"status": "Accepted"}
+    assert drawn == 6 * 230 * 3
+    periods = (schedule[2]["chargingSchedule"] if version == "1.6" else schedule[2]["schedule"])[
+        "chargingSchedulePeriod"
+    ]
+    assert periods == [{"startPeriod": 0, "limit": 4140.0}]
