@@ -9,6 +9,7 @@ size-capped, and OCPP 2.1's CALLRESULTERROR and SEND frames are understood.
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
 from typing import Any
@@ -222,7 +223,11 @@ def validate(message: Call | CallResult, profile: Profile, action: str | None = 
     assert action is not None, "an answer is validated against the action it answers"
     message_id = message.unique_id
     try:
-        validator = get_validator(message.message_type_id, action, profile.version.value)
+        # Schemas read with exact decimals: 1.6's charging schedules say `multipleOf: 0.1`, which
+        # only exact numbers can meet (21.4 is no multiple of 0.1 in binary floating point).
+        validator = get_validator(
+            message.message_type_id, action, profile.version.value, parse_float=decimal.Decimal
+        )
     except OSError:
         raise RpcError(
             ErrorKind.NOT_IMPLEMENTED,

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ocpp.messages import Call, CallError, CallResult
@@ -103,7 +104,10 @@ def submit_to(
         raise CommandRefused(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
     command_id = command_id or new_command_id()
     try:
-        framing.validate(Call(command_id, action, payload), profile)
+        # Checked as the charge point will read it: decimals stay exact, so that a limit of
+        # 10.6 is a multiple of 0.1 (1.6's schemas say multipleOf), as it is on the wire.
+        as_read = json.loads(json.dumps(payload), parse_float=Decimal)
+        framing.validate(Call(command_id, action, as_read), profile)
     except RpcError as error:
         raise CommandRefused(
             f"{action} payload is not valid for OCPP {profile.version}: {error.description}"
