@@ -608,7 +608,8 @@ class Station:
 
     def update_firmware(self, location: str, request_id: int | None, signed: bool) -> FollowUp:
         """Download, check, install, reboot with the new version, report Installed; or fail
-        where the plan says so. 1.6 names no request id (a signed update does)."""
+        where the plan says so. 1.6 names no request id (a signed update does). What it did is
+        kept before it says so: a run may end as soon as the CSMS has heard."""
         self._attempts += 1
         failure = self.failures.firmware(self.seed, self.spec.stream, self._attempts)
         reported = request_id if signed or self.dialect.version != "1.6" else None
@@ -625,22 +626,22 @@ class Station:
                 self.stats.event(f"{self.id}: firmware download failed: {error}")
             version = maintenance.image_version(image) if failure != "download" else None
             if version is None:
-                await status("DownloadFailed")
                 self.maintenance_done.append("DownloadFailed")
+                await status("DownloadFailed")
                 return
             await status("Downloaded")
             await status("Installing")
             if failure == "install":
-                await status("InstallationFailed")
                 self.maintenance_done.append("InstallationFailed")
+                await status("InstallationFailed")
                 return
             self.stats.event(f"{self.id} installs firmware {version} and reboots")
             self.firmware_version = version
             await self._reboot("FirmwareUpdate")
             while not (self.booted and self.online.is_set()):  # back, and booted with the new version
                 await asyncio.sleep(0.1)
-            await status("Installed")
             self.maintenance_done.append("Installed")
+            await status("Installed")
 
         return self._in_background(update)
 
@@ -662,11 +663,11 @@ class Station:
                 await asyncio.to_thread(maintenance.upload, location, name, body, way)
             except OSError as error:
                 self.stats.event(f"{self.id}: upload failed: {error}")
-                await self._report(self.dialect.log_status(failed, request_id))
                 self.maintenance_done.append(failed)
+                await self._report(self.dialect.log_status(failed, request_id))
                 return
-            await self._report(self.dialect.log_status("Uploaded", request_id))
             self.maintenance_done.append("Uploaded")
+            await self._report(self.dialect.log_status("Uploaded", request_id))
 
         return name, self._in_background(send)
 
