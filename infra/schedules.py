@@ -1,4 +1,5 @@
-"""The domain-event bus, and one EventBridge schedule per entry of the manifest."""
+"""The domain-event bus, one EventBridge schedule per schedule of the manifest, and a rule on
+the bus per reaction."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
 from infra.functions import Functions
-from shared.manifest import SCHEDULES
+from shared.manifest import REACTIONS, SCHEDULES
 
 
 class EventBus(Construct):
@@ -36,4 +37,23 @@ class Schedules(Construct):
                 description=schedule.function.description,
                 schedule=events.Schedule.rate(Duration.minutes(schedule.rate_minutes)),
                 targets=[targets.LambdaFunction(functions[schedule.function], retry_attempts=0)],
+            )
+
+
+class Reactions(Construct):
+    """A rule on the bus per reaction of the manifest: its function runs on those events."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, functions: Functions, bus: events.IEventBus
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.rules: dict[str, events.Rule] = {}
+        for reaction in REACTIONS:
+            self.rules[reaction.name] = events.Rule(
+                self,
+                reaction.name,
+                description=reaction.function.description,
+                event_bus=bus,
+                event_pattern=events.EventPattern(source=["csms"], detail_type=list(reaction.detail_types)),
+                targets=[targets.LambdaFunction(functions[reaction.function], retry_attempts=2)],
             )

@@ -15,7 +15,7 @@ from infra.ftp import FtpUploads
 from infra.functions import Functions
 from infra.observability import Observability
 from infra.operator_api import OperatorApi
-from infra.schedules import EventBus, Schedules
+from infra.schedules import EventBus, Reactions, Schedules
 from infra.storage import Storage
 from infra.websocket_api import WebSocketApi
 from shared.manifest import AUTHORIZER, FTP_FUNCTIONS
@@ -50,6 +50,7 @@ class CsmsStack(Stack):
         )
         self.operator_api = OperatorApi(self, "OperatorApi", config=config, functions=self.functions)
         self.schedules = Schedules(self, "Schedules", functions=self.functions)
+        self.reactions = Reactions(self, "Reactions", functions=self.functions, bus=self.events.bus)
         self.observability = Observability(
             self,
             "Observability",

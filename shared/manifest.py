@@ -142,6 +142,28 @@ RESERVATION_EXPIRY = Function(
     events=True,
 )
 
+
+@dataclass(frozen=True)
+class Reaction:
+    """A function run on domain events of these types (an EventBridge rule on the bus)."""
+
+    name: str
+    function: Function
+    detail_types: tuple[str, ...]
+
+
+SITE_ALLOCATOR = Function(
+    "site-allocator",
+    "functions.site_allocator.handler.lambda_handler",
+    "Shares each site's limit among its charging sessions",
+    timeout_s=30,
+    connections=True,
+)
+
+REACTIONS: tuple[Reaction, ...] = (
+    Reaction("site-allocation", SITE_ALLOCATOR, ("SessionStarted", "SessionEnded", "SiteChanged")),
+)
+
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),
     Schedule("firmware-rollouts", FIRMWARE_ROLLOUTS, rate_minutes=1),
@@ -154,4 +176,5 @@ ALL_FUNCTIONS: tuple[Function, ...] = (
     OPERATOR_API,
     UPLOADS,
     *(schedule.function for schedule in SCHEDULES),
+    *(reaction.function for reaction in REACTIONS),
 )

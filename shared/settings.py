@@ -42,6 +42,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "display_messages_table": ("CSMS_DISPLAY_MESSAGES_TABLE", "display-messages"),
     "tariffs_table": ("CSMS_TARIFFS_TABLE", "tariffs"),
     "charging_profiles_table": ("CSMS_CHARGING_PROFILES_TABLE", "charging-profiles"),
+    "sites_table": ("CSMS_SITES_TABLE", "sites"),
 }
 
 
@@ -72,6 +73,7 @@ class Settings:
     display_messages_table: str
     tariffs_table: str
     charging_profiles_table: str
+    sites_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str

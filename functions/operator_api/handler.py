@@ -30,6 +30,7 @@ from functions.operator_api.routes import (
     remote_control,
     reservations,
     rollouts,
+    sites,
     station_events,
     tariffs,
     transactions,
@@ -81,6 +82,7 @@ for block in (
     display_messages,
     tariffs,
     charging_profiles,
+    sites,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

@@ -39,6 +39,7 @@ class DomainEvent(StrEnum):
     RESERVATION_CHANGED = "ReservationChanged"
     SETTLEMENT_REPORTED = "SettlementReported"
     CHARGING_LIMIT_CHANGED = "ChargingLimitChanged"
+    SITE_CHANGED = "SiteChanged"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

@@ -578,6 +578,20 @@ class ChargingProfileRecord(Model):
     updated_at = UTCDateTimeAttribute()
 
 
+class SiteRecord(Model):
+    """A site: its limit and charge points, its latest allocation, and the allocator's turn."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.sites_table
+
+    site_id = UnicodeAttribute(hash_key=True)
+    body = JSONAttribute(null=True)  # shared.data.sites.body_of
+    allocation = JSONAttribute(null=True)  # shared.domain.sites.Allocation.as_json
+    asked = NumberAttribute(null=True)  # reasons to allocate so far
+    turn_until = UTCDateTimeAttribute(null=True)  # an allocation is running until then
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -599,6 +613,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     DisplayMessageRecord,
     TariffRecord,
     ChargingProfileRecord,
+    SiteRecord,
 )
 
 

@@ -249,6 +249,15 @@ def sessions_in_progress(charge_point_id: str) -> dict[tuple[int | None, int | N
     return {(_int(r.evse_id), _int(r.connector_id)): r.transaction_id for r in query}
 
 
+def active_sessions(charge_point_id: str) -> list[TransactionRecord]:
+    """1 query: the charge point's sessions in progress."""
+    return list(
+        TransactionRecord.by_charge_point.query(
+            charge_point_id, filter_condition=TransactionRecord.active.exists()
+        )
+    )
+
+
 def sessions_between(charge_point_id: str, low: datetime, high: datetime) -> list[TransactionRecord]:
     """1 query: the charge point's sessions that started in [low, high]."""
     window = TransactionRecord.started_at.between(format_timestamp(low), format_timestamp(high))

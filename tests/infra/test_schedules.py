@@ -5,12 +5,20 @@ import asyncio
 from local import schedules as local_schedules
 from local import websocket_api as local_websocket_api
 from shared import manifest
-from shared.manifest import ALL_FUNCTIONS, SCHEDULES
+from shared.manifest import ALL_FUNCTIONS, REACTIONS, SCHEDULES
 from tests.infra.conftest import function_named, of_type, statements_of
 
 
+def schedule_rules(resources):
+    return {
+        k: r
+        for k, r in of_type(resources, "AWS::Events::Rule").items()
+        if "ScheduleExpression" in r["Properties"]
+    }
+
+
 def test_one_rule_per_manifest_schedule_invoking_its_function(resources):
-    rules = of_type(resources, "AWS::Events::Rule")
+    rules = schedule_rules(resources)
     assert len(rules) == len(SCHEDULES)
     for schedule in SCHEDULES:
         unit = "minute" if schedule.rate_minutes == 1 else "minutes"
@@ -28,19 +36,33 @@ def test_the_local_runtime_runs_the_schedules_the_stack_deploys(resources):
             invoked.append(function.handler)
 
     async def briefly():
-        async with local_schedules.running(Recorder(), period_s=0.01):
+        async with local_schedules.running(Recorder(), period_s=0.01, react=False):
             await asyncio.sleep(0.1)
 
     asyncio.run(briefly())
     deployed = {
         handler
-        for rule in of_type(resources, "AWS::Events::Rule").values()
+        for rule in schedule_rules(resources).values()
         for target in rule["Properties"]["Targets"]
         for name, function in of_type(resources, "AWS::Lambda::Function").items()
         if target["Arn"] == {"Fn::GetAtt": [name, "Arn"]}
         for handler in [function["Properties"]["Handler"]]
     }
     assert set(invoked) == deployed and deployed
+
+
+def test_one_rule_on_the_bus_per_reaction_invoking_its_function(resources):
+    [bus] = of_type(resources, "AWS::Events::EventBus")
+    rules = [r for r in of_type(resources, "AWS::Events::Rule").values() if "EventPattern" in r["Properties"]]
+    assert len(rules) == len(REACTIONS)
+    for reaction in REACTIONS:
+        function = {"Fn::GetAtt": [function_named(resources, reaction.function.handler), "Arn"]}
+        [rule] = [r for r in rules if r["Properties"]["Targets"][0]["Arn"] == function]
+        assert rule["Properties"]["EventBusName"] == {"Ref": bus}
+        assert rule["Properties"]["EventPattern"] == {
+            "source": ["csms"],
+            "detail-type": list(reaction.detail_types),
+        }
 
 
 def test_the_local_websocket_api_serves_the_routes_the_stack_deploys():

@@ -138,6 +138,10 @@ class Adapter(Protocol):
         ...
 
     def get_charging_profiles(self, request_id: int, evse_id: int | None) -> Intent: ...
+    def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
+        """The allocator's TxProfile for a session: its share of the site, from now on."""
+        ...
+
     def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
         """2.x ReportChargingProfiles: the EVSE and the profiles it has there."""
         ...
@@ -440,3 +444,16 @@ def no_charging_profile_reports(version: str) -> CommandRefused:
     return CommandRefused(
         f"OCPP {version} cannot report its charging profiles (GetChargingProfiles came with 2.0.1)"
     )
+
+
+# The allocator's profiles: a stack level of their own, above what operators usually use, and
+# an id per EVSE, so that a new share replaces the old one.
+ALLOCATOR_STACK_LEVEL = 8
+ALLOCATOR_PROFILE_ID = 900_000
+
+
+def allocation_schedule(amps: float, phases: int) -> dict[str, Any]:
+    return {
+        "chargingRateUnit": "A",
+        "chargingSchedulePeriod": [{"startPeriod": 0, "limit": amps, "numberPhases": phases}],
+    }

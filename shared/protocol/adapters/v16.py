@@ -38,7 +38,10 @@ from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
 from shared.protocol.adapters.base import (
+    ALLOCATOR_PROFILE_ID,
+    ALLOCATOR_STACK_LEVEL,
     accepted,
+    allocation_schedule,
     composite_call,
     composite_of,
     firmware_payload,
@@ -285,6 +288,19 @@ class V16Adapter:
 
     def get_charging_profiles(self, request_id: int, evse_id: int | None) -> Intent:
         raise no_charging_profile_reports("1.6")
+
+    def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
+        return self.set_charging_profile(
+            evse_id,
+            {
+                "chargingProfileId": ALLOCATOR_PROFILE_ID + evse_id,
+                "transactionId": int(transaction_id),
+                "stackLevel": ALLOCATOR_STACK_LEVEL,
+                "chargingProfilePurpose": "TxProfile",
+                "chargingProfileKind": "Relative",
+                "chargingSchedule": allocation_schedule(amps, phases),
+            },
+        )
 
     def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
         raise not_in_version("ReportChargingProfiles")

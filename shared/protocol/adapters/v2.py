@@ -47,7 +47,10 @@ from shared.domain.transactions import (
     TransactionEventReport,
 )
 from shared.protocol.adapters.base import (
+    ALLOCATOR_PROFILE_ID,
+    ALLOCATOR_STACK_LEVEL,
     accepted,
+    allocation_schedule,
     composite_call,
     composite_of,
     firmware_payload,
@@ -351,6 +354,19 @@ class V2Adapter:
         if evse_id is not None:
             payload["evseId"] = evse_id
         return "GetChargingProfiles", payload
+
+    def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
+        return self.set_charging_profile(
+            evse_id,
+            {
+                "id": ALLOCATOR_PROFILE_ID + evse_id,
+                "transactionId": transaction_id,
+                "stackLevel": ALLOCATOR_STACK_LEVEL,
+                "chargingProfilePurpose": "TxProfile",
+                "chargingProfileKind": "Relative",
+                "chargingSchedule": [{"id": 1, **allocation_schedule(amps, phases)}],
+            },
+        )
 
     def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
         return payload["evseId"], list(payload.get("chargingProfile") or [])

@@ -1,0 +1,116 @@
+"""Sites through the API, and the allocator reacting to sessions: each charging session gets a
+TxProfile with its share, the shares never pass the limit, and a session that ends gives its
+share to the others; one allocation per site at a time."""
+
+from datetime import timedelta
+
+import pytest
+
+from functions.site_allocator.handler import lambda_handler as allocator
+from shared.data import charge_points
+from shared.data import sites as site_records
+from shared.domain.timestamps import utc_now
+from tests.builders import CONTEXT, call, call_api, event, put_token, start, stop
+
+
+def site(limit=32, **fields):
+    return {"limit": {"amps": limit}, "minAmpsPerSession": 6, "chargePoints": ["CP1"], **fields}
+
+
+def test_sites_are_created_listed_and_refused_when_they_cannot_be(aws):
+    for cp in ("CP1", "CP2"):
+        charge_points.register_charge_point(cp, utc_now())
+    status, body = call_api("PUT", "/sites/s1", site())
+    assert status == 201 and (body["siteId"], body["limit"]["amps"], body["chargePoints"]) == (
+        "s1",
+        32,
+        ["CP1"],
+    )
+    assert call_api("GET", "/charge-points/CP1")[1]["siteId"] == "s1"
+    status, body = call_api("PUT", "/sites/s2", {**site(), "chargePoints": ["CP2", "CP1"]})
+    assert status == 409 and "CP1 belongs to site s1" in body["error"]["message"]
+    assert call_api("PUT", "/sites/s1", {**site(), "chargePoints": ["CP2"]})[0] == 200  # CP1 leaves
+    assert call_api("GET", "/charge-points/CP1")[1]["siteId"] is None
+    assert call_api("PUT", "/sites/s3", {"limit": {}, "chargePoints": []})[0] == 400
+    assert call_api("PUT", "/sites/s3", {"limit": {"amps": 16}, "phases": 2})[0] == 400
+    assert call_api("PUT", "/sites/s3", {"limit": {"watts": 22080}, "chargePoints": ["NOPE"]})[0] == 404
+    assert [s["siteId"] for s in call_api("GET", "/sites")[1]["items"]] == ["s1"]
+    allocation = call_api("GET", "/sites/s1/allocation")[1]
+    assert (allocation["limitAmps"], allocation["sessions"]) == (32.0, [])
+
+
+def limit_of(frame):
+    profile = frame[3].get("csChargingProfiles") or frame[3]["chargingProfile"]
+    schedule = profile["chargingSchedule"]
+    schedule = schedule[0] if isinstance(schedule, list) else schedule
+    where = frame[3].get("connectorId", frame[3].get("evseId"))
+    return where, profile["chargingProfilePurpose"], schedule["chargingSchedulePeriod"][0]["limit"]
+
+
+def accept_all(station, posted, answered):
+    """The station accepts each profile as it comes (a CSMS sends one call at a time)."""
+    got = []
+    while True:
+        waiting = [
+            f for f in posted.to("c1") if f[0] == 2 and f[2] == "SetChargingProfile" and f[1] not in answered
+        ]
+        if not waiting:
+            return got
+        for frame in waiting:
+            answered.add(frame[1])
+            got.append(limit_of(frame))
+            station([3, frame[1], {"status": "Accepted"}])
+
+
+def test_the_limit_is_shared_and_a_session_that_ends_gives_its_share_back(station, posted, version):
+    put_token("TAG1")
+    assert call_api("PUT", "/sites/s1", site(limit=32))[0] == 201
+    ids, answered = [], set()
+    for connector in (1, 2):
+        if version == "1.6":
+            ids.append(
+                call(station, "StartTransaction", start(connector=connector), f"s{connector}")[
+                    "transactionId"
+                ]
+            )
+        else:
+            tid = f"T-{connector}"
+            started = event(
+                "Started", 0, "2026-11-24T10:00:00Z", tid, evse={"id": connector, "connectorId": 1}
+            )
+            call(station, "TransactionEvent", started, f"s{connector}")
+            ids.append(tid)
+        allocator({"detail-type": "SessionStarted", "detail": {"chargePointId": "CP1"}}, CONTEXT)
+        sent = accept_all(station, posted, answered)
+        if connector == 1:
+            assert sent == [(1, "TxProfile", 32.0)]  # alone on the site
+        else:
+            assert sorted(sent) == [(1, "TxProfile", 16.0), (2, "TxProfile", 16.0)]
+    allocation = call_api("GET", "/sites/s1/allocation")[1]
+    assert allocation["perPhaseAmps"] == [32.0, 32.0, 32.0] and allocation["reason"] == "SessionStarted"
+    kept = call_api("GET", "/charge-points/CP1/charging-profiles")[1]["items"]
+    assert {(p["evseId"], p["status"]) for p in kept} == {(1, "Accepted"), (2, "Accepted")}
+
+    if version == "1.6":
+        call(station, "StopTransaction", stop(ids[0]), "x1")
+    else:
+        call(station, "TransactionEvent", event("Ended", 1, "2026-11-24T11:00:00Z", ids[0]), "x1")
+    allocator({"detail-type": "SessionEnded", "detail": {"chargePointId": "CP1"}}, CONTEXT)
+    assert accept_all(station, posted, answered) == [(2, "TxProfile", 32.0)]
+    sessions = call_api("GET", "/sites/s1/allocation")[1]["sessions"]
+    assert [(s["transactionId"], s["amps"]) for s in sessions] == [(str(ids[1]), 32.0)]
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_one_allocation_at_a_time_and_no_ask_is_lost(station):
+    assert call_api("PUT", "/sites/s1", site())[0] == 201
+    now = utc_now()
+    site_records.ask("s1")
+    seen = site_records.take_turn("s1", now, timedelta(seconds=30))
+    assert seen is not None
+    assert site_records.take_turn("s1", now, timedelta(seconds=30)) is None  # held
+    site_records.ask("s1")  # an event while it runs
+    assert site_records.end_turn("s1", seen, {"sessions": []}) is False  # so it runs again
+    assert (
+        site_records.take_turn("s1", now + timedelta(seconds=31), timedelta(seconds=30)) is not None
+    )  # expired

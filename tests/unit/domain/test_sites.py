@@ -1,0 +1,86 @@
+"""Sharing a site's limit: fair, never over, the latest waiting when the limit cannot give
+everyone their minimum, and quiet when shares barely move."""
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.domain.sites import Draw, Site, allocate
+
+T0 = datetime(2026, 12, 2, 10, tzinfo=UTC)
+
+
+def draw(n, phases=3, max_amps=None):
+    return Draw(f"CP{n}", f"T{n}", 1, T0 + timedelta(minutes=n), phases, max_amps)
+
+
+def amps(allocation):
+    return {s.draw.charge_point_id: s.amps for s in allocation.shares}
+
+
+def test_a_limit_is_shared_equally():
+    site = Site("s", limit_amps=32, min_amps_per_session=6)
+    allocation = allocate(site, [draw(1), draw(2), draw(3)], {}, T0, "test")
+    assert amps(allocation) == {"CP1": 10.6, "CP2": 10.6, "CP3": 10.6}
+    assert allocation.per_phase == [31.8, 31.8, 31.8]
+
+
+def test_what_a_session_cannot_take_goes_to_the_others():
+    site = Site("s", limit_amps=32, min_amps_per_session=6)
+    assert amps(allocate(site, [draw(1, max_amps=8), draw(2), draw(3)], {}, T0, "t")) == {
+        "CP1": 8,
+        "CP2": 12.0,
+        "CP3": 12.0,
+    }
+
+
+def test_the_latest_wait_at_zero_when_the_limit_cannot_give_everyone_the_minimum():
+    site = Site("s", limit_amps=16, min_amps_per_session=6)
+    assert amps(allocate(site, [draw(3), draw(1), draw(2)], {}, T0, "t")) == {
+        "CP1": 8.0,
+        "CP2": 8.0,
+        "CP3": 0.0,
+    }
+
+
+def test_one_phase_sessions_load_phase_one_and_a_watt_limit_is_per_phase():
+    site = Site("s", limit_watts=3 * 230 * 20, min_amps_per_session=6)
+    allocation = allocate(site, [draw(1, phases=1), draw(2)], {}, T0, "t")
+    assert amps(allocation) == {"CP1": 10.0, "CP2": 10.0}
+    assert allocation.per_phase == [20.0, 10.0, 10.0]
+
+
+def test_a_kept_share_never_passes_what_the_session_can_take():
+    site = Site("s", limit_amps=32, min_amps_per_session=0, threshold_amps=1)
+    assert amps(allocate(site, [draw(1, max_amps=5)], {"CP1/T1": 6.0}, T0, "t")) == {"CP1": 5}
+
+
+def test_small_moves_are_not_sent_and_a_kept_share_never_passes_the_limit():
+    site = Site("s", limit_amps=32, min_amps_per_session=6, threshold_amps=1)
+    first = allocate(site, [draw(1), draw(2), draw(3)], {}, T0, "t")
+    sent = {s.draw.key: s.amps for s in first.shares}
+    again = allocate(site, [draw(1), draw(2), draw(3)], {**sent, "CP1/T1": 10.0}, T0, "t")
+    assert [s.changed for s in again.shares] == [False, False, False]  # 10.6 vs 10.0: within 1 A
+    ended = allocate(site, [draw(1), draw(2)], sent, T0, "t")
+    assert amps(ended) == {"CP1": 16.0, "CP2": 16.0} and all(s.changed for s in ended.shares)
+    crowded = allocate(site, [draw(1), draw(2), draw(3), draw(4)], {"CP1/T1": 16.0, "CP2/T2": 16.0}, T0, "t")
+    assert max(crowded.per_phase) <= 32 and all(s.changed for s in crowded.shares)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    limit=st.integers(0, 200),
+    minimum=st.integers(0, 16),
+    sessions=st.lists(st.tuples(st.sampled_from([1, 3]), st.none() | st.integers(1, 63)), max_size=12),
+    current=st.lists(st.integers(0, 63), max_size=12),
+)
+def test_the_site_never_goes_over_and_no_session_over_what_it_can_take(limit, minimum, sessions, current):
+    site = Site("s", limit_amps=limit, min_amps_per_session=minimum)
+    draws = [draw(n, phases, cap) for n, (phases, cap) in enumerate(sessions)]
+    last = {d.key: float(a) for d, a in zip(draws, current, strict=False)}
+    allocation = allocate(site, draws, last, T0, "t")
+    assert max(allocation.per_phase, default=0) <= limit + 1e-9
+    for share in allocation.shares:
+        assert share.amps == 0 or share.amps >= minimum or share.draw.max_amps is not None
+        assert share.draw.max_amps is None or share.amps <= share.draw.max_amps
