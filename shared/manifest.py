@@ -161,7 +161,11 @@ SITE_ALLOCATOR = Function(
 )
 
 REACTIONS: tuple[Reaction, ...] = (
-    Reaction("site-allocation", SITE_ALLOCATOR, ("SessionStarted", "SessionEnded", "SiteChanged")),
+    Reaction(
+        "site-allocation",
+        SITE_ALLOCATOR,
+        ("SessionStarted", "SessionEnded", "SiteChanged", "EVChargingNeeds"),
+    ),
 )
 
 SCHEDULES: tuple[Schedule, ...] = (

@@ -40,6 +40,7 @@ class DomainEvent(StrEnum):
     SETTLEMENT_REPORTED = "SettlementReported"
     CHARGING_LIMIT_CHANGED = "ChargingLimitChanged"
     SITE_CHANGED = "SiteChanged"
+    EV_CHARGING_NEEDS = "EVChargingNeeds"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

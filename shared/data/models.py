@@ -175,6 +175,8 @@ class TransactionRecord(Model):
     cost_sent_at = UTCDateTimeAttribute(null=True)
     station_cost = JSONAttribute(null=True)  # 2.1 costDetails, from the latest event giving them
     station_cost_seq = NumberAttribute(null=True)
+    ev_max_amps = NumberAttribute(null=True)  # what the EV can take, from its charging needs
+    charging_needs = JSONAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
     by_charge_point = _ByChargePoint()

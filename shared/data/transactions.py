@@ -488,3 +488,16 @@ def record_station_cost(
     except UpdateError as error:
         if not condition_failed(error):
             raise
+
+
+def record_charging_needs(
+    charge_point_id: str, transaction_id: str, max_amps: float | None, needs: dict[str, Any]
+) -> None:
+    """1 write, onto a session in progress."""
+    fields = TransactionRecord
+    actions: list[Action] = [fields.charging_needs.set(needs)]
+    if max_amps is not None:
+        actions.append(fields.ev_max_amps.set(max_amps))
+    TransactionRecord(transaction_id, charge_point_id).update(
+        actions=actions, condition=fields.active.exists()
+    )

@@ -73,6 +73,18 @@ class Draw:
 
 
 @dataclass(frozen=True)
+class ChargingNeeds:
+    """What an EV said it needs (ISO 15118 through 2.x NotifyEVChargingNeeds). `max_amps` is
+    per phase on the site's side: an AC EV's maximum current, or a DC EV's maximum power over
+    the site's three phases at 230 V."""
+
+    evse_id: int
+    max_amps: float | None
+    energy_wh: float | None
+    departure: datetime | None
+
+
+@dataclass(frozen=True)
 class Share:
     draw: Draw
     amps: float

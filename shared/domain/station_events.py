@@ -20,6 +20,7 @@ class EventKind(StrEnum):
     DATA_TRANSFER = "data-transfer"
     FIRMWARE_PUBLISH = "firmware-publish"  # a local controller publishing firmware (2.x)
     SETTLEMENT = "settlement"  # a payment terminal's settlement of a session (2.1)
+    EV_CHARGING_SCHEDULE = "ev-charging-schedule"  # what an EV plans to draw (2.x, ISO 15118)
     CHARGING_LIMIT = "charging-limit"  # a limit set at the station by an energy manager or the grid (2.x)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, sites, transactions
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
-from shared.domain.sites import Allocation, Draw, Site, allocate
+from shared.domain.sites import Allocation, ChargingNeeds, Draw, Site, allocate
 from shared.observability import logger, metrics
 from shared.services import commands
 
@@ -106,6 +106,7 @@ def _draws(charge_point_id: str) -> list[Draw]:
             transaction_id=r.transaction_id,
             evse_id=int(r.evse_id if r.evse_id is not None else r.connector_id or 1),
             started_at=datetime.fromisoformat(r.started_at),
+            max_amps=None if r.ev_max_amps is None else float(r.ev_max_amps),
         )
         for r in transactions.active_sessions(charge_point_id)
     ]
@@ -122,3 +123,26 @@ def _send(draw: Draw, amps: float, now: datetime) -> None:
         logger.info(
             "Allocation not sent", extra={"charge_point_id": draw.charge_point_id, "reason": error.message}
         )
+
+
+def charging_needs(charge_point_id: str, needs: ChargingNeeds, raw: dict[str, Any], at: datetime) -> bool:
+    """NotifyEVChargingNeeds: kept on the session charging at that EVSE (1 query, 1 write) and
+    published, so that the site's allocator counts what the EV can take. False: no session."""
+    in_progress = transactions.sessions_in_progress(charge_point_id)
+    transaction_id = next((tid for (evse, _), tid in in_progress.items() if evse == needs.evse_id), None)
+    if transaction_id is None:
+        return False
+    transactions.record_charging_needs(charge_point_id, transaction_id, needs.max_amps, raw)
+    publish(
+        DomainEvent.EV_CHARGING_NEEDS,
+        {
+            "charge_point_id": charge_point_id,
+            "transaction_id": transaction_id,
+            "evse_id": needs.evse_id,
+            "max_amps": needs.max_amps,
+            "energy_wh": needs.energy_wh,
+            "departure_time": needs.departure,
+            "at": at,
+        },
+    )
+    return True

@@ -31,6 +31,7 @@ _PUBLISHED_AS = {
     EventKind.DATA_TRANSFER: DomainEvent.DATA_TRANSFER_RECEIVED,
     EventKind.SETTLEMENT: DomainEvent.SETTLEMENT_REPORTED,
     EventKind.CHARGING_LIMIT: DomainEvent.CHARGING_LIMIT_CHANGED,
+    EventKind.EV_CHARGING_SCHEDULE: DomainEvent.DEVICE_EVENT,
 }
 # How long a router instance trusts what it read of a vendor: registering one takes effect
 # within this, and a busy vendor costs one read a minute, not one per message.

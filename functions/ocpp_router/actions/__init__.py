@@ -24,6 +24,8 @@ from functions.ocpp_router.actions.security import security_event_notification
 from functions.ocpp_router.actions.smart_charging import (
     cleared_charging_limit,
     notify_charging_limit,
+    notify_ev_charging_needs,
+    notify_ev_charging_schedule,
     report_charging_profiles,
 )
 from functions.ocpp_router.actions.tariff_and_cost import notify_settlement
@@ -47,6 +49,8 @@ __all__ = [
     "notify_charging_limit",
     "notify_customer_information",
     "notify_display_messages",
+    "notify_ev_charging_needs",
+    "notify_ev_charging_schedule",
     "notify_event",
     "notify_monitoring_report",
     "notify_report",

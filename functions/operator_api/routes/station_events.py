@@ -30,7 +30,9 @@ from shared.services import station_events
 
 router = APIGatewayHttpRouter()
 VendorId = Annotated[str, Path(min_length=1, max_length=255, description="As DataTransfer's vendorId")]
-DeviceKind = Literal["device", "monitoring-report", "customer-information", "firmware-publish"]
+DeviceKind = Literal[
+    "device", "monitoring-report", "customer-information", "firmware-publish", "ev-charging-schedule"
+]
 
 
 def page_of_kind(charge_point_id: str, kind: EventKind, limit: int, next_token: str | None) -> EventPage:

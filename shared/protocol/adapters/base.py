@@ -32,6 +32,7 @@ from shared.domain.meter_values import MeterValue, MeterValuesReport, Sample
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
+from shared.domain.sites import ChargingNeeds
 from shared.domain.station_events import DataTransferMessage, EventKind, Monitor, StationEvent
 from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
@@ -138,6 +139,10 @@ class Adapter(Protocol):
         ...
 
     def get_charging_profiles(self, request_id: int, evse_id: int | None) -> Intent: ...
+    def charging_needs(self, payload: dict[str, Any]) -> ChargingNeeds:
+        """2.x NotifyEVChargingNeeds in the domain's terms."""
+        ...
+
     def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
         """The allocator's TxProfile for a session: its share of the site, from now on."""
         ...

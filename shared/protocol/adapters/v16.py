@@ -33,6 +33,7 @@ from shared.domain.meter_values import (
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
+from shared.domain.sites import ChargingNeeds
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
@@ -288,6 +289,9 @@ class V16Adapter:
 
     def get_charging_profiles(self, request_id: int, evse_id: int | None) -> Intent:
         raise no_charging_profile_reports("1.6")
+
+    def charging_needs(self, payload: dict[str, Any]) -> ChargingNeeds:
+        raise not_in_version("NotifyEVChargingNeeds")
 
     def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
         return self.set_charging_profile(

@@ -10,7 +10,7 @@ from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
-from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts
+from shared.domain.charging_profiles import DEFAULT_PHASES, NOMINAL_VOLTAGE, CompositeSchedule, ProfileFacts
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart, variable_key
 from shared.domain.display_messages import DisplayMessage
@@ -35,6 +35,7 @@ from shared.domain.meter_values import (
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
+from shared.domain.sites import ChargingNeeds
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.station_events import EventKind as Kept
 from shared.domain.tariffs import Breakdown, Tariff
@@ -184,6 +185,11 @@ class V2Adapter:
             published: dict[str, Any] = {k: payload[k] for k in fields if k in payload}
             return StationEvent(Kept.FIRMWARE_PUBLISH, sort, received_at, published)
         as_sent = {k: v for k, v in payload.items() if k != "customData"}
+        if action == "NotifyEVChargingSchedule":  # by its time base and EVSE: a resend is the same
+            base = parse_timestamp(payload["timeBase"], "timeBase")
+            return StationEvent(
+                Kept.EV_CHARGING_SCHEDULE, f"{format_timestamp(base)}#{payload['evseId']}", base, as_sent
+            )
         if action in ("NotifyChargingLimit", "ClearedChargingLimit"):  # the same message: the same fact
             digest = hashlib.sha256(json.dumps([action, as_sent], sort_keys=True).encode()).hexdigest()
             limit = {**as_sent, "cleared": action == "ClearedChargingLimit"}
@@ -354,6 +360,23 @@ class V2Adapter:
         if evse_id is not None:
             payload["evseId"] = evse_id
         return "GetChargingProfiles", payload
+
+    def charging_needs(self, payload: dict[str, Any]) -> ChargingNeeds:
+        needs = payload["chargingNeeds"]
+        ac, dc = needs.get("acChargingParameters") or {}, needs.get("dcChargingParameters") or {}
+        max_amps = ac.get("evMaxCurrent")
+        if max_amps is None and dc.get("evMaxPower") is not None:
+            max_amps = float(dc["evMaxPower"]) / (NOMINAL_VOLTAGE * DEFAULT_PHASES)
+        energy = ac.get("energyAmount", dc.get("energyAmount"))
+        departure = needs.get("departureTime")
+        return ChargingNeeds(
+            evse_id=payload["evseId"],
+            max_amps=None if max_amps is None else float(max_amps),
+            energy_wh=None if energy is None else float(energy),
+            departure=None
+            if departure is None
+            else parse_timestamp(departure, "chargingNeeds/departureTime"),
+        )
 
     def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
         return self.set_charging_profile(

@@ -114,3 +114,50 @@ def test_one_allocation_at_a_time_and_no_ask_is_lost(station):
     assert (
         site_records.take_turn("s1", now + timedelta(seconds=31), timedelta(seconds=30)) is not None
     )  # expired
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"], indirect=True)
+def test_an_ev_that_takes_less_gives_the_rest_to_the_others(station, posted):
+    """Two sessions on a 32 A site; the EV on EVSE 1 says it takes 10 A at most: 10 and 22."""
+    assert call_api("PUT", "/sites/s1", site(limit=32))[0] == 201
+    answered: set = set()
+    for evse in (1, 2):
+        started = event(
+            "Started", 0, "2026-11-24T10:00:00Z", f"T-{evse}", evse={"id": evse, "connectorId": 1}
+        )
+        call(station, "TransactionEvent", started, f"s{evse}")
+    allocator({"detail-type": "SessionStarted", "detail": {"chargePointId": "CP1"}}, CONTEXT)
+    assert sorted(accept_all(station, posted, answered)) == [(1, "TxProfile", 16.0), (2, "TxProfile", 16.0)]
+    needs = {
+        "evseId": 1,
+        "chargingNeeds": {
+            "requestedEnergyTransfer": "AC_three_phase",
+            "departureTime": "2026-11-24T18:00:00Z",
+            "acChargingParameters": {
+                "energyAmount": 20000,
+                "evMinCurrent": 6,
+                "evMaxCurrent": 10,
+                "evMaxVoltage": 400,
+            },
+        },
+    }
+    assert call(station, "NotifyEVChargingNeeds", needs, "n1") == {"status": "Accepted"}
+    assert call(station, "NotifyEVChargingNeeds", {**needs, "evseId": 3}, "n2") == {
+        "status": "Rejected"
+    }  # no session
+    allocator({"detail-type": "EVChargingNeeds", "detail": {"chargePointId": "CP1"}}, CONTEXT)
+    assert sorted(accept_all(station, posted, answered)) == [(1, "TxProfile", 10.0), (2, "TxProfile", 22.0)]
+
+    schedule = {
+        "timeBase": "2026-11-24T10:00:00Z",
+        "evseId": 1,
+        "chargingSchedule": {
+            "id": 1,
+            "chargingRateUnit": "A",
+            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 10}],
+        },
+    }
+    assert call(station, "NotifyEVChargingSchedule", schedule, "c1") == {"status": "Accepted"}
+    assert call(station, "NotifyEVChargingSchedule", schedule, "c2") == {"status": "Accepted"}  # a resend
+    items = call_api("GET", "/charge-points/CP1/events", query="kind=ev-charging-schedule")
+    assert items[0] == 200 and len(items[1]["items"]) == 1
