@@ -12,9 +12,11 @@ from typing import Any
 from shared.data import configuration, transactions
 from shared.data.models import TransactionRecord
 from shared.domain.errors import ApplicationError
+from shared.domain.provisioning import ChargePoint
 from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, to_json
 from shared.domain.transactions import Progress, SessionSummary, merge, usage_of
 from shared.observability import logger
+from shared.protocol.adapters.base import Adapter
 from shared.services import commands, tariffs
 from shared.settings import get_settings
 
@@ -57,10 +59,10 @@ def final_cost(record: TransactionRecord, breakdown: Breakdown | None, at: datet
     if breakdown is None or record.tariff is None:
         return
     try:
-        charge_point = commands.connected(record.charge_point_id)
-        adapter = commands.adapter_of(charge_point)
-        if not _shows_cost(record.charge_point_id, adapter.cost_display_key):
+        showing = _showing(record.charge_point_id)
+        if showing is None:
             return
+        charge_point, adapter = showing
         text = from_json(record.tariff).text_for()
         intent = adapter.final_cost(record.transaction_id, breakdown, text.text if text else None)
         if intent is not None:
@@ -85,9 +87,7 @@ def running_cost(
     sent_at: datetime | None = record.cost_sent_at  # null until the first is sent
     if sent_at is not None and at - sent_at < timedelta(seconds=settings.cost_update_interval_s):
         return
-    progress = progress_of(record)
-    summary = transactions.summarise(record, progress.meter_values, progress.charging_state)
-    breakdown = cost(record, summary, progress)
+    summary, breakdown = priced(record, progress_of(record))
     if breakdown is None:
         return
     sent: str | None = record.cost_sent  # null until the first is sent
@@ -95,10 +95,10 @@ def running_cost(
     if breakdown.total_incl_vat <= last or breakdown.total_incl_vat - last < settings.cost_update_step:
         return
     try:
-        charge_point = commands.connected(charge_point_id)
-        adapter = commands.adapter_of(charge_point)
-        if not _shows_cost(charge_point_id, adapter.cost_display_key):
+        showing = _showing(charge_point_id)
+        if showing is None:
             return
+        charge_point, adapter = showing
         if not transactions.mark_cost_sent(
             charge_point_id, transaction_id, sent, str(breakdown.total_incl_vat), at
         ):
@@ -109,8 +109,12 @@ def running_cost(
         logger.info("Running cost not sent", extra={"reason": error.message})
 
 
-def _shows_cost(charge_point_id: str, key: str | None) -> bool:
-    """1 read where the version needs the charge point to say it shows costs."""
-    if key is None:
-        return True
-    return (configuration.value_of(charge_point_id, key) or "").strip().lower() == "true"
+def _showing(charge_point_id: str) -> tuple[ChargePoint, Adapter] | None:
+    """The charge point and its adapter, if it is connected and shows costs: 1 read, and 1 more
+    where the version needs the charge point to say so (1.6's CustomDisplayCostAndPrice)."""
+    charge_point = commands.connected(charge_point_id)
+    adapter = commands.adapter_of(charge_point)
+    key = adapter.cost_display_key
+    if key is not None and (configuration.value_of(charge_point_id, key) or "").strip().lower() != "true":
+        return None
+    return charge_point, adapter
