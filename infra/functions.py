@@ -4,7 +4,7 @@ each one touches."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -13,6 +13,7 @@ from constructs import Construct
 
 from infra import packaging
 from infra.config import StackConfig
+from shared.aws.secrets import PREFIX as SECRETS_PREFIX
 from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, Data, Function
 from shared.observability import NAMESPACE, SERVICE
@@ -101,6 +102,21 @@ class Functions(Construct):
 
     def __getitem__(self, spec: Function) -> lambda_.Function:
         return self.by_name[spec.name]
+
+    def grant_secrets(self, scope: Construct) -> None:
+        """Functions that read secrets read those under csms/ (shared.aws.secrets), no others."""
+        stack = Stack.of(scope)
+        arn = stack.format_arn(
+            service="secretsmanager",
+            resource="secret",
+            resource_name=f"{SECRETS_PREFIX}*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        for spec in self.specs:
+            if spec.secrets:
+                self[spec].add_to_role_policy(
+                    iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[arn])
+                )
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:
         if spec.data is Data.HANDSHAKE:

@@ -115,6 +115,12 @@ class Observability(Construct):
             counted("CriticalSecurityEvents"),
             "A charge point reported a critical security event (tampering, a cleared log, a reboot, ...)",
         )
+        self._alarm(
+            "openadr-polls-failed",
+            counted("OpenAdrPollFailures"),
+            "A site's OpenADR VTN was not heard: its last limits hold until they end, then its own",
+            threshold=3,
+        )
         self.dashboard = self._dashboard(functions, gateway, operator_api, refused)
 
     def _ocpp_metric(self, gateway: WebSocketApi, name: str) -> cloudwatch.Metric:

@@ -38,6 +38,7 @@ class CsmsStack(Stack):
         self.events.grant_publishers(self.functions)
         self.files = Files(self, "Files", config=config)
         self.files.grant(self.functions)
+        self.functions.grant_secrets(self)  # an OpenADR VTN's client credentials
         if config.ftp_uploads:
             self.ftp = FtpUploads(
                 self, "FtpUploads", config=config, functions=self.functions, files=self.files

@@ -67,7 +67,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="run every schedule this often, in seconds (default: each at its own rate)",
     )
+    parser.add_argument(
+        "--openadr-credentials",
+        action="append",
+        default=[c for c in env.get("CSMS_OPENADR_CREDENTIALS", "").split(",") if c],
+        metavar="NAME=CLIENT_ID:CLIENT_SECRET",
+        help="an OpenADR VTN's client credentials, kept as the secret csms/openadr/NAME that a "
+        "site's openadr.credentials names (repeatable; in the cloud, create the secret yourself)",
+    )
     return parser.parse_args(argv)
+
+
+def keep_credentials(entries: list[str]) -> list[str]:
+    """The secrets the VEN reads, in moto's Secrets Manager; the names kept."""
+    from shared.aws.secrets import put_json_secret
+    from shared.services.grid import OPENADR_FOLDER
+
+    names = []
+    for entry in entries:
+        name, _, pair = entry.partition("=")
+        client_id, _, client_secret = pair.partition(":")
+        if not (name and client_id and client_secret):
+            raise SystemExit(f"--openadr-credentials {entry!r}: NAME=CLIENT_ID:CLIENT_SECRET")
+        put_json_secret(OPENADR_FOLDER + name, {"clientId": client_id, "clientSecret": client_secret})
+        names.append(name)
+    return names
 
 
 def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
@@ -143,6 +167,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     await web.TCPSite(runners[1], args.host, args.http_port).start()
 
     base = f"http://{args.host}:{args.http_port}"
+    credentials = keep_credentials(args.openadr_credentials)
     ftp = contextlib.ExitStack()
     if args.ftp_port > 0:
         ftp.enter_context(ftp_server(args.host, args.ftp_port))
@@ -163,7 +188,8 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         + (f", and {settings.ftp_url}" if settings.ftp_url else "")
         + "\n"
         f"  Admission      {args.admission}\n"
-        "Ctrl-C stops it.",
+        + (f"  OpenADR        credentials {', '.join(credentials)}\n" if credentials else "")
+        + "Ctrl-C stops it.",
         flush=True,
     )
 

@@ -28,6 +28,8 @@ class Function:
     events: bool = False
     # Reads and writes the files bucket (firmware images, uploaded logs), or signs URLs for it.
     files: bool = False
+    # Reads the secrets under csms/ (credentials for systems outside: an OpenADR VTN).
+    secrets: bool = False
 
 
 AUTHORIZER = Function(
@@ -160,11 +162,20 @@ SITE_ALLOCATOR = Function(
     connections=True,
 )
 
+SITE_LIMITS = Function(
+    "site-limits",
+    "functions.site_limits.handler.lambda_handler",
+    "Polls sites' OpenADR 3 programs and shares again when a limit or a departure changes",
+    timeout_s=50,
+    connections=True,
+    secrets=True,
+)
+
 REACTIONS: tuple[Reaction, ...] = (
     Reaction(
         "site-allocation",
         SITE_ALLOCATOR,
-        ("SessionStarted", "SessionEnded", "SiteChanged", "EVChargingNeeds"),
+        ("SessionStarted", "SessionEnded", "SiteChanged", "EVChargingNeeds", "ChargePointBooted"),
     ),
 )
 
@@ -172,6 +183,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),
     Schedule("firmware-rollouts", FIRMWARE_ROLLOUTS, rate_minutes=1),
     Schedule("reservation-expiry", RESERVATION_EXPIRY, rate_minutes=1),
+    Schedule("site-limits", SITE_LIMITS, rate_minutes=1),
 )
 
 ALL_FUNCTIONS: tuple[Function, ...] = (

@@ -1,8 +1,10 @@
 """On the domain events that change what a site's sessions may draw (a session started or
-ended, the site changed): the site's limit shared again, and each changed share sent."""
+ended, an EV said what it needs, the site changed, a station booted): the site's limit shared
+again, and each changed share sent."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -15,9 +17,12 @@ from shared.services import sites
 @logger.inject_lambda_context(clear_state=True)
 @publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    detail = event.get("detail") or {}
-    site_id = detail.get("siteId") or sites.site_of_charge_point(detail.get("chargePointId") or "")
-    if not site_id:
-        return {"site": None}
-    allocation = sites.reallocate(site_id, event.get("detail-type", "asked"), utc_now())
-    return {"site": site_id, "sessions": len(allocation.shares) if allocation else None}
+    # EventBridge's envelope: when the event was published, to the second.
+    published = datetime.fromisoformat(event["time"].replace("Z", "+00:00")) if event.get("time") else None
+    allocation = sites.react(
+        event.get("detail-type", "asked"), event.get("detail") or {}, published, utc_now()
+    )
+    return {
+        "site": allocation.site_id if allocation else None,
+        "sessions": len(allocation.shares) if allocation else None,
+    }

@@ -31,6 +31,7 @@ class DomainEvent(StrEnum):
     CONNECTOR_STATUS_CHANGED = "ConnectorStatusChanged"
     CHARGE_POINT_CONNECTED = "ChargePointConnected"
     CHARGE_POINT_DISCONNECTED = "ChargePointDisconnected"
+    CHARGE_POINT_BOOTED = "ChargePointBooted"
     SECURITY_EVENT = "SecurityEvent"
     FIRMWARE_STATUS_CHANGED = "FirmwareStatusChanged"
     LOG_STATUS_CHANGED = "LogStatusChanged"

@@ -110,11 +110,12 @@ def clear_connection(charge_point_id: str, connection_id: str, at: datetime) -> 
     return True
 
 
-def record_boot(charge_point_id: str, boot: BootInfo, at: datetime) -> None:
-    """1 write."""
+def record_boot(charge_point_id: str, boot: BootInfo, at: datetime) -> str | None:
+    """1 write; the site the charge point belongs to, read back by the same write."""
     fields = ChargePointRecord
+    record = ChargePointRecord(charge_point_id)
     try:
-        ChargePointRecord(charge_point_id).update(
+        record.update(
             actions=[
                 fields.vendor.set(boot.vendor),
                 fields.model.set(boot.model),
@@ -131,6 +132,7 @@ def record_boot(charge_point_id: str, boot: BootInfo, at: datetime) -> None:
         if condition_failed(error):
             raise NotRegistered(charge_point_id) from error
         raise
+    return record.site_id
 
 
 def register_charge_point(

@@ -589,6 +589,9 @@ class SiteRecord(Model):
     site_id = UnicodeAttribute(hash_key=True)
     body = JSONAttribute(null=True)  # shared.data.sites.body_of
     allocation = JSONAttribute(null=True)  # shared.domain.sites.Allocation.as_json
+    # What the grid asks (shared.data.sites.record_poll): limits in time from the site's VTN,
+    # when it was last heard, and the intervals already reported.
+    grid = JSONAttribute(null=True)
     asked = NumberAttribute(null=True)  # reasons to allocate so far
     turn_until = UTCDateTimeAttribute(null=True)  # an allocation is running until then
     updated_at = UTCDateTimeAttribute(null=True)

@@ -10,6 +10,7 @@ from pynamodb.exceptions import UpdateError
 
 from shared.data.dynamo import condition_failed
 from shared.data.models import SiteRecord
+from shared.domain.grid import GridLimit, OpenAdrLink, PriceCap
 from shared.domain.sites import Site
 
 
@@ -26,8 +27,37 @@ def site_of(record: SiteRecord) -> Site:
         fallback_amps=float(body.get("fallbackAmps", 6.0)),
         station_max_amps=body.get("stationMaxAmps"),
         threshold_amps=float(body.get("thresholdAmps", 1.0)),
+        openadr=_link_of(body.get("openadr")),
         updated_at=record.updated_at,
     )
+
+
+def _link_of(raw: dict[str, Any] | None) -> OpenAdrLink | None:
+    if not raw:
+        return None
+    return OpenAdrLink(
+        vtn_url=raw["vtnUrl"],
+        program_name=raw["programName"],
+        credentials=raw["credentials"],
+        ven_name=raw.get("venName"),
+        report_usage=bool(raw.get("reportUsage", True)),
+        price_caps=tuple(
+            PriceCap(float(c["above"]), float(c["limitPercent"])) for c in raw.get("priceCaps") or []
+        ),
+    )
+
+
+def link_json(link: OpenAdrLink | None) -> dict[str, Any] | None:
+    if link is None:
+        return None
+    return {
+        "vtnUrl": link.vtn_url,
+        "programName": link.program_name,
+        "credentials": link.credentials,
+        "venName": link.ven_name,
+        "reportUsage": link.report_usage,
+        "priceCaps": [{"above": c.above, "limitPercent": c.limit_percent} for c in link.price_caps],
+    }
 
 
 def body_of(site: Site) -> dict[str, Any]:
@@ -41,6 +71,7 @@ def body_of(site: Site) -> dict[str, Any]:
         "fallbackAmps": site.fallback_amps,
         "stationMaxAmps": site.station_max_amps,
         "thresholdAmps": site.threshold_amps,
+        "openadr": link_json(site.openadr),
     }
 
 
@@ -105,3 +136,32 @@ def end_turn(site_id: str, seen: int, allocation: dict[str, Any]) -> bool:
 
 def give_turn_back(site_id: str) -> None:
     SiteRecord(site_id).update(actions=[SiteRecord.turn_until.remove()])
+
+
+def grid_limits(record: SiteRecord) -> list[GridLimit]:
+    return [GridLimit.of_json(raw) for raw in (record.grid or {}).get("limits", [])]
+
+
+def record_poll(
+    site_id: str, limits: list[GridLimit] | None, program_id: str | None, error: str | None, at: datetime
+) -> None:
+    """1 write. Heard from the VTN: its limits replace what was known. Not heard (`limits`
+    None): what was known stays, to hold until each interval ends, and the failure is kept."""
+    record = find_site(site_id)
+    if record is None:
+        return
+    grid = dict(record.grid or {})
+    if limits is not None:
+        kept = [g.as_json() for g in limits if g.end > at - timedelta(days=1)]
+        grid.update(limits=kept, programId=program_id, heardAt=at.isoformat(), failures=0, error=None)
+    else:
+        grid.update(failures=int(grid.get("failures") or 0) + 1, error=error, failedAt=at.isoformat())
+    grid["polledAt"] = at.isoformat()
+    SiteRecord(site_id).update(actions=[SiteRecord.grid.set(grid)], condition=SiteRecord.site_id.exists())
+
+
+def mark_reported(record: SiteRecord, keys: list[str]) -> None:
+    """1 write: intervals whose usage went to the VTN (the latest 200 are remembered)."""
+    grid = dict(record.grid or {})
+    grid["reported"] = (list(grid.get("reported") or []) + keys)[-200:]
+    SiteRecord(record.site_id).update(actions=[SiteRecord.grid.set(grid)])

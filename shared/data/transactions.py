@@ -29,7 +29,15 @@ from shared.data.dynamo import (
 )
 from shared.data.models import CounterRecord, SessionEventRecord, TransactionRecord, TransactionStartRecord
 from shared.domain.errors import BadPageToken
-from shared.domain.meter_values import MeterValue, MeterValuesReport, from_json, to_json
+from shared.domain.meter_values import (
+    ENERGY_REGISTER,
+    MeterValue,
+    MeterValuesReport,
+    Sample,
+    from_json,
+    to_json,
+)
+from shared.domain.sites import ChargingNeeds
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import (
     EventKind,
@@ -264,6 +272,26 @@ def sessions_between(charge_point_id: str, low: datetime, high: datetime) -> lis
     return list(TransactionRecord.by_charge_point.query(charge_point_id, range_key_condition=window))
 
 
+def sessions_overlapping(charge_point_id: str, low: datetime, high: datetime) -> list[TransactionRecord]:
+    """1 query: the charge point's sessions that ran at some moment in [low, high] (those that
+    began up to a day before `low` are looked at)."""
+    return [
+        r
+        for r in sessions_between(charge_point_id, low - timedelta(days=1), high)
+        if r.stopped_at is None or datetime.fromisoformat(r.stopped_at) >= low
+    ]
+
+
+def start_and_stop_readings(record: TransactionRecord) -> list[MeterValue]:
+    """The registers a session's start and stop gave, as readings."""
+    found = []
+    for at, wh in ((record.started_at, record.meter_start_wh), (record.stopped_at, record.meter_stop_wh)):
+        if at is not None and wh is not None:
+            sample = Sample(value=float(wh), measurand=ENERGY_REGISTER, unit="Wh")
+            found.append(MeterValue(datetime.fromisoformat(at), (sample,)))
+    return found
+
+
 def list_sessions(
     wanted: SessionFilter, limit: int, next_token: str | None = None
 ) -> Page[TransactionRecord]:
@@ -491,13 +519,19 @@ def record_station_cost(
 
 
 def record_charging_needs(
-    charge_point_id: str, transaction_id: str, max_amps: float | None, needs: dict[str, Any]
+    charge_point_id: str, transaction_id: str, needs: ChargingNeeds, reported: dict[str, Any], at: datetime
 ) -> None:
     """1 write, onto a session in progress."""
     fields = TransactionRecord
-    actions: list[Action] = [fields.charging_needs.set(needs)]
-    if max_amps is not None:
-        actions.append(fields.ev_max_amps.set(max_amps))
+    kept = {
+        "energyWh": needs.energy_wh,
+        "departureTime": None if needs.departure is None else needs.departure.isoformat(),
+        "at": at.isoformat(),
+        "reported": reported,
+    }
+    actions: list[Action] = [fields.charging_needs.set(kept)]
+    if needs.max_amps is not None:
+        actions.append(fields.ev_max_amps.set(needs.max_amps))
     TransactionRecord(transaction_id, charge_point_id).update(
         actions=actions, condition=fields.active.exists()
     )

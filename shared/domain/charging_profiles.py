@@ -23,6 +23,20 @@ class ProfileFacts:
     stack_level: int
     kind: str
     transaction_id: str | None = None
+    peak_amps: float | None = None  # the highest limit of any period, in A per phase
+
+
+def peak_amps(schedules: list[dict[str, Any]]) -> float | None:
+    """The highest limit a profile's schedules give, in amperes per phase (a limit in watts
+    over the period's phases at the nominal voltage)."""
+    found = [
+        float(p["limit"])
+        if s.get("chargingRateUnit") == "A"
+        else float(p["limit"]) / (NOMINAL_VOLTAGE * int(p.get("numberPhases") or DEFAULT_PHASES))
+        for s in schedules
+        for p in s.get("chargingSchedulePeriod") or []
+    ]
+    return max(found) if found else None
 
 
 @dataclass(frozen=True)

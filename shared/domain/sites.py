@@ -7,15 +7,23 @@ The share (decision 0024):
   is counted as phase 1 (the station's wiring is unknown, so the worst case is assumed);
 - sessions are served in the order they started: each gets `minAmpsPerSession` while the
   limit allows it, and the latest wait at 0 rather than the site going over;
-- what is left is shared equally (water-filling), never above what a session can take;
+- what is left is shared equally (water-filling), never above what a session can take: the
+  connector or the EV's maximum, or, for an EV that said when it leaves and how much energy it
+  wants, the current that delivers it by then (so the others get the rest);
+- a limit from the grid (shared.domain.grid) lowers the site's own while its interval lasts;
 - a session's current changes only when it moves by more than the threshold, or to or from
   0, so that a busy site does not flood its stations."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
+
+from shared.domain.grid import GridLimit, OpenAdrLink
+from shared.domain.timestamps import format_timestamp
 
 DEFAULT_VOLTAGE = 230.0
 
@@ -32,6 +40,7 @@ class Site:
     fallback_amps: float = 6.0
     station_max_amps: float | None = None  # a cap on each station, sent as its maximum profile
     threshold_amps: float = 1.0
+    openadr: OpenAdrLink | None = None
     updated_at: datetime | None = None
 
     @property
@@ -40,6 +49,17 @@ class Site:
             return self.limit_amps
         assert self.limit_watts is not None
         return self.limit_watts / (self.voltage * self.phases)
+
+    @property
+    def own_watts(self) -> float:
+        return self.per_phase_amps * self.voltage * self.phases
+
+    def limit_under(self, grid: GridLimit | None) -> float:
+        """Amperes per phase: the site's own limit, or the grid's where that is lower."""
+        own = self.per_phase_amps
+        if grid is None:
+            return own
+        return min(own, grid.watts / (self.voltage * self.phases))
 
     def problems(self) -> list[str]:
         found = []
@@ -53,6 +73,11 @@ class Site:
             found.append("minAmpsPerSession, fallbackAmps and thresholdAmps cannot be negative")
         if len(set(self.charge_points)) < len(self.charge_points):
             found.append("chargePoints names a charge point twice")
+        if self.openadr is not None:
+            if not self.openadr.vtn_url.startswith(("https://", "http://")):
+                found.append("openadr.vtnUrl is an http(s) URL")
+            if any(not 0 <= c.limit_percent <= 100 for c in self.openadr.price_caps):
+                found.append("openadr.priceCaps limitPercent is 0 to 100")
         return found
 
 
@@ -66,10 +91,33 @@ class Draw:
     started_at: datetime
     phases: int = 3
     max_amps: float | None = None  # what the connector or the EV can take, where known
+    energy_wh: float | None = None  # what the EV asked for, and by when
+    departure: datetime | None = None
+    needs_at: datetime | None = None
 
     @property
     def key(self) -> str:
         return f"{self.charge_point_id}/{self.transaction_id}"
+
+    def leaving(self, now: datetime) -> bool:
+        return self.departure is not None and self.departure > now
+
+    def needed_amps(self, voltage: float, now: datetime) -> float | None:
+        """The current that delivers the energy asked for by the departure, at an even rate
+        from when the EV asked; None when it did not say, or has left already."""
+        if self.energy_wh is None or not self.leaving(now):
+            return None
+        hours = (self.departure - (self.needs_at or now)).total_seconds() / 3600  # type: ignore[operator]
+        return self.energy_wh / (max(hours, 1 / 60) * voltage * self.phases)
+
+    def cap(self, site: Site, now: datetime) -> float | None:
+        """The most this session can use: the EV's maximum, and no more than its needs ask
+        (never below the site's minimum, which a charger needs to charge at all)."""
+        needed = self.needed_amps(site.voltage, now)
+        if needed is not None:
+            needed = max(math.ceil(needed * 10) / 10, site.min_amps_per_session)
+        found = [c for c in (self.max_amps, needed) if c is not None]
+        return min(found) if found else None
 
 
 @dataclass(frozen=True)
@@ -85,10 +133,19 @@ class ChargingNeeds:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """What a session was last told: its current, and until when (its EV's departure)."""
+
+    amps: float
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Share:
     draw: Draw
     amps: float
     changed: bool  # whether the station must be told
+    until: datetime | None = None  # the schedule ends at the EV's departure
 
 
 @dataclass(frozen=True)
@@ -99,6 +156,9 @@ class Allocation:
     computed_at: datetime
     reason: str
     per_phase: list[float] = field(default_factory=list)
+    own_limit_amps: float | None = None
+    grid: GridLimit | None = None  # the grid's limit in force, when it was lower
+    revisit_at: datetime | None = None  # a limit or a departure changes then: allocate again
 
     @property
     def total_amps(self) -> float:
@@ -106,9 +166,12 @@ class Allocation:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "limitAmps": self.limit_amps,
+            "limitAmps": round(self.limit_amps, 1),
+            "siteLimitAmps": None if self.own_limit_amps is None else round(self.own_limit_amps, 1),
+            "gridLimit": None if self.grid is None else self.grid.as_json(),
             "perPhaseAmps": self.per_phase,
             "computedAt": self.computed_at.isoformat(),
+            "revisitAt": None if self.revisit_at is None else self.revisit_at.isoformat(),
             "reason": self.reason,
             "sessions": [
                 {
@@ -117,6 +180,7 @@ class Allocation:
                     "evseId": s.draw.evse_id,
                     "phases": s.draw.phases,
                     "amps": s.amps,
+                    "until": None if s.until is None else s.until.isoformat(),
                 }
                 for s in self.shares
             ],
@@ -133,38 +197,51 @@ def load_per_phase(shares: list[tuple[Draw, float]], site_phases: int) -> list[f
 
 
 def allocate(
-    site: Site, draws: list[Draw], current: dict[str, float], now: datetime, reason: str
+    site: Site,
+    draws: list[Draw],
+    current: dict[str, Sent],
+    now: datetime,
+    reason: str,
+    grid: GridLimit | None = None,
 ) -> Allocation:
-    """Each session's current under the site's limit; `current` is what each was last sent."""
-    limit = site.per_phase_amps
+    """Each session's current under the site's limit (lowered by the grid's, when one is in
+    force); `current` is what each session was last sent."""
+    limit = site.limit_under(grid)
+    caps = {draw.key: draw.cap(site, now) for draw in draws}
     ordered = sorted(draws, key=lambda d: (d.started_at, d.key))
     # Phase 1 carries every session, so it binds: the share is worked out on it.
     served: list[Draw] = []
     for draw in ordered:
-        cap = draw.max_amps if draw.max_amps is not None else float("inf")
-        if site.min_amps_per_session <= cap and (len(served) + 1) * site.min_amps_per_session <= limit:
+        cap = caps[draw.key]
+        fits = (len(served) + 1) * site.min_amps_per_session <= limit
+        if (cap is None or site.min_amps_per_session <= cap) and fits:
             served.append(draw)
-    amps = _water_fill(served, limit)
+    amps = _water_fill(served, caps, limit)
     shares: list[Share] = []
     for draw in ordered:
         wanted = round(amps.get(draw.key, 0.0), 1)
+        until = draw.departure if draw.leaving(now) else None
         last = current.get(draw.key)
+        cap = caps[draw.key]
         moved = (
             last is None
-            or abs(wanted - last) > site.threshold_amps
-            or (wanted == 0) != (last == 0)
-            or (draw.max_amps is not None and last > draw.max_amps)
+            or abs(wanted - last.amps) > site.threshold_amps
+            or (wanted == 0) != (last.amps == 0)
+            or (cap is not None and last.amps > cap)
+            or until != last.until
         )
         # Within the threshold the session keeps what it has, unless that would go over.
-        shares.append(Share(draw, wanted if moved else last, moved))  # type: ignore[arg-type]
+        shares.append(Share(draw, wanted if moved else last.amps, moved, until))  # type: ignore[union-attr]
     per_phase = load_per_phase([(s.draw, s.amps) for s in shares], site.phases)
     if max(per_phase, default=0.0) > limit + 1e-9:  # kept currents would pass the limit: send all
-        shares = [Share(s.draw, round(amps.get(s.draw.key, 0.0), 1), True) for s in shares]
+        shares = [Share(s.draw, round(amps.get(s.draw.key, 0.0), 1), True, s.until) for s in shares]
         per_phase = load_per_phase([(s.draw, s.amps) for s in shares], site.phases)
-    return Allocation(site.site_id, limit, shares, now, reason, [round(p, 1) for p in per_phase])
+    return Allocation(
+        site.site_id, limit, shares, now, reason, [round(p, 1) for p in per_phase], site.per_phase_amps, grid
+    )
 
 
-def _water_fill(draws: list[Draw], limit: float) -> dict[str, float]:
+def _water_fill(draws: list[Draw], caps: dict[str, float | None], limit: float) -> dict[str, float]:
     """Equal shares of `limit`, each at most its cap; what a capped session leaves goes to
     the others. Rounded down to 0.1 A so the sum never passes the limit."""
     shares: dict[str, float] = {}
@@ -172,13 +249,59 @@ def _water_fill(draws: list[Draw], limit: float) -> dict[str, float]:
     left = limit
     while open_:
         equal = left / len(open_)
-        capped = [d for d in open_ if d.max_amps is not None and d.max_amps <= equal]
+        capped = [d for d in open_ if (cap := caps[d.key]) is not None and cap <= equal]
         if not capped:
             for d in open_:
                 shares[d.key] = int(equal * 10) / 10
             break
         for d in capped:
-            shares[d.key] = d.max_amps  # type: ignore[assignment]
-            left -= d.max_amps  # type: ignore[operator]
+            cap = caps[d.key]
+            assert cap is not None
+            shares[d.key] = cap
+            left -= cap
             open_.remove(d)
     return shares
+
+
+# The allocator's profiles: a stack level of their own, above what operators usually use, and
+# ids of their own: one per EVSE for the sessions' shares, so that a new share replaces the
+# old, and one each for the station's fallback and its cap.
+ALLOCATOR_STACK_LEVEL = 8
+ALLOCATOR_PROFILE_ID = 900_000
+FALLBACK_PROFILE_ID = ALLOCATOR_PROFILE_ID - 1
+STATION_MAX_PROFILE_ID = ALLOCATOR_PROFILE_ID - 2
+
+
+class SiteProfileKind(StrEnum):
+    SESSION = "session"  # TxProfile: the session's share of the site
+    FALLBACK = "fallback"  # TxDefaultProfile on the whole station: what a session draws until told
+    STATION_MAX = "station-max"  # the station's maximum profile
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    kind: SiteProfileKind
+    evse_id: int
+    amps: float
+    phases: int
+    transaction_id: str | None = None
+    until: datetime | None = None  # a schedule that ends then (an EV's departure)
+
+    @property
+    def profile_id(self) -> int:
+        if self.kind is SiteProfileKind.SESSION:
+            return ALLOCATOR_PROFILE_ID + self.evse_id
+        return FALLBACK_PROFILE_ID if self.kind is SiteProfileKind.FALLBACK else STATION_MAX_PROFILE_ID
+
+    def schedule(self, now: datetime) -> tuple[str, dict[str, Any]]:
+        """The profile's kind and schedule. A session's share counts from its start (Relative)
+        unless it ends at a departure; the cap is in force from now (Absolute)."""
+        schedule: dict[str, Any] = {
+            "chargingRateUnit": "A",
+            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": self.amps, "numberPhases": self.phases}],
+        }
+        if self.until is None and self.kind is not SiteProfileKind.STATION_MAX:
+            return "Relative", schedule
+        if self.until is not None:
+            schedule["duration"] = max(int((self.until - now).total_seconds()), 1)
+        return "Absolute", {**schedule, "startSchedule": format_timestamp(now)}

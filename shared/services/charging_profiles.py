@@ -8,7 +8,7 @@ import random
 from datetime import datetime
 from typing import Any
 
-from shared.data import charge_points, charging_profiles
+from shared.data import charge_points, charging_profiles, sites
 from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, ProfileFacts, clash
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, CommandRefused
@@ -32,6 +32,7 @@ def install(
         ) from None
     if facts.profile_id != profile_id:
         raise BadRequest(f"The profile's id is {facts.profile_id}; the path names {profile_id}")
+    _within_site(charge_point.site_id, facts)
     other = clash(evse_id, facts, charging_profiles.profiles_of(charge_point_id))
     if other is not None:
         raise CommandRefused(
@@ -39,6 +40,19 @@ def install(
             f"{other.facts.profile_id}'s: clear it first or choose another level"
         )
     return commands.submit_to(charge_point, adapter.set_charging_profile(evse_id, profile), None, now)
+
+
+def _within_site(site_id: str | None, facts: ProfileFacts) -> None:
+    """A profile set by hand that lets a station draw more than its site's limit is refused:
+    the site's limit is the grid connection's, and the allocator keeps the site under it."""
+    record = sites.find_site(site_id) if site_id else None
+    if record is None or facts.peak_amps is None:
+        return
+    limit = sites.site_of(record).per_phase_amps
+    if facts.peak_amps > limit + 1e-9:
+        raise CommandRefused(
+            f"The profile allows {facts.peak_amps:g} A per phase; site {site_id}'s limit is {limit:g} A"
+        )
 
 
 def clear(charge_point_id: str, profile_id: int, now: datetime) -> Command:

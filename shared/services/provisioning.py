@@ -59,8 +59,18 @@ def disconnected(charge_point_id: str, connection_id: str, at: datetime) -> bool
 
 
 def booted(charge_point_id: str, boot: BootInfo, at: datetime) -> None:
-    """1 write."""
-    charge_points.record_boot(charge_point_id, boot, at)
+    """1 write, then ChargePointBooted: a station of a site is given its fallback and its cap."""
+    site_id = charge_points.record_boot(charge_point_id, boot, at)
+    publish(
+        DomainEvent.CHARGE_POINT_BOOTED,
+        {
+            "charge_point_id": charge_point_id,
+            "site_id": site_id,
+            "reason": boot.reason,
+            "firmware_version": boot.firmware_version,
+            "at": at,
+        },
+    )
 
 
 def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:

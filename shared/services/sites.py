@@ -4,15 +4,29 @@ site changes (decision 0024)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from shared.aws.event_bus import DomainEvent, publish
-from shared.data import charge_points, sites, transactions
+from shared.data import charge_points, charging_profiles, sites, transactions
+from shared.domain.commands import Intent
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
-from shared.domain.sites import Allocation, ChargingNeeds, Draw, Site, allocate
+from shared.domain.grid import GridLimit, limit_in_force, next_edge
+from shared.domain.sites import (
+    STATION_MAX_PROFILE_ID,
+    Allocation,
+    ChargingNeeds,
+    Draw,
+    Sent,
+    Site,
+    SiteProfile,
+    SiteProfileKind,
+    allocate,
+)
 from shared.observability import logger, metrics
+from shared.protocol.adapters.base import Adapter
 from shared.services import commands
 
 # How long one allocation may hold the site's turn before another may take it over.
@@ -33,13 +47,21 @@ def put(site_id: str, body: dict[str, Any], now: datetime) -> tuple[Site, bool]:
         if member.site_id not in (None, site_id):
             raise Conflict(f"Charge point {charge_point_id} belongs to site {member.site_id}")
     before = sites.find_site(site_id)
-    left = set(sites.site_of(before).charge_points) - set(site.charge_points) if before else set()
+    old = sites.site_of(before) if before else None
+    left = set(old.charge_points) - set(site.charge_points) if old else set()
     sites.put_site(site, now)
     for charge_point_id in site.charge_points:
         charge_points.register_charge_point(charge_point_id, now, site_id=site_id)
     for charge_point_id in left:
         charge_points.register_charge_point(charge_point_id, now, site_id=None)
-    publish(DomainEvent.SITE_CHANGED, {"site_id": site_id, "at": now})
+    # Stations whose fallback or cap is not what the site now says are told (the others keep theirs).
+    same = old is not None and (old.fallback_amps, old.station_max_amps, old.phases) == (
+        site.fallback_amps,
+        site.station_max_amps,
+        site.phases,
+    )
+    told = [cp for cp in site.charge_points if not (same and old and cp in old.charge_points)]
+    publish(DomainEvent.SITE_CHANGED, {"site_id": site_id, "defaults_to": told, "at": now})
     return replace(site, updated_at=now), before is None
 
 
@@ -50,6 +72,15 @@ def get(site_id: str) -> tuple[Site, dict[str, Any] | None]:
     return sites.site_of(record), record.allocation
 
 
+def get_allocation(site_id: str) -> tuple[Site, dict[str, Any] | None, dict[str, Any] | None]:
+    """The site, its latest allocation, and what its VTN said (None: not linked)."""
+    record = sites.find_site(site_id)
+    if record is None:
+        raise NotFound(f"Site {site_id}")
+    site = sites.site_of(record)
+    return site, record.allocation, (record.grid or {}) if site.openadr else None
+
+
 def all_sites() -> list[Site]:
     return [sites.site_of(record) for record in sites.all_sites()]
 
@@ -57,6 +88,38 @@ def all_sites() -> list[Site]:
 def site_of_charge_point(charge_point_id: str) -> str | None:
     charge_point = charge_points.find_charge_point(charge_point_id)
     return charge_point.site_id if charge_point else None
+
+
+def react(
+    detail_type: str, detail: dict[str, Any], published: datetime | None, now: datetime
+) -> Allocation | None:
+    """The allocator's reaction to a domain event: a booted station gets its fallback and cap,
+    a changed site its stations' new ones; then the site's shares are worked out again, unless
+    an allocation since the event was published has seen what it announced already (a burst
+    of events, or a backlog, costs one allocation, not one each)."""
+    site_id = detail.get("siteId")
+    if not site_id and "siteId" not in detail:  # a session's events name the charge point only
+        site_id = site_of_charge_point(detail.get("chargePointId") or "")
+    if not site_id:
+        return None
+    told = detail.get("defaultsTo") or []
+    if detail_type == DomainEvent.CHARGE_POINT_BOOTED:
+        told = [detail["chargePointId"]]
+    record = sites.find_site(site_id)
+    if record is None:
+        return None
+    if told:
+        station_defaults(sites.site_of(record), told, now)
+    computed = (record.allocation or {}).get("computedAt")
+    # The bus gives the time to the second: an allocation a second later read what it announced.
+    if (
+        published is not None
+        and computed
+        and datetime.fromisoformat(computed) >= published + timedelta(seconds=1)
+    ):
+        metrics.add_metric(name="SiteAllocationsSpared", unit="Count", value=1)
+        return None
+    return reallocate(site_id, detail_type, now)
 
 
 def reallocate(site_id: str, reason: str, now: datetime) -> Allocation | None:
@@ -85,44 +148,95 @@ def _allocate_once(site_id: str, reason: str, now: datetime) -> Allocation:
     if record is None:
         raise NotFound(f"Site {site_id}")
     site = sites.site_of(record)
+    limits = sites.grid_limits(record)
     draws = [draw for charge_point_id in site.charge_points for draw in _draws(charge_point_id)]
     before = {
-        f"{s['chargePointId']}/{s['transactionId']}": float(s["amps"])
+        f"{s['chargePointId']}/{s['transactionId']}": Sent(
+            float(s["amps"]), datetime.fromisoformat(s["until"]) if s.get("until") else None
+        )
         for s in (record.allocation or {}).get("sessions", [])
     }
-    allocation = allocate(site, draws, before, now, reason)
-    for share in allocation.shares:
-        if share.changed:
-            _send(share.draw, share.amps, now)
+    allocation = allocate(site, draws, before, now, reason, grid_in_force(site, limits, now))
+    edges = [t for t in (next_edge(limits, now), *(d.departure for d in draws if d.leaving(now))) if t]
+    allocation = replace(allocation, revisit_at=min(edges) if edges else None)
+    # Those that must draw less are told first, so that the site stays under its limit while
+    # the others are told they may draw more.
+    changed = [s for s in allocation.shares if s.changed]
+    changed.sort(key=lambda s: s.amps - (before[s.draw.key].amps if s.draw.key in before else 0.0))
+    for share in changed:
+        draw = share.draw
+        kind = SiteProfileKind.SESSION
+        profile = SiteProfile(kind, draw.evse_id, share.amps, draw.phases, draw.transaction_id, share.until)
+        _send(draw.charge_point_id, _profile(profile, now), now)
     metrics.add_metric(name="SiteAllocations", unit="Count", value=1)
     return allocation
 
 
+def grid_in_force(site: Site, limits: list[GridLimit], now: datetime) -> GridLimit | None:
+    """The grid's limit now, where it is below the site's own."""
+    found = limit_in_force(limits, now)
+    return found if found is not None and found.watts < site.own_watts else None
+
+
 def _draws(charge_point_id: str) -> list[Draw]:
     """1 query: the sessions charging at this charge point."""
-    return [
-        Draw(
-            charge_point_id=charge_point_id,
-            transaction_id=r.transaction_id,
-            evse_id=int(r.evse_id if r.evse_id is not None else r.connector_id or 1),
-            started_at=datetime.fromisoformat(r.started_at),
-            max_amps=None if r.ev_max_amps is None else float(r.ev_max_amps),
+    found = []
+    for r in transactions.active_sessions(charge_point_id):
+        needs = r.charging_needs or {}
+        found.append(
+            Draw(
+                charge_point_id=charge_point_id,
+                transaction_id=r.transaction_id,
+                evse_id=int(r.evse_id if r.evse_id is not None else r.connector_id or 1),
+                started_at=datetime.fromisoformat(r.started_at),
+                max_amps=None if r.ev_max_amps is None else float(r.ev_max_amps),
+                energy_wh=needs.get("energyWh"),
+                departure=_moment(needs.get("departureTime")),
+                needs_at=_moment(needs.get("at")),
+            )
         )
-        for r in transactions.active_sessions(charge_point_id)
-    ]
+    return found
 
 
-def _send(draw: Draw, amps: float, now: datetime) -> None:
-    """A TxProfile for the session; a station offline now keeps its default until it returns."""
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _send(charge_point_id: str, build: Callable[[Adapter], Intent], now: datetime) -> None:
+    """A profile of the allocator's; a station offline now gets what it needs when it boots."""
     try:
-        charge_point = commands.connected(draw.charge_point_id)
-        adapter = commands.adapter_of(charge_point)
-        intent = adapter.allocation_profile(draw.evse_id, draw.transaction_id, amps, draw.phases)
-        commands.submit_to(charge_point, intent, None, now)
+        commands.submit_intent(charge_point_id, build, None, now)
     except ApplicationError as error:
         logger.info(
-            "Allocation not sent", extra={"charge_point_id": draw.charge_point_id, "reason": error.message}
+            "Not sent to the station", extra={"charge_point_id": charge_point_id, "why": error.message}
         )
+
+
+def _profile(profile: SiteProfile, now: datetime) -> Callable[[Adapter], Intent]:
+    return lambda adapter: adapter.site_profile(profile, now)
+
+
+def _clear_cap(adapter: Adapter) -> Intent:
+    return adapter.clear_charging_profile(STATION_MAX_PROFILE_ID)
+
+
+def station_defaults(site: Site, charge_point_ids: list[str], now: datetime) -> None:
+    """What each station draws on its own: a TxDefaultProfile of `fallbackAmps` on the whole
+    station, so that a session starting before the allocator answers (or while the station
+    is offline) draws little, and the station's cap where the site sets one (or none, cleared)."""
+    fallback = SiteProfile(SiteProfileKind.FALLBACK, 0, site.fallback_amps, site.phases)
+    for charge_point_id in charge_point_ids:
+        _send(charge_point_id, _profile(fallback, now), now)
+        if site.station_max_amps is not None:
+            cap = SiteProfile(SiteProfileKind.STATION_MAX, 0, float(site.station_max_amps), site.phases)
+            _send(charge_point_id, _profile(cap, now), now)
+        elif any(
+            p.facts.profile_id == STATION_MAX_PROFILE_ID
+            for p in charging_profiles.profiles_of(charge_point_id)
+        ):
+            _send(
+                charge_point_id, lambda adapter: adapter.clear_charging_profile(STATION_MAX_PROFILE_ID), now
+            )
 
 
 def charging_needs(charge_point_id: str, needs: ChargingNeeds, raw: dict[str, Any], at: datetime) -> bool:
@@ -132,7 +246,7 @@ def charging_needs(charge_point_id: str, needs: ChargingNeeds, raw: dict[str, An
     transaction_id = next((tid for (evse, _), tid in in_progress.items() if evse == needs.evse_id), None)
     if transaction_id is None:
         return False
-    transactions.record_charging_needs(charge_point_id, transaction_id, needs.max_amps, raw)
+    transactions.record_charging_needs(charge_point_id, transaction_id, needs, raw, at)
     publish(
         DomainEvent.EV_CHARGING_NEEDS,
         {

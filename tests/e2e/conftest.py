@@ -82,10 +82,20 @@ def start_runtime(tmp: Path, *extra: str) -> tuple[Launched, Runtime]:
     return launched, Runtime(launched.ws_url, launched.api_url, launched.log)
 
 
+# The client credentials the runtime keeps for the e2e site's VTN (tests/e2e/test_sites.py).
+VEN_CLIENT = ("ven-e2e", "secret-e2e")
+
+
 @pytest.fixture(scope="session")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     # The command timeout sweep runs every second instead of every minute.
-    launched, runtime = start_runtime(tmp_path_factory.mktemp("runtime"), "--schedule-period", "1")
+    launched, runtime = start_runtime(
+        tmp_path_factory.mktemp("runtime"),
+        "--schedule-period",
+        "1",
+        "--openadr-credentials",
+        f"e2e={VEN_CLIENT[0]}:{VEN_CLIENT[1]}",
+    )
     yield runtime
     assert launched.stop() == 0, runtime.log.read_text()
 

@@ -102,3 +102,15 @@ def test_the_layer_installs_the_pinned_run_time_dependencies():
     pins = requirements().split()
     assert any(p.startswith("ocpp==") for p in pins) and all("==" in p for p in pins)
     assert not any(p.startswith(("aws-cdk-lib", "moto", "pytest")) for p in pins)
+
+
+@pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
+def test_only_functions_that_read_secrets_may_and_only_those_under_the_csms_prefix(resources, spec):
+    function = resources[function_named(resources, spec.handler)]
+    grants = [s for s in statements_of(resources, function) if "secretsmanager:GetSecretValue" in _actions(s)]
+    if not spec.secrets:
+        assert not grants
+        return
+    [grant] = grants
+    assert _actions(grant) == {"secretsmanager:GetSecretValue"}
+    assert json.dumps(grant["Resource"]).endswith(':secret:csms/*"]]}')

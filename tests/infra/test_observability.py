@@ -27,6 +27,7 @@ def test_alarms_cover_functions_apis_tables_and_refused_handshakes(resources):
         handshakes(Verdict.DENY).metric_name in text and handshakes(Verdict.UNAUTHORIZED).metric_name in text
     )
     assert "DomainEventsFailed" in text and "InternalErrors" in text
+    assert "OpenAdrPollFailures" in text  # a VTN that stops answering is never silent
 
 
 def test_a_dashboard(resources):

@@ -38,12 +38,14 @@ class Posted:
 def aws() -> Iterator[None]:
     with mock_aws():
         from local.aws import create_resources
-        from shared.aws import files
+        from shared.aws import files, secrets
         from shared.aws.event_bus import _client
         from shared.services import tariffs
 
         _client.cache_clear()
         files._client.cache_clear()
+        secrets._client.cache_clear()
+        secrets.json_secret.cache_clear()
         tariffs.forget()
         create_resources()
         yield

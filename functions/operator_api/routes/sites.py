@@ -14,6 +14,7 @@ from pydantic import Field
 
 from functions.operator_api.models import ApiModel
 from functions.operator_api.responses import json_response
+from shared.domain.grid import OpenAdrLink, PriceCap
 from shared.domain.sites import Site
 from shared.domain.timestamps import utc_now
 from shared.services import sites
@@ -28,6 +29,31 @@ class LimitIn(ApiModel):
     watts: float | None = Field(None, ge=0, description="In all")
 
 
+class PriceCapIn(ApiModel):
+    above: float = Field(description="A price above this, in the program's currency per kWh...")
+    limit_percent: float = Field(ge=0, le=100, description="...limits the site to this share of its limit")
+
+
+class OpenAdrIn(ApiModel):
+    vtn_url: str = Field(pattern=r"^https?://", description="The VTN's base URL")
+    program_name: str = Field(min_length=1, max_length=128)
+    credentials: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9/_+=.@-]+$",
+        description="The secret csms/{credentials} holding {clientId, clientSecret}",
+    )
+    ven_name: str | None = Field(None, description="The client name in reports; the site's id by default")
+    report_usage: bool = Field(True, description="Report the site's usage where an event asks for it")
+    price_caps: list[PriceCapIn] = Field([], max_length=20)
+
+    def link(self) -> OpenAdrLink:
+        caps = tuple(PriceCap(c.above, c.limit_percent) for c in self.price_caps)
+        return OpenAdrLink(
+            self.vtn_url, self.program_name, self.credentials, self.ven_name, self.report_usage, caps
+        )
+
+
 class SiteIn(ApiModel):
     limit: LimitIn
     phases: int = Field(3, description="1 or 3")
@@ -39,6 +65,7 @@ class SiteIn(ApiModel):
     )
     station_max_amps: float | None = Field(None, ge=0, description="A cap on each station")
     threshold_amps: float = Field(1.0, ge=0, description="Smaller changes of a share are not sent")
+    openadr: OpenAdrIn | None = Field(None, description="The OpenADR 3 program the site follows")
 
 
 class SiteOut(SiteIn):
@@ -52,11 +79,30 @@ class SiteList(ApiModel):
 
 class AllocationOut(ApiModel):
     site_id: str
-    limit_amps: float = Field(description="Per phase")
+    limit_amps: float = Field(description="Per phase, in force: the site's, or the grid's when lower")
+    site_limit_amps: float = Field(description="The site's own, per phase")
+    grid_limit: dict[str, Any] | None = Field(
+        description="The grid's limit in force: watts, start, end, eventId"
+    )
+    grid: dict[str, Any] | None = Field(description="The VTN last heard, failures, the limits it set")
+    revisit_at: datetime | None = Field(description="When a limit or a departure changes the shares")
     per_phase_amps: list[float] = Field(description="What the shares add up to on each phase")
     computed_at: datetime | None
     reason: str | None = Field(description="The event that asked for it")
-    sessions: list[dict[str, Any]] = Field(description="chargePointId, transactionId, evseId, phases, amps")
+    sessions: list[dict[str, Any]] = Field(
+        description="chargePointId, transactionId, evseId, phases, amps, until (the EV's departure)"
+    )
+
+
+def _link_out(link: OpenAdrLink) -> OpenAdrIn:
+    return OpenAdrIn(
+        vtn_url=link.vtn_url,
+        program_name=link.program_name,
+        credentials=link.credentials,
+        ven_name=link.ven_name,
+        report_usage=link.report_usage,
+        price_caps=[PriceCapIn(above=c.above, limit_percent=c.limit_percent) for c in link.price_caps],
+    )
 
 
 def _out(site: Site) -> SiteOut:
@@ -70,6 +116,7 @@ def _out(site: Site) -> SiteOut:
         fallback_amps=site.fallback_amps,
         station_max_amps=site.station_max_amps,
         threshold_amps=site.threshold_amps,
+        openadr=None if site.openadr is None else _link_out(site.openadr),
         updated_at=site.updated_at,
     )
 
@@ -85,10 +132,10 @@ def _out(site: Site) -> SiteOut:
     },
 )
 def put_site(site_id: SiteId, body: Annotated[SiteIn, Body(embed=False)]) -> Response[SiteOut]:
-    fields = body.model_dump(exclude={"limit"})
-    site, created = sites.put(
-        site_id, {**fields, "limit_amps": body.limit.amps, "limit_watts": body.limit.watts}, utc_now()
-    )
+    fields = body.model_dump(exclude={"limit", "openadr"})
+    limits = {"limit_amps": body.limit.amps, "limit_watts": body.limit.watts}
+    link = None if body.openadr is None else body.openadr.link()
+    site, created = sites.put(site_id, {**fields, **limits, "openadr": link}, utc_now())
     return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, _out(site))
 
 
@@ -106,11 +153,15 @@ def get_site(site_id: SiteId) -> SiteOut:
     "/sites/<site_id>/allocation", summary="Each charging session's current, the sum and the limit", tags=TAGS
 )
 def get_allocation(site_id: SiteId) -> AllocationOut:
-    site, allocation = sites.get(site_id)
+    site, allocation, grid = sites.get_allocation(site_id)
     allocation = allocation or {}
     return AllocationOut(
         site_id=site_id,
-        limit_amps=round(site.per_phase_amps, 1),
+        limit_amps=allocation.get("limitAmps", round(site.per_phase_amps, 1)),
+        site_limit_amps=round(site.per_phase_amps, 1),
+        grid_limit=allocation.get("gridLimit"),
+        grid=grid,
+        revisit_at=allocation.get("revisitAt"),
         per_phase_amps=allocation.get("perPhaseAmps") or [0.0] * site.phases,
         computed_at=allocation.get("computedAt"),
         reason=allocation.get("reason"),

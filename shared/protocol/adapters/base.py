@@ -32,7 +32,7 @@ from shared.domain.meter_values import MeterValue, MeterValuesReport, Sample
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
-from shared.domain.sites import ChargingNeeds
+from shared.domain.sites import ChargingNeeds, SiteProfile
 from shared.domain.station_events import DataTransferMessage, EventKind, Monitor, StationEvent
 from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
@@ -143,8 +143,9 @@ class Adapter(Protocol):
         """2.x NotifyEVChargingNeeds in the domain's terms."""
         ...
 
-    def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
-        """The allocator's TxProfile for a session: its share of the site, from now on."""
+    def site_profile(self, wanted: SiteProfile, now: datetime) -> Intent:
+        """A profile of the site allocator's (a session's share, the station's fallback or its
+        cap), in the version's words."""
         ...
 
     def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
@@ -449,16 +450,3 @@ def no_charging_profile_reports(version: str) -> CommandRefused:
     return CommandRefused(
         f"OCPP {version} cannot report its charging profiles (GetChargingProfiles came with 2.0.1)"
     )
-
-
-# The allocator's profiles: a stack level of their own, above what operators usually use, and
-# an id per EVSE, so that a new share replaces the old one.
-ALLOCATOR_STACK_LEVEL = 8
-ALLOCATOR_PROFILE_ID = 900_000
-
-
-def allocation_schedule(amps: float, phases: int) -> dict[str, Any]:
-    return {
-        "chargingRateUnit": "A",
-        "chargingSchedulePeriod": [{"startPeriod": 0, "limit": amps, "numberPhases": phases}],
-    }

@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
-from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts
+from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts, peak_amps
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
 from shared.domain.display_messages import DisplayMessage
@@ -33,16 +33,13 @@ from shared.domain.meter_values import (
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
-from shared.domain.sites import ChargingNeeds
+from shared.domain.sites import ALLOCATOR_STACK_LEVEL, ChargingNeeds, SiteProfile, SiteProfileKind
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.tariffs import Breakdown, Tariff
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
 from shared.protocol.adapters.base import (
-    ALLOCATOR_PROFILE_ID,
-    ALLOCATOR_STACK_LEVEL,
     accepted,
-    allocation_schedule,
     composite_call,
     composite_of,
     firmware_payload,
@@ -65,6 +62,12 @@ from shared.protocol.adapters.base import (
     started_schedule,
     token_entry,
 )
+
+_SITE_PURPOSES = {
+    SiteProfileKind.SESSION: "TxProfile",
+    SiteProfileKind.FALLBACK: "TxDefaultProfile",
+    SiteProfileKind.STATION_MAX: "ChargePointMaxProfile",
+}
 
 
 class V16Adapter:
@@ -263,6 +266,7 @@ class V16Adapter:
             profile["stackLevel"],
             profile["chargingProfileKind"],
             None if tid is None else str(tid),
+            peak_amps([profile["chargingSchedule"]]),
         )
 
     def with_start_schedule(self, profile: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -293,18 +297,18 @@ class V16Adapter:
     def charging_needs(self, payload: dict[str, Any]) -> ChargingNeeds:
         raise not_in_version("NotifyEVChargingNeeds")
 
-    def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
-        return self.set_charging_profile(
-            evse_id,
-            {
-                "chargingProfileId": ALLOCATOR_PROFILE_ID + evse_id,
-                "transactionId": int(transaction_id),
-                "stackLevel": ALLOCATOR_STACK_LEVEL,
-                "chargingProfilePurpose": "TxProfile",
-                "chargingProfileKind": "Relative",
-                "chargingSchedule": allocation_schedule(amps, phases),
-            },
-        )
+    def site_profile(self, wanted: SiteProfile, now: datetime) -> Intent:
+        kind, schedule = wanted.schedule(now)
+        profile: dict[str, Any] = {
+            "chargingProfileId": wanted.profile_id,
+            "stackLevel": ALLOCATOR_STACK_LEVEL,
+            "chargingProfilePurpose": _SITE_PURPOSES[wanted.kind],
+            "chargingProfileKind": kind,
+            "chargingSchedule": schedule,
+        }
+        if wanted.transaction_id is not None:
+            profile["transactionId"] = int(wanted.transaction_id)
+        return self.set_charging_profile(wanted.evse_id, profile)
 
     def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
         raise not_in_version("ReportChargingProfiles")

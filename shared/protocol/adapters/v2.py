@@ -10,7 +10,13 @@ from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
-from shared.domain.charging_profiles import DEFAULT_PHASES, NOMINAL_VOLTAGE, CompositeSchedule, ProfileFacts
+from shared.domain.charging_profiles import (
+    DEFAULT_PHASES,
+    NOMINAL_VOLTAGE,
+    CompositeSchedule,
+    ProfileFacts,
+    peak_amps,
+)
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart, variable_key
 from shared.domain.display_messages import DisplayMessage
@@ -35,7 +41,7 @@ from shared.domain.meter_values import (
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
-from shared.domain.sites import ChargingNeeds
+from shared.domain.sites import ALLOCATOR_STACK_LEVEL, ChargingNeeds, SiteProfile, SiteProfileKind
 from shared.domain.station_events import DataTransferMessage, Monitor, StationEvent
 from shared.domain.station_events import EventKind as Kept
 from shared.domain.tariffs import Breakdown, Tariff
@@ -48,10 +54,7 @@ from shared.domain.transactions import (
     TransactionEventReport,
 )
 from shared.protocol.adapters.base import (
-    ALLOCATOR_PROFILE_ID,
-    ALLOCATOR_STACK_LEVEL,
     accepted,
-    allocation_schedule,
     composite_call,
     composite_of,
     firmware_payload,
@@ -78,6 +81,13 @@ from shared.protocol.errors import ErrorKind, RpcError
 GROUP_TOKEN_TYPE = "Central"
 # MessageContentType.content: 512 characters in 2.0.1 (1024 in 2.1; the lower bound serves both).
 MESSAGE_CONTENT_MAX = 512
+
+
+_SITE_PURPOSES = {
+    SiteProfileKind.SESSION: "TxProfile",
+    SiteProfileKind.FALLBACK: "TxDefaultProfile",
+    SiteProfileKind.STATION_MAX: "ChargingStationMaxProfile",
+}
 
 
 class V2Adapter:
@@ -328,6 +338,7 @@ class V2Adapter:
             profile["stackLevel"],
             profile["chargingProfileKind"],
             tid,
+            peak_amps(profile["chargingSchedule"]),
         )
 
     def with_start_schedule(self, profile: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -378,18 +389,18 @@ class V2Adapter:
             else parse_timestamp(departure, "chargingNeeds/departureTime"),
         )
 
-    def allocation_profile(self, evse_id: int, transaction_id: str, amps: float, phases: int) -> Intent:
-        return self.set_charging_profile(
-            evse_id,
-            {
-                "id": ALLOCATOR_PROFILE_ID + evse_id,
-                "transactionId": transaction_id,
-                "stackLevel": ALLOCATOR_STACK_LEVEL,
-                "chargingProfilePurpose": "TxProfile",
-                "chargingProfileKind": "Relative",
-                "chargingSchedule": [{"id": 1, **allocation_schedule(amps, phases)}],
-            },
-        )
+    def site_profile(self, wanted: SiteProfile, now: datetime) -> Intent:
+        kind, schedule = wanted.schedule(now)
+        profile: dict[str, Any] = {
+            "id": wanted.profile_id,
+            "stackLevel": ALLOCATOR_STACK_LEVEL,
+            "chargingProfilePurpose": _SITE_PURPOSES[wanted.kind],
+            "chargingProfileKind": kind,
+            "chargingSchedule": [{"id": 1, **schedule}],
+        }
+        if wanted.transaction_id is not None:
+            profile["transactionId"] = wanted.transaction_id
+        return self.set_charging_profile(wanted.evse_id, profile)
 
     def reported_profiles(self, payload: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
         return payload["evseId"], list(payload.get("chargingProfile") or [])

@@ -168,3 +168,15 @@ def test_2x_reports_its_profiles_and_the_limits_set_at_it(station, posted, publi
 def test_1_6_cannot_report_its_profiles(station, version):
     status, body = call_api("GET", "/charge-points/CP1/charging-profiles", query="refresh=true")
     assert status == 422 and "2.0.1" in body["error"]["message"]
+
+
+def test_a_profile_set_by_hand_over_the_site_limit_is_refused(station, version):
+    assert call_api("PUT", "/sites/s1", {"limit": {"watts": 3 * 230 * 20}, "chargePoints": ["CP1"]})[0] == 201
+    over = {**where(version, 0), "profile": profile(version, 5, limit=24)}
+    status, error = call_api("PUT", "/charge-points/CP1/charging-profiles/5", over)
+    assert (
+        status == 422
+        and error["error"]["message"] == "The profile allows 24 A per phase; site s1's limit is 20 A"
+    )
+    within = {**where(version, 0), "profile": profile(version, 5, limit=20)}
+    assert call_api("PUT", "/charge-points/CP1/charging-profiles/5", within)[0] == 202

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.domain.sites import Draw, Site, allocate
+from shared.domain.grid import GridLimit
+from shared.domain.sites import Draw, Sent, Site, allocate
 
 T0 = datetime(2026, 12, 2, 10, tzinfo=UTC)
 
@@ -53,18 +54,20 @@ def test_one_phase_sessions_load_phase_one_and_a_watt_limit_is_per_phase():
 
 def test_a_kept_share_never_passes_what_the_session_can_take():
     site = Site("s", limit_amps=32, min_amps_per_session=0, threshold_amps=1)
-    assert amps(allocate(site, [draw(1, max_amps=5)], {"CP1/T1": 6.0}, T0, "t")) == {"CP1": 5}
+    assert amps(allocate(site, [draw(1, max_amps=5)], {"CP1/T1": Sent(6.0)}, T0, "t")) == {"CP1": 5}
 
 
 def test_small_moves_are_not_sent_and_a_kept_share_never_passes_the_limit():
     site = Site("s", limit_amps=32, min_amps_per_session=6, threshold_amps=1)
     first = allocate(site, [draw(1), draw(2), draw(3)], {}, T0, "t")
-    sent = {s.draw.key: s.amps for s in first.shares}
-    again = allocate(site, [draw(1), draw(2), draw(3)], {**sent, "CP1/T1": 10.0}, T0, "t")
+    sent = {s.draw.key: Sent(s.amps) for s in first.shares}
+    again = allocate(site, [draw(1), draw(2), draw(3)], {**sent, "CP1/T1": Sent(10.0)}, T0, "t")
     assert [s.changed for s in again.shares] == [False, False, False]  # 10.6 vs 10.0: within 1 A
     ended = allocate(site, [draw(1), draw(2)], sent, T0, "t")
     assert amps(ended) == {"CP1": 16.0, "CP2": 16.0} and all(s.changed for s in ended.shares)
-    crowded = allocate(site, [draw(1), draw(2), draw(3), draw(4)], {"CP1/T1": 16.0, "CP2/T2": 16.0}, T0, "t")
+    crowded = allocate(
+        site, [draw(1), draw(2), draw(3), draw(4)], {"CP1/T1": Sent(16.0), "CP2/T2": Sent(16.0)}, T0, "t"
+    )
     assert max(crowded.per_phase) <= 32 and all(s.changed for s in crowded.shares)
 
 
@@ -78,9 +81,53 @@ def test_small_moves_are_not_sent_and_a_kept_share_never_passes_the_limit():
 def test_the_site_never_goes_over_and_no_session_over_what_it_can_take(limit, minimum, sessions, current):
     site = Site("s", limit_amps=limit, min_amps_per_session=minimum)
     draws = [draw(n, phases, cap) for n, (phases, cap) in enumerate(sessions)]
-    last = {d.key: float(a) for d, a in zip(draws, current, strict=False)}
+    last = {d.key: Sent(float(a)) for d, a in zip(draws, current, strict=False)}
     allocation = allocate(site, draws, last, T0, "t")
     assert max(allocation.per_phase, default=0) <= limit + 1e-9
     for share in allocation.shares:
         assert share.amps == 0 or share.amps >= minimum or share.draw.max_amps is not None
         assert share.draw.max_amps is None or share.amps <= share.draw.max_amps
+
+
+def test_an_ev_leaving_later_gets_what_delivers_its_energy_and_the_others_the_rest():
+    site = Site("s", limit_amps=32, min_amps_per_session=6)
+    leaves = T0 + timedelta(hours=4)
+    # 22.08 kWh over 4 h on three phases at 230 V: 8 A.
+    patient = Draw("CP1", "T1", 1, T0, 3, None, energy_wh=22_080, departure=leaves, needs_at=T0)
+    allocation = allocate(site, [patient, draw(2), draw(3)], {}, T0, "t")
+    assert amps(allocation) == {"CP1": 8.0, "CP2": 12.0, "CP3": 12.0}
+    assert allocation.shares[0].until == leaves and allocation.shares[1].until is None
+
+
+def test_an_ev_whose_needs_pass_its_share_gets_the_share():
+    site = Site("s", limit_amps=16, min_amps_per_session=6)
+    hurried = Draw(
+        "CP1", "T1", 1, T0, 3, None, energy_wh=50_000, departure=T0 + timedelta(hours=1), needs_at=T0
+    )
+    assert amps(allocate(site, [hurried, draw(2)], {}, T0, "t")) == {"CP1": 8.0, "CP2": 8.0}
+
+
+def test_a_departure_in_the_past_is_forgotten():
+    site = Site("s", limit_amps=32, min_amps_per_session=6)
+    gone = Draw("CP1", "T1", 1, T0, 3, None, energy_wh=1000, departure=T0 - timedelta(minutes=1), needs_at=T0)
+    allocation = allocate(site, [gone], {}, T0, "t")
+    assert amps(allocation) == {"CP1": 32.0} and allocation.shares[0].until is None
+
+
+def test_a_new_departure_is_sent_even_when_the_current_stays():
+    site = Site("s", limit_amps=32, min_amps_per_session=6)
+    leaving = Draw(
+        "CP1", "T1", 1, T0, 3, None, energy_wh=200_000, departure=T0 + timedelta(hours=1), needs_at=T0
+    )
+    allocation = allocate(site, [leaving], {"CP1/T1": Sent(32.0)}, T0, "t")
+    assert amps(allocation) == {"CP1": 32.0} and allocation.shares[0].changed
+
+
+def test_a_grid_limit_lowers_the_site_limit_and_never_raises_it():
+    site = Site("s", limit_amps=32, min_amps_per_session=6)
+    half = GridLimit(T0, T0 + timedelta(hours=1), 3 * 230 * 16, "e", 0, "IMPORT_CAPACITY_LIMIT")
+    allocation = allocate(site, [draw(1), draw(2)], {}, T0, "t", half)
+    assert amps(allocation) == {"CP1": 8.0, "CP2": 8.0}
+    assert allocation.limit_amps == 16 and allocation.own_limit_amps == 32
+    more = GridLimit(T0, T0 + timedelta(hours=1), 3 * 230 * 64, "e", 0, "IMPORT_CAPACITY_LIMIT")
+    assert allocate(site, [draw(1)], {}, T0, "t", more).limit_amps == 32

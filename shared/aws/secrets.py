@@ -1,0 +1,48 @@
+"""Secrets Manager: the credentials the CSMS holds for systems outside it (an OpenADR VTN's
+client id and secret). Read when needed, cached for the life of the container."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from shared.settings import get_settings
+
+# Every secret the CSMS reads is named under this prefix; the stack grants reading no other.
+PREFIX = "csms/"
+
+
+class SecretMissing(LookupError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _client() -> Any:
+    return boto3.client("secretsmanager", region_name=get_settings().region)
+
+
+@lru_cache(maxsize=32)
+def json_secret(name: str) -> dict[str, Any]:
+    """The secret `csms/{name}`, a JSON object."""
+    try:
+        raw = _client().get_secret_value(SecretId=PREFIX + name)["SecretString"]
+        found = json.loads(raw)
+    except (BotoCoreError, ClientError, KeyError, json.JSONDecodeError) as error:
+        raise SecretMissing(f"secret {PREFIX + name}: {error}") from None
+    if not isinstance(found, dict):
+        raise SecretMissing(f"secret {PREFIX + name} is not a JSON object")
+    return found
+
+
+def put_json_secret(name: str, value: dict[str, Any]) -> None:
+    """Locally only: the runtime keeps the credentials it is given where the VEN reads them."""
+    client = _client()
+    try:
+        client.create_secret(Name=PREFIX + name, SecretString=json.dumps(value))
+    except client.exceptions.ResourceExistsException:
+        client.put_secret_value(SecretId=PREFIX + name, SecretString=json.dumps(value))
+    json_secret.cache_clear()
