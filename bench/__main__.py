@@ -397,12 +397,9 @@ def measure() -> list[dict[str, object]]:
     return rows
 
 
-def import_time(runs: int = 5) -> float:
-    """Median seconds to import the router's entry point in a fresh interpreter."""
-    code = (
-        "import time; t = time.perf_counter(); import functions.ocpp_router.handler; "
-        "print(time.perf_counter() - t)"
-    )
+def import_time(module: str, runs: int = 5) -> float:
+    """Median seconds to import a module in a fresh interpreter: what a cold start pays first."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     samples = []
     for _ in range(runs):
         out = subprocess.run(
@@ -410,6 +407,15 @@ def import_time(runs: int = 5) -> float:
         )
         samples.append(float(out.stdout.strip()))
     return statistics.median(samples)
+
+
+def import_ratios(runs: int = 5) -> tuple[float, list[tuple[str, float]]]:
+    """`import boto3` alone, and each function's entry point, measured in the same run."""
+    from shared.manifest import ALL_FUNCTIONS, FTP_FUNCTIONS
+
+    base = import_time("boto3", runs)
+    functions = sorted({spec.handler.rsplit(".", 1)[0] for spec in (*ALL_FUNCTIONS, *FTP_FUNCTIONS)})
+    return base, [(module, import_time(module, runs)) for module in functions]
 
 
 def main() -> int:
@@ -428,8 +434,12 @@ def main() -> int:
     posts = sorted({float(row["posts"]) for row in rows})  # type: ignore[arg-type]
     print(f"\nAnswers posted through the management API per message: {', '.join(f'{p:g}' for p in posts)}.")
     print("Writes count per item: a transaction of two items is two writes. '-': no budget is set.")
-    seconds = import_time()
-    print(f"Import of functions.ocpp_router.handler (cold-start proxy, median of 5): {seconds * 1000:.0f} ms")
+    base, imports = import_ratios()
+    print(
+        f"\nImports in a fresh interpreter (cold-start proxy, median of 5): import boto3 {base * 1000:.0f} ms"
+    )
+    for module, seconds in imports:
+        print(f"  {module:<44}{seconds * 1000:>8.0f} ms{seconds / base:>8.1f} x boto3")
     over = [row for row in rows if not row["ok"]]
     if over:
         print(f"\nFAILED: {len(over)} message(s) over their DynamoDB budget", file=sys.stderr)

@@ -175,7 +175,14 @@ REACTIONS: tuple[Reaction, ...] = (
     Reaction(
         "site-allocation",
         SITE_ALLOCATOR,
-        ("SessionStarted", "SessionEnded", "SiteChanged", "EVChargingNeeds", "ChargePointBooted"),
+        (
+            "SessionStarted",
+            "SessionEnded",
+            "SiteChanged",
+            "EVChargingNeeds",
+            "ChargePointBooted",
+            "SiteSharesLowered",
+        ),
     ),
 )
 

@@ -41,6 +41,7 @@ class DomainEvent(StrEnum):
     SETTLEMENT_REPORTED = "SettlementReported"
     CHARGING_LIMIT_CHANGED = "ChargingLimitChanged"
     SITE_CHANGED = "SiteChanged"
+    SITE_SHARES_LOWERED = "SiteSharesLowered"
     EV_CHARGING_NEEDS = "EVChargingNeeds"
 
 

@@ -592,6 +592,8 @@ class SiteRecord(Model):
     # What the grid asks (shared.data.sites.record_poll): limits in time from the site's VTN,
     # when it was last heard, and the intervals already reported.
     grid = JSONAttribute(null=True)
+    # The lowered shares (their commands) the latest allocation waits for before others rise.
+    awaiting = UnicodeSetAttribute(null=True)
     asked = NumberAttribute(null=True)  # reasons to allocate so far
     turn_until = UTCDateTimeAttribute(null=True)  # an allocation is running until then
     updated_at = UTCDateTimeAttribute(null=True)

@@ -165,3 +165,26 @@ def mark_reported(record: SiteRecord, keys: list[str]) -> None:
     grid = dict(record.grid or {})
     grid["reported"] = (list(grid.get("reported") or []) + keys)[-200:]
     SiteRecord(record.site_id).update(actions=[SiteRecord.grid.set(grid)])
+
+
+def await_answers(site_id: str, command_ids: list[str]) -> None:
+    """1 write: the lowered shares an allocation waits for before the others rise (none: it
+    waits for nothing)."""
+    fields = SiteRecord
+    action = fields.awaiting.set(set(command_ids)) if command_ids else fields.awaiting.remove()
+    SiteRecord(site_id).update(actions=[action])
+
+
+def answered(site_id: str, command_id: str) -> bool:
+    """1 conditional write: one awaited share taken. Whether it was the last."""
+    fields = SiteRecord
+    record = SiteRecord(site_id)
+    try:
+        record.update(
+            actions=[fields.awaiting.delete({command_id})], condition=fields.awaiting.contains(command_id)
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return not record.awaiting

@@ -17,7 +17,7 @@ The share (decision 0024):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -159,6 +159,7 @@ class Allocation:
     own_limit_amps: float | None = None
     grid: GridLimit | None = None  # the grid's limit in force, when it was lower
     revisit_at: datetime | None = None  # a limit or a departure changes then: allocate again
+    held_back: int = 0  # shares that rise once the lowered ones are in force
 
     @property
     def total_amps(self) -> float:
@@ -172,6 +173,7 @@ class Allocation:
             "perPhaseAmps": self.per_phase,
             "computedAt": self.computed_at.isoformat(),
             "revisitAt": None if self.revisit_at is None else self.revisit_at.isoformat(),
+            "heldBack": self.held_back,
             "reason": self.reason,
             "sessions": [
                 {
@@ -239,6 +241,32 @@ def allocate(
     return Allocation(
         site.site_id, limit, shares, now, reason, [round(p, 1) for p in per_phase], site.per_phase_amps, grid
     )
+
+
+def lowered_first(allocation: Allocation, current: dict[str, Sent], fallback_amps: float) -> Allocation:
+    """The shares to send now. When some must fall, only those: the others keep what they draw
+    (a new session its fallback) until the stations have taken the lower ones, so that the site
+    never passes its limit between two stations' answers. Held-back shares are not `changed`,
+    and the allocation says how many there are."""
+
+    def falls(share: Share) -> bool:
+        last = current.get(share.draw.key)
+        return share.changed and share.amps < (fallback_amps if last is None else last.amps)
+
+    if not any(falls(s) for s in allocation.shares):
+        return allocation
+    shares = []
+    held = 0
+    for share in allocation.shares:
+        if share.changed and not falls(share):
+            last = current.get(share.draw.key)
+            kept = Sent(fallback_amps) if last is None else last
+            shares.append(Share(share.draw, kept.amps, False, kept.until))
+            held += 1
+        else:
+            shares.append(share)
+    per_phase = load_per_phase([(s.draw, s.amps) for s in shares], len(allocation.per_phase) or 3)
+    return replace(allocation, shares=shares, per_phase=[round(p, 1) for p in per_phase], held_back=held)
 
 
 def _water_fill(draws: list[Draw], caps: dict[str, float | None], limit: float) -> dict[str, float]:

@@ -12,8 +12,10 @@ from shared.data import charge_points, charging_profiles, sites
 from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, ProfileFacts, clash
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, CommandRefused
+from shared.domain.sites import ALLOCATOR_PROFILE_ID
 from shared.protocol.versions import profile_for
 from shared.services import commands
+from shared.services import sites as allocator
 
 
 def install(
@@ -93,6 +95,8 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
             command.charge_point_id, evse_id, adapter.profile_facts(profile), profile, status, "set", now
         )
         charging_profiles.put_profile(known)
+        if status == "Accepted" and known.facts.profile_id >= ALLOCATOR_PROFILE_ID:
+            allocator.share_taken(command.charge_point_id, command.command_id, now)
     elif command.action == "ClearChargingProfile" and status in ("Accepted", "Unknown"):
         profile_id = command.payload.get("id", command.payload.get("chargingProfileId"))
         if profile_id is not None:

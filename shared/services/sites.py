@@ -24,6 +24,7 @@ from shared.domain.sites import (
     SiteProfile,
     SiteProfileKind,
     allocate,
+    lowered_first,
 )
 from shared.observability import logger, metrics
 from shared.protocol.adapters.base import Adapter
@@ -33,6 +34,8 @@ from shared.services import commands
 TURN = timedelta(seconds=30)
 # Rounds one invocation runs while asks keep coming, before leaving the rest to the next.
 MAX_ROUNDS = 5
+# Shares held back until lowered ones are taken are looked at again after this at the latest.
+HELD_BACK_RETRY = timedelta(seconds=60)
 
 
 def put(site_id: str, body: dict[str, Any], now: datetime) -> tuple[Site, bool]:
@@ -157,17 +160,21 @@ def _allocate_once(site_id: str, reason: str, now: datetime) -> Allocation:
         for s in (record.allocation or {}).get("sessions", [])
     }
     allocation = allocate(site, draws, before, now, reason, grid_in_force(site, limits, now))
+    allocation = lowered_first(allocation, before, site.fallback_amps)
     edges = [t for t in (next_edge(limits, now), *(d.departure for d in draws if d.leaving(now))) if t]
+    if allocation.held_back:  # looked at again even if the lowered ones never answer
+        edges.append(now + HELD_BACK_RETRY)
     allocation = replace(allocation, revisit_at=min(edges) if edges else None)
-    # Those that must draw less are told first, so that the site stays under its limit while
-    # the others are told they may draw more.
-    changed = [s for s in allocation.shares if s.changed]
-    changed.sort(key=lambda s: s.amps - (before[s.draw.key].amps if s.draw.key in before else 0.0))
-    for share in changed:
+    changed = [share for share in allocation.shares if share.changed]
+    ids = [commands.new_command_id() for _ in changed]
+    # The rest rise when the lowered ones are taken (SiteSharesLowered), or at the revisit: the
+    # wait is written before any is sent, so that no answer can come before it.
+    sites.await_answers(site_id, ids if allocation.held_back else [])
+    for share, command_id in zip(changed, ids, strict=True):
         draw = share.draw
         kind = SiteProfileKind.SESSION
         profile = SiteProfile(kind, draw.evse_id, share.amps, draw.phases, draw.transaction_id, share.until)
-        _send(draw.charge_point_id, _profile(profile, now), now)
+        _send(draw.charge_point_id, _profile(profile, now), now, command_id)
     metrics.add_metric(name="SiteAllocations", unit="Count", value=1)
     return allocation
 
@@ -202,14 +209,26 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _send(charge_point_id: str, build: Callable[[Adapter], Intent], now: datetime) -> None:
+def _send(
+    charge_point_id: str, build: Callable[[Adapter], Intent], now: datetime, command_id: str | None = None
+) -> None:
     """A profile of the allocator's; a station offline now gets what it needs when it boots."""
     try:
-        commands.submit_intent(charge_point_id, build, None, now)
+        charge_point = commands.connected(charge_point_id)
+        intent = build(commands.adapter_of(charge_point))
+        commands.submit_to(charge_point, intent, None, now, command_id)
     except ApplicationError as error:
-        logger.info(
-            "Not sent to the station", extra={"charge_point_id": charge_point_id, "why": error.message}
-        )
+        logger.info("Not sent", extra={"charge_point_id": charge_point_id, "reason": error.message})
+
+
+def share_taken(charge_point_id: str, command_id: str, at: datetime) -> None:
+    """A station took a lowered share (an allocator's TxProfile, Accepted): when it was the last
+    one an allocation waited for, SiteSharesLowered, and the held-back shares rise. 1 read and
+    1 conditional write."""
+    site_id = site_of_charge_point(charge_point_id)
+    if site_id and sites.answered(site_id, command_id):
+        detail = {"site_id": site_id, "charge_point_id": charge_point_id, "at": at}
+        publish(DomainEvent.SITE_SHARES_LOWERED, detail)
 
 
 def _profile(profile: SiteProfile, now: datetime) -> Callable[[Adapter], Intent]:

@@ -86,6 +86,7 @@ class AllocationOut(ApiModel):
     )
     grid: dict[str, Any] | None = Field(description="The VTN last heard, failures, the limits it set")
     revisit_at: datetime | None = Field(description="When a limit or a departure changes the shares")
+    held_back: int = Field(description="Shares that rise once the stations have taken the lowered ones")
     per_phase_amps: list[float] = Field(description="What the shares add up to on each phase")
     computed_at: datetime | None
     reason: str | None = Field(description="The event that asked for it")
@@ -162,6 +163,7 @@ def get_allocation(site_id: SiteId) -> AllocationOut:
         grid_limit=allocation.get("gridLimit"),
         grid=grid,
         revisit_at=allocation.get("revisitAt"),
+        held_back=allocation.get("heldBack", 0),
         per_phase_amps=allocation.get("perPhaseAmps") or [0.0] * site.phases,
         computed_at=allocation.get("computedAt"),
         reason=allocation.get("reason"),

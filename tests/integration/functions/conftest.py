@@ -31,3 +31,33 @@ def station(aws, posted, version):
         return answers[-1] if len(answers) > before else None
 
     return send
+
+
+@pytest.fixture
+def obey(station, posted, published):
+    """Answers CP1's calls Accepted as they come (a CSMS sends one call at a time, the next on
+    the answer), and runs the site allocator on SiteSharesLowered as the bus would: the frames
+    answered, in order."""
+    from functions.site_allocator.handler import lambda_handler as allocator
+
+    answered: set[str] = set()
+    reacted = [0]
+
+    def run(action: str | None = "SetChargingProfile") -> list:
+        got = []
+        while True:
+            waiting = [
+                f for f in posted.to("c1") if f[0] == 2 and action in (None, f[2]) and f[1] not in answered
+            ]
+            for frame in waiting:
+                answered.add(frame[1])
+                got.append(frame)
+                station([3, frame[1], {"status": "Accepted"}])
+            lowered = [d for t, d in published.events[reacted[0] :] if t == "SiteSharesLowered"]
+            reacted[0] = len(published.events)
+            for detail in lowered:
+                allocator({"detail-type": "SiteSharesLowered", "detail": detail}, CONTEXT)
+            if not waiting and not lowered:
+                return got
+
+    return run

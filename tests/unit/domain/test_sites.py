@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.domain.grid import GridLimit
-from shared.domain.sites import Draw, Sent, Site, allocate
+from shared.domain.sites import Draw, Sent, Site, allocate, lowered_first
 
 T0 = datetime(2026, 12, 2, 10, tzinfo=UTC)
 
@@ -131,3 +131,42 @@ def test_a_grid_limit_lowers_the_site_limit_and_never_raises_it():
     assert allocation.limit_amps == 16 and allocation.own_limit_amps == 32
     more = GridLimit(T0, T0 + timedelta(hours=1), 3 * 230 * 64, "e", 0, "IMPORT_CAPACITY_LIMIT")
     assert allocate(site, [draw(1)], {}, T0, "t", more).limit_amps == 32
+
+
+def test_when_shares_fall_only_those_are_sent_and_the_rising_wait_at_what_they_draw():
+    site = Site("s", limit_amps=32, min_amps_per_session=6, fallback_amps=0)
+    before = {"CP1/T1": Sent(16.0), "CP2/T2": Sent(16.0)}
+    allocation = lowered_first(
+        allocate(site, [draw(1), draw(2), draw(3)], before, T0, "t"), before, site.fallback_amps
+    )
+    assert [(s.amps, s.changed) for s in allocation.shares] == [(10.6, True), (10.6, True), (0.0, False)]
+    assert allocation.held_back == 1 and allocation.per_phase == [21.2, 21.2, 21.2]
+    # Once they are taken, the new session rises: nothing falls any more.
+    taken = {"CP1/T1": Sent(10.6), "CP2/T2": Sent(10.6), "CP3/T3": Sent(0.0)}
+    rising = lowered_first(allocate(site, [draw(1), draw(2), draw(3)], taken, T0, "t"), taken, 0)
+    assert [(s.amps, s.changed) for s in rising.shares] == [(10.6, False), (10.6, False), (10.6, True)]
+    assert rising.held_back == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    limit=st.integers(6, 120),
+    before=st.lists(st.integers(0, 40), min_size=1, max_size=8),
+    fallback=st.integers(0, 6),
+)
+def test_what_is_sent_at_once_never_takes_the_site_past_its_limit_beside_what_others_draw(
+    limit, before, fallback
+):
+    """Stations take their shares in any order: while some have not, they draw what they were
+    last told. What is sent at once, beside what the rest draw, stays under the limit whenever
+    what they drew before did."""
+    site = Site("s", limit_amps=limit, min_amps_per_session=6, fallback_amps=fallback)
+    draws = [draw(n) for n in range(len(before) + 1)]  # one new session
+    current = {d.key: Sent(float(a)) for d, a in zip(draws, before, strict=False)}
+    drawing = {d.key: current[d.key].amps if d.key in current else float(fallback) for d in draws}
+    if sum(drawing.values()) > limit:
+        return  # over already: not what this is about
+    allocation = lowered_first(allocate(site, draws, current, T0, "t"), current, fallback)
+    sent = {s.draw.key: s.amps for s in allocation.shares if s.changed}
+    worst = sum(max(drawing[key], sent.get(key, drawing[key])) for key in drawing)
+    assert worst <= limit + 1e-9
