@@ -26,6 +26,7 @@ from local.fleet.answers import parse_overrides
 from local.fleet.plan import Life
 from local.fleet.report import LiveView, build, text
 from local.fleet.runner import Options, run
+from local.fleet.sites import plan_sites
 
 DEMO_LIFE = Life(
     meter_interval_s=5,
@@ -132,6 +133,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     common.add_argument(
         "--heartbeat", type=int, help="heartbeat interval of the runtime it starts, in seconds"
     )
+    common.add_argument(
+        "--sites",
+        type=int,
+        help="put the stations on this many sites, each with a limit (default: none; demo: 1)",
+    )
+    common.add_argument(
+        "--site-amps",
+        type=float,
+        default=None,
+        help="each site's limit per phase, in A (default: 40 per 10 stations' worth of connectors)",
+    )
 
     parser = argparse.ArgumentParser(prog="python -m local.fleet", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +189,9 @@ def options_from(
     nonce = secrets.token_hex(2)
     prefix = args.prefix or ("demo-" if demo else f"load-{nonce}-")
     specs = plan.fleet(count, plan.parse_mix(args.mix), prefix, args.connectors, args.password)
+    site_count = args.sites if args.sites is not None else (1 if demo else 0)
+    per_site = -(-count // site_count) if site_count else 0
+    amps = args.site_amps or max(16.0, 2.0 * per_site * args.connectors)
     return Options(
         ocpp_url=ocpp_url,
         api_url=api_url,
@@ -195,6 +210,7 @@ def options_from(
         csms_pid=csms_pid,
         max_p99_ms=None if demo or not args.max_p99_ms else args.max_p99_ms,
         window_s=None if demo else args.window,
+        sites=plan_sites(specs, site_count, prefix, amps),
     )
 
 

@@ -279,11 +279,18 @@ class Answers:
         return {"status": status}, follow_up
 
     def _SetChargingProfile(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
-        """Held, and obeyed: its sessions draw no more than the profiles let them."""
+        """Held, and obeyed: its sessions draw no more than the profiles let them. A TxProfile
+        for a transaction that is not the one on its connector is Rejected, as stations do (it
+        may come late, after its session ended and another began)."""
         connector = request.get("connector_id", request.get("evse_id", 0))
-        self.station.hold_profile(
-            connector, request.get("cs_charging_profiles") or request["charging_profile"]
-        )
+        profile = request.get("cs_charging_profiles") or request["charging_profile"]
+        if profile["charging_profile_purpose"] == "TxProfile":
+            session = self.station.active.get(connector)
+            named = profile.get("transaction_id")
+            known = None if session is None else session.transaction_id  # 1.6: None until answered
+            if session is None or (None not in (named, known) and str(named) != str(known)):
+                return {"status": "Rejected"}, None
+        self.station.hold_profile(connector, profile)
         return {"status": "Accepted"}, None
 
     def _ClearChargingProfile(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
 from ocpp.charge_point import ChargePoint
+
+from local.fleet.plan import SessionPlan
 
 ENERGY = "Energy.Active.Import.Register"
 POWER = "Power.Active.Import"
@@ -60,6 +62,8 @@ class Session:
     stopped_at: str | None = None
     seq_no: int = 0
     ended: bool = False  # the stop message has been answered
+    start_answered: bool = False
+    accrued_at: float = 0.0  # when its energy was last added up (monotonic)
     power_w: float = 0.0
     running_cost: float | None = None  # the latest cost the CSMS showed during the session
     final_cost: float | None = None  # what the CSMS said it cost at the end
@@ -148,6 +152,10 @@ class Dialect:
         if status == "UploadFailed":
             status = "UploadFailure"
         return self.call.LogStatusNotification(status=status, request_id=request_id)
+
+    def charging_needs(self, session: Session, plan: SessionPlan) -> Any | None:
+        """What an ISO 15118 EV tells the CSMS through the station; None: the version cannot."""
+        return None
 
 
 class V16(Dialect):
@@ -348,6 +356,24 @@ class V2(Dialect):
     def on_started(self, session: Session, answer: Any) -> bool:
         info = answer.id_token_info or {"status": "Accepted"}
         return info["status"] == "Accepted"
+
+    def charging_needs(self, session: Session, plan: SessionPlan) -> Any | None:
+        began = datetime.fromisoformat(session.started_at.replace("Z", "+00:00"))
+        leaves = (began + timedelta(seconds=plan.duration_s)).isoformat(timespec="seconds")
+        wanted = min(plan.wanted_wh, plan.power_kw * 1000 * plan.duration_s / 3600 * 2)
+        return self.call.NotifyEVChargingNeeds(
+            evse_id=session.connector,
+            charging_needs={
+                "requested_energy_transfer": "AC_three_phase",
+                "departure_time": leaves.replace("+00:00", "Z"),
+                "ac_charging_parameters": {
+                    "energy_amount": int(wanted),
+                    "ev_min_current": 6,
+                    "ev_max_current": int(plan.power_kw * 1000 / (230 * 3)),
+                    "ev_max_voltage": 400,
+                },
+            },
+        )
 
     def metered(self, session: Session, wh: int, power_w: float, at: str, offline: bool) -> Any:
         return self.call.TransactionEvent(

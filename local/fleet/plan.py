@@ -54,8 +54,10 @@ class SessionPlan:
     fault_s: float  # 0: no fault in this idle period
     tag: str
     known_tag: bool
-    duration_s: float
-    power_kw: float
+    duration_s: float  # the driver leaves then
+    power_kw: float  # the most the EV (and the connector) draws
+    wanted_wh: float = float("inf")  # the EV is full after this much
+    tells_needs: bool = False  # an ISO 15118 EV: says what it needs and when it leaves (2.x)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def sessions(seed: int, station: str, connector: int, life: Life, tags: list[str
     next. So a fleet keeps its steady pace from the first minute, however long its drivers
     take to come, instead of waiting for every connector's first driver."""
     rng = random.Random(f"{seed}/{station}/{connector}")
+    ev = random.Random(f"{seed}/{station}/{connector}/ev")  # its own stream: the rest stays as it was
     power = rng.choice(CONNECTOR_POWERS_KW)
     opening = True
     while True:
@@ -103,6 +106,8 @@ def sessions(seed: int, station: str, connector: int, life: Life, tags: list[str
                 idle_s, duration_s, fault = 0.0, duration_s * rng.random(), 0.0
             else:
                 idle_s *= rng.random()
+        # Some EVs are full before the driver comes back, some leave before they are.
+        wanted_wh = power * 1000 * duration_s / 3600 * ev.uniform(0.5, 1.2)
         yield SessionPlan(
             idle_s=idle_s,
             fault_s=fault,
@@ -110,6 +115,8 @@ def sessions(seed: int, station: str, connector: int, life: Life, tags: list[str
             known_tag=known,
             duration_s=duration_s,
             power_kw=power,
+            wanted_wh=wanted_wh,
+            tells_needs=ev.random() < 0.5,
         )
 
 

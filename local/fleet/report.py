@@ -40,6 +40,10 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         )
     if outcome.check is not None and not outcome.check.ok:
         problems.append("the CSMS's records differ from the fleet's")
+    sites = [site.summary() for site in outcome.sites.sites]
+    over = [s for s in sites if s["samplesOver"]]
+    if over:
+        problems.append(f"{len(over)} sites drew more than their limit (first: {over[0]['site']})")
     return {
         "target": target,
         "seed": options.seed,
@@ -76,6 +80,7 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
             "orphanedMessages": stats.orphaned,
         },
         "csmsView": outcome.check.as_dict() if outcome.check is not None else None,
+        "sites": sites,
         "ok": not problems,
         "problems": problems,
     }
@@ -176,8 +181,29 @@ def text(report: dict[str, Any]) -> str:
         for key in ("missing", "duplicated", "energyMismatch", "stillActive"):
             for item in view[key][:5]:
                 lines.append(f"  {key}: {item}")
+    lines += _sites(report["sites"])
     lines.append("Result: " + ("PASS" if report["ok"] else "FAIL: " + "; ".join(report["problems"])))
     return "\n".join(lines)
+
+
+def _sites(sites: list[dict[str, Any]]) -> list[str]:
+    """Each site's highest power against its limit, and how long it was at the limit."""
+    if not sites:
+        return []
+    top = max(sites, key=lambda s: s["peakKw"] / s["limitKw"] if s["limitKw"] else 0)
+    share = sum(s["atLimitShare"] for s in sites) / len(sites)
+    lines = [
+        f"Sites: {len(sites)}; the highest power seen {top['peakKw']:g} kW against a limit of "
+        f"{top['limitKw']:g} kW ({top['site']}); at the limit (95% or more) {share:.0%} of the time on "
+        f"average; samples over a limit: {sum(s['samplesOver'] for s in sites)}"
+    ]
+    if len(sites) <= 10:
+        lines += [
+            f"  {s['site']}: {s['stations']} stations, peak {s['peakKw']:g} of {s['limitKw']:g} kW, "
+            f"at the limit {s['atLimitShare']:.0%}"
+            for s in sites
+        ]
+    return lines
 
 
 def _windows(windows: list[dict[str, Any]]) -> list[str]:
@@ -204,6 +230,15 @@ def _windows(windows: list[dict[str, Any]]) -> list[str]:
             )
         )
     return lines
+
+
+def _site_lines(stats: Stats) -> list[str]:
+    """Each site's power now against its limit, as a bar."""
+    return [
+        f"Site       {site.plan.site_id}: {site.now_w / 1000:5.1f} of {site.plan.limit_w / 1000:g} kW  "
+        + "#" * int(20 * min(site.now_w / site.plan.limit_w, 1.0))
+        for site in (stats.sites.sites[:5] if stats.sites else [])
+    ]
 
 
 class LiveView:
@@ -245,6 +280,7 @@ class LiveView:
             f"Messages   {rate:.1f} frames/s, p99 round trip {p99:.0f} ms, "
             f"{stats.call_errors} CALLERRORs, {stats.timeouts} timeouts",
             "Commands   " + (", ".join(f"{a} {n}" for a, n in stats.commands.most_common(6)) or "none yet"),
+            *_site_lines(stats),
             "",
             "Latest",
             *(f"  {event}" for event in stats.events),

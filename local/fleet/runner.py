@@ -17,6 +17,7 @@ from ocpp import messages
 
 from local.fleet.api import Check, OperatorApi, check_sessions
 from local.fleet.plan import Life, StationSpec, tags_of
+from local.fleet.sites import SitePlan, SiteWatch
 from local.fleet.station import Station
 from local.fleet.stats import Stats
 
@@ -49,6 +50,7 @@ class Options:
     csms_pid: int | None = None  # a CSMS process on this machine, whose CPU time the report gives
     max_p99_ms: float | None = None  # the p99 round trip, steady and in each window, above which a run fails
     window_s: float | None = None  # the steady phase is reported in windows this long (a soak)
+    sites: list[SitePlan] = field(default_factory=list)  # the stations behind grid connections
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Outcome:
     ran_s: float
     steady_s: float
     steady_cpu_s: dict[str, float]  # CPU seconds of the steady phase: the fleet's, and the CSMS's if local
+    sites: SiteWatch = field(default_factory=SiteWatch)
 
 
 async def run(
@@ -90,10 +93,14 @@ async def run(
             for spec in options.specs
         ]
         stats.started = time.monotonic()
+        watch = SiteWatch.of(options.sites)
+        stats.sites = watch
         ticker = asyncio.create_task(_tick(stations, stats, tick))
+        sampler = asyncio.create_task(_watch_sites(stations, watch))
         steady_from = steady_to = time.monotonic()
         try:
             await _ramp(stations, options, stop)
+            watch.sampling = True
             if options.warmup_s and not stop.is_set():
                 stats.phase = "warm-up"
                 with contextlib.suppress(TimeoutError):
@@ -104,9 +111,10 @@ async def run(
             stats.phase, steady_to = "wind-down", time.monotonic()
             stats.event("winding down: every session stops, every queue is delivered")
             delivered = await _wind_down(stations, options)
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            for task in (ticker, sampler):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         ran_s = stats.elapsed()
         stats.undelivered = sum(len(s.outbox) for s in stations)
         check = await check_sessions(api, stations, since) if api is not None else None
@@ -114,7 +122,9 @@ async def run(
         for window in stats.windows:
             for who, seconds in window.cpu_s.items():
                 cpu_s[who] = cpu_s.get(who, 0.0) + seconds
-        return Outcome(stations, stats, check, delivered.count(False), ran_s, steady_to - steady_from, cpu_s)
+        return Outcome(
+            stations, stats, check, delivered.count(False), ran_s, steady_to - steady_from, cpu_s, watch
+        )
     finally:
         if api is not None:
             await api.close()
@@ -151,9 +161,12 @@ async def _prepare(api: OperatorApi, options: Options, tags: list[str]) -> None:
             await job
 
     jobs = [api.issue_card(tag) for tag in tags]
-    if options.register:
+    if options.register or options.sites:  # a site names registered charge points
         jobs += [api.register(spec.id, spec.password) for spec in options.specs]
     await asyncio.gather(*(limited(job) for job in jobs))
+    await asyncio.gather(
+        *(limited(api.request("PUT", f"/sites/{s.site_id}", s.body())) for s in options.sites)
+    )
 
 
 async def _ramp(stations: list[Station], options: Options, stop: asyncio.Event) -> None:
@@ -214,6 +227,15 @@ async def _live(stations: list[Station], options: Options, stats: Stats, stop: a
             await asyncio.wait_for(stop.wait(), 0.25)
     if stats.window.sent or time.monotonic() - window_from >= 1:  # not when stopped before it began
         close_window(time.monotonic())
+
+
+async def _watch_sites(stations: list[Station], watch: SiteWatch) -> None:
+    if not watch.sites:
+        return
+    by_id = {station.id: station for station in stations}
+    while True:
+        await asyncio.sleep(0.5)
+        watch.sample(by_id)
 
 
 async def _tick(

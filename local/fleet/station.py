@@ -152,6 +152,7 @@ class Station:
         self.accepted_tags: set[str] = set()  # the authorization cache, for offline starts
         self.reserved: dict[int, tuple[int, str]] = {}  # connector -> (reservation id, its tag)
         self.profiles: list[Held] = []  # the charging profiles the CSMS gave it
+        self._plans: dict[int, SessionPlan] = {}  # what each connector's EV is doing
         self._remote: dict[int, RemoteStart] = {}
         self._wake = {c: asyncio.Event() for c in self.states}
         self._tasks: list[asyncio.Task[None]] = []
@@ -474,6 +475,7 @@ class Station:
         self.stats.sessions_started += 1
 
         def started(answer: Any) -> None:
+            session.start_answered = True
             if not self.dialect.on_started(session, answer):
                 self._stop(session, StopKind.DEAUTHORIZED)
 
@@ -490,16 +492,25 @@ class Station:
         return session
 
     def _drawn_w(self, session: Session, plan: SessionPlan) -> float:
-        """What the EV draws: its own power, or less where a charging profile says so."""
+        """What the EV draws: its own power, or less where a charging profile says so, and
+        nothing once its battery is full."""
+        if session.energy_wh >= plan.wanted_wh:
+            return 0.0
         since = datetime.fromisoformat(session.started_at.replace("Z", "+00:00"))
         limit = limit_w(self.profiles, session.connector, since)
         wanted = plan.power_kw * 1000
         return wanted if limit is None else max(min(wanted, limit), 0.0)
 
     async def _charge(self, session: Session, plan: SessionPlan) -> None:
+        needs = self.dialect.charging_needs(session, plan) if plan.tells_needs else None
+        if needs is not None:
+            task = asyncio.create_task(self._tell_needs(session, needs))
+            self._tasks.append(task)
+            task.add_done_callback(self._crashed)
+        self._plans[session.connector] = plan
+        session.accrued_at = time.monotonic()
         session.power_w = self._drawn_w(session, plan)
         ends = time.monotonic() + plan.duration_s
-        last = time.monotonic()
         while not session.stop_requested.is_set():
             left = ends - time.monotonic()
             if left <= 0:
@@ -507,12 +518,7 @@ class Station:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(session.stop_requested.wait(), min(self.meter_interval_s, left))
             moment = time.monotonic()
-            wh = round(session.power_w * (moment - last) / 3600)
-            last = moment
-            session.power_w = self._drawn_w(session, plan)  # a profile may have come meanwhile
-            session.meter_wh += wh
-            self.registers[session.connector] = session.meter_wh
-            self.stats.energy_wh += wh
+            self._accrue(session, plan)
             if session.stop_requested.is_set() or moment >= ends:
                 break
             reading, at = session.meter_wh, now()
@@ -525,6 +531,31 @@ class Station:
                     not self.online.is_set(),
                 )
             )
+        self._accrue(session, plan)
+
+    def _accrue(self, session: Session, plan: SessionPlan) -> None:
+        """The energy drawn since the last look at the power then drawn; the power from now on."""
+        moment = time.monotonic()
+        wh = round(session.power_w * (moment - session.accrued_at) / 3600)
+        session.accrued_at = moment
+        session.meter_wh += wh
+        self.registers[session.connector] = session.meter_wh
+        self.stats.energy_wh += wh
+        session.power_w = self._drawn_w(session, plan)
+
+    def _obey(self) -> None:
+        """A profile came or went: every session draws what it now allows, at once."""
+        for connector, session in list(self.active.items()):
+            plan = self._plans.get(connector)
+            if plan is not None and session.stopped_at is None:
+                self._accrue(session, plan)
+
+    async def _tell_needs(self, session: Session, needs: Any) -> None:
+        """An ISO 15118 EV says what it needs once its session is known to the CSMS."""
+        while not session.start_answered and not session.stop_requested.is_set():
+            await asyncio.sleep(0.2)
+        if not session.stop_requested.is_set():
+            await self._try(needs)
 
     def _stop(self, session: Session, kind: StopKind) -> None:
         if session.stop_kind is None:
@@ -534,7 +565,12 @@ class Station:
     def _end(self, session: Session) -> None:
         session.stop_kind = session.stop_kind or StopKind.LOCAL
         session.stopped_at = now()
+        session.power_w = 0.0
         self.active.pop(session.connector, None)
+        # A transaction's profile ends with it.
+        self.profiles = [
+            p for p in self.profiles if not (p.purpose == "TxProfile" and p.connector == session.connector)
+        ]
 
         def ended(answer: Any) -> None:
             session.ended = True
@@ -741,10 +777,12 @@ class Station:
         held = Held(connector, profile)
         self.profiles = [p for p in self.profiles if p.profile_id != held.profile_id] + [held]
         self.stats.event(f"{self.id}/{connector}: charging profile {held.profile_id} ({held.purpose})")
+        self._obey()
 
     def clear_profile(self, profile_id: int) -> bool:
         kept = [p for p in self.profiles if p.profile_id != profile_id]
         found, self.profiles = len(kept) < len(self.profiles), kept
+        self._obey()
         return found
 
     def limit_now(self, connector: int) -> float | None:

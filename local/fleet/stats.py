@@ -79,6 +79,7 @@ class Stats:
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.phase = PHASES[0]
+        self.sites: Any = None  # local.fleet.sites.SiteWatch, when the stations are on sites
         self.types: dict[str, TypeStats] = defaultdict(TypeStats)
         self.phases: dict[str, TypeStats] = {phase: TypeStats() for phase in PHASES}
         self.window = TypeStats()  # the steady phase's current window, all types

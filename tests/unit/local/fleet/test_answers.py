@@ -265,3 +265,36 @@ def test_a_station_draws_no_more_than_its_profile_allows_and_says_so(version):
         "chargingSchedulePeriod"
     ]
     assert periods == [{"startPeriod": 0, "limit": 4140.0}]
+
+
+def tx_profile(version, transaction_id, limit_a):
+    """A TxProfile on connector / EVSE 1 for a transaction."""
+    body = tx_default(version, limit_a)
+    key = "csChargingProfiles" if version == "1.6" else "chargingProfile"
+    profile = {**body[key], "chargingProfilePurpose": "TxProfile", "transactionId": transaction_id}
+    profile |= {"chargingProfileId": 6} if version == "1.6" else {"id": 6}
+    return {key: profile, **({"connectorId": 1} if version == "1.6" else {"evseId": 1})}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_tx_profile_for_a_session_that_is_not_there_is_rejected(version):
+    """A profile sent late, after its session ended, must not limit the next one."""
+
+    async def scenario():
+        async with fake_csms() as csms, living(csms, version, life=IDLE) as station:
+            idle = await csms.call(
+                "SetChargingProfile", tx_profile(version, 1 if version == "1.6" else "T1", 8)
+            )
+            await csms.call(*remote_start(version, 1))
+            session = await eventually(lambda: station.active.get(1))
+            await eventually(lambda: session.transaction_id)
+            other = 999 if version == "1.6" else "another"
+            stale = await csms.call("SetChargingProfile", tx_profile(version, other, 8))
+            mine = int(session.transaction_id) if version == "1.6" else session.transaction_id
+            current = await csms.call("SetChargingProfile", tx_profile(version, mine, 8))
+            drawn = await eventually(lambda: session.power_w == 8 * 230 * 3 and session.power_w)
+            return idle, stale, current, drawn
+
+    idle, stale, current, drawn = asyncio.run(scenario())
+    assert idle[2] == {"status": "Rejected"} and stale[2] == {"status": "Rejected"}
+    assert current[2] == {"status": "Accepted"} and drawn == 8 * 230 * 3
