@@ -264,6 +264,9 @@ class LiveView:
             f"{rate:.0f} frames/s  p99 {p99:.0f} ms  "
             f"CALLERRORs {stats.call_errors}  timeouts {stats.timeouts}"
         )
+        if stats.sites and stats.sites.sites:
+            top = max(stats.sites.sites, key=lambda site: site.now_w / site.plan.limit_w)
+            summary += f"  busiest site {top.now_w / top.plan.limit_w:.0%} of its limit"
         if not self.tty:
             print(summary, file=self.out, flush=True)
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 # What turns amperes into watts and back when a schedule gives one of them: a 230 V
@@ -35,6 +36,7 @@ def peak_amps(schedules: list[dict[str, Any]]) -> float | None:
         else float(p["limit"]) / (NOMINAL_VOLTAGE * int(p.get("numberPhases") or DEFAULT_PHASES))
         for s in schedules
         for p in s.get("chargingSchedulePeriod") or []
+        if isinstance(p.get("limit"), int | float | Decimal)  # 2.1 may give a setpoint instead
     ]
     return max(found) if found else None
 

@@ -230,6 +230,7 @@ def allocate(
             or abs(wanted - last.amps) > site.threshold_amps
             or (wanted == 0) != (last.amps == 0)
             or (cap is not None and last.amps > cap)
+            or 0 < last.amps < site.min_amps_per_session  # too little to charge with
             or until != last.until
         )
         # Within the threshold the session keeps what it has, unless that would go over.
