@@ -14,6 +14,8 @@ from typing import Literal
 # API Gateway closes a WebSocket connection that is idle for 10 minutes, so a heartbeat
 # interval must stay under that with room for a late heartbeat.
 GATEWAY_IDLE_TIMEOUT_S = 600
+# ...and any connection after two hours.
+GATEWAY_MAX_LIFETIME_S = 7200
 
 AdmissionPolicy = Literal["registered", "auto-register"]
 ApiAuth = Literal["token", "gateway"]
@@ -110,6 +112,11 @@ class Settings:
     # Who the CSMS is in OCPI records (CDRs, tariffs): ISO 3166 alpha-2 country and party id.
     ocpi_country_code: str
     ocpi_party_id: str
+    # The CSMS closes each connection itself somewhere in [after, after + spread] seconds after
+    # it opened (a moment of its own), before the gateway's cut at two hours would close every
+    # connection of a reconnect storm together again (decision 0026). 0: never.
+    renew_after_s: int
+    renew_spread_s: int
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -127,6 +134,17 @@ class Settings:
         if api_auth not in ("token", "gateway"):
             raise SettingsError(f"CSMS_API_AUTH must be 'token' or 'gateway', got {api_auth!r}")
         api_token = env.get("CSMS_API_TOKEN", "")
+        renew_after = _int(env, "CSMS_RENEW_AFTER", 90 * 60)
+        renew_spread = _int(env, "CSMS_RENEW_SPREAD", 20 * 60)
+        if (
+            renew_after < 0
+            or renew_spread < 0
+            or renew_after + renew_spread + interval >= GATEWAY_MAX_LIFETIME_S
+        ):
+            raise SettingsError(
+                "CSMS_RENEW_AFTER + CSMS_RENEW_SPREAD + CSMS_HEARTBEAT_INTERVAL must come before the "
+                f"gateway's cut at {GATEWAY_MAX_LIFETIME_S} s, and none be negative"
+            )
         return cls(
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
             **{field: env.get(variable, f"{prefix}{suffix}") for field, (variable, suffix) in TABLES.items()},
@@ -153,6 +171,8 @@ class Settings:
             cost_update_step=_decimal(env, "CSMS_COST_UPDATE_STEP", Decimal("0.01")),
             ocpi_country_code=env.get("CSMS_OCPI_COUNTRY_CODE", "NL")[:2].upper(),
             ocpi_party_id=env.get("CSMS_OCPI_PARTY_ID", "CSM")[:3].upper(),
+            renew_after_s=renew_after,
+            renew_spread_s=renew_spread,
         )
 
     def require_api_token(self) -> None:

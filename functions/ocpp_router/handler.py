@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -13,6 +14,7 @@ from shared.aws.websocket_events import caller_of
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
 from shared.protocol.versions import profile_for
+from shared.services import provisioning
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -22,12 +24,21 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)
     body = event.get("body") or ""
     frame: str | bytes = base64.b64decode(body) if event.get("isBase64Encoded") else body
+    now = utc_now()
     answer = handle_frame(
-        frame, caller.charge_point_id, caller.connection_id, profile_for(caller.ocpp_version), utc_now()
+        frame, caller.charge_point_id, caller.connection_id, profile_for(caller.ocpp_version), now
     )
     if answer is not None:
+        endpoint = endpoint_for(caller.request_context)
         try:
-            connections_at(endpoint_for(caller.request_context)).send(caller.connection_id, answer)
+            connections_at(endpoint).send(caller.connection_id, answer)
         except ConnectionGone:
             logger.info("Connection closed before the answer could be sent")
+            return {"statusCode": 200}
+        opened = caller.request_context.get("connectedAt")
+        connected_at = datetime.fromtimestamp(opened / 1000, UTC) if isinstance(opened, int) else None
+        if provisioning.renew_if_due(
+            caller.charge_point_id, caller.connection_id, connected_at, endpoint, now
+        ):
+            logger.info("Connection closed to be renewed before the gateway's cut")
     return {"statusCode": 200}

@@ -134,6 +134,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--heartbeat", type=int, help="heartbeat interval of the runtime it starts, in seconds"
     )
     common.add_argument(
+        "--max-lifetime",
+        type=float,
+        help="seconds the runtime it starts keeps a connection before it cuts it (the gateway's two hours)",
+    )
+    common.add_argument(
+        "--renew",
+        metavar="AFTER-SPREAD",
+        help="the runtime it starts closes each connection itself between AFTER and AFTER+SPREAD "
+        "seconds after it opened (CSMS_RENEW_AFTER, CSMS_RENEW_SPREAD; 0-0: never)",
+    )
+    common.add_argument(
         "--sites",
         type=int,
         help="put the stations on this many sites, each with a limit (default: none; demo: 1)",
@@ -227,7 +238,11 @@ async def main_async(args: argparse.Namespace) -> int:
         heartbeat = args.heartbeat or (30 if args.command == "demo" else 60)
         print(f"Starting the local runtime (log: {log}) ...", flush=True)
         env = {"CSMS_API_TOKEN": token, "CSMS_HEARTBEAT_INTERVAL": str(heartbeat)}
-        launched = await asyncio.to_thread(launch, log, env=env)
+        if args.renew:
+            after, _, spread = args.renew.partition("-")
+            env |= {"CSMS_RENEW_AFTER": after, "CSMS_RENEW_SPREAD": spread or "0"}
+        runtime_args = ["--max-lifetime", f"{args.max_lifetime:g}"] if args.max_lifetime else []
+        launched = await asyncio.to_thread(launch, log, *runtime_args, env=env)
         ocpp_url, api_url = launched.ocpp_url, launched.api_url
     try:
         csms_pid = launched.process.pid if launched is not None else None

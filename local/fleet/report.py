@@ -69,6 +69,7 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         "commands": dict(stats.commands),
         "connections": {
             "opened": stats.connects,
+            **_reconnect_peaks(stats),
             "drops": dict(stats.drops),
             "failedAttempts": dict(stats.connect_failures),
         },
@@ -83,6 +84,24 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         "sites": sites,
         "ok": not problems,
         "problems": problems,
+    }
+
+
+STORM_S = 15  # a storm's reconnects come within this; what comes later is the cuts after it
+
+
+def _reconnect_peaks(stats: Stats) -> dict[str, Any]:
+    """After a storm: the busiest second of its reconnects, and of every reconnect after it (the
+    gateway's next cut, or the CSMS's renewals spreading it)."""
+    if stats.storm_at is None:
+        return {}
+    storm, _ = stats.connect_peak(stats.storm_at, stats.storm_at + STORM_S)
+    after, after_at = stats.connect_peak(stats.storm_at + STORM_S)
+    return {
+        "stormPeakPerSecond": storm,
+        "laterPeakPerSecond": after,
+        "laterPeakAtSeconds": None if after_at is None else round(after_at - stats.storm_at),
+        "laterReconnects": sum(n for s, n in stats.connect_seconds.items() if s >= stats.storm_at + STORM_S),
     }
 
 
@@ -164,6 +183,16 @@ def text(report: dict[str, Any]) -> str:
             else ""
         )
     )
+    if "stormPeakPerSecond" in c:
+        lines.append(
+            f"Reconnects: {c['stormPeakPerSecond']} in the storm's busiest second; after it, "
+            f"{c['laterReconnects']} more, at most {c['laterPeakPerSecond']} in one second"
+            + (
+                f" ({c['laterPeakAtSeconds']} s after the storm)"
+                if c["laterPeakAtSeconds"] is not None
+                else ""
+            )
+        )
     s = report["sessions"]
     lines.append(
         f"Sessions: {s['started']} started, {s['completed']} completed, {s['refusedCards']} cards refused, "

@@ -220,6 +220,7 @@ async def _live(stations: list[Station], options: Options, stats: Stats, stop: a
             close_window(now)
         if storm_pending and elapsed >= (options.storm_at_s or 0):
             storm_pending = False
+            stats.storm_at = stats.elapsed()
             stats.event(f"reconnect storm: all {len(stations)} stations drop their connections at once")
             for station in stations:
                 station.drop("reconnect storm")

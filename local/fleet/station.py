@@ -248,7 +248,7 @@ class Station:
             client = self.dialect.client_class(self.id, ws, self.life.call_timeout_s, logger=QUIET)
             self.answers.install(client)
             link = self.link = Link(ws, client)
-            self.stats.connects += 1
+            self.stats.connected()
             self._lost = False
             heartbeats: asyncio.Task[None] | None = None
             try:

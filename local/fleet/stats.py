@@ -86,6 +86,8 @@ class Stats:
         self.windows: list[Window] = []
         self.commands: Counter[str] = Counter()  # CSMS -> station calls, by action
         self.connects = 0
+        self.connect_seconds: Counter[int] = Counter()  # connections opened, by second of the run
+        self.storm_at: float | None = None  # when the reconnect storm came, in the run's seconds
         self.connect_failures: Counter[str] = Counter()
         self.drops: Counter[str] = Counter()  # why connections ended
         self.sessions_started = 0
@@ -101,6 +103,20 @@ class Stats:
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+    def connected(self) -> None:
+        self.connects += 1
+        self.connect_seconds[int(self.elapsed())] += 1
+
+    def connect_peak(self, since_s: float, until_s: float | None = None) -> tuple[int, int | None]:
+        """The most connections opened in one second between two moments of the run, and when."""
+        seconds = {
+            s: n for s, n in self.connect_seconds.items() if s >= since_s and (until_s is None or s < until_s)
+        }
+        if not seconds:
+            return 0, None
+        at = max(seconds, key=lambda s: seconds[s])
+        return seconds[at], at
 
     def _of(self, label: str) -> tuple[TypeStats, ...]:
         """Where a message's outcome is counted: its phase, and in the steady phase its type

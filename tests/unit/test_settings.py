@@ -30,3 +30,13 @@ def test_token_auth_needs_a_token_of_some_length():
 def test_unknown_admission_policies_are_refused():
     with pytest.raises(SettingsError):
         Settings.from_env({**BASE, "CSMS_ADMISSION": "everyone"})
+
+
+def test_connections_are_renewed_before_the_gateways_cut_or_never():
+    settings = Settings.from_env({})
+    assert (settings.renew_after_s, settings.renew_spread_s) == (5400, 1200)
+    assert Settings.from_env({"CSMS_RENEW_AFTER": "0"}).renew_after_s == 0
+    with pytest.raises(SettingsError, match="before the gateway's cut"):  # 6600 + 300 + 300 reaches 7200
+        Settings.from_env({"CSMS_RENEW_AFTER": "6600", "CSMS_RENEW_SPREAD": "300"})
+    with pytest.raises(SettingsError):
+        Settings.from_env({"CSMS_RENEW_SPREAD": "-1"})

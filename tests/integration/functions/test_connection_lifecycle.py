@@ -1,17 +1,19 @@
 """Authorizer, $connect and $disconnect against moto."""
 
 import base64
+import json
 
 import pytest
 
 from functions.authorizer.handler import lambda_handler as authorize
 from functions.connect.handler import lambda_handler as connect
 from functions.disconnect.handler import lambda_handler as disconnect
+from functions.ocpp_router.handler import lambda_handler as route
 from local import events
 from shared.data import charge_points
 from shared.domain.passwords import hash_password
 from shared.domain.timestamps import utc_now
-from tests.builders import CONTEXT, socket
+from tests.builders import CONTEXT, call_api, socket
 
 
 def handshake(charge_point_id, protocols="ocpp1.6", authorization=None, extra=()):
@@ -133,3 +135,31 @@ def test_blocking_or_a_new_password_closes_the_open_connection(aws, posted, chan
     connect(events.connect(socket("c1", "CP1", "1.6"), [], []), CONTEXT)
     assert call_api("PUT", "/charge-points/CP1", change)[0] == 200
     assert posted.closed == (["c1"] if closes else [])
+
+
+def old_socket(minutes):
+    sock = socket("c1", "CP1", "2.0.1")
+    sock.connected_at_ms = int((utc_now().timestamp() - minutes * 60) * 1000)
+    return sock
+
+
+def heartbeat(sock, message_id="h1"):
+    return route(events.message(sock, json.dumps([2, message_id, "Heartbeat", {}])), CONTEXT)
+
+
+def test_a_connection_past_its_moment_is_closed_after_the_answer_unless_a_call_is_pending(aws, posted):
+    charge_points.register_charge_point("CP1", utc_now())
+    connect(events.connect(socket("c1", "CP1", "2.0.1"), [], []), CONTEXT)
+    heartbeat(old_socket(60))  # an hour old: before its moment
+    assert posted.closed == [] and posted.to("c1")[-1][0] == 3
+    status, command = call_api("POST", "/charge-points/CP1/reset", {"hard": True})
+    assert status == 202
+    heartbeat(old_socket(115), "h2")  # past its moment, but a reset waits for its answer
+    assert posted.closed == []
+    route(
+        events.message(old_socket(115), json.dumps([3, command["commandId"], {"status": "Accepted"}])),
+        CONTEXT,
+    )
+    heartbeat(old_socket(115), "h3")
+    assert posted.to("c1")[-1][:2] == [3, "h3"]  # answered first
+    assert posted.closed == ["c1"]

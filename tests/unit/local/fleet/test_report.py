@@ -74,3 +74,18 @@ def test_a_soak_fails_on_a_window_over_the_limit_though_the_whole_is_within_it()
     assert [w["p99Ms"] for w in report["windows"]] == [50.0, 1500.0, 50.0]
     assert report["problems"] == ["p99 over 1000 ms in 1 of 3 windows (first from 10 s: 1500 ms)"]
     assert "Steady phase window by window:" in shown
+
+
+def test_after_a_storm_the_report_gives_the_busiest_second_of_it_and_of_what_came_later():
+    result = outcome()
+    stats = result.stats
+    stats.storm_at = 100.0
+    stats.connect_seconds.update({100: 900, 101: 100, 190: 3, 191: 7, 250: 2})
+    report, shown = verdict(result)
+    c = report["connections"]
+    assert (c["stormPeakPerSecond"], c["laterPeakPerSecond"], c["laterPeakAtSeconds"]) == (900, 7, 91)
+    assert c["laterReconnects"] == 12
+    assert (
+        "Reconnects: 900 in the storm's busiest second; after it, 12 more, at most 7 in one second" in shown
+    )
+    assert "stormPeakPerSecond" not in verdict(outcome())[0]["connections"]  # no storm, no figures
