@@ -80,7 +80,7 @@ def test_after_a_storm_the_report_gives_the_busiest_second_of_it_and_of_what_cam
     result = outcome()
     stats = result.stats
     stats.storm_at = 100.0
-    stats.connect_seconds.update({100: 900, 101: 100, 190: 3, 191: 7, 250: 2})
+    stats.connect_seconds.update({100: 900, 101: 100, 130: 50, 190: 3, 191: 7, 250: 2})
     report, shown = verdict(result)
     c = report["connections"]
     assert (c["stormPeakPerSecond"], c["laterPeakPerSecond"], c["laterPeakAtSeconds"]) == (900, 7, 91)
