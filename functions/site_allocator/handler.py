@@ -18,7 +18,7 @@ from shared.services import sites
 @publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # EventBridge's envelope: when the event was published, to the second.
-    published = datetime.fromisoformat(event["time"].replace("Z", "+00:00")) if event.get("time") else None
+    published = datetime.fromisoformat(event["time"]) if event.get("time") else None
     allocation = sites.react(
         event.get("detail-type", "asked"), event.get("detail") or {}, published, utc_now()
     )

@@ -144,12 +144,13 @@ def grid_limits(record: SiteRecord) -> list[GridLimit]:
 
 def record_poll(
     site_id: str, limits: list[GridLimit] | None, program_id: str | None, error: str | None, at: datetime
-) -> None:
-    """1 write. Heard from the VTN: its limits replace what was known. Not heard (`limits`
-    None): what was known stays, to hold until each interval ends, and the failure is kept."""
+) -> SiteRecord | None:
+    """1 read, 1 write: the site as it now stands. Heard from the VTN: its limits replace what
+    was known. Not heard (`limits` None): what was known stays, to hold until each interval
+    ends, and the failure is kept."""
     record = find_site(site_id)
     if record is None:
-        return
+        return None
     grid = dict(record.grid or {})
     if limits is not None:
         kept = [g.as_json() for g in limits if g.end > at - timedelta(days=1)]
@@ -157,7 +158,8 @@ def record_poll(
     else:
         grid.update(failures=int(grid.get("failures") or 0) + 1, error=error, failedAt=at.isoformat())
     grid["polledAt"] = at.isoformat()
-    SiteRecord(site_id).update(actions=[SiteRecord.grid.set(grid)], condition=SiteRecord.site_id.exists())
+    record.update(actions=[SiteRecord.grid.set(grid)], condition=SiteRecord.site_id.exists())
+    return record
 
 
 def mark_reported(record: SiteRecord, keys: list[str]) -> None:

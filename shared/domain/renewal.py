@@ -19,6 +19,6 @@ def renewal_due(
 ) -> bool:
     """Whether the connection is past its moment (never, when renewal is off or the opening
     time is not known)."""
-    if after_s <= 0 or connected_at is None:
-        return False
+    if after_s <= 0 or connected_at is None or now < connected_at + timedelta(seconds=after_s):
+        return False  # every message of a young connection stops here, without hashing
     return now >= renewal_moment(connection_id, connected_at, after_s, spread_s)

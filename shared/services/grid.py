@@ -35,19 +35,20 @@ def run(now: datetime) -> Round:
         site = sites.site_of(record)
         if site.openadr is not None:
             done.polled += 1
-            if not poll(site, site.openadr, now):
-                done.failed += 1
-            record = sites.find_site(site.site_id) or record
+            heard, polled = poll(site, site.openadr, now)
+            done.failed += not heard
+            record = polled or record
             done.reported += report_usage(site, site.openadr, record, now)
         if revisit(site, record, now):
             done.reallocated += 1
     return done
 
 
-def poll(site: Site, link: OpenAdrLink, now: datetime) -> bool:
-    """The program's events as limits, kept. A VTN that cannot be heard changes nothing: the
-    limits known hold until their intervals end. Logged, counted (OpenAdrPollFailures, which the
-    stack alarms on) and kept on the site."""
+def poll(site: Site, link: OpenAdrLink, now: datetime) -> tuple[bool, SiteRecord | None]:
+    """The program's events as limits, kept: whether the VTN was heard, and the site as it now
+    stands. A VTN that cannot be heard changes nothing: the limits known hold until their
+    intervals end. Logged, counted (OpenAdrPollFailures, which the stack alarms on) and kept on
+    the site."""
     try:
         vtn = _vtn(link)
         program_id = vtn.program_id(link.program_name)
@@ -55,8 +56,7 @@ def poll(site: Site, link: OpenAdrLink, now: datetime) -> bool:
     except (VtnError, SecretMissing) as error:
         logger.error("The VTN was not heard", extra={"site_id": site.site_id, "error": str(error)})
         metrics.add_metric(name="OpenAdrPollFailures", unit="Count", value=1)
-        sites.record_poll(site.site_id, None, None, str(error), now)
-        return False
+        return False, sites.record_poll(site.site_id, None, None, str(error), now)
     limits: list[GridLimit] = []
     for event in events:
         try:
@@ -64,8 +64,7 @@ def poll(site: Site, link: OpenAdrLink, now: datetime) -> bool:
         except (BadEvent, KeyError, TypeError, ValueError) as error:
             logger.warning("An event was skipped", extra={"event_id": event.get("id"), "error": str(error)})
             metrics.add_metric(name="OpenAdrEventsSkipped", unit="Count", value=1)
-    sites.record_poll(site.site_id, limits, program_id, None, now)
-    return True
+    return True, sites.record_poll(site.site_id, limits, program_id, None, now)
 
 
 def _vtn(link: OpenAdrLink) -> Vtn:

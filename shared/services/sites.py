@@ -68,11 +68,11 @@ def put(site_id: str, body: dict[str, Any], now: datetime) -> tuple[Site, bool]:
     return replace(site, updated_at=now), before is None
 
 
-def get(site_id: str) -> tuple[Site, dict[str, Any] | None]:
+def get(site_id: str) -> Site:
     record = sites.find_site(site_id)
     if record is None:
         raise NotFound(f"Site {site_id}")
-    return sites.site_of(record), record.allocation
+    return sites.site_of(record)
 
 
 def get_allocation(site_id: str) -> tuple[Site, dict[str, Any] | None, dict[str, Any] | None]:

@@ -147,7 +147,7 @@ def list_sites() -> SiteList:
 
 @router.get("/sites/<site_id>", summary="One site", tags=TAGS)
 def get_site(site_id: SiteId) -> SiteOut:
-    return _out(sites.get(site_id)[0])
+    return _out(sites.get(site_id))
 
 
 @router.get(
