@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run demo load soak test lint bench synth deploy destroy readme clean
+.PHONY: help run demo load soak cost test lint bench synth deploy destroy readme clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 16
@@ -49,6 +49,10 @@ WINDOW ?= 300
 soak: $(STAMP)  ## a long load run, reported window by window (round trips, CPU per message, memory)
 	$(BIN)/python -m local.fleet soak --stations $(STATIONS) --duration $(SOAK) --window $(WINDOW) \
 		--mix $(MIX) --meter-interval $(METER) $(ARGS)
+
+# make cost [ARGS="--usage usage.json"] (or ARGS="--usage-out usage.json -- --stations 120")
+cost: $(STAMP) $(NODE_STAMP)  ## dollars per charge point-month at list prices, from a short fleet run's counts
+	$(BIN)/python -m local.cost $(ARGS)
 
 lint: $(STAMP)  ## ruff (lint and format), mypy (strict on shared/ and functions/), the import layers
 	$(BIN)/ruff check .

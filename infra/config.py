@@ -29,7 +29,7 @@ class StackConfig:
     # The WebSocket API's stage (part of the origin path only: charge points never see it).
     stage_name: str = "ocpp"
     # Seconds; BootNotification's interval. Under API Gateway's 10-minute idle timeout.
-    heartbeat_interval: int = 300
+    heartbeat_interval: int = 540
     # "registered": only charge points registered through the API may connect.
     admission: str = "registered"
     # Seconds an operator command waits for its answer unless the request says otherwise.

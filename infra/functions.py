@@ -1,6 +1,6 @@
 """One Lambda function per entry of the manifest: the same code and dependency layer for all,
-arm64, traced, logging to a group with a retention, and granted only what the manifest says
-each one touches."""
+arm64, logging to a group with a retention, traced where the manifest says, and granted only
+what the manifest says each one touches."""
 
 from __future__ import annotations
 
@@ -93,9 +93,12 @@ class Functions(Construct):
                 memory_size=spec.memory_mb,
                 timeout=Duration.seconds(spec.timeout_s),
                 environment=shared_environment,
-                tracing=lambda_.Tracing.ACTIVE,
+                tracing=lambda_.Tracing.ACTIVE if spec.traced else lambda_.Tracing.PASS_THROUGH,
                 log_group=log_group,
                 logging_format=lambda_.LoggingFormat.JSON,
+                # Lambda's START and REPORT records are INFO: a line and a half a message for
+                # what the Duration and Invocations metrics already say (decision 0027).
+                system_log_level_v2=lambda_.SystemLogLevel.WARN,
             )
             self._grant_data(spec, function)
             self.by_name[spec.name] = function

@@ -16,6 +16,7 @@ from infra.functions import Functions
 from infra.operator_api import OperatorApi
 from infra.websocket_api import WebSocketApi
 from shared.domain.admission import Verdict
+from shared.manifest import OCPP_ROUTER
 from shared.observability import NAMESPACE, SERVICE
 
 PERIOD = Duration.minutes(5)
@@ -189,8 +190,13 @@ class Observability(Construct):
                 width=8,
             ),
             cloudwatch.GraphWidget(
-                title="OCPP calls and operator commands",
-                left=[counted(name) for name in ("Calls", "CallErrors", "InternalErrors")],
+                title="OCPP frames and operator commands",
+                # Frames are the router's invocations: a metric of its own on every frame would
+                # be a metric document in the logs each time (decision 0027).
+                left=[
+                    functions.by_name[OCPP_ROUTER.name].metric_invocations(period=PERIOD, label="frames"),
+                    *(counted(name) for name in ("CallErrors", "InternalErrors")),
+                ],
                 right=[counted(name) for name in ("CommandsSent", "CommandTimeouts")],
                 width=8,
             ),

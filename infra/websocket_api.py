@@ -22,14 +22,16 @@ from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
 # identity, while Authorization is absent for certificate-only (profile 3) charge points.
 IDENTITY_SOURCE = f"route.request.querystring.{IDENTITY_PARAMETER}"
 
+# A line for every frame and every answer's request: what tells one apart and no more (the
+# route key is always $default but for CONNECT and DISCONNECT, which eventType says; the time
+# in milliseconds is half the length of the formatted one). Decision 0027 prices each field.
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
     "connectionId": "$context.connectionId",
-    "routeKey": "$context.routeKey",
     "eventType": "$context.eventType",
     "status": "$context.status",
     "ip": "$context.identity.sourceIp",
-    "requestTime": "$context.requestTime",
+    "time": "$context.requestTimeEpoch",
     "error": "$context.error.message",
     "authorizerError": "$context.authorizer.error",
     "integrationError": "$context.integration.error",

@@ -68,6 +68,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="run every schedule this often, in seconds (default: each at its own rate)",
     )
     parser.add_argument(
+        "--count-usage",
+        action="store_true",
+        help="tally what each invocation would cost in the cloud, served at /@usage on the "
+        "WebSocket port to this machine (for the cost model: python -m local.cost)",
+    )
+    parser.add_argument(
         "--openadr-credentials",
         action="append",
         default=[c for c in env.get("CSMS_OPENADR_CREDENTIALS", "").split(",") if c],
@@ -140,14 +146,19 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.lambdas import Invoker
     from local.operator_api import operator_api_app
     from local.schedules import running
+    from local.usage import UsageCounter
     from local.websocket_api import Limits, WebSocketApi
     from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, UPLOADS
     from shared.settings import get_settings
 
-    invoker = Invoker()
+    counter = UsageCounter() if args.count_usage else None
+    invoker = Invoker(counter=counter)
     invoker.preload(ALL_FUNCTIONS)
     limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
     gateway = WebSocketApi(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
+    usage = contextlib.ExitStack()
+    if counter is not None:
+        usage.enter_context(counter.installed())
 
     # A charge point's connection that has not sent its handshake's headers within the timeout
     # is closed (aiohttp's keep-alive timer runs from the start of a connection until its first
@@ -205,6 +216,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         await runner.cleanup()
     ftp.close()
     invoker.shutdown()
+    usage.close()
 
 
 def _reachable(host: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import uuid
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from local.usage import UsageCounter
 from shared.manifest import Function
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -37,8 +39,9 @@ class Invoker:
     own, as each Lambda function has its own concurrency in the cloud: operator requests that
     wait for an answer never hold up a charge point's frames."""
 
-    def __init__(self, workers: int = 32) -> None:
+    def __init__(self, workers: int = 32, counter: UsageCounter | None = None) -> None:
         self._workers = workers
+        self.counter = counter
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._handlers: dict[str, Handler] = {}
 
@@ -68,8 +71,15 @@ class Invoker:
             memory_limit_in_mb=function.memory_mb,
             invoked_function_arn=f"arn:aws:lambda:eu-west-1:123456789012:function:csms-{function.name}",
         )
+        if self.counter is not None:
+            handler = functools.partial(_counted, self.counter, function.name, handler)
         return await asyncio.get_running_loop().run_in_executor(self._pool(function), handler, event, context)
 
     def shutdown(self) -> None:
         for pool in self._pools.values():
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _counted(counter: UsageCounter, name: str, handler: Handler, event: dict[str, Any], context: Any) -> Any:
+    with counter.invocation(name, event):
+        return handler(event, context)

@@ -3,7 +3,8 @@
 It plays the edge (identity from the path into the `chargePointId` query parameter), then the
 gateway: the REQUEST authorizer and `$connect` decide the handshake, every frame becomes a
 `$default` event, a close becomes `$disconnect`, and the connection management API
-(`/@connections/{id}`) is served on the same port, to this machine only: whatever `--host`
+(`/@connections/{id}`) is served on the same port, to this machine only (with `/@usage`, the
+tally of `--count-usage`): whatever `--host`
 says, a request from another address is refused. The service's limits apply: message size,
 idle timeout and maximum connection lifetime.
 """
@@ -74,7 +75,7 @@ async def _management_from_this_machine(
 ) -> web.StreamResponse:
     """The management API posts to, reads and closes any connection: only the handlers, on this
     machine, may call it (in the cloud it takes IAM credentials)."""
-    if request.path.startswith("/@connections/") and not _loopback(request.remote):
+    if request.path.startswith("/@") and not _loopback(request.remote):
         return web.json_response({"message": "Forbidden"}, status=403)
     return await handler(request)
 
@@ -102,6 +103,8 @@ class WebSocketApi:
         app.router.add_post("/@connections/{connection_id}", self.post_to_connection)
         app.router.add_get("/@connections/{connection_id}", self.get_connection)
         app.router.add_delete("/@connections/{connection_id}", self.delete_connection)
+        if self.invoker.counter is not None:
+            app.router.add_get("/@usage", self.usage)
         return app
 
     # --- The charge points' side ----------------------------------------------------------
@@ -200,6 +203,11 @@ class WebSocketApi:
         await connection.ws.close(code=GOING_AWAY, message=b"Going away")
 
     # --- The connection management API ----------------------------------------------------
+
+    async def usage(self, request: web.Request) -> web.Response:
+        """What the invocations so far would cost in the cloud (`--count-usage`, local/usage.py)."""
+        assert self.invoker.counter is not None
+        return web.json_response(self.invoker.counter.usage.as_json())
 
     async def post_to_connection(self, request: web.Request) -> web.Response:
         connection_id = request.match_info["connection_id"]

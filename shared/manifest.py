@@ -30,6 +30,9 @@ class Function:
     files: bool = False
     # Reads the secrets under csms/ (credentials for systems outside: an OpenADR VTN).
     secrets: bool = False
+    # Traced by X-Ray (it builds a tracer, decision 0017): each sampled invocation is a trace
+    # billed, so only a function that records subsegments turns tracing on (decision 0027).
+    traced: bool = False
 
 
 AUTHORIZER = Function(
@@ -67,6 +70,7 @@ OPERATOR_API = Function(
     29,
     connections=True,
     files=True,
+    traced=True,
 )
 UPLOADS = Function(
     "uploads",

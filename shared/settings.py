@@ -12,7 +12,8 @@ from functools import lru_cache
 from typing import Literal
 
 # API Gateway closes a WebSocket connection that is idle for 10 minutes, so a heartbeat
-# interval must stay under that with room for a late heartbeat.
+# interval must stay under that with room for a late heartbeat. The default, 540 s, leaves a
+# minute: a heartbeat and its answer are most of a quiet station's bill (decision 0027).
 GATEWAY_IDLE_TIMEOUT_S = 600
 # ...and any connection after two hours.
 GATEWAY_MAX_LIFETIME_S = 7200
@@ -121,7 +122,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
         prefix = env.get("CSMS_TABLE_PREFIX", "csms-")
-        interval = _int(env, "CSMS_HEARTBEAT_INTERVAL", 300)
+        interval = _int(env, "CSMS_HEARTBEAT_INTERVAL", 540)
         if not 1 <= interval < GATEWAY_IDLE_TIMEOUT_S:
             raise SettingsError(
                 f"CSMS_HEARTBEAT_INTERVAL must be 1..{GATEWAY_IDLE_TIMEOUT_S - 1} s "

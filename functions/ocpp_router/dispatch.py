@@ -83,5 +83,4 @@ def _answer(context: CallContext, call: Call) -> str:
         return framing.call_error(
             profile, RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id)
         )
-    metrics.add_metric(name="Calls", unit="Count", value=1)
     return framing.call_result(call.unique_id, payload)

@@ -19,7 +19,9 @@ import secrets
 import signal
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 from local.fleet import plan
 from local.fleet.answers import parse_overrides
@@ -71,6 +73,13 @@ def bounded(duration_s: float, window_s: float | None) -> argparse.ArgumentParse
         "(default 1000; 0: no limit)",
     )
     run.add_argument("--json", type=Path, help="write the report here as JSON as well")
+    run.add_argument(
+        "--cost",
+        action="store_true",
+        help="count what each invocation would cost in the cloud and print dollars per charge "
+        "point-month (the local runtime this command starts; see python -m local.cost)",
+    )
+    run.add_argument("--usage-out", type=Path, help="with --cost: keep the count here, as JSON")
     return run
 
 
@@ -228,7 +237,10 @@ def options_from(
 async def main_async(args: argparse.Namespace) -> int:
     launched = None
     token = args.token
+    cost = getattr(args, "cost", False)
     if args.url:
+        if cost:
+            raise ValueError("--cost counts in the local runtime that this command starts: drop --url")
         ocpp_url, api_url = args.url, args.api_url
     else:
         from local.launch import launch
@@ -242,6 +254,9 @@ async def main_async(args: argparse.Namespace) -> int:
             after, _, spread = args.renew.partition("-")
             env |= {"CSMS_RENEW_AFTER": after, "CSMS_RENEW_SPREAD": spread or "0"}
         runtime_args = ["--max-lifetime", f"{args.max_lifetime:g}"] if args.max_lifetime else []
+        if cost:  # at the stack's log level, for the log bytes to be the cloud's
+            runtime_args.append("--count-usage")
+            env["POWERTOOLS_LOG_LEVEL"] = "INFO"
         launched = await asyncio.to_thread(launch, log, *runtime_args, env=env)
         ocpp_url, api_url = launched.ocpp_url, launched.api_url
     try:
@@ -273,10 +288,27 @@ async def main_async(args: argparse.Namespace) -> int:
         if getattr(args, "json", None):
             args.json.write_text(json.dumps(report, indent=2) + "\n")
             print(f"Report written to {args.json}")
+        if cost and launched is not None:
+            await _price(launched.ws_url.replace("ws://", "http://", 1) + "/@usage", args.usage_out)
         return 0 if report["ok"] or args.command == "demo" else 1
     finally:
         if launched is not None and await asyncio.to_thread(launched.stop) != 0:
             print(f"The local runtime did not stop cleanly; its log: {launched.log}", file=sys.stderr)
+
+
+async def _price(url: str, keep: Path | None) -> None:
+    from local.cost.__main__ import price
+
+    def fetch() -> dict[str, Any]:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            usage: dict[str, Any] = json.load(response)
+            return usage
+
+    usage = await asyncio.to_thread(fetch)
+    if keep is not None:
+        keep.write_text(json.dumps(usage, indent=1) + "\n")
+        print(f"Count written to {keep}")
+    print("\n" + await asyncio.to_thread(price, usage), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ BASE = {"CSMS_API_TOKEN": "0123456789abcdef0123"}
 
 def test_defaults_follow_the_design():
     settings = Settings.from_env(BASE)
-    assert settings.heartbeat_interval_s == 300
+    assert settings.heartbeat_interval_s == 540
     assert settings.admission == "registered"
     assert settings.max_message_bytes == 128 * 1024
 
