@@ -3,8 +3,9 @@
 Per message and OCPP version: the median CPU time of one `$default` invocation in process
 (the handler plus moto answering its AWS calls, so an upper bound on the router's own
 share), and the DynamoDB reads and writes it makes, counted at the botocore boundary. Then
-the import time of the router's Lambda entry point in a fresh interpreter, a proxy for its
-cold start. Exits 1 if any message exceeds its DynamoDB budget.
+every function's import in a fresh interpreter from compiled bytecode, a proxy for its cold
+start, beside `import boto3` in the same run (local/imports.py). Exits 1 if any message
+exceeds its DynamoDB budget.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def ftp_server(host: str, port: int) -> Iterator[int]:
     from pyftpdlib.servers import ThreadedFTPServer
 
     from shared.domain.errors import ApplicationError
-    from shared.services import logs
+    from shared.services import uploads
 
     quiet = logging.getLogger("pyftpdlib")  # it sets up logging of its own unless it has a handler
     quiet.setLevel(logging.WARNING)
@@ -78,7 +78,7 @@ def ftp_server(host: str, port: int) -> Iterator[int]:
     class TokenAuthorizer(DummyAuthorizer):  # type: ignore[misc]
         def validate_authentication(self, username: str, password: str, handler: Any) -> None:
             try:
-                logs.check_token(f"{username}.{password}", datetime.now(UTC))
+                uploads.check_token(f"{username}.{password}", datetime.now(UTC))
             except ApplicationError as error:
                 raise AuthenticationFailed(error.message) from None
             home = os.path.join(root, username)
@@ -92,7 +92,7 @@ def ftp_server(host: str, port: int) -> Iterator[int]:
                 body = received.read()
             os.remove(file)
             try:
-                logs.receive_upload(
+                uploads.receive_upload(
                     f"{self.username}.{self.password}", os.path.basename(file), body, "ftp", datetime.now(UTC)
                 )
             except ApplicationError as error:

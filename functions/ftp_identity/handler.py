@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.domain.errors import ApplicationError
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
-from shared.services import logs
+from shared.services import uploads
 from shared.settings import get_settings
 
 
@@ -21,7 +21,7 @@ from shared.settings import get_settings
 @publish_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        home = logs.ftp_home(str(event.get("username", "")), str(event.get("password", "")), utc_now())
+        home = uploads.ftp_home(str(event.get("username", "")), str(event.get("password", "")), utc_now())
     except ApplicationError as error:
         logger.info("FTP login refused", extra={"reason": error.message, "source_ip": event.get("sourceIp")})
         metrics.add_metric(name="FtpLoginsRefused", unit="Count", value=1)

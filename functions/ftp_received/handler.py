@@ -13,7 +13,7 @@ from shared.aws import files
 from shared.domain.errors import ApplicationError
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import logs
+from shared.services import uploads
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -23,7 +23,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     for record in event.get("Records", []):
         key = unquote_plus(record["s3"]["object"]["key"])
         try:
-            upload = logs.receive_ftp_file(key, files.read(key), utc_now())
+            upload = uploads.receive_ftp_file(key, files.read(key), utc_now())
             logger.info("File received over FTP", extra={"size": upload.size})
             taken += 1
         except (ApplicationError, ValueError) as error:

@@ -4,7 +4,6 @@ import re
 import sys
 from pathlib import Path
 
-from functions.ocpp_router import actions  # noqa: F401  (fills the dispatch table)
 from functions.ocpp_router.registry import actions_markdown
 
 START, END = "<!-- actions:start -->", "<!-- actions:end -->"

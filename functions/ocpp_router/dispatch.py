@@ -6,7 +6,6 @@ from datetime import datetime
 
 from ocpp.messages import Call, CallError, CallResult
 
-from functions.ocpp_router import actions  # noqa: F401  (fills the dispatch table)
 from functions.ocpp_router.registry import CallContext, lookup
 from functions.ocpp_router.replies import handle_reply
 from shared.domain.errors import NotRegistered

@@ -11,10 +11,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.ocpp_router.dispatch import handle_frame
 from shared.aws.connections import ConnectionGone, connections_at, endpoint_for
 from shared.aws.websocket_events import caller_of
+from shared.domain.renewal import renewal_due
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
 from shared.protocol.versions import profile_for
-from shared.services import provisioning
+from shared.settings import get_settings
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -37,8 +38,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             return {"statusCode": 200}
         opened = caller.request_context.get("connectedAt")
         connected_at = datetime.fromtimestamp(opened / 1000, UTC) if isinstance(opened, int) else None
-        if provisioning.renew_if_due(
-            caller.charge_point_id, caller.connection_id, connected_at, endpoint, now
+        settings = get_settings()
+        if renewal_due(
+            caller.connection_id, connected_at, now, settings.renew_after_s, settings.renew_spread_s
         ):
-            logger.info("Connection closed to be renewed before the gateway's cut")
+            from shared.services import provisioning  # past the connection's moment only
+
+            if provisioning.renew(caller.charge_point_id, caller.connection_id, endpoint):
+                logger.info("Connection closed to be renewed before the gateway's cut")
     return {"statusCode": 200}

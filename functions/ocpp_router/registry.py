@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from functions.ocpp_router import actions
 from shared.protocol.errors import ErrorKind, RpcError
 from shared.protocol.versions import PREFERENCE, OcppVersion, Profile
 
@@ -43,6 +44,10 @@ def lookup(profile: Profile, action: str, message_id: str) -> Handler:
     handler = _TABLE.get((profile.version, action))
     if handler is not None:
         return handler
+    if actions.load(action):  # first time here: its module registers its handler
+        handler = _TABLE.get((profile.version, action))
+        if handler is not None:
+            return handler
     if action not in profile.actions:
         raise RpcError(
             ErrorKind.NOT_IMPLEMENTED,
@@ -59,6 +64,7 @@ def lookup(profile: Profile, action: str, message_id: str) -> Handler:
 
 
 def implemented(version: OcppVersion) -> list[str]:
+    actions.load_all()
     return sorted(action for (v, action) in _TABLE if v is version)
 
 
@@ -66,6 +72,7 @@ def actions_markdown() -> str:
     """The README's table of what each version implements, made from the dispatch table."""
     from shared.protocol.versions import PROFILES
 
+    actions.load_all()
     versions = list(reversed(PREFERENCE))
     handled = sorted({action for (_, action) in _TABLE})
     lines = [

@@ -19,7 +19,7 @@ from functions.http_errors import error_response
 from shared.domain.errors import ApplicationError, BadRequest
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import logs
+from shared.services import uploads
 
 app = APIGatewayHttpResolver()
 
@@ -44,7 +44,7 @@ def _receive(token: str, name: str | None) -> Response[str]:
     via = "http-put" if event.http_method == "PUT" else "http-post"
     if event.http_method == "POST" and content_type.lower().startswith("multipart/form-data"):
         name, body = _form_file(content_type, body, name)
-    uploaded = logs.receive_upload(token, name, body, via, utc_now())
+    uploaded = uploads.receive_upload(token, name, body, via, utc_now())
     logger.info("File uploaded", extra={"size": uploaded.size, "via": via})
     return Response(
         status_code=int(HTTPStatus.CREATED),

@@ -7,10 +7,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from shared.aws.clients import make_client
 from shared.settings import get_settings
 
 
@@ -32,10 +32,10 @@ class ConnectionInfo:
 class Connections:
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
-        self._client = boto3.client(
+        self._client = make_client(
             "apigatewaymanagementapi",
+            get_settings().region,
             endpoint_url=endpoint,
-            region_name=get_settings().region,
             config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"}),
         )
         self._gone = self._client.exceptions.GoneException

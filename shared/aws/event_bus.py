@@ -14,10 +14,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from shared.aws.clients import make_client
 from shared.domain.timestamps import format_timestamp
 from shared.observability import logger, metrics
 from shared.settings import get_settings
@@ -83,9 +83,9 @@ def _json(value: Any) -> Any:
 @lru_cache(maxsize=1)
 def _client() -> Any:
     settings = get_settings()
-    return boto3.client(
+    return make_client(
         "events",
-        region_name=settings.region,
+        settings.region,
         endpoint_url=settings.events_endpoint,
         config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}),
     )

@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from shared.aws.clients import make_client
 from shared.settings import get_settings
 
 
@@ -18,9 +18,9 @@ def _client(public: bool) -> Any:
     """`public`: the client that signs URLs for the outside (locally, the runtime's proxy)."""
     settings = get_settings()
     endpoint = settings.files_public_endpoint if public else settings.files_endpoint
-    return boto3.client(
+    return make_client(
         "s3",
-        region_name=settings.region,
+        settings.region,
         endpoint_url=endpoint or settings.files_endpoint,
         config=Config(
             signature_version="s3v4", s3={"addressing_style": "path"}, retries={"mode": "standard"}

@@ -7,9 +7,9 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from shared.aws.clients import make_client
 from shared.settings import get_settings
 
 # Every secret the CSMS reads is named under this prefix; the stack grants reading no other.
@@ -22,7 +22,7 @@ class SecretMissing(LookupError):
 
 @lru_cache(maxsize=1)
 def _client() -> Any:
-    return boto3.client("secretsmanager", region_name=get_settings().region)
+    return make_client("secretsmanager", get_settings().region)
 
 
 @lru_cache(maxsize=32)

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.authorization import IdToken
 from shared.domain.meter_values import MeterValue, registers
-from shared.domain.tariffs import Usage
+
+if TYPE_CHECKING:
+    from shared.domain.tariffs import Usage
 
 
 class UnknownTransaction(Exception):
@@ -266,6 +268,8 @@ CHARGING = "Charging"  # OCPP 2.x ChargingStateEnumType: the one state in which 
 
 def usage_of(summary: SessionSummary, progress: Progress) -> Usage:
     """What pricing needs of a session: while it is in progress, up to its latest report."""
+    from shared.domain.tariffs import Usage  # loaded by what prices, not by every session's store
+
     known = [e.timestamp for e in progress.events] + [mv.timestamp for mv in progress.meter_values]
     states = sorted(
         (e.timestamp, e.charging_state == CHARGING) for e in progress.events if e.charging_state is not None

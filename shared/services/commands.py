@@ -12,9 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
-
-from ocpp.messages import Call, CallError, CallResult
+from typing import TYPE_CHECKING, Any
 
 from shared.aws.connections import ConnectionGone, SendFailed, connections_at, endpoint_for
 from shared.data import charge_points, commands
@@ -30,12 +28,14 @@ from shared.domain.errors import (
 )
 from shared.domain.provisioning import ChargePoint
 from shared.observability import logger, metrics
-from shared.protocol import framing
-from shared.protocol.adapters.base import Adapter
 from shared.protocol.errors import RpcError
 from shared.protocol.versions import Profile, profile_for
-from shared.services import remote_control
 from shared.settings import get_settings
+
+if TYPE_CHECKING:  # the validator and the adapters load when a call is sent or answered
+    from ocpp.messages import CallError, CallResult
+
+    from shared.protocol.adapters.base import Adapter
 
 # How often a request that waits for the answer looks for it.
 POLL_S = 0.1
@@ -98,6 +98,10 @@ def submit_to(
 ) -> Command:
     """A call to a connected charge point; `command_id` when the caller stored it beforehand."""
     assert charge_point.ocpp_version and charge_point.connection_id
+    from ocpp.messages import Call
+
+    from shared.protocol import framing
+
     action, payload = intent
     profile = profile_for(charge_point.ocpp_version)
     if action not in profile.from_csms:
@@ -184,6 +188,9 @@ def answer(
 ) -> None:
     """A CALLRESULT or CALLERROR from the charge point settles the command it answers; what a
     valid answer tells is kept, and the next queued command goes out."""
+    from ocpp.messages import CallError
+
+    from shared.protocol import framing
     from shared.services import answers  # the blocks' answer handlers, which call back into here
 
     command = commands.find_command(reply.unique_id)
@@ -267,6 +274,8 @@ def wait_for(command: Command, seconds: int) -> Command:
 
 
 def view(command: Command) -> CommandView:
+    from shared.services import remote_control  # the operator's views only
+
     return CommandView(command, remote_control.sessions_begun_by([command]).get(command.command_id))
 
 
@@ -280,5 +289,7 @@ def find(command_id: str) -> CommandView:
 def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[CommandView]:
     """Newest first: 1 query a page, and 1 more when the page holds accepted remote starts."""
     page = commands.history(charge_point_id, limit, next_token)
+    from shared.services import remote_control
+
     begun = remote_control.sessions_begun_by(page.items)
     return Page([CommandView(c, begun.get(c.command_id)) for c in page.items], page.next_token)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.aws import files
 from shared.data import charge_points, firmware, maintenance
@@ -26,9 +26,11 @@ from shared.domain.maintenance import (
 )
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
-from shared.protocol.adapters.base import Adapter
 from shared.services import commands
 from shared.services import maintenance as requests
+
+if TYPE_CHECKING:
+    from shared.protocol.adapters.base import Adapter
 
 # How long the URL an operator uploads an image with stays good.
 UPLOAD_URL_S = 3600

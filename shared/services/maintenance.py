@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import maintenance
@@ -15,9 +15,11 @@ from shared.domain.errors import ApplicationError
 from shared.domain.maintenance import ACCEPTED_ANSWERS, Kind, MaintenanceRequest, Origin, StatusReport
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
-from shared.protocol.adapters.base import Adapter
 from shared.protocol.versions import profile_for
 from shared.services import commands
+
+if TYPE_CHECKING:
+    from shared.protocol.adapters.base import Adapter
 
 _PUBLISHED_AS = {Kind.FIRMWARE: DomainEvent.FIRMWARE_STATUS_CHANGED, Kind.LOG: DomainEvent.LOG_STATUS_CHANGED}
 # A status with no request id and nothing in progress (a triggered Idle) belongs to no request.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.data import configuration, transactions
 from shared.data.models import TransactionRecord
@@ -16,9 +16,11 @@ from shared.domain.provisioning import ChargePoint
 from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, to_json
 from shared.domain.transactions import Progress, SessionSummary, merge, usage_of
 from shared.observability import logger
-from shared.protocol.adapters.base import Adapter
 from shared.services import commands, tariffs
 from shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from shared.protocol.adapters.base import Adapter
 
 
 def tariff_json(charge_point_id: str, id_token: str | None) -> dict[str, Any] | None:

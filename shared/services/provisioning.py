@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.aws.connections import connections_at, endpoint_for
 from shared.aws.event_bus import DomainEvent, publish
-from shared.data import charge_points, connectors, transactions
+from shared.data import charge_points, connectors
 from shared.data import commands as stored_commands
 from shared.data.dynamo import Page
 from shared.domain.commands import Failure
@@ -23,10 +23,8 @@ from shared.domain.provisioning import (
     FleetFilter,
     valid_identity,
 )
-from shared.domain.renewal import renewal_due
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics
-from shared.settings import get_settings
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
 
@@ -61,19 +59,10 @@ def disconnected(charge_point_id: str, connection_id: str, at: datetime) -> bool
     return True
 
 
-def renew_if_due(
-    charge_point_id: str,
-    connection_id: str,
-    connected_at: datetime | None,
-    endpoint: str | None,
-    now: datetime,
-) -> bool:
-    """Closes the connection once past its own moment before the gateway's cut (decision 0026),
-    unless a call to the charge point is outstanding or queued: then at a later message. Costs
-    nothing before the moment; 1 read and 1 query after it."""
-    settings = get_settings()
-    if not renewal_due(connection_id, connected_at, now, settings.renew_after_s, settings.renew_spread_s):
-        return False
+def renew(charge_point_id: str, connection_id: str, endpoint: str | None) -> bool:
+    """Closes a connection past its own moment before the gateway's cut (decision 0026; the
+    router asks `shared.domain.renewal.renewal_due` first), unless a call to the charge point is
+    outstanding or queued: then at a later message. 1 read and 1 query."""
     charge_point = charge_points.find_charge_point(charge_point_id)
     if charge_point is None or charge_point.connection_id != connection_id:
         return False
@@ -125,6 +114,8 @@ def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
             charge_points.clear_connection(charge_point_id, charge_point.connection_id, utc_now())
         else:
             online, last_seen = True, info.last_active_at
+    from shared.data import transactions  # the operator's view only, not the handshake's
+
     active = transactions.sessions_in_progress(charge_point_id)
     return ChargePointDetail(
         charge_point,

@@ -26,7 +26,7 @@ from shared.domain.rollouts import (
     overdue,
 )
 from shared.observability import logger
-from shared.services import firmware, provisioning
+from shared.services import firmware
 from shared.services.firmware import UpdateAsked
 
 MAX_MEMBERS = 5000
@@ -53,6 +53,8 @@ def create(asked: RolloutAsked, now: datetime) -> tuple[Rollout, list[Member]]:
         if unknown:
             raise BadRequest(f"Not registered: {', '.join(unknown[:10])}")
     else:
+        from shared.services import provisioning  # when a rollout is made, not at each wave
+
         targets = provisioning.matching(FleetFilter(model=asked.model or image.model))
     if not targets:
         raise BadRequest("No charge point to update")

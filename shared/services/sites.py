@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, charging_profiles, sites, transactions
@@ -27,8 +27,10 @@ from shared.domain.sites import (
     lowered_first,
 )
 from shared.observability import logger, metrics
-from shared.protocol.adapters.base import Adapter
 from shared.services import commands
+
+if TYPE_CHECKING:
+    from shared.protocol.adapters.base import Adapter
 
 # How long one allocation may hold the site's turn before another may take it over.
 TURN = timedelta(seconds=30)

@@ -80,7 +80,7 @@ def test_a_station_boots_reports_and_shows_up_in_the_api(runtime, version):
     offered = ["ocpp1.6", f"ocpp{version}"]
     protocol, booted, beat = asyncio.run(run_station(runtime.ocpp_url(cp_id), cp_id, version, offered))
     assert protocol == f"ocpp{version}"
-    assert booted.status == "Accepted" and booted.interval == 300
+    assert booted.status == "Accepted" and booted.interval == 540
     assert beat.current_time.endswith("Z")
 
     # It has disconnected by now; the API shows what it reported and that it is offline.

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from local.aws_calls import AwsCalls, count_aws_calls
+from shared.aws import clients
 
 
 @dataclass
@@ -73,7 +73,7 @@ def posted(aws: None) -> Iterator[Posted]:
         record.closed.append(params["ConnectionId"])
 
     connections_at.cache_clear()
-    session_events = boto3._get_default_session().events
+    session_events = clients._session()
     session_events.register("provide-client-params.apigatewaymanagementapi.PostToConnection", on_post)
     session_events.register("provide-client-params.apigatewaymanagementapi.DeleteConnection", on_delete)
     yield record
@@ -103,7 +103,7 @@ def published(aws: None) -> Iterator[Published]:
             record.events.append((entry["DetailType"], json.loads(entry["Detail"])))
 
     _client.cache_clear()
-    session_events = boto3._get_default_session().events
+    session_events = clients._session()
     session_events.register("provide-client-params.events.PutEvents", on_put)
     yield record
     session_events.unregister("provide-client-params.events.PutEvents", on_put)

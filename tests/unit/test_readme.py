@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from functions.ocpp_router import actions  # noqa: F401
 from functions.ocpp_router.registry import actions_markdown
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -1,67 +1,55 @@
 """Every OCPP action handler, one module each, grouped by the OCPP functional block.
-Importing this package registers them all."""
 
-from functions.ocpp_router.actions.authorization import authorize
-from functions.ocpp_router.actions.availability import heartbeat, status_notification
-from functions.ocpp_router.actions.configuration import notify_report
-from functions.ocpp_router.actions.data_transfer import data_transfer
-from functions.ocpp_router.actions.diagnostics import (
-    diagnostics_status_notification,
-    log_status_notification,
-    notify_customer_information,
-    notify_event,
-    notify_monitoring_report,
-)
-from functions.ocpp_router.actions.display_messages import notify_display_messages
-from functions.ocpp_router.actions.firmware_management import (
-    firmware_status_notification,
-    publish_firmware_status_notification,
-    signed_firmware_status_notification,
-)
-from functions.ocpp_router.actions.provisioning import boot_notification
-from functions.ocpp_router.actions.reservation import reservation_status_update
-from functions.ocpp_router.actions.security import security_event_notification
-from functions.ocpp_router.actions.smart_charging import (
-    cleared_charging_limit,
-    notify_charging_limit,
-    notify_ev_charging_needs,
-    notify_ev_charging_schedule,
-    report_charging_profiles,
-)
-from functions.ocpp_router.actions.tariff_and_cost import notify_settlement
-from functions.ocpp_router.actions.transactions import (
-    meter_values,
-    start_transaction,
-    stop_transaction,
-    transaction_event,
-)
+A module is imported when its action first arrives, and registers its handler then: a cold
+start that answers a Heartbeat does not load the transaction code (docs/decisions/0027).
+`load_all` imports them all, for the README's table and the tests.
+"""
 
-__all__ = [
-    "authorize",
-    "boot_notification",
-    "cleared_charging_limit",
-    "data_transfer",
-    "diagnostics_status_notification",
-    "firmware_status_notification",
-    "heartbeat",
-    "log_status_notification",
-    "meter_values",
-    "notify_charging_limit",
-    "notify_customer_information",
-    "notify_display_messages",
-    "notify_ev_charging_needs",
-    "notify_ev_charging_schedule",
-    "notify_event",
-    "notify_monitoring_report",
-    "notify_report",
-    "notify_settlement",
-    "publish_firmware_status_notification",
-    "report_charging_profiles",
-    "reservation_status_update",
-    "security_event_notification",
-    "signed_firmware_status_notification",
-    "start_transaction",
-    "status_notification",
-    "stop_transaction",
-    "transaction_event",
-]
+from __future__ import annotations
+
+import importlib
+
+# Action -> its module under this package.
+MODULES: dict[str, str] = {
+    "Authorize": "authorization.authorize",
+    "BootNotification": "provisioning.boot_notification",
+    "ClearedChargingLimit": "smart_charging.cleared_charging_limit",
+    "DataTransfer": "data_transfer.data_transfer",
+    "DiagnosticsStatusNotification": "diagnostics.diagnostics_status_notification",
+    "FirmwareStatusNotification": "firmware_management.firmware_status_notification",
+    "Heartbeat": "availability.heartbeat",
+    "LogStatusNotification": "diagnostics.log_status_notification",
+    "MeterValues": "transactions.meter_values",
+    "NotifyChargingLimit": "smart_charging.notify_charging_limit",
+    "NotifyCustomerInformation": "diagnostics.notify_customer_information",
+    "NotifyDisplayMessages": "display_messages.notify_display_messages",
+    "NotifyEVChargingNeeds": "smart_charging.notify_ev_charging_needs",
+    "NotifyEVChargingSchedule": "smart_charging.notify_ev_charging_schedule",
+    "NotifyEvent": "diagnostics.notify_event",
+    "NotifyMonitoringReport": "diagnostics.notify_monitoring_report",
+    "NotifyReport": "configuration.notify_report",
+    "NotifySettlement": "tariff_and_cost.notify_settlement",
+    "PublishFirmwareStatusNotification": "firmware_management.publish_firmware_status_notification",
+    "ReportChargingProfiles": "smart_charging.report_charging_profiles",
+    "ReservationStatusUpdate": "reservation.reservation_status_update",
+    "SecurityEventNotification": "security.security_event_notification",
+    "SignedFirmwareStatusNotification": "firmware_management.signed_firmware_status_notification",
+    "StartTransaction": "transactions.start_transaction",
+    "StatusNotification": "availability.status_notification",
+    "StopTransaction": "transactions.stop_transaction",
+    "TransactionEvent": "transactions.transaction_event",
+}
+
+
+def load(action: str) -> bool:
+    """Imports the action's module (registering its handler); False for an action with none."""
+    module = MODULES.get(action)
+    if module is None:
+        return False
+    importlib.import_module(f"{__name__}.{module}")
+    return True
+
+
+def load_all() -> None:
+    for action in MODULES:
+        load(action)

@@ -123,7 +123,7 @@ def test_bad_list_parameters_are_400(aws, query):
 def test_boot_notification_is_stored_and_answered_with_the_heartbeat_interval(station, version):
     answer = station([2, "b1", "BootNotification", boot(version)])
     assert answer[:2] == [3, "b1"]
-    assert answer[2]["status"] == "Accepted" and answer[2]["interval"] == 300
+    assert answer[2]["status"] == "Accepted" and answer[2]["interval"] == 540
     record = charge_points.find_charge_point("CP1")
     assert (record.vendor, record.model, record.serial_number, record.firmware_version) == (
         "Acme",
