@@ -48,12 +48,12 @@ def synthesized_template() -> dict[str, Any]:
 
 
 def price(usage: dict[str, Any], runs: int = 3) -> str:
-    from local.imports import import_ratios
+    from local.imports import footprints, import_ratios
 
     for key, value in ENV.items():
         os.environ.setdefault(key, value)
     _, imports = import_ratios(runs)
-    return render(usage, synthesized_template(), imports)
+    return render(usage, synthesized_template(), imports, footprints())
 
 
 def main(argv: list[str] | None = None) -> int:

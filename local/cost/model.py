@@ -53,6 +53,7 @@ COMPONENTS = (
     "X-Ray traces",
     "CloudFront",
     "Schedules",
+    "Secrets Manager",
 )
 
 
@@ -172,6 +173,7 @@ class Stack:
     functions: dict[str, FunctionConfig]  # by handler module's function name (manifest name)
     alarms: int
     dashboards: int
+    secrets: int
     access_log_bytes: int  # one WebSocket access log line
     schedules: dict[str, float]  # function name -> runs a month
     # function name -> the domain events its rule on the bus passes to it, and whether only
@@ -236,6 +238,7 @@ def stack_of(template: Mapping[str, Any]) -> Stack:
         functions=functions,
         alarms=sum(1 for r in resources if r["Type"] == "AWS::CloudWatch::Alarm"),
         dashboards=sum(1 for r in resources if r["Type"] == "AWS::CloudWatch::Dashboard"),
+        secrets=sum(1 for r in resources if r["Type"] == "AWS::SecretsManager::Secret"),
         access_log_bytes=access_log_line(websocket[0]["AccessLogSettings"]["Format"]) if websocket else 0,
         schedules={s.function.name: MONTH_MINUTES / s.rate_minutes for s in SCHEDULES},
         reactions=reactions,
@@ -447,7 +450,8 @@ class Model:
         bill.per_station["CloudWatch Logs"] += (
             2 * connections * self._log_dollars(self.stack.access_log_bytes)
         )
-        bill.per_station["CloudFront"] += connections * cloudfront["https_request"]
+        # The handshake is a request at the edge, and runs its viewer-request function once.
+        bill.per_station["CloudFront"] += connections * (cloudfront["https_request"] + cloudfront["function"])
         bill.per_station["WebSocket connection minutes"] = MONTH_MINUTES * gateway["connection_minute"]
 
         for function, (detail_types, on_site_only) in self.stack.reactions.items():
@@ -474,6 +478,7 @@ class Model:
             + self.stack.alarms * cw["alarm_month"]
             + self.stack.dashboards * cw["dashboard_month"]
         )
+        bill.fixed["Secrets Manager"] = self.stack.secrets * p["secrets_manager"]["secret_month"]
         return bill
 
     def floor(self) -> float:

@@ -22,15 +22,21 @@ from local.cost.model import (
 
 TYPICAL = (PROFILES[0], "2.x", 10_000)  # the charge point the target is set for
 TARGET = 0.035
-MEMORIES = (128, 256, 512, 1024, 1769)
-PATH_FUNCTIONS = ("ocpp-router", "authorizer", "connect", "disconnect")
+MEMORIES = (128, 256, 384, 512, 768, 1024, 1769)
+COLD_START_S = 1.5  # a charge point waits 30 s or more for an answer; a person, not that long
+HEADROOM = 1.5
 
 
 def dollars(value: float) -> str:
     return f"${value:.4f}"
 
 
-def render(usage: Mapping[str, Any], template: Mapping[str, Any], imports_s: Mapping[str, float]) -> str:
+def render(
+    usage: Mapping[str, Any],
+    template: Mapping[str, Any],
+    imports_s: Mapping[str, float],
+    footprints: Mapping[str, float],
+) -> str:
     prices = load_prices()
     measured = Measured.of(usage)
     model = Model(measured, stack_of(template), prices, imports_s)
@@ -47,7 +53,7 @@ def render(usage: Mapping[str, Any], template: Mapping[str, Any], imports_s: Map
             lines += _detail(model, profile, version)
     lines += _summary(model)
     lines += _levers(model)
-    lines += _memory(model)
+    lines += _memory(model, footprints)
     lines += _checks(model)
     lines += _units(measured)
     return "\n".join(lines)
@@ -115,27 +121,49 @@ def _levers(model: Model) -> list[str]:
     return [*lines, ""]
 
 
-def _memory(model: Model) -> list[str]:
-    """Each function on the charge points' path at several memory sizes: the mean warm
-    invocation of the run, the cold start (the import at that CPU share), the dollars."""
+def chosen_memory(model: Model, name: str, footprint_mb: float) -> int | None:
+    """The rule of decision 0027: the smallest size whose cold-start import, at its CPU share,
+    stays within COLD_START_S, and that holds the function with HEADROOM to spare."""
+    seconds = model.imports_s.get(name)
+    if seconds is None:
+        return None
+    for memory in MEMORIES:
+        if seconds * model.cpu_scale(memory) <= COLD_START_S and memory >= footprint_mb * HEADROOM:
+            return memory
+    return MEMORIES[-1]
+
+
+def _memory(model: Model, footprints: Mapping[str, float]) -> list[str]:
+    """Every function at several memory sizes: the mean warm invocation of the run, the cold
+    start (the import at that CPU share), the dollars; and the size the rule picks."""
     lines = [
-        "Memory: warm ms (mean invocation) / cold-start import ms / $ per million invocations",
-        _row("function (configured MB)", [f"{m} MB" for m in MEMORIES], 28).replace("  MB", " MB"),
+        "Memory: warm ms (mean invocation in the run) / cold-start import ms / $ per million invocations",
+        f"{'function':<20}{'MB now':>7}{'rule':>6}{'peak MB':>8}"
+        + "".join(f"{f'{m} MB':>16}" for m in MEMORIES),
     ]
     price = model.prices["lambda"]
-    for name in PATH_FUNCTIONS:
+    for name, config in sorted(model.stack.functions.items()):
         units = [u for kind, u in model.measured.units.items() if _function_of(kind) == name]
-        if not units:
-            continue
-        unit = merge(units)
-        config = model.stack.function(name)
+        unit = merge(units) if units else None
         cells = []
         for memory in MEMORIES:
-            warm = model.duration_ms(unit, memory)
             cold = model.imports_s.get(name, 0.0) * 1000 * model.cpu_scale(memory)
+            if unit is None:
+                cells.append(f"-/{cold:.0f}/-")
+                continue
+            warm = model.duration_ms(unit, memory)
             per_million = 1e6 * (price["request"] + warm / 1000 * memory / 1024 * price["gb_second"])
             cells.append(f"{warm:.0f}/{cold:.0f}/{per_million:.2f}")
-        lines.append(f"{f'{name} ({config.memory_mb})':<28}" + "".join(f"{c:>15}" for c in cells))
+        footprint = footprints.get(name, 0.0)
+        rule = chosen_memory(model, name, footprint)
+        lines.append(
+            f"{name:<20}{config.memory_mb:>7}{rule or '-':>6}{footprint:>8.0f}"
+            + "".join(f"{c:>16}" for c in cells)
+        )
+    lines.append(
+        f"The rule: the smallest size whose cold-start import is within {COLD_START_S:g} s at its CPU "
+        f"share and that holds the function's peak with {HEADROOM:g} times to spare."
+    )
     lines += _snapstart(model)
     return [*lines, ""]
 
