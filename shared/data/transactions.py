@@ -36,6 +36,7 @@ from shared.domain.meter_values import (
     Sample,
     from_json,
     to_json,
+    to_stored_json,
 )
 from shared.domain.sites import ChargingNeeds
 from shared.domain.timestamps import format_timestamp
@@ -380,7 +381,9 @@ def meter_stream(charge_point_id: str, report: MeterValuesReport) -> str:
 
 
 def _position(event: SessionEvent) -> str:
-    """Where an event sits in its stream, the same for every copy of one message."""
+    """Where an event sits in its stream, the same for every copy of one message. The digest is
+    of the full form (`to_json`), not the stored one, so that a copy resent after a change to
+    what is stored still finds the item its first copy wrote."""
     if event.seq_no is not None:
         return f"seq/{event.seq_no:012d}"
     content = json.dumps([event.kind, to_json(event.meter_values)], sort_keys=True)
@@ -399,7 +402,7 @@ def record_event(stream: str, event: SessionEvent, at: datetime) -> bool:
         trigger_reason=event.trigger_reason,
         charging_state=event.charging_state,
         offline=event.offline,
-        meter_values=to_json(event.meter_values) if event.meter_values else None,
+        meter_values=to_stored_json(event.meter_values) if event.meter_values else None,
         received_at=at,
     )
     try:

@@ -1,12 +1,21 @@
 """Meter values in base units, and the energy register read from any layout of samples."""
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.domain.meter_values import ENERGY_REGISTER, MeterValue, Sample, from_json, normalise, to_json
+from shared.domain.meter_values import (
+    ENERGY_REGISTER,
+    MeterValue,
+    Sample,
+    from_json,
+    normalise,
+    to_json,
+    to_stored_json,
+)
 
 T0 = datetime(2026, 11, 24, tzinfo=UTC)
 
@@ -57,3 +66,45 @@ def test_meter_values_survive_storage_as_json():
         )
     ]
     assert from_json(to_json(values)) == values
+
+
+SAMPLES = st.builds(
+    Sample,
+    measurand=st.sampled_from([ENERGY_REGISTER, "Power.Active.Import", "SoC"]),
+    value=st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
+    unit=st.sampled_from([None, "Wh", "W", "Percent"]),
+    phase=st.sampled_from([None, "L1", "L2-N"]),
+    location=st.sampled_from(["Outlet", "Inlet", "EV"]),
+    context=st.sampled_from(["Sample.Periodic", "Transaction.Begin", "Sample.Clock"]),
+    raw=st.sampled_from([None, "0A1B"]),
+)
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=2))])
+
+
+@given(
+    st.lists(
+        st.builds(
+            MeterValue,
+            st.datetimes(timezones=ZONES),
+            st.lists(SAMPLES, min_size=1, max_size=4).map(tuple),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_what_is_stored_reads_back_as_it_was(values):
+    assert from_json(json.loads(json.dumps(to_stored_json(values)))) == values
+
+
+def test_the_stored_form_leaves_out_ocpps_defaults_and_is_a_third_smaller():
+    values = [
+        MeterValue(
+            T0,
+            (Sample(ENERGY_REGISTER, 1000.0, "Wh"), Sample("Power.Active.Import", 7400.0, "W")),
+        )
+    ]
+    stored = to_stored_json(values)
+    assert stored[0]["samples"][0] == {"value": 1000.0, "unit": "Wh"}
+    assert stored[0]["timestamp"].endswith("Z")
+    compact = json.dumps(stored, separators=(",", ":"))
+    assert len(compact) < 2 / 3 * len(json.dumps(to_json(values)))
