@@ -178,11 +178,12 @@ def _snapstart(model: Model) -> list[str]:
         gb = config.memory_mb / 1024
         cache = price["snapstart_cache_gb_second"] * gb * 30.4375 * 86400
         init = model.imports_s.get(name, 0.0) * model.cpu_scale(config.memory_mb)
-        saved_per_start = init * gb * price["gb_second"] - price["snapstart_restore_gb"] * gb
+        billed_init = 1000 * init * gb * price["gb_second"]
+        restore = 1000 * price["snapstart_restore_gb"] * gb
         lines.append(
-            f"SnapStart for {name}: {dollars(cache)} a month per published version kept, and each "
-            f"cold start would cost {dollars(-saved_per_start)} more than the INIT it replaces "
-            f"({init * 1000:.0f} ms at {config.memory_mb} MB)."
+            f"SnapStart for {name}: {dollars(cache)} a month per published version kept; a thousand "
+            f"cold starts would cost {dollars(restore)} in restores against {dollars(billed_init)} "
+            f"for the INIT phases they replace ({init * 1000:.0f} ms each at {config.memory_mb} MB)."
         )
     return lines
 
