@@ -12,7 +12,7 @@ import json
 import math
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,22 +84,20 @@ class Unit:
 
     @classmethod
     def of(cls, tally: Mapping[str, Any]) -> Unit:
+        """Per invocation, from a kind's tally (local/usage.py): CPU seconds become milliseconds."""
         n = tally["invocations"] or 1
-        return cls(
-            invocations=tally["invocations"],
-            cpu_ms=max(0.0, tally["cpu_s"]) * 1000 / n,
-            calls={s: c / n for s, c in tally["calls"].items()},
-            read_units=tally["read_units"] / n,
-            write_units=tally["write_units"] / n,
-            stored_bytes=tally["stored_bytes"] / n,
-            events=tally["events"] / n,
-            messages_in=tally["messages_in"] / n,
-            bytes_in=tally["bytes_in"] / n,
-            messages_out=tally["messages_out"] / n,
-            bytes_out=tally["bytes_out"] / n,
-            log_bytes={level: b / n for level, b in tally["log_bytes"].items()},
-            metric_bytes=tally["metric_bytes"] / n,
-        )
+        per: dict[str, Any] = {"invocations": tally["invocations"]}
+        for f in fields(cls):
+            if f.name == "invocations":
+                continue
+            value = tally["cpu_s" if f.name == "cpu_ms" else f.name]
+            if f.name == "cpu_ms":
+                per[f.name] = max(0.0, value) * 1000 / n
+            elif isinstance(value, Mapping):
+                per[f.name] = {k: v / n for k, v in value.items()}
+            else:
+                per[f.name] = value / n
+        return cls(**per)
 
     def logged(self, level: str) -> float:
         """Application log bytes at a level and above."""
@@ -131,30 +129,23 @@ class Measured:
 
 
 def merge(units: list[Unit]) -> Unit:
+    """The units of several kinds as one, each figure weighted by how often its kind was seen."""
     total = sum(u.invocations for u in units) or 1
 
-    def mean(get: Any) -> float:
-        return float(sum(get(u) * u.invocations for u in units) / total)
+    def mean(values: list[float]) -> float:
+        return float(sum(v * u.invocations for v, u in zip(values, units, strict=True)) / total)
 
-    def mean_map(get: Any) -> dict[str, float]:
-        keys = {k for u in units for k in get(u)}
-        return {k: mean(lambda u, k=k: get(u).get(k, 0.0)) for k in keys}
-
-    return Unit(
-        invocations=total,
-        cpu_ms=mean(lambda u: u.cpu_ms),
-        calls=mean_map(lambda u: u.calls),
-        read_units=mean(lambda u: u.read_units),
-        write_units=mean(lambda u: u.write_units),
-        stored_bytes=mean(lambda u: u.stored_bytes),
-        events=mean(lambda u: u.events),
-        messages_in=mean(lambda u: u.messages_in),
-        bytes_in=mean(lambda u: u.bytes_in),
-        messages_out=mean(lambda u: u.messages_out),
-        bytes_out=mean(lambda u: u.bytes_out),
-        log_bytes=mean_map(lambda u: u.log_bytes),
-        metric_bytes=mean(lambda u: u.metric_bytes),
-    )
+    merged: dict[str, Any] = {"invocations": total}
+    for f in fields(Unit):
+        if f.name == "invocations":
+            continue
+        values = [getattr(u, f.name) for u in units]
+        if isinstance(values[0], Mapping):
+            keys = {k for v in values for k in v}
+            merged[f.name] = {k: mean([v.get(k, 0.0) for v in values]) for k in keys}
+        else:
+            merged[f.name] = mean(values)
+    return Unit(**merged)
 
 
 # --- What the stack says -----------------------------------------------------------------
