@@ -40,6 +40,8 @@ class StackConfig:
     # A CloudFront trust store for viewer mTLS (Security Profile 3), and "required" or "optional".
     trust_store_id: str | None = None
     viewer_mtls: str = "optional"
+    # Which attribute of a client certificate's subject names the charge point: CN or serialNumber.
+    certificate_identity: str = "CN"
     # Accept plain ws:// at the edge (Security Profile 1). Off: wss:// only.
     allow_unencrypted: bool = False
     # Operators' browser origins for CORS on the HTTP API.
@@ -104,6 +106,7 @@ class StackConfig:
             "CSMS_HEARTBEAT_INTERVAL": str(self.heartbeat_interval),
             "CSMS_ADMISSION": self.admission,
             "CSMS_COMMAND_TIMEOUT": str(self.command_timeout),
+            "CSMS_CERTIFICATE_IDENTITY": self.certificate_identity,
             "POWERTOOLS_LOG_LEVEL": self.log_level,
         }
 

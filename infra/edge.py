@@ -24,6 +24,12 @@ WEBSOCKET_HEADERS = (
     "Sec-WebSocket-Version",
     "Sec-WebSocket-Protocol",
     "Sec-WebSocket-Extensions",
+    # wss or ws, and the client certificate viewer mTLS verified (security profiles 2 and 3,
+    # shared.aws.websocket_events); at most 10 headers in an origin request policy.
+    "CloudFront-Forwarded-Proto",
+    "CloudFront-Viewer-Cert-Present",
+    "CloudFront-Viewer-Cert-Subject",
+    "CloudFront-Viewer-Cert-Validity",
 )
 
 # The identity is the last segment under /ocpp/, as the local runtime reads it; it travels

@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
+from shared.domain.client_certificates import IdentityAttribute
+
 # API Gateway closes a WebSocket connection that is idle for 10 minutes, so a heartbeat
 # interval must stay under that with room for a late heartbeat. The default, 540 s, leaves a
 # minute: a heartbeat and its answer are most of a quiet station's bill (decision 0027).
@@ -87,6 +89,8 @@ class Settings:
     admission: AdmissionPolicy
     # Shared secret the edge adds to every handshake; empty locally (there is no edge).
     origin_secret: str
+    # Which attribute of a client certificate's subject names the charge point (profile 3).
+    certificate_identity: IdentityAttribute
     api_auth: ApiAuth
     api_token: str
     max_message_bytes: int
@@ -156,6 +160,7 @@ class Settings:
             heartbeat_interval_s=interval,
             admission=admission,  # type: ignore[arg-type]
             origin_secret=env.get("CSMS_ORIGIN_SECRET", ""),
+            certificate_identity=_certificate_identity(env.get("CSMS_CERTIFICATE_IDENTITY", "CN")),
             api_auth=api_auth,  # type: ignore[arg-type]
             api_token=api_token,
             max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),
@@ -208,3 +213,10 @@ def _decimal(env: dict[str, str] | os._Environ[str], name: str, default: Decimal
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings.from_env()
+
+
+def _certificate_identity(value: str) -> IdentityAttribute:
+    try:
+        return IdentityAttribute(value)
+    except ValueError:
+        raise SettingsError(f"CSMS_CERTIFICATE_IDENTITY must be CN or serialNumber, got {value!r}") from None

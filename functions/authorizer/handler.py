@@ -17,7 +17,9 @@ from shared.aws.websocket_events import (
     CONTEXT_VERSION,
     IDENTITY_PARAMETER,
     ORIGIN_SECRET_HEADER,
+    client_certificate,
     header,
+    over_tls,
     source_address,
 )
 from shared.domain.admission import Verdict
@@ -40,6 +42,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         secrets[0] if secrets else None,
         source_address(event, behind_edge=bool(get_settings().origin_secret)),
         utc_now(),
+        secure=over_tls(event),
+        certificate=client_certificate(event),
     )
     logger.info(
         "Handshake",

@@ -60,6 +60,10 @@ class ChargePointSummary(ApiModel):
     registered_at: datetime | None
     blocked: bool
     has_password: bool = Field(description="Whether HTTP Basic credentials are required to connect")
+    security_profile: int = Field(
+        1,
+        description="The OCPP security profile it must connect with: 1, 2 (TLS), 3 (client certificate)",
+    )
     vendor: str | None
     model: str | None
     serial_number: str | None
@@ -103,6 +107,13 @@ class ChargePointIn(ApiModel):
         description="HTTP Basic password (security profiles 1 and 2); null removes it",
     )
     blocked: bool | None = Field(None, description="A blocked charge point cannot connect")
+    security_profile: int | None = Field(
+        None,
+        ge=1,
+        le=3,
+        description="The OCPP security profile it must connect with: 1 (HTTP Basic), 2 (TLS and "
+        "HTTP Basic) or 3 (TLS and a client certificate naming it); a handshake below it is refused",
+    )
     site_id: str | None = Field(
         None,
         min_length=1,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shared.domain.client_certificates import ClientCertificate, parse_validity
+
 # The edge's contract with the authorizer: the charge point's identity, moved from the URL
 # path into this query parameter, and the secret header that proves the handshake came
 # through the edge.
@@ -13,6 +15,13 @@ IDENTITY_PARAMETER = "chargePointId"
 ORIGIN_SECRET_HEADER = "x-csms-origin-secret"
 # The address of the charge point as the edge saw it ("ip:port"); the gateway itself sees the edge's.
 VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
+
+# What the edge says of the viewer's connection: the scheme (wss or ws), and the client
+# certificate it verified (CloudFront viewer mTLS forwards these; so does the local runtime).
+FORWARDED_PROTO_HEADER = "cloudfront-forwarded-proto"
+CERT_PRESENT_HEADER = "cloudfront-viewer-cert-present"
+CERT_SUBJECT_HEADER = "cloudfront-viewer-cert-subject"
+CERT_VALIDITY_HEADER = "cloudfront-viewer-cert-validity"
 
 # Keys of the authorizer context that API Gateway hands to every route of a connection.
 CONTEXT_CHARGE_POINT = "chargePointId"
@@ -63,3 +72,20 @@ def header(event: dict[str, Any], name: str) -> list[str]:
             return list(values)
     single = event.get("headers") or {}
     return [value for key, value in single.items() if key.lower() == name]
+
+
+def over_tls(event: dict[str, Any]) -> bool:
+    """Whether the charge point connected with wss://. The edge serves HTTPS only unless the
+    stack allows unencrypted connections, so no header means TLS."""
+    proto = header(event, FORWARDED_PROTO_HEADER)
+    return not proto or proto[0].strip().lower() != "http"
+
+
+def client_certificate(event: dict[str, Any]) -> ClientCertificate | None:
+    """The certificate the edge verified, if the charge point presented one."""
+    present, subject = header(event, CERT_PRESENT_HEADER), header(event, CERT_SUBJECT_HEADER)
+    if not present or present[0].strip() != "1" or not subject:
+        return None
+    validity = header(event, CERT_VALIDITY_HEADER)
+    not_before, not_after = parse_validity(validity[0]) if validity else (None, None)
+    return ClientCertificate(subject[0], not_before=not_before, not_after=not_after)

@@ -26,6 +26,7 @@ def charge_point_of(record: ChargePointRecord) -> ChargePoint:
         registered_at=record.registered_at,
         blocked=bool(record.blocked),
         password_hash=record.password_hash,
+        security_profile=1 if record.security_profile is None else int(record.security_profile),
         vendor=record.vendor,
         model=record.model,
         serial_number=record.serial_number,
@@ -141,9 +142,12 @@ def register_charge_point(
     password_hash: str | None = UNCHANGED,
     blocked: bool | None = None,
     site_id: str | None = UNCHANGED,
+    security_profile: int | None = None,
 ) -> tuple[ChargePoint, bool]:
     """1 write. Creates or updates a registration; returns the record and whether it is new."""
     actions: list[Action] = [ChargePointRecord.registered_at.set(ChargePointRecord.registered_at | at)]
+    if security_profile is not None:
+        actions.append(ChargePointRecord.security_profile.set(security_profile))
     if password_hash is not UNCHANGED:
         actions.append(set_or_remove(ChargePointRecord.password_hash, password_hash))
     if site_id is not UNCHANGED:

@@ -44,6 +44,7 @@ class ChargePointRecord(Model):
     registered_at = UTCDateTimeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
     blocked = BooleanAttribute(default=False)
+    security_profile = NumberAttribute(null=True)  # absent: 1
     # From the latest BootNotification
     vendor = UnicodeAttribute(null=True)
     model = UnicodeAttribute(null=True)

@@ -7,9 +7,11 @@ import binascii
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from shared.domain.client_certificates import ClientCertificate, IdentityAttribute
 from shared.domain.passwords import NO_PASSWORD, verify_password
 from shared.domain.provisioning import valid_identity
 
@@ -27,6 +29,8 @@ class Handshake:
     authorization: str | None
     origin_secret: str | None
     version: str | None  # the newest OCPP version offered that the CSMS speaks, if any
+    secure: bool = True  # over TLS (wss://), as the edge says
+    certificate: ClientCertificate | None = None  # the client certificate the edge verified
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Registration(Protocol):
     def blocked(self) -> bool: ...
     @property
     def password_hash(self) -> str | None: ...
+    @property
+    def security_profile(self) -> int: ...
 
 
 def admit(
@@ -49,7 +55,13 @@ def admit(
     lookup: Callable[[str], Registration | None],
     auto_register: bool,
     expected_origin_secret: str,
+    now: datetime | None = None,
+    certificate_identity: IdentityAttribute = IdentityAttribute.COMMON_NAME,
 ) -> Decision:
+    """The security profiles: 1 HTTP Basic; 2 HTTP Basic over TLS; 3 a client certificate
+    over TLS, whose subject names the charge point (shared.domain.client_certificates), in
+    place of a password. A certificate is checked whenever one is presented: one naming
+    another charge point is refused, whatever the profile."""
     if expected_origin_secret and not hmac.compare_digest(
         (handshake.origin_secret or "").encode(), expected_origin_secret.encode()
     ):
@@ -61,10 +73,24 @@ def admit(
     if version is None:
         return Decision(Verdict.DENY, f"no supported OCPP subprotocol offered: {handshake.subprotocols!r}")
 
+    certificate = handshake.certificate
+    if certificate is not None:
+        named = certificate.identity(certificate_identity)
+        if named != identity:
+            return Decision(Verdict.DENY, f"client certificate names {named!r}, not this charge point")
+        if now is not None and not certificate.valid_at(now):
+            return Decision(Verdict.DENY, "client certificate expired or not yet valid")
+
     record = lookup(identity)
     if record is None and auto_register:
         return Decision(Verdict.ALLOW, "registered on first connect", version, register=True)
-    if record is None or record.password_hash:
+    profile = record.security_profile if record is not None else 1
+    if profile >= 2 and not handshake.secure:
+        return Decision(Verdict.DENY, f"security profile {profile} needs TLS (wss://)")
+    if profile >= 3 and certificate is None:
+        return Decision(Verdict.UNAUTHORIZED, "security profile 3 needs a client certificate")
+    certified = profile >= 3  # the certificate, checked above, is the credential
+    if not certified and (record is None or record.password_hash):
         # An unknown id is answered as one with a password would be, after as long a check, so
         # that no answer tells which ids are registered.
         credentials = basic_credentials(handshake.authorization)
@@ -74,7 +100,7 @@ def admit(
         right = verify_password(password, (record.password_hash if record else None) or NO_PASSWORD)
         if record is None or username != identity or not right:
             return Decision(Verdict.UNAUTHORIZED, "unknown charge point or wrong Basic credentials")
-    if record.blocked:
+    if record is None or record.blocked:
         return Decision(Verdict.DENY, "charge point is blocked")
     return Decision(Verdict.ALLOW, "registered", version)
 

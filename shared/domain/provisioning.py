@@ -53,6 +53,9 @@ class ChargePoint:
     registered_at: datetime | None = None
     blocked: bool = False
     password_hash: str | None = None
+    # The OCPP security profile it must connect with: 1 Basic, 2 TLS and Basic, 3 TLS and a
+    # client certificate (shared.domain.admission)
+    security_profile: int = 1
     # From the latest BootNotification
     vendor: str | None = None
     model: str | None = None

@@ -134,16 +134,24 @@ def register(
     password: str | Any | None = UNCHANGED,
     blocked: bool | None = None,
     site_id: str | Any | None = UNCHANGED,
+    security_profile: int | None = None,
 ) -> tuple[ChargePoint, bool]:
     """Registers it, or changes its registration: a password (None removes it),
-    blocked or not, its site (None removes it). Whether it is new."""
+    blocked or not, its site (None removes it), the security profile it must connect with.
+    Whether it is new."""
     if not valid_identity(charge_point_id):
         raise BadRequest(IDENTITY_RULE)
     password_hash = password if password is UNCHANGED or password is None else hash_password(password)
     charge_point, created = charge_points.register_charge_point(
-        charge_point_id, now, password_hash=password_hash, blocked=blocked, site_id=site_id
+        charge_point_id,
+        now,
+        password_hash=password_hash,
+        blocked=blocked,
+        site_id=site_id,
+        security_profile=security_profile,
     )
-    if charge_point.connection_id and (blocked or password is not UNCHANGED):
+    changed = blocked or password is not UNCHANGED or security_profile is not None
+    if charge_point.connection_id and changed:
         # The rule is checked at the handshake: the open connection closes, so it applies now.
         connections_at(endpoint_for()).close(charge_point.connection_id)
     logger.info(

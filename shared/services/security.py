@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from shared.data import charge_points, throttles
 from shared.domain.admission import Decision, Handshake, Verdict, admit
+from shared.domain.client_certificates import ClientCertificate
 from shared.observability import logger, metrics
 from shared.protocol.versions import negotiate
 from shared.settings import get_settings
@@ -29,6 +30,8 @@ def admit_handshake(
     origin_secret: str | None,
     source: str,
     now: datetime,
+    secure: bool = True,
+    certificate: ClientCertificate | None = None,
 ) -> Decision:
     """At most 1 read of the registration; with credentials, 1 batch read of the throttle and,
     when they are wrong, 2 writes."""
@@ -40,6 +43,8 @@ def admit_handshake(
         authorization=authorization,
         origin_secret=origin_secret,
         version=version.value if version else None,
+        secure=secure,
+        certificate=certificate,
     )
     limits = _limits(charge_point_id or "", source, now) if authorization else {}
     if limits and _over(limits):
@@ -50,6 +55,8 @@ def admit_handshake(
         charge_points.find_charge_point,
         auto_register=settings.admission == "auto-register",
         expected_origin_secret=settings.origin_secret,
+        now=now,
+        certificate_identity=settings.certificate_identity,
     )
     if limits and decision.verdict is Verdict.UNAUTHORIZED:
         throttles.count_failure(list(limits), _window_start(now) + WINDOW)

@@ -40,3 +40,13 @@ def test_connections_are_renewed_before_the_gateways_cut_or_never():
         Settings.from_env({"CSMS_RENEW_AFTER": "6600", "CSMS_RENEW_SPREAD": "300"})
     with pytest.raises(SettingsError):
         Settings.from_env({"CSMS_RENEW_SPREAD": "-1"})
+
+
+def test_the_certificate_identity_is_the_common_name_or_the_serial_number_attribute():
+    from shared.domain.client_certificates import IdentityAttribute
+
+    assert Settings.from_env(BASE).certificate_identity is IdentityAttribute.COMMON_NAME
+    chosen = Settings.from_env({**BASE, "CSMS_CERTIFICATE_IDENTITY": "serialNumber"})
+    assert chosen.certificate_identity is IdentityAttribute.SERIAL_NUMBER
+    with pytest.raises(SettingsError, match="CSMS_CERTIFICATE_IDENTITY"):
+        Settings.from_env({**BASE, "CSMS_CERTIFICATE_IDENTITY": "OU"})

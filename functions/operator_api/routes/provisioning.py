@@ -37,6 +37,7 @@ def _summary(charge_point: ChargePoint, online: bool | None = None) -> dict[str,
         "registered_at": charge_point.registered_at,
         "blocked": charge_point.blocked,
         "has_password": charge_point.password_hash is not None,
+        "security_profile": charge_point.security_profile,
         "vendor": charge_point.vendor,
         "model": charge_point.model,
         "serial_number": charge_point.serial_number,
@@ -106,6 +107,7 @@ def put_charge_point(
         password=body.password if "password" in given else UNCHANGED,
         blocked=body.blocked if "blocked" in given else None,
         site_id=body.site_id if "site_id" in given else UNCHANGED,
+        security_profile=body.security_profile,
     )
     return Response(
         status_code=int(HTTPStatus.CREATED if created else HTTPStatus.OK),

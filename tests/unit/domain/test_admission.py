@@ -1,9 +1,11 @@
 import base64
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shared.domain.admission import Handshake, Verdict, admit, basic_credentials
+from shared.domain.client_certificates import ClientCertificate, IdentityAttribute
 from shared.domain.passwords import hash_password, verify_password
 from shared.protocol.versions import negotiate
 
@@ -12,6 +14,7 @@ from shared.protocol.versions import negotiate
 class Registration:
     blocked: bool = False
     password_hash: str | None = None
+    security_profile: int = 1
 
 
 def basic(user, password):
@@ -85,3 +88,47 @@ def test_passwords_are_stored_salted():
 def test_basic_credentials_keep_colons_in_the_password():
     assert basic_credentials(basic("CP1", "a:b:c")) == ("CP1", "a:b:c")
     assert basic_credentials("Bearer x") is None
+
+
+NOW = datetime(2026, 12, 2, tzinfo=UTC)
+
+
+def certified(registry, subject, secure=True, attribute=IdentityAttribute.COMMON_NAME, **certificate):
+    version = negotiate(["ocpp2.0.1"])
+    assert version is not None
+    cert = ClientCertificate(subject, **certificate) if subject else None
+    handshake = Handshake("CP1", ["ocpp2.0.1"], None, None, version.value, secure, cert)
+    return admit(handshake, registry.get, False, "", NOW, attribute)
+
+
+def test_profile_3_takes_a_certificate_naming_the_charge_point_in_place_of_a_password():
+    registry = {"CP1": Registration(security_profile=3, password_hash=hash_password("0123456789abcdef"))}
+    assert certified(registry, "CN=CP1,O=Acme").verdict is Verdict.ALLOW
+    assert certified(registry, None).verdict is Verdict.UNAUTHORIZED
+    other = certified(registry, "CN=CP2,O=Acme")
+    assert other.verdict is Verdict.DENY and "'CP2'" in other.reason
+    expired = certified(registry, "CN=CP1", not_after=NOW - timedelta(seconds=1))
+    assert expired.verdict is Verdict.DENY
+    assert certified(registry, "CN=CP1", secure=False).verdict is Verdict.DENY
+
+
+def test_a_certificate_of_another_charge_point_is_refused_whatever_the_profile():
+    assert certified({"CP1": Registration()}, "CN=CP9").verdict is Verdict.DENY
+    assert certified({"CP1": Registration()}, "CN=CP1").verdict is Verdict.ALLOW
+
+
+def test_profile_2_needs_tls_and_its_password():
+    registry = {"CP1": Registration(security_profile=2, password_hash=hash_password("0123456789abcdef"))}
+    over_tls = decide(registry, protocols=["ocpp1.6"], authorization=basic("CP1", "0123456789abcdef"))
+    assert over_tls.verdict is Verdict.ALLOW
+    version = negotiate(["ocpp1.6"])
+    assert version is not None
+    clear = Handshake("CP1", ["ocpp1.6"], basic("CP1", "0123456789abcdef"), None, version.value, secure=False)
+    assert admit(clear, registry.get, False, "").verdict is Verdict.DENY
+
+
+def test_the_serial_number_attribute_names_the_charge_point_where_the_vendor_puts_it_there():
+    registry = {"CP1": Registration(security_profile=3)}
+    subject = "CN=Model X,serialNumber=CP1"
+    assert certified(registry, subject).verdict is Verdict.DENY
+    assert certified(registry, subject, attribute=IdentityAttribute.SERIAL_NUMBER).verdict is Verdict.ALLOW
