@@ -14,8 +14,10 @@ import ipaddress
 import os
 import secrets
 import signal
+import ssl
 import sys
 import warnings
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from local.files import FILES_PREFIX
@@ -68,6 +70,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="run every schedule this often, in seconds (default: each at its own rate)",
     )
     parser.add_argument(
+        "--wss-port",
+        type=int,
+        default=int(env.get("CSMS_WSS_PORT", "9443")),
+        help="charge points over TLS, wss:// (security profiles 2 and 3; 0 picks a free port, -1: none)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(env.get("CSMS_DATA_DIR", ".csms")),
+        help="where the runtime keeps its CA and certificates (made on first start)",
+    )
+    parser.add_argument(
+        "--tls-cert", type=Path, help="the wss:// listener's certificate (default: made by the local CA)"
+    )
+    parser.add_argument("--tls-key", type=Path, help="its private key")
+    parser.add_argument(
+        "--client-ca",
+        type=Path,
+        action="append",
+        default=[],
+        help="a CA whose client certificates the wss:// listener accepts, besides the local CA (repeatable)",
+    )
+    parser.add_argument(
         "--count-usage",
         action="store_true",
         help="tally what each invocation would cost in the cloud, served at /@usage on the "
@@ -109,6 +134,8 @@ def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
     if generated:
         token = secrets.token_urlsafe(24)
     public_url = (args.public_url or f"http://{_reachable(args.host)}:{args.http_port}").rstrip("/")
+    if args.wss_port == 0:
+        args.wss_port = free_port(args.host)
     if args.ftp_port == 0:
         args.ftp_port = free_port(args.host)
     ftp_host = urlsplit(public_url).hostname or args.host
@@ -176,6 +203,14 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     if not _reaches_loopback(args.host):  # the handlers reach the management API on loopback
         await web.TCPSite(runners[0], "127.0.0.1", args.ws_port).start()
     await web.TCPSite(runners[1], args.host, args.http_port).start()
+    tls_line = ""
+    if args.wss_port > 0:
+        context, ca = tls_context(args)
+        await web.TCPSite(runners[0], args.host, args.wss_port, ssl_context=context).start()
+        tls_line = (
+            f"  Over TLS       wss://{args.host}:{args.wss_port}/ocpp/{{chargePointId}}  (profiles 2 and 3: "
+            f"trust {ca}; a client certificate: python -m local.tls client ID)\n"
+        )
 
     base = f"http://{args.host}:{args.http_port}"
     credentials = keep_credentials(args.openadr_credentials)
@@ -188,7 +223,8 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         f"  Charge points  ws://{args.host}:{args.ws_port}/ocpp/{{chargePointId}}"
         "  (ocpp2.1, ocpp2.0.1, ocpp1.6)\n"
         f"  Operator API   {base}  (Swagger UI {base}/docs, OpenAPI {base}/openapi.json)\n"
-        f"  API token      {token}"
+        + tls_line
+        + f"  API token      {token}"
         + ("  (generated; set CSMS_API_TOKEN to choose one)" if generated else "")
         + "\n"
         f"  DynamoDB       {moto_endpoint}  (moto)\n"
@@ -217,6 +253,19 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     ftp.close()
     invoker.shutdown()
     usage.close()
+
+
+def tls_context(args: argparse.Namespace) -> tuple[ssl.SSLContext, Path]:
+    """The wss:// listener's: the given certificate, or one the local CA makes; client
+    certificates from the local CA or a --client-ca verified when presented."""
+    from local import tls
+
+    ca = tls.local_ca(args.data_dir)
+    if args.tls_cert and args.tls_key:
+        served = tls.Issued(args.tls_cert, args.tls_key)
+    else:
+        served = tls.server_certificate([_reachable(args.host)], args.data_dir)
+    return tls.server_context(served, [ca.certificate, *args.client_ca]), ca.certificate.resolve()
 
 
 def _reachable(host: str) -> str:

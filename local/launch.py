@@ -23,6 +23,7 @@ class Launched:
     ws_url: str
     api_url: str
     log: Path
+    wss_url: str = ""
 
     @property
     def ocpp_url(self) -> str:
@@ -41,7 +42,7 @@ class Launched:
 
 
 def launch(log: Path, *args: str, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Launched:
-    ws_port, http_port = free_port(host), free_port(host)
+    ws_port, http_port, wss_port = free_port(host), free_port(host), free_port(host)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -51,6 +52,8 @@ def launch(log: Path, *args: str, env: dict[str, str] | None = None, host: str =
             host,
             "--ws-port",
             str(ws_port),
+            "--wss-port",
+            str(wss_port),
             "--http-port",
             str(http_port),
             "--ftp-port",  # a free one, unless the arguments say otherwise
@@ -63,7 +66,9 @@ def launch(log: Path, *args: str, env: dict[str, str] | None = None, host: str =
         stderr=subprocess.STDOUT,
         start_new_session=True,  # a Ctrl-C meant for the fleet must not stop the CSMS under it
     )
-    launched = Launched(process, f"ws://{host}:{ws_port}", f"http://{host}:{http_port}", log)
+    launched = Launched(
+        process, f"ws://{host}:{ws_port}", f"http://{host}:{http_port}", log, f"wss://{host}:{wss_port}"
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -26,6 +26,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from local import events
 from local.lambdas import Invoker
+from local.tls import viewer_headers
 from shared.aws.websocket_events import IDENTITY_PARAMETER
 from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
 from shared.observability import logger
@@ -112,7 +113,11 @@ class WebSocketApi:
     async def handshake(self, request: web.Request) -> web.StreamResponse:
         # As the edge: the last segment of the path as sent, decoded once (a %2F stays in the id).
         identity = unquote(request.raw_path.partition("?")[0].rstrip("/").rsplit("/", 1)[-1])
-        headers = list(request.headers.items())
+        # As the edge: what the viewer sent under the edge's own header names is dropped, and
+        # what TLS verified (the wss:// listener, local/tls.py) is said in them.
+        tls = request.transport.get_extra_info("ssl_object") if request.transport else None
+        headers = [(k, v) for k, v in request.headers.items() if not k.lower().startswith("cloudfront-")]
+        headers += viewer_headers(tls.getpeercert(binary_form=True) if tls else None, tls is not None).items()
         # What the edge's viewer-request function does: the identity travels as a query parameter.
         query = [*request.query.items(), (IDENTITY_PARAMETER, identity)]
         socket = events.Socket(

@@ -1,0 +1,101 @@
+"""Security profiles 2 and 3 against the running local runtime: `ocpp` clients over wss://,
+with HTTP Basic (profile 2) or a client certificate from the runtime's own CA (profile 3); a
+certificate of another identity, or none where one is required, is refused at the handshake."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import ssl
+from pathlib import Path
+
+import pytest
+import websockets
+from ocpp.v16 import call as call16
+from ocpp.v201 import call as call201
+
+from local import tls
+from tests.e2e.conftest import CLIENT_CLASSES, start_runtime
+
+pytestmark = pytest.mark.e2e
+
+BOOTS = {
+    "1.6": call16.BootNotification(charge_point_vendor="Acme", charge_point_model="AC-1"),
+    "2.0.1": call201.BootNotification(
+        charging_station={"vendor_name": "Acme", "model": "AC-2"}, reason="PowerUp"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tls")
+    data = tmp / "data"
+    launched, runtime = start_runtime(tmp, "--data-dir", str(data), "--admission", "registered")
+    yield launched, runtime, data
+    launched.stop()
+
+
+def client_context(data: Path, certificate: tls.Issued | None = None) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=str(data / "ca.pem"))
+    if certificate is not None:
+        context.load_cert_chain(certificate.certificate, certificate.key)
+    return context
+
+
+def basic(identity: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{identity}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+async def boot(url: str, identity: str, version: str, **connect: object) -> str:
+    async with websockets.connect(f"{url}/ocpp/{identity}", subprotocols=[f"ocpp{version}"], **connect) as ws:
+        station = CLIENT_CLASSES[version](identity, ws)
+        listener = asyncio.create_task(station.start())
+        try:
+            return (await station.call(BOOTS[version])).status
+        finally:
+            listener.cancel()
+
+
+def refused(url: str, identity: str, version: str, **connect: object) -> int:
+    with pytest.raises(websockets.InvalidStatus) as error:
+        asyncio.run(boot(url, identity, version, **connect))
+    return error.value.response.status_code
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_profile_2_connects_over_tls_with_basic_and_never_in_the_clear(secured, version):
+    launched, runtime, data = secured
+    identity = f"SP2-{version.replace('.', '')}"
+    password = "a-long-enough-password-1"
+    status, _ = runtime.api("PUT", f"/charge-points/{identity}", {"password": password, "securityProfile": 2})
+    assert status == 201
+    over_tls = {"ssl": client_context(data), "additional_headers": basic(identity, password)}
+    assert asyncio.run(boot(launched.wss_url, identity, version, **over_tls)) == "Accepted"
+    # The same credentials over ws:// are below the profile the registration asks for.
+    assert refused(launched.ws_url, identity, version, additional_headers=basic(identity, password)) == 403
+    assert runtime.api("GET", f"/charge-points/{identity}")[1]["securityProfile"] == 2
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_profile_3_connects_with_its_own_certificate_only(secured, version):
+    launched, runtime, data = secured
+    identity, other = f"SP3-{version.replace('.', '')}", f"SP3-OTHER-{version.replace('.', '')}"
+    for name in (identity, other):
+        assert runtime.api("PUT", f"/charge-points/{name}", {"securityProfile": 3})[0] == 201
+    own, others = tls.client_certificate(identity, data), tls.client_certificate(other, data)
+
+    assert asyncio.run(boot(launched.wss_url, identity, version, ssl=client_context(data, own))) == "Accepted"
+    # No certificate: profile 3 has no password to fall back on.
+    assert refused(launched.wss_url, identity, version, ssl=client_context(data)) == 401
+    # Another charge point's certificate, valid and from the same CA, names the wrong one.
+    assert refused(launched.wss_url, identity, version, ssl=client_context(data, others)) == 403
+
+
+def test_a_certificate_no_trusted_ca_issued_fails_the_tls_handshake(secured, tmp_path):
+    launched, runtime, data = secured
+    stranger = tls.client_certificate("SP3-STRANGER", tmp_path / "elsewhere")  # another CA
+    assert runtime.api("PUT", "/charge-points/SP3-STRANGER", {"securityProfile": 3})[0] == 201
+    with pytest.raises((ssl.SSLError, ConnectionError, OSError, websockets.InvalidMessage)):
+        asyncio.run(boot(launched.wss_url, "SP3-STRANGER", "2.0.1", ssl=client_context(data, stranger)))
