@@ -3,7 +3,7 @@ what they say of themselves at boot."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.aws.connections import connections_at, endpoint_for
@@ -27,6 +27,11 @@ from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
+
+
+# How long after its $connect a connection may still be unknown to the gateway (the handshake's
+# answer has not reached the charge point yet).
+OPENING = timedelta(seconds=10)
 
 
 def connected(
@@ -105,15 +110,20 @@ def matching(wanted: FleetFilter) -> list[str]:
 
 def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
     """Live: the gateway says whether the connection is still there and when it was last active.
-    A connection it does not know is a disconnect that was never recorded, and is cleared."""
+    A connection it does not know is a disconnect that was never recorded, and is cleared, unless
+    it is still opening: $connect records it before the gateway has it."""
     charge_point = charge_points.registered_charge_point(charge_point_id)
     online, last_seen = False, None
     if charge_point.connection_id:
         info = connections_at(endpoint_for()).info(charge_point.connection_id)
-        if info is None:
-            charge_points.clear_connection(charge_point_id, charge_point.connection_id, utc_now())
-        else:
+        now = utc_now()
+        opened = charge_point.connected_at
+        if info is not None:
             online, last_seen = True, info.last_active_at
+        elif opened is not None and now - opened < OPENING:
+            online, last_seen = True, opened
+        else:
+            charge_points.clear_connection(charge_point_id, charge_point.connection_id, now)
     from shared.data import transactions  # the operator's view only, not the handshake's
 
     active = transactions.sessions_in_progress(charge_point_id)

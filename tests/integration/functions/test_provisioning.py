@@ -1,6 +1,8 @@
 """Provisioning: BootNotification through the router, and /charge-points through the operator
 API: registering, reading live, deregistering, listing."""
 
+from datetime import timedelta
+
 import pytest
 from botocore.stub import Stubber
 
@@ -10,6 +12,7 @@ from shared.aws.connections import connections_at, endpoint_for
 from shared.data import charge_points, connectors
 from shared.domain.passwords import verify_password
 from shared.domain.timestamps import utc_now
+from shared.services import provisioning
 from tests.builders import CONTEXT, boot, call_api, socket
 
 
@@ -87,14 +90,24 @@ def test_a_charge_point_shows_its_boot_facts_connection_and_connectors(aws, post
     ]
 
 
-def test_a_connection_the_gateway_no_longer_has_shows_offline_and_is_cleared(aws, posted):
+def test_a_connection_the_gateway_no_longer_has_shows_offline_and_is_cleared(aws, posted, monkeypatch):
     charge_points.register_charge_point("CP1", utc_now())
     connect(events.connect(socket("c1", "CP1", "1.6"), [], []), CONTEXT)
     client = connections_at(endpoint_for())._client
-    with Stubber(client) as stub:
-        stub.add_client_error("get_connection", "GoneException", http_status_code=410)
-        status, body = call_api("GET", "/charge-points/CP1")
-    assert status == 200 and body["online"] is False and body["lastSeenAt"] is None
+
+    def gone_at(later: timedelta) -> dict:
+        monkeypatch.setattr(provisioning, "utc_now", lambda: utc_now() + later)
+        with Stubber(client) as stub:
+            stub.add_client_error("get_connection", "GoneException", http_status_code=410)
+            status, body = call_api("GET", "/charge-points/CP1")
+        assert status == 200
+        return body
+
+    # Just connected: the gateway may not have it yet, and it stays.
+    assert gone_at(timedelta(seconds=2))["online"] is True
+    assert charge_points.find_charge_point("CP1").connection_id == "c1"
+    body = gone_at(timedelta(minutes=1))
+    assert body["online"] is False and body["lastSeenAt"] is None
     assert charge_points.find_charge_point("CP1").connection_id is None
 
 
