@@ -164,21 +164,19 @@ class Tables:
         found = self._backend.get_table(table)
         return {k: item[k] for k in (found.hash_key_attr, found.range_key_attr) if k}
 
-    def index_copies(self, table: str, item: dict[str, Any]) -> list[int]:
-        """The size of each global index's copy of the item (an index that lacks its keys has none)."""
+    def index_copies(self, table: str, item: dict[str, Any]) -> dict[str, int]:
+        """The size of each global index's copy of the item, by index (one that lacks its keys has none)."""
         found = self._backend.get_table(table)
         table_keys = [k for k in (found.hash_key_attr, found.range_key_attr) if k]
-        sizes = []
+        sizes = {}
         for index in found.global_indexes:
             keys = [part["AttributeName"] for part in index.schema]
             if not all(k in item for k in keys):
                 continue
             projection = index.projection.get("ProjectionType", "ALL")
-            if projection == "ALL":
-                sizes.append(item_bytes(item))
-                continue
             kept = {*keys, *table_keys, *(index.projection.get("NonKeyAttributes") or [])}
-            sizes.append(item_bytes({k: v for k, v in item.items() if k in kept}))
+            copy = item if projection == "ALL" else {k: v for k, v in item.items() if k in kept}
+            sizes[index.name] = item_bytes(copy)
         return sizes
 
 
@@ -189,7 +187,7 @@ class _Write:
     put: dict[str, Any] | None  # the item a Put writes, as sent
     delete: bool
     factor: int  # 2 in a transaction
-    existed: bool = False
+    check: bool = False  # a transaction's ConditionCheck: billed as a write, changes nothing
 
 
 def _writes(operation: str, params: dict[str, Any], tables: Tables) -> list[_Write]:
@@ -216,7 +214,7 @@ def _writes(operation: str, params: dict[str, Any], tables: Tables) -> list[_Wri
             if what == "Put":
                 writes.append(_Write(table, tables.key_of(table, body["Item"]), body["Item"], False, 2))
             elif what in ("Update", "Delete", "ConditionCheck"):
-                writes.append(_Write(table, body["Key"], None, what == "Delete", 2))
+                writes.append(_Write(table, body["Key"], None, what == "Delete", 2, what == "ConditionCheck"))
         return writes
     return []
 
@@ -237,10 +235,13 @@ def count_dynamodb(
         new = None if write.delete else (write.put or tables.item(write.table, write.key))
         size = max(item_bytes(old) if old else 0, item_bytes(new) if new else 0)
         tally.write_units += write_units(size) * write.factor
-        copies = {*tables.index_copies(write.table, old or {}), *tables.index_copies(write.table, new or {})}
-        tally.write_units += sum(write_units(c) for c in copies) * write.factor
+        if write.check:
+            continue
+        was, now = tables.index_copies(write.table, old or {}), tables.index_copies(write.table, new or {})
+        for index in {*was, *now}:
+            tally.write_units += write_units(max(was.get(index, 0), now.get(index, 0))) * write.factor
         if old is None and new is not None:
-            tally.stored_bytes += item_bytes(new) + sum(tables.index_copies(write.table, new))
+            tally.stored_bytes += item_bytes(new) + sum(now.values())
     tally.read_units += _read_units(operation, params, response)
     return response
 

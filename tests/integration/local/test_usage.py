@@ -100,3 +100,29 @@ def test_events_posts_logs_and_metrics_are_tallied_to_the_invocation(aws, at_inf
     assert tally.metric_bytes > 50
     assert counter.usage.metrics == {("Handshakes", (("service", "csms"),))}
     assert counter.usage.as_json()["kinds"]["2.0.1 Heartbeat"]["events"] == 2
+
+
+def test_each_index_copy_is_a_write_of_its_own(aws):
+    client = boto3.client("dynamodb")
+    indexes = [
+        {
+            "IndexName": name,
+            "KeySchema": [{"AttributeName": "listed", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+        for name in ("first", "second")
+    ]
+    client.create_table(
+        TableName="two-indexes",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "listed", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=indexes,
+        BillingMode="PAY_PER_REQUEST",
+    )
+    counter = UsageCounter()
+    with counter.installed(), counter.invocation("connect", {}):
+        client.put_item(TableName="two-indexes", Item={"pk": {"S": "a"}, "listed": {"S": "y"}})
+    assert counter.usage.kinds["connect"].write_units == 1 + 2  # the item, and a copy in each index
