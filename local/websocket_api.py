@@ -3,10 +3,10 @@
 It plays the edge (identity from the path into the `chargePointId` query parameter), then the
 gateway: the REQUEST authorizer and `$connect` decide the handshake, every frame becomes a
 `$default` event, a close becomes `$disconnect`, and the connection management API
-(`/@connections/{id}`) is served on the same port, to this machine only (with `/@usage`, the
-tally of `--count-usage`): whatever `--host`
-says, a request from another address is refused. The service's limits apply: message size,
-idle timeout and maximum connection lifetime.
+(`/@connections/{id}`, and `/@usage` with `--count-usage`) is served on the same port, to this
+machine only: whatever `--host` says, a request from another address is refused. The same app
+serves the wss:// listener, whose TLS facts it hands on as CloudFront's headers (local/tls.py).
+The service's limits apply: message size, idle timeout and maximum connection lifetime.
 """
 
 from __future__ import annotations
