@@ -91,6 +91,8 @@ class Settings:
     origin_secret: str
     # Which attribute of a client certificate's subject names the charge point (profile 3).
     certificate_identity: IdentityAttribute
+    # How long the password before a rotation stays good once the station took the new one.
+    password_grace_s: int
     api_auth: ApiAuth
     api_token: str
     max_message_bytes: int
@@ -161,6 +163,7 @@ class Settings:
             admission=admission,  # type: ignore[arg-type]
             origin_secret=env.get("CSMS_ORIGIN_SECRET", ""),
             certificate_identity=_certificate_identity(env.get("CSMS_CERTIFICATE_IDENTITY", "CN")),
+            password_grace_s=_int(env, "CSMS_PASSWORD_GRACE", 86400),
             api_auth=api_auth,  # type: ignore[arg-type]
             api_token=api_token,
             max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),

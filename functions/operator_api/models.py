@@ -122,6 +122,12 @@ class ChargePointIn(ApiModel):
     )
 
 
+class PasswordIn(ApiModel):
+    """A new HTTP Basic password for the charge point; absent, the CSMS makes a strong one."""
+
+    password: str | None = Field(None, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+
+
 class IdTokenIn(ApiModel):
     """An entry of the authorization list; a PUT replaces the whole entry."""
 

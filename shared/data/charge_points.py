@@ -27,6 +27,8 @@ def charge_point_of(record: ChargePointRecord) -> ChargePoint:
         blocked=bool(record.blocked),
         password_hash=record.password_hash,
         security_profile=1 if record.security_profile is None else int(record.security_profile),
+        previous_password_hash=record.previous_password_hash,
+        previous_password_until=record.previous_password_until,
         vendor=record.vendor,
         model=record.model,
         serial_number=record.serial_number,
@@ -157,6 +159,41 @@ def register_charge_point(
     record = ChargePointRecord(charge_point_id)
     record.update(actions=actions)  # refreshes `record` from the item as stored
     return charge_point_of(record), record.registered_at == at
+
+
+def set_pending_password(charge_point_id: str, password_hash: str, command_id: str) -> None:
+    """1 write: the new password, until the command that sets it is accepted."""
+    ChargePointRecord(charge_point_id).update(
+        actions=[
+            ChargePointRecord.pending_password_hash.set(password_hash),
+            ChargePointRecord.pending_password_command.set(command_id),
+        ],
+        condition=ChargePointRecord.charge_point_id.exists(),
+    )
+
+
+def commit_password(charge_point_id: str, command_id: str, previous_until: datetime) -> bool:
+    """1 read, 1 write: the pending password becomes the one, the old one stays good until
+    `previous_until`. False when another rotation came since (its command is the pending one)."""
+    record = ChargePointRecord.get(charge_point_id)
+    if record.pending_password_command != command_id or record.pending_password_hash is None:
+        return False
+    try:
+        record.update(
+            actions=[
+                ChargePointRecord.password_hash.set(record.pending_password_hash),
+                set_or_remove(ChargePointRecord.previous_password_hash, record.password_hash),
+                ChargePointRecord.previous_password_until.set(previous_until),
+                ChargePointRecord.pending_password_hash.remove(),
+                ChargePointRecord.pending_password_command.remove(),
+            ],
+            condition=ChargePointRecord.pending_password_command == command_id,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def deregister_charge_point(charge_point_id: str) -> ChargePoint:

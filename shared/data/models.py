@@ -45,6 +45,12 @@ class ChargePointRecord(Model):
     password_hash = UnicodeAttribute(null=True)
     blocked = BooleanAttribute(default=False)
     security_profile = NumberAttribute(null=True)  # absent: 1
+    # A password rotation (shared.services.passwords): the new hash, until the command that sets
+    # it is accepted; then the old one, good until the grace period ends.
+    pending_password_hash = UnicodeAttribute(null=True)
+    pending_password_command = UnicodeAttribute(null=True)
+    previous_password_hash = UnicodeAttribute(null=True)
+    previous_password_until = UTCDateTimeAttribute(null=True)
     # From the latest BootNotification
     vendor = UnicodeAttribute(null=True)
     model = UnicodeAttribute(null=True)

@@ -48,6 +48,10 @@ class Registration(Protocol):
     def password_hash(self) -> str | None: ...
     @property
     def security_profile(self) -> int: ...
+    @property
+    def previous_password_hash(self) -> str | None: ...
+    @property
+    def previous_password_until(self) -> datetime | None: ...
 
 
 def admit(
@@ -98,6 +102,9 @@ def admit(
             return Decision(Verdict.UNAUTHORIZED, "Basic credentials required")
         username, password = credentials
         right = verify_password(password, (record.password_hash if record else None) or NO_PASSWORD)
+        if not right and record is not None and _previous_good(record, now):
+            # The password before a rotation, while the station may not have taken the new one.
+            right = verify_password(password, record.previous_password_hash or NO_PASSWORD)
         if record is None or username != identity or not right:
             return Decision(Verdict.UNAUTHORIZED, "unknown charge point or wrong Basic credentials")
     if record is None or record.blocked:
@@ -114,3 +121,8 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
         return None
     username, sep, password = decoded.partition(":")
     return (username, password) if sep else None
+
+
+def _previous_good(record: Registration, now: datetime | None) -> bool:
+    until = record.previous_password_until
+    return bool(record.previous_password_hash) and now is not None and until is not None and now < until

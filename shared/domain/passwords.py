@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import string
 
 _ALGORITHM = "pbkdf2_sha256"
 _ITERATIONS = 120_000
@@ -12,6 +13,17 @@ _ITERATIONS = 120_000
 # OCPP security profiles 1 and 2: the password is 16 to 40 characters.
 MIN_LENGTH = 16
 MAX_LENGTH = 40
+
+
+# What a view shows in place of a password a command carries.
+REDACTED = "********"
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def generate_password(length: int = 32) -> str:
+    """A strong password any charge point takes: letters and digits only, within 1.6's and
+    2.x's bounds."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 def hash_password(password: str) -> str:

@@ -29,13 +29,14 @@ def _keepers() -> dict[str, Keeper]:
         display_messages,
         local_lists,
         maintenance,
+        passwords,
         reservations,
     )
 
     return {
         "CancelReservation": reservations.answered,
         "ChangeAvailability": _latest("availability"),
-        "ChangeConfiguration": configuration.configuration_answered,
+        "ChangeConfiguration": passwords.answered,
         "ClearChargingProfile": charging_profiles.answered,
         "ClearDisplayMessage": display_messages.answered,
         "GetConfiguration": configuration.configuration_answered,
@@ -48,7 +49,7 @@ def _keepers() -> dict[str, Keeper]:
         "SendLocalList": local_lists.answered,
         "SetChargingProfile": charging_profiles.answered,
         "SetDisplayMessage": display_messages.answered,
-        "SetVariables": configuration.configuration_answered,
+        "SetVariables": passwords.answered,
         "SignedUpdateFirmware": maintenance.answered,
         "UnlockConnector": _latest("unlock"),
         "UpdateFirmware": maintenance.answered,

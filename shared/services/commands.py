@@ -9,7 +9,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -276,7 +276,13 @@ def wait_for(command: Command, seconds: int) -> Command:
 def view(command: Command) -> CommandView:
     from shared.services import remote_control  # the operator's views only
 
-    return CommandView(command, remote_control.sessions_begun_by([command]).get(command.command_id))
+    begun = remote_control.sessions_begun_by([command]).get(command.command_id)
+    return CommandView(_shown(command), begun)
+
+
+def _shown(command: Command) -> Command:
+    """As an operator sees it: a password it carries masked."""
+    return replace(command, payload=profile_for(command.ocpp_version).adapter.redacted(command))
 
 
 def find(command_id: str) -> CommandView:
@@ -292,4 +298,4 @@ def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[Co
     from shared.services import remote_control
 
     begun = remote_control.sessions_begun_by(page.items)
-    return Page([CommandView(c, begun.get(c.command_id)) for c in page.items], page.next_token)
+    return Page([CommandView(_shown(c), begun.get(c.command_id)) for c in page.items], page.next_token)

@@ -33,7 +33,8 @@ def report_of(charge_point_id: str) -> ReportProgress | None:
 
 def configuration_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """GetConfiguration, ChangeConfiguration, GetVariables, SetVariables: what they read or changed."""
-    values = profile_for(command.ocpp_version).adapter.configuration_answer(command, response)
+    adapter = profile_for(command.ocpp_version).adapter
+    values = [v for v in adapter.configuration_answer(command, response) if v.key != adapter.password_key]
     if values:
         configuration.put_configuration(command.charge_point_id, values, now)
 

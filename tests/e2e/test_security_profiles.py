@@ -11,8 +11,13 @@ from pathlib import Path
 
 import pytest
 import websockets
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v16 import call as call16
+from ocpp.v16 import call_result as result16
+from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call as call201
+from ocpp.v201 import call_result as result201
 
 from local import tls
 from tests.e2e.conftest import CLIENT_CLASSES, start_runtime
@@ -99,3 +104,63 @@ def test_a_certificate_no_trusted_ca_issued_fails_the_tls_handshake(secured, tmp
     assert runtime.api("PUT", "/charge-points/SP3-STRANGER", {"securityProfile": 3})[0] == 201
     with pytest.raises((ssl.SSLError, ConnectionError, OSError, websockets.InvalidMessage)):
         asyncio.run(boot(launched.wss_url, "SP3-STRANGER", "2.0.1", ssl=client_context(data, stranger)))
+
+
+class Keeps16(ChargePoint16):
+    """Takes a new AuthorizationKey and keeps it for its next connection."""
+
+    password: str | None = None
+
+    @on("ChangeConfiguration")
+    def change(self, key: str, value: str, **_: object) -> result16.ChangeConfiguration:
+        if key == "AuthorizationKey":
+            type(self).password = value
+        return result16.ChangeConfiguration(status="Accepted")
+
+
+class Keeps201(ChargePoint201):
+    password: str | None = None
+
+    @on("SetVariables")
+    def set_variables(self, set_variable_data: list[dict], **_: object) -> result201.SetVariables:
+        results = []
+        for item in set_variable_data:
+            if item["variable"]["name"] == "BasicAuthPassword":
+                type(self).password = item["attribute_value"]
+            results.append(
+                {"attribute_status": "Accepted", "component": item["component"], "variable": item["variable"]}
+            )
+        return result201.SetVariables(set_variable_result=results)
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_a_rotated_password_keeps_the_station_connecting_over_tls(secured, version):
+    launched, runtime, data = secured
+    identity, old = f"ROT-{version.replace('.', '')}", "the-first-password-1"
+    keeper = {"1.6": Keeps16, "2.0.1": Keeps201}[version]
+    assert runtime.api("PUT", f"/charge-points/{identity}", {"password": old, "securityProfile": 2})[0] == 201
+
+    async def rotate_while_connected() -> None:
+        url = f"{launched.wss_url}/ocpp/{identity}"
+        headers = basic(identity, old)
+        async with websockets.connect(
+            url, subprotocols=[f"ocpp{version}"], ssl=client_context(data), additional_headers=headers
+        ) as ws:
+            station = keeper(identity, ws)
+            listener = asyncio.create_task(station.start())
+            await station.call(BOOTS[version])
+            status, command = await asyncio.to_thread(
+                runtime.api, "POST", f"/charge-points/{identity}/password?wait=10", {}
+            )
+            listener.cancel()
+        assert status == 200 and command["status"] == "completed", command
+        assert "********" in str(command["payload"])
+
+    asyncio.run(rotate_while_connected())
+    new = keeper.password
+    assert new and new != old
+    with_new = {"ssl": client_context(data), "additional_headers": basic(identity, new)}
+    assert asyncio.run(boot(launched.wss_url, identity, version, **with_new)) == "Accepted"
+    # A station that reconnects before it applied the new one still gets in, for a while.
+    with_old = {"ssl": client_context(data), "additional_headers": basic(identity, old)}
+    assert asyncio.run(boot(launched.wss_url, identity, version, **with_old)) == "Accepted"

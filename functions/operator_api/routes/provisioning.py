@@ -17,13 +17,14 @@ from functions.operator_api.models import (
     CommandOut,
     ConfigurationReport,
     ConnectorOut,
+    PasswordIn,
     ResetIn,
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from functions.operator_api.responses import Wait, command_response, intent_route, send_intent, with_examples
 from shared.domain.provisioning import UNCHANGED, ChargePoint
 from shared.domain.timestamps import utc_now
-from shared.services import provisioning
+from shared.services import passwords, provisioning
 
 router = APIGatewayHttpRouter()
 
@@ -141,3 +142,20 @@ def reset(
     wait: Wait = None,
 ) -> Response[CommandOut]:
     return send_intent(charge_point_id, lambda adapter: adapter.reset(body.hard, body.evse_id), wait)
+
+
+@intent_route(router, "password", "Rotate the HTTP Basic password (security profiles 1 and 2)")
+def rotate_password(
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        PasswordIn,
+        with_examples(
+            ("A strong one, made by the CSMS", {}), ("Your own", {"password": "my-own-16-chars-at-least"})
+        ),
+    ],
+    wait: Wait = None,
+) -> Response[CommandOut]:
+    """Set on the charge point first (ChangeConfiguration AuthorizationKey in 1.6, SetVariables
+    SecurityCtrlr.BasicAuthPassword in 2.x); stored, hashed, only once it is accepted. The old
+    one stays good for CSMS_PASSWORD_GRACE. The password is never shown, in this answer or after."""
+    return command_response(passwords.rotate(charge_point_id, body.password, utc_now()), wait)

@@ -30,6 +30,7 @@ from shared.domain.meter_values import (
     Sample,
     normalise,
 )
+from shared.domain.passwords import REDACTED
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
@@ -188,6 +189,17 @@ class V16Adapter:
 
     def change_configuration(self, key: str, value: str) -> Intent:
         return "ChangeConfiguration", {"key": key, "value": value}
+
+    password_key = "AuthorizationKey"  # the security extension's
+
+    def _sets_password(self, command: Command) -> bool:
+        return command.action == "ChangeConfiguration" and command.payload.get("key") == self.password_key
+
+    def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
+        return response.get("status") in CHANGED if self._sets_password(command) else None
+
+    def redacted(self, command: Command) -> dict[str, Any]:
+        return {**command.payload, "value": REDACTED} if self._sets_password(command) else command.payload
 
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent:
         payload: dict[str, Any] = {"requestedMessage": message}

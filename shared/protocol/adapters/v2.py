@@ -38,6 +38,7 @@ from shared.domain.meter_values import (
     Sample,
     normalise,
 )
+from shared.domain.passwords import REDACTED
 from shared.domain.provisioning import BootInfo
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
@@ -271,6 +272,26 @@ class V2Adapter:
 
     def change_configuration(self, key: str, value: str) -> Intent:
         return "SetVariables", {"setVariableData": [{**_component_variable(key), "attributeValue": value}]}
+
+    password_key = "SecurityCtrlr/BasicAuthPassword"
+
+    def _password(self, item: dict[str, Any]) -> bool:
+        return _key(item["component"], item["variable"], item.get("attributeType")) == self.password_key
+
+    def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
+        if command.action != "SetVariables" or not any(
+            self._password(d) for d in command.payload.get("setVariableData") or []
+        ):
+            return None
+        results = [r for r in response.get("setVariableResult") or [] if self._password(r)]
+        return bool(results) and all(r.get("attributeStatus") in CHANGED for r in results)
+
+    def redacted(self, command: Command) -> dict[str, Any]:
+        data = command.payload.get("setVariableData") if command.action == "SetVariables" else None
+        if not data or not any(self._password(d) for d in data):
+            return command.payload
+        masked = [{**d, "attributeValue": REDACTED} if self._password(d) else d for d in data]
+        return {**command.payload, "setVariableData": masked}
 
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent:
         return "TriggerMessage", {"requestedMessage": message, **_evse(evse_id, connector_id)}

@@ -15,6 +15,8 @@ class Registration:
     blocked: bool = False
     password_hash: str | None = None
     security_profile: int = 1
+    previous_password_hash: str | None = None
+    previous_password_until: datetime | None = None
 
 
 def basic(user, password):
