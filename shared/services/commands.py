@@ -95,8 +95,11 @@ def submit_to(
     timeout_s: int | None,
     now: datetime,
     command_id: str | None = None,
+    password: bool = False,
 ) -> Command:
-    """A call to a connected charge point; `command_id` when the caller stored it beforehand."""
+    """A call to a connected charge point; `command_id` when the caller stored it beforehand.
+    Only the password rotation (`password`) may set the charge point's password: set any
+    other way, the CSMS would not know it and the station's next connection would fail."""
     assert charge_point.ocpp_version and charge_point.connection_id
     from ocpp.messages import Call
 
@@ -104,6 +107,8 @@ def submit_to(
 
     action, payload = intent
     profile = profile_for(charge_point.ocpp_version)
+    if profile.adapter.sets_password(action, payload) and not password:
+        raise CommandRefused("Set the charge point's password with POST /charge-points/{id}/password")
     if action not in profile.from_csms:
         raise CommandRefused(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
     command_id = command_id or new_command_id()

@@ -32,7 +32,7 @@ def rotate(charge_point_id: str, password: str | None, now: datetime) -> Command
     command_id = commands.new_command_id()
     charge_points.set_pending_password(charge_point_id, hash_password(chosen), command_id)
     intent = adapter.change_configuration(adapter.password_key, chosen)
-    return commands.submit_to(charge_point, intent, None, now, command_id)
+    return commands.submit_to(charge_point, intent, None, now, command_id, password=True)
 
 
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:

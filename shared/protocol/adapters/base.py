@@ -113,6 +113,8 @@ class Adapter(Protocol):
     # SecurityCtrlr/BasicAuthPassword): set through change_configuration, never kept or shown.
     password_key: str
 
+    def sets_password(self, action: str, payload: dict[str, Any]) -> bool: ...
+
     def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
         """Whether a command that sets the password took: None for any other command."""
         ...

@@ -192,14 +192,17 @@ class V16Adapter:
 
     password_key = "AuthorizationKey"  # the security extension's
 
-    def _sets_password(self, command: Command) -> bool:
-        return command.action == "ChangeConfiguration" and command.payload.get("key") == self.password_key
+    def sets_password(self, action: str, payload: dict[str, Any]) -> bool:
+        return action == "ChangeConfiguration" and payload.get("key") == self.password_key
 
     def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
-        return response.get("status") in CHANGED if self._sets_password(command) else None
+        taken = response.get("status") in CHANGED
+        return taken if self.sets_password(command.action, command.payload) else None
 
     def redacted(self, command: Command) -> dict[str, Any]:
-        return {**command.payload, "value": REDACTED} if self._sets_password(command) else command.payload
+        if self.sets_password(command.action, command.payload):
+            return {**command.payload, "value": REDACTED}
+        return command.payload
 
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent:
         payload: dict[str, Any] = {"requestedMessage": message}

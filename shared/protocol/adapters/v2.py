@@ -278,18 +278,20 @@ class V2Adapter:
     def _password(self, item: dict[str, Any]) -> bool:
         return _key(item["component"], item["variable"], item.get("attributeType")) == self.password_key
 
+    def sets_password(self, action: str, payload: dict[str, Any]) -> bool:
+        data = payload.get("setVariableData") if action == "SetVariables" else None
+        return any(self._password(d) for d in data or [])
+
     def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
-        if command.action != "SetVariables" or not any(
-            self._password(d) for d in command.payload.get("setVariableData") or []
-        ):
+        if not self.sets_password(command.action, command.payload):
             return None
         results = [r for r in response.get("setVariableResult") or [] if self._password(r)]
         return bool(results) and all(r.get("attributeStatus") in CHANGED for r in results)
 
     def redacted(self, command: Command) -> dict[str, Any]:
-        data = command.payload.get("setVariableData") if command.action == "SetVariables" else None
-        if not data or not any(self._password(d) for d in data):
+        if not self.sets_password(command.action, command.payload):
             return command.payload
+        data = command.payload["setVariableData"]
         masked = [{**d, "attributeValue": REDACTED} if self._password(d) else d for d in data]
         return {**command.payload, "setVariableData": masked}
 

@@ -84,3 +84,18 @@ def test_an_operators_own_password_is_checked_and_used(station, posted, version)
     status, _ = call_api("POST", "/charge-points/CP1/password", {"password": "mine-and-long-enough"})
     assert status == 202
     assert sent_password(posted.to("c1")[-1], version) == "mine-and-long-enough"
+
+
+def test_the_password_is_set_only_by_rotation_never_by_a_raw_command(station, version):
+    provisioning.register("CP1", utc_now(), password=OLD)
+    if version == "1.6":
+        raw = {"action": "ChangeConfiguration", "payload": {"key": "AuthorizationKey", "value": "x" * 20}}
+    else:
+        variable = {"component": {"name": "SecurityCtrlr"}, "variable": {"name": "BasicAuthPassword"}}
+        raw = {
+            "action": "SetVariables",
+            "payload": {"setVariableData": [{**variable, "attributeValue": "x" * 20}]},
+        }
+    status, body = call_api("POST", "/charge-points/CP1/commands", raw)
+    assert status == 422 and "/password" in body["error"]["message"]
+    assert admitted(OLD, version)
