@@ -151,7 +151,9 @@ def register_charge_point(
     if security_profile is not None:
         actions.append(ChargePointRecord.security_profile.set(security_profile))
     if password_hash is not UNCHANGED:
+        # Set by hand (a leaked one replaced, say): no earlier password stays good.
         actions.append(set_or_remove(ChargePointRecord.password_hash, password_hash))
+        actions.append(ChargePointRecord.previous_password_hash.remove())
     if site_id is not UNCHANGED:
         actions.append(set_or_remove(ChargePointRecord.site_id, site_id))
     if blocked is not None:

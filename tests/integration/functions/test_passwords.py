@@ -99,3 +99,12 @@ def test_the_password_is_set_only_by_rotation_never_by_a_raw_command(station, ve
     status, body = call_api("POST", "/charge-points/CP1/commands", raw)
     assert status == 422 and "/password" in body["error"]["message"]
     assert admitted(OLD, version)
+
+
+def test_a_password_set_by_hand_ends_the_grace_of_the_one_before(station, version, rotating):
+    _, frame, new = rotating
+    station([3, frame[1], answer(version, "Accepted")])
+    assert admitted(OLD, version)
+    assert call_api("PUT", "/charge-points/CP1", {"password": "replaced-by-hand-01"})[0] == 200
+    assert not admitted(OLD, version) and not admitted(new, version)
+    assert admitted("replaced-by-hand-01", version)
