@@ -29,8 +29,6 @@ class IdentityAttribute(StrEnum):
 @dataclass(frozen=True)
 class ClientCertificate:
     subject: str  # RFC 4514, as the edge forwards it
-    issuer: str = ""
-    serial: str = ""
     not_before: datetime | None = None
     not_after: datetime | None = None
 
