@@ -13,6 +13,7 @@ from constructs import Construct
 
 from infra import packaging
 from infra.config import StackConfig
+from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
 from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, Data, Function
@@ -115,10 +116,20 @@ class Functions(Construct):
             resource_name=f"{SECRETS_PREFIX}*",
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
+        authority = stack.format_arn(
+            service="secretsmanager",
+            resource="secret",
+            resource_name=f"{SECRETS_PREFIX}{AUTHORITY_SECRET}-*",  # the service adds 6 characters
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
         for spec in self.specs:
             if spec.secrets:
                 self[spec].add_to_role_policy(
                     iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[arn])
+                )
+            if spec.certificate_authority:  # the CSMS's CA is made by whichever signs first
+                self[spec].add_to_role_policy(
+                    iam.PolicyStatement(actions=["secretsmanager:CreateSecret"], resources=[authority])
                 )
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:

@@ -125,6 +125,19 @@ def keep_credentials(entries: list[str]) -> list[str]:
     return names
 
 
+def keep_authority(data_dir: Path) -> None:
+    """The CSMS's CA, which signs what stations ask for with SignCertificate, is the local CA
+    the wss:// listener trusts: a certificate the CSMS issued admits its station (profile 3)."""
+    from local import tls
+    from shared.aws.secrets import put_json_secret
+    from shared.services.certificates import AUTHORITY_SECRET
+
+    ca = tls.local_ca(data_dir)
+    put_json_secret(
+        AUTHORITY_SECRET, {"certificate": ca.certificate.read_text(), "key": ca.key.read_text(), "chain": ""}
+    )
+
+
 def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
     """The variables the CDK stack sets in the cloud, pointed at this machine."""
     from local.aws import free_port
@@ -214,6 +227,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
 
     base = f"http://{args.host}:{args.http_port}"
     credentials = keep_credentials(args.openadr_credentials)
+    keep_authority(args.data_dir)
     ftp = contextlib.ExitStack()
     if args.ftp_port > 0:
         ftp.enter_context(ftp_server(args.host, args.ftp_port))

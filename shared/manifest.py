@@ -28,8 +28,11 @@ class Function:
     events: bool = False
     # Reads and writes the files bucket (firmware images, uploaded logs), or signs URLs for it.
     files: bool = False
-    # Reads the secrets under csms/ (credentials for systems outside: an OpenADR VTN).
+    # Reads the secrets under csms/ (credentials for systems outside: an OpenADR VTN, a
+    # contract-certificate provider; the CSMS's CA).
     secrets: bool = False
+    # Signs with the CSMS's CA, and may make it on first use (csms/certificate-authority).
+    certificate_authority: bool = False
     # Traced by X-Ray (it builds a tracer, decision 0017): each sampled invocation is a trace
     # billed, so only a function that records subsegments turns tracing on (decision 0027).
     traced: bool = False
@@ -63,6 +66,7 @@ OCPP_ROUTER = Function(
     256,
     connections=True,
     events=True,
+    secrets=True,  # the contract-certificate provider's token (Get15118EVCertificate)
 )
 OPERATOR_API = Function(
     "operator-api",
@@ -73,6 +77,8 @@ OPERATOR_API = Function(
     connections=True,
     files=True,
     traced=True,
+    secrets=True,  # the CSMS's root, listed among the trust anchors
+    certificate_authority=True,
 )
 UPLOADS = Function(
     "uploads",
@@ -177,6 +183,17 @@ SITE_LIMITS = Function(
     secrets=True,
 )
 
+CERTIFICATES = Function(
+    "certificates",
+    "functions.certificates.handler.lambda_handler",
+    "Signs stations' certificates, sends them until installed, and asks for renewals",
+    timeout_s=60,
+    connections=True,
+    events=True,
+    secrets=True,
+    certificate_authority=True,
+)
+
 REACTIONS: tuple[Reaction, ...] = (
     Reaction(
         "site-allocation",
@@ -190,6 +207,7 @@ REACTIONS: tuple[Reaction, ...] = (
             "SiteSharesLowered",
         ),
     ),
+    Reaction("certificate-signing", CERTIFICATES, ("CertificateRequested",)),
 )
 
 SCHEDULES: tuple[Schedule, ...] = (
@@ -197,13 +215,19 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("firmware-rollouts", FIRMWARE_ROLLOUTS, rate_minutes=1),
     Schedule("reservation-expiry", RESERVATION_EXPIRY, rate_minutes=1),
     Schedule("site-limits", SITE_LIMITS, rate_minutes=1),
+    Schedule("certificates", CERTIFICATES, rate_minutes=5),
 )
 
-ALL_FUNCTIONS: tuple[Function, ...] = (
-    AUTHORIZER,
-    *WEBSOCKET_ROUTES.values(),
-    OPERATOR_API,
-    UPLOADS,
-    *(schedule.function for schedule in SCHEDULES),
-    *(reaction.function for reaction in REACTIONS),
+# Each once (a function may run on a schedule and on events both).
+ALL_FUNCTIONS: tuple[Function, ...] = tuple(
+    dict.fromkeys(
+        (
+            AUTHORIZER,
+            *WEBSOCKET_ROUTES.values(),
+            OPERATOR_API,
+            UPLOADS,
+            *(schedule.function for schedule in SCHEDULES),
+            *(reaction.function for reaction in REACTIONS),
+        )
+    )
 )

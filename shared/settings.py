@@ -48,6 +48,9 @@ TABLES: dict[str, tuple[str, str]] = {
     "tariffs_table": ("CSMS_TARIFFS_TABLE", "tariffs"),
     "charging_profiles_table": ("CSMS_CHARGING_PROFILES_TABLE", "charging-profiles"),
     "sites_table": ("CSMS_SITES_TABLE", "sites"),
+    "certificates_table": ("CSMS_CERTIFICATES_TABLE", "certificates"),
+    "trust_anchors_table": ("CSMS_TRUST_ANCHORS_TABLE", "trust-anchors"),
+    "ocsp_responses_table": ("CSMS_OCSP_RESPONSES_TABLE", "ocsp-responses"),
 }
 
 
@@ -79,6 +82,9 @@ class Settings:
     tariffs_table: str
     charging_profiles_table: str
     sites_table: str
+    certificates_table: str
+    trust_anchors_table: str
+    ocsp_responses_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str
@@ -124,6 +130,14 @@ class Settings:
     # connection of a reconnect storm together again (decision 0026). 0: never.
     renew_after_s: int
     renew_spread_s: int
+    # Days a certificate the CSMS signs for a station is valid (it is asked to renew 30 before).
+    certificate_days: int
+    # Where ISO 15118 contract certificates come from (Get15118EVCertificate): a provider's
+    # endpoint, with its token in the secret csms/contract-certificate-provider; None: none.
+    contract_provider_url: str | None
+    # How long the CSMS waits for that provider or an OCSP responder: a station's call must be
+    # answered within its own timeout, and the router's 10 s.
+    outside_timeout_s: float
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -182,6 +196,9 @@ class Settings:
             ocpi_party_id=env.get("CSMS_OCPI_PARTY_ID", "CSM")[:3].upper(),
             renew_after_s=renew_after,
             renew_spread_s=renew_spread,
+            certificate_days=_int(env, "CSMS_CERTIFICATE_DAYS", 365),
+            contract_provider_url=env.get("CSMS_CONTRACT_PROVIDER_URL") or None,
+            outside_timeout_s=float(_int(env, "CSMS_OUTSIDE_TIMEOUT", 5)),
         )
 
     def require_api_token(self) -> None:

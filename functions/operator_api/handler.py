@@ -19,6 +19,7 @@ from functions.http_errors import error_response
 from functions.operator_api.routes import (
     authorization,
     availability,
+    certificates,
     charging_profiles,
     commands,
     configuration,
@@ -83,6 +84,7 @@ for block in (
     tariffs,
     charging_profiles,
     sites,
+    certificates,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

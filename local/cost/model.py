@@ -229,7 +229,13 @@ def stack_of(template: Mapping[str, Any]) -> Stack:
         functions=functions,
         alarms=sum(1 for r in resources if r["Type"] == "AWS::CloudWatch::Alarm"),
         dashboards=sum(1 for r in resources if r["Type"] == "AWS::CloudWatch::Dashboard"),
-        secrets=sum(1 for r in resources if r["Type"] == "AWS::SecretsManager::Secret"),
+        # ...and the CSMS's CA, which the functions make on first use rather than the template.
+        secrets=sum(1 for r in resources if r["Type"] == "AWS::SecretsManager::Secret")
+        + any(
+            "secretsmanager:CreateSecret" in json.dumps(r)
+            for r in resources
+            if r["Type"] == "AWS::IAM::Policy"
+        ),
         access_log_bytes=access_log_line(websocket[0]["AccessLogSettings"]["Format"]) if websocket else 0,
         schedules={s.function.name: MONTH_MINUTES / s.rate_minutes for s in SCHEDULES},
         reactions=reactions,

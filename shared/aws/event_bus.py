@@ -43,6 +43,8 @@ class DomainEvent(StrEnum):
     SITE_CHANGED = "SiteChanged"
     SITE_SHARES_LOWERED = "SiteSharesLowered"
     EV_CHARGING_NEEDS = "EVChargingNeeds"
+    CERTIFICATE_REQUESTED = "CertificateRequested"
+    CERTIFICATE_INSTALLED = "CertificateInstalled"
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

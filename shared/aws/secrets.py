@@ -14,6 +14,8 @@ from shared.settings import get_settings
 
 # Every secret the CSMS reads is named under this prefix; the stack grants reading no other.
 PREFIX = "csms/"
+# The CSMS's CA: certificate, key and chain as PEM (shared.services.certificates).
+CERTIFICATE_AUTHORITY = "certificate-authority"
 
 
 class SecretMissing(LookupError):
@@ -36,6 +38,18 @@ def json_secret(name: str) -> dict[str, Any]:
     if not isinstance(found, dict):
         raise SecretMissing(f"secret {PREFIX + name} is not a JSON object")
     return found
+
+
+def create_json_secret(name: str, value: dict[str, Any]) -> bool:
+    """Made once: False when it exists already (another caller made it first, or an operator
+    put their own there), which the caller then reads."""
+    client = _client()
+    try:
+        client.create_secret(Name=PREFIX + name, SecretString=json.dumps(value))
+    except client.exceptions.ResourceExistsException:
+        return False
+    json_secret.cache_clear()
+    return True
 
 
 def put_json_secret(name: str, value: dict[str, Any]) -> None:

@@ -617,6 +617,85 @@ class SiteRecord(Model):
     updated_at = UTCDateTimeAttribute(null=True)
 
 
+class _CertificateWork(GlobalSecondaryIndex["CertificateRecord"]):
+    """Sparse: signing requests with work left (sign, send, resend), by when it is due."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class _CurrentCertificates(GlobalSecondaryIndex["CertificateRecord"]):
+    """Sparse: each station's certificate in use, per use, by when it expires (renewals)."""
+
+    class Meta:
+        index_name = "current"
+        projection = AllProjection()
+
+    current = UnicodeAttribute(hash_key=True)
+    not_after_key = UnicodeAttribute(range_key=True)
+
+
+class CertificateRecord(Model):
+    """A charge point's certificates: each signing request (keyed by its CSR, so a resend is the
+    same one) with the certificate signed from it and how the station took it; and the latest
+    report of what it has installed (GetInstalledCertificateIds)."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.certificates_table
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # csr#<digest> | installed
+    use = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # shared.domain.certificates.SigningStatus
+    subject = UnicodeAttribute(null=True)
+    csr = UnicodeAttribute(null=True)
+    certificate = UnicodeAttribute(null=True)  # the chain sent, leaf first
+    serial = UnicodeAttribute(null=True)
+    not_after_key = UnicodeAttribute(null=True)
+    command_id = UnicodeAttribute(null=True)  # the latest CertificateSigned
+    attempts = NumberAttribute(default=0)
+    reason = UnicodeAttribute(null=True)
+    due = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    current = UnicodeAttribute(null=True)
+    renewal_asked_at = UTCDateTimeAttribute(null=True)
+    report = JSONAttribute(null=True)  # installed: the certificates' hash data by type
+    requested_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    work = _CertificateWork()
+    in_use = _CurrentCertificates()
+
+
+class TrustAnchorRecord(Model):
+    """A root certificate operators install on stations (CSMS, manufacturer, V2G, MO roots)."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.trust_anchors_table
+
+    name = UnicodeAttribute(hash_key=True)
+    certificate_type = UnicodeAttribute()
+    certificate = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class OcspResponseRecord(Model):
+    """A responder's answer about one certificate, kept until its next update (TTL)."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.ocsp_responses_table
+
+    request_key = UnicodeAttribute(hash_key=True)  # the hash data and responder URL, hashed
+    der = UnicodeAttribute()  # base64, as GetCertificateStatus relays it
+    status = UnicodeAttribute()
+    next_update = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -639,6 +718,9 @@ ALL_MODELS: tuple[type[Model], ...] = (
     TariffRecord,
     ChargingProfileRecord,
     SiteRecord,
+    CertificateRecord,
+    TrustAnchorRecord,
+    OcspResponseRecord,
 )
 
 

@@ -24,6 +24,7 @@ def _keepers() -> dict[str, Keeper]:
     """Built on first use: the blocks import the command service, which calls this."""
     from shared.services import (
         authorization,
+        certificates,
         charging_profiles,
         configuration,
         display_messages,
@@ -35,6 +36,10 @@ def _keepers() -> dict[str, Keeper]:
 
     return {
         "CancelReservation": reservations.answered,
+        "CertificateSigned": certificates.signed_answered,
+        "DeleteCertificate": certificates.changed_answered,
+        "GetInstalledCertificateIds": certificates.installed_answered,
+        "InstallCertificate": certificates.changed_answered,
         "ChangeAvailability": _latest("availability"),
         "ChangeConfiguration": passwords.answered,
         "ClearChargingProfile": charging_profiles.answered,

@@ -1,6 +1,7 @@
 """Security profiles 2 and 3 against the running local runtime: `ocpp` clients over wss://,
 with HTTP Basic (profile 2) or a client certificate from the runtime's own CA (profile 3); a
-certificate of another identity, or none where one is required, is refused at the handshake."""
+certificate of another identity, or none where one is required, is refused at the handshake.
+A station that asks for a certificate (SignCertificate) gets one it then connects with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import websockets
+from cryptography.hazmat.primitives import serialization
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v16 import call as call16
@@ -20,6 +22,7 @@ from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 
 from local import tls
+from tests.builders import make_csr
 from tests.e2e.conftest import CLIENT_CLASSES, start_runtime
 
 pytestmark = pytest.mark.e2e
@@ -164,3 +167,72 @@ def test_a_rotated_password_keeps_the_station_connecting_over_tls(secured, versi
     # A station that reconnects before it applied the new one still gets in, for a while.
     with_old = {"ssl": client_context(data), "additional_headers": basic(identity, old)}
     assert asyncio.run(boot(launched.wss_url, identity, version, **with_old)) == "Accepted"
+
+
+def signing_station(version: str):
+    """A station that keeps the certificate chain the CSMS sends it, and takes it."""
+    base = {"1.6": ChargePoint16, "2.0.1": ChargePoint201}[version]
+    answer = {"1.6": result16.CertificateSigned, "2.0.1": result201.CertificateSigned}[version]
+
+    class Signing(base):  # type: ignore[misc, valid-type]
+        chain: str | None = None
+
+        @on("CertificateSigned")
+        def certificate_signed(self, certificate_chain: str, **_: object) -> object:
+            type(self).chain = certificate_chain
+            return answer(status="Accepted")
+
+    return Signing
+
+
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+def test_a_certificate_the_csms_issued_after_sign_certificate_admits_the_station_at_profile_3(
+    secured, version, tmp_path
+):
+    launched, runtime, data = secured
+    identity, password = f"ISSUED-{version.replace('.', '')}", "a-long-enough-password-2"
+    assert (
+        runtime.api("PUT", f"/charge-points/{identity}", {"password": password, "securityProfile": 2})[0]
+        == 201
+    )
+    csr, key = make_csr(identity)
+    station_class = signing_station(version)
+    sign = call16.SignCertificate(csr=csr) if version == "1.6" else call201.SignCertificate(csr=csr)
+
+    async def ask_for_a_certificate() -> str:
+        async with websockets.connect(
+            f"{launched.wss_url}/ocpp/{identity}",
+            subprotocols=[f"ocpp{version}"],
+            ssl=client_context(data),
+            additional_headers=basic(identity, password),
+        ) as ws:
+            station = station_class(identity, ws)
+            listener = asyncio.create_task(station.start())
+            await station.call(BOOTS[version])
+            status = (await station.call(sign)).status
+            for _ in range(100):  # signed after the answer, by the certificates function
+                if station_class.chain:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # its answer on its way
+            listener.cancel()
+            return status
+
+    assert asyncio.run(ask_for_a_certificate()) == "Accepted"
+    assert station_class.chain, "no CertificateSigned within 10 s"
+    issued = tmp_path / "issued.pem"
+    issued.write_text(station_class.chain)
+    private = tmp_path / "issued.key"
+    private.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    listed = runtime.api("GET", f"/charge-points/{identity}/certificates")[1]["issued"]
+    assert [(c["status"], c["inUse"]) for c in listed] == [("accepted", True)]
+
+    # Raised to profile 3: the issued certificate admits it, no password needed.
+    assert runtime.api("PUT", f"/charge-points/{identity}", {"securityProfile": 3})[0] == 200
+    with_certificate = client_context(data, tls.Issued(issued, private))
+    assert asyncio.run(boot(launched.wss_url, identity, version, ssl=with_certificate)) == "Accepted"
+    assert refused(launched.wss_url, identity, version, ssl=client_context(data)) == 401

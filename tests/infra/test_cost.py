@@ -13,7 +13,7 @@ def test_the_cost_model_reads_memory_tracing_logs_alarms_and_reactions_from_the_
     assert (router.memory_mb, router.traced, router.log_level) == (256, False, "INFO")
     assert not router.platform_logs
     assert stack.function(OPERATOR_API.name).traced
-    assert stack.alarms >= 10 and stack.dashboards == 1 and stack.secrets == 1
+    assert stack.alarms >= 10 and stack.dashboards == 1 and stack.secrets == 2
     assert 150 < stack.access_log_bytes < 300
     assert set(stack.schedules) == {s.function.name for s in SCHEDULES}
     types, on_site_only = stack.reactions["site-allocator"]

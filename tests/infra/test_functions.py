@@ -116,3 +116,15 @@ def test_only_functions_that_read_secrets_may_and_only_those_under_the_csms_pref
     [grant] = grants
     assert _actions(grant) == {"secretsmanager:GetSecretValue"}
     assert json.dumps(grant["Resource"]).endswith(':secret:csms/*"]]}')
+
+
+@pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
+def test_only_functions_that_sign_may_make_the_ca_and_no_other_secret(resources, spec):
+    function = resources[function_named(resources, spec.handler)]
+    grants = [s for s in statements_of(resources, function) if "secretsmanager:CreateSecret" in _actions(s)]
+    if not spec.certificate_authority:
+        assert not grants
+        return
+    [grant] = grants
+    assert _actions(grant) == {"secretsmanager:CreateSecret"}
+    assert json.dumps(grant["Resource"]).endswith(':secret:csms/certificate-authority-*"]]}')

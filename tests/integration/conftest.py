@@ -40,9 +40,10 @@ def aws() -> Iterator[None]:
         from local.aws import create_resources
         from shared.aws import files, secrets
         from shared.aws.event_bus import _client
-        from shared.services import tariffs
+        from shared.services import certificates, tariffs
 
         _client.cache_clear()
+        certificates.authority.cache_clear()
         files._client.cache_clear()
         secrets._client.cache_clear()
         secrets.json_secret.cache_clear()

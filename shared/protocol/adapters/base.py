@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 
 from shared.domain.authorization import Authorization, AuthorizationStatus, IdToken, TokenEntry
 from shared.domain.availability import ConnectorStatusReport
+from shared.domain.certificates import CertificateUse, ContractRequest, Installed, Relayed, RootKind
 from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts, periods_of
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import ConfigurationValue, ReportPart
@@ -97,6 +98,45 @@ class Adapter(Protocol):
     def reservation_update(self, payload: dict[str, Any]) -> tuple[int, str]:
         """2.x ReservationStatusUpdate: the reservation and what became of it."""
         ...
+
+    def signing_request(self, payload: dict[str, Any]) -> tuple[str, CertificateUse]:
+        """SignCertificate: the CSR, and what the certificate is for."""
+        ...
+
+    def signing_answer(self, reason: str | None) -> dict[str, Any]:
+        """SignCertificate's answer: Accepted, or Rejected with the reason (None: accepted)."""
+        ...
+
+    def contract_request(self, payload: dict[str, Any]) -> ContractRequest:
+        """2.x Get15118EVCertificate."""
+        ...
+
+    def contract_answer(self, relayed: Relayed) -> dict[str, Any]: ...
+    def ocsp_request_data(self, payload: dict[str, Any]) -> tuple[dict[str, str], str]:
+        """2.x GetCertificateStatus: the certificate's hash data, and the responder's URL."""
+        ...
+
+    def certificate_status_answer(self, relayed: Relayed) -> dict[str, Any]: ...
+
+    # --- Certificates -----------------------------------------------------------------------
+    def certificate_signed(self, chain: str, use: CertificateUse) -> Intent: ...
+    def renewal_trigger(self, use: CertificateUse) -> Intent | None:
+        """Asks the station for a new CSR (None: the version cannot ask for this use)."""
+        ...
+
+    def install_certificate(self, kind: RootKind, pem: str) -> Intent: ...
+    def installed_certificate_queries(self) -> list[Intent]:
+        """GetInstalledCertificateIds for every type the version knows (1.6 asks one at a time)."""
+        ...
+
+    def installed_certificates(
+        self, command: Command, response: dict[str, Any]
+    ) -> tuple[tuple[str, ...] | None, list[Installed]] | None:
+        """What a GetInstalledCertificateIds answer lists, and the types it covers in 2.x's words
+        (None: every type); None for other commands."""
+        ...
+
+    def delete_certificate(self, hash_data: dict[str, str]) -> Intent: ...
 
     # --- Operator intentions as the version's calls --------------------------------------
     def remote_start(
@@ -273,6 +313,18 @@ def read_meter_values(
 
 def accepted(response: dict[str, Any] | None) -> bool:
     return bool(response) and (response or {}).get("status") == "Accepted"
+
+
+def delete_certificate_call(hash_data: dict[str, str]) -> Intent:
+    """DeleteCertificate, the same in the 1.6 security extension and 2.x."""
+    return "DeleteCertificate", {"certificateHashData": hash_data}
+
+
+def status_reason(response: dict[str, Any]) -> str:
+    """An answer's status with the reason 2.x may give (statusInfo)."""
+    info = response.get("statusInfo") or {}
+    why = " ".join(part for part in (info.get("reasonCode"), info.get("additionalInfo")) if part)
+    return f"{response.get('status')}: {why}" if why else str(response.get("status"))
 
 
 # --- Shapes every version shares ---------------------------------------------------------------

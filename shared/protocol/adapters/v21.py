@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.domain.certificates import CertificateUse, RootKind
 from shared.domain.commands import Intent
 from shared.domain.tariffs import Dimension, Tariff, TariffElement
 from shared.protocol.adapters.v2 import V2Adapter
@@ -61,6 +62,9 @@ def tariff_type(tariff: Tariff) -> dict[str, Any]:
 
 
 class V21Adapter(V2Adapter):
+    signing_uses = frozenset(CertificateUse)  # 2.1 adds ISO 15118-20's V2G certificate
+    root_kinds = frozenset(RootKind)  # ...and the OEM root
+
     def tariff_offer(self, tariff: Tariff) -> dict[str, Any]:
         return {"tariff": tariff_type(tariff)}
 

@@ -1,0 +1,1 @@
+"""Certificate management: stations' CSRs, ISO 15118 contract certificates, certificate status."""

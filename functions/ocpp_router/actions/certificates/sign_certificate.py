@@ -1,0 +1,17 @@
+"""SignCertificate (1.6 security extension, 2.x): the CSR checked and stored before the
+answer; signed and sent as CertificateSigned afterwards (shared.services.certificates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.ocpp_router.registry import CallContext, handles
+from shared.services import certificates
+
+
+@handles("SignCertificate")
+def sign_certificate(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
+    adapter = context.profile.adapter
+    csr, use = adapter.signing_request(payload)
+    reason = certificates.requested(context.charge_point_id, csr, use, context.received_at)
+    return adapter.signing_answer(reason)

@@ -1,0 +1,206 @@
+"""/charge-points/{id}/certificates and /trust-anchors: what a station was issued and has
+installed, roots installed and removed, and the roots operators keep to install."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import Field
+
+from functions.operator_api.models import ApiModel, CommandOut
+from functions.operator_api.params import ChargePointId
+from functions.operator_api.responses import (
+    RESPONSES,
+    Wait,
+    command_out,
+    command_response,
+    json_response,
+    with_examples,
+)
+from shared.domain.certificates import RootKind, Signing
+from shared.domain.timestamps import utc_now
+from shared.services import certificates, commands
+from shared.services.certificates import TrustAnchor
+
+router = APIGatewayHttpRouter()
+TAGS = ["Certificates"]
+AnchorName = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+Serial = Annotated[str, Path(pattern=r"^[0-9A-Fa-f]{1,40}$")]
+
+
+class IssuedOut(ApiModel):
+    use: str = Field(description="ChargingStationCertificate, V2GCertificate or V2G20Certificate")
+    status: str = Field(description="requested, signed (sent, awaiting installation), accepted or failed")
+    subject: str
+    serial: str | None
+    not_after: datetime | None
+    in_use: bool = Field(description="The station's current certificate of its use (renewed before expiry)")
+    attempts: int = Field(description="CertificateSigned sent so far")
+    reason: str | None = Field(None, description="Why the latest attempt failed")
+    requested_at: datetime
+    updated_at: datetime
+    certificate: str | None = Field(None, description="The chain sent, PEM, leaf first")
+
+
+class InstalledOut(ApiModel):
+    certificate_type: str
+    hash_data: dict[str, str] = Field(description="CertificateHashData; its serialNumber names it to DELETE")
+    children: list[dict[str, str]] = Field(default_factory=list, description="Sub-CAs of a V2G chain")
+
+
+class CertificatesOut(ApiModel):
+    issued: list[IssuedOut] = Field(description="Signed by the CSMS from the station's CSRs, newest first")
+    installed: list[InstalledOut] | None = Field(
+        description="What GetInstalledCertificateIds reported; null until asked (.../certificates/refresh)"
+    )
+    installed_reported_at: datetime | None
+
+
+class InstallIn(ApiModel):
+    certificate_type: RootKind = RootKind.CSMS
+    certificate: str | None = Field(None, description="A PEM CA certificate")
+    trust_anchor: str | None = Field(None, description="Or a trust anchor's name (its type comes with it)")
+
+
+class FactsOut(ApiModel):
+    subject: str
+    issuer: str
+    serial: str
+    not_before: datetime
+    not_after: datetime
+    sha256: str
+
+
+class TrustAnchorIn(ApiModel):
+    certificate_type: RootKind
+    certificate: str = Field(description="A PEM CA certificate", min_length=1, max_length=10000)
+
+
+class TrustAnchorOut(ApiModel):
+    name: str
+    certificate_type: RootKind
+    certificate: str
+    facts: FactsOut
+    built_in: bool = Field(description="The CSMS's own root, which signs station certificates")
+
+
+class TrustAnchorList(ApiModel):
+    items: list[TrustAnchorOut]
+
+
+def _issued(signing: Signing) -> IssuedOut:
+    return IssuedOut(
+        use=signing.use.value,
+        status=signing.status.value,
+        subject=signing.subject,
+        serial=signing.serial,
+        not_after=signing.not_after,
+        in_use=signing.current,
+        attempts=signing.attempts,
+        reason=signing.reason,
+        requested_at=signing.requested_at,
+        updated_at=signing.updated_at,
+        certificate=signing.certificate,
+    )
+
+
+def _anchor(anchor: TrustAnchor) -> TrustAnchorOut:
+    return TrustAnchorOut(
+        name=anchor.name,
+        certificate_type=anchor.kind,
+        certificate=anchor.pem,
+        facts=FactsOut(**vars(anchor.facts)),
+        built_in=anchor.built_in,
+    )
+
+
+@router.get("/charge-points/<charge_point_id>/certificates", summary="A station's certificates", tags=TAGS)
+def list_certificates(charge_point_id: ChargePointId) -> CertificatesOut:
+    found = certificates.inventory(charge_point_id)
+    installed = None
+    if found.installed is not None:
+        installed = [
+            InstalledOut(certificate_type=f.certificate_type, hash_data=f.hash_data, children=[*f.children])
+            for f in found.installed
+        ]
+    return CertificatesOut(
+        issued=[_issued(s) for s in found.issued],
+        installed=installed,
+        installed_reported_at=found.installed_reported_at,
+    )
+
+
+@router.post(
+    "/charge-points/<charge_point_id>/certificates",
+    summary="Install a root on a station (InstallCertificate); the inventory is asked again once accepted",
+    tags=TAGS,
+    responses=RESPONSES,
+)
+def install_certificate(
+    charge_point_id: ChargePointId,
+    body: Annotated[
+        InstallIn,
+        with_examples(
+            ("The CSMS's own root", {"trustAnchor": "csms"}),
+            (
+                "A manufacturer root",
+                {"certificateType": "ManufacturerRootCertificate", "certificate": "-----BEGIN ..."},
+            ),
+        ),
+    ],
+    wait: Wait = None,
+) -> Response[CommandOut]:
+    command = certificates.install(
+        charge_point_id, body.certificate_type, body.certificate, body.trust_anchor, utc_now()
+    )
+    return command_response(command, wait)
+
+
+@router.post(
+    "/charge-points/<charge_point_id>/certificates/refresh",
+    summary="Ask a station what it has installed (GetInstalledCertificateIds; 1.6: once per root type)",
+    tags=TAGS,
+    responses=RESPONSES,
+)
+def refresh_certificates(charge_point_id: ChargePointId) -> Response[list[CommandOut]]:
+    sent = certificates.refresh(charge_point_id, utc_now())
+    return json_response(HTTPStatus.ACCEPTED, [command_out(commands.view(c)) for c in sent])
+
+
+@router.delete(
+    "/charge-points/<charge_point_id>/certificates/<serial>",
+    summary="Remove a certificate the station reported (DeleteCertificate), by its serial number",
+    tags=TAGS,
+    responses=RESPONSES,
+)
+def delete_certificate(
+    charge_point_id: ChargePointId, serial: Serial, wait: Wait = None
+) -> Response[CommandOut]:
+    return command_response(certificates.delete(charge_point_id, serial, utc_now()), wait)
+
+
+@router.get("/trust-anchors", summary="Roots to install on stations, the CSMS's own first", tags=TAGS)
+def list_trust_anchors() -> TrustAnchorList:
+    return TrustAnchorList(items=[_anchor(a) for a in certificates.trust_anchors()])
+
+
+@router.put("/trust-anchors/<name>", summary="Keep a root (manufacturer, V2G, MO, OEM)", tags=TAGS)
+def put_trust_anchor(name: AnchorName, body: TrustAnchorIn) -> Response[TrustAnchorOut]:
+    anchor, created = certificates.put_trust_anchor(name, body.certificate_type, body.certificate, utc_now())
+    return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, _anchor(anchor))
+
+
+@router.delete(
+    "/trust-anchors/<name>",
+    summary="Forget a root (stations that have it keep it)",
+    tags=TAGS,
+    responses={204: {"description": "Forgotten"}},
+)
+def delete_trust_anchor(name: AnchorName) -> Response[None]:
+    certificates.delete_trust_anchor(name)
+    return Response(status_code=int(HTTPStatus.NO_CONTENT))

@@ -1,0 +1,123 @@
+"""ISO 15118 Plug & Charge for 2.x stations: contract certificates from a provider
+(Get15118EVCertificate) and certificate status from OCSP responders (GetCertificateStatus).
+
+Both ask a service outside the CSMS while the station waits for its answer, so each waits at
+most `CSMS_OUTSIDE_TIMEOUT` seconds (the router has 10 in all) and any failure is answered
+Failed with the reason, and counted; never a CALLERROR.
+
+The contract-certificate provider is called as Hubject's contract certificate pool is: POST
+the EV's request as `certificateInstallationReq` with its schema as `xsdMsgDefNamespace`,
+with a bearer token (the secret csms/contract-certificate-provider, {"token": ...}); the
+answer's `CCPResponse.emaidContent[0].messageDef.certificateInstallationRes` is relayed.
+
+OCSP answers are kept until their nextUpdate: a fleet asking about the same certificate asks
+the responder once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import urllib.error
+import urllib.request
+from datetime import datetime
+from typing import Any
+
+from shared.aws.secrets import SecretMissing, json_secret
+from shared.data import certificates
+from shared.domain.certificates import ContractRequest, Relayed, ocsp_answer, ocsp_request
+from shared.observability import logger, metrics
+from shared.settings import get_settings
+
+PROVIDER_SECRET = "contract-certificate-provider"
+MAX_ANSWER_BYTES = 64 * 1024
+
+
+class OutsideFailed(RuntimeError):
+    pass
+
+
+def contract_certificate(charge_point_id: str, request: ContractRequest) -> Relayed:
+    url = get_settings().contract_provider_url
+    if not url:
+        metrics.add_metric(name="ContractCertificateFailures", unit="Count", value=1)
+        return Relayed(False, reason="No contract certificate provider is configured")
+    try:
+        token = str(json_secret(PROVIDER_SECRET)["token"])
+    except (SecretMissing, KeyError):
+        return _failed("ContractCertificateFailures", "The provider's credentials are missing")
+    body: dict[str, Any] = {
+        "certificateInstallationReq": request.exi_request,
+        "xsdMsgDefNamespace": request.schema_version,
+        "action": request.action,
+    }
+    if request.maximum_chains is not None:
+        body["maximumContractCertificateChains"] = request.maximum_chains
+    if request.prioritized_emaids:
+        body["prioritizedEMAIDs"] = list(request.prioritized_emaids)
+    try:
+        raw = _post(
+            url,
+            json.dumps(body).encode(),
+            {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+        exi = _installation_response(json.loads(raw))
+    except (OutsideFailed, ValueError) as error:
+        return _failed("ContractCertificateFailures", f"The contract certificate provider: {error}")
+    logger.info("Contract certificate relayed", extra={"charge_point_id": charge_point_id})
+    return Relayed(True, exi)
+
+
+def _installation_response(answer: Any) -> str:
+    try:
+        exi = answer["CCPResponse"]["emaidContent"][0]["messageDef"]["certificateInstallationRes"]
+    except (KeyError, IndexError, TypeError):
+        raise ValueError("its answer holds no certificateInstallationRes") from None
+    if not isinstance(exi, str) or not exi:
+        raise ValueError("its certificateInstallationRes is empty")
+    return exi
+
+
+def certificate_status(hash_data: dict[str, str], responder_url: str, now: datetime) -> Relayed:
+    """The responder's answer (DER, base64) about the certificate the hashes name."""
+    key = hashlib.sha256(json.dumps([hash_data, responder_url], sort_keys=True).encode()).hexdigest()
+    kept = certificates.cached_ocsp(key, now)
+    if kept is not None:
+        return Relayed(True, kept.der)
+    try:
+        asked = ocsp_request(hash_data)
+    except ValueError as error:
+        return _failed("CertificateStatusFailures", str(error))
+    if not responder_url.startswith(("http://", "https://")):
+        return _failed("CertificateStatusFailures", f"The responder URL {responder_url!r} is not HTTP")
+    try:
+        raw = _post(responder_url, asked, {"Content-Type": "application/ocsp-request"})
+        answer = ocsp_answer(raw)
+    except (OutsideFailed, ValueError) as error:
+        return _failed("CertificateStatusFailures", f"The OCSP responder: {error}")
+    encoded = base64.b64encode(answer.der).decode()
+    if answer.next_update is not None and answer.next_update > now:
+        certificates.keep_ocsp(key, encoded, answer.status, answer.next_update)
+    return Relayed(True, encoded)
+
+
+def _failed(metric: str, reason: str) -> Relayed:
+    metrics.add_metric(name=metric, unit="Count", value=1)
+    logger.warning("Outside service failed", extra={"reason": reason})
+    return Relayed(False, reason=reason)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> bytes:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=get_settings().outside_timeout_s) as answer:
+            found: bytes = answer.read(MAX_ANSWER_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        raise OutsideFailed(f"HTTP {error.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise OutsideFailed(f"unreachable ({reason})") from None
+    if len(found) > MAX_ANSWER_BYTES:
+        raise OutsideFailed("its answer is too large")
+    return found
