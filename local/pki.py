@@ -4,7 +4,7 @@ provider shaped like Hubject's contract certificate pool.
 
     python -m local.pki --ca .csms/ca.pem --ca-key .csms/ca.key --port 8090
 
-serves POST /ocsp (RFC 6960 over HTTP) and POST /contract (certificateInstallationReq in,
+serves POST /ocsp (RFC 6960 over HTTP), GET /crl and POST /contract (certificateInstallationReq in,
 CCPResponse out, bearer token `local-provider-token`). Point a station's responderURL at
 the first, and the CSMS at the second (CSMS_CONTRACT_PROVIDER_URL, and the secret
 csms/contract-certificate-provider as {"token": "local-provider-token"}).
@@ -42,7 +42,7 @@ class Responder:
     ca: x509.Certificate
     key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     revoked: set[int] = field(default_factory=set)
-    asked: int = 0  # OCSP requests answered (to see what a cache saves)
+    asked: int = 0  # OCSP requests and CRLs answered (to see what a cache saves)
     contracts: int = 0
     # Seconds to wait before answering, to stand for a slow service.
     delay_s: float = 0.0
@@ -76,6 +76,21 @@ class Responder:
         signed = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, self.ca)
         return signed.sign(self.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
+    def crl(self) -> bytes:
+        """The CA's CRL (DER), listing the revoked serials."""
+        self.asked += 1
+        now = datetime.now(UTC).replace(microsecond=0)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.ca.subject)
+            .last_update(now)
+            .next_update(now + VALIDITY)
+        )
+        for serial in sorted(self.revoked):
+            entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
+            builder = builder.add_revoked_certificate(entry)
+        return builder.sign(self.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
     def contract(self, body: dict[str, Any]) -> dict[str, Any]:
         """A CertificateInstallationRes of our own making: the request's digest stands for
         the signed contract data a real pool would hold for the EV."""
@@ -98,6 +113,12 @@ def _key_hash(certificate: x509.Certificate, algorithm: hashes.HashAlgorithm) ->
 
 def _handler(responder: Responder) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/crl":
+                self._send(200, "application/pkix-crl", responder.crl())
+            else:
+                self._send(404, "text/plain", b"not found")
+
         def do_POST(self) -> None:
             import time
 

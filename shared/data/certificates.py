@@ -260,6 +260,7 @@ def cached_ocsp(request_key: str, now: datetime) -> OcspResponseRecord | None:
 
 
 def keep_ocsp(request_key: str, der_b64: str, status: str, next_update: datetime) -> None:
+    """1 write; `der_b64` empty for what a CRL said."""
     OcspResponseRecord(
-        request_key, der=der_b64, status=status, next_update=next_update, expires_at=next_update
+        request_key, der=der_b64 or None, status=status, next_update=next_update, expires_at=next_update
     ).save()

@@ -684,13 +684,14 @@ class TrustAnchorRecord(Model):
 
 
 class OcspResponseRecord(Model):
-    """A responder's answer about one certificate, kept until its next update (TTL)."""
+    """An OCSP responder's answer (or a CRL's word) about one certificate, kept until its next
+    update (TTL)."""
 
     class Meta(_OnDemand):
         table_name = _settings.ocsp_responses_table
 
-    request_key = UnicodeAttribute(hash_key=True)  # the hash data and responder URL, hashed
-    der = UnicodeAttribute()  # base64, as GetCertificateStatus relays it
+    request_key = UnicodeAttribute(hash_key=True)  # the hash data, source and URL, hashed
+    der = UnicodeAttribute(null=True)  # base64, as GetCertificateStatus relays it
     status = UnicodeAttribute()
     next_update = UTCDateTimeAttribute()
     expires_at = TTLAttribute()

@@ -102,6 +102,25 @@ class Relayed:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class StatusQuestion:
+    """2.1 GetCertificateChainStatus: one certificate of a chain, and where to ask about it."""
+
+    hash_data: dict[str, str]
+    source: str  # OCSP | CRL
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a responder or a CRL says of a certificate, and until when: Good, Revoked,
+    Unknown (the source does not know it), or Failed (no source answered)."""
+
+    status: str
+    next_update: datetime | None
+    der: str = ""  # an OCSP response, base64, as GetCertificateStatus relays it
+
+
 class SigningStatus(StrEnum):
     REQUESTED = "requested"  # checked and stored, not signed yet
     SIGNED = "signed"  # signed; CertificateSigned sent, or to be sent again
@@ -388,6 +407,36 @@ def ocsp_request(hash_data_: dict[str, str]) -> bytes:
     except ValueError as error:
         raise ValueError(f"the OCSP request data do not make a request: {error}") from None
     return request.public_bytes(serialization.Encoding.DER)
+
+
+_STANDINGS = {"GOOD": "Good", "REVOKED": "Revoked", "UNKNOWN": "Unknown"}
+
+
+def standing_of(answer: OcspAnswer) -> Standing:
+    import base64
+
+    return Standing(
+        _STANDINGS.get(answer.status, "Failed"), answer.next_update, base64.b64encode(answer.der).decode()
+    )
+
+
+def crl_standing(data: bytes, hash_data_: dict[str, str]) -> Standing:
+    """A certificate's standing in a CRL (DER or PEM): Unknown when the CRL is another
+    issuer's, which its name hash tells."""
+    try:
+        crl = (
+            x509.load_der_x509_crl(data)
+            if not data.lstrip().startswith(b"-----")
+            else x509.load_pem_x509_crl(data)
+        )
+    except ValueError:
+        raise ValueError("not a CRL") from None
+    digest = hashes.Hash(_hash(hash_data_["hashAlgorithm"]))
+    digest.update(crl.issuer.public_bytes())
+    if digest.finalize().hex() != hash_data_["issuerNameHash"].lower():
+        return Standing("Unknown", crl.next_update_utc)
+    revoked = crl.get_revoked_certificate_by_serial_number(int(hash_data_["serialNumber"], 16))
+    return Standing("Revoked" if revoked is not None else "Good", crl.next_update_utc)
 
 
 def ocsp_answer(der: bytes) -> OcspAnswer:

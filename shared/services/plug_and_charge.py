@@ -1,5 +1,6 @@
 """ISO 15118 Plug & Charge for 2.x stations: contract certificates from a provider
-(Get15118EVCertificate) and certificate status from OCSP responders (GetCertificateStatus).
+(Get15118EVCertificate), certificate status from OCSP responders (GetCertificateStatus), and
+a chain's from OCSP responders or CRLs (2.1 GetCertificateChainStatus).
 
 Both ask a service outside the CSMS while the station waits for its answer, so each waits at
 most `CSMS_OUTSIDE_TIMEOUT` seconds (the router has 10 in all) and any failure is answered
@@ -10,23 +11,32 @@ the EV's request as `certificateInstallationReq` with its schema as `xsdMsgDefNa
 with a bearer token (the secret csms/contract-certificate-provider, {"token": ...}); the
 answer's `CCPResponse.emaidContent[0].messageDef.certificateInstallationRes` is relayed.
 
-OCSP answers are kept until their nextUpdate: a fleet asking about the same certificate asks
-the responder once.
+Answers are kept until their nextUpdate: a fleet asking about the same certificate asks the
+responder once.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import certificates
-from shared.domain.certificates import ContractRequest, Relayed, ocsp_answer, ocsp_request
+from shared.domain.certificates import (
+    ContractRequest,
+    Relayed,
+    Standing,
+    StatusQuestion,
+    crl_standing,
+    ocsp_answer,
+    ocsp_request,
+    standing_of,
+)
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 
@@ -57,7 +67,7 @@ def contract_certificate(charge_point_id: str, request: ContractRequest) -> Rela
     if request.prioritized_emaids:
         body["prioritizedEMAIDs"] = list(request.prioritized_emaids)
     try:
-        raw = _post(
+        raw = _send(
             url,
             json.dumps(body).encode(),
             {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
@@ -80,26 +90,49 @@ def _installation_response(answer: Any) -> str:
 
 
 def certificate_status(hash_data: dict[str, str], responder_url: str, now: datetime) -> Relayed:
-    """The responder's answer (DER, base64) about the certificate the hashes name."""
-    key = hashlib.sha256(json.dumps([hash_data, responder_url], sort_keys=True).encode()).hexdigest()
-    kept = certificates.cached_ocsp(key, now)
-    if kept is not None:
-        return Relayed(True, kept.der)
+    """2.x GetCertificateStatus: the responder's answer (DER, base64) about the certificate."""
     try:
-        asked = ocsp_request(hash_data)
-    except ValueError as error:
-        return _failed("CertificateStatusFailures", str(error))
-    if not responder_url.startswith(("http://", "https://")):
-        return _failed("CertificateStatusFailures", f"The responder URL {responder_url!r} is not HTTP")
-    try:
-        raw = _post(responder_url, asked, {"Content-Type": "application/ocsp-request"})
-        answer = ocsp_answer(raw)
+        found = _standing(hash_data, "OCSP", responder_url, now)
     except (OutsideFailed, ValueError) as error:
         return _failed("CertificateStatusFailures", f"The OCSP responder: {error}")
-    encoded = base64.b64encode(answer.der).decode()
-    if answer.next_update is not None and answer.next_update > now:
-        certificates.keep_ocsp(key, encoded, answer.status, answer.next_update)
-    return Relayed(True, encoded)
+    if not found.der:
+        return _failed("CertificateStatusFailures", f"The OCSP responder answered {found.status}")
+    return Relayed(True, found.der)
+
+
+def chain_status(questions: list[StatusQuestion], now: datetime) -> list[Standing]:
+    """2.1 GetCertificateChainStatus: each certificate's standing, asked of its sources in
+    turn (the first that answers), all certificates at once; Failed where none answered."""
+    with ThreadPoolExecutor(max_workers=len(questions) or 1) as pool:
+        return list(pool.map(lambda question: _first_answer(question, now), questions))
+
+
+def _first_answer(question: StatusQuestion, now: datetime) -> Standing:
+    for url in question.urls:
+        try:
+            return _standing(question.hash_data, question.source, url, now)
+        except (OutsideFailed, ValueError) as error:
+            logger.warning("Certificate status source failed", extra={"url": url, "reason": str(error)})
+    metrics.add_metric(name="CertificateStatusFailures", unit="Count", value=1)
+    return Standing("Failed", now)
+
+
+def _standing(hash_data: dict[str, str], source: str, url: str, now: datetime) -> Standing:
+    """From an OCSP responder or a CRL; kept until its next update."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"the URL {url!r} is not HTTP")
+    key = hashlib.sha256(json.dumps([hash_data, source, url], sort_keys=True).encode()).hexdigest()
+    kept = certificates.cached_ocsp(key, now)
+    if kept is not None:
+        return Standing(kept.status, kept.next_update, kept.der or "")
+    if source == "CRL":
+        found = crl_standing(_send(url, None, {}), hash_data)
+    else:
+        asked = ocsp_request(hash_data)
+        found = standing_of(ocsp_answer(_send(url, asked, {"Content-Type": "application/ocsp-request"})))
+    if found.next_update is not None and found.next_update > now and found.status != "Failed":
+        certificates.keep_ocsp(key, found.der, found.status, found.next_update)
+    return found
 
 
 def _failed(metric: str, reason: str) -> Relayed:
@@ -108,8 +141,11 @@ def _failed(metric: str, reason: str) -> Relayed:
     return Relayed(False, reason=reason)
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> bytes:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def _send(url: str, body: bytes | None, headers: dict[str, str]) -> bytes:
+    """POST `body`, or GET without one; the answer's bytes."""
+    request = urllib.request.Request(
+        url, data=body, headers=headers, method="GET" if body is None else "POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=get_settings().outside_timeout_s) as answer:
             found: bytes = answer.read(MAX_ANSWER_BYTES + 1)

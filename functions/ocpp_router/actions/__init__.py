@@ -17,6 +17,7 @@ MODULES: dict[str, str] = {
     "DataTransfer": "data_transfer.data_transfer",
     "DiagnosticsStatusNotification": "diagnostics.diagnostics_status_notification",
     "Get15118EVCertificate": "certificates.get_15118_ev_certificate",
+    "GetCertificateChainStatus": "certificates.get_certificate_chain_status",
     "GetCertificateStatus": "certificates.get_certificate_status",
     "FirmwareStatusNotification": "firmware_management.firmware_status_notification",
     "Heartbeat": "availability.heartbeat",

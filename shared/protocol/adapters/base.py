@@ -14,7 +14,15 @@ from aws_lambda_powertools import Logger
 
 from shared.domain.authorization import Authorization, AuthorizationStatus, IdToken, TokenEntry
 from shared.domain.availability import ConnectorStatusReport
-from shared.domain.certificates import CertificateUse, ContractRequest, Installed, Relayed, RootKind
+from shared.domain.certificates import (
+    CertificateUse,
+    ContractRequest,
+    Installed,
+    Relayed,
+    RootKind,
+    Standing,
+    StatusQuestion,
+)
 from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts, periods_of
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import ConfigurationValue, ReportPart
@@ -117,6 +125,13 @@ class Adapter(Protocol):
         ...
 
     def certificate_status_answer(self, relayed: Relayed) -> dict[str, Any]: ...
+    def chain_status_questions(self, payload: dict[str, Any]) -> list[StatusQuestion]:
+        """2.1 GetCertificateChainStatus."""
+        ...
+
+    def chain_status_answer(
+        self, questions: list[StatusQuestion], found: list[Standing]
+    ) -> dict[str, Any]: ...
 
     # --- Certificates -----------------------------------------------------------------------
     def certificate_signed(self, chain: str, use: CertificateUse) -> Intent: ...

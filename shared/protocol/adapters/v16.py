@@ -8,7 +8,15 @@ from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
-from shared.domain.certificates import CertificateUse, ContractRequest, Installed, Relayed, RootKind
+from shared.domain.certificates import (
+    CertificateUse,
+    ContractRequest,
+    Installed,
+    Relayed,
+    RootKind,
+    Standing,
+    StatusQuestion,
+)
 from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts, peak_amps
 from shared.domain.commands import Command, Intent
 from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
@@ -237,6 +245,12 @@ class V16Adapter:
 
     def certificate_status_answer(self, relayed: Relayed) -> dict[str, Any]:
         raise not_in_version("GetCertificateStatus")
+
+    def chain_status_questions(self, payload: dict[str, Any]) -> list[StatusQuestion]:
+        raise not_in_version("GetCertificateChainStatus")
+
+    def chain_status_answer(self, questions: list[StatusQuestion], found: list[Standing]) -> dict[str, Any]:
+        raise not_in_version("GetCertificateChainStatus")
 
     def certificate_signed(self, chain: str, use: CertificateUse) -> Intent:
         if use is not CertificateUse.CHARGING_STATION:

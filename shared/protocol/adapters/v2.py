@@ -10,7 +10,15 @@ from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
 from shared.domain.availability import ConnectorStatusReport
-from shared.domain.certificates import CertificateUse, ContractRequest, Installed, Relayed, RootKind
+from shared.domain.certificates import (
+    CertificateUse,
+    ContractRequest,
+    Installed,
+    Relayed,
+    RootKind,
+    Standing,
+    StatusQuestion,
+)
 from shared.domain.charging_profiles import (
     DEFAULT_PHASES,
     NOMINAL_VOLTAGE,
@@ -345,6 +353,12 @@ class V2Adapter:
         if relayed.accepted:
             return {"status": "Accepted", "ocspResult": relayed.data}
         return {"status": "Failed", **_why(relayed)}
+
+    def chain_status_questions(self, payload: dict[str, Any]) -> list[StatusQuestion]:
+        raise not_in_version("GetCertificateChainStatus")  # 2.1's
+
+    def chain_status_answer(self, questions: list[StatusQuestion], found: list[Standing]) -> dict[str, Any]:
+        raise not_in_version("GetCertificateChainStatus")
 
     def certificate_signed(self, chain: str, use: CertificateUse) -> Intent:
         return "CertificateSigned", {"certificateChain": chain, "certificateType": use.value}

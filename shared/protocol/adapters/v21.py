@@ -3,11 +3,13 @@ answer, SetDefaultTariff), in TariffType's words."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from shared.domain.certificates import CertificateUse, RootKind
+from shared.domain.certificates import CertificateUse, RootKind, Standing, StatusQuestion
 from shared.domain.commands import Intent
 from shared.domain.tariffs import Dimension, Tariff, TariffElement
+from shared.domain.timestamps import format_timestamp
 from shared.protocol.adapters.v2 import V2Adapter
 
 # TariffType.tariffId: 60 characters at most.
@@ -64,6 +66,30 @@ def tariff_type(tariff: Tariff) -> dict[str, Any]:
 class V21Adapter(V2Adapter):
     signing_uses = frozenset(CertificateUse)  # 2.1 adds ISO 15118-20's V2G certificate
     root_kinds = frozenset(RootKind)  # ...and the OEM root
+
+    def chain_status_questions(self, payload: dict[str, Any]) -> list[StatusQuestion]:
+        fields = ("hashAlgorithm", "issuerNameHash", "issuerKeyHash", "serialNumber")
+        return [
+            StatusQuestion(
+                {name: asked["certificateHashData"][name] for name in fields},
+                asked["source"],
+                tuple(asked["urls"]),
+            )
+            for asked in payload["certificateStatusRequests"]
+        ]
+
+    def chain_status_answer(self, questions: list[StatusQuestion], found: list[Standing]) -> dict[str, Any]:
+        return {
+            "certificateStatus": [
+                {
+                    "certificateHashData": question.hash_data,
+                    "source": question.source,
+                    "status": standing.status,
+                    "nextUpdate": format_timestamp(standing.next_update or datetime.now(UTC)),
+                }
+                for question, standing in zip(questions, found, strict=True)
+            ]
+        }
 
     def tariff_offer(self, tariff: Tariff) -> dict[str, Any]:
         return {"tariff": tariff_type(tariff)}

@@ -17,7 +17,7 @@ from shared.domain.client_certificates import IdentityAttribute
 from shared.domain.timestamps import utc_now
 from tests.builders import call, make_csr
 
-pytestmark = pytest.mark.parametrize("version", ["2.0.1", "2.1"])  # 1.6 has neither message
+TWO_X = pytest.mark.parametrize("version", ["2.0.1", "2.1"])  # 1.6 has none of these messages
 
 
 @pytest.fixture
@@ -36,6 +36,7 @@ def status_request(hashes, url):
     return {"ocspRequestData": {**hashes, "responderURL": url}}
 
 
+@TWO_X
 def test_certificate_status_relays_the_responders_answer_and_keeps_it(station, version, pki):
     responder, url, hashes, leaf = pki
     answer = call(station, "GetCertificateStatus", status_request(hashes, f"{url}/ocsp"))
@@ -48,6 +49,7 @@ def test_certificate_status_relays_the_responders_answer_and_keeps_it(station, v
     assert again == answer and responder.asked == 1
 
 
+@TWO_X
 def test_a_revoked_certificate_is_relayed_as_revoked(station, version, pki):
     responder, url, hashes, leaf = pki
     responder.revoked.add(leaf.serial_number)
@@ -64,6 +66,7 @@ def test_a_revoked_certificate_is_relayed_as_revoked(station, version, pki):
         ("ftp://example.org/ocsp", "is not HTTP"),
     ],
 )
+@TWO_X
 def test_a_responder_that_fails_is_answered_failed(station, version, pki, where, why):
     _, url, hashes, _ = pki
     target = f"{url}{where}" if where.startswith("/") else where
@@ -71,6 +74,7 @@ def test_a_responder_that_fails_is_answered_failed(station, version, pki, where,
     assert answer["status"] == "Failed" and why in answer["statusInfo"]["additionalInfo"]
 
 
+@TWO_X
 def test_a_slow_responder_is_answered_failed_within_the_timeout(station, version, pki, settings_env):
     responder, url, hashes, _ = pki
     settings_env(CSMS_OUTSIDE_TIMEOUT="1")
@@ -86,6 +90,7 @@ def contract_request():
     return {"iso15118SchemaVersion": "urn:iso:15118:2:2013:MsgDef", "action": "Install", "exiRequest": EXI}
 
 
+@TWO_X
 def test_a_contract_certificate_comes_from_the_provider(station, version, pki, settings_env):
     responder, url, _, _ = pki
     settings_env(CSMS_CONTRACT_PROVIDER_URL=f"{url}/contract")
@@ -96,15 +101,55 @@ def test_a_contract_certificate_comes_from_the_provider(station, version, pki, s
     assert responder.contracts == 1
 
 
+@TWO_X
 def test_without_a_provider_the_answer_is_failed_with_the_reason(station, version):
     answer = call(station, "Get15118EVCertificate", contract_request())
     assert answer["status"] == "Failed" and answer["exiResponse"] == ""
     assert "No contract certificate provider" in answer["statusInfo"]["additionalInfo"]
 
 
+@TWO_X
 def test_a_provider_that_refuses_the_credentials_is_answered_failed(station, version, pki, settings_env):
     _, url, _, _ = pki
     settings_env(CSMS_CONTRACT_PROVIDER_URL=f"{url}/contract")
     put_json_secret("contract-certificate-provider", {"token": "wrong"})
     answer = call(station, "Get15118EVCertificate", contract_request())
     assert answer["status"] == "Failed" and "HTTP 401" in answer["statusInfo"]["additionalInfo"]
+
+
+def chain_request(hashes, source, *urls):
+    return {
+        "certificateStatusRequests": [{"certificateHashData": hashes, "source": source, "urls": list(urls)}]
+    }
+
+
+@pytest.mark.parametrize("version", ["2.1"])  # GetCertificateChainStatus came with 2.1
+@pytest.mark.parametrize("source, path", [("OCSP", "/ocsp"), ("CRL", "/crl")])
+def test_a_chains_status_comes_from_ocsp_or_the_crl(station, version, pki, source, path):
+    responder, url, hashes, leaf = pki
+    [good] = call(station, "GetCertificateChainStatus", chain_request(hashes, source, f"{url}{path}"))[
+        "certificateStatus"
+    ]
+    assert (good["status"], good["source"], good["certificateHashData"]) == ("Good", source, hashes)
+    responder.revoked.add(leaf.serial_number)
+    # The answer kept is the answer until its nextUpdate: the source is not asked again.
+    asked = responder.asked
+    again = call(station, "GetCertificateChainStatus", chain_request(hashes, source, f"{url}{path}"), "m2")
+    assert again["certificateStatus"][0]["status"] == "Good" and responder.asked == asked
+
+
+@pytest.mark.parametrize("version", ["2.1"])
+def test_a_revoked_certificate_in_the_crl_and_a_dead_source_skipped(station, version, pki):
+    responder, url, hashes, leaf = pki
+    responder.revoked.add(leaf.serial_number)
+    request = chain_request(hashes, "CRL", "http://127.0.0.1:9/crl", f"{url}/crl")
+    [found] = call(station, "GetCertificateChainStatus", request)["certificateStatus"]
+    assert found["status"] == "Revoked"
+
+
+@pytest.mark.parametrize("version", ["2.1"])
+def test_a_chain_status_no_source_answers_is_failed(station, version, pki):
+    _, url, hashes, _ = pki
+    request = chain_request(hashes, "OCSP", "http://127.0.0.1:9/ocsp", f"{url}/nowhere")
+    [found] = call(station, "GetCertificateChainStatus", request)["certificateStatus"]
+    assert found["status"] == "Failed" and found["nextUpdate"]

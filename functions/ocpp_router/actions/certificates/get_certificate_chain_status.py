@@ -1,0 +1,18 @@
+"""GetCertificateChainStatus (2.1): each certificate of a chain's standing, from OCSP or a CRL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.versions import OcppVersion
+from shared.services import plug_and_charge
+
+
+@handles("GetCertificateChainStatus", (OcppVersion.V21,))
+def get_certificate_chain_status(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
+    adapter = context.profile.adapter
+    questions = adapter.chain_status_questions(payload)
+    return adapter.chain_status_answer(
+        questions, plug_and_charge.chain_status(questions, context.received_at)
+    )
