@@ -42,6 +42,11 @@ class StackConfig:
     viewer_mtls: str = "optional"
     # Which attribute of a client certificate's subject names the charge point: CN or serialNumber.
     certificate_identity: str = "CN"
+    # Days a certificate the CSMS signs for a station (SignCertificate) is valid.
+    certificate_days: int = 365
+    # An ISO 15118 contract-certificate provider's endpoint (Get15118EVCertificate); its token
+    # goes in the secret csms/contract-certificate-provider. None: answered Failed.
+    contract_provider_url: str | None = None
     # Accept plain ws:// at the edge (Security Profile 1). Off: wss:// only.
     allow_unencrypted: bool = False
     # Operators' browser origins for CORS on the HTTP API.
@@ -107,6 +112,8 @@ class StackConfig:
             "CSMS_ADMISSION": self.admission,
             "CSMS_COMMAND_TIMEOUT": str(self.command_timeout),
             "CSMS_CERTIFICATE_IDENTITY": self.certificate_identity,
+            "CSMS_CERTIFICATE_DAYS": str(self.certificate_days),
+            **({"CSMS_CONTRACT_PROVIDER_URL": self.contract_provider_url} if self.contract_provider_url else {}),
             "POWERTOOLS_LOG_LEVEL": self.log_level,
         }
 
