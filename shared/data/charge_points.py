@@ -198,6 +198,39 @@ def commit_password(charge_point_id: str, command_id: str, previous_until: datet
     return True
 
 
+def set_raising(charge_point_id: str, profile: int, command_id: str) -> None:
+    """1 write: the profile it is moving to, until the command that moves it is accepted."""
+    ChargePointRecord(charge_point_id).update(
+        actions=[
+            ChargePointRecord.raising_to.set(profile),
+            ChargePointRecord.raising_command.set(command_id),
+        ],
+        condition=ChargePointRecord.charge_point_id.exists(),
+    )
+
+
+def commit_raise(charge_point_id: str, command_id: str) -> int | None:
+    """1 read, 1 write: the profile being raised to becomes the registration's; None when
+    another raise came since, or none is under way."""
+    record = ChargePointRecord.get(charge_point_id)
+    if record.raising_command != command_id or record.raising_to is None:
+        return None
+    try:
+        record.update(
+            actions=[
+                ChargePointRecord.security_profile.set(record.raising_to),
+                ChargePointRecord.raising_to.remove(),
+                ChargePointRecord.raising_command.remove(),
+            ],
+            condition=ChargePointRecord.raising_command == command_id,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return int(record.security_profile)
+
+
 def deregister_charge_point(charge_point_id: str) -> ChargePoint:
     """1 read, 1 write, then its connectors go (a query and a batch delete). Returns the record as
     it was, so that its connection can be closed."""

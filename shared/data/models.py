@@ -51,6 +51,10 @@ class ChargePointRecord(Model):
     pending_password_command = UnicodeAttribute(null=True)
     previous_password_hash = UnicodeAttribute(null=True)
     previous_password_until = UTCDateTimeAttribute(null=True)
+    # A profile being raised (shared.services.security_profiles): to which, and the command
+    # whose acceptance makes it the registration's.
+    raising_to = NumberAttribute(null=True)
+    raising_command = UnicodeAttribute(null=True)
     # From the latest BootNotification
     vendor = UnicodeAttribute(null=True)
     model = UnicodeAttribute(null=True)

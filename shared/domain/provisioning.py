@@ -128,3 +128,15 @@ class ChargePointDetail:
     online: bool
     last_seen_at: datetime | None
     connectors: list[ConnectorState]
+
+
+@dataclass(frozen=True)
+class NetworkSlot:
+    """Where a 2.x station keeps a connection profile (SetNetworkProfile) and what it says:
+    the CSMS's URL without the identity, the interface, and the slots in the order to try."""
+
+    slot: int
+    csms_url: str
+    interface: str = "Wired0"
+    message_timeout_s: int = 30
+    priority: str = ""  # NetworkConfigurationPriority, the new slot first

@@ -32,6 +32,7 @@ def _keepers() -> dict[str, Keeper]:
         maintenance,
         passwords,
         reservations,
+        security_profiles,
     )
 
     return {
@@ -41,7 +42,7 @@ def _keepers() -> dict[str, Keeper]:
         "GetInstalledCertificateIds": certificates.installed_answered,
         "InstallCertificate": certificates.changed_answered,
         "ChangeAvailability": _latest("availability"),
-        "ChangeConfiguration": passwords.answered,
+        "ChangeConfiguration": _each(passwords.answered, security_profiles.answered),
         "ClearChargingProfile": charging_profiles.answered,
         "ClearDisplayMessage": display_messages.answered,
         "GetConfiguration": configuration.configuration_answered,
@@ -54,7 +55,7 @@ def _keepers() -> dict[str, Keeper]:
         "SendLocalList": local_lists.answered,
         "SetChargingProfile": charging_profiles.answered,
         "SetDisplayMessage": display_messages.answered,
-        "SetVariables": passwords.answered,
+        "SetVariables": _each(passwords.answered, security_profiles.answered),
         "SignedUpdateFirmware": maintenance.answered,
         "UnlockConnector": _latest("unlock"),
         "UpdateFirmware": maintenance.answered,
@@ -69,6 +70,16 @@ def keep(command: Command, response: dict[str, Any], now: datetime) -> None:
         keeper(command, response, now)
     except Exception:
         logger.exception("Keeping what an answer said failed", extra={"command_id": command.command_id})
+
+
+def _each(*keepers: Keeper) -> Keeper:
+    """Several blocks keep what one answer tells (a setting changed, a password, a profile)."""
+
+    def keep_each(command: Command, response: dict[str, Any], now: datetime) -> None:
+        for keeper in keepers:
+            keeper(command, response, now)
+
+    return keep_each
 
 
 def _latest(kind: str) -> Keeper:

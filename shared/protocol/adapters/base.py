@@ -38,7 +38,7 @@ from shared.domain.maintenance import (
     StatusReport,
 )
 from shared.domain.meter_values import MeterValue, MeterValuesReport, Sample
-from shared.domain.provisioning import BootInfo
+from shared.domain.provisioning import BootInfo, NetworkSlot
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
 from shared.domain.sites import ChargingNeeds, SiteProfile
@@ -176,6 +176,16 @@ class Adapter(Protocol):
 
     def redacted(self, command: Command) -> dict[str, Any]:
         """The command's payload as a view shows it: a password in it masked."""
+        ...
+
+    def changed(self, command: Command, response: dict[str, Any]) -> bool:
+        """Whether a ChangeConfiguration or SetVariables took every setting it carried."""
+        ...
+
+    def raise_security_profile(self, profile: int, network: NetworkSlot | None) -> tuple[list[Intent], int]:
+        """The calls that move a station to a higher profile, and which of them, accepted,
+        makes the move (1.6: the SecurityProfile key; 2.x: a network connection profile in a
+        slot, that slot first in NetworkConfigurationPriority, then a reset when idle)."""
         ...
 
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent: ...

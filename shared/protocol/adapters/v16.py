@@ -41,7 +41,7 @@ from shared.domain.meter_values import (
     normalise,
 )
 from shared.domain.passwords import REDACTED
-from shared.domain.provisioning import BootInfo
+from shared.domain.provisioning import BootInfo, NetworkSlot
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
 from shared.domain.sites import ALLOCATOR_STACK_LEVEL, ChargingNeeds, SiteProfile, SiteProfileKind
@@ -227,6 +227,12 @@ class V16Adapter:
         if connector_id is not None:
             payload["connectorId"] = connector_id
         return "TriggerMessage", payload
+
+    def changed(self, command: Command, response: dict[str, Any]) -> bool:
+        return command.action == "ChangeConfiguration" and response.get("status") in CHANGED
+
+    def raise_security_profile(self, profile: int, network: NetworkSlot | None) -> tuple[list[Intent], int]:
+        return [self.change_configuration("SecurityProfile", str(profile))], 0
 
     def signing_request(self, payload: dict[str, Any]) -> tuple[str, CertificateUse]:
         return payload["csr"], CertificateUse.CHARGING_STATION

@@ -49,7 +49,7 @@ from shared.domain.meter_values import (
     normalise,
 )
 from shared.domain.passwords import REDACTED
-from shared.domain.provisioning import BootInfo
+from shared.domain.provisioning import BootInfo, NetworkSlot
 from shared.domain.remote_control import RemoteStart
 from shared.domain.reservations import Reservation
 from shared.domain.sites import ALLOCATOR_STACK_LEVEL, ChargingNeeds, SiteProfile, SiteProfileKind
@@ -319,6 +319,37 @@ class V2Adapter:
     # The certificate uses this version signs, and the roots it installs.
     signing_uses: frozenset[CertificateUse] = frozenset({CertificateUse.CHARGING_STATION, CertificateUse.V2G})
     root_kinds: frozenset[RootKind] = frozenset(set(RootKind) - {RootKind.OEM})
+
+    def changed(self, command: Command, response: dict[str, Any]) -> bool:
+        results = response.get("setVariableResult") or []
+        return (
+            command.action == "SetVariables"
+            and bool(results)
+            and all(r.get("attributeStatus") in CHANGED for r in results)
+        )
+
+    # NetworkConnectionProfile.ocppVersion for this version's connection.
+    network_version = "OCPP20"
+
+    def raise_security_profile(self, profile: int, network: NetworkSlot | None) -> tuple[list[Intent], int]:
+        if network is None:
+            raise CommandRefused(
+                "A 2.x station moves to a profile through a network connection profile: "
+                "give configurationSlot and csmsUrl"
+            )
+        connection = {
+            "ocppVersion": self.network_version,
+            "ocppTransport": "JSON",
+            "ocppCsmsUrl": network.csms_url,
+            "messageTimeout": network.message_timeout_s,
+            "securityProfile": profile,
+            "ocppInterface": network.interface,
+        }
+        return [
+            ("SetNetworkProfile", {"configurationSlot": network.slot, "connectionData": connection}),
+            self.change_configuration("OCPPCommCtrlr/NetworkConfigurationPriority", network.priority),
+            self.reset(False, None),
+        ], 1
 
     def signing_request(self, payload: dict[str, Any]) -> tuple[str, CertificateUse]:
         # Without a type the certificate serves the CSMS connection (and ISO 15118 with it).

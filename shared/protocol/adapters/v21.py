@@ -64,6 +64,7 @@ def tariff_type(tariff: Tariff) -> dict[str, Any]:
 
 
 class V21Adapter(V2Adapter):
+    network_version = "OCPP21"
     signing_uses = frozenset(CertificateUse)  # 2.1 adds ISO 15118-20's V2G certificate
     root_kinds = frozenset(RootKind)  # ...and the OEM root
 
