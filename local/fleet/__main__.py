@@ -29,6 +29,7 @@ from local.fleet.plan import Life
 from local.fleet.report import LiveView, build, text
 from local.fleet.runner import Options, run
 from local.fleet.sites import plan_sites
+from local.fleet.station import Tls
 
 DEMO_LIFE = Life(
     meter_interval_s=5,
@@ -133,6 +134,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     common.add_argument("--register", action="store_true", help="register the stations through the API first")
     common.add_argument(
+        "--secure",
+        type=share,
+        help="share of stations that connect over wss:// at security profile 2, ask the CSMS for a "
+        "certificate (SignCertificate) and are moved to profile 3, where it admits them (0-1; "
+        "default 0, demo 1/3)",
+    )
+    common.add_argument("--ca", type=Path, help="the CA that secure stations trust (with --url)")
+    common.add_argument(
         "--answer",
         action="append",
         default=[],
@@ -181,6 +190,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--prefix: at most 36 characters (an OCPP identity has 48, and the number follows)")
     if args.url and not args.api_url:
         parser.error("--url needs --api-url (the check and the cards go through the operator API)")
+    if args.secure and args.url and not args.url.startswith("wss://"):
+        parser.error("--secure needs a wss:// --url")
     return args
 
 
@@ -192,7 +203,12 @@ def share(text: str) -> float:
 
 
 def options_from(
-    args: argparse.Namespace, ocpp_url: str, api_url: str, token: str | None, csms_pid: int | None = None
+    args: argparse.Namespace,
+    ocpp_url: str,
+    api_url: str,
+    token: str | None,
+    csms_pid: int | None = None,
+    tls: Tls | None = None,
 ) -> Options:
     demo = args.command == "demo"
     life = DEMO_LIFE if demo else Life()
@@ -208,7 +224,8 @@ def options_from(
     count = args.stations or (6 if demo else 100)
     nonce = secrets.token_hex(2)
     prefix = args.prefix or ("demo-" if demo else f"load-{nonce}-")
-    specs = plan.fleet(count, plan.parse_mix(args.mix), prefix, args.connectors, args.password)
+    secure = args.secure if args.secure is not None else (1 / 3 if demo else 0.0)
+    specs = plan.fleet(count, plan.parse_mix(args.mix), prefix, args.connectors, args.password, secure)
     site_count = args.sites if args.sites is not None else (1 if demo else 0)
     per_site = -(-count // site_count) if site_count else 0
     amps = args.site_amps or max(16.0, 2.0 * per_site * args.connectors)
@@ -231,6 +248,7 @@ def options_from(
         max_p99_ms=None if demo or not args.max_p99_ms else args.max_p99_ms,
         window_s=None if demo else args.window,
         sites=plan_sites(specs, site_count, prefix, amps),
+        tls=tls,
     )
 
 
@@ -242,6 +260,11 @@ async def main_async(args: argparse.Namespace) -> int:
         if cost:
             raise ValueError("--cost counts in the local runtime that this command starts: drop --url")
         ocpp_url, api_url = args.url, args.api_url
+        tls = (
+            Tls(args.url, args.ca, Path(tempfile.mkdtemp(prefix="csms-fleet-")))
+            if args.url.startswith("wss://")
+            else None
+        )
     else:
         from local.launch import launch
 
@@ -254,14 +277,19 @@ async def main_async(args: argparse.Namespace) -> int:
             after, _, spread = args.renew.partition("-")
             env |= {"CSMS_RENEW_AFTER": after, "CSMS_RENEW_SPREAD": spread or "0"}
         runtime_args = ["--max-lifetime", f"{args.max_lifetime:g}"] if args.max_lifetime else []
+        data_dir = Path(
+            tempfile.mkdtemp(prefix="csms-fleet-")
+        )  # the runtime's CA, the stations' certificates
+        runtime_args += ["--data-dir", str(data_dir)]
         if cost:  # at the stack's log level, for the log bytes to be the cloud's
             runtime_args.append("--count-usage")
             env["POWERTOOLS_LOG_LEVEL"] = "INFO"
         launched = await asyncio.to_thread(launch, log, *runtime_args, env=env)
         ocpp_url, api_url = launched.ocpp_url, launched.api_url
+        tls = Tls(f"{launched.wss_url}/ocpp", data_dir / "ca.pem", data_dir)
     try:
         csms_pid = launched.process.pid if launched is not None else None
-        options = options_from(args, ocpp_url, api_url, token, csms_pid)
+        options = options_from(args, ocpp_url, api_url, token, csms_pid, tls)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

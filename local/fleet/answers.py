@@ -59,6 +59,8 @@ class Commanded(Protocol):
     def hold_profile(self, connector: int, profile: dict[str, Any]) -> None: ...
     def clear_profile(self, profile_id: int) -> bool: ...
     def limit_now(self, connector: int) -> float | None: ...
+    def certificate_signed(self, chain: str) -> str: ...
+    def keep_network_profile(self, slot: int, profile: int) -> None: ...
 
 
 def parse_overrides(pairs: list[str], versions: list[str]) -> dict[str, str]:
@@ -322,6 +324,16 @@ class Answers:
             str(data["transactionId"]), data["cost"], final=message == "FinalCost"
         )
         return {"status": "Accepted" if shown else "Rejected"}, None
+
+    # --- Security -----------------------------------------------------------------------------
+
+    def _CertificateSigned(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        return {"status": self.station.certificate_signed(request["certificate_chain"])}, None
+
+    def _SetNetworkProfile(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
+        slot, data = request["configuration_slot"], request["connection_data"]
+        self.station.keep_network_profile(slot, data["security_profile"])
+        return {"status": "Accepted"}, None
 
     def _CancelReservation(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
         follow_up = self.station.cancel_reservation(request["reservation_id"])

@@ -45,9 +45,14 @@ class OperatorApi:
     async def issue_card(self, tag: str) -> None:
         await self.request("PUT", f"/id-tokens/{tag}", {"status": "Accepted"})
 
-    async def register(self, station_id: str, password: str | None) -> None:
+    async def register(
+        self, station_id: str, password: str | None, security_profile: int | None = None
+    ) -> None:
         """Needed where the CSMS admits registered charge points only (the cloud's default)."""
-        await self.request("PUT", f"/charge-points/{station_id}", {"password": password} if password else {})
+        body: dict[str, Any] = {"password": password} if password else {}
+        if security_profile is not None:
+            body["securityProfile"] = security_profile
+        await self.request("PUT", f"/charge-points/{station_id}", body)
 
 
 @dataclass

@@ -95,6 +95,9 @@ class Dialect:
     version: str
     heartbeat_key: str
     meter_interval_key: str
+    # What moves the station to another security profile: 1.6's SecurityProfile key; 2.x's
+    # NetworkConfigurationPriority, whose first slot's connection profile applies after a reset.
+    security_key: str
 
     def __init__(self) -> None:
         package = "ocpp.v" + self.version.replace(".", "")
@@ -162,6 +165,7 @@ class V16(Dialect):
     version = "1.6"
     heartbeat_key = "HeartbeatInterval"
     meter_interval_key = "MeterValueSampleInterval"
+    security_key = "SecurityProfile"
 
     def boot(self, station_id: str, model: str, reason: str, firmware: str) -> Any:
         return self.call.BootNotification(
@@ -265,6 +269,7 @@ class V16(Dialect):
             "LocalAuthorizeOffline": "true",
             "MeterValuesSampledData": f"{ENERGY},{POWER}",
             "CustomDisplayCostAndPrice": "true",  # OCA California pricing: it shows costs
+            "SecurityProfile": "1",
         }
 
     def read_only(self) -> frozenset[str]:
@@ -274,6 +279,7 @@ class V16(Dialect):
 class V2(Dialect):
     heartbeat_key = "OCPPCommCtrlr.HeartbeatInterval"
     meter_interval_key = "SampledDataCtrlr.TxUpdatedInterval"
+    security_key = "OCPPCommCtrlr.NetworkConfigurationPriority"
 
     def __init__(self, version: str) -> None:
         self.version = version
@@ -415,6 +421,7 @@ class V2(Dialect):
     def configuration(self, connectors: int, heartbeat_s: int, meter_s: float) -> dict[str, str]:
         return {
             "OCPPCommCtrlr.HeartbeatInterval": str(heartbeat_s),
+            "OCPPCommCtrlr.NetworkConfigurationPriority": "1",
             "SampledDataCtrlr.TxUpdatedInterval": str(int(meter_s)),
             "SampledDataCtrlr.TxUpdatedMeasurands": f"{ENERGY},{POWER}",
             "AuthCtrlr.AuthorizeRemoteStart": "false",

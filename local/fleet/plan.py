@@ -9,6 +9,7 @@ faults and outages on every run.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ class StationSpec:
     connectors: int = 1
     password: str | None = None
     index: int = 0  # its place in the fleet: names its random streams
+    # Registered at security profile 2 (a password over wss://); it asks the CSMS for a
+    # certificate (SignCertificate) and is moved to profile 3, where the certificate admits it.
+    secure: bool = False
 
     @property
     def stream(self) -> str:
@@ -168,8 +172,13 @@ def fleet(
     prefix: str,
     connectors: int = 2,
     password: str | None = None,
+    secure_share: float = 0.0,
 ) -> list[StationSpec]:
-    return [
-        StationSpec(f"{prefix}{i + 1:04d}", version, connectors, password, index=i)
-        for i, version in enumerate(assign_versions(count, mix))
-    ]
+    """`secure_share` of the stations, spread evenly through the fleet, are secure ones, each
+    with a password of its own."""
+    specs = []
+    for i, version in enumerate(assign_versions(count, mix)):
+        secure = int((i + 1) * secure_share) > int(i * secure_share)
+        own = password or f"fleet-{secrets.token_urlsafe(12)}" if secure else password
+        specs.append(StationSpec(f"{prefix}{i + 1:04d}", version, connectors, own, index=i, secure=secure))
+    return specs

@@ -40,6 +40,10 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         )
     if outcome.check is not None and not outcome.check.ok:
         problems.append("the CSMS's records differ from the fleet's")
+    secure = [s for s in outcome.stations if s.tls is not None]
+    uncertified = [s.id for s in secure if s.certificate is None]
+    if uncertified:
+        problems.append(f"{len(uncertified)} secure stations got no certificate (first: {uncertified[0]})")
     sites = [site.summary() for site in outcome.sites.sites]
     over = [s for s in sites if s["samplesOver"]]
     if over:
@@ -82,6 +86,11 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
         },
         "csmsView": outcome.check.as_dict() if outcome.check is not None else None,
         "sites": sites,
+        "security": {
+            "secureStations": len(secure),
+            "atProfile3": sum(1 for s in secure if s.profile >= 3),
+            **dict(stats.security),
+        },
         "ok": not problems,
         "problems": problems,
     }
@@ -196,6 +205,13 @@ def text(report: dict[str, Any]) -> str:
                 if c["laterPeakAtSeconds"] is not None
                 else ""
             )
+        )
+    security = report["security"]
+    if security["secureStations"]:
+        lines.append(
+            f"Security: {security['secureStations']} stations over wss://, {security['atProfile3']} moved to "
+            "profile 3 with a certificate the CSMS issued; "
+            + ", ".join(f"{k} {v}" for k, v in security.items() if k not in ("secureStations", "atProfile3"))
         )
     s = report["sessions"]
     lines.append(

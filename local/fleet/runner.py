@@ -15,10 +15,10 @@ from pathlib import Path
 
 from ocpp import messages
 
-from local.fleet.api import Check, OperatorApi, check_sessions
+from local.fleet.api import ApiError, Check, OperatorApi, check_sessions
 from local.fleet.plan import Life, StationSpec, tags_of
 from local.fleet.sites import SitePlan, SiteWatch
-from local.fleet.station import Station
+from local.fleet.station import Station, Tls
 from local.fleet.stats import Stats
 
 # The package validates in a thread pool by default; inline is five times cheaper per frame,
@@ -51,6 +51,7 @@ class Options:
     max_p99_ms: float | None = None  # the p99 round trip, steady and in each window, above which a run fails
     window_s: float | None = None  # the steady phase is reported in windows this long (a soak)
     sites: list[SitePlan] = field(default_factory=list)  # the stations behind grid connections
+    tls: Tls | None = None  # where the secure stations connect (StationSpec.secure)
 
 
 @dataclass
@@ -89,6 +90,7 @@ async def run(
                 tags=tags,
                 stats=stats,
                 overrides=options.overrides,
+                tls=options.tls,
             )
             for spec in options.specs
         ]
@@ -97,6 +99,7 @@ async def run(
         stats.sites = watch
         ticker = asyncio.create_task(_tick(stations, stats, tick))
         sampler = asyncio.create_task(_watch_sites(stations, watch))
+        raiser = asyncio.create_task(_raise_to_profile_3(api, stations, options))
         steady_from = steady_to = time.monotonic()
         try:
             await _ramp(stations, options, stop)
@@ -111,7 +114,7 @@ async def run(
             stats.phase, steady_to = "wind-down", time.monotonic()
             stats.event("winding down: every session stops, every queue is delivered")
             delivered = await _wind_down(stations, options)
-            for task in (ticker, sampler):
+            for task in (ticker, sampler, raiser):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -162,7 +165,8 @@ async def _prepare(api: OperatorApi, options: Options, tags: list[str]) -> None:
 
     jobs = [api.issue_card(tag) for tag in tags]
     if options.register or options.sites:  # a site names registered charge points
-        jobs += [api.register(spec.id, spec.password) for spec in options.specs]
+        jobs += [api.register(spec.id, spec.password) for spec in options.specs if not spec.secure]
+    jobs += [api.register(spec.id, spec.password, 2) for spec in options.specs if spec.secure]
     await asyncio.gather(*(limited(job) for job in jobs))
     await asyncio.gather(
         *(limited(api.request("PUT", f"/sites/{s.site_id}", s.body())) for s in options.sites)
@@ -228,6 +232,25 @@ async def _live(stations: list[Station], options: Options, stats: Stats, stop: a
             await asyncio.wait_for(stop.wait(), 0.25)
     if stats.window.sent or time.monotonic() - window_from >= 1:  # not when stopped before it began
         close_window(time.monotonic())
+
+
+async def _raise_to_profile_3(api: OperatorApi | None, stations: list[Station], options: Options) -> None:
+    """The operator's side of a secure station's life: once it has a certificate from the CSMS,
+    it is moved to profile 3 (POST /charge-points/{id}/security-profile)."""
+    waiting = [s for s in stations if s.tls is not None]
+    while api is not None and options.tls is not None and waiting:
+        await asyncio.sleep(0.5)
+        for station in [s for s in waiting if s.certificate is not None and s.online.is_set()]:
+            body: dict[str, object] = {"securityProfile": 3}
+            if station.spec.version != "1.6":
+                body |= {"configurationSlot": 2, "csmsUrl": options.tls.url.rstrip("/") + "/"}
+            try:
+                await api.request("POST", f"/charge-points/{station.id}/security-profile", body)
+            except ApiError as error:  # not connected just now: asked again
+                station.stats.event(f"{station.id}: raising its profile: {error}")
+                continue
+            station.raise_asked = True
+            waiting.remove(station)
 
 
 async def _watch_sites(stations: list[Station], watch: SiteWatch) -> None:

@@ -15,11 +15,13 @@ import contextlib
 import logging
 import random
 import secrets
+import ssl
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import websockets
@@ -35,6 +37,16 @@ from local.fleet.stats import Stats
 QUIET = logging.getLogger("local.fleet.ocpp")
 QUIET.setLevel(logging.CRITICAL)  # the package logs every frame, and every CALLERROR as an exception
 MAX_ATTEMPTS = 3  # a transaction message that times out this often is given up (and counted)
+
+
+@dataclass(frozen=True)
+class Tls:
+    """Where secure stations connect (wss://host:port/ocpp), the CA they trust, and the folder
+    they keep the certificates the CSMS issues them in."""
+
+    url: str
+    ca: Path | None  # None: the system's trust store (a CSMS with a public certificate)
+    folder: Path
 
 
 class Offline(Exception):
@@ -108,11 +120,21 @@ class Station:
         tags: list[str],
         stats: Stats,
         overrides: dict[str, str] | None = None,
+        tls: Tls | None = None,
     ) -> None:
         self.spec = spec
         self.id = spec.id
         self.connectors = spec.connectors
-        self.url = f"{url.rstrip('/')}/{spec.id}"
+        self.tls = tls if spec.secure else None
+        self.url = f"{(self.tls.url if self.tls else url).rstrip('/')}/{spec.id}"
+        # Security: the profile it connects with; 2.x's connection profiles by slot; the
+        # certificate the CSMS issued it (profile 3), and the key it asked with.
+        self.profile = 2 if self.tls else 1
+        self.slots = {1: self.profile}
+        self.certificate: Path | None = None
+        self._key: Any = None
+        self._asked = False
+        self.raise_asked = False  # the fleet's operator asked the CSMS to move it to profile 3
         self.seed = seed
         self.life = life
         self.tags = tags
@@ -222,7 +244,7 @@ class Station:
         return f"Fleet-{self.spec.version}-{self.connectors}"
 
     def _headers(self) -> dict[str, str]:
-        if not self.spec.password:
+        if not self.spec.password or self.profile >= 3:  # at profile 3 the certificate is all
             return {}
         token = base64.b64encode(f"{self.id}:{self.spec.password}".encode()).decode()
         return {"Authorization": f"Basic {token}"}
@@ -237,6 +259,7 @@ class Station:
                     subprotocols=[f"ocpp{self.spec.version}"],  # type: ignore[list-item]
                     additional_headers=self._headers(),
                     open_timeout=self.life.call_timeout_s,
+                    ssl=self._tls_context(),
                 )
             except Exception as error:  # refused, 401/403, timeout: a station simply tries again
                 failures += 1
@@ -249,6 +272,8 @@ class Station:
             self.answers.install(client)
             link = self.link = Link(ws, client)
             self.stats.connected()
+            if self.tls is not None:
+                self.stats.security[f"profile {self.profile} connections"] += 1
             self._lost = False
             heartbeats: asyncio.Task[None] | None = None
             try:
@@ -256,6 +281,10 @@ class Station:
                     await self._boot(link)
                 await self._announce(link)
                 self.online.set()
+                if self.tls is not None and self.certificate is None and not self._asked:
+                    self._asked = True
+                    asking = asyncio.create_task(self._ask_for_a_certificate(link))
+                    asking.add_done_callback(self._crashed)
                 heartbeats = asyncio.create_task(self._heartbeats(link))
                 await link.closed
             except Offline:
@@ -270,6 +299,63 @@ class Station:
                     self.stats.drops[f"closed by the CSMS ({link.ws.close_code})"] += 1
             if not self.finishing:
                 await asyncio.sleep(self.rng.uniform(0.1, 2.0))
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        if self.tls is None:
+            return None
+        context = ssl.create_default_context(cafile=str(self.tls.ca) if self.tls.ca else None)
+        if self.profile >= 3 and self.certificate is not None:
+            context.load_cert_chain(self.certificate, self.certificate.with_suffix(".key"))
+        return context
+
+    async def _ask_for_a_certificate(self, link: Link) -> None:
+        """SignCertificate with a CSR for a new key; the certificate comes as CertificateSigned."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        self._key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, self.id)])
+        csr = x509.CertificateSigningRequestBuilder().subject_name(subject).sign(self._key, hashes.SHA256())
+        pem = csr.public_bytes(serialization.Encoding.PEM).decode()
+        try:
+            answer = await self.call(link, self.dialect.call.SignCertificate(csr=pem))
+        except (OCPPError, TimeoutError, Offline):
+            self._asked = False  # asked again at the next connection
+            return
+        self.stats.security["certificates asked" if answer.status == "Accepted" else "CSRs refused"] += 1
+
+    def certificate_signed(self, chain: str) -> str:
+        """Kept with its key, for the connections at profile 3."""
+        if self.tls is None or self._key is None:
+            return "Rejected"
+        from cryptography.hazmat.primitives import serialization
+
+        self.certificate = self.tls.folder / f"{self.id}.pem"
+        self.certificate.with_suffix(".key").write_bytes(
+            self._key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        self.certificate.write_text(chain)
+        self.stats.security["certificates installed"] += 1
+        return "Accepted"
+
+    def keep_network_profile(self, slot: int, profile: int) -> None:
+        self.slots[slot] = profile
+
+    def _move(self, value: str) -> None:
+        """1.6: the new profile at once, on a new connection. 2.x: the first slot's, from the
+        next connection (the CSMS follows with a reset)."""
+        if self.dialect.version == "1.6":
+            self.profile = int(value)
+            if self.link is not None:
+                link = self.link
+                asyncio.get_running_loop().call_later(0.5, lambda: asyncio.ensure_future(link.close()))
+        else:
+            first = int(value.split(",")[0])
+            self.profile = self.slots.get(first, self.profile)
 
     async def call(self, link: Link, payload: Any) -> Any:
         """One CALL with its round trip counted; raises Offline, OCPPError or TimeoutError."""
@@ -840,8 +926,10 @@ class Station:
         return {"BootNotification": boot, "Heartbeat": heartbeat, "StatusNotification": status}.get(message)
 
     def configuration_changed(self, key: str) -> None:
-        value = float(self.configuration[key])
+        value = self.configuration[key]
         if key == self.dialect.heartbeat_key:
-            self._set_heartbeat(value)
-        elif key == self.dialect.meter_interval_key and value > 0:
-            self.meter_interval_s = value
+            self._set_heartbeat(float(value))
+        elif key == self.dialect.meter_interval_key and float(value) > 0:
+            self.meter_interval_s = float(value)
+        elif key == self.dialect.security_key:
+            self._move(value)

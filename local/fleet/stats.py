@@ -97,6 +97,8 @@ class Stats:
         self.orphaned = 0  # queued messages of a session whose start the CSMS refused with a CALLERROR
         self.undelivered = 0  # left in a queue when the run ended
         self.crashes = 0  # parts of stations that died of an error of the simulator's own
+        # Secure stations: connections by profile, certificates asked for and installed.
+        self.security: Counter[str] = Counter()
         self.events: deque[str] = deque(maxlen=8)
         self._frames = 0
         self._rate_mark = (time.monotonic(), 0)

@@ -12,8 +12,9 @@ import pytest
 
 from local.fleet import plan
 from local.fleet.runner import Options, run
+from local.fleet.station import Tls
 from local.launch import ROOT
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import TOKEN, start_runtime
 
 pytestmark = pytest.mark.e2e
 
@@ -190,3 +191,34 @@ def test_make_load_reports_and_checks_a_run_against_a_given_csms(runtime, tmp_pa
     assert report["csmsView"]["found"] == report["csmsView"]["expected"] == report["sessions"]["started"]
     assert report["phases"]["ramp"]["answered"] > 0
     assert "Result: PASS" in finished.stdout
+
+
+def test_secure_stations_get_certificates_and_move_to_profile_3(tmp_path):
+    launched, runtime = start_runtime(
+        tmp_path, "--data-dir", str(tmp_path / "data"), "--schedule-period", "1"
+    )
+    try:
+        specs = plan.fleet(3, plan.parse_mix("1.6,2.0.1,2.1"), "e2e-secure-", connectors=1, secure_share=1)
+        options = Options(
+            runtime.ws_url + "/ocpp",
+            runtime.api_url,
+            TOKEN,
+            specs,
+            life=plan.Life(**{**vars(BUSY), "offline_every_s": 0.0}),
+            tag_prefix="E2ESECURE",
+            duration_s=15,
+            tls=Tls(f"{launched.wss_url}/ocpp", tmp_path / "data" / "ca.pem", tmp_path),
+        )
+        outcome = asyncio.run(run(options))
+        for spec in specs:  # the CSMS holds each to profile 3, with the certificate it issued in use
+            assert runtime.api("GET", f"/charge-points/{spec.id}")[1]["securityProfile"] == 3
+            issued = runtime.api("GET", f"/charge-points/{spec.id}/certificates")[1]["issued"]
+            assert [(c["status"], c["inUse"]) for c in issued] == [("accepted", True)]
+    finally:
+        launched.stop()
+    stats = outcome.stats
+    assert (stats.call_errors, stats.timeouts, stats.crashes) == (0, 0, 0)
+    assert stats.security["certificates installed"] == 3
+    assert stats.security["profile 2 connections"] == 3 and stats.security["profile 3 connections"] >= 3
+    assert all(station.profile == 3 for station in outcome.stations)
+    assert outcome.check is not None and outcome.check.ok, outcome.check.as_dict()

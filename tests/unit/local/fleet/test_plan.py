@@ -86,3 +86,11 @@ def test_a_fleet_begins_at_its_steady_pace_not_with_every_first_driver_at_once()
     # After the opening, sessions and waits come from the whole ranges.
     later = first(plan.sessions(1, "station-0", 1, quiet, TAGS), 200)[1:]
     assert all(600 <= s.idle_s <= 1800 and 120 <= s.duration_s <= 600 for s in later)
+
+
+def test_a_secure_share_is_spread_through_the_fleet_each_with_a_password_of_its_own():
+    specs = plan.fleet(9, plan.parse_mix("1.6,2.0.1,2.1"), "s-", secure_share=1 / 3)
+    secure = [s for s in specs if s.secure]
+    assert [s.index for s in secure] == [2, 5, 8]
+    assert len({s.password for s in secure}) == 3 and all(len(s.password or "") >= 16 for s in secure)
+    assert all(s.password is None for s in specs if not s.secure)
