@@ -10,6 +10,8 @@ exceeds its DynamoDB budget.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import statistics
@@ -138,6 +140,49 @@ def data_transfer(n: int, now: str) -> dict[str, Any]:
     return {"vendorId": "com.bench", "messageId": "reading", "data": str(n)}
 
 
+# Certificates: a CSR (a new one each round) is stored once before the answer; a certificate's
+# status is read from what was kept, and asked of its responder only the first time.
+_CSRS: dict[int, str] = {}
+
+
+def new_csr(charge_point_id: str, n: int) -> None:
+    from local.tls import make_csr
+
+    _CSRS[n] = make_csr(charge_point_id)[0]
+
+
+SIGN_CERTIFICATE = Case(
+    "SignCertificate", "SignCertificate", lambda n, now: {"csr": _CSRS[n]}, (0, 1), new_csr
+)
+
+
+_SERVING = contextlib.ExitStack()  # the local responder, until the process ends
+
+
+@functools.cache
+def ocsp_request_data() -> dict[str, Any]:
+    """The hashes of a certificate a local responder (local.pki) answers for, serving from now on."""
+    from local.pki import Responder, serving
+    from local.tls import make_csr
+    from shared.domain.certificates import CertificateUse
+    from shared.domain.client_certificates import IdentityAttribute
+    from shared.domain.timestamps import utc_now
+    from shared.domain.x509 import check_csr, hash_data, issue, new_authority
+
+    ca = new_authority("Bench V2G Root", utc_now())
+    request = check_csr(make_csr("SECC")[0], CertificateUse.V2G, "-", IdentityAttribute.COMMON_NAME)
+    leaf = issue(request, ca, utc_now(), 30)
+    url = _SERVING.enter_context(serving(Responder(ca.certificate, ca.key)))
+    return {**hash_data(leaf, ca.certificate), "responderURL": f"{url}/ocsp"}
+
+
+CERTIFICATE_STATUS = Case(
+    "GetCertificateStatus",
+    "GetCertificateStatus",
+    lambda n, now: {"ocspRequestData": ocsp_request_data()},
+    (1, 1),
+)
+
 # Remote maintenance and events: one write each, like StatusNotification. 1.6's firmware and
 # diagnostics statuses name no request, so its latest is read; DataTransfer reads its vendor
 # (cached for a minute by a warm router).
@@ -158,6 +203,7 @@ MAINTENANCE_16 = [
     ),
     Case("SecurityEventNotification", "SecurityEventNotification", security_event, (0, 1)),
     Case("DataTransfer", "DataTransfer", data_transfer, (1, 1)),
+    SIGN_CERTIFICATE,
 ]
 MAINTENANCE_2X = [
     Case(
@@ -194,6 +240,8 @@ MAINTENANCE_2X = [
         (0, 1),
     ),
     Case("DataTransfer", "DataTransfer", data_transfer, (1, 1)),
+    SIGN_CERTIFICATE,
+    CERTIFICATE_STATUS,
 ]
 
 CASES_16 = [

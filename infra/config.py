@@ -113,7 +113,11 @@ class StackConfig:
             "CSMS_COMMAND_TIMEOUT": str(self.command_timeout),
             "CSMS_CERTIFICATE_IDENTITY": self.certificate_identity,
             "CSMS_CERTIFICATE_DAYS": str(self.certificate_days),
-            **({"CSMS_CONTRACT_PROVIDER_URL": self.contract_provider_url} if self.contract_provider_url else {}),
+            **(
+                {"CSMS_CONTRACT_PROVIDER_URL": self.contract_provider_url}
+                if self.contract_provider_url
+                else {}
+            ),
             "POWERTOOLS_LOG_LEVEL": self.log_level,
         }
 

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -48,6 +49,15 @@ def _write(path: Path, certificate: x509.Certificate, key: ec.EllipticCurvePriva
     key_path.chmod(0o600)
     path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return Issued(path, key_path)
+
+
+def make_csr(common_name: str, key: Any = None) -> tuple[str, Any]:
+    """A PEM CSR naming a station, as one sends it with SignCertificate, signed by `key` (a new
+    EC P-256 key unless given); and the key."""
+    key = key or _key()
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    request = x509.CertificateSigningRequestBuilder().subject_name(subject).sign(key, hashes.SHA256())
+    return request.public_bytes(serialization.Encoding.PEM).decode(), key
 
 
 def local_ca(data_dir: Path = DATA_DIR) -> Issued:

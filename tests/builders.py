@@ -9,6 +9,7 @@ from typing import Any
 
 from local import events
 from local.lambdas import LocalContext
+from local.tls import make_csr as make_csr  # a station's CSR, for the certificate tests
 from shared.domain.timestamps import format_timestamp, utc_now
 from tests.conftest import GATEWAY_DOMAIN, GATEWAY_STAGE, TEST_API_TOKEN
 
@@ -161,23 +162,3 @@ def event(
             value["context"] = context
         payload["meterValue"] = [{"timestamp": at, "sampledValue": [value]}]
     return payload
-
-
-# --- Certificates ---------------------------------------------------------------------------
-
-
-def make_csr(common_name: str, key: Any = None, serial_number: str | None = None) -> tuple[str, Any]:
-    """A PEM CSR for the name, signed by `key` (a new EC P-256 key unless given), and the key."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = key or ec.generate_private_key(ec.SECP256R1())
-    names = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
-    if serial_number is not None:
-        names.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
-    request = (
-        x509.CertificateSigningRequestBuilder().subject_name(x509.Name(names)).sign(key, hashes.SHA256())
-    )
-    return request.public_bytes(serialization.Encoding.PEM).decode(), key

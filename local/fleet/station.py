@@ -310,15 +310,9 @@ class Station:
 
     async def _ask_for_a_certificate(self, link: Link) -> None:
         """SignCertificate with a CSR for a new key; the certificate comes as CertificateSigned."""
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
+        from local.tls import make_csr
 
-        self._key = ec.generate_private_key(ec.SECP256R1())
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, self.id)])
-        csr = x509.CertificateSigningRequestBuilder().subject_name(subject).sign(self._key, hashes.SHA256())
-        pem = csr.public_bytes(serialization.Encoding.PEM).decode()
+        pem, self._key = make_csr(self.id)
         try:
             answer = await self.call(link, self.dialect.call.SignCertificate(csr=pem))
         except (OCPPError, TimeoutError, Offline):

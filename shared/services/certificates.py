@@ -50,7 +50,7 @@ from shared.services import commands, station_events
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
-    from shared.domain.certificates import Authority
+    from shared.domain.x509 import Authority
 
 AUTHORITY_NAME = "CSMS certificate authority"
 # An offline station's certificate is tried again this often.
@@ -68,8 +68,8 @@ CSMS_BUILT_IN_ANCHOR = "csms"
 @lru_cache(maxsize=1)
 def authority() -> Authority:
     """The CSMS's CA, made and kept on first use; cached for the container's life."""
-    from shared.domain.certificates import authority_from_pem, authority_to_pem, new_authority
     from shared.domain.timestamps import utc_now
+    from shared.domain.x509 import authority_from_pem, authority_to_pem, new_authority
 
     try:
         return authority_from_pem(json_secret(AUTHORITY_SECRET))
@@ -88,7 +88,7 @@ def authority() -> Authority:
 def requested(charge_point_id: str, csr: str, use: CertificateUse, now: datetime) -> str | None:
     """A station's CSR: None when it is stored to be signed, else why it is refused. 1 write
     (and a security event when refused); a resend of the same CSR is the same request."""
-    from shared.domain.certificates import check_csr
+    from shared.domain.x509 import check_csr
 
     try:
         request = check_csr(csr, use, charge_point_id, get_settings().certificate_identity)
@@ -107,7 +107,7 @@ def requested(charge_point_id: str, csr: str, use: CertificateUse, now: datetime
 
 def sign(charge_point_id: str, digest: str, now: datetime) -> Signing | None:
     """Sign a stored request (once, however many callers race) and send it."""
-    from shared.domain.certificates import chain_pem, facts, issue
+    from shared.domain.x509 import chain_pem, facts, issue
 
     signing = certificates.find_signing(charge_point_id, digest)
     if signing is None:
@@ -384,7 +384,7 @@ class TrustAnchor:
 
 def trust_anchors() -> list[TrustAnchor]:
     """The CSMS's own root first (the one its station certificates chain to), then the others."""
-    from shared.domain.certificates import facts, pem_of
+    from shared.domain.x509 import facts, pem_of
 
     root = authority().root
     own = TrustAnchor(CSMS_BUILT_IN_ANCHOR, RootKind.CSMS, pem_of(root), facts(root), built_in=True)
@@ -419,7 +419,7 @@ def _root_facts(pem: str) -> Facts:
     """A CA certificate's facts; a PEM that is not one is a bad request."""
     from cryptography import x509
 
-    from shared.domain.certificates import facts, load
+    from shared.domain.x509 import facts, load
 
     try:
         certificate = load(pem)

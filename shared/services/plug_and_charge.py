@@ -27,16 +27,8 @@ from typing import Any
 
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import certificates
-from shared.domain.certificates import (
-    ContractRequest,
-    Relayed,
-    Standing,
-    StatusQuestion,
-    crl_standing,
-    ocsp_answer,
-    ocsp_request,
-    standing_of,
-)
+from shared.domain.certificates import ContractRequest, Relayed, Standing, StatusQuestion
+from shared.domain.x509 import crl_standing, ocsp_answer, ocsp_request, standing_of
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 

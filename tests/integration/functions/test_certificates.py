@@ -12,8 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from functions.certificates.handler import lambda_handler as certificates_function
-from shared.domain.certificates import MAX_ATTEMPTS, hash_data, load, new_authority, pem_of
+from shared.domain.certificates import MAX_ATTEMPTS
 from shared.domain.timestamps import utc_now
+from shared.domain.x509 import hash_data, load, new_authority, pem_of
 from shared.services import certificates
 from tests.builders import CONTEXT, call, call_api, make_csr
 
@@ -220,8 +221,9 @@ def test_trust_anchors_list_the_csms_root_first_and_take_only_ca_certificates(aw
     ]
     assert load(items[0]["certificate"]) == certificates.authority().certificate
     leaf_csr, _ = make_csr("CP9")
-    from shared.domain.certificates import CertificateUse, check_csr, issue
+    from shared.domain.certificates import CertificateUse
     from shared.domain.client_certificates import IdentityAttribute
+    from shared.domain.x509 import check_csr, issue
 
     request = check_csr(leaf_csr, CertificateUse.CHARGING_STATION, "CP9", IdentityAttribute.COMMON_NAME)
     leaf = pem_of(issue(request, certificates.authority(), utc_now(), 30))

@@ -12,9 +12,10 @@ from cryptography.x509 import ocsp
 
 from local.pki import PROVIDER_TOKEN, Responder, serving
 from shared.aws.secrets import put_json_secret
-from shared.domain.certificates import CertificateUse, check_csr, hash_data, issue, new_authority
+from shared.domain.certificates import CertificateUse
 from shared.domain.client_certificates import IdentityAttribute
 from shared.domain.timestamps import utc_now
+from shared.domain.x509 import check_csr, hash_data, issue, new_authority
 from tests.builders import call, make_csr
 
 TWO_X = pytest.mark.parametrize("version", ["2.0.1", "2.1"])  # 1.6 has none of these messages

@@ -1,0 +1,28 @@
+"""What a cold start loads: X.509 (the `cryptography` package) only where a certificate is
+made or read, never for the router's everyday frames nor for the certificates function's
+schedule when nothing is due (decision 0028)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from local.launch import ROOT
+
+
+def loads_cryptography(code: str) -> bool:
+    probe = f"{code}\nimport sys\nprint('cryptography' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout.strip().endswith("True")
+
+
+def test_the_router_and_the_certificates_function_load_no_x509_until_needed():
+    assert not loads_cryptography(
+        "import functions.ocpp_router.handler\n"
+        "from functions.ocpp_router.actions import load\n"
+        "for action in ('Heartbeat', 'BootNotification', 'TransactionEvent', 'MeterValues'): load(action)\n"
+        "import shared.protocol.adapters.v16, shared.protocol.adapters.v21"
+    )
+    assert not loads_cryptography("import functions.certificates.handler")
+    # ...and the probe sees it where it is loaded: OCSP requests need it at once.
+    assert loads_cryptography("from functions.ocpp_router.actions import load\nload('GetCertificateStatus')")
