@@ -30,6 +30,7 @@ WEBSOCKET_HEADERS = (
     "CloudFront-Viewer-Cert-Present",
     "CloudFront-Viewer-Cert-Subject",
     "CloudFront-Viewer-Cert-Validity",
+    "CloudFront-Viewer-Cert-Serial-Number",  # a revoked certificate is refused
 )
 
 # The identity is the last segment under /ocpp/, as the local runtime reads it; it travels

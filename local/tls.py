@@ -167,7 +167,7 @@ def server_context(certificate: Issued, trusted: list[Path]) -> ssl.SSLContext:
 
 def viewer_headers(peer_der: bytes | None, over_tls: bool) -> dict[str, str]:
     """What CloudFront tells the origin of a viewer's TLS: the scheme, and the certificate it
-    verified (RFC 4514 subject, validity)."""
+    verified (RFC 4514 subject, validity, serial number as colon-separated hex)."""
     headers = {"CloudFront-Forwarded-Proto": "https" if over_tls else "http"}
     if not over_tls:
         return headers
@@ -182,6 +182,9 @@ def viewer_headers(peer_der: bytes | None, over_tls: bool) -> dict[str, str]:
         "CloudFront-Viewer-Cert-Present": "1",
         "CloudFront-Viewer-Cert-Subject": certificate.subject.rfc4514_string(),
         "CloudFront-Viewer-Cert-Issuer": certificate.issuer.rfc4514_string(),
+        "CloudFront-Viewer-Cert-Serial-Number": ":".join(
+            f"{byte:02x}" for byte in certificate.serial_number.to_bytes(20, "big").lstrip(b"\0")
+        ),
         "CloudFront-Viewer-Cert-Validity": f"NotBefore={stamp(certificate.not_valid_before_utc)};"
         f"NotAfter={stamp(certificate.not_valid_after_utc)}",
     }

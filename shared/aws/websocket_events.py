@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.domain.client_certificates import ClientCertificate, parse_validity
+from shared.domain.client_certificates import ClientCertificate, parse_validity, serial_hex
 
 # The edge's contract with the authorizer: the charge point's identity, moved from the URL
 # path into this query parameter, and the secret header that proves the handshake came
@@ -22,6 +22,7 @@ FORWARDED_PROTO_HEADER = "cloudfront-forwarded-proto"
 CERT_PRESENT_HEADER = "cloudfront-viewer-cert-present"
 CERT_SUBJECT_HEADER = "cloudfront-viewer-cert-subject"
 CERT_VALIDITY_HEADER = "cloudfront-viewer-cert-validity"
+CERT_SERIAL_HEADER = "cloudfront-viewer-cert-serial-number"
 
 # Keys of the authorizer context that API Gateway hands to every route of a connection.
 CONTEXT_CHARGE_POINT = "chargePointId"
@@ -88,4 +89,10 @@ def client_certificate(event: dict[str, Any]) -> ClientCertificate | None:
         return None
     validity = header(event, CERT_VALIDITY_HEADER)
     not_before, not_after = parse_validity(validity[0]) if validity else (None, None)
-    return ClientCertificate(subject[0], not_before=not_before, not_after=not_after)
+    serial = header(event, CERT_SERIAL_HEADER)
+    return ClientCertificate(
+        subject[0],
+        not_before=not_before,
+        not_after=not_after,
+        serial=serial_hex(serial[0]) if serial else None,
+    )

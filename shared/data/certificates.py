@@ -137,6 +137,13 @@ def postpone(signing: Signing, due_at: datetime, now: datetime) -> bool:
     return _update(signing, None, due_at=format_timestamp(due_at), updated_at=now)
 
 
+def mark_revoked(signing: Signing, now: datetime) -> bool:
+    """1 write: revoked, so neither sent again nor renewed."""
+    return _update(
+        signing, None, status=SigningStatus.REVOKED.value, current=None, due=None, due_at=None, updated_at=now
+    )
+
+
 def retire(signing: Signing, now: datetime) -> bool:
     """1 write: a newer certificate of its use replaced it; no longer renewed."""
     return _update(signing, None, current=None, updated_at=now)

@@ -27,6 +27,7 @@ def charge_point_of(record: ChargePointRecord) -> ChargePoint:
         blocked=bool(record.blocked),
         password_hash=record.password_hash,
         security_profile=1 if record.security_profile is None else int(record.security_profile),
+        revoked_serials=frozenset(record.revoked_serials or ()),
         previous_password_hash=record.previous_password_hash,
         previous_password_until=record.previous_password_until,
         vendor=record.vendor,
@@ -196,6 +197,14 @@ def commit_password(charge_point_id: str, command_id: str, previous_until: datet
             return False
         raise
     return True
+
+
+def revoke_serial(charge_point_id: str, serial: str) -> None:
+    """1 write: a client certificate no longer admits the charge point."""
+    ChargePointRecord(charge_point_id).update(
+        actions=[ChargePointRecord.revoked_serials.add({serial})],
+        condition=ChargePointRecord.charge_point_id.exists(),
+    )
 
 
 def set_raising(charge_point_id: str, profile: int, command_id: str) -> None:

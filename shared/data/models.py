@@ -45,6 +45,7 @@ class ChargePointRecord(Model):
     password_hash = UnicodeAttribute(null=True)
     blocked = BooleanAttribute(default=False)
     security_profile = NumberAttribute(null=True)  # absent: 1
+    revoked_serials = UnicodeSetAttribute(null=True)  # client certificates that no longer admit it
     # A password rotation (shared.services.passwords): the new hash, until the command that sets
     # it is accepted; then the old one, good until the grace period ends.
     pending_password_hash = UnicodeAttribute(null=True)

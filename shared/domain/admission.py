@@ -49,6 +49,8 @@ class Registration(Protocol):
     @property
     def security_profile(self) -> int: ...
     @property
+    def revoked_serials(self) -> frozenset[str]: ...
+    @property
     def previous_password_hash(self) -> str | None: ...
     @property
     def previous_password_until(self) -> datetime | None: ...
@@ -86,6 +88,10 @@ def admit(
             return Decision(Verdict.DENY, "client certificate expired or not yet valid")
 
     record = lookup(identity)
+    # Without its serial number (an edge that does not forward it) a revoked one could pass.
+    revoked = record.revoked_serials if record is not None else frozenset()
+    if certificate is not None and revoked and (certificate.serial is None or certificate.serial in revoked):
+        return Decision(Verdict.DENY, "client certificate revoked, or its serial number unknown")
     if record is None and auto_register:
         return Decision(Verdict.ALLOW, "registered on first connect", version, register=True)
     profile = record.security_profile if record is not None else 1

@@ -93,6 +93,7 @@ class SigningStatus(StrEnum):
     SIGNED = "signed"  # signed; CertificateSigned sent, or to be sent again
     ACCEPTED = "accepted"  # the station installed it
     FAILED = "failed"  # refused (or unanswered) every time the CSMS tried
+    REVOKED = "revoked"  # an operator revoked it: it admits the station no longer
 
 
 # CertificateSigned is sent this many times at most, waiting longer after each failure.

@@ -31,6 +31,7 @@ class ClientCertificate:
     subject: str  # RFC 4514, as the edge forwards it
     not_before: datetime | None = None
     not_after: datetime | None = None
+    serial: str | None = None  # hex, lower case, no separators or leading zeros (serial_hex)
 
     def identity(self, attribute: IdentityAttribute) -> str | None:
         values = subject_attributes(self.subject).get(attribute.value, [])
@@ -103,3 +104,9 @@ def parse_validity(text: str) -> tuple[datetime | None, datetime | None]:
         except ValueError:
             continue
     return dates.get("notbefore"), dates.get("notafter")
+
+
+def serial_hex(text: str) -> str:
+    """A serial number as the CSMS writes it: CloudFront's "4a:3f:5c" and OCPP's "4A3F5C" are
+    both "4a3f5c"."""
+    return text.replace(":", "").strip().lower().lstrip("0") or "0"

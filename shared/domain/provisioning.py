@@ -56,6 +56,8 @@ class ChargePoint:
     # The OCPP security profile it must connect with: 1 Basic, 2 TLS and Basic, 3 TLS and a
     # client certificate (shared.domain.admission)
     security_profile: int = 1
+    # Serial numbers (serial_hex) of client certificates no longer to admit it: revoked
+    revoked_serials: frozenset[str] = frozenset()
     # The password before the latest rotation, still good until then (a reconnect in flight)
     previous_password_hash: str | None = None
     previous_password_until: datetime | None = None

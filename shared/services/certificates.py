@@ -40,6 +40,7 @@ from shared.domain.certificates import (
     SigningStatus,
     retry_after,
 )
+from shared.domain.client_certificates import serial_hex
 from shared.domain.commands import Command, CommandStatus
 from shared.domain.errors import BadRequest, CommandRefused, NotConnected, NotFound
 from shared.domain.station_events import EventKind, StationEvent
@@ -334,6 +335,23 @@ def delete(charge_point_id: str, serial: str, now: datetime) -> Command:
     charge_point = commands.connected(charge_point_id)
     intent = commands.adapter_of(charge_point).delete_certificate(matches[0].hash_data)
     return commands.submit_to(charge_point, intent, None, now)
+
+
+def revoke(charge_point_id: str, serial: str, now: datetime) -> None:
+    """A client certificate of the station admits it no longer: kept on its registration (the
+    handshake reads it there, no extra read), the certificate the CSMS issued marked, a
+    security event kept, and the open connection closed (it may have been made with it)."""
+    from shared.aws.connections import connections_at, endpoint_for
+
+    charge_point = charge_points.registered_charge_point(charge_point_id)
+    named = serial_hex(serial)
+    charge_points.revoke_serial(charge_point_id, named)
+    for signing in certificates.signings_of(charge_point_id):
+        if signing.serial is not None and serial_hex(signing.serial) == named:
+            certificates.mark_revoked(signing, now)
+    security_event(charge_point_id, "CertificateRevoked", f"client certificate {named} revoked", now)
+    if charge_point.connection_id:
+        connections_at(endpoint_for()).close(charge_point.connection_id)
 
 
 def installed_answered(command: Command, response: dict[str, Any], now: datetime) -> None:

@@ -236,3 +236,7 @@ def test_a_certificate_the_csms_issued_after_sign_certificate_admits_the_station
     with_certificate = client_context(data, tls.Issued(issued, private))
     assert asyncio.run(boot(launched.wss_url, identity, version, ssl=with_certificate)) == "Accepted"
     assert refused(launched.wss_url, identity, version, ssl=client_context(data)) == 401
+    # Revoked, it admits the station no longer.
+    serial = listed[0]["serial"]
+    assert runtime.api("POST", f"/charge-points/{identity}/certificates/{serial}/revoke")[0] == 204
+    assert refused(launched.wss_url, identity, version, ssl=with_certificate) == 403

@@ -30,12 +30,14 @@ from shared.services.certificates import TrustAnchor
 router = APIGatewayHttpRouter()
 TAGS = ["Certificates"]
 AnchorName = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
-Serial = Annotated[str, Path(pattern=r"^[0-9A-Fa-f]{1,40}$")]
+Serial = Annotated[str, Path(pattern=r"^[0-9A-Fa-f:]{1,60}$", description="Hex; colons allowed")]
 
 
 class IssuedOut(ApiModel):
     use: str = Field(description="ChargingStationCertificate, V2GCertificate or V2G20Certificate")
-    status: str = Field(description="requested, signed (sent, awaiting installation), accepted or failed")
+    status: str = Field(
+        description="requested, signed (sent, awaiting installation), accepted, failed or revoked"
+    )
     subject: str
     serial: str | None
     not_after: datetime | None
@@ -182,6 +184,17 @@ def delete_certificate(
     charge_point_id: ChargePointId, serial: Serial, wait: Wait = None
 ) -> Response[CommandOut]:
     return command_response(certificates.delete(charge_point_id, serial, utc_now()), wait)
+
+
+@router.post(
+    "/charge-points/<charge_point_id>/certificates/<serial>/revoke",
+    summary="Revoke a client certificate: it admits the station no longer (its connection is closed)",
+    tags=TAGS,
+    responses={204: {"description": "Revoked"}, 404: {"description": "Unknown charge point"}},
+)
+def revoke_certificate(charge_point_id: ChargePointId, serial: Serial) -> Response[None]:
+    certificates.revoke(charge_point_id, serial, utc_now())
+    return Response(status_code=int(HTTPStatus.NO_CONTENT))
 
 
 @router.get("/trust-anchors", summary="Roots to install on stations, the CSMS's own first", tags=TAGS)

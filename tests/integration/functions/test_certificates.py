@@ -200,6 +200,35 @@ def test_an_offline_station_gets_its_certificate_when_it_is_back(station, posted
     assert len(signed_frames(posted)) == 1
 
 
+def test_a_revoked_certificate_admits_the_station_no_longer(station, posted, issued, version):
+    from shared.domain.admission import Verdict
+    from shared.domain.client_certificates import ClientCertificate
+    from shared.services import security
+
+    frame, _ = issued
+    station([3, frame[1], {"status": "Accepted"}])
+    leaf = load(frame[3]["certificateChain"])
+    call_api("PUT", "/charge-points/CP1", {"securityProfile": 3})
+    with_it = ClientCertificate("CN=CP1", serial=format(leaf.serial_number, "x"))
+
+    def verdict():
+        return security.admit_handshake(
+            "CP1", [f"ocpp{version}"], None, None, "10.0.0.1", utc_now(), True, with_it
+        ).verdict
+
+    assert verdict() is Verdict.ALLOW
+    colons = ":".join(f"{b:02X}" for b in leaf.serial_number.to_bytes(20, "big").lstrip(b"\0"))
+    closed = len(posted.closed)
+    assert call_api("POST", f"/charge-points/CP1/certificates/{colons}/revoke")[0] == 204
+    assert verdict() is Verdict.DENY
+    assert len(posted.closed) == closed + 1  # the connection it may have made is closed
+    [listed] = call_api("GET", "/charge-points/CP1/certificates")[1]["issued"]
+    assert (listed["status"], listed["inUse"]) == ("revoked", False)
+    events = call_api("GET", "/charge-points/CP1/security-events")[1]["items"]
+    assert [e["type"] for e in events] == ["CertificateRevoked"]
+    assert call_api("POST", "/charge-points/NOPE/certificates/ab/revoke")[0] == 404
+
+
 # --- Roots on stations, and trust anchors ------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.domain.admission import Handshake, Verdict, admit, basic_credentials
-from shared.domain.client_certificates import ClientCertificate, IdentityAttribute
+from shared.domain.client_certificates import ClientCertificate, IdentityAttribute, serial_hex
 from shared.domain.passwords import hash_password, verify_password
 from shared.protocol.versions import negotiate
 
@@ -15,6 +15,7 @@ class Registration:
     blocked: bool = False
     password_hash: str | None = None
     security_profile: int = 1
+    revoked_serials: frozenset[str] = frozenset()
     previous_password_hash: str | None = None
     previous_password_until: datetime | None = None
 
@@ -134,3 +135,13 @@ def test_the_serial_number_attribute_names_the_charge_point_where_the_vendor_put
     subject = "CN=Model X,serialNumber=CP1"
     assert certified(registry, subject).verdict is Verdict.DENY
     assert certified(registry, subject, attribute=IdentityAttribute.SERIAL_NUMBER).verdict is Verdict.ALLOW
+
+
+def test_a_revoked_certificate_is_refused_and_the_others_of_the_station_still_admit_it():
+    registry = {"CP1": Registration(security_profile=3, revoked_serials=frozenset({"4a3f5c"}))}
+    revoked = certified(registry, "CN=CP1", serial=serial_hex("00:4A:3F:5C"))
+    assert revoked.verdict is Verdict.DENY and "revoked" in revoked.reason
+    assert certified(registry, "CN=CP1", serial="4a3f5d").verdict is Verdict.ALLOW
+    # An edge that says no serial number cannot tell: refused while the station has revocations.
+    assert certified(registry, "CN=CP1").verdict is Verdict.DENY
+    assert certified({"CP1": Registration(security_profile=3)}, "CN=CP1").verdict is Verdict.ALLOW
