@@ -44,6 +44,9 @@ class StackConfig:
     certificate_identity: str = "CN"
     # Days a certificate the CSMS signs for a station (SignCertificate) is valid.
     certificate_days: int = 365
+    # AWS Private CA signs stations' certificates (its key never leaves it) instead of the CA
+    # the functions keep in Secrets Manager: arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID
+    private_ca_arn: str | None = None
     # An ISO 15118 contract-certificate provider's endpoint (Get15118EVCertificate); its token
     # goes in the secret csms/contract-certificate-provider. None: answered Failed.
     contract_provider_url: str | None = None
@@ -98,6 +101,8 @@ class StackConfig:
             )
         if bool(self.domain_name) != bool(self.certificate_arn):
             raise SettingsError("domainName and certificateArn go together")
+        if self.private_ca_arn and not self.private_ca_arn.startswith("arn:aws:acm-pca:"):
+            raise SettingsError(f"privateCaArn must be an AWS Private CA's ARN, got {self.private_ca_arn!r}")
         if self.ftp_uploads and not self.ftp_host:
             raise SettingsError("ftpUploads needs ftpHost: where charge points reach the FTP server")
         Settings.from_env(self.function_environment())
@@ -113,11 +118,14 @@ class StackConfig:
             "CSMS_COMMAND_TIMEOUT": str(self.command_timeout),
             "CSMS_CERTIFICATE_IDENTITY": self.certificate_identity,
             "CSMS_CERTIFICATE_DAYS": str(self.certificate_days),
-            **(
-                {"CSMS_CONTRACT_PROVIDER_URL": self.contract_provider_url}
-                if self.contract_provider_url
-                else {}
-            ),
+            **{
+                variable: value
+                for variable, value in (
+                    ("CSMS_CONTRACT_PROVIDER_URL", self.contract_provider_url),
+                    ("CSMS_PRIVATE_CA_ARN", self.private_ca_arn),
+                )
+                if value
+            },
             "POWERTOOLS_LOG_LEVEL": self.log_level,
         }
 

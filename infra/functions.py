@@ -47,6 +47,15 @@ def table_variables(tables: dict[str, dynamodb.TableV2]) -> dict[str, str]:
     return variables
 
 
+# What signing through AWS Private CA (context privateCaArn) takes, on that CA only.
+PRIVATE_CA_ACTIONS = [
+    "acm-pca:DescribeCertificateAuthority",
+    "acm-pca:GetCertificateAuthorityCertificate",
+    "acm-pca:IssueCertificate",
+    "acm-pca:GetCertificate",
+]
+
+
 class Functions(Construct):
     def __init__(
         self,
@@ -61,6 +70,7 @@ class Functions(Construct):
         """Every function of the manifest, and the `optional` ones the configuration turns on."""
         super().__init__(scope, construct_id)
         self.tables = tables
+        self.private_ca_arn = config.private_ca_arn
         code = packaging.code()
         layer = packaging.dependencies_layer(self, "Dependencies")
         shared_environment = {
@@ -130,6 +140,10 @@ class Functions(Construct):
             if spec.certificate_authority:  # the CSMS's CA is made by whichever signs first
                 self[spec].add_to_role_policy(
                     iam.PolicyStatement(actions=["secretsmanager:CreateSecret"], resources=[authority])
+                )
+            if spec.certificate_authority and self.private_ca_arn:  # ...or AWS Private CA signs
+                self[spec].add_to_role_policy(
+                    iam.PolicyStatement(actions=PRIVATE_CA_ACTIONS, resources=[self.private_ca_arn])
                 )
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:

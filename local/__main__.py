@@ -106,6 +106,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="an OpenADR VTN's client credentials, kept as the secret csms/openadr/NAME that a "
         "site's openadr.credentials names (repeatable; in the cloud, create the secret yourself)",
     )
+    parser.add_argument(
+        "--contract-provider-token",
+        default=env.get("CSMS_CONTRACT_PROVIDER_TOKEN"),
+        metavar="TOKEN",
+        help="the bearer token of the contract-certificate provider at CSMS_CONTRACT_PROVIDER_URL, "
+        "kept as the secret csms/contract-certificate-provider (in the cloud, create it yourself)",
+    )
     return parser.parse_args(argv)
 
 
@@ -228,6 +235,11 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     base = f"http://{args.host}:{args.http_port}"
     credentials = keep_credentials(args.openadr_credentials)
     keep_authority(args.data_dir)
+    if args.contract_provider_token:
+        from shared.aws.secrets import put_json_secret
+        from shared.services.plug_and_charge import PROVIDER_SECRET
+
+        put_json_secret(PROVIDER_SECRET, {"token": args.contract_provider_token})
     ftp = contextlib.ExitStack()
     if args.ftp_port > 0:
         ftp.enter_context(ftp_server(args.host, args.ftp_port))

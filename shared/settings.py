@@ -132,6 +132,8 @@ class Settings:
     renew_spread_s: int
     # Days a certificate the CSMS signs for a station is valid (it is asked to renew 30 before).
     certificate_days: int
+    # AWS Private CA signs stations' certificates instead of the key in Secrets Manager.
+    private_ca_arn: str | None
     # Where ISO 15118 contract certificates come from (Get15118EVCertificate): a provider's
     # endpoint, with its token in the secret csms/contract-certificate-provider; None: none.
     contract_provider_url: str | None
@@ -197,6 +199,7 @@ class Settings:
             renew_after_s=renew_after,
             renew_spread_s=renew_spread,
             certificate_days=_int(env, "CSMS_CERTIFICATE_DAYS", 365),
+            private_ca_arn=env.get("CSMS_PRIVATE_CA_ARN") or None,
             contract_provider_url=env.get("CSMS_CONTRACT_PROVIDER_URL") or None,
             outside_timeout_s=float(_int(env, "CSMS_OUTSIDE_TIMEOUT", 5)),
         )

@@ -195,6 +195,18 @@ def chain_pem(certificate: x509.Certificate, authority: Authority) -> str:
     return "".join(pem_of(c) for c in (certificate, *between))
 
 
+def without_root(leaf: str, chain: str) -> str:
+    """A leaf and the chain above it as CertificateSigned carries them: no self-signed root (a
+    station holds that as its CSMS root)."""
+    certificates = x509.load_pem_x509_certificates((leaf.strip() + "\n" + chain.strip()).encode())
+    return "".join(pem_of(c) for c in certificates if c.issuer != c.subject or c is certificates[0])
+
+
+def root_of(certificate: str, chain: str) -> x509.Certificate:
+    """The root above a CA: the last of its chain, or the CA itself when it has none."""
+    return x509.load_pem_x509_certificates((chain if chain.strip() else certificate).encode())[-1]
+
+
 def pem_of(certificate: x509.Certificate) -> str:
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
 

@@ -108,16 +108,11 @@ def requested(charge_point_id: str, csr: str, use: CertificateUse, now: datetime
 
 def sign(charge_point_id: str, digest: str, now: datetime) -> Signing | None:
     """Sign a stored request (once, however many callers race) and send it."""
-    from shared.domain.x509 import chain_pem, facts, issue
-
     signing = certificates.find_signing(charge_point_id, digest)
     if signing is None:
         return None
     if signing.status is SigningStatus.REQUESTED:
-        ca = authority()
-        request = SigningRequest(signing.csr, signing.use, signing.subject, "")
-        certificate = issue(request, ca, now, get_settings().certificate_days)
-        chain, seen = chain_pem(certificate, ca), facts(certificate)
+        chain, seen = _signed(signing, now)
         if certificates.mark_signed(signing, chain, seen.serial, seen.not_after, now):
             metrics.add_metric(name="CertificatesSigned", unit="Count", value=1)
             signing = replace(
@@ -132,6 +127,22 @@ def sign(charge_point_id: str, digest: str, now: datetime) -> Signing | None:
     if signing.status is SigningStatus.SIGNED:
         _send(signing, now)
     return signing
+
+
+def _signed(signing: Signing, now: datetime) -> tuple[str, Facts]:
+    """The chain CertificateSigned carries (leaf first), and the leaf's facts: from AWS Private
+    CA where one is configured, else from the CA in Secrets Manager."""
+    from shared.domain.x509 import chain_pem, facts, issue, load, without_root
+
+    days = get_settings().certificate_days
+    if get_settings().private_ca_arn:
+        from shared.aws import private_ca
+
+        leaf, above = private_ca.issue(signing.csr, days, signing.use.v2g, signing.digest)
+        return without_root(leaf, above), facts(load(leaf))
+    ca = authority()
+    certificate = issue(SigningRequest(signing.csr, signing.use, signing.subject, ""), ca, now, days)
+    return chain_pem(certificate, ca), facts(certificate)
 
 
 def _send(signing: Signing, now: datetime, reason: str | None = None) -> None:
@@ -402,9 +413,14 @@ class TrustAnchor:
 
 def trust_anchors() -> list[TrustAnchor]:
     """The CSMS's own root first (the one its station certificates chain to), then the others."""
-    from shared.domain.x509 import facts, pem_of
+    from shared.domain.x509 import facts, pem_of, root_of
 
-    root = authority().root
+    if get_settings().private_ca_arn:
+        from shared.aws import private_ca
+
+        root = root_of(*private_ca.ca_certificates())
+    else:
+        root = authority().root
     own = TrustAnchor(CSMS_BUILT_IN_ANCHOR, RootKind.CSMS, pem_of(root), facts(root), built_in=True)
     kept = [
         TrustAnchor(a.name, RootKind(a.certificate_type), a.certificate, _root_facts(a.certificate))

@@ -76,8 +76,8 @@ async def connected(
                 await listener
 
 
-def start_runtime(tmp: Path, *extra: str) -> tuple[Launched, Runtime]:
-    env = {"CSMS_API_TOKEN": TOKEN, "POWERTOOLS_LOG_LEVEL": "INFO"}
+def start_runtime(tmp: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[Launched, Runtime]:
+    env = {"CSMS_API_TOKEN": TOKEN, "POWERTOOLS_LOG_LEVEL": "INFO", **(env or {})}
     launched = launch(tmp / "runtime.log", *extra, env=env)
     return launched, Runtime(launched.ws_url, launched.api_url, launched.log)
 

@@ -240,3 +240,66 @@ def test_a_certificate_the_csms_issued_after_sign_certificate_admits_the_station
     serial = listed[0]["serial"]
     assert runtime.api("POST", f"/charge-points/{identity}/certificates/{serial}/revoke")[0] == 204
     assert refused(launched.wss_url, identity, version, ssl=with_certificate) == 403
+
+
+def test_plug_and_charge_against_the_local_stand_ins(tmp_path):
+    """A 2.0.1 station asks the running CSMS for a certificate's status (the OCSP responder) and
+    for an EV's contract certificate (the provider), both served by local.pki."""
+    import base64
+
+    from cryptography.x509 import ocsp
+
+    from local.pki import PROVIDER_TOKEN, Responder, serving
+    from shared.domain.certificates import CertificateUse
+    from shared.domain.client_certificates import IdentityAttribute
+    from shared.domain.timestamps import utc_now
+    from shared.domain.x509 import check_csr, hash_data, issue, new_authority
+
+    v2g = new_authority("V2G Root", utc_now())
+    request = check_csr(make_csr("SECC-1")[0], CertificateUse.V2G, "-", IdentityAttribute.COMMON_NAME)
+    secc = issue(request, v2g, utc_now(), 30)
+    named = hash_data(secc, v2g.certificate)  # camelCase already: the package passes it on
+    with serving(Responder(v2g.certificate, v2g.key)) as pki:
+        launched, _ = start_runtime(
+            tmp_path,
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--contract-provider-token",
+            PROVIDER_TOKEN,
+            env={"CSMS_CONTRACT_PROVIDER_URL": f"{pki}/contract"},
+        )
+        try:
+
+            async def ask() -> tuple[object, object]:
+                async with websockets.connect(
+                    f"{launched.ws_url}/ocpp/PNC-1", subprotocols=["ocpp2.0.1"]
+                ) as ws:
+                    station = ChargePoint201("PNC-1", ws)
+                    listener = asyncio.create_task(station.start())
+                    await station.call(BOOTS["2.0.1"])
+                    status = await station.call(
+                        call201.GetCertificateStatus(
+                            ocsp_request_data={**named, "responderURL": f"{pki}/ocsp"}
+                        )
+                    )
+                    contract = await station.call(
+                        call201.Get15118EVCertificate(
+                            iso15118_schema_version="urn:iso:15118:2:2013:MsgDef",
+                            action="Install",
+                            exi_request=base64.b64encode(b"CertificateInstallationReq").decode(),
+                        )
+                    )
+                    listener.cancel()
+                    return status, contract
+
+            status, contract = asyncio.run(ask())
+        finally:
+            launched.stop()
+    assert status.status == "Accepted"
+    answer = ocsp.load_der_ocsp_response(base64.b64decode(status.ocsp_result))
+    assert (
+        answer.certificate_status is ocsp.OCSPCertStatus.GOOD and answer.serial_number == secc.serial_number
+    )
+    assert contract.status == "Accepted" and base64.b64decode(contract.exi_response).startswith(
+        b"CertificateInstallationRes:"
+    )

@@ -55,6 +55,7 @@ def test_context_reaches_functions_edge_and_alarms(customised):
         ({"viewerMtls": "sometimes"}, "viewerMtls"),
         ({"logRetentionDays": "12"}, "logRetentionDays"),
         ({"allowUnencrypted": "perhaps"}, "allowUnencrypted"),
+        ({"privateCaArn": "my-ca"}, "privateCaArn"),
     ],
 )
 def test_bad_context_is_refused_with_the_reason(tmp_path_factory, context, message):

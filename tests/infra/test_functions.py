@@ -9,7 +9,7 @@ from infra.packaging import requirements
 from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, AUTHORIZER
 from shared.settings import TABLES
-from tests.infra.conftest import function_named, of_type, statements_of
+from tests.infra.conftest import function_named, of_type, statements_of, synth
 
 # X-Ray takes no resource-level permissions: its two write actions are granted on "*".
 XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -128,3 +128,30 @@ def test_only_functions_that_sign_may_make_the_ca_and_no_other_secret(resources,
     [grant] = grants
     assert _actions(grant) == {"secretsmanager:CreateSecret"}
     assert json.dumps(grant["Resource"]).endswith(':secret:csms/certificate-authority-*"]]}')
+
+
+PRIVATE_CA = (
+    "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0a1b2c3d-0000-1111-2222-333344445555"
+)
+
+
+def test_with_a_private_ca_only_the_functions_that_sign_may_use_it_and_only_it(tmp_path_factory, resources):
+    from infra.functions import PRIVATE_CA_ACTIONS
+
+    _, template = synth(tmp_path_factory, privateCaArn=PRIVATE_CA)
+    with_ca = template["Resources"]
+    for spec in ALL_FUNCTIONS:
+        function = with_ca[function_named(with_ca, spec.handler)]
+        grants = [s for s in statements_of(with_ca, function) if "acm-pca:IssueCertificate" in _actions(s)]
+        if spec.certificate_authority:
+            [grant] = grants
+            assert _actions(grant) == set(PRIVATE_CA_ACTIONS) and grant["Resource"] == PRIVATE_CA
+            assert function["Properties"]["Environment"]["Variables"]["CSMS_PRIVATE_CA_ARN"] == PRIVATE_CA
+        else:
+            assert not grants
+    # Without one, no function may use any.
+    for spec in ALL_FUNCTIONS:
+        function = resources[function_named(resources, spec.handler)]
+        assert not [
+            s for s in statements_of(resources, function) if "acm-pca:IssueCertificate" in _actions(s)
+        ]
