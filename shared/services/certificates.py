@@ -47,7 +47,7 @@ from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.timestamps import format_timestamp
 from shared.observability import logger, metrics
 from shared.protocol.versions import profile_for
-from shared.services import commands, station_events
+from shared.services import commands
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
@@ -470,6 +470,8 @@ def _root_facts(pem: str) -> Facts:
 
 def security_event(charge_point_id: str, kind: str, detail: str, now: datetime) -> None:
     """Kept with the station's own security events, marked as the CSMS's."""
+    from shared.services import station_events  # with the adapters: only when there is one to keep
+
     at = format_timestamp(now)
     body = {"type": kind, "timestamp": at, "techInfo": detail[:255], "critical": False, "source": "csms"}
     event = StationEvent(EventKind.SECURITY, f"{at}#{kind}", now, body)
