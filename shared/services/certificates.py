@@ -107,7 +107,8 @@ def requested(charge_point_id: str, csr: str, use: CertificateUse, now: datetime
 
 
 def sign(charge_point_id: str, digest: str, now: datetime) -> Signing | None:
-    """Sign a stored request (once, however many callers race) and send it."""
+    """Sign a stored request (once, however many callers race) and send it, unless it was sent
+    already: a second delivery of the event sends nothing (resends are the schedule's)."""
     signing = certificates.find_signing(charge_point_id, digest)
     if signing is None:
         return None
@@ -124,7 +125,7 @@ def sign(charge_point_id: str, digest: str, now: datetime) -> Signing | None:
             )
         else:
             signing = certificates.find_signing(charge_point_id, digest) or signing
-    if signing.status is SigningStatus.SIGNED:
+    if signing.status is SigningStatus.SIGNED and signing.command_id is None:
         _send(signing, now)
     return signing
 
@@ -145,23 +146,25 @@ def _signed(signing: Signing, now: datetime) -> tuple[str, Facts]:
     return chain_pem(certificate, ca), facts(certificate)
 
 
-def _send(signing: Signing, now: datetime, reason: str | None = None) -> None:
-    """CertificateSigned through the command path; an offline station's waits."""
+def _send(signing: Signing, now: datetime, reason: str | None = None) -> bool:
+    """CertificateSigned through the command path; an offline station's waits. Whether it went."""
     charge_point = charge_points.find_charge_point(signing.charge_point_id)
     if charge_point is None or not charge_point.connected:
         certificates.postpone(signing, now + OFFLINE_RETRY, now)
-        return
+        return False
     assert signing.certificate is not None
     intent = commands.adapter_of(charge_point).certificate_signed(signing.certificate, signing.use)
     command_id = commands.new_command_id()
     # Looked at again once the command has surely settled, whatever becomes of it.
     look_again = now + timedelta(seconds=get_settings().command_timeout_s + 60)
     if not certificates.mark_sent(signing, command_id, look_again, now, reason):
-        return  # another caller sent it
+        return False  # another caller sent it
     try:
         commands.submit_to(charge_point, intent, None, now, command_id)
     except (CommandRefused, NotConnected) as error:  # the schedule finds no command and resends
         logger.warning("CertificateSigned not sent", extra={"reason": str(error)})
+        return False
+    return True
 
 
 def signed_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
@@ -272,8 +275,7 @@ def _look_again(signing: Signing, now: datetime) -> bool:
     if signing.attempts >= MAX_ATTEMPTS and signing.command_id is not None:
         _refused(signing, signing.command_id, reason or "no answer", now)
         return False
-    _send(signing, now, reason)
-    return True
+    return _send(signing, now, reason)
 
 
 def _ask_renewal(signing: Signing, now: datetime) -> bool:
