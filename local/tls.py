@@ -21,7 +21,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 DATA_DIR = Path(".csms")
@@ -38,7 +38,9 @@ def _key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def _write(path: Path, certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> Issued:
+def _write(
+    path: Path, certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+) -> Issued:
     path.parent.mkdir(parents=True, exist_ok=True)
     key_path = path.with_suffix(".key")
     key_path.write_bytes(
@@ -65,25 +67,10 @@ def local_ca(data_dir: Path = DATA_DIR) -> Issued:
     issued = Issued(data_dir / "ca.pem", data_dir / "ca.key")
     if issued.certificate.exists() and issued.key.exists():
         return issued
-    key = _key()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME)])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-        )
-        .sign(key, hashes.SHA256())
-    )
-    return _write(issued.certificate, certificate, key)
+    from shared.domain.x509 import new_authority  # the CSMS's own kind of CA
+
+    ca = new_authority(CA_NAME, datetime.now(UTC))
+    return _write(issued.certificate, ca.certificate, ca.key)
 
 
 def _issue(
