@@ -249,7 +249,6 @@ async def _raise_to_profile_3(api: OperatorApi | None, stations: list[Station], 
             except ApiError as error:  # not connected just now: asked again
                 station.stats.event(f"{station.id}: raising its profile: {error}")
                 continue
-            station.raise_asked = True
             waiting.remove(station)
 
 

@@ -134,7 +134,6 @@ class Station:
         self.certificate: Path | None = None
         self._key: Any = None
         self._asked = False
-        self.raise_asked = False  # the fleet's operator asked the CSMS to move it to profile 3
         self.seed = seed
         self.life = life
         self.tags = tags

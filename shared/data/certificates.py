@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from shared.data.dynamo import condition_failed, set_or_remove
@@ -226,7 +226,7 @@ def _signing(record: CertificateRecord) -> Signing:
 
 
 def put_anchor(name: str, certificate_type: str, certificate: str, now: datetime) -> bool:
-    """1 write; True when it is new."""
+    """1 read, 1 write; True when it is new."""
     existed = find_anchor(name) is not None
     TrustAnchorRecord(name, certificate_type=certificate_type, certificate=certificate, updated_at=now).save()
     return not existed
@@ -247,7 +247,7 @@ def anchors() -> list[TrustAnchorRecord]:
 def delete_anchor(name: str) -> bool:
     try:
         TrustAnchorRecord(name).delete(condition=TrustAnchorRecord.name.exists())
-    except Exception as error:
+    except DeleteError as error:
         if condition_failed(error):
             return False
         raise
