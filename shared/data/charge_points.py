@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.update import Action
 
@@ -181,17 +182,23 @@ def commit_password(charge_point_id: str, command_id: str, previous_until: datet
     record = ChargePointRecord.get(charge_point_id)
     if record.pending_password_command != command_id or record.pending_password_hash is None:
         return False
+    actions: list[Action] = [
+        ChargePointRecord.password_hash.set(record.pending_password_hash),
+        set_or_remove(ChargePointRecord.previous_password_hash, record.password_hash),
+        ChargePointRecord.previous_password_until.set(previous_until),
+        ChargePointRecord.pending_password_hash.remove(),
+        ChargePointRecord.pending_password_command.remove(),
+    ]
+    return _commit_awaited(record, ChargePointRecord.pending_password_command, command_id, actions)
+
+
+def _commit_awaited(
+    record: ChargePointRecord, awaiting: UnicodeAttribute, command_id: str, actions: list[Action]
+) -> bool:
+    """1 write: a change that waited for a command's acceptance (a password, a profile), made
+    only while that command is still the one awaited (another may have come since)."""
     try:
-        record.update(
-            actions=[
-                ChargePointRecord.password_hash.set(record.pending_password_hash),
-                set_or_remove(ChargePointRecord.previous_password_hash, record.password_hash),
-                ChargePointRecord.previous_password_until.set(previous_until),
-                ChargePointRecord.pending_password_hash.remove(),
-                ChargePointRecord.pending_password_command.remove(),
-            ],
-            condition=ChargePointRecord.pending_password_command == command_id,
-        )
+        record.update(actions=actions, condition=awaiting == command_id)
     except UpdateError as error:
         if condition_failed(error):
             return False
@@ -224,19 +231,13 @@ def commit_raise(charge_point_id: str, command_id: str) -> int | None:
     record = ChargePointRecord.get(charge_point_id)
     if record.raising_command != command_id or record.raising_to is None:
         return None
-    try:
-        record.update(
-            actions=[
-                ChargePointRecord.security_profile.set(record.raising_to),
-                ChargePointRecord.raising_to.remove(),
-                ChargePointRecord.raising_command.remove(),
-            ],
-            condition=ChargePointRecord.raising_command == command_id,
-        )
-    except UpdateError as error:
-        if condition_failed(error):
-            return None
-        raise
+    actions: list[Action] = [
+        ChargePointRecord.security_profile.set(record.raising_to),
+        ChargePointRecord.raising_to.remove(),
+        ChargePointRecord.raising_command.remove(),
+    ]
+    if not _commit_awaited(record, ChargePointRecord.raising_command, command_id, actions):
+        return None
     return int(record.security_profile)
 
 
