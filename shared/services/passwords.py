@@ -38,7 +38,8 @@ def rotate(charge_point_id: str, password: str | None, now: datetime) -> Command
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """ChangeConfiguration and SetVariables answers: a password the charge point took becomes
     the stored one; any other setting is kept as configuration (never the password)."""
-    taken = profile_for(command.ocpp_version).adapter.password_set(command, response)
+    adapter = profile_for(command.ocpp_version).adapter
+    taken = adapter.setting_taken(command, response, adapter.password_key)
     if taken:
         grace = timedelta(seconds=get_settings().password_grace_s)
         if charge_points.commit_password(command.charge_point_id, command.command_id, now + grace):

@@ -48,8 +48,9 @@ def raise_profile(
 
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """The call that makes the move, accepted: the registration holds the station to it."""
-    if not profile_for(command.ocpp_version).adapter.changed(command, response):
-        return
+    adapter = profile_for(command.ocpp_version).adapter
+    if not adapter.setting_taken(command, response, adapter.profile_key):
+        return  # any other setting, refused or not, reads nothing
     raised = charge_points.commit_raise(command.charge_point_id, command.command_id)
     if raised is not None:
         logger.info(

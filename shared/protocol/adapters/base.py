@@ -170,17 +170,18 @@ class Adapter(Protocol):
 
     def sets_password(self, action: str, payload: dict[str, Any]) -> bool: ...
 
-    def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
-        """Whether a command that sets the password took: None for any other command."""
+    def setting_taken(self, command: Command, response: dict[str, Any], key: str) -> bool | None:
+        """Whether a ChangeConfiguration or SetVariables that sets `key` took it: None for any
+        other command (so that only those pay for what follows)."""
         ...
 
     def redacted(self, command: Command) -> dict[str, Any]:
         """The command's payload as a view shows it: a password in it masked."""
         ...
 
-    def changed(self, command: Command, response: dict[str, Any]) -> bool:
-        """Whether a ChangeConfiguration or SetVariables took every setting it carried."""
-        ...
+    # The setting whose change moves a station to another security profile (1.6 SecurityProfile,
+    # 2.x OCPPCommCtrlr/NetworkConfigurationPriority).
+    profile_key: str
 
     def raise_security_profile(self, profile: int, network: NetworkSlot | None) -> tuple[list[Intent], int]:
         """The calls that move a station to a higher profile, and which of them, accepted,

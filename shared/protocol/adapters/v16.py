@@ -213,9 +213,10 @@ class V16Adapter:
     def sets_password(self, action: str, payload: dict[str, Any]) -> bool:
         return action == "ChangeConfiguration" and payload.get("key") == self.password_key
 
-    def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
-        taken = response.get("status") in CHANGED
-        return taken if self.sets_password(command.action, command.payload) else None
+    def setting_taken(self, command: Command, response: dict[str, Any], key: str) -> bool | None:
+        if command.action != "ChangeConfiguration" or command.payload.get("key") != key:
+            return None
+        return response.get("status") in CHANGED
 
     def redacted(self, command: Command) -> dict[str, Any]:
         if self.sets_password(command.action, command.payload):
@@ -228,11 +229,10 @@ class V16Adapter:
             payload["connectorId"] = connector_id
         return "TriggerMessage", payload
 
-    def changed(self, command: Command, response: dict[str, Any]) -> bool:
-        return command.action == "ChangeConfiguration" and response.get("status") in CHANGED
+    profile_key = "SecurityProfile"  # the security extension's
 
     def raise_security_profile(self, profile: int, network: NetworkSlot | None) -> tuple[list[Intent], int]:
-        return [self.change_configuration("SecurityProfile", str(profile))], 0
+        return [self.change_configuration(self.profile_key, str(profile))], 0
 
     def signing_request(self, payload: dict[str, Any]) -> tuple[str, CertificateUse]:
         return payload["csr"], CertificateUse.CHARGING_STATION

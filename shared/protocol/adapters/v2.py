@@ -95,6 +95,16 @@ GROUP_TOKEN_TYPE = "Central"
 MESSAGE_CONTENT_MAX = 512
 
 
+def _names(item: dict[str, Any], key: str) -> bool:
+    """Whether a SetVariableData or SetVariableResult is of this setting (Component/Variable)."""
+    return _key(item["component"], item["variable"], item.get("attributeType")) == key
+
+
+def _sets(action: str, payload: dict[str, Any], key: str) -> bool:
+    data = payload.get("setVariableData") if action == "SetVariables" else None
+    return any(_names(item, key) for item in data or [])
+
+
 def _why(relayed: Relayed) -> dict[str, Any]:
     """statusInfo for a Failed answer: why, for the station's log."""
     if relayed.reason is None:
@@ -294,16 +304,15 @@ class V2Adapter:
     password_key = "SecurityCtrlr/BasicAuthPassword"
 
     def _password(self, item: dict[str, Any]) -> bool:
-        return _key(item["component"], item["variable"], item.get("attributeType")) == self.password_key
+        return _names(item, self.password_key)
 
     def sets_password(self, action: str, payload: dict[str, Any]) -> bool:
-        data = payload.get("setVariableData") if action == "SetVariables" else None
-        return any(self._password(d) for d in data or [])
+        return _sets(action, payload, self.password_key)
 
-    def password_set(self, command: Command, response: dict[str, Any]) -> bool | None:
-        if not self.sets_password(command.action, command.payload):
+    def setting_taken(self, command: Command, response: dict[str, Any], key: str) -> bool | None:
+        if not _sets(command.action, command.payload, key):
             return None
-        results = [r for r in response.get("setVariableResult") or [] if self._password(r)]
+        results = [r for r in response.get("setVariableResult") or [] if _names(r, key)]
         return bool(results) and all(r.get("attributeStatus") in CHANGED for r in results)
 
     def redacted(self, command: Command) -> dict[str, Any]:
@@ -320,13 +329,7 @@ class V2Adapter:
     signing_uses: frozenset[CertificateUse] = frozenset({CertificateUse.CHARGING_STATION, CertificateUse.V2G})
     root_kinds: frozenset[RootKind] = frozenset(set(RootKind) - {RootKind.OEM})
 
-    def changed(self, command: Command, response: dict[str, Any]) -> bool:
-        results = response.get("setVariableResult") or []
-        return (
-            command.action == "SetVariables"
-            and bool(results)
-            and all(r.get("attributeStatus") in CHANGED for r in results)
-        )
+    profile_key = "OCPPCommCtrlr/NetworkConfigurationPriority"
 
     # NetworkConnectionProfile.ocppVersion for this version's connection.
     network_version = "OCPP20"
@@ -347,7 +350,7 @@ class V2Adapter:
         }
         return [
             ("SetNetworkProfile", {"configurationSlot": network.slot, "connectionData": connection}),
-            self.change_configuration("OCPPCommCtrlr/NetworkConfigurationPriority", network.priority),
+            self.change_configuration(self.profile_key, network.priority),
             self.reset(False, None),
         ], 1
 
