@@ -194,6 +194,12 @@ CERTIFICATES = Function(
     certificate_authority=True,
 )
 
+ANALYTICS = Function(
+    "analytics",
+    "functions.analytics.handler.lambda_handler",
+    "Adds ended sessions and faults to the console's figures, and keeps connectors' status history",
+)
+
 REACTIONS: tuple[Reaction, ...] = (
     Reaction(
         "site-allocation",
@@ -208,7 +214,22 @@ REACTIONS: tuple[Reaction, ...] = (
         ),
     ),
     Reaction("certificate-signing", CERTIFICATES, ("CertificateRequested",)),
+    Reaction("analytics", ANALYTICS, ("SessionEnded", "ConnectorStatusChanged")),
 )
+
+
+@dataclass(frozen=True)
+class Export:
+    """Domain events kept as JSON lines for analysis outside the CSMS: in the cloud an
+    EventBridge rule into Firehose, into the exports bucket under `prefix`, read by Athena
+    through a Glue table; locally the same lines under the data folder."""
+
+    name: str
+    detail_types: tuple[str, ...]
+    prefix: str
+
+
+EXPORTS: tuple[Export, ...] = (Export("sessions", ("SessionEnded",), "sessions/"),)
 
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),

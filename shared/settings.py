@@ -51,6 +51,8 @@ TABLES: dict[str, tuple[str, str]] = {
     "certificates_table": ("CSMS_CERTIFICATES_TABLE", "certificates"),
     "trust_anchors_table": ("CSMS_TRUST_ANCHORS_TABLE", "trust-anchors"),
     "ocsp_responses_table": ("CSMS_OCSP_RESPONSES_TABLE", "ocsp-responses"),
+    "analytics_table": ("CSMS_ANALYTICS_TABLE", "analytics"),
+    "status_history_table": ("CSMS_STATUS_HISTORY_TABLE", "status-history"),
 }
 
 
@@ -85,6 +87,8 @@ class Settings:
     certificates_table: str
     trust_anchors_table: str
     ocsp_responses_table: str
+    analytics_table: str
+    status_history_table: str
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str

@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.http_errors import error_response
 from functions.operator_api.routes import (
+    analytics,
     authorization,
     availability,
     certificates,
@@ -85,6 +86,7 @@ for block in (
     charging_profiles,
     sites,
     certificates,
+    analytics,
 ):
     app.include_router(block.router)
 app.enable_swagger(path="/docs", **OPENAPI)

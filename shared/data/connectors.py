@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from shared.data.dynamo import condition_failed, set_or_remove
+from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
 from shared.data.models import ConnectorRecord
 from shared.domain.availability import ConnectorStatusReport
 
@@ -41,16 +41,28 @@ def record_connector_status(charge_point_id: str, report: ConnectorStatusReport,
 def connectors_of(charge_point_id: str) -> Iterator[ConnectorStatusReport]:
     """1 query."""
     for record in ConnectorRecord.query(charge_point_id):
-        yield ConnectorStatusReport(
-            evse_id=None if record.evse_id is None else int(record.evse_id),
-            connector_id=int(record.connector_id),
-            status=record.status,
-            timestamp=record.status_at,
-            error_code=record.error_code,
-            info=record.info,
-            vendor_id=record.vendor_id,
-            vendor_error_code=record.vendor_error_code,
-        )
+        yield _report(record)
+
+
+def every_connector(limit: int, next_token: str | None) -> Page[tuple[str, ConnectorStatusReport]]:
+    """One scan page of the fleet's connectors, each with its charge point (the console's fleet
+    view reads the whole fleet's states this way, a page of up to 1,000 at a time)."""
+    start = resume_from(next_token, "connectors", key_names(ConnectorRecord))
+    results = ConnectorRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
+    return page_of(results, limit, "connectors", lambda record: (record.charge_point_id, _report(record)))
+
+
+def _report(record: ConnectorRecord) -> ConnectorStatusReport:
+    return ConnectorStatusReport(
+        evse_id=None if record.evse_id is None else int(record.evse_id),
+        connector_id=int(record.connector_id),
+        status=record.status,
+        timestamp=record.status_at,
+        error_code=record.error_code,
+        info=record.info,
+        vendor_id=record.vendor_id,
+        vendor_error_code=record.vendor_error_code,
+    )
 
 
 def delete_connectors_of(charge_point_id: str) -> None:

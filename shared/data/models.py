@@ -702,6 +702,37 @@ class OcspResponseRecord(Model):
     expires_at = TTLAttribute()
 
 
+class AnalyticsRecord(Model):
+    """Figures added up as sessions end and connectors fault (shared.domain.analytics): one item
+    per period (a day or a month) and member (the fleet, a charge point, site, model or
+    connector). An item `seen#<event>` marks an event already counted."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.analytics_table
+
+    period = UnicodeAttribute(hash_key=True)  # day#2026-12-01, month#2026-12, or seen#...
+    member = UnicodeAttribute(range_key=True)  # fleet, cp#id, site#id, model#name, conn#id#connector
+    energy_wh = NumberAttribute(default=0)
+    sessions = NumberAttribute(default=0)
+    busy_s = NumberAttribute(default=0)
+    faults = NumberAttribute(default=0)
+
+
+class StatusHistoryRecord(Model):
+    """Each status a connector reported, for the console's history; kept a month (TTL)."""
+
+    class Meta(_OnDemand):
+        table_name = _settings.status_history_table
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    entry = UnicodeAttribute(range_key=True)  # when it was reported, then the connector
+    connector = UnicodeAttribute()  # 1.6: the connector id; 2.x: evse/connector
+    status = UnicodeAttribute()
+    error_code = UnicodeAttribute(null=True)
+    info = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ChargePointRecord,
     ConnectorRecord,
@@ -727,6 +758,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     CertificateRecord,
     TrustAnchorRecord,
     OcspResponseRecord,
+    AnalyticsRecord,
+    StatusHistoryRecord,
 )
 
 

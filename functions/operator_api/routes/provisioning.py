@@ -21,7 +21,7 @@ from functions.operator_api.models import (
     ResetIn,
     SecurityProfileIn,
 )
-from functions.operator_api.params import ChargePointId, NextToken, PageSize
+from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken
 from functions.operator_api.responses import (
     Wait,
     command_out,
@@ -60,7 +60,7 @@ def _summary(charge_point: ChargePoint, online: bool | None = None) -> dict[str,
 
 @router.get("/charge-points", summary="List charge points", tags=["Charge points"])
 def list_charge_points(
-    limit: PageSize = 50,
+    limit: FleetPageSize = 50,
     next_token: NextToken = None,
 ) -> ChargePointPage:
     page = provisioning.list_charge_points(limit, next_token)

@@ -1,0 +1,175 @@
+"""What the console reads: the fleet's figures day by day, a breakdown by charge point, site,
+model or connector, every connector's state at once, and a charge point's status history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import Field
+
+from functions.operator_api.models import ApiModel, ConnectorOut
+from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken, PageSize
+from shared.domain.analytics import MAX_DAYS, Breakdown, Figures
+from shared.domain.timestamps import utc_now
+from shared.services import analytics
+
+router = APIGatewayHttpRouter()
+TAGS = ["Analytics"]
+
+From = Annotated[date | None, Query(alias="from", description="First day (UTC); default 29 days before 'to'")]
+To = Annotated[date | None, Query(alias="to", description="Last day (UTC), included; default today")]
+
+
+class FiguresOut(ApiModel):
+    energy_wh: float = Field(description="Energy of the sessions that ended in the range")
+    sessions: int = Field(description="Sessions that ended in the range")
+    busy_hours: float = Field(description="Hours connectors were held by sessions")
+    faults: int = Field(description="Times a connector reported Faulted")
+
+    @classmethod
+    def of(cls, figures: Figures) -> dict[str, float | int]:
+        return {
+            "energy_wh": round(figures.energy_wh, 3),
+            "sessions": figures.sessions,
+            "busy_hours": round(figures.busy_s / 3600, 4),
+            "faults": figures.faults,
+        }
+
+
+class DayOut(FiguresOut):
+    date: date
+
+
+class DailyOut(ApiModel):
+    items: list[DayOut]
+
+
+class MemberOut(FiguresOut):
+    key: str = Field(description="The charge point's id, the site's, the model, or chargePointId#connector")
+    utilisation: float | None = Field(
+        None, description="Connectors: the share of the range a session held it (0 to 1)"
+    )
+
+
+class BreakdownOut(ApiModel):
+    by: Breakdown
+    from_: date = Field(alias="from")
+    to: date
+    count: int = Field(description="How many members had anything in the range")
+    items: list[MemberOut]
+
+
+class FleetConnectorOut(ConnectorOut):
+    charge_point_id: str
+
+
+class FleetConnectorPage(ApiModel):
+    items: list[FleetConnectorOut]
+    next_token: str | None = None
+
+
+class StatusEntryOut(ApiModel):
+    connector: str = Field(description="1.6: the connector id; 2.x: evse/connector")
+    status: str
+    error_code: str | None = None
+    info: str | None = None
+    at: str = Field(description="When the charge point reported it")
+
+
+class StatusHistoryPage(ApiModel):
+    items: list[StatusEntryOut]
+    next_token: str | None = None
+
+
+def _range(first: date | None, last: date | None) -> tuple[date, date]:
+    last = last or utc_now().date()
+    return first or last - timedelta(days=29), last
+
+
+@router.get(
+    "/analytics/daily", summary="The fleet's energy, sessions, busy hours and faults, day by day", tags=TAGS
+)
+def daily(first: From = None, last: To = None) -> DailyOut:
+    start, end = _range(first, last)
+    return DailyOut(
+        items=[DayOut(date=d.day, **FiguresOut.of(d.figures)) for d in analytics.daily(start, end)]
+    )
+
+
+@router.get(
+    "/analytics/breakdown",
+    summary="Figures over a range per charge point, site, model or connector, sorted",
+    description=f"Ranges of up to {MAX_DAYS} days, read from figures kept per month and per day as "
+    "sessions end: top stations with order=desc, bottom ones with order=asc.",
+    tags=TAGS,
+)
+def breakdown(
+    by: Annotated[Breakdown, Query(description="What to break the figures down by")] = Breakdown.CHARGE_POINT,
+    first: From = None,
+    last: To = None,
+    sort: Annotated[
+        Literal["energyWh", "sessions", "busyHours", "faults", "utilisation"], Query(description="Sorted by")
+    ] = "energyWh",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+    limit: FleetPageSize = 100,
+) -> BreakdownOut:
+    start, end = _range(first, last)
+    rows, count = analytics.breakdown(by, start, end, sort, order == "desc", limit)
+    return BreakdownOut(
+        by=by,
+        from_=start,
+        to=end,
+        count=count,
+        items=[
+            MemberOut(key=row.name, utilisation=row.utilisation, **FiguresOut.of(row.figures)) for row in rows
+        ],
+    )
+
+
+@router.get("/connectors", summary="Every connector's state across the fleet, a page at a time", tags=TAGS)
+def fleet_connectors(limit: FleetPageSize = 1000, next_token: NextToken = None) -> FleetConnectorPage:
+    page = analytics.every_connector(limit, next_token)
+    return FleetConnectorPage(
+        items=[
+            FleetConnectorOut(
+                charge_point_id=charge_point_id,
+                evse_id=report.evse_id,
+                connector_id=report.connector_id,
+                status=report.status,
+                error_code=report.error_code,
+                info=report.info,
+                vendor_id=report.vendor_id,
+                vendor_error_code=report.vendor_error_code,
+                status_at=report.timestamp,
+            )
+            for charge_point_id, report in page.items
+        ],
+        next_token=page.next_token,
+    )
+
+
+@router.get(
+    "/charge-points/<charge_point_id>/status-history",
+    summary="Each status its connectors reported over the last month, newest first",
+    tags=TAGS,
+)
+def status_history(
+    charge_point_id: ChargePointId, limit: PageSize = 100, next_token: NextToken = None
+) -> StatusHistoryPage:
+    page = analytics.status_history(charge_point_id, limit, next_token)
+    return StatusHistoryPage(
+        items=[
+            StatusEntryOut(
+                connector=entry.connector,
+                status=entry.status,
+                error_code=entry.error_code,
+                info=entry.info,
+                at=entry.entry.partition("#")[0],
+            )
+            for entry in page.items
+        ],
+        next_token=page.next_token,
+    )

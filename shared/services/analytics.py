@@ -1,0 +1,128 @@
+"""The console's analytics: figures kept as sessions end and connectors fault (decision 0029),
+and read back over a range of days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from shared.data import analytics, charge_points, connectors
+from shared.data.dynamo import Page
+from shared.data.models import StatusHistoryRecord
+from shared.domain.analytics import (
+    FAULTED,
+    Breakdown,
+    Figures,
+    Owner,
+    connector_label,
+    day_key,
+    days_of,
+    fault_contribution,
+    member_name,
+    periods_of,
+    session_contribution,
+    total,
+    utilisation,
+)
+from shared.domain.availability import ConnectorStatusReport
+
+
+def _owner(charge_point_id: str) -> Owner:
+    """1 read: the site and model a charge point counts towards."""
+    found = charge_points.find_charge_point(charge_point_id)
+    if found is None:
+        return Owner(charge_point_id)
+    return Owner(charge_point_id, found.site_id, found.model)
+
+
+def session_ended(detail: dict[str, Any]) -> bool:
+    """A SessionEnded event: its energy, count and busy time added once."""
+    stopped = detail.get("stoppedAt")
+    if not stopped or detail.get("active"):
+        return False
+    charge_point_id = str(detail["chargePointId"])
+    contribution = session_contribution(
+        _owner(charge_point_id),
+        str(detail["transactionId"]),
+        connector_label(detail.get("evseId"), detail.get("connectorId")),
+        datetime.fromisoformat(str(detail["startedAt"])),
+        datetime.fromisoformat(str(stopped)),
+        detail.get("energyWh"),
+    )
+    return analytics.add(contribution)
+
+
+def status_changed(detail: dict[str, Any]) -> bool:
+    """A ConnectorStatusChanged event: kept in the history; a fault is counted once."""
+    charge_point_id = str(detail["chargePointId"])
+    connector = connector_label(detail.get("evseId"), detail.get("connectorId")) or "0"
+    at = datetime.fromisoformat(str(detail["timestamp"]))
+    status = str(detail["status"])
+    analytics.record_status(
+        charge_point_id, connector, status, detail.get("errorCode"), detail.get("info"), at
+    )
+    if status != FAULTED:
+        return False
+    return analytics.add(fault_contribution(_owner(charge_point_id), connector, at))
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    figures: Figures
+
+
+def daily(first: date, last: date) -> list[Day]:
+    """Every day of the range, with zeros where nothing happened (one batch read per 100 days)."""
+    days = days_of(first, last)
+    kept = analytics.fleet([day_key(day) for day in days])
+    return [Day(day, kept.get(day_key(day), Figures())) for day in days]
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    figures: Figures
+    utilisation: float | None  # connectors only
+
+
+SORTS = ("energyWh", "sessions", "busyHours", "faults", "utilisation")
+
+
+def breakdown(
+    by: Breakdown, first: date, last: date, sort: str, descending: bool, limit: int
+) -> tuple[list[Member], int]:
+    """Each member's figures over the range, sorted, the first `limit`; and how many there are.
+    A query per kept period (whole months, then days)."""
+    days = len(days_of(first, last))
+    sums = total(analytics.members(periods_of(first, last), by.prefix))
+    rows = [
+        Member(
+            member_name(member, by),
+            figures,
+            utilisation(figures, days) if by is Breakdown.CONNECTOR else None,
+        )
+        for member, figures in sums.items()
+    ]
+    rows.sort(key=lambda row: (_sort_value(row, sort), row.name), reverse=descending)
+    return rows[:limit], len(rows)
+
+
+def _sort_value(row: Member, sort: str) -> float:
+    figures = row.figures
+    return {
+        "energyWh": figures.energy_wh,
+        "sessions": float(figures.sessions),
+        "busyHours": figures.busy_s,
+        "faults": float(figures.faults),
+        "utilisation": row.utilisation or figures.busy_s,
+    }[sort]
+
+
+def every_connector(limit: int, next_token: str | None) -> Page[tuple[str, ConnectorStatusReport]]:
+    return connectors.every_connector(limit, next_token)
+
+
+def status_history(charge_point_id: str, limit: int, next_token: str | None) -> Page[StatusHistoryRecord]:
+    return analytics.status_history(charge_point_id, limit, next_token)
