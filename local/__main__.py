@@ -246,6 +246,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     settings = get_settings()
     print(
         "CSMS local runtime\n"
+        f"  Console        {base}/  (sign in with the API token)\n"
         f"  Charge points  ws://{args.host}:{args.ws_port}/ocpp/{{chargePointId}}"
         "  (ocpp2.1, ocpp2.0.1, ocpp1.6)\n"
         f"  Operator API   {base}  (Swagger UI {base}/docs, OpenAPI {base}/openapi.json)\n"
@@ -255,6 +256,8 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         + "\n"
         f"  DynamoDB       {moto_endpoint}  (moto)\n"
         f"  Event bus      {settings.event_bus} on {moto_endpoint}  (moto EventBridge)\n"
+        f"  Exports        {args.data_dir / 'exports'}  (ended sessions as JSON lines, as Firehose "
+        "writes them to S3)\n"
         f"  Files          {settings.files_bucket} on {moto_endpoint}  (moto S3), presigned as "
         f"{settings.files_public_endpoint}\n"
         f"  Log uploads    {settings.public_url}/uploads/{{token}}"
@@ -270,7 +273,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running(invoker, args.schedule_period):
+    async with running(invoker, args.schedule_period, exports=args.data_dir / "exports"):
         await stop.wait()
     print("Stopping...", flush=True)
     await gateway.close_all()

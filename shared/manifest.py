@@ -4,6 +4,7 @@ alike, so that the two cannot drift."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 
@@ -230,6 +231,18 @@ class Export:
 
 
 EXPORTS: tuple[Export, ...] = (Export("sessions", ("SessionEnded",), "sessions/"),)
+# The objects' keys: Hive-style partitions Athena's partition projection reads (the stack's
+# Firehose prefix says the same in its own expression language).
+EXPORT_PARTITIONS = "year={year}/month={month}/day={day}/"
+
+
+def export_key(export: Export, moment: datetime) -> str:
+    """Where the local runtime writes an event that was put on the bus at this moment."""
+    partition = EXPORT_PARTITIONS.format(
+        year=f"{moment.year:04d}", month=f"{moment.month:02d}", day=f"{moment.day:02d}"
+    )
+    return f"{export.prefix}{partition}{export.name}-{moment.hour:02d}.jsonl"
+
 
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("command-timeouts", COMMAND_TIMEOUTS, rate_minutes=1),

@@ -309,6 +309,9 @@ def list_sessions(
         filters = fields.active.exists()
     elif active is False:
         filters = fields.active.does_not_exist()
+    if wanted.id_token is not None:
+        same_token = fields.id_token == wanted.id_token
+        filters = same_token if filters is None else filters & same_token
 
     def query(index: Any, partition: str, start: dict[str, Any] | None, wanted: int) -> Any:
         return index.query(

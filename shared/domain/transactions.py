@@ -194,12 +194,13 @@ def merge(events: Iterable[SessionEvent]) -> Progress:
 @dataclass(frozen=True)
 class SessionFilter:
     """Which sessions a listing wants: of one charge point, in progress or ended, started in a
-    window. Times must carry a zone."""
+    window, of one id token. Times must carry a zone."""
 
     charge_point_id: str | None = None
     active: bool | None = None
     started_from: datetime | None = None
     started_to: datetime | None = None
+    id_token: str | None = None
 
     def problem(self) -> str | None:
         for name, value in (("from", self.started_from), ("to", self.started_to)):

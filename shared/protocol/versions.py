@@ -9,11 +9,12 @@ this package asks the profile; it never branches on a version number.
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ocpp
 
@@ -153,6 +154,14 @@ class Profile:
                 name = name.removesuffix(suffix)
             names.add(name)
         return frozenset(names)
+
+    def request_schema(self, action: str) -> dict[str, Any]:
+        """An action's request payload schema, as the `ocpp` package bundles it (for the
+        console's payload editor)."""
+        folder = Path(ocpp.__file__).parent / ("v" + self.version.value.replace(".", "")) / "schemas"
+        name = action if self.version is OcppVersion.V16 else f"{action}Request"
+        schema: dict[str, Any] = json.loads((folder / f"{name}.json").read_text())
+        return schema
 
     @cached_property
     def from_csms(self) -> frozenset[str]:

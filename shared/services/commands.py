@@ -304,3 +304,14 @@ def history(charge_point_id: str, limit: int, next_token: str | None) -> Page[Co
 
     begun = remote_control.sessions_begun_by(page.items)
     return Page([CommandView(_shown(c), begun.get(c.command_id)) for c in page.items], page.next_token)
+
+
+def actions_of(version: str) -> list[str]:
+    return sorted(profile_for(version).from_csms)
+
+
+def request_schema(version: str, action: str) -> dict[str, Any]:
+    profile = profile_for(version)
+    if action not in profile.from_csms:
+        raise NotFound(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
+    return profile.request_schema(action)

@@ -3,19 +3,21 @@ and each command with its answer. The friendlier endpoints sit with their blocks
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import Field
 
-from functions.operator_api.models import CommandIn, CommandOut, CommandPage
+from functions.operator_api.models import ApiModel, CommandIn, CommandOut, CommandPage
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import RESPONSES, Wait, command_out, command_response, with_examples
 from shared.domain.timestamps import utc_now
 from shared.services import commands
 
 router = APIGatewayHttpRouter()
+Version = Annotated[Literal["1.6", "2.0.1", "2.1"], Path(description="The OCPP version")]
 
 
 @router.post(
@@ -78,3 +80,28 @@ def list_commands(
 ) -> CommandPage:
     page = commands.history(charge_point_id, limit, next_token)
     return CommandPage(items=[command_out(view) for view in page.items], next_token=page.next_token)
+
+
+class ActionsOut(ApiModel):
+    version: str
+    actions: list[str] = Field(description="What a CSMS may send a charge point of this version")
+
+
+@router.get(
+    "/ocpp-versions/<version>/actions",
+    summary="The calls a CSMS sends in this OCPP version (1.6, 2.0.1, 2.1)",
+    tags=["Commands"],
+)
+def version_actions(version: Version) -> ActionsOut:
+    return ActionsOut(version=version, actions=commands.actions_of(version))
+
+
+@router.get(
+    "/ocpp-versions/<version>/actions/<action>",
+    summary="One call's payload schema (JSON Schema, from the OCPP specification)",
+    tags=["Commands"],
+)
+def action_schema(
+    version: Version, action: Annotated[str, Path(min_length=1, max_length=64)]
+) -> dict[str, Any]:
+    return commands.request_schema(version, action)

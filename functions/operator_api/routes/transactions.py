@@ -32,10 +32,13 @@ def list_transactions(
     active: Annotated[bool | None, Query(description="true: in progress only; false: ended only")] = None,
     started_from: Annotated[datetime | None, Query(alias="from", description="Started at or after")] = None,
     started_to: Annotated[datetime | None, Query(alias="to", description="Started at or before")] = None,
+    id_token: Annotated[
+        str | None, Query(alias="idToken", max_length=255, description="Only this driver's (id tag or token)")
+    ] = None,
     limit: PageSize = 50,
     next_token: NextToken = None,
 ) -> TransactionPage:
-    wanted = SessionFilter(charge_point_id, active, started_from, started_to)
+    wanted = SessionFilter(charge_point_id, active, started_from, started_to, id_token)
     page = transactions.list_sessions(wanted, limit, next_token)
     items = [TransactionOut(**asdict(summary)) for summary in page.items]
     return TransactionPage(items=items, next_token=page.next_token)

@@ -556,3 +556,15 @@ def test_the_local_list_version_is_kept_in_each_version(station, version, sent, 
     asked = command("GetLocalListVersion", {})[1]
     station([3, asked["commandId"], read])
     assert get("/charge-points/CP1")[1]["localListVersion"] == 5
+
+
+@pytest.mark.parametrize(
+    ("version", "action", "required"), [("1.6", "Reset", ["type"]), ("2.1", "Reset", ["type"])]
+)
+def test_the_generic_form_reads_each_versions_actions_and_their_schemas(aws, version, action, required):
+    actions = call_api("GET", f"/ocpp-versions/{version}/actions")[1]["actions"]
+    assert action in actions and "BootNotification" not in actions
+    assert ("SetVariables" in actions) is (version != "1.6")
+    assert call_api("GET", f"/ocpp-versions/{version}/actions/{action}")[1]["required"] == required
+    assert call_api("GET", f"/ocpp-versions/{version}/actions/Heartbeat")[0] == 404
+    assert call_api("GET", "/ocpp-versions/3.0/actions")[0] == 400

@@ -12,11 +12,11 @@ from shared.domain.transactions import SessionStart, SessionStop
 from tests.builders import call_api
 
 
-def session(charge_point, transaction_id, started, minutes=None, meter_start=0.0, energy=1000.0):
+def session(charge_point, transaction_id, started, minutes=None, meter_start=0.0, energy=1000.0, token="TAG"):
     start = SessionStart(
         started,
         connector_id=1,
-        id_token=IdToken("TAG"),
+        id_token=IdToken(token),
         meter_start_wh=meter_start,
         transaction_id=transaction_id,
     )
@@ -34,7 +34,7 @@ def sessions(aws):
     base = datetime(2024, 6, 1, tzinfo=UTC)
     session("CP1", "a", base, 60)
     session("CP2", "b", base + timedelta(days=200), 30, energy=500)
-    session("CP1", "c", base + timedelta(days=400), 45)
+    session("CP1", "c", base + timedelta(days=400), 45, token="OTHER")
     session("CP2", "d", base + timedelta(days=500), 10)
     session("CP1", "e", base + timedelta(days=600))
     session("CP2", "f", base + timedelta(days=601))
@@ -67,6 +67,9 @@ def test_filters(sessions):
     assert walk("chargePointId=CP2&active=false", 5) == ["d", "b"]
     assert walk("from=2024-12-01T00:00:00Z&to=2025-07-31T23:59:59Z", 1) == ["c", "b"]
     assert walk("from=2026-01-01T00:00:00Z", 10) == ["f", "e"]
+    assert walk("idToken=OTHER", 1) == ["c"]
+    assert walk("idToken=TAG&chargePointId=CP1", 1) == ["e", "a"]
+    assert walk("idToken=TAG&active=false", 2) == ["d", "b", "a"]
 
 
 def test_a_listed_session_has_its_energy(sessions):
