@@ -1,6 +1,7 @@
 """The operators' HTTP API: one Lambda behind an HTTP API whose JWT authorizer trusts a
-Cognito user pool with two app clients, one for people (user name and password, or SRP)
-and one for machines (OAuth client credentials). The documentation is public."""
+Cognito user pool with three app clients: one for people (user name and password, or SRP), one
+for the console in the browser (the hosted UI, code flow with PKCE) and one for machines (OAuth
+client credentials). The documentation is public."""
 
 from __future__ import annotations
 
@@ -36,7 +37,14 @@ ACCESS_LOG_FORMAT = {
 
 class OperatorApi(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StackConfig, functions: Functions
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StackConfig,
+        functions: Functions,
+        console_url: str,
+        console_origin: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
@@ -76,9 +84,30 @@ class OperatorApi(Construct):
             ),
             access_token_validity=Duration.hours(1),
         )
-        authorizer = authorizers.HttpUserPoolAuthorizer(
-            "Jwt", self.user_pool, user_pool_clients=[self.people, self.machines]
+        # The console in the browser: the hosted UI's authorization code flow with PKCE (a
+        # public client, no secret), back to the console's own address.
+        self.console = self.user_pool.add_client(
+            "Console",
+            generate_secret=False,
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+                callback_urls=[console_url],
+                logout_urls=[console_url],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.hours(12),
+            prevent_user_existence_errors=True,
         )
+        authorizer = authorizers.HttpUserPoolAuthorizer(
+            "Jwt", self.user_pool, user_pool_clients=[self.people, self.machines, self.console]
+        )
+        # The console calls the API from its own origin; "*" (the default) already lets it.
+        origins = list(config.cors_origins)
+        if "*" not in origins:
+            origins.append(console_origin)
         integration = integrations.HttpLambdaIntegration("Handler", functions[OPERATOR_API])
         self.api = apigwv2.HttpApi(
             self,
@@ -88,7 +117,7 @@ class OperatorApi(Construct):
             default_integration=integration,
             default_authorizer=authorizer,
             cors_preflight=apigwv2.CorsPreflightOptions(
-                allow_origins=list(config.cors_origins),
+                allow_origins=origins,
                 allow_methods=[apigwv2.CorsHttpMethod.ANY],
                 allow_headers=["Authorization", "Content-Type"],
                 max_age=Duration.hours(1),

@@ -9,7 +9,9 @@ from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from infra.config import StackConfig
+from infra.console import Console
 from infra.edge import Edge
+from infra.exports import Exports
 from infra.files import Files
 from infra.ftp import FtpUploads
 from infra.functions import Functions
@@ -18,7 +20,7 @@ from infra.operator_api import OperatorApi
 from infra.schedules import EventBus, Reactions, Schedules
 from infra.storage import Storage
 from infra.websocket_api import WebSocketApi
-from shared.manifest import AUTHORIZER, FTP_FUNCTIONS
+from shared.manifest import AUTHORIZER, CONSOLE_PATH, FTP_FUNCTIONS
 
 
 class CsmsStack(Stack):
@@ -49,7 +51,26 @@ class CsmsStack(Stack):
         self.functions[AUTHORIZER].add_environment(
             "CSMS_ORIGIN_SECRET", self.edge.origin_secret.secret_value.unsafe_unwrap()
         )
-        self.operator_api = OperatorApi(self, "OperatorApi", config=config, functions=self.functions)
+        host = config.domain_name or self.edge.host
+        self.operator_api = OperatorApi(
+            self,
+            "OperatorApi",
+            config=config,
+            functions=self.functions,
+            console_url=f"https://{host}{CONSOLE_PATH}",
+            console_origin=f"https://{host}",
+        )
+        self.console = Console(
+            self,
+            "Console",
+            config=config,
+            distribution=self.edge.distribution,
+            url=f"https://{host}{CONSOLE_PATH}",
+            api_url=self.operator_api.url,
+            sign_in_domain=self.operator_api.domain.base_url(),
+            client_id=self.operator_api.console.user_pool_client_id,
+        )
+        self.exports = Exports(self, "Exports", config=config, bus=self.events.bus)
         self.schedules = Schedules(self, "Schedules", functions=self.functions)
         self.reactions = Reactions(self, "Reactions", functions=self.functions, bus=self.events.bus)
         self.observability = Observability(
@@ -61,8 +82,8 @@ class CsmsStack(Stack):
             gateway=self.gateway,
             operator_api=self.operator_api,
         )
-        host = config.domain_name or self.edge.host
         outputs = {
+            "ConsoleUrl": (self.console.url, "The operator console (sign in with the user pool)"),
             "OcppUrl": (
                 f"wss://{host}/ocpp/",
                 "Charge points connect to this URL followed by their identity",
@@ -79,6 +100,9 @@ class CsmsStack(Stack):
             "FilesBucket": (self.files.bucket.bucket_name, "Firmware images and uploaded logs"),
             "AlarmTopicArn": (self.observability.topic.topic_arn, "Subscribe to receive alarms"),
             "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
+            "ConsoleClientId": (self.operator_api.console.user_pool_client_id, "App client for the console"),
+            "ExportsBucket": (self.exports.bucket.bucket_name, "Ended sessions as JSON lines (sessions/)"),
+            "ExportsDatabase": (self.exports.database.ref, "Glue database of the exports (Athena)"),
         }
         for name, (value, description) in outputs.items():
             CfnOutput(self, name, value=value, description=description)

@@ -5,13 +5,14 @@ presigned URLs would (/files, a proxy to moto)."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 from aiohttp import web
 
 from local import events
 from local.files import FILES_PREFIX, files_proxy
 from local.lambdas import Invoker
-from shared.manifest import UPLOAD_METHODS, UPLOAD_PATH, Function
+from shared.manifest import CONSOLE_PATH, UPLOAD_METHODS, UPLOAD_PATH, Function
 from shared.observability import logger
 
 
@@ -51,5 +52,28 @@ def operator_api_app(
     # The real API takes 10 MB; an upload over the CSMS's own limit must reach it to get its 413.
     app = web.Application(client_max_size=max(10 * 1024 * 1024, 2 * max_upload_bytes))
     app.router.add_route("*", FILES_PREFIX + "/{path:.*}", files_proxy(moto_endpoint))
+    add_console(app)
     app.router.add_route("*", "/{path:.*}", handle)
     return app
+
+
+CONSOLE_FOLDER = Path(__file__).resolve().parent.parent / "console"
+
+
+def add_console(app: web.Application) -> None:
+    """The console at /console/ (and / sends there), signing in with the API token: the same
+    files the stack puts in S3, with a config.json of the local runtime's own."""
+
+    async def home(request: web.Request) -> web.Response:
+        raise web.HTTPFound(CONSOLE_PATH)
+
+    async def config(request: web.Request) -> web.Response:
+        return web.json_response({"auth": "token", "apiUrl": ""}, headers={"Cache-Control": "no-store"})
+
+    async def index(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(CONSOLE_FOLDER / "index.html")
+
+    app.router.add_get("/", home)
+    app.router.add_get(CONSOLE_PATH + "config.json", config)
+    app.router.add_get(CONSOLE_PATH, index)
+    app.router.add_static(CONSOLE_PATH.rstrip("/"), CONSOLE_FOLDER)

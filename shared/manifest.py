@@ -91,6 +91,11 @@ UPLOADS = Function(
     files=True,
 )
 
+# The operator console: static files (the repository's console/ folder) under this path, from
+# S3 behind the CloudFront distribution in the cloud and from the HTTP API's port locally, with
+# its config.json beside them.
+CONSOLE_PATH = "/console/"
+
 # The operator API's paths served without a token: its documentation.
 OPERATOR_API_PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
 # On the same HTTP API, without a token (the single-use upload token is in the path): where

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
@@ -87,3 +90,26 @@ def statements_of(resources: dict[str, Any], function: dict[str, Any]) -> list[d
         if role in policy["Properties"]["Roles"]
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
     ]
+
+
+def viewer_request_of(resources: dict[str, Any], comment: str) -> Callable[..., dict[str, Any]]:
+    """The CloudFront function with this comment, run for real in Node.js on a request."""
+    [function] = [
+        f
+        for f in of_type(resources, "AWS::CloudFront::Function").values()
+        if f["Properties"]["FunctionConfig"]["Comment"] == comment
+    ]
+    assert function["Properties"]["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    code = function["Properties"]["FunctionCode"]
+    node = shutil.which("node")
+    assert node, "Node.js runs the CDK; it runs the edge functions too"
+
+    def run(uri: str, querystring: dict[str, Any] | None = None) -> dict[str, Any]:
+        event = {"request": {"method": "GET", "uri": uri, "querystring": querystring or {}, "headers": {}}}
+        script = f"{code}\nprocess.stdout.write(JSON.stringify(handler({json.dumps(event)})));"
+        answer: dict[str, Any] = json.loads(
+            subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
+        )
+        return answer
+
+    return run

@@ -42,8 +42,17 @@ def test_context_reaches_functions_edge_and_alarms(customised):
     assert {
         g["Properties"].get("RetentionInDays") for g in of_type(customised, "AWS::Logs::LogGroup").values()
     } == {90}
-    [function] = of_type(customised, "AWS::CloudFront::Function").values()
-    assert "request.uri = '/live'" in function["Properties"]["FunctionCode"]
+    codes = [
+        f["Properties"]["FunctionCode"] for f in of_type(customised, "AWS::CloudFront::Function").values()
+    ]
+    assert any("request.uri = '/live'" in code for code in codes)
+    # The console signs in back to the custom domain
+    [console] = [
+        c["Properties"]
+        for c in of_type(customised, "AWS::Cognito::UserPoolClient").values()
+        if "code" in c["Properties"].get("AllowedOAuthFlows", [])
+    ]
+    assert console["CallbackURLs"] == ["https://ocpp.example.com/console/"]
 
 
 @pytest.mark.parametrize(

@@ -2,32 +2,17 @@
 distribution's forwarding rules."""
 
 import json
-import shutil
-import subprocess
 
 import pytest
 
 from shared.aws.websocket_events import ORIGIN_SECRET_HEADER
 from shared.manifest import AUTHORIZER
-from tests.infra.conftest import function_named, of_type
+from tests.infra.conftest import function_named, of_type, viewer_request_of
 
 
 @pytest.fixture(scope="module")
 def viewer_request(resources):
-    [function] = of_type(resources, "AWS::CloudFront::Function").values()
-    assert function["Properties"]["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
-    code = function["Properties"]["FunctionCode"]
-    node = shutil.which("node")
-    assert node, "Node.js runs the CDK; it runs the edge function too"
-
-    def run(uri, querystring=None):
-        event = {"request": {"method": "GET", "uri": uri, "querystring": querystring or {}, "headers": {}}}
-        script = f"{code}\nprocess.stdout.write(JSON.stringify(handler({json.dumps(event)})));"
-        return json.loads(
-            subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
-        )
-
-    return run
+    return viewer_request_of(resources, "OCPP identity from the URL path into a query parameter")
 
 
 def test_the_identity_moves_from_the_path_to_the_query(viewer_request):
@@ -50,7 +35,7 @@ def test_the_distribution_forwards_the_handshake_and_adds_the_secret(resources):
     config = distribution["Properties"]["DistributionConfig"]
     behavior = config["DefaultCacheBehavior"]
     assert behavior["ViewerProtocolPolicy"] == "https-only"
-    [origin] = config["Origins"]
+    [origin] = [o for o in config["Origins"] if o["Id"] == behavior["TargetOriginId"]]
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
     [header] = origin["OriginCustomHeaders"]
     assert header["HeaderName"] == ORIGIN_SECRET_HEADER
@@ -59,7 +44,7 @@ def test_the_distribution_forwards_the_handshake_and_adds_the_secret(resources):
     assert "secretsmanager" in json.dumps(
         header["HeaderValue"]
     )  # resolved at deploy time, not in the template
-    [cache] = of_type(resources, "AWS::CloudFront::CachePolicy").values()
+    cache = resources[behavior["CachePolicyId"]["Ref"]]
     keys = cache["Properties"]["CachePolicyConfig"]["ParametersInCacheKeyAndForwardedToOrigin"]
     assert keys["HeadersConfig"]["Headers"] == ["Authorization"]
     assert keys["QueryStringsConfig"]["QueryStringBehavior"] == "all"

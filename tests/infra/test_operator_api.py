@@ -35,13 +35,12 @@ def test_every_request_but_the_docs_and_uploads_needs_a_token_from_the_user_pool
 def test_people_sign_in_and_machines_use_client_credentials(resources):
     [pool] = of_type(resources, "AWS::Cognito::UserPool").values()
     assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
-    clients = {
-        c["Properties"].get("GenerateSecret", False): c["Properties"]
-        for c in of_type(resources, "AWS::Cognito::UserPoolClient").values()
-    }
-    people, machines = clients[False], clients[True]
+    clients = [c["Properties"] for c in of_type(resources, "AWS::Cognito::UserPoolClient").values()]
+    [people] = [c for c in clients if "ExplicitAuthFlows" in c]
+    [machines] = [c for c in clients if c.get("GenerateSecret")]
     assert "ALLOW_USER_PASSWORD_AUTH" in people["ExplicitAuthFlows"]
     assert machines["AllowedOAuthFlows"] == ["client_credentials"]
+    assert len(clients) == 3  # and the console's (tests/infra/test_console.py)
     [server] = of_type(resources, "AWS::Cognito::UserPoolResourceServer").values()
     assert server["Properties"]["Identifier"] == "csms"
     assert len(of_type(resources, "AWS::Cognito::UserPoolDomain")) == 1

@@ -58,7 +58,11 @@ def test_tables_have_the_models_keys_indexes_and_ttl(template, model):
 
 
 def test_the_files_bucket_is_private_encrypted_and_lets_in_only_the_functions_that_need_it(resources):
-    [(bucket_id, bucket)] = of_type(resources, "AWS::S3::Bucket").items()
+    [(bucket_id, bucket)] = [
+        (name, b)
+        for name, b in of_type(resources, "AWS::S3::Bucket").items()
+        if "uploaded-logs" in json.dumps(b["Properties"].get("LifecycleConfiguration"))
+    ]
     props = bucket["Properties"]
     assert props["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,

@@ -1,0 +1,118 @@
+// The console's shell: sign-in, navigation between pages (by the URL's hash), and each page's
+// clean-up (its polling stops when another page opens).
+
+import { api, setBase } from "./api.js";
+import { beginCognito, currentToken, finishCognito, forget, keep, loadConfig, signOut } from "./auth.js";
+import { field, h, message, replace } from "./dom.js";
+import { analyticsPage } from "./views/analytics.js";
+import { chargePointPage } from "./views/chargepoint.js";
+import { fleetPage } from "./views/fleet.js";
+import { sessionPage, sessionsPage } from "./views/sessions.js";
+import { tokensPage } from "./views/tokens.js";
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+const signOutButton = document.getElementById("sign-out");
+let config = { auth: "token" };
+let leave = () => {};
+
+const ROUTES = [
+  [/^#\/fleet$/, () => fleetPage],
+  [/^#\/charge-points\/([^/?]+)(?:\/([a-z-]+))?$/, (m) => (root) => chargePointPage(root, decodeURIComponent(m[1]), m[2])],
+  [/^#\/sessions$/, () => sessionsPage],
+  [/^#\/sessions\/([^/?]+)\/([^/?]+)$/, (m) => (root) => sessionPage(root, decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
+  [/^#\/id-tokens$/, () => tokensPage],
+  [/^#\/analytics$/, () => analyticsPage],
+];
+
+function route() {
+  leave();
+  leave = () => {};
+  const hash = location.hash || "#/fleet";
+  for (const link of nav.querySelectorAll("a")) {
+    const here = hash === link.getAttribute("href") || hash.startsWith(`${link.getAttribute("href")}/`)
+      || (link.getAttribute("href") === "#/fleet" && hash.startsWith("#/charge-points/"));
+    if (here) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  for (const [pattern, page] of ROUTES) {
+    const match = hash.match(pattern);
+    if (match) {
+      replace(main);
+      const cleanup = page(match)(main);
+      leave = typeof cleanup === "function" ? cleanup : () => {};
+      return;
+    }
+  }
+  replace(main, h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/fleet" }, "Back to the fleet")));
+}
+
+function signInWithToken(problem) {
+  const input = h("input", { type: "password", name: "token", autocomplete: "current-password", required: true });
+  const form = h("form", { class: "card narrow", onsubmit: async (event) => {
+    event.preventDefault();
+    keep(input.value.trim());
+    try {
+      await api("GET", "/charge-points?limit=1");
+      start();
+    } catch (error) {
+      forget();
+      signInWithToken(error.status === 401 ? "That token is not the API's." : error.message);
+    }
+  } },
+  h("h1", {}, "Sign in"),
+  h("p", {}, "Enter the operator API token the local runtime printed at start-up (CSMS_API_TOKEN). It is kept in this tab only."),
+  problem ? message("error", problem) : null,
+  field("API token", input),
+  h("button", { type: "submit" }, "Sign in"));
+  replace(main, form);
+  input.focus();
+}
+
+function start() {
+  nav.hidden = false;
+  signOutButton.hidden = false;
+  if (!location.hash || location.hash === "#/") location.hash = "#/fleet";
+  route();
+}
+
+async function boot() {
+  try {
+    config = await loadConfig();
+  } catch (error) {
+    replace(main, message("error", `The console's configuration did not load: ${error.message}`));
+    return;
+  }
+  setBase(config.apiUrl);
+  signOutButton.addEventListener("click", () => signOut(config));
+  window.addEventListener("hashchange", () => currentToken() && route());
+  window.addEventListener("csms:unauthorized", () => {
+    forget();
+    leave();
+    leave = () => {};
+    nav.hidden = true;
+    signOutButton.hidden = true;
+    if (config.auth === "cognito") beginCognito(config);
+    else signInWithToken("The session ended; sign in again.");
+  });
+  if (config.auth === "cognito") {
+    try {
+      await finishCognito(config);
+    } catch (error) {
+      replace(main, message("error", error.message), h("button", { onclick: () => beginCognito(config) }, "Sign in"));
+      return;
+    }
+    if (!currentToken()) {
+      replace(main, h("div", { class: "card narrow" }, h("h1", {}, "Sign in"),
+        h("p", {}, "Operators sign in with the CSMS's user pool."),
+        h("button", { type: "button", onclick: () => beginCognito(config) }, "Sign in")));
+      return;
+    }
+    start();
+    return;
+  }
+  if (currentToken()) start();
+  else signInWithToken();
+}
+
+boot();

@@ -1,0 +1,93 @@
+// Building the page without innerHTML: every value the API returns is set as text.
+
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function replace(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+let fieldCount = 0;
+
+// A labelled input: [label, control] in one element, the label tied to the control.
+export function field(label, control, hint) {
+  const id = control.id || `f${++fieldCount}`;
+  control.id = id;
+  const hintId = hint ? `${id}-hint` : undefined;
+  if (hintId) control.setAttribute("aria-describedby", hintId);
+  return h("div", { class: "field" }, h("label", { for: id }, label), control,
+    hint ? h("small", { id: hintId }, hint) : null);
+}
+
+export function select(name, options, value) {
+  return h("select", { name },
+    options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)));
+}
+
+// A table of rows: columns are [heading, row => cell content].
+export function table(caption, columns, rows, empty = "Nothing yet.") {
+  if (!rows.length) return h("p", { class: "empty" }, empty);
+  return h("div", { class: "scroll" },
+    h("table", {},
+      h("caption", { class: "visually-hidden" }, caption),
+      h("thead", {}, h("tr", {}, columns.map(([heading]) => h("th", { scope: "col" }, heading)))),
+      h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([, cell]) => h("td", {}, cell(row))))))));
+}
+
+export function when(value) {
+  if (!value) return "–";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString(undefined, {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+}
+
+export function kwh(wh) {
+  return wh === null || wh === undefined ? "–" : `${(wh / 1000).toFixed(2)} kWh`;
+}
+
+export function json(value) {
+  return h("pre", { class: "json" }, JSON.stringify(value, null, 2));
+}
+
+// What a status says, in words and a colour (never the colour alone).
+export function badge(status) {
+  const kind = {
+    Available: "ok", Charging: "busy", Occupied: "busy", Preparing: "busy", SuspendedEV: "busy",
+    SuspendedEVSE: "busy", Finishing: "busy", Reserved: "info", Faulted: "bad", Unavailable: "warn",
+    online: "ok", offline: "bad", completed: "ok", pending: "info", failed: "bad", timeout: "warn",
+    succeeded: "ok", critical: "bad",
+  }[status] || "info";
+  return h("span", { class: `badge ${kind}` }, status);
+}
+
+export function message(kind, text) {
+  return h("p", { class: `message ${kind}`, role: kind === "error" ? "alert" : "status" }, text);
+}
+
+export function download(name, text, type = "text/csv") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = h("a", { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

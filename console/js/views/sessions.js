@@ -1,0 +1,111 @@
+// Sessions: a filtered list (in progress, charge point, id token, dates), a CSV of everything
+// the filter matches, and one session with its meter values drawn and its cost.
+
+import { every, get, query } from "../api.js";
+import { sessionCharts } from "../chart.js";
+import { badge, download, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
+
+const COLUMNS = ["transactionId", "chargePointId", "ocppVersion", "evseId", "connectorId", "idToken", "startedAt",
+  "stoppedAt", "meterStartWh", "meterStopWh", "energyWh", "stopReason", "active", "tariffId"];
+
+export function toCsv(items) {
+  const cell = (value) => {
+    const text = value === null || value === undefined ? "" : String(value);
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [COLUMNS.join(","), ...items.map((item) => COLUMNS.map((c) => cell(item[c])).join(","))].join("\n") + "\n";
+}
+
+function params(form) {
+  const data = new FormData(form);
+  const day = (name, end) => (data.get(name) ? `${data.get(name)}T${end}Z` : undefined);
+  return {
+    active: data.get("active") || undefined,
+    chargePointId: data.get("chargePointId").trim() || undefined,
+    idToken: data.get("idToken").trim() || undefined,
+    from: day("from", "00:00:00"),
+    to: day("to", "23:59:59"),
+  };
+}
+
+export function sessionsPage(root) {
+  const wanted = new URLSearchParams(location.hash.split("?")[1] || "");
+  const form = h("form", { class: "filters", role: "search" },
+    field("Sessions", select("active", [["", "All"], ["true", "In progress"], ["false", "Ended"]], "")),
+    field("Charge point", h("input", { name: "chargePointId", value: wanted.get("chargePointId") || "" })),
+    field("Id token", h("input", { name: "idToken" })),
+    field("Started from", h("input", { name: "from", type: "date" })),
+    field("Started to", h("input", { name: "to", type: "date" })),
+    h("button", { type: "submit" }, "Show"),
+    h("button", { type: "button", class: "quiet", onclick: () => exportCsv() }, "Export CSV"));
+  const list = h("div");
+  const more = h("div");
+  const status = h("div", { "aria-live": "polite" });
+  let items = [];
+  replace(root, h("h1", {}, "Sessions"), form, status, list, more);
+
+  async function load(token) {
+    try {
+      const page = await get(`/transactions${query({ ...params(form), limit: 50, nextToken: token })}`);
+      items = token ? items.concat(page.items) : page.items;
+      replace(list, table("Sessions", [
+        ["Session", (s) => h("a", { href: `#/sessions/${encodeURIComponent(s.chargePointId)}/${encodeURIComponent(s.transactionId)}` }, s.transactionId)],
+        ["Charge point", (s) => h("a", { href: `#/charge-points/${encodeURIComponent(s.chargePointId)}` }, s.chargePointId)],
+        ["Id token", (s) => s.idToken || "–"],
+        ["Started", (s) => when(s.startedAt)],
+        ["Stopped", (s) => (s.active ? badge("Charging") : when(s.stoppedAt))],
+        ["Energy", (s) => kwh(s.energyWh)],
+      ], items, "No session matches."));
+      replace(more, page.nextToken ? h("button", { type: "button", class: "quiet", onclick: () => load(page.nextToken) }, "More") : null);
+      replace(status);
+    } catch (error) {
+      replace(status, message("error", error.message));
+    }
+  }
+
+  async function exportCsv() {
+    replace(status, message("info", "Reading every matching session…"));
+    try {
+      const all = await every("/transactions", params(form), 100);
+      download(`sessions-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(all));
+      replace(status, message("ok", `${all.length} sessions exported.`));
+    } catch (error) {
+      replace(status, message("error", error.message));
+    }
+  }
+
+  form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
+  load();
+}
+
+export function sessionPage(root, chargePointId, transactionId) {
+  replace(root, h("p", {}, "Loading…"));
+  let timer;
+  async function load() {
+    try {
+      const s = await get(`/transactions/${encodeURIComponent(transactionId)}${query({ chargePointId })}`);
+      replace(root,
+        h("p", { class: "crumbs" }, h("a", { href: "#/sessions" }, "Sessions"), " / ", s.transactionId),
+        h("h1", {}, `Session ${s.transactionId} `, s.active ? badge("Charging") : badge("completed")),
+        h("dl", { class: "facts" }, [
+          ["Charge point", h("a", { href: `#/charge-points/${encodeURIComponent(s.chargePointId)}` }, s.chargePointId)],
+          ["OCPP", s.ocppVersion], ["EVSE", s.evseId ?? "–"], ["Connector", s.connectorId ?? "–"],
+          ["Id token", s.idToken || "–"], ["Started", when(s.startedAt)], ["Stopped", when(s.stoppedAt)],
+          ["Energy", kwh(s.energyWh)], ["Stop reason", s.stopReason || "–"], ["Tariff", s.tariffId || "–"],
+          ["Cost", s.cost ? `${s.cost.totalInclVat ?? "–"} ${s.cost.currency || ""}` : "–"],
+        ].map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)])),
+        sessionCharts(s.meterValues),
+        s.cost ? [h("h2", {}, "Cost"), json(s.cost)] : null,
+        h("h2", {}, "Events"),
+        table("Session events", [
+          ["When", (e) => when(e.timestamp)], ["Kind", (e) => e.kind], ["Sequence", (e) => e.seqNo ?? "–"],
+          ["Trigger", (e) => e.triggerReason || "–"], ["Charging state", (e) => e.chargingState || "–"],
+        ], s.events, "No event."));
+      if (s.active) timer = setTimeout(load, 5000);
+    } catch (error) {
+      replace(root, message("error", error.message));
+    }
+  }
+  load();
+  return () => clearTimeout(timer);
+}

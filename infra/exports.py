@@ -1,0 +1,160 @@
+"""Domain events kept for analysis outside the CSMS (the manifest's EXPORTS): an EventBridge rule
+per export into a Firehose stream, which writes each event's detail as a JSON line, gzipped,
+into the exports bucket under the export's prefix and the day; a Glue table over each prefix,
+its partitions projected, so Athena reads them with no crawler."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from datetime import datetime
+
+from aws_cdk import Aws, Duration, RemovalPolicy, Size, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_glue as glue
+from aws_cdk import aws_kinesisfirehose as firehose
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra.config import StackConfig
+from shared.aws.event_bus import to_camel
+from shared.domain.transactions import SessionSummary
+from shared.manifest import EXPORT_PARTITIONS, EXPORTS, Export
+
+# What each export's lines hold: the domain event's detail, as the bus carries it.
+SHAPES: dict[str, type] = {"sessions": SessionSummary}
+# The manifest's partitions in Firehose's expressions (by arrival time) and in Athena's projection.
+PARTITIONS = EXPORT_PARTITIONS.format(
+    year="!{timestamp:yyyy}", month="!{timestamp:MM}", day="!{timestamp:dd}"
+)
+PROJECTED = EXPORT_PARTITIONS.format(year="${year}", month="${month}", day="${day}")
+HIVE_TYPES = {str: "string", int: "int", float: "double", bool: "boolean", datetime: "string"}
+
+
+def columns_of(shape: type) -> list[dict[str, str]]:
+    """Glue columns for a dataclass's fields, named as the events carry them (camelCase; the
+    JSON SerDe matches names without regard to case). A nested object (a session's cost) is a
+    string column, which the OpenX SerDe reads as the object's JSON text."""
+    hints = typing.get_type_hints(shape)
+    found = []
+    for item in dataclasses.fields(shape):
+        hint = hints[item.name]
+        kinds = [kind for kind in typing.get_args(hint) or (hint,) if kind is not type(None)]
+        found.append({"name": to_camel(item.name).lower(), "type": HIVE_TYPES.get(kinds[0], "string")})
+    return found
+
+
+class Exports(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StackConfig, bus: events.IEventBus
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.config = config
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.database = glue.CfnDatabase(
+            self,
+            "Database",
+            catalog_id=Aws.ACCOUNT_ID,
+            database_input=glue.CfnDatabase.DatabaseInputProperty(
+                description="The CSMS's exported domain events (Athena)"
+            ),
+        )
+        self.streams: dict[str, firehose.DeliveryStream] = {}
+        self.tables: dict[str, glue.CfnTable] = {}
+        for export in EXPORTS:
+            self.streams[export.name] = self._stream(export, bus)
+            self.tables[export.name] = self._table(export)
+        # A stream offers itself to VPC destinations through a mapping of Firehose's address
+        # ranges by region, which an S3 destination never reads: removed, so that the template
+        # holds nothing unused.
+        Stack.of(self).node.try_remove_child("@aws-cdk--aws-kinesisfirehose.CidrBlocks")
+
+    def _stream(self, export: Export, bus: events.IEventBus) -> firehose.DeliveryStream:
+        stream = firehose.DeliveryStream(
+            self,
+            f"{export.name}-stream",
+            destination=firehose.S3Bucket(
+                self.bucket,
+                data_output_prefix=export.prefix + PARTITIONS,
+                error_output_prefix=f"errors/{export.name}/!{{firehose:error-output-type}}/",
+                buffering_interval=Duration.minutes(5),
+                buffering_size=Size.mebibytes(64),
+                compression=firehose.Compression.GZIP,
+                processors=[firehose.AppendDelimiterToRecordProcessor()],
+                logging_config=firehose.EnableLogging(
+                    logs.LogGroup(
+                        self,
+                        f"{export.name}-errors",
+                        retention=self.config.log_retention(),
+                        removal_policy=RemovalPolicy.DESTROY,
+                    )
+                ),
+            ),
+        )
+        events.Rule(
+            self,
+            f"{export.name}-rule",
+            description=f"{', '.join(export.detail_types)} into the exports bucket",
+            event_bus=bus,
+            event_pattern=events.EventPattern(source=["csms"], detail_type=list(export.detail_types)),
+            targets=[
+                targets.FirehoseDeliveryStream(
+                    stream, message=events.RuleTargetInput.from_event_path("$.detail")
+                )
+            ],
+        )
+        return stream
+
+    def _table(self, export: Export) -> glue.CfnTable:
+        location = f"s3://{self.bucket.bucket_name}/{export.prefix}"
+        projection = {
+            "projection.enabled": "true",
+            "projection.year.type": "integer",
+            "projection.year.range": "2024,2100",
+            "projection.month.type": "integer",
+            "projection.month.range": "1,12",
+            "projection.month.digits": "2",
+            "projection.day.type": "integer",
+            "projection.day.range": "1,31",
+            "projection.day.digits": "2",
+            "storage.location.template": location + PROJECTED,
+        }
+        return glue.CfnTable(
+            self,
+            f"{export.name}-table",
+            catalog_id=Aws.ACCOUNT_ID,
+            database_name=self.database.ref,
+            table_input=glue.CfnTable.TableInputProperty(
+                name=export.name,
+                description=f"{', '.join(export.detail_types)} events, one JSON line each",
+                table_type="EXTERNAL_TABLE",
+                parameters={"classification": "json", "compressionType": "gzip", **projection},
+                partition_keys=[
+                    glue.CfnTable.ColumnProperty(name=name, type="string")
+                    for name in ("year", "month", "day")
+                ],
+                storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
+                    location=location,
+                    input_format="org.apache.hadoop.mapred.TextInputFormat",
+                    output_format="org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    serde_info=glue.CfnTable.SerdeInfoProperty(
+                        serialization_library="org.openx.data.jsonserde.JsonSerDe",
+                        parameters={"ignore.malformed.json": "true"},
+                    ),
+                    columns=[
+                        glue.CfnTable.ColumnProperty(name=column["name"], type=column["type"])
+                        for column in columns_of(SHAPES[export.name])
+                    ],
+                ),
+            ),
+        )
