@@ -21,8 +21,10 @@ function niceMax(value) {
 }
 
 function format(value, unit) {
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${Number(value).toFixed(digits)}${unit ? ` ${unit}` : ""}`;
+  const size = Math.abs(value);
+  const text = size >= 100 ? value.toFixed(0) : size >= 10 ? value.toFixed(1) : size >= 1 || size === 0
+    ? value.toFixed(2) : Number(value.toPrecision(2)).toString();
+  return `${text}${unit ? ` ${unit}` : ""}`;
 }
 
 function figure(title, svg, rows, unit, summary) {
@@ -73,6 +75,7 @@ export function bars(title, rows, unit) {
 
 // Horizontal bars, for rankings (stations, connectors, models).
 export function ranking(title, rows, unit) {
+  if (!rows.length) return h("figure", { class: "chart" }, h("figcaption", {}, title), h("p", { class: "empty" }, "Nothing in this range."));
   const row = 24, left = 170, right = 90;
   const height = Math.max(rows.length, 1) * row + 8;
   const max = niceMax(Math.max(0, ...rows.map(([, v]) => v)));

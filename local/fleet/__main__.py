@@ -271,7 +271,8 @@ async def main_async(args: argparse.Namespace) -> int:
         token = token or secrets.token_urlsafe(18)
         log = Path(tempfile.gettempdir()) / f"csms-fleet-runtime-{os.getpid()}.log"
         heartbeat = args.heartbeat or (30 if args.command == "demo" else 60)
-        print(f"Starting the local runtime (log: {log}) ...", flush=True)
+        if args.command != "demo":  # the demo's first line is the console's address
+            print(f"Starting the local runtime (log: {log}) ...", flush=True)
         env = {"CSMS_API_TOKEN": token, "CSMS_HEARTBEAT_INTERVAL": str(heartbeat)}
         if args.renew:
             after, _, spread = args.renew.partition("-")
@@ -295,14 +296,18 @@ async def main_async(args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         header = [
+            f"Console          {api_url}/  (sign in with the API token below)",
             f"CSMS fleet: {len(options.specs)} stations, seed {options.seed}",
             f"  Charge points  {ocpp_url}/{{chargePointId}}",
             f"  Operator API   {api_url}  (Swagger UI {api_url}/docs)",
             f"  API token      {token}" if token else "  API token      (none)",
             "Ctrl-C winds the fleet down and stops." if args.command == "demo" else "",
         ]
-        if args.command != "demo":
-            print("\n".join(header[:3]), flush=True)
+        if args.command == "demo":
+            if not sys.stdout.isatty():  # the live view redraws the header on a terminal only
+                print("\n".join(header[:5]), flush=True)
+        else:
+            print("\n".join(header[1:4]), flush=True)
             print(
                 f"Running: {options.ramp_s:g} s of ramp, {options.warmup_s:g} s of warm-up, "
                 f"{options.duration_s:g} s steady"

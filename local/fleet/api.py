@@ -3,7 +3,10 @@ the CSMS what it recorded, to hold that against what the stations did."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -67,12 +70,20 @@ class Check:
     )  # sessions the fleet did not run (a start counted twice)
     energy_mismatch: list[str] = field(default_factory=list)
     still_active: list[str] = field(default_factory=list)
+    # The console's analytics (kept as sessions end) against each station's metered energy
+    analytics_mismatch: list[str] = field(default_factory=list)
     fleet_energy_wh: int = 0
     csms_energy_wh: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.duplicated or self.energy_mismatch or self.still_active)
+        return not (
+            self.missing
+            or self.duplicated
+            or self.energy_mismatch
+            or self.still_active
+            or self.analytics_mismatch
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +94,7 @@ class Check:
             "duplicated": self.duplicated,
             "energyMismatch": self.energy_mismatch,
             "stillActive": self.still_active,
+            "analyticsMismatch": self.analytics_mismatch,
             "fleetEnergyWh": self.fleet_energy_wh,
             "csmsEnergyWh": self.csms_energy_wh,
         }
@@ -123,4 +135,36 @@ async def check_sessions(api: OperatorApi, stations: list[Station], since: str) 
                 )
     for (station_id, transaction_id), items in recorded.items():
         check.duplicated.append(f"{station_id}/{transaction_id} (not run by the fleet) x{len(items)}")
+    check.analytics_mismatch = await analytics_mismatch(api, stations, since)
     return check
+
+
+async def analytics_mismatch(
+    api: OperatorApi, stations: list[Station], since: str, wait_s: float = 20.0
+) -> list[str]:
+    """Each station's energy in GET /analytics/breakdown over the run's days is what it metered
+    in its ended sessions: counted once each, whatever the bus delivered twice. The figures are
+    kept by a reaction to SessionEnded, so they may trail the sessions for a moment."""
+    metered = {
+        s.id: sum(session.energy_wh for session in s.ledger if session.transaction_id) for s in stations
+    }
+    query = {
+        "by": "chargePoint",
+        "from": since[:10],
+        "to": datetime.now(UTC).date().isoformat(),
+        "limit": 1000,
+    }
+    deadline = time.monotonic() + wait_s
+    while True:
+        kept = {
+            item["key"]: item["energyWh"]
+            for item in (await api.request("GET", "/analytics/breakdown", **query))["items"]
+        }
+        wrong = [
+            f"{station_id}: fleet {wh} Wh, analytics {kept.get(station_id, 0)} Wh"
+            for station_id, wh in metered.items()
+            if abs(kept.get(station_id, 0) - wh) > 0.001
+        ]
+        if not wrong or time.monotonic() > deadline:
+            return wrong
+        await asyncio.sleep(0.5)

@@ -225,9 +225,14 @@ def text(report: dict[str, Any]) -> str:
             f"{len(view['missing'])} missing, "
             f"{len(view['duplicated'])} duplicated, {len(view['energyMismatch'])} with other energy, "
             f"{len(view['stillActive'])} still active; energy {view['csmsEnergyWh'] / 1000:.3f} kWh "
-            f"(fleet {view['fleetEnergyWh'] / 1000:.3f} kWh)"
+            f"(fleet {view['fleetEnergyWh'] / 1000:.3f} kWh); analytics "
+            + (
+                "agree"
+                if not view["analyticsMismatch"]
+                else f"differ for {len(view['analyticsMismatch'])} stations"
+            )
         )
-        for key in ("missing", "duplicated", "energyMismatch", "stillActive"):
+        for key in ("missing", "duplicated", "energyMismatch", "stillActive", "analyticsMismatch"):
             for item in view[key][:5]:
                 lines.append(f"  {key}: {item}")
     lines += _sites(report["sites"])

@@ -42,11 +42,14 @@ export function sessionsPage(root) {
   const more = h("div");
   const status = h("div", { "aria-live": "polite" });
   let items = [];
+  let latest = 0;
   replace(root, h("h1", {}, "Sessions"), form, status, list, more);
 
   async function load(token) {
+    const asked = ++latest;
     try {
       const page = await get(`/transactions${query({ ...params(form), limit: 50, nextToken: token })}`);
+      if (asked !== latest) return; // a newer question was asked meanwhile: its answer shows
       items = token ? items.concat(page.items) : page.items;
       replace(list, table("Sessions", [
         ["Session", (s) => h("a", { href: `#/sessions/${encodeURIComponent(s.chargePointId)}/${encodeURIComponent(s.transactionId)}` }, s.transactionId)],
