@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run demo load soak cost test lint bench synth deploy destroy readme clean
+.PHONY: help run demo load soak cost test lint bench synth deploy destroy screenshots readme clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 16
@@ -74,6 +74,9 @@ deploy: $(STAMP) $(NODE_STAMP)  ## build and deploy the stack to the current AWS
 
 destroy: $(STAMP) $(NODE_STAMP)  ## delete the stack (durable tables and the user pool are kept)
 	$(CDK) destroy --no-notices $(CDK_ARGS)
+
+screenshots: $(STAMP)  ## the README's pictures of the console, in Chromium against a runtime with history and a live fleet
+	$(BIN)/python -m local.screenshots $(ARGS)
 
 readme: $(STAMP)  ## regenerate the README's table of implemented OCPP actions
 	$(BIN)/python -m functions.ocpp_router README.md

@@ -447,8 +447,96 @@ def measure() -> list[dict[str, object]]:
     return rows
 
 
+@dataclass(frozen=True)
+class ReactionCase:
+    """One domain event handed to a reaction's function ROUNDS times (`detail(n)`: the n-th)."""
+
+    label: str
+    detail_type: str
+    detail: Callable[[int], dict[str, Any]]
+    budget: tuple[int, int]
+
+
+def _ended(n: int) -> dict[str, Any]:
+    return {
+        "transactionId": f"bench-{n}",
+        "chargePointId": "BENCH-SITE",
+        "evseId": 1,
+        "connectorId": 1,
+        "startedAt": "2026-11-24T10:00:00.000Z",
+        "stoppedAt": "2026-11-24T11:00:00.000Z",
+        "energyWh": 7500,
+        "active": False,
+    }
+
+
+def _status(status: str) -> Callable[[int], dict[str, Any]]:
+    def detail(n: int) -> dict[str, Any]:
+        at = f"2026-11-24T10:{n // 60:02d}:{n % 60:02d}.000Z"
+        return {
+            "chargePointId": "BENCH-SITE",
+            "evseId": 1,
+            "connectorId": 1,
+            "status": status,
+            "timestamp": at,
+        }
+
+    return detail
+
+
+# The analytics reaction (decision 0029): the owner's read, then one transaction of the mark and
+# each member's day and month (fleet, charge point, site, model, connector: 5 x 2 + 1 items).
+REACTION_CASES = [
+    ReactionCase("SessionEnded (same day)", "SessionEnded", _ended, (1, 11)),
+    ReactionCase("SessionEnded (delivered again)", "SessionEnded", lambda n: _ended(0), (1, 11)),
+    ReactionCase("ConnectorStatusChanged", "ConnectorStatusChanged", _status("Available"), (0, 1)),
+    ReactionCase("ConnectorStatusChanged (Faulted)", "ConnectorStatusChanged", _status("Faulted"), (1, 12)),
+]
+
+
+def measure_reactions() -> list[dict[str, object]]:
+    from moto import mock_aws
+
+    from functions.analytics.handler import lambda_handler as analytics
+    from local.aws import create_resources
+    from local.aws_calls import count_aws_calls
+    from local.lambdas import LocalContext
+    from shared.data import charge_points
+    from shared.domain.provisioning import BootInfo
+    from shared.domain.timestamps import utc_now
+
+    context = LocalContext("bench", 256, "arn:aws:lambda:eu-west-1:123456789012:function:bench")
+    rows = []
+    with mock_aws():
+        create_resources()
+        charge_points.register_charge_point("BENCH-SITE", utc_now(), site_id="bench-site")
+        charge_points.record_boot("BENCH-SITE", BootInfo("Acme", "Bench"), utc_now())
+        for case in REACTION_CASES:
+            cpu: list[float] = []
+            with count_aws_calls() as calls:
+                for n in range(ROUNDS):
+                    event = {"detail-type": case.detail_type, "source": "csms", "detail": case.detail(n)}
+                    started = time.process_time()
+                    analytics(event, context)
+                    cpu.append(time.process_time() - started)
+            reads, writes = calls.dynamodb_reads / ROUNDS, calls.dynamodb_writes / ROUNDS
+            budget = case.budget
+            rows.append(
+                {
+                    "action": case.label,
+                    "cpu_ms": statistics.median(cpu) * 1000,
+                    "reads": reads,
+                    "writes": writes,
+                    "budget": budget,
+                    "ok": reads <= budget[0] and writes <= budget[1],
+                }
+            )
+    return rows
+
+
 def main() -> int:
     rows = measure()
+    reactions = measure_reactions()
     print(f"Router cost per message ({ROUNDS} messages each, moto in process)\n")
     header = ("message", "OCPP", "CPU ms (median)", "DDB reads", "DDB writes", "budget r/w")
     print(f"{header[0]:<44}{header[1]:<8}{header[2]:>16}{header[3]:>11}{header[4]:>12}{header[5]:>12}")
@@ -463,6 +551,15 @@ def main() -> int:
     posts = sorted({float(row["posts"]) for row in rows})  # type: ignore[arg-type]
     print(f"\nAnswers posted through the management API per message: {', '.join(f'{p:g}' for p in posts)}.")
     print("Writes count per item: a transaction of two items is two writes. '-': no budget is set.")
+    print(f"\nThe analytics reaction per event ({ROUNDS} events each)\n")
+    print(f"{'event':<52}{'CPU ms (median)':>16}{'DDB reads':>11}{'DDB writes':>12}{'budget r/w':>12}")
+    for row in reactions:
+        budget = row["budget"]
+        flag = "" if row["ok"] else "   OVER BUDGET"
+        print(
+            f"{row['action']:<52}{row['cpu_ms']:>16.2f}{row['reads']:>11.2f}{row['writes']:>12.2f}"
+            f"{f'{budget[0]}/{budget[1]}':>12}{flag}"  # type: ignore[index]
+        )
     base, imports = import_ratios()
     print(
         "\nImports in a fresh interpreter from compiled bytecode (cold-start proxy, median of 5): "
@@ -470,7 +567,7 @@ def main() -> int:
     )
     for name, seconds in sorted(imports.items()):
         print(f"  {name:<44}{seconds * 1000:>8.0f} ms{seconds / base:>8.2f} x boto3")
-    over = [row for row in rows if not row["ok"]]
+    over = [row for row in rows + reactions if not row["ok"]]
     if over:
         print(f"\nFAILED: {len(over)} message(s) over their DynamoDB budget", file=sys.stderr)
         return 1

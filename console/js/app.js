@@ -19,7 +19,7 @@ let leave = () => {};
 const ROUTES = [
   [/^#\/fleet$/, () => fleetPage],
   [/^#\/charge-points\/([^/?]+)(?:\/([a-z-]+))?$/, (m) => (root) => chargePointPage(root, decodeURIComponent(m[1]), m[2])],
-  [/^#\/sessions$/, () => sessionsPage],
+  [/^#\/sessions(?:\?.*)?$/, () => sessionsPage],
   [/^#\/sessions\/([^/?]+)\/([^/?]+)$/, (m) => (root) => sessionPage(root, decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
   [/^#\/id-tokens$/, () => tokensPage],
   [/^#\/analytics$/, () => analyticsPage],
@@ -30,8 +30,9 @@ function route() {
   leave = () => {};
   const hash = location.hash || "#/fleet";
   for (const link of nav.querySelectorAll("a")) {
-    const here = hash === link.getAttribute("href") || hash.startsWith(`${link.getAttribute("href")}/`)
-      || (link.getAttribute("href") === "#/fleet" && hash.startsWith("#/charge-points/"));
+    const href = link.getAttribute("href");
+    const here = hash === href || hash.startsWith(`${href}/`) || hash.startsWith(`${href}?`)
+      || (href === "#/fleet" && hash.startsWith("#/charge-points/"));
     if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }

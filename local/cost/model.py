@@ -54,6 +54,7 @@ COMPONENTS = (
     "CloudFront",
     "Schedules",
     "Secrets Manager",
+    "Exports (Firehose, S3)",
 )
 
 
@@ -170,6 +171,8 @@ class Stack:
     # function name -> the domain events its rule on the bus passes to it, and whether only
     # those of charge points on a site
     reactions: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
+    # Firehose streams, each fed by a rule on the bus: the domain events each takes
+    exports: list[frozenset[str]] = field(default_factory=list)
 
     def function(self, name: str) -> FunctionConfig:
         return self.functions[name]
@@ -214,6 +217,10 @@ def stack_of(template: Mapping[str, Any]) -> Stack:
         if r["Type"] == "AWS::Lambda::Function"
     }
     reactions: dict[str, tuple[frozenset[str], bool]] = {}
+    streams = {
+        n for n, r in template["Resources"].items() if r["Type"] == "AWS::KinesisFirehose::DeliveryStream"
+    }
+    exports: list[frozenset[str]] = []
     for resource in resources:
         pattern = (
             resource["Properties"].get("EventPattern") if resource["Type"] == "AWS::Events::Rule" else None
@@ -221,6 +228,8 @@ def stack_of(template: Mapping[str, Any]) -> Stack:
         if not pattern:
             continue
         for target in resource["Properties"].get("Targets", []):
+            if target.get("Arn", {}).get("Fn::GetAtt", [""])[0] in streams:
+                exports.append(frozenset(pattern.get("detail-type", [])))
             name = by_arn.get(target.get("Arn", {}).get("Fn::GetAtt", [""])[0])
             if name is not None:
                 on_site = "siteId" in pattern.get("detail", {})
@@ -239,6 +248,7 @@ def stack_of(template: Mapping[str, Any]) -> Stack:
         access_log_bytes=access_log_line(websocket[0]["AccessLogSettings"]["Format"]) if websocket else 0,
         schedules={s.function.name: MONTH_MINUTES / s.rate_minutes for s in SCHEDULES},
         reactions=reactions,
+        exports=exports,
     )
 
 
@@ -261,10 +271,16 @@ class Profile:
     def sessions(self) -> float:
         return self.connectors * self.sessions_a_day * MONTH_S / 86400
 
-    def events(self) -> dict[str, float]:
-        """The domain events a month that functions react to."""
+    def events(self, version: str) -> dict[str, float]:
+        """The domain events a month that functions react to: each status a station reports is
+        a connector's change."""
         sessions = self.sessions()
-        return {"SessionStarted": sessions, "SessionEnded": sessions, "ChargePointBooted": self.boots_a_month}
+        return {
+            "SessionStarted": sessions,
+            "SessionEnded": sessions,
+            "ChargePointBooted": self.boots_a_month,
+            "ConnectorStatusChanged": self.frames(version)["StatusNotification"],
+        }
 
     def frames(self, version: str) -> dict[str, float]:
         """Frames a station sends in a month, by kind: each is answered with one message."""
@@ -451,11 +467,22 @@ class Model:
         bill.per_station["CloudFront"] += connections * (cloudfront["https_request"] + cloudfront["function"])
         bill.per_station["WebSocket connection minutes"] = MONTH_MINUTES * gateway["connection_minute"]
 
+        events = profile.events(version)
         for function, (detail_types, on_site_only) in self.stack.reactions.items():
             unit = self.measured.function(function)
             if unit is None or (on_site_only and not profile.on_site):
                 continue
-            add(function, unit, sum(n for event, n in profile.events().items() if event in detail_types))
+            add(function, unit, sum(n for event, n in events.items() if event in detail_types))
+
+        # Exports: Firehose bills each record rounded up to 5 KB, and its buffer puts an object
+        # in S3 every five minutes at most, whatever the fleet's size.
+        firehose = p["firehose"]
+        for detail_types in self.stack.exports:
+            records = sum(n for event, n in events.items() if event in detail_types)
+            bill.per_station["Exports (Firehose, S3)"] += (
+                records * firehose["record_kb"] / 2**20 * firehose["ingestion_gb"]
+            )
+            bill.fixed["Exports (Firehose, S3)"] += MONTH_MINUTES / 5 * p["s3"]["put"]
 
         for function, runs in self.stack.schedules.items():
             unit = self.measured.function(function) or _IDLE

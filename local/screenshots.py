@@ -1,0 +1,223 @@
+"""`make screenshots`: the README's pictures of the console, taken in Chromium against the local
+runtime. Two weeks of history are sent first by `ocpp` clients as stations that were offline
+(sessions and faults, back-dated), then a live fleet charges while the pages are photographed.
+
+    python -m local.screenshots [--out docs/images] [--chromium /usr/bin/chromium]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import websockets
+from ocpp.v16 import ChargePoint as ChargePoint16
+from ocpp.v16 import call as call16
+from ocpp.v201 import ChargePoint as ChargePoint201
+from ocpp.v201 import call as call201
+
+from local.launch import ROOT, Launched, launch
+
+SITES = {"depot": 6, "mall": 4, "hotel": 2}
+DAYS = 14
+# Without these, Chromium keeps reaching for Google's hosts (see tests/e2e/test_console.py).
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+async def history(launched: Launched, station_id: str, version: str, seed: int) -> None:
+    """Two weeks of one station's sessions and faults, sent at once as a station back online
+    sends what it queued."""
+    draw = random.Random(seed)
+    url = f"{launched.ws_url}/ocpp/{station_id}"
+    async with websockets.connect(url, subprotocols=[f"ocpp{version}"]) as ws:
+        client: Any = (ChargePoint16 if version == "1.6" else ChargePoint201)(station_id, ws)
+        listening = asyncio.ensure_future(client.start())
+        model = f"{'AC-22' if draw.random() < 0.6 else 'DC-50'}-{version}"
+        if version == "1.6":
+            await client.call(call16.BootNotification(charge_point_vendor="Acme", charge_point_model=model))
+        else:
+            station = {"vendor_name": "Acme", "model": model}
+            await client.call(call201.BootNotification(charging_station=station, reason="PowerUp"))
+        register = draw.randint(10_000, 90_000)
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        for day in range(DAYS, 0, -1):
+            start = today - timedelta(days=day) + timedelta(hours=draw.randint(6, 12))
+            for n in range(draw.randint(0, 4)):
+                begin = start + timedelta(hours=3 * n, minutes=draw.randint(0, 50))
+                end = begin + timedelta(minutes=draw.randint(25, 150))
+                wh = draw.randint(4_000, 38_000)
+                if version == "1.6":
+                    started = await client.call(
+                        call16.StartTransaction(
+                            connector_id=1, id_tag="DEMO-1", meter_start=register, timestamp=stamp(begin)
+                        )
+                    )
+                    await client.call(
+                        call16.StopTransaction(
+                            transaction_id=started.transaction_id,
+                            meter_stop=register + wh,
+                            timestamp=stamp(end),
+                            reason="EVDisconnected",
+                        )
+                    )
+                else:
+                    await _session_2x(client, f"{station_id}-{day}-{n}", begin, end, register, wh)
+                register += wh
+            if draw.random() < 0.12:
+                await _fault(client, version, start - timedelta(hours=2))
+        listening.cancel()
+
+
+async def _session_2x(
+    client: Any, transaction_id: str, begin: datetime, end: datetime, start: int, wh: int
+) -> None:
+    for seq, (kind, moment, register) in enumerate((("Started", begin, start), ("Ended", end, start + wh))):
+        extra: dict[str, Any] = {}
+        if kind == "Started":
+            extra = {
+                "evse": {"id": 1, "connector_id": 1},
+                "id_token": {"id_token": "DEMO-1", "type": "ISO14443"},
+            }
+        await client.call(
+            call201.TransactionEvent(
+                event_type=kind,
+                timestamp=stamp(moment),
+                trigger_reason="Authorized" if kind == "Started" else "EVCommunicationLost",
+                seq_no=seq,
+                offline=True,
+                transaction_info={"transaction_id": transaction_id},
+                meter_value=[{"timestamp": stamp(moment), "sampled_value": [{"value": register}]}],
+                **extra,
+            )
+        )
+
+
+async def _fault(client: Any, version: str, at: datetime) -> None:
+    for status, moment in (("Faulted", at), ("Available", at + timedelta(minutes=40))):
+        if version == "1.6":
+            error = "GroundFailure" if status == "Faulted" else "NoError"
+            await client.call(
+                call16.StatusNotification(
+                    connector_id=1, error_code=error, status=status, timestamp=stamp(moment)
+                )
+            )
+        else:
+            await client.call(
+                call201.StatusNotification(
+                    timestamp=stamp(moment), connector_status=status, evse_id=1, connector_id=1
+                )
+            )
+
+
+def api(launched: Launched, token: str, method: str, path: str, body: Any = None) -> None:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        launched.api_url + path, data=json.dumps(body).encode() if body is not None else None, method=method
+    )
+    request.add_header("Authorization", f"Bearer {token}")
+    request.add_header("Content-Type", "application/json")
+    urllib.request.urlopen(request, timeout=10).read()
+
+
+def photograph(launched: Launched, token: str, out: Path, chromium: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.goto(launched.api_url + "/")
+        page.get_by_label("API token").fill(token)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text("charging").first).to_be_visible()
+        page.wait_for_timeout(6000)  # a refresh with the live fleet's sessions under way
+        page.screenshot(path=str(out / "console-fleet.png"))
+        page.goto(launched.api_url + "/console/#/analytics")
+        page.get_by_label("From").fill((datetime.now(UTC) - timedelta(days=DAYS)).date().isoformat())
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_timeout(2500)
+        page.screenshot(path=str(out / "console-analytics.png"), full_page=True)
+        live = page.evaluate("location.origin")
+        page.goto(f"{live}/console/#/fleet")
+        page.get_by_label("Show").select_option("charging")
+        page.wait_for_timeout(6000)
+        first = page.locator(".fleet-list .fleet-row").first.get_attribute("data-id")
+        page.goto(f"{live}/console/#/charge-points/{first}/session")
+        page.wait_for_timeout(3000)
+        page.screenshot(path=str(out / "console-session.png"))
+        browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.screenshots", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser.add_argument("--chromium", default=os.environ.get("CSMS_CHROMIUM") or shutil.which("chromium"))
+    args = parser.parse_args()
+    if not args.chromium:
+        parser.error("Chromium is needed (apt-get install chromium), or --chromium PATH")
+    args.out.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(18)
+    data = Path(tempfile.mkdtemp(prefix="csms-screenshots-"))
+    launched = launch(data / "runtime.log", "--data-dir", str(data), env={"CSMS_API_TOKEN": token})
+    fleet = None
+    try:
+        api(launched, token, "PUT", "/id-tokens/DEMO-1", {"status": "Accepted"})
+        stations = []
+        for site, count in SITES.items():
+            for n in range(1, count + 1):
+                station_id = f"{site.upper()}-{n:02d}"
+                api(launched, token, "PUT", f"/charge-points/{station_id}", {"siteId": site})
+                stations.append((station_id, "1.6" if n % 2 else "2.0.1"))
+
+        async def seed() -> None:
+            await asyncio.gather(*(history(launched, s, v, i) for i, (s, v) in enumerate(stations)))
+
+        asyncio.run(seed())
+        fleet = subprocess.Popen(
+            [
+                sys.executable, "-m", "local.fleet", "load", "--url", f"{launched.ws_url}/ocpp",
+                "--api-url", launched.api_url, "--token", token, "--stations", "12", "--duration", "120",
+                "--meter-interval", "5", "--secure", "0",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(25)
+        photograph(launched, token, args.out, args.chromium)
+        print(f"Written to {args.out}: console-fleet.png, console-analytics.png, console-session.png")
+        return 0
+    finally:
+        if fleet is not None:
+            fleet.terminate()
+            fleet.wait(30)
+        launched.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
