@@ -429,22 +429,28 @@ def measure() -> list[dict[str, object]]:
                         started = time.process_time()
                         route(event, context)
                         cpu.append(time.process_time() - started)
-                reads, writes = calls.dynamodb_reads / ROUNDS, calls.dynamodb_writes / ROUNDS
-                budget = case.budget
                 rows.append(
                     {
-                        "action": case.label,
+                        **row(case.label, cpu, calls, case.budget),
                         "version": version,
-                        "cpu_ms": statistics.median(cpu) * 1000,
-                        "reads": reads,
-                        "writes": writes,
                         "posts": calls.of("apigatewaymanagementapi") / ROUNDS,
                         "events": calls.of("events") / ROUNDS,
-                        "budget": budget,
-                        "ok": budget is None or (reads <= budget[0] and writes <= budget[1]),
                     }
                 )
     return rows
+
+
+def row(label: str, cpu: list[float], calls: Any, budget: tuple[int, int] | None) -> dict[str, object]:
+    """A measured case: its median CPU time, its DynamoDB reads and writes each, its budget."""
+    reads, writes = calls.dynamodb_reads / ROUNDS, calls.dynamodb_writes / ROUNDS
+    return {
+        "action": label,
+        "cpu_ms": statistics.median(cpu) * 1000,
+        "reads": reads,
+        "writes": writes,
+        "budget": budget,
+        "ok": budget is None or (reads <= budget[0] and writes <= budget[1]),
+    }
 
 
 @dataclass(frozen=True)
@@ -519,18 +525,7 @@ def measure_reactions() -> list[dict[str, object]]:
                     started = time.process_time()
                     analytics(event, context)
                     cpu.append(time.process_time() - started)
-            reads, writes = calls.dynamodb_reads / ROUNDS, calls.dynamodb_writes / ROUNDS
-            budget = case.budget
-            rows.append(
-                {
-                    "action": case.label,
-                    "cpu_ms": statistics.median(cpu) * 1000,
-                    "reads": reads,
-                    "writes": writes,
-                    "budget": budget,
-                    "ok": reads <= budget[0] and writes <= budget[1],
-                }
-            )
+            rows.append(row(case.label, cpu, calls, case.budget))
     return rows
 
 

@@ -11,11 +11,11 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as deployment
 from constructs import Construct
 
 from infra.config import StackConfig
+from infra.files import private_bucket
 from shared.manifest import CONSOLE_PATH
 
 FOLDER = Path(__file__).resolve().parent.parent / "console"
@@ -46,15 +46,8 @@ class Console(Construct):
         client_id: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.DESTROY,  # its files come from the repository at every deploy
-        )
+        # Its files come from the repository at every deploy: nothing to keep.
+        self.bucket = private_bucket(self, RemovalPolicy.DESTROY)
         origin = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
         index = cloudfront.Function(
             self,

@@ -15,10 +15,10 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_kinesisfirehose as firehose
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.config import StackConfig
+from infra.files import private_bucket
 from shared.aws.event_bus import to_camel
 from shared.domain.transactions import SessionSummary
 from shared.manifest import EXPORT_PARTITIONS, EXPORTS, Export
@@ -52,15 +52,7 @@ class Exports(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        self.bucket = private_bucket(self, RemovalPolicy.RETAIN)
         self.database = glue.CfnDatabase(
             self,
             "Database",

@@ -4,6 +4,8 @@ expire after a while, firmware stays until it is removed from the catalogue."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -12,17 +14,27 @@ from infra.config import StackConfig
 from infra.functions import Functions
 
 
+def private_bucket(scope: Construct, removal: RemovalPolicy, **extra: Any) -> s3.Bucket:
+    """What every bucket of the stack is: private, encrypted, reached over TLS only, owned by the
+    account whoever wrote the object."""
+    return s3.Bucket(
+        scope,
+        "Bucket",
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removal_policy=removal,
+        **extra,
+    )
+
+
 class Files(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
-            "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN,
+            RemovalPolicy.RETAIN,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="uploaded-logs", prefix="logs/", expiration=Duration.days(config.uploaded_log_days)

@@ -2,17 +2,15 @@
 runtime. Two weeks of history are sent first by `ocpp` clients as stations that were offline
 (sessions and faults, back-dated), then a live fleet charges while the pages are photographed.
 
-    python -m local.screenshots [--out docs/images] [--chromium /usr/bin/chromium]
+    python -m local.screenshots [--out docs/images]   (Chromium: on PATH, or CSMS_CHROMIUM)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,21 +25,11 @@ from ocpp.v16 import call as call16
 from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call as call201
 
+from local.browser import FLAGS, chromium
 from local.launch import ROOT, Launched, launch
 
 SITES = {"depot": 6, "mall": 4, "hotel": 2}
 DAYS = 14
-# Without these, Chromium keeps reaching for Google's hosts (see tests/e2e/test_console.py).
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def stamp(moment: datetime) -> str:
@@ -145,11 +133,11 @@ def api(launched: Launched, token: str, method: str, path: str, body: Any = None
     urllib.request.urlopen(request, timeout=10).read()
 
 
-def photograph(launched: Launched, token: str, out: Path, chromium: str) -> None:
+def photograph(launched: Launched, token: str, out: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.goto(launched.api_url + "/")
         page.get_by_label("API token").fill(token)
@@ -176,10 +164,7 @@ def photograph(launched: Launched, token: str, out: Path, chromium: str) -> None
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m local.screenshots", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
-    parser.add_argument("--chromium", default=os.environ.get("CSMS_CHROMIUM") or shutil.which("chromium"))
     args = parser.parse_args()
-    if not args.chromium:
-        parser.error("Chromium is needed (apt-get install chromium), or --chromium PATH")
     args.out.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(18)
     data = Path(tempfile.mkdtemp(prefix="csms-screenshots-"))
@@ -209,7 +194,7 @@ def main() -> int:
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         time.sleep(25)
-        photograph(launched, token, args.out, args.chromium)
+        photograph(launched, token, args.out)
         print(f"Written to {args.out}: console-fleet.png, console-analytics.png, console-session.png")
         return 0
     finally:

@@ -8,11 +8,11 @@ build/test-output/console/ (CSMS_TEST_OUTPUT) for a reviewer to look at."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -30,6 +30,7 @@ from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 from playwright.sync_api import Page, expect, sync_playwright
 
+from local.browser import FLAGS, chromium
 from local.launch import ROOT
 from tests.e2e.conftest import CLIENT_CLASSES, TOKEN, Runtime, start_runtime
 
@@ -38,29 +39,10 @@ pytestmark = pytest.mark.e2e
 VERSIONS = ["1.6", "2.0.1", "2.1"]
 CALLS = {"1.6": call16, "2.0.1": call201, "2.1": call21}
 RESULTS = {"1.6": result16, "2.0.1": result201, "2.1": result21}
-# As the machine's probe found: without the background-networking flags Chromium keeps
-# reaching for Google's hosts, which this network refuses.
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ENERGY, POWER = "Energy.Active.Import.Register", "Power.Active.Import"
 # The pages poll every 5 s: what a station did shows within two rounds, whatever the moment.
 expect.set_options(timeout=12_000)
 SHOTS = Path(os.environ.get("CSMS_TEST_OUTPUT", ROOT / "build" / "test-output")) / "console"
-
-
-def chromium() -> str:
-    found = os.environ.get("CSMS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        raise RuntimeError("The console's tests need Chromium: apt-get install chromium (.ci/run does)")
-    return found
 
 
 class Station:
@@ -193,6 +175,26 @@ class Station:
         self.thread.join(5)
 
 
+@contextlib.contextmanager
+def online(runtime: Runtime, cp_id: str, version: str) -> Iterator[Station]:
+    """A station of this version, booted and reporting its connector Available, until the block ends."""
+    station = Station(runtime, cp_id, version)
+    try:
+        station.boot()
+        yield station
+    finally:
+        station.close()
+
+
+def ended_session(
+    runtime: Runtime, cp_id: str, version: str, tag: str, readings: list[tuple[float, float]]
+) -> str:
+    """A station boots, charges a driver whose token is accepted, ends and leaves: the session's id."""
+    assert runtime.api("PUT", f"/id-tokens/{tag}", {"status": "Accepted"})[0] in (200, 201)
+    with online(runtime, cp_id, version) as station:
+        return station.charge(tag, readings, end=True)
+
+
 def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -209,7 +211,7 @@ def console_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        launched = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
         yield launched
         launched.close()
 
@@ -246,9 +248,7 @@ def test_the_fleet_shows_a_station_online_within_seconds_of_its_boot(page, conso
     cp_id = f"CON-FLEET-{version.replace('.', '')}"
     page.get_by_label("Search").fill(cp_id)
     expect(page.get_by_text("0 of")).to_be_visible()
-    station = Station(runtime, cp_id, version)
-    try:
-        station.boot()
+    with online(runtime, cp_id, version):
         row = fleet_row(page, cp_id)
         expect(row).to_be_visible()  # the page polls, without a reload
         expect(row.get_by_text("online", exact=True)).to_be_visible()
@@ -256,8 +256,6 @@ def test_the_fleet_shows_a_station_online_within_seconds_of_its_boot(page, conso
         expect(row.get_by_text("Available")).to_be_visible()
         page.get_by_label("Search").fill("")
         shoot(page, f"fleet-{version}")
-    finally:
-        station.close()
     expect(row.get_by_text("offline", exact=True)).to_be_visible()
 
 
@@ -265,9 +263,7 @@ def test_the_fleet_shows_a_station_online_within_seconds_of_its_boot(page, conso
 def test_a_reset_from_the_page_reaches_the_station_and_its_answer_shows(page, console_runtime, version):
     runtime, _ = console_runtime
     cp_id = f"CON-RESET-{version.replace('.', '')}"
-    station = Station(runtime, cp_id, version)
-    try:
-        station.boot()
+    with online(runtime, cp_id, version) as station:
         page.goto(f"{runtime.api_url}/console/#/charge-points/{cp_id}/commands")
         reset = page.locator("form", has=page.get_by_role("heading", name="Reset", exact=True))
         reset.get_by_label("Kind").select_option("true")
@@ -280,8 +276,6 @@ def test_a_reset_from_the_page_reaches_the_station_and_its_answer_shows(page, co
         history = page.get_by_role("table", name="Command history")
         expect(history.get_by_role("row").nth(1)).to_contain_text("Reset")
         expect(history.get_by_role("row").nth(1)).to_contain_text("completed")
-    finally:
-        station.close()
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -289,9 +283,7 @@ def test_a_session_in_progress_shows_its_power_and_energy(page, console_runtime,
     runtime, _ = console_runtime
     cp_id, tag = f"CON-SESSION-{version.replace('.', '')}", "CONSOLE-TAG"
     assert runtime.api("PUT", f"/id-tokens/{tag}", {"status": "Accepted"})[0] in (200, 201)
-    station = Station(runtime, cp_id, version)
-    try:
-        station.boot()
+    with online(runtime, cp_id, version) as station:
         station.charge(tag, [(1000, 7200), (1120, 7300), (1240, 7100), (1360, 7000)])
         page.goto(f"{runtime.api_url}/console/#/charge-points/{cp_id}/session")
         energy = page.get_by_role("figure").filter(has_text="Energy charged")
@@ -304,17 +296,13 @@ def test_a_session_in_progress_shows_its_power_and_energy(page, console_runtime,
         power.get_by_text("Figures").click()
         expect(power.locator("td").last).to_have_text("7.00")
         shoot(page, f"session-{version}")
-    finally:
-        station.close()
 
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_bad_payload_in_the_generic_form_shows_the_schemas_message(page, console_runtime, version):
     runtime, _ = console_runtime
     cp_id = f"CON-GENERIC-{version.replace('.', '')}"
-    station = Station(runtime, cp_id, version)
-    try:
-        station.boot()
+    with online(runtime, cp_id, version) as station:
         page.goto(f"{runtime.api_url}/console/#/charge-points/{cp_id}/commands")
         form = page.locator("form", has=page.get_by_role("heading", name="Any command"))
         form.get_by_label("Action").select_option("Reset")
@@ -328,20 +316,12 @@ def test_a_bad_payload_in_the_generic_form_shows_the_schemas_message(page, conso
         form.get_by_label("Payload (JSON)").fill("{not json")
         form.get_by_role("button", name="Any command").click()
         expect(form.get_by_role("alert")).to_contain_text("The payload is not JSON")
-    finally:
-        station.close()
 
 
 def test_sessions_are_listed_filtered_opened_and_exported_as_csv(page, console_runtime):
     runtime, _ = console_runtime
     cp_id, tag = "CON-CSV-16", "CSV-TAG"
-    assert runtime.api("PUT", f"/id-tokens/{tag}", {"status": "Accepted"})[0] in (200, 201)
-    station = Station(runtime, cp_id, "1.6")
-    try:
-        station.boot()
-        transaction_id = station.charge(tag, [(5000, 11000), (5500, 11000), (6000, 11000)], end=True)
-    finally:
-        station.close()
+    transaction_id = ended_session(runtime, cp_id, "1.6", tag, [(5000, 11000), (5500, 11000), (6000, 11000)])
     page.get_by_role("link", name="Sessions").click()
     page.get_by_label("Charge point").fill(cp_id)
     page.get_by_label("Id token").fill(tag)
@@ -388,14 +368,10 @@ def test_id_tokens_are_added_blocked_and_expired(page, console_runtime):
 
 def test_analytics_draw_the_days_energy_from_ended_sessions_and_the_export_holds_them(page, console_runtime):
     runtime, data = console_runtime
-    cp_id, tag = "CON-ANALYTICS-201", "ANALYTICS-TAG"
-    assert runtime.api("PUT", f"/id-tokens/{tag}", {"status": "Accepted"})[0] in (200, 201)
-    station = Station(runtime, cp_id, "2.0.1")
-    try:
-        station.boot()
-        transaction_id = station.charge(tag, [(0, 7000), (2500, 7000), (7500, 7000)], end=True)
-    finally:
-        station.close()
+    cp_id = "CON-ANALYTICS-201"
+    transaction_id = ended_session(
+        runtime, cp_id, "2.0.1", "ANALYTICS-TAG", [(0, 7000), (2500, 7000), (7500, 7000)]
+    )
     today = datetime.now(UTC).date().isoformat()
 
     def counted() -> bool:

@@ -127,7 +127,7 @@ def test_listing_pages_through_every_charge_point_once(aws):
     assert sorted(seen) == [f"CP{n}" for n in range(7)] and pages == 3
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=ten", "nextToken=garbage"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=1001", "limit=ten", "nextToken=garbage"])
 def test_bad_list_parameters_are_400(aws, query):
     status, body = call_api("GET", "/charge-points", query=query)
     assert status == 400 and body["error"]["code"] == "BadRequest"
