@@ -156,7 +156,7 @@ SIGN_CERTIFICATE = Case(
 )
 
 
-_SERVING = contextlib.ExitStack()  # the local responder, until the process ends
+_SERVING = contextlib.ExitStack()  # the local responder, until the measuring ends
 
 
 @functools.cache
@@ -530,7 +530,8 @@ def measure_reactions() -> list[dict[str, object]]:
 
 
 def main() -> int:
-    rows = measure()
+    with _SERVING:  # the responder stops while its thread still runs (at exit it would hang)
+        rows = measure()
     reactions = measure_reactions()
     print(f"Router cost per message ({ROUNDS} messages each, moto in process)\n")
     header = ("message", "OCPP", "CPU ms (median)", "DDB reads", "DDB writes", "budget r/w")

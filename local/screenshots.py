@@ -14,6 +14,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,9 +37,11 @@ def stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-async def history(launched: Launched, station_id: str, version: str, seed: int) -> None:
+async def history(
+    launched: Launched, station_id: str, version: str, seed: int, sent: list[str], done: threading.Event
+) -> None:
     """Two weeks of one station's sessions and faults, sent at once as a station back online
-    sends what it queued."""
+    sends what it queued; then it stays connected until `done` (one in six is Faulted now)."""
     draw = random.Random(seed)
     url = f"{launched.ws_url}/ocpp/{station_id}"
     async with websockets.connect(url, subprotocols=[f"ocpp{version}"]) as ws:
@@ -46,9 +49,13 @@ async def history(launched: Launched, station_id: str, version: str, seed: int) 
         listening = asyncio.ensure_future(client.start())
         model = f"{'AC-22' if draw.random() < 0.6 else 'DC-50'}-{version}"
         if version == "1.6":
-            await client.call(call16.BootNotification(charge_point_vendor="Acme", charge_point_model=model))
+            await client.call(
+                call16.BootNotification(
+                    charge_point_vendor="Acme", charge_point_model=model, firmware_version="4.2.0"
+                )
+            )
         else:
-            station = {"vendor_name": "Acme", "model": model}
+            station = {"vendor_name": "Acme", "model": model, "firmware_version": "4.2.0"}
             await client.call(call201.BootNotification(charging_station=station, reason="PowerUp"))
         register = draw.randint(10_000, 90_000)
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -77,6 +84,11 @@ async def history(launched: Launched, station_id: str, version: str, seed: int) 
                 register += wh
             if draw.random() < 0.12:
                 await _fault(client, version, start - timedelta(hours=2))
+        if seed % 6 == 5:
+            await _fault(client, version, datetime.now(UTC) - timedelta(minutes=1), recovered=False)
+        sent.append(station_id)
+        while not done.is_set():
+            await asyncio.sleep(0.5)
         listening.cancel()
 
 
@@ -104,8 +116,9 @@ async def _session_2x(
         )
 
 
-async def _fault(client: Any, version: str, at: datetime) -> None:
-    for status, moment in (("Faulted", at), ("Available", at + timedelta(minutes=40))):
+async def _fault(client: Any, version: str, at: datetime, recovered: bool = True) -> None:
+    statuses = [("Faulted", at), ("Available", at + timedelta(minutes=40))]
+    for status, moment in statuses if recovered else statuses[:1]:
         if version == "1.6":
             error = "GroundFailure" if status == "Faulted" else "NoError"
             await client.call(
@@ -142,13 +155,13 @@ def photograph(launched: Launched, token: str, out: Path) -> None:
         page.goto(launched.api_url + "/")
         page.get_by_label("API token").fill(token)
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_text("charging").first).to_be_visible()
+        expect(page.locator(".fleet-list .fleet-row").first).to_be_visible()
         page.wait_for_timeout(6000)  # a refresh with the live fleet's sessions under way
         page.screenshot(path=str(out / "console-fleet.png"))
         page.goto(launched.api_url + "/console/#/analytics")
         page.get_by_label("From").fill((datetime.now(UTC) - timedelta(days=DAYS)).date().isoformat())
         page.get_by_role("button", name="Show").click()
-        page.wait_for_timeout(2500)
+        expect(page.get_by_role("figure").filter(has_text="Faults per model")).to_be_visible(timeout=30_000)
         page.screenshot(path=str(out / "console-analytics.png"), full_page=True)
         live = page.evaluate("location.origin")
         page.goto(f"{live}/console/#/fleet")
@@ -156,7 +169,8 @@ def photograph(launched: Launched, token: str, out: Path) -> None:
         page.wait_for_timeout(6000)
         first = page.locator(".fleet-list .fleet-row").first.get_attribute("data-id")
         page.goto(f"{live}/console/#/charge-points/{first}/session")
-        page.wait_for_timeout(3000)
+        expect(page.get_by_role("figure").first).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
         page.screenshot(path=str(out / "console-session.png"))
         browser.close()
 
@@ -169,7 +183,7 @@ def main() -> int:
     token = secrets.token_urlsafe(18)
     data = Path(tempfile.mkdtemp(prefix="csms-screenshots-"))
     launched = launch(data / "runtime.log", "--data-dir", str(data), env={"CSMS_API_TOKEN": token})
-    fleet = None
+    fleet, done, sent = None, threading.Event(), []
     try:
         api(launched, token, "PUT", "/id-tokens/DEMO-1", {"status": "Accepted"})
         stations = []
@@ -180,9 +194,12 @@ def main() -> int:
                 stations.append((station_id, "1.6" if n % 2 else "2.0.1"))
 
         async def seed() -> None:
-            await asyncio.gather(*(history(launched, s, v, i) for i, (s, v) in enumerate(stations)))
+            await asyncio.gather(
+                *(history(launched, s, v, i, sent, done) for i, (s, v) in enumerate(stations))
+            )
 
-        asyncio.run(seed())
+        online = threading.Thread(target=asyncio.run, args=(seed(),), daemon=True)
+        online.start()
         fleet = subprocess.Popen(
             [
                 sys.executable, "-m", "local.fleet", "load", "--url", f"{launched.ws_url}/ocpp",
@@ -193,11 +210,15 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        time.sleep(25)
+        deadline = time.monotonic() + 180
+        while len(sent) < len(stations) and time.monotonic() < deadline:
+            time.sleep(1)
+        time.sleep(20)  # the live fleet's sessions under way, the analytics caught up
         photograph(launched, token, args.out)
         print(f"Written to {args.out}: console-fleet.png, console-analytics.png, console-session.png")
         return 0
     finally:
+        done.set()
         if fleet is not None:
             fleet.terminate()
             fleet.wait(30)
