@@ -87,9 +87,6 @@ class Member:
     utilisation: float | None  # connectors only
 
 
-SORTS = ("energyWh", "sessions", "busyHours", "faults", "utilisation")
-
-
 def breakdown(
     by: Breakdown, first: date, last: date, sort: str, descending: bool, limit: int
 ) -> tuple[list[Member], int]:

@@ -29,14 +29,15 @@ class FiguresOut(ApiModel):
     busy_hours: float = Field(description="Hours connectors were held by sessions")
     faults: int = Field(description="Times a connector reported Faulted")
 
-    @classmethod
-    def of(cls, figures: Figures) -> dict[str, float | int]:
-        return {
-            "energy_wh": round(figures.energy_wh, 3),
-            "sessions": figures.sessions,
-            "busy_hours": round(figures.busy_s / 3600, 4),
-            "faults": figures.faults,
-        }
+
+def _figures(figures: Figures) -> dict[str, float | int]:
+    """A period's or member's sums as the API words them."""
+    return {
+        "energy_wh": round(figures.energy_wh, 3),
+        "sessions": figures.sessions,
+        "busy_hours": round(figures.busy_s / 3600, 4),
+        "faults": figures.faults,
+    }
 
 
 class DayOut(FiguresOut):
@@ -94,9 +95,7 @@ def _range(first: date | None, last: date | None) -> tuple[date, date]:
 )
 def daily(first: From = None, last: To = None) -> DailyOut:
     start, end = _range(first, last)
-    return DailyOut(
-        items=[DayOut(date=d.day, **FiguresOut.of(d.figures)) for d in analytics.daily(start, end)]
-    )
+    return DailyOut(items=[DayOut(date=d.day, **_figures(d.figures)) for d in analytics.daily(start, end)])
 
 
 @router.get(
@@ -123,9 +122,7 @@ def breakdown(
         from_=start,
         to=end,
         count=count,
-        items=[
-            MemberOut(key=row.name, utilisation=row.utilisation, **FiguresOut.of(row.figures)) for row in rows
-        ],
+        items=[MemberOut(key=row.name, utilisation=row.utilisation, **_figures(row.figures)) for row in rows],
     )
 
 
