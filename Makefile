@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run demo load soak cost test lint bench synth deploy destroy screenshots readme clean
+.PHONY: help run demo load soak cost test lint bench synth deploy destroy console-bench screenshots readme clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  make \1\t\2/' | expand -t 16
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 16
 
 # The pinned CDK CLI, and Node.js 22 (for it and for jsii) where npm has a build for this
 # platform; elsewhere the machine's node, without jsii's end-of-life banner.
@@ -74,6 +74,9 @@ deploy: $(STAMP) $(NODE_STAMP)  ## build and deploy the stack to the current AWS
 
 destroy: $(STAMP) $(NODE_STAMP)  ## delete the stack (durable tables and the user pool are kept)
 	$(CDK) destroy --no-notices $(CDK_ARGS)
+
+console-bench: $(STAMP)  ## the console's fleet page in Chromium with 5,000 charge points (CONSOLE_STATIONS=...)
+	$(BIN)/python -m local.console_bench --stations $(or $(CONSOLE_STATIONS),5000)
 
 screenshots: $(STAMP)  ## the README's pictures of the console, in Chromium against a runtime with history and a live fleet
 	$(BIN)/python -m local.screenshots $(ARGS)

@@ -1,0 +1,90 @@
+"""`make console-bench`: how the console's fleet page holds up on a large fleet, in Chromium
+against a local runtime with N registered charge points (5,000 by default): the time until the
+whole fleet is listed, the rows actually in the page (the list draws only those in view), a
+search, and the time a frame takes while scrolling.
+
+    python -m local.console_bench [--stations 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import secrets
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from local.browser import FLAGS, chromium
+from local.launch import launch
+
+SCROLL = """async () => {
+  const list = document.querySelector('.fleet-list');
+  const start = performance.now();
+  for (let i = 0; i < 60; i++) {
+    list.scrollTop += 3000;
+    await new Promise((done) => requestAnimationFrame(done));
+  }
+  return (performance.now() - start) / 60;
+}"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m local.console_bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--stations", type=int, default=5000)
+    args = parser.parse_args()
+    from playwright.sync_api import expect, sync_playwright
+
+    token = secrets.token_urlsafe(18)
+    data = Path(tempfile.mkdtemp(prefix="csms-console-bench-"))
+    launched = launch(data / "runtime.log", "--data-dir", str(data), env={"CSMS_API_TOKEN": token})
+
+    def register(n: int) -> None:
+        body = json.dumps({"siteId": f"site-{n % 40}"}).encode()
+        request = urllib.request.Request(
+            f"{launched.api_url}/charge-points/CP-{n:05d}", data=body, method="PUT"
+        )
+        request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("Content-Type", "application/json")
+        urllib.request.urlopen(request, timeout=30).read()
+
+    try:
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(register, range(args.stations)))
+        print(
+            f"{args.stations} charge points registered through the API in {time.monotonic() - started:.0f} s"
+        )
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(launched.api_url + "/")
+            page.get_by_label("API token").fill(token)
+            started = time.monotonic()
+            page.get_by_role("button", name="Sign in").click()
+            shown = f"{args.stations} of {args.stations} charge points shown"
+            expect(page.get_by_text(shown)).to_be_visible(timeout=120_000)
+            listed = time.monotonic() - started
+            rows = page.locator(".fleet-list .fleet-row").count()
+            started = time.monotonic()
+            page.get_by_label("Search").fill(f"CP-{args.stations - 1:05d}")
+            expect(page.get_by_text(f"1 of {args.stations} charge points shown")).to_be_visible()
+            searched = time.monotonic() - started
+            page.get_by_label("Search").fill("")
+            frame_ms = page.evaluate(SCROLL)
+            browser.close()
+        print(f"Fleet page, sign-in to every station listed: {listed:.2f} s ({rows} rows in the page)")
+        print(f"A search narrowing it to one: {searched * 1000:.0f} ms")
+        print(f"Scrolling: {frame_ms:.1f} ms a frame")
+        return 0
+    finally:
+        launched.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
