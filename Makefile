@@ -28,7 +28,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-run: $(STAMP)  ## start the local runtime (WebSocket :9000, HTTP API :8000)
+run: $(STAMP)  ## start the local runtime (WebSocket :9000; HTTP API and the console :8000)
 	$(BIN)/python -m local $(ARGS)
 
 demo: $(STAMP)  ## the local runtime and a handful of simulated stations charging, with a live view
