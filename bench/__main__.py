@@ -431,7 +431,7 @@ def measure() -> list[dict[str, object]]:
                         cpu.append(time.process_time() - started)
                 rows.append(
                     {
-                        **row(case.label, cpu, calls, case.budget),
+                        **measured(case.label, cpu, calls, case.budget),
                         "version": version,
                         "posts": calls.of("apigatewaymanagementapi") / ROUNDS,
                         "events": calls.of("events") / ROUNDS,
@@ -440,7 +440,7 @@ def measure() -> list[dict[str, object]]:
     return rows
 
 
-def row(label: str, cpu: list[float], calls: Any, budget: tuple[int, int] | None) -> dict[str, object]:
+def measured(label: str, cpu: list[float], calls: Any, budget: tuple[int, int] | None) -> dict[str, object]:
     """A measured case: its median CPU time, its DynamoDB reads and writes each, its budget."""
     reads, writes = calls.dynamodb_reads / ROUNDS, calls.dynamodb_writes / ROUNDS
     return {
@@ -525,7 +525,7 @@ def measure_reactions() -> list[dict[str, object]]:
                     started = time.process_time()
                     analytics(event, context)
                     cpu.append(time.process_time() - started)
-            rows.append(row(case.label, cpu, calls, case.budget))
+            rows.append(measured(case.label, cpu, calls, case.budget))
     return rows
 
 

@@ -52,20 +52,22 @@ class CsmsStack(Stack):
             "CSMS_ORIGIN_SECRET", self.edge.origin_secret.secret_value.unsafe_unwrap()
         )
         host = config.domain_name or self.edge.host
+        console_origin = f"https://{host}"
+        console_url = console_origin + CONSOLE_PATH
         self.operator_api = OperatorApi(
             self,
             "OperatorApi",
             config=config,
             functions=self.functions,
-            console_url=f"https://{host}{CONSOLE_PATH}",
-            console_origin=f"https://{host}",
+            console_url=console_url,
+            console_origin=console_origin,
         )
         self.console = Console(
             self,
             "Console",
             config=config,
             distribution=self.edge.distribution,
-            url=f"https://{host}{CONSOLE_PATH}",
+            url=console_url,
             api_url=self.operator_api.url,
             sign_in_domain=self.operator_api.domain.base_url(),
             client_id=self.operator_api.console.user_pool_client_id,

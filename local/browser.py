@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Any
 
 FLAGS = [
     "--headless=new",
@@ -17,6 +18,13 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def sign_in(page: Any, base_url: str, token: str) -> None:
+    """Open the console and sign in with the API token, as an operator does once per tab."""
+    page.goto(base_url + "/")
+    page.get_by_label("API token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def chromium() -> str:

@@ -3,6 +3,7 @@ demo and load runs, and for the end-to-end tests."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from local.aws import free_port
 
@@ -28,6 +30,13 @@ class Launched:
     @property
     def ocpp_url(self) -> str:
         return f"{self.ws_url}/ocpp"
+
+    def put(self, token: str, path: str, body: Any) -> None:
+        """An operator API PUT with the bearer token (the tools that seed a runtime use it)."""
+        request = urllib.request.Request(self.api_url + path, data=json.dumps(body).encode(), method="PUT")
+        request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("Content-Type", "application/json")
+        urllib.request.urlopen(request, timeout=30).read()
 
     def stop(self, timeout_s: float = 60) -> int:
         """As Ctrl-C would; killed if it does not stop in time (then the code is -9)."""

@@ -26,7 +26,7 @@ from ocpp.v16 import call as call16
 from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call as call201
 
-from local.browser import FLAGS, chromium
+from local.browser import FLAGS, chromium, sign_in
 from local.launch import ROOT, Launched, launch
 
 SITES = {"depot": 6, "mall": 4, "hotel": 2}
@@ -134,27 +134,13 @@ async def _fault(client: Any, version: str, at: datetime, recovered: bool = True
             )
 
 
-def api(launched: Launched, token: str, method: str, path: str, body: Any = None) -> None:
-    import json
-    import urllib.request
-
-    request = urllib.request.Request(
-        launched.api_url + path, data=json.dumps(body).encode() if body is not None else None, method=method
-    )
-    request.add_header("Authorization", f"Bearer {token}")
-    request.add_header("Content-Type", "application/json")
-    urllib.request.urlopen(request, timeout=10).read()
-
-
 def photograph(launched: Launched, token: str, out: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 860})
-        page.goto(launched.api_url + "/")
-        page.get_by_label("API token").fill(token)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, launched.api_url, token)
         expect(page.locator(".fleet-list .fleet-row").first).to_be_visible()
         page.wait_for_timeout(6000)  # a refresh with the live fleet's sessions under way
         page.screenshot(path=str(out / "console-fleet.png"))
@@ -185,12 +171,12 @@ def main() -> int:
     launched = launch(data / "runtime.log", "--data-dir", str(data), env={"CSMS_API_TOKEN": token})
     fleet, done, sent = None, threading.Event(), []
     try:
-        api(launched, token, "PUT", "/id-tokens/DEMO-1", {"status": "Accepted"})
+        launched.put(token, "/id-tokens/DEMO-1", {"status": "Accepted"})
         stations = []
         for site, count in SITES.items():
             for n in range(1, count + 1):
                 station_id = f"{site.upper()}-{n:02d}"
-                api(launched, token, "PUT", f"/charge-points/{station_id}", {"siteId": site})
+                launched.put(token, f"/charge-points/{station_id}", {"siteId": site})
                 stations.append((station_id, "1.6" if n % 2 else "2.0.1"))
 
         async def seed() -> None:

@@ -53,6 +53,22 @@ export async function every(path, params = {}, limit = 1000, most = 200) {
   return items;
 }
 
+// How often the pages refresh what they show.
+export const REFRESH_MS = 5000;
+
+// Runs `work` now and again every REFRESH_MS after each run ends, until `work` answers false or
+// the returned function is called (the page was left).
+export function poll(work) {
+  let timer;
+  let stopped = false;
+  const run = async () => {
+    const again = await work();
+    if (!stopped && again !== false) timer = setTimeout(run, REFRESH_MS);
+  };
+  run();
+  return () => { stopped = true; clearTimeout(timer); };
+}
+
 // A command through a friendly endpoint or the generic one, waiting for the answer.
 export function command(chargePointId, path, body) {
   return api("POST", `/charge-points/${encodeURIComponent(chargePointId)}/${path}?wait=25`, body);

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from shared.domain.authorization import AuthorizationStatus, TokenEntry
+from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import MAX_TIMEOUT_S, MIN_TIMEOUT_S, CommandStatus
 from shared.domain.configuration import ReportProgress
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH
@@ -28,6 +29,20 @@ class ConnectorOut(ApiModel):
     vendor_error_code: str | None = None
     status_at: datetime = Field(description="When the charge point reported the status")
     active_transaction_id: str | None = Field(None, description="The session in progress on it, if any")
+
+    @staticmethod
+    def fields(report: ConnectorStatusReport) -> dict[str, Any]:
+        """What a connector's latest report says, as the API words it."""
+        return {
+            "evse_id": report.evse_id,
+            "connector_id": report.connector_id,
+            "status": report.status,
+            "error_code": report.error_code,
+            "info": report.info,
+            "vendor_id": report.vendor_id,
+            "vendor_error_code": report.vendor_error_code,
+            "status_at": report.timestamp,
+        }
 
 
 class ConfigurationReport(ApiModel):

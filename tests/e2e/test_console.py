@@ -30,7 +30,7 @@ from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 from playwright.sync_api import Page, expect, sync_playwright
 
-from local.browser import FLAGS, chromium
+from local.browser import FLAGS, chromium, sign_in
 from local.launch import ROOT
 from tests.e2e.conftest import CLIENT_CLASSES, TOKEN, Runtime, start_runtime
 
@@ -224,9 +224,7 @@ def page(browser: Any, console_runtime: tuple[Runtime, Path]) -> Iterator[Page]:
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(str(error)))
-    tab.goto(runtime.api_url + "/")
-    tab.get_by_label("API token").fill(TOKEN)
-    tab.get_by_role("button", name="Sign in").click()
+    sign_in(tab, runtime.api_url, TOKEN)
     expect(tab.get_by_role("heading", name="Fleet")).to_be_visible()
     yield tab
     context.close()

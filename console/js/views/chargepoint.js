@@ -4,7 +4,7 @@
 // other blocks (firmware and logs, security events, charging profiles, reservations,
 // certificates).
 
-import { api, command, get, query } from "../api.js";
+import { api, command, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
 import { badge, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
 
@@ -20,7 +20,6 @@ const TABS = [
   ["reservations", "Reservations"],
   ["certificates", "Certificates"],
 ];
-const REFRESH_MS = 5000;
 
 export function chargePointPage(root, id, tab = "overview") {
   const path = `/charge-points/${encodeURIComponent(id)}`;
@@ -49,15 +48,8 @@ export function chargePointPage(root, id, tab = "overview") {
   return () => context.timers.forEach((stop) => stop());
 }
 
-function every5s(context, work) {
-  let timer;
-  let stopped = false;
-  const run = async () => {
-    await work();
-    if (!stopped) timer = setTimeout(run, REFRESH_MS);
-  };
-  context.timers.push(() => { stopped = true; clearTimeout(timer); });
-  run();
+function polled(context, work) {
+  context.timers.push(poll(work));
 }
 
 function failed(node, error) {
@@ -73,7 +65,7 @@ async function overview(body, context) {
   const connectors = h("div");
   const history = h("div");
   replace(body, details, h("h2", {}, "Connectors"), connectors, h("h2", {}, "Status history"), history);
-  every5s(context, async () => {
+  polled(context, async () => {
     try {
       const cp = await get(context.path);
       replace(context.status, badge(cp.online ? "online" : "offline"));
@@ -104,7 +96,7 @@ async function overview(body, context) {
 }
 
 async function session(body, context) {
-  every5s(context, async () => {
+  polled(context, async () => {
     try {
       const active = await get(`/transactions${query({ chargePointId: context.id, active: true })}`);
       if (!active.items.length) {
@@ -262,7 +254,7 @@ function listing(body, context, parts) {
     return [h("h2", {}, title), node, path, columns, empty, title];
   });
   replace(body, sections.map(([heading, node]) => [heading, node]));
-  every5s(context, async () => {
+  polled(context, async () => {
     for (const [, node, path, columns, empty, title] of sections) {
       try {
         const answer = await get(`${context.path}/${path}`);
@@ -321,7 +313,7 @@ function reservations(body, context) {
 }
 
 async function certificates(body, context) {
-  every5s(context, async () => {
+  polled(context, async () => {
     try {
       const inventory = await get(`${context.path}/certificates`);
       replace(body,

@@ -2,11 +2,10 @@
 // search; the list is virtualised (only the rows in view are in the page) and refreshed every
 // few seconds without a reload.
 
-import { every } from "../api.js";
+import { REFRESH_MS, every, poll } from "../api.js";
 import { badge, field, h, message, replace, select, when } from "../dom.js";
 
 const ROW = 44;
-const REFRESH_MS = 5000;
 const CHARGING = new Set(["Charging", "Occupied", "SuspendedEV", "SuspendedEVSE"]);
 
 export function stateOf(cp, connectors) {
@@ -21,7 +20,6 @@ export function stateOf(cp, connectors) {
 export function fleetPage(root) {
   let fleet = [];
   let shown = [];
-  let timer;
   const filters = { state: "all", site: "", model: "", search: "" };
 
   const counts = h("div", { class: "counts", role: "group", "aria-label": "Counts" });
@@ -120,7 +118,8 @@ export function fleetPage(root) {
 
   async function load() {
     try {
-      const [cps, connectors] = await Promise.all([every("/charge-points"), every("/connectors")]);
+      const cps = await every("/charge-points"); // one request at a time (see analytics.js)
+      const connectors = await every("/connectors");
       const byCp = new Map();
       for (const c of connectors) {
         if (c.connectorId === 0 && c.evseId === null) continue; // 1.6: the charge point itself
@@ -140,11 +139,9 @@ export function fleetPage(root) {
     } catch (error) {
       replace(problem, message("error", `The fleet did not load: ${error.message}`));
     }
-    timer = setTimeout(load, REFRESH_MS);
   }
 
-  load();
-  return () => clearTimeout(timer);
+  return poll(load);
 }
 
 function label(c) {

@@ -1,7 +1,7 @@
 // Sessions: a filtered list (in progress, charge point, id token, dates), a CSV of everything
 // the filter matches, and one session with its meter values drawn and its cost.
 
-import { every, get, query } from "../api.js";
+import { every, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
 import { badge, download, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
 
@@ -83,7 +83,6 @@ export function sessionsPage(root) {
 
 export function sessionPage(root, chargePointId, transactionId) {
   replace(root, h("p", {}, "Loading…"));
-  let timer;
   async function load() {
     try {
       const s = await get(`/transactions/${encodeURIComponent(transactionId)}${query({ chargePointId })}`);
@@ -104,11 +103,11 @@ export function sessionPage(root, chargePointId, transactionId) {
           ["When", (e) => when(e.timestamp)], ["Kind", (e) => e.kind], ["Sequence", (e) => e.seqNo ?? "–"],
           ["Trigger", (e) => e.triggerReason || "–"], ["Charging state", (e) => e.chargingState || "–"],
         ], s.events, "No event."));
-      if (s.active) timer = setTimeout(load, 5000);
+      return s.active; // an ended session changes no more
     } catch (error) {
       replace(root, message("error", error.message));
+      return false;
     }
   }
-  load();
-  return () => clearTimeout(timer);
+  return poll(load);
 }

@@ -131,17 +131,7 @@ def fleet_connectors(limit: FleetPageSize = 1000, next_token: NextToken = None) 
     page = analytics.every_connector(limit, next_token)
     return FleetConnectorPage(
         items=[
-            FleetConnectorOut(
-                charge_point_id=charge_point_id,
-                evse_id=report.evse_id,
-                connector_id=report.connector_id,
-                status=report.status,
-                error_code=report.error_code,
-                info=report.info,
-                vendor_id=report.vendor_id,
-                vendor_error_code=report.vendor_error_code,
-                status_at=report.timestamp,
-            )
+            FleetConnectorOut(charge_point_id=charge_point_id, **ConnectorOut.fields(report))
             for charge_point_id, report in page.items
         ],
         next_token=page.next_token,

@@ -81,17 +81,7 @@ def get_charge_point(charge_point_id: ChargePointId) -> ChargePointDetail:
         iccid=charge_point.iccid,
         imsi=charge_point.imsi,
         connectors=[
-            ConnectorOut(
-                evse_id=c.status.evse_id,
-                connector_id=c.status.connector_id,
-                status=c.status.status,
-                error_code=c.status.error_code,
-                info=c.status.info,
-                vendor_id=c.status.vendor_id,
-                vendor_error_code=c.status.vendor_error_code,
-                status_at=c.status.timestamp,
-                active_transaction_id=c.active_transaction_id,
-            )
+            ConnectorOut(**ConnectorOut.fields(c.status), active_transaction_id=c.active_transaction_id)
             for c in detail.connectors
         ],
         availability_result=charge_point.availability_result,
