@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -244,7 +245,7 @@ def fleet_row(page: Page, charge_point_id: str) -> Any:
 def test_the_fleet_shows_a_station_online_within_seconds_of_its_boot(page, console_runtime, version):
     runtime, _ = console_runtime
     cp_id = f"CON-FLEET-{version.replace('.', '')}"
-    page.get_by_label("Search").fill(cp_id)
+    page.get_by_label("Search", exact=True).fill(cp_id)
     expect(page.get_by_text("0 of")).to_be_visible()
     with online(runtime, cp_id, version):
         row = fleet_row(page, cp_id)
@@ -252,7 +253,7 @@ def test_the_fleet_shows_a_station_online_within_seconds_of_its_boot(page, conso
         expect(row.get_by_text("online", exact=True)).to_be_visible()
         expect(row.get_by_text(version, exact=True)).to_be_visible()
         expect(row.get_by_text("Available")).to_be_visible()
-        page.get_by_label("Search").fill("")
+        page.get_by_label("Search", exact=True).fill("")
         shoot(page, f"fleet-{version}")
     expect(row.get_by_text("offline", exact=True)).to_be_visible()
 
@@ -264,7 +265,7 @@ def test_a_reset_from_the_page_reaches_the_station_and_its_answer_shows(page, co
     with online(runtime, cp_id, version) as station:
         page.goto(f"{runtime.api_url}/console/#/charge-points/{cp_id}/commands")
         reset = page.locator("form", has=page.get_by_role("heading", name="Reset", exact=True))
-        reset.get_by_label("Kind").select_option("true")
+        reset.get_by_label("Kind", exact=True).select_option("true")
         reset.get_by_role("button", name="Reset").click()
         expect(reset.get_by_text("Reset: answered")).to_be_visible(timeout=15_000)
         expect(reset.get_by_text('"status": "Accepted"')).to_be_visible()
@@ -303,15 +304,15 @@ def test_a_bad_payload_in_the_generic_form_shows_the_schemas_message(page, conso
     with online(runtime, cp_id, version) as station:
         page.goto(f"{runtime.api_url}/console/#/charge-points/{cp_id}/commands")
         form = page.locator("form", has=page.get_by_role("heading", name="Any command"))
-        form.get_by_label("Action").select_option("Reset")
+        form.get_by_label("Action", exact=True).select_option("Reset")
         expect(form.get_by_text("Required: type")).to_be_visible()
-        form.get_by_label("Payload (JSON)").fill(json.dumps({"type": "Sideways"}))
+        form.get_by_label("Payload (JSON)", exact=True).fill(json.dumps({"type": "Sideways"}))
         form.get_by_role("button", name="Any command").click()
         alert = form.get_by_role("alert")
         expect(alert).to_contain_text(f"Reset payload is not valid for OCPP {version}")
         expect(alert).to_contain_text("'Sideways' is not one of")
         assert station.resets == []  # refused before it was sent
-        form.get_by_label("Payload (JSON)").fill("{not json")
+        form.get_by_label("Payload (JSON)", exact=True).fill("{not json")
         form.get_by_role("button", name="Any command").click()
         expect(form.get_by_role("alert")).to_contain_text("The payload is not JSON")
 
@@ -321,8 +322,8 @@ def test_sessions_are_listed_filtered_opened_and_exported_as_csv(page, console_r
     cp_id, tag = "CON-CSV-16", "CSV-TAG"
     transaction_id = ended_session(runtime, cp_id, "1.6", tag, [(5000, 11000), (5500, 11000), (6000, 11000)])
     page.get_by_role("link", name="Sessions").click()
-    page.get_by_label("Charge point").fill(cp_id)
-    page.get_by_label("Id token").fill(tag)
+    page.get_by_label("Charge point", exact=True).fill(cp_id)
+    page.get_by_label("Id token", exact=True).fill(tag)
     page.get_by_role("button", name="Show").click()
     rows = page.get_by_role("table", name="Sessions").get_by_role("row")
     expect(rows).to_have_count(2)  # the heading and the one session
@@ -337,10 +338,11 @@ def test_sessions_are_listed_filtered_opened_and_exported_as_csv(page, console_r
     # The charge point's page links to its sessions, the filter filled in
     page.goto(f"{runtime.api_url}/console/#/charge-points/{cp_id}/session")
     page.get_by_role("link", name="Its past sessions").click()
-    expect(page.get_by_label("Charge point")).to_have_value(cp_id)
+    # exact: the charge point page's tablist, "Charge point pages", would match a prefix
+    expect(page.get_by_label("Charge point", exact=True)).to_have_value(cp_id)
     expect(rows).to_have_count(2)
-    rows.nth(1).get_by_role("link", name=transaction_id).click()
-    expect(page.get_by_role("heading", name=f"Session {transaction_id}")).to_be_visible()
+    rows.nth(1).get_by_role("link", name=transaction_id, exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile(rf"^Session {transaction_id}\b"))).to_be_visible()
     expect(
         page.get_by_role("figure").filter(has_text="Energy charged").locator("svg polyline")
     ).to_have_count(1)
@@ -350,7 +352,7 @@ def test_sessions_are_listed_filtered_opened_and_exported_as_csv(page, console_r
 def test_id_tokens_are_added_blocked_and_expired(page, console_runtime):
     runtime, _ = console_runtime
     page.get_by_role("link", name="Id tokens").click()
-    page.get_by_label("Id token").fill("CONSOLE-NEW")
+    page.get_by_label("Id token", exact=True).fill("CONSOLE-NEW")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("CONSOLE-NEW saved.")
     assert runtime.api("GET", "/id-tokens/CONSOLE-NEW")[1]["status"] == "Accepted"
@@ -405,7 +407,7 @@ def test_the_console_fits_a_phone_and_labels_every_control(browser, console_runt
     tab = context.new_page()
     try:
         tab.goto(runtime.api_url + "/")
-        tab.get_by_label("API token").fill(TOKEN)
+        tab.get_by_label("API token", exact=True).fill(TOKEN)
         tab.keyboard.press("Enter")  # signs in from the keyboard alone
         expect(tab.get_by_role("heading", name="Fleet")).to_be_visible()
         for where in ("#/fleet", "#/sessions", "#/id-tokens", "#/analytics"):
