@@ -316,13 +316,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Locally metrics are off, so "nothing to publish" is no news.
     warnings.filterwarnings("ignore", "No application metrics to publish")
+    from local import powertools_patches
     from local.aws import LocalAws
     from local.heap import survivors_frozen
 
     aws = LocalAws("127.0.0.1", args.moto_port)  # this machine only: it holds every table
     aws.start()
     try:
-        with aws.in_process(passthrough=[f"http://127.0.0.1:{args.ws_port}/"]), survivors_frozen():
+        with (
+            aws.in_process(passthrough=[f"http://127.0.0.1:{args.ws_port}/"]),
+            powertools_patches.applied(),
+            survivors_frozen(),
+        ):
             token, generated = configure_environment(args)
             from shared.settings import SettingsError, get_settings
 

@@ -24,12 +24,13 @@ export function analyticsPage(root) {
     replace(charts, h("p", {}, "Loading…"));
     try {
       const breakdown = (params) => get(`/analytics/breakdown${query({ ...range, ...params })}`);
-      // One request at a time: the local runtime's operator API serves one at a time reliably.
-      const daily = await get(`/analytics/daily${query(range)}`);
-      const top = await breakdown({ by: by.value, sort: "energyWh", order: "desc", limit: 10 });
-      const bottom = await breakdown({ by: by.value, sort: "energyWh", order: "asc", limit: 10 });
-      const connectors = await breakdown({ by: "connector", sort: "utilisation", order: "desc", limit: 15 });
-      const models = await breakdown({ by: "model", sort: "faults", order: "desc", limit: 10 });
+      const [daily, top, bottom, connectors, models] = await Promise.all([
+        get(`/analytics/daily${query(range)}`),
+        breakdown({ by: by.value, sort: "energyWh", order: "desc", limit: 10 }),
+        breakdown({ by: by.value, sort: "energyWh", order: "asc", limit: 10 }),
+        breakdown({ by: "connector", sort: "utilisation", order: "desc", limit: 15 }),
+        breakdown({ by: "model", sort: "faults", order: "desc", limit: 10 }),
+      ]);
       const days = daily.items;
       const label = by.value === "site" ? "site" : "charge point";
       const total = days.reduce((sum, d) => sum + d.energyWh, 0) / 1000;

@@ -118,8 +118,7 @@ export function fleetPage(root) {
 
   async function load() {
     try {
-      const cps = await every("/charge-points"); // one request at a time (see analytics.js)
-      const connectors = await every("/connectors");
+      const [cps, connectors] = await Promise.all([every("/charge-points"), every("/connectors")]);
       const byCp = new Map();
       for (const c of connectors) {
         if (c.connectorId === 0 && c.evseId === null) continue; // 1.6: the charge point itself

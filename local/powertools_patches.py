@@ -1,0 +1,111 @@
+"""Where Powertools keeps on shared objects what Lambda gives each request alone. A Lambda
+environment runs one request at a time; the local runtime runs many in threads of one process
+(`local.lambdas.Invoker`), so while it runs, this state lives per thread:
+
+- the HTTP resolver's current event, Lambda context, routing context and middleware frames,
+  which `resolve` sets on the class and the instance (two operator requests at once would
+  otherwise answer each other's paths, or fail with `KeyError: '_route'`);
+- the logger's keys (`inject_lambda_context` and `append_keys`), so that a line carries its
+  own request's id and correlation id.
+
+Applied by the local runtime only; in Lambda, and in tests of the handlers, Powertools runs as
+it is. Powertools' own `HttpResolver` keeps its request state per task the same way."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+from unittest import mock
+
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+_local = threading.local()
+
+# The resolver's attributes that `resolve` sets up for each request.
+_REQUEST_STATE = ("current_event", "lambda_context", "context", "processed_stack_frames")
+
+
+@contextlib.contextmanager
+def applied() -> Iterator[None]:
+    attributes = {name: _per_request(name) for name in _REQUEST_STATE}
+    with (
+        mock.patch.multiple(ApiGatewayResolver, create=True, resolve=_resolve_alone(), **attributes),
+        mock.patch.object(LambdaPowertoolsFormatter, "log_format", _per_thread_log_format(), create=True),
+    ):
+        yield
+
+
+def _requests() -> dict[int, dict[str, Any]]:
+    """This thread's requests in flight, by resolver."""
+    requests: dict[int, dict[str, Any]] | None = getattr(_local, "requests", None)
+    if requests is None:
+        requests = _local.requests = {}
+    return requests
+
+
+def _resolve_alone() -> Callable[..., Any]:
+    original = ApiGatewayResolver.resolve
+
+    def resolve(self: ApiGatewayResolver, event: dict[str, Any], context: Any) -> Any:
+        requests = _requests()
+        requests[id(self)] = {
+            "current_event": self._to_proxy_event(event),
+            "lambda_context": context,
+            "context": dict(vars(self).get("context", {})),  # what routers added at import time
+            "processed_stack_frames": [],
+        }
+        try:
+            return original(self, event, context)
+        finally:
+            del requests[id(self)]
+
+    return resolve
+
+
+def _per_request(name: str) -> property:
+    """The attribute from this thread's request when one is in flight, else the instance's
+    own (routes and routers are set up at import time, outside any request)."""
+
+    def get(self: ApiGatewayResolver) -> Any:
+        state = _requests().get(id(self))
+        if state is not None:
+            return state[name]
+        own = vars(self)
+        return own[name] if name in own else getattr(BaseRouter, name)
+
+    def set_(self: ApiGatewayResolver, value: Any) -> None:
+        state = _requests().get(id(self))
+        if state is not None:
+            state[name] = value
+        else:
+            vars(self)[name] = value
+
+    return property(get, set_)
+
+
+def _per_thread_log_format() -> property:
+    """The logger's keys: the main thread's are those set at import time; each handler thread
+    starts from a copy of them and then keeps its own, as each Lambda environment does."""
+
+    def formats(self: LambdaPowertoolsFormatter) -> dict[int, dict[str, Any]]:
+        kept: dict[int, dict[str, Any]] | None = getattr(_local, "log_formats", None)
+        if kept is None:
+            kept = _local.log_formats = {}
+        return kept
+
+    def get(self: LambdaPowertoolsFormatter) -> dict[str, Any]:
+        own: dict[str, Any] = vars(self)["log_format"]
+        if threading.current_thread() is threading.main_thread():
+            return own
+        return formats(self).setdefault(id(self), dict(own))
+
+    def set_(self: LambdaPowertoolsFormatter, value: dict[str, Any]) -> None:
+        if threading.current_thread() is threading.main_thread() or "log_format" not in vars(self):
+            vars(self)["log_format"] = value
+        else:
+            formats(self)[id(self)] = value
+
+    return property(get, set_)

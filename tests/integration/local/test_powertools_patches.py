@@ -1,0 +1,79 @@
+"""The local runtime's Powertools under many handler threads: each operator request is answered
+for itself, and each log line carries its own request's keys."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from local import moto_patches, powertools_patches
+from tests.builders import call_api
+
+THREADS, REQUESTS = 8, 60
+
+
+@pytest.fixture
+def patched(aws):
+    with moto_patches.applied(), powertools_patches.applied():
+        yield
+
+
+def ask(n: int) -> tuple[str, int, str]:
+    """A request of its own: a charge point that does not exist, or a path that is no route;
+    the 404 names what was asked."""
+    path = f"/charge-points/CP-{n}" if n % 2 else f"/no-such-page-{n}"
+    status, body = call_api("GET", path)
+    return path, status, body["error"]["message"]
+
+
+def test_concurrent_operator_requests_are_each_answered_for_themselves(patched):
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, as under load
+    try:
+        with ThreadPoolExecutor(THREADS) as pool:
+            answers = list(pool.map(ask, range(THREADS * REQUESTS)))
+    finally:
+        sys.setswitchinterval(interval)
+    wrong = [
+        (path, status, message)
+        for path, status, message in answers
+        if status != 404 or path.rpartition("/")[2] not in message
+    ]
+    assert wrong == []
+
+
+def test_the_resolver_is_as_before_once_the_runtime_stops(aws):
+    with powertools_patches.applied():
+        call_api("GET", "/charge-points/CP-1")
+    status, body = call_api("GET", "/no-such-page")
+    assert (status, body["error"]["message"]) == (404, "No route GET /no-such-page")
+
+
+def test_each_handler_threads_log_lines_carry_its_own_keys(patched):
+    from shared.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    start = threading.Barrier(THREADS)
+
+    def request(n: int) -> None:
+        logger.append_keys(request=n)
+        start.wait()  # every thread has set its key before any logs
+        logger.warning("handled", number=n)  # at any level the tests run at
+
+    try:
+        with ThreadPoolExecutor(THREADS) as pool:
+            list(pool.map(request, range(THREADS)))
+    finally:
+        logger.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert sorted((line["request"], line["number"]) for line in lines) == [(n, n) for n in range(THREADS)]
+    assert "request" not in logger.get_current_keys()  # the main thread's keys are untouched
