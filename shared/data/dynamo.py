@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
@@ -47,6 +47,18 @@ def set_or_remove(attribute: Attribute[Any], value: Any) -> Action:
 class Page(Generic[T]):
     items: list[T]
     next_token: str | None
+
+
+def every_item(listing: Callable[[int, str | None], Page[T]], page_size: int = 1000) -> Iterator[T]:
+    """Every item of a paginated listing, page after page (a whole scan: for the few reads over
+    a fleet that need all of it)."""
+    token = None
+    while True:
+        page = listing(page_size, token)
+        yield from page.items
+        token = page.next_token
+        if token is None:
+            return
 
 
 def key_names(model: type[Model], index: Any = None) -> frozenset[str]:

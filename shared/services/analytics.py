@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.data import analytics, charge_points, connectors
-from shared.data.dynamo import Page
+from shared.data.dynamo import Page, every_item
 from shared.data.models import StatusHistoryRecord
 from shared.domain.analytics import (
     FAULTED,
@@ -91,9 +91,12 @@ def breakdown(
     by: Breakdown, first: date, last: date, sort: str, descending: bool, limit: int
 ) -> tuple[list[Member], int]:
     """Each member's figures over the range, sorted, the first `limit`; and how many there are.
-    A query per kept period (whole months, then days)."""
+    A query per kept period (whole months, then days), and a scan of the registry: a charge
+    point, site, model or connector with nothing in the range ranks too, at zero."""
     days = len(days_of(first, last))
-    sums = total(analytics.members(periods_of(first, last), by.prefix))
+    sums = dict.fromkeys(_registered(by), Figures()) | total(
+        analytics.members(periods_of(first, last), by.prefix)
+    )
     rows = [
         Member(
             member_name(member, by),
@@ -104,6 +107,27 @@ def breakdown(
     ]
     rows.sort(key=lambda row: (_sort_value(row, sort), row.name), reverse=descending)
     return rows[:limit], len(rows)
+
+
+def _registered(by: Breakdown) -> set[str]:
+    """Every member the registry knows of (a page per 1,000 charge points or connectors)."""
+    if by is Breakdown.CONNECTOR:
+        owned = (
+            (Owner(charge_point_id), connector_label(report.evse_id, report.connector_id))
+            for charge_point_id, report in every_item(connectors.every_connector)
+            if report.evse_id is not None or report.connector_id != 0  # 1.6: the charge point itself
+        )
+    else:
+        owned = (
+            (Owner(cp.charge_point_id, cp.site_id, cp.model), None)
+            for cp in every_item(charge_points.list_charge_points)
+        )
+    return {
+        member
+        for owner, connector in owned
+        for member in owner.members(connector)
+        if member.startswith(by.prefix)
+    }
 
 
 def _sort_value(row: Member, sort: str) -> float:

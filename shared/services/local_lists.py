@@ -10,6 +10,7 @@ from typing import Any
 
 from shared.data import charge_points, configuration, id_tokens, local_lists
 from shared.data import commands as command_records
+from shared.data.dynamo import every_item
 from shared.domain.authorization import TokenEntry
 from shared.domain.commands import Command
 from shared.domain.errors import ApplicationError, BadRequest
@@ -56,14 +57,7 @@ def sync(charge_point_id: str, update_type: UpdateType, now: datetime) -> Sync:
 
 def _source() -> dict[str, TokenEntry]:
     """Every entry of the id-token list (a scan: lists that fit charge points are short)."""
-    entries: dict[str, TokenEntry] = {}
-    token = None
-    while True:
-        page = id_tokens.list_id_tokens(100, token)
-        entries.update((entry.id_token, entry) for entry in page.items)
-        token = page.next_token
-        if token is None:
-            return entries
+    return {entry.id_token: entry for entry in every_item(id_tokens.list_id_tokens)}
 
 
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:

@@ -10,7 +10,7 @@ from shared.aws.connections import connections_at, endpoint_for
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors
 from shared.data import commands as stored_commands
-from shared.data.dynamo import Page
+from shared.data.dynamo import Page, every_item
 from shared.domain.commands import Failure
 from shared.domain.errors import BadRequest
 from shared.domain.passwords import hash_password
@@ -99,13 +99,7 @@ def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
 
 def matching(wanted: FleetFilter) -> list[str]:
     """The ids of every charge point the filter matches (a scan: for operations over a fleet)."""
-    found, token = [], None
-    while True:
-        page = charge_points.list_charge_points(100, token)
-        found += [cp.charge_point_id for cp in page.items if wanted.matches(cp)]
-        token = page.next_token
-        if token is None:
-            return found
+    return [cp.charge_point_id for cp in every_item(charge_points.list_charge_points) if wanted.matches(cp)]
 
 
 def charge_point_detail(charge_point_id: str) -> ChargePointDetail:

@@ -59,7 +59,9 @@ class BreakdownOut(ApiModel):
     by: Breakdown
     from_: date = Field(alias="from")
     to: date
-    count: int = Field(description="How many members had anything in the range")
+    count: int = Field(
+        description="How many there are: every registered member, and any other with figures in the range"
+    )
     items: list[MemberOut]
 
 
@@ -102,7 +104,9 @@ def daily(first: From = None, last: To = None) -> DailyOut:
     "/analytics/breakdown",
     summary="Figures over a range per charge point, site, model or connector, sorted",
     description=f"Ranges of up to {MAX_DAYS} days, read from figures kept per month and per day as "
-    "sessions end: top stations with order=desc, bottom ones with order=asc.",
+    "sessions end: top stations with order=desc, bottom ones with order=asc. Every registered "
+    "charge point (its site and model) and every connector it reported ranks, at zero when nothing "
+    "happened in the range.",
     tags=TAGS,
 )
 def breakdown(

@@ -112,6 +112,31 @@ def test_a_fault_is_counted_once_by_model_and_kept_in_the_history(station, versi
         assert history[0]["errorCode"] == "GroundFailure"
 
 
+def test_bottom_ranks_start_with_what_had_nothing_in_the_range(station, version, published):
+    """An idle charge point, its site and a connector nobody used are what an operator looks for
+    at the bottom: they rank at zero, not left out."""
+    call(station, "BootNotification", boot(version), "b1")
+    call(station, "StatusNotification", status(version, 2, "Available"), "n1")
+    assert call_api("PUT", "/charge-points/CP1", {"siteId": "depot"})[0] == 200
+    assert call_api("PUT", "/charge-points/IDLE", {"siteId": "car-park"})[0] in (200, 201)
+    charge(station, version)
+    react(published, ("SessionEnded",))
+    month = "from=2026-11-01&to=2026-11-30"
+
+    def ranks(by, sort="energyWh"):
+        body = get("/analytics/breakdown", f"by={by}&sort={sort}&order=asc&{month}")
+        return body["count"], [(row["key"], row[sort]) for row in body["items"]]
+
+    assert ranks("chargePoint") == (2, [("IDLE", 0), ("CP1", 7500)])
+    assert ranks("site") == (2, [("car-park", 0), ("depot", 7500)])
+    assert ranks("model") == (1, [("Volt", 7500)])  # IDLE never said what it is
+    used, unused = ("1", "2") if version == "1.6" else ("1/1", "1/2")
+    assert ranks("connector", "utilisation") == (
+        2,
+        [(f"CP1#{unused}", 0), (f"CP1#{used}", pytest.approx(2 / 720))],
+    )
+
+
 @pytest.mark.parametrize("version", [V2[0]], indirect=True)
 def test_every_connector_of_the_fleet_in_pages(station, version):
     for connector in (1, 2, 3):
