@@ -2,19 +2,23 @@
 every version as the stations: the fleet page shows a station coming online, a reset issued
 from the page reaches the station and its answer shows, a session's energy is drawn, a bad
 payload in the generic form shows the schema's message, sessions export as CSV, id tokens are
-added and blocked, and analytics draw the day's energy. Each page is photographed under
+added and blocked, analytics draw the day's energy, and the cloud's sign-in (PKCE with the user
+pool's hosted UI, stood in for) signs in and out. Each page is photographed under
 build/test-output/console/ (CSMS_TEST_OUTPUT) for a reviewer to look at."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
 import re
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -421,5 +425,112 @@ def test_the_console_fits_a_phone_and_labels_every_control(browser, console_runt
             )
             assert unlabelled == [], where
             shoot(tab, f"phone-{where[2:]}")
+    finally:
+        context.close()
+
+
+class HostedUi:
+    """Cognito's hosted UI and token endpoint as the console meets them (Playwright answers the
+    requests; nothing leaves the machine): an authorization code for PKCE, handed back only for
+    the verifier of the challenge it was asked with. The access token it gives is the local
+    API's token, so that the runtime takes the calls made with it."""
+
+    DOMAIN, CLIENT, CODE = "https://auth.csms.example", "console-client", "code-0123"
+
+    def __init__(self, runtime: Runtime, token_status: int = 200) -> None:
+        self.redirect = f"{runtime.api_url}/console/"
+        self.config = {
+            "auth": "cognito",
+            "apiUrl": runtime.api_url,
+            "cognitoDomain": self.DOMAIN,
+            "clientId": self.CLIENT,
+            "redirectUri": self.redirect,
+        }
+        self.token_status = token_status
+        self.asked: dict[str, str] = {}
+        self.exchanged: dict[str, str] = {}
+        self.logouts: list[dict[str, str]] = []
+
+    def serve(self, context: Any) -> None:
+        context.route("**/console/config.json", lambda route: route.fulfill(json=self.config))
+        context.route(f"{self.DOMAIN}/**", self.answer)
+
+    def answer(self, route: Any) -> None:
+        request = route.request
+        url = urllib.parse.urlsplit(request.url)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        if url.path == "/oauth2/authorize":
+            self.asked = query
+            back = urllib.parse.urlencode({"code": self.CODE, "state": query["state"]})
+            route.fulfill(status=302, headers={"Location": f"{query['redirect_uri']}?{back}"})
+        elif url.path == "/oauth2/token":
+            self.exchanged = dict(urllib.parse.parse_qsl(request.post_data or ""))
+            verifier = self.exchanged.get("code_verifier", "").encode()
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
+            good = self.exchanged.get("code") == self.CODE and challenge == self.asked.get("code_challenge")
+            status = self.token_status if good else 400
+            body = {"access_token": TOKEN, "id_token": "id", "token_type": "Bearer", "expires_in": 3600}
+            route.fulfill(
+                status=status,
+                json=body if status == 200 else {"error": "invalid_grant"},
+                headers={"Access-Control-Allow-Origin": "*"},
+            )
+        elif url.path == "/logout":
+            self.logouts.append(query)
+            route.fulfill(status=302, headers={"Location": query["logout_uri"]})
+        else:
+            route.fulfill(status=404)
+
+
+def test_signing_in_with_the_user_pool_by_pkce_and_out_again(browser, console_runtime):
+    """The cloud's sign-in, as the stack's config.json sets it up: the hosted UI asked for a
+    code with an S256 challenge, the code exchanged with its verifier, the API called with the
+    access token; signing out goes through the hosted UI's logout and back."""
+    runtime, _ = console_runtime
+    assert runtime.api("PUT", "/id-tokens/COGNITO-TAG", {"status": "Accepted"})[0] in (200, 201)
+    hosted = HostedUi(runtime)
+    context = browser.new_context()
+    hosted.serve(context)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{runtime.api_url}/console/#/id-tokens")
+        tab.get_by_role("button", name="Sign in").click()
+        # Back on the page it started from, signed in: the API answered with the access token
+        expect(tab.get_by_role("heading", name="Id tokens")).to_be_visible()
+        expect(tab.get_by_role("cell", name="COGNITO-TAG", exact=True)).to_be_visible()
+        assert tab.evaluate("location.search") == ""  # the code is gone from the address
+        asked = hosted.asked
+        assert (asked["response_type"], asked["client_id"], asked["redirect_uri"]) == (
+            "code",
+            HostedUi.CLIENT,
+            hosted.redirect,
+        )
+        assert asked["code_challenge_method"] == "S256" and "openid" in asked["scope"].split()
+        assert (hosted.exchanged["grant_type"], hosted.exchanged["client_id"]) == (
+            "authorization_code",
+            HostedUi.CLIENT,
+        )
+        assert hosted.exchanged["redirect_uri"] == hosted.redirect
+        tab.get_by_role("button", name="Sign out").click()
+        expect(tab.get_by_role("heading", name="Sign in")).to_be_visible()
+        assert hosted.logouts == [{"client_id": HostedUi.CLIENT, "logout_uri": hosted.redirect}]
+        assert tab.evaluate("sessionStorage.getItem('csms.token')") is None
+    finally:
+        context.close()
+
+
+def test_a_sign_in_that_does_not_match_or_is_refused_says_so(browser, console_runtime):
+    runtime, _ = console_runtime
+    hosted = HostedUi(runtime, token_status=400)
+    context = browser.new_context()
+    hosted.serve(context)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{runtime.api_url}/console/?code=stolen&state=forged")  # not a sign-in this tab began
+        expect(tab.get_by_role("alert")).to_contain_text("Sign-in state does not match")
+        assert hosted.exchanged == {}  # the code was never exchanged
+        tab.get_by_role("button", name="Sign in").click()
+        expect(tab.get_by_role("alert")).to_contain_text("Sign-in failed: 400")
+        assert tab.evaluate("sessionStorage.getItem('csms.token')") is None
     finally:
         context.close()
