@@ -233,7 +233,9 @@ class TransactionOut(ApiModel):
     remote_start_id: int | None = Field(description="OCPP 2.x: the RequestStartTransaction that began it")
     charging_state: str | None = Field(None, description="OCPP 2.x: latest reported (detail only)")
     tariff_id: str | None = Field(None, description="The tariff it started under")
-    cost: CostOut | None = Field(None, description="Under its tariff; so far while active (detail only)")
+    cost: CostOut | None = Field(
+        None, description="Under its tariff; so far while active (in lists only with withCost=true)"
+    )
 
 
 class SampleOut(ApiModel):

@@ -49,8 +49,9 @@ def progress_of(record: TransactionRecord) -> Progress:
     return merge(transactions.events_of(stream))
 
 
-def as_ended(record: TransactionRecord) -> tuple[SessionSummary, Breakdown | None]:
-    """A session that just ended, for its event: priced (1 query) where it has a tariff."""
+def with_cost(record: TransactionRecord) -> tuple[SessionSummary, Breakdown | None]:
+    """A session priced (1 query) where it has a tariff: for the event that ends it, and for
+    lists that ask for the cost."""
     if record.tariff is None:
         return transactions.summarise(record), None
     return priced(record, progress_of(record))

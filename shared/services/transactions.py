@@ -98,7 +98,7 @@ def stopped(
             transactions.session_stream(charge_point_id, stop.transaction_id), event, at
         )
     if session is not None:
-        summary, cost = pricing.as_ended(session)
+        summary, cost = pricing.with_cost(session)
         publish(DomainEvent.SESSION_ENDED, summary)
         pricing.final_cost(session, cost, at)
 
@@ -162,7 +162,7 @@ def event_reported(
             charge_point_id, ocpp_version, report.stop, at, start=report.start, tariff=tariff
         )
         if session is not None:
-            summary, final = pricing.as_ended(session)
+            summary, final = pricing.with_cost(session)
             publish(DomainEvent.SESSION_ENDED, summary)
     else:
         if transactions.record_event(stream, report.event, at) and report.event.meter_values:
@@ -191,11 +191,16 @@ def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: d
         pricing.running_cost(charge_point_id, tid, at, session)
 
 
-def list_sessions(wanted: SessionFilter, limit: int, next_token: str | None) -> Page[SessionSummary]:
+def list_sessions(
+    wanted: SessionFilter, limit: int, next_token: str | None, cost: bool = False
+) -> Page[SessionSummary]:
+    """A query for the page; with `cost`, one more per session that has a tariff."""
     problem = wanted.problem()
     if problem:
         raise BadRequest(problem)
     page = transactions.list_sessions(wanted, limit, next_token)
+    if cost:
+        return Page([pricing.with_cost(record)[0] for record in page.items], page.next_token)
     return Page([transactions.summarise(record) for record in page.items], page.next_token)
 
 

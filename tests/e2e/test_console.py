@@ -324,6 +324,13 @@ def test_a_bad_payload_in_the_generic_form_shows_the_schemas_message(page, conso
 def test_sessions_are_listed_filtered_opened_and_exported_as_csv(page, console_runtime):
     runtime, _ = console_runtime
     cp_id, tag = "CON-CSV-16", "CSV-TAG"
+    tariff = {  # this charge point's only: 0.30 EUR/kWh and 2 EUR a session, 20 % VAT
+        "currency": "EUR",
+        "vatRate": 20,
+        "elements": [{"priceComponents": [{"type": "ENERGY", "price": 0.3}, {"type": "FLAT", "price": 2}]}],
+        "assignedTo": {"chargePoints": [cp_id]},
+    }
+    assert runtime.api("PUT", "/tariffs/console-csv", tariff)[0] in (200, 201)
     transaction_id = ended_session(runtime, cp_id, "1.6", tag, [(5000, 11000), (5500, 11000), (6000, 11000)])
     page.get_by_role("link", name="Sessions").click()
     page.get_by_label("Charge point", exact=True).fill(cp_id)
@@ -335,9 +342,10 @@ def test_sessions_are_listed_filtered_opened_and_exported_as_csv(page, console_r
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
     lines = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
-    assert [(line["transactionId"], line["energyWh"], line["idToken"]) for line in lines] == [
-        (transaction_id, "1000", tag)
-    ]
+    assert [
+        (line["transactionId"], line["energyWh"], line["idToken"], line["currency"], line["costInclVat"])
+        for line in lines
+    ] == [(transaction_id, "1000", tag, "EUR", "2.76")]
     shoot(page, "sessions")
     # The charge point's page links to its sessions, the filter filled in
     page.goto(f"{runtime.api_url}/console/#/charge-points/{cp_id}/session")

@@ -5,15 +5,20 @@ import { every, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
 import { badge, download, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
 
-const COLUMNS = ["transactionId", "chargePointId", "ocppVersion", "evseId", "connectorId", "idToken", "startedAt",
+const FIELDS = ["transactionId", "chargePointId", "ocppVersion", "evseId", "connectorId", "idToken", "startedAt",
   "stoppedAt", "meterStartWh", "meterStopWh", "energyWh", "stopReason", "active", "tariffId"];
+// The cost of a priced session (so far, while it is active), from its tariff.
+const COST = { currency: "currency", costExclVat: "totalExclVat", costInclVat: "totalInclVat" };
+const COLUMNS = [...FIELDS.map((f) => [f, (item) => item[f]]),
+  ...Object.entries(COST).map(([column, part]) => [column, (item) => item.cost?.[part]])];
 
 export function toCsv(items) {
   const cell = (value) => {
     const text = value === null || value === undefined ? "" : String(value);
     return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return [COLUMNS.join(","), ...items.map((item) => COLUMNS.map((c) => cell(item[c])).join(","))].join("\n") + "\n";
+  const rows = items.map((item) => COLUMNS.map(([, value]) => cell(value(item))).join(","));
+  return [COLUMNS.map(([name]) => name).join(","), ...rows].join("\n") + "\n";
 }
 
 function params(form) {
@@ -69,7 +74,7 @@ export function sessionsPage(root) {
   async function exportCsv() {
     replace(status, message("info", "Reading every matching session…"));
     try {
-      const all = await every("/transactions", params(form), 100);
+      const all = await every("/transactions", { ...params(form), withCost: true }, 100);
       download(`sessions-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(all));
       replace(status, message("ok", `${all.length} sessions exported.`));
     } catch (error) {

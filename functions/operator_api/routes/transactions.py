@@ -35,11 +35,15 @@ def list_transactions(
     id_token: Annotated[
         str | None, Query(alias="idToken", max_length=255, description="Only this driver's (id tag or token)")
     ] = None,
+    with_cost: Annotated[
+        bool,
+        Query(alias="withCost", description="Each priced session's cost too (a read of its meter values)"),
+    ] = False,
     limit: PageSize = 50,
     next_token: NextToken = None,
 ) -> TransactionPage:
     wanted = SessionFilter(charge_point_id, active, started_from, started_to, id_token)
-    page = transactions.list_sessions(wanted, limit, next_token)
+    page = transactions.list_sessions(wanted, limit, next_token, cost=with_cost)
     items = [TransactionOut(**asdict(summary)) for summary in page.items]
     return TransactionPage(items=items, next_token=page.next_token)
 

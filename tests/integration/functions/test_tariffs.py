@@ -156,6 +156,9 @@ def test_a_2x_session_is_priced_with_running_and_final_cost(station, posted, pub
     )
     detail = call_api("GET", "/transactions/T-1")[1]
     assert detail["cost"] == cost
+    [listed] = call_api("GET", "/transactions", query="withCost=true")[1]["items"]
+    assert listed["cost"] == cost  # a list asked for its costs, as the console's CSV does
+    assert call_api("GET", "/transactions")[1]["items"][0]["cost"] is None  # else none is read
     [cdr] = call_api("GET", "/cdrs")[1]["items"]
     assert (cdr["session_id"], cdr["currency"], cdr["total_cost"]) == (
         "T-1",
