@@ -5,6 +5,8 @@ environment runs one request at a time; the local runtime runs many in threads o
 - the HTTP resolver's current event, Lambda context, routing context and middleware frames,
   which `resolve` sets on the class and the instance (two operator requests at once would
   otherwise answer each other's paths, or fail with `KeyError: '_route'`);
+- a route's middleware stack, built on its first request: built once, under a lock (two first
+  requests at once would wrap it twice, and the route would fail from then on);
 - the logger's keys (`inject_lambda_context` and `append_keys`), so that a line carries its
   own request's id and correlation id.
 
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
-from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter, Route
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 _local = threading.local()
@@ -33,17 +35,24 @@ def applied() -> Iterator[None]:
     attributes = {name: _per_request(name) for name in _REQUEST_STATE}
     with (
         mock.patch.multiple(ApiGatewayResolver, create=True, resolve=_resolve_alone(), **attributes),
+        mock.patch.object(Route, "_build_middleware_stack", _built_once()),
         mock.patch.object(LambdaPowertoolsFormatter, "log_format", _per_thread_log_format(), create=True),
     ):
         yield
 
 
+def _this_threads(kind: str) -> dict[int, dict[str, Any]]:
+    """This thread's own state of a kind, by the object it stands in for."""
+    kept: dict[int, dict[str, Any]] | None = getattr(_local, kind, None)
+    if kept is None:
+        kept = {}
+        setattr(_local, kind, kept)
+    return kept
+
+
 def _requests() -> dict[int, dict[str, Any]]:
     """This thread's requests in flight, by resolver."""
-    requests: dict[int, dict[str, Any]] | None = getattr(_local, "requests", None)
-    if requests is None:
-        requests = _local.requests = {}
-    return requests
+    return _this_threads("requests")
 
 
 def _resolve_alone() -> Callable[..., Any]:
@@ -63,6 +72,18 @@ def _resolve_alone() -> Callable[..., Any]:
             del requests[id(self)]
 
     return resolve
+
+
+def _built_once() -> Callable[..., None]:
+    original = Route._build_middleware_stack
+    lock = threading.Lock()
+
+    def build(self: Route, router_middlewares: list[Callable[..., Any]], app: ApiGatewayResolver) -> None:
+        with lock:
+            if not self._middleware_stack_built:  # another request may have built it meanwhile
+                original(self, router_middlewares, app)
+
+    return build
 
 
 def _per_request(name: str) -> property:
@@ -90,22 +111,16 @@ def _per_thread_log_format() -> property:
     """The logger's keys: the main thread's are those set at import time; each handler thread
     starts from a copy of them and then keeps its own, as each Lambda environment does."""
 
-    def formats(self: LambdaPowertoolsFormatter) -> dict[int, dict[str, Any]]:
-        kept: dict[int, dict[str, Any]] | None = getattr(_local, "log_formats", None)
-        if kept is None:
-            kept = _local.log_formats = {}
-        return kept
-
     def get(self: LambdaPowertoolsFormatter) -> dict[str, Any]:
         own: dict[str, Any] = vars(self)["log_format"]
         if threading.current_thread() is threading.main_thread():
             return own
-        return formats(self).setdefault(id(self), dict(own))
+        return _this_threads("log_formats").setdefault(id(self), dict(own))
 
     def set_(self: LambdaPowertoolsFormatter, value: dict[str, Any]) -> None:
         if threading.current_thread() is threading.main_thread() or "log_format" not in vars(self):
             vars(self)["log_format"] = value
         else:
-            formats(self)[id(self)] = value
+            _this_threads("log_formats")[id(self)] = value
 
     return property(get, set_)

@@ -1,19 +1,22 @@
 """The local runtime's Powertools under many handler threads: each operator request is answered
-for itself, and each log line carries its own request's keys."""
+for itself, a route's first requests at once leave it whole, and each log line carries its own
+request's keys."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from local import moto_patches, powertools_patches
-from tests.builders import call_api
+from tests.builders import CONTEXT, call_api, http
 
 THREADS, REQUESTS = 8, 60
 
@@ -46,6 +49,42 @@ def test_concurrent_operator_requests_are_each_answered_for_themselves(patched):
         if status != 404 or path.rpartition("/")[2] not in message
     ]
     assert wrong == []
+
+
+def fresh_resolver() -> Any:
+    """A resolver whose route has never been called."""
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+    resolver = APIGatewayHttpResolver(enable_validation=True)
+
+    @resolver.get("/charge-points/<charge_point_id>")
+    def one(charge_point_id: str) -> dict[str, str]:
+        return {"id": charge_point_id}
+
+    return resolver
+
+
+def asked(resolver: Any, n: int, start: threading.Barrier | None = None) -> tuple[int, str]:
+    if start is not None:
+        start.wait()  # all at once
+    answer = resolver.resolve(http("GET", f"/charge-points/CP-{n}"), CONTEXT)
+    return answer["statusCode"], json.loads(answer["body"])["id"]
+
+
+def test_a_routes_first_requests_at_once_build_it_once(patched):
+    """A route's middleware is put together on its first request: many first requests at once,
+    on a fresh resolver each round, and every one of them, and every later one, is answered."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(20):
+            resolver, start = fresh_resolver(), threading.Barrier(THREADS)
+            with ThreadPoolExecutor(THREADS) as pool:
+                answers = list(pool.map(functools.partial(asked, resolver, start=start), range(THREADS)))
+            assert answers == [(200, f"CP-{n}") for n in range(THREADS)]
+            assert asked(resolver, 99) == (200, "CP-99")
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def test_the_resolver_is_as_before_once_the_runtime_stops(aws):
