@@ -380,7 +380,8 @@ def test_id_tokens_are_added_blocked_and_expired(page, console_runtime):
 
 def test_analytics_draw_the_days_energy_from_ended_sessions_and_the_export_holds_them(page, console_runtime):
     runtime, data = console_runtime
-    cp_id = "CON-ANALYTICS-201"
+    cp_id, idle = "CON-ANALYTICS-201", "A-IDLE-STATION"  # idle: first among those at zero
+    assert runtime.api("PUT", f"/charge-points/{idle}", {})[0] in (200, 201)
     transaction_id = ended_session(
         runtime, cp_id, "2.0.1", "ANALYTICS-TAG", [(0, 7000), (2500, 7000), (7500, 7000)]
     )
@@ -388,7 +389,8 @@ def test_analytics_draw_the_days_energy_from_ended_sessions_and_the_export_holds
 
     def counted() -> bool:
         query = f"/analytics/breakdown?from={today}&to={today}"
-        return any(item["key"] == cp_id for item in runtime.api("GET", query)[1]["items"])
+        items = runtime.api("GET", query)[1]["items"]
+        return any(item["key"] == cp_id and item["energyWh"] == 7500 for item in items)
 
     assert runtime.wait_for(counted, timeout=15), "the analytics reaction did not count the session"
     page.get_by_role("link", name="Analytics").click()
@@ -398,6 +400,8 @@ def test_analytics_draw_the_days_energy_from_ended_sessions_and_the_export_holds
     expect(top.get_by_role("img").get_by_text(cp_id, exact=True)).to_be_visible()
     top.get_by_text("Figures").click()
     expect(top.get_by_role("row").filter(has_text=cp_id).get_by_role("cell")).to_have_text("7.50")
+    bottom = page.get_by_role("figure").filter(has_text="Bottom charge points by energy")
+    expect(bottom.get_by_role("img").get_by_text(idle, exact=True)).to_be_visible()  # at zero, not left out
     expect(page.get_by_role("figure").filter(has_text="Utilisation per connector")).to_be_visible()
     shoot(page, "analytics")
 

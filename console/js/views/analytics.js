@@ -40,11 +40,11 @@ export function analyticsPage(root) {
           h("div", { class: "count" }, h("strong", {}, total.toFixed(1)), h("span", {}, "kWh")),
           h("div", { class: "count" }, h("strong", {}, String(sessions)), h("span", {}, "sessions")),
           h("div", { class: "count" }, h("strong", {}, String(days.reduce((sum, d) => sum + d.faults, 0))), h("span", {}, "faults")),
-          h("div", { class: "count" }, h("strong", {}, String(top.count)), h("span", {}, `${label}s with sessions`))),
+          h("div", { class: "count" }, h("strong", {}, String(top.count)), h("span", {}, `${label}s`))),
         bars("Energy per day", days.map((d) => [d.date.slice(5), d.energyWh / 1000]), "kWh"),
         bars("Sessions per day", days.map((d) => [d.date.slice(5), d.sessions]), ""),
         ranking(`Top ${label}s by energy`, top.items.map((m) => [m.key, m.energyWh / 1000]), "kWh"),
-        ranking(`Bottom ${label}s by energy (of those with sessions)`, bottom.items.map((m) => [m.key, m.energyWh / 1000]), "kWh"),
+        ranking(`Bottom ${label}s by energy (idle ones at zero)`, bottom.items.map((m) => [m.key, m.energyWh / 1000]), "kWh"),
         ranking("Utilisation per connector (share of the range held by sessions)", connectors.items.map((m) => [m.key, (m.utilisation || 0) * 100]), "%"),
         ranking("Faults per model", models.items.filter((m) => m.faults > 0).map((m) => [m.key, m.faults]), ""));
     } catch (error) {
