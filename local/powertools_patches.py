@@ -8,7 +8,9 @@ environment runs one request at a time; the local runtime runs many in threads o
 - a route's middleware stack, built on its first request: built once, under a lock (two first
   requests at once would wrap it twice, and the route would fail from then on);
 - the logger's keys (`inject_lambda_context` and `append_keys`), so that a line carries its
-  own request's id and correlation id.
+  own request's id and correlation id;
+- the metrics not yet published, so that each invocation publishes its own (which is what
+  `--count-usage` counts, invocation by invocation).
 
 Applied by the local runtime only; in Lambda, and in tests of the handlers, Powertools runs as
 it is. Powertools' own `HttpResolver` keeps its request state per task the same way."""
@@ -16,6 +18,7 @@ it is. Powertools' own `HttpResolver` keeps its request state per task the same 
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -23,11 +26,14 @@ from unittest import mock
 
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver, BaseRouter, Route
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
 
 _local = threading.local()
 
 # The resolver's attributes that `resolve` sets up for each request.
 _REQUEST_STATE = ("current_event", "lambda_context", "context", "processed_stack_frames")
+# What the metrics provider gathers until an invocation publishes it.
+_METRICS_STATE = ("metric_set", "dimension_set", "dimension_sets", "metadata_set")
 
 
 @contextlib.contextmanager
@@ -36,14 +42,17 @@ def applied() -> Iterator[None]:
     with (
         mock.patch.multiple(ApiGatewayResolver, create=True, resolve=_resolve_alone(), **attributes),
         mock.patch.object(Route, "_build_middleware_stack", _built_once()),
-        mock.patch.object(LambdaPowertoolsFormatter, "log_format", _per_thread_log_format(), create=True),
+        mock.patch.object(LambdaPowertoolsFormatter, "log_format", _per_thread("log_format"), create=True),
+        mock.patch.multiple(
+            AmazonCloudWatchEMFProvider, create=True, **{name: _per_thread(name) for name in _METRICS_STATE}
+        ),
     ):
         yield
 
 
-def _this_threads(kind: str) -> dict[int, dict[str, Any]]:
+def _this_threads(kind: str) -> dict[int, Any]:
     """This thread's own state of a kind, by the object it stands in for."""
-    kept: dict[int, dict[str, Any]] | None = getattr(_local, kind, None)
+    kept: dict[int, Any] | None = getattr(_local, kind, None)
     if kept is None:
         kept = {}
         setattr(_local, kind, kept)
@@ -107,20 +116,20 @@ def _per_request(name: str) -> property:
     return property(get, set_)
 
 
-def _per_thread_log_format() -> property:
-    """The logger's keys: the main thread's are those set at import time; each handler thread
-    starts from a copy of them and then keeps its own, as each Lambda environment does."""
+def _per_thread(name: str) -> property:
+    """An attribute that the main thread sets up at import time and that each handler thread
+    then keeps a copy of its own, as each Lambda environment does."""
 
-    def get(self: LambdaPowertoolsFormatter) -> dict[str, Any]:
-        own: dict[str, Any] = vars(self)["log_format"]
+    def get(self: Any) -> Any:
+        own = vars(self)[name]
         if threading.current_thread() is threading.main_thread():
             return own
-        return _this_threads("log_formats").setdefault(id(self), dict(own))
+        return _this_threads(name).setdefault(id(self), copy.copy(own))
 
-    def set_(self: LambdaPowertoolsFormatter, value: dict[str, Any]) -> None:
-        if threading.current_thread() is threading.main_thread() or "log_format" not in vars(self):
-            vars(self)["log_format"] = value
+    def set_(self: Any, value: Any) -> None:
+        if threading.current_thread() is threading.main_thread() or name not in vars(self):
+            vars(self)[name] = value
         else:
-            _this_threads("log_formats")[id(self)] = value
+            _this_threads(name)[id(self)] = value
 
     return property(get, set_)

@@ -1,6 +1,6 @@
 """The local runtime's Powertools under many handler threads: each operator request is answered
-for itself, a route's first requests at once leave it whole, and each log line carries its own
-request's keys."""
+for itself, a route's first requests at once leave it whole, each log line carries its own
+request's keys, and each invocation publishes its own metrics."""
 
 from __future__ import annotations
 
@@ -116,3 +116,20 @@ def test_each_handler_threads_log_lines_carry_its_own_keys(patched):
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert sorted((line["request"], line["number"]) for line in lines) == [(n, n) for n in range(THREADS)]
     assert "request" not in logger.get_current_keys()  # the main thread's keys are untouched
+
+
+def test_each_handler_threads_metrics_are_published_by_it_alone(patched):
+    from shared.observability import metrics
+
+    start = threading.Barrier(THREADS)
+
+    def request(n: int) -> list[str]:
+        metrics.add_metric(name=f"Handled{n}", unit="Count", value=1)
+        start.wait()  # every thread has added its metric before any publishes
+        document = metrics.serialize_metric_set()
+        metrics.clear_metrics()
+        return [m["Name"] for d in document["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]]
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        published = list(pool.map(request, range(THREADS)))
+    assert published == [[f"Handled{n}"] for n in range(THREADS)]
