@@ -27,6 +27,15 @@ def patched(aws):
         yield
 
 
+@pytest.fixture
+def taking_turns(patched):
+    """Threads take turns every microsecond, as under load, so that a race shows."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
+
+
 def ask(n: int) -> tuple[str, int, str]:
     """A request of its own: a charge point that does not exist, or a path that is no route;
     the 404 names what was asked."""
@@ -35,14 +44,9 @@ def ask(n: int) -> tuple[str, int, str]:
     return path, status, body["error"]["message"]
 
 
-def test_concurrent_operator_requests_are_each_answered_for_themselves(patched):
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # threads take turns often, as under load
-    try:
-        with ThreadPoolExecutor(THREADS) as pool:
-            answers = list(pool.map(ask, range(THREADS * REQUESTS)))
-    finally:
-        sys.setswitchinterval(interval)
+def test_concurrent_operator_requests_are_each_answered_for_themselves(taking_turns):
+    with ThreadPoolExecutor(THREADS) as pool:
+        answers = list(pool.map(ask, range(THREADS * REQUESTS)))
     wrong = [
         (path, status, message)
         for path, status, message in answers
@@ -71,20 +75,15 @@ def asked(resolver: Any, n: int, start: threading.Barrier | None = None) -> tupl
     return answer["statusCode"], json.loads(answer["body"])["id"]
 
 
-def test_a_routes_first_requests_at_once_build_it_once(patched):
+def test_a_routes_first_requests_at_once_build_it_once(taking_turns):
     """A route's middleware is put together on its first request: many first requests at once,
     on a fresh resolver each round, and every one of them, and every later one, is answered."""
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        for _ in range(20):
-            resolver, start = fresh_resolver(), threading.Barrier(THREADS)
-            with ThreadPoolExecutor(THREADS) as pool:
-                answers = list(pool.map(functools.partial(asked, resolver, start=start), range(THREADS)))
-            assert answers == [(200, f"CP-{n}") for n in range(THREADS)]
-            assert asked(resolver, 99) == (200, "CP-99")
-    finally:
-        sys.setswitchinterval(interval)
+    for _ in range(20):
+        resolver, start = fresh_resolver(), threading.Barrier(THREADS)
+        with ThreadPoolExecutor(THREADS) as pool:
+            answers = list(pool.map(functools.partial(asked, resolver, start=start), range(THREADS)))
+        assert answers == [(200, f"CP-{n}") for n in range(THREADS)]
+        assert asked(resolver, 99) == (200, "CP-99")
 
 
 def test_the_resolver_is_as_before_once_the_runtime_stops(aws):
