@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from functions.operator_api.models import CommandError, CommandOut
 from shared.domain.commands import MAX_WAIT_S, Command, Intent
 from shared.domain.timestamps import utc_now
-from shared.protocol.adapters.base import Adapter
+from shared.protocol.versions import Profile
 from shared.services import commands
 from shared.services.commands import CommandView
 
@@ -80,7 +80,7 @@ def command_response(command: Command, wait: int | None) -> Response[CommandOut]
 
 
 def send_intent(
-    charge_point_id: str, build: Callable[[Adapter], Intent], wait: int | None
+    charge_point_id: str, build: Callable[[Profile], Intent], wait: int | None
 ) -> Response[CommandOut]:
     """An operator's intention, in the charge point's version, with the default timeout."""
     return command_response(commands.submit_intent(charge_point_id, build, None, utc_now()), wait)

@@ -21,7 +21,7 @@ SKEW = timedelta(seconds=60)
 
 @dataclass(frozen=True)
 class RemoteStart:
-    """An accepted remote start, as its version's adapter reads it from the command and answer."""
+    """An accepted remote start, as its version's codec reads it from the command and answer."""
 
     command_id: str
     requested_at: datetime

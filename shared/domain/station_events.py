@@ -4,6 +4,8 @@ per charge point, newest first, for a year."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -78,3 +80,13 @@ class Monitor:
     evse_id: int | None = None
     transaction: bool = False
     monitor_id: int | None = None  # to replace an existing monitor
+
+
+def data_transfer_event(
+    message: DataTransferMessage, status: str, message_id: str, at: datetime
+) -> StationEvent:
+    """DataTransfer carries no time of its own: a resend is told by its OCPP message id and its
+    content together (some stations count message ids from 1 again after a reboot)."""
+    body = {"vendorId": message.vendor_id, "messageId": message.message_id, "data": message.data}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return StationEvent(EventKind.DATA_TRANSFER, f"{message_id}#{digest}", at, {**body, "status": status})

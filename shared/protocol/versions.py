@@ -1,27 +1,27 @@
 """The one seam where OCPP versions differ.
 
 A `Profile` holds everything version-specific: the WebSocket subprotocol, the names the
-version gives RPC errors, which actions a charge point may send, which frame types exist,
-and the adapter that turns the version's messages into the domain's shapes. Code outside
-this package asks the profile; it never branches on a version number.
+version gives RPC errors, which actions a charge point may send, which frame types exist, and
+where each block's codec for the version lives (`shared/protocol/<block>/<module>.py`: the
+block's messages read into the domain's shapes and the domain's intentions written as the
+version's calls). Code outside this package asks a block's codec for the profile; it never
+branches on a version number.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ocpp
 
 from shared.protocol.errors import ErrorKind
-
-if TYPE_CHECKING:
-    from shared.protocol.adapters.base import Adapter
 
 
 class OcppVersion(StrEnum):
@@ -134,7 +134,9 @@ class Profile:
     from_charge_point: frozenset[str] = field(repr=False)
     # OCPP 2.1 adds CALLRESULTERROR (5) and SEND (6) to CALL, CALLRESULT and CALLERROR.
     message_types: frozenset[int] = field(repr=False)
-    adapter_module: str = field(repr=False)
+    # Where a block's codec for this version is, first match wins: a version that shares most
+    # shapes with an older one (2.1 with 2.0.1) has modules only where it differs.
+    codec_modules: tuple[str, ...] = field(repr=False)
 
     @property
     def subprotocol(self) -> str:
@@ -167,12 +169,27 @@ class Profile:
     def from_csms(self) -> frozenset[str]:
         return (self.actions - self.from_charge_point) | {"DataTransfer"}
 
-    @cached_property
-    def adapter(self) -> Adapter:
-        """Imported on first use, so a connection pays only for its own version. It reads the
-        version's messages into domain values and writes operator intentions as its calls."""
-        adapter: Adapter = importlib.import_module(self.adapter_module).ADAPTER
-        return adapter
+    def codec(self, block: str) -> object:
+        """The block's codec for this version: `CODEC` in the first of `codec_modules` the block
+        has, else in its `every_version` module. Imported on first use, so a connection pays
+        only for its own version and the blocks it uses. Each block's package types it
+        (`transactions_codec(profile)`)."""
+        key = (self.version, block)
+        found = _CODECS.get(key)
+        if found is None:
+            for name in (*self.codec_modules, EVERY_VERSION):
+                module = f"{block}.{name}"
+                if importlib.util.find_spec(module) is not None:
+                    found = _CODECS[key] = importlib.import_module(module).CODEC
+                    break
+            else:
+                raise LookupError(f"{block} has no codec for OCPP {self.version}")
+        return found
+
+
+_CODECS: dict[tuple[OcppVersion, str], object] = {}
+# A block whose messages every version words alike has one codec, in this module.
+EVERY_VERSION = "every_version"
 
 
 PROFILES: dict[OcppVersion, Profile] = {
@@ -181,21 +198,21 @@ PROFILES: dict[OcppVersion, Profile] = {
         _V16_ERROR_NAMES,
         _V16_FROM_CHARGE_POINT,
         frozenset({2, 3, 4}),
-        "shared.protocol.adapters.v16",
+        ("v16",),
     ),
     OcppVersion.V201: Profile(
         OcppVersion.V201,
         _V2_ERROR_NAMES,
         _V201_FROM_CHARGE_POINT,
         frozenset({2, 3, 4}),
-        "shared.protocol.adapters.v2",
+        ("v2",),
     ),
     OcppVersion.V21: Profile(
         OcppVersion.V21,
         _V2_ERROR_NAMES,
         frozenset(_V21_FROM_CHARGE_POINT),
         frozenset({2, 3, 4, 5, 6}),
-        "shared.protocol.adapters.v21",
+        ("v21", "v2"),
     ),
 }
 

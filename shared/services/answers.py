@@ -1,10 +1,15 @@
-"""What the CSMS keeps from answers to its commands, by action: a block says what an answer to
-one of its calls tells (configuration read or changed, the local list version); availability,
-reset and unlock answers are kept as the charge point's latest of their kind. Keeping it never
-fails the answer: the command is settled already, so a failure here is logged."""
+"""What the CSMS keeps from answers to its commands. Each block says, beside the use case that
+keeps it, which answers it reads: `@keeps("ReserveNow", "CancelReservation")`; several blocks may
+keep one answer (a SetVariables may set a password and a security profile). Keeping never fails
+the answer: the command is settled already, so a failure here is logged.
+
+Nothing here imports a block: on the first answer an instance takes, every use case module is
+imported (`_load`), and each registers its keepers then."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -14,85 +19,48 @@ from shared.data import charge_points
 from shared.domain.commands import Command
 from shared.domain.timestamps import format_timestamp
 from shared.observability import logger
-from shared.protocol.versions import profile_for
 
 Keeper = Callable[[Command, dict[str, Any], datetime], None]
 
+_KEEPERS: dict[str, list[Keeper]] = {}
 
-@cache
-def _keepers() -> dict[str, Keeper]:
-    """Built on first use: the blocks import the command service, which calls this."""
-    from shared.services import (
-        authorization,
-        certificates,
-        charging_profiles,
-        configuration,
-        display_messages,
-        local_lists,
-        maintenance,
-        passwords,
-        reservations,
-        security_profiles,
-    )
 
-    return {
-        "CancelReservation": reservations.answered,
-        "CertificateSigned": certificates.signed_answered,
-        "DeleteCertificate": certificates.changed_answered,
-        "GetInstalledCertificateIds": certificates.installed_answered,
-        "InstallCertificate": certificates.changed_answered,
-        "ChangeAvailability": _latest("availability"),
-        "ChangeConfiguration": _each(passwords.answered, security_profiles.answered),
-        "ClearChargingProfile": charging_profiles.answered,
-        "ClearDisplayMessage": display_messages.answered,
-        "GetConfiguration": configuration.configuration_answered,
-        "GetDiagnostics": maintenance.answered,
-        "GetLog": maintenance.answered,
-        "GetLocalListVersion": authorization.local_list_answered,
-        "GetVariables": configuration.configuration_answered,
-        "ReserveNow": reservations.answered,
-        "Reset": _latest("reset"),
-        "SendLocalList": local_lists.answered,
-        "SetChargingProfile": charging_profiles.answered,
-        "SetDisplayMessage": display_messages.answered,
-        "SetVariables": _each(passwords.answered, security_profiles.answered),
-        "SignedUpdateFirmware": maintenance.answered,
-        "UnlockConnector": _latest("unlock"),
-        "UpdateFirmware": maintenance.answered,
-    }
+def keeps(*actions: str) -> Callable[[Keeper], Keeper]:
+    """Registers a use case as a keeper of the answers to these CSMS calls."""
+
+    def register(keeper: Keeper) -> Keeper:
+        for action in actions:
+            _KEEPERS.setdefault(action, []).append(keeper)
+        return keeper
+
+    return register
+
+
+def keepers_of(action: str) -> list[Keeper]:
+    _load()
+    return list(_KEEPERS.get(action, ()))
 
 
 def keep(command: Command, response: dict[str, Any], now: datetime) -> None:
-    keeper = _keepers().get(command.action)
-    if keeper is None:
-        return
-    try:
-        keeper(command, response, now)
-    except Exception:
-        logger.exception("Keeping what an answer said failed", extra={"command_id": command.command_id})
-
-
-def _each(*keepers: Keeper) -> Keeper:
-    """Several blocks keep what one answer tells (a setting changed, a password, a profile)."""
-
-    def keep_each(command: Command, response: dict[str, Any], now: datetime) -> None:
-        for keeper in keepers:
+    for keeper in keepers_of(command.action):
+        try:
             keeper(command, response, now)
+        except Exception:
+            logger.exception("Keeping what an answer said failed", extra={"command_id": command.command_id})
 
-    return keep_each
 
-
-def _latest(kind: str) -> Keeper:
+def keep_latest(
+    kind: str, command: Command, response: dict[str, Any], now: datetime, asked: dict[str, Any]
+) -> None:
     """An answer kept as the charge point's latest of its kind (availability, reset, unlock):
-    its status, when, which command, and what the command asked for."""
+    its status, when, which command, and what the command `asked` for."""
+    result = {"status": response.get("status"), "at": format_timestamp(now), "commandId": command.command_id}
+    charge_points.record_result(command.charge_point_id, kind, {**result, **asked})
 
-    def keep_latest(command: Command, response: dict[str, Any], now: datetime) -> None:
-        asked = profile_for(command.ocpp_version).adapter.result_fields(command)
-        result = {
-            "status": response.get("status"),
-            "at": format_timestamp(now),
-            "commandId": command.command_id,
-        }
-        charge_points.record_result(command.charge_point_id, kind, {**result, **asked})
 
-    return keep_latest
+@cache
+def _load() -> None:
+    """Every use case module, once an instance: each registers its keepers as it is imported."""
+    package = importlib.import_module(__package__ or "shared.services")
+    for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        importlib.import_module(module.name)

@@ -1,5 +1,6 @@
 """Authorization: who may charge. The operator's id-token list, the answers Authorize and the
-transaction messages give from it, and the local list version answers report."""
+transaction messages give from it (with the tariff the driver is offered), and the local list
+version answers report."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from shared.data.dynamo import Page
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
 from shared.domain.commands import Command
 from shared.domain.errors import NotFound
-from shared.protocol.versions import profile_for
+from shared.domain.tariffs import Tariff
+from shared.protocol.authorization import authorization_codec
+from shared.protocol.local_lists import local_lists_codec
+from shared.protocol.versions import Profile, profile_for
+from shared.services import answers, tariffs
 
 
 def authorization_for(token: IdToken, now: datetime) -> Authorization:
@@ -20,6 +25,25 @@ def authorization_for(token: IdToken, now: datetime) -> Authorization:
         return authorize(token, None, now)  # the schemas allow an empty token; it is no one's
     entry = None if token.type == NO_AUTHORIZATION else id_tokens.find_id_token(token.value)
     return authorize(token, entry, now)
+
+
+def verdict_for(charge_point_id: str, token: IdToken, now: datetime) -> tuple[Authorization, Tariff | None]:
+    """Whether the token may charge here, and at what price (no reads once the tariffs are
+    cached, unless they are assigned to sites)."""
+    verdict = authorization_for(token, now)
+    if not verdict.accepted or not token.value:  # NoAuthorization: nobody to show a price to
+        return verdict, None
+    return verdict, tariffs.tariff_for(charge_point_id, token.value, verdict.parent_id_token)
+
+
+def id_token_answer(
+    profile: Profile, charge_point_id: str, token: IdToken | None, now: datetime
+) -> dict[str, Any]:
+    """The authorization part of a transaction message's answer: present when the message
+    presented a token."""
+    if token is None:
+        return {}
+    return authorization_codec(profile).id_token_info(*verdict_for(charge_point_id, token, now))
 
 
 def find_id_token(id_token: str) -> TokenEntry:
@@ -43,8 +67,9 @@ def delete_id_token(id_token: str) -> None:
         raise NotFound(f"Id token {id_token}")
 
 
+@answers.keeps("GetLocalListVersion")
 def local_list_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
-    """SendLocalList, GetLocalListVersion: the version the charge point now holds."""
-    version = profile_for(command.ocpp_version).adapter.local_list_version(command, response)
+    """GetLocalListVersion: the version the charge point holds."""
+    version = local_lists_codec(profile_for(command.ocpp_version)).local_list_version(command, response)
     if version is not None:
         charge_points.set_local_list_version(command.charge_point_id, version)

@@ -46,8 +46,10 @@ from shared.domain.errors import BadRequest, CommandRefused, NotConnected, NotFo
 from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.timestamps import format_timestamp
 from shared.observability import logger, metrics
+from shared.protocol.certificates import certificates_codec
+from shared.protocol.common import status_reason
 from shared.protocol.versions import profile_for
-from shared.services import commands
+from shared.services import answers, commands
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
@@ -153,7 +155,9 @@ def _send(signing: Signing, now: datetime, reason: str | None = None) -> bool:
         certificates.postpone(signing, now + OFFLINE_RETRY, now)
         return False
     assert signing.certificate is not None
-    intent = commands.adapter_of(charge_point).certificate_signed(signing.certificate, signing.use)
+    intent = certificates_codec(commands.profile_of(charge_point)).certificate_signed(
+        signing.certificate, signing.use
+    )
     command_id = commands.new_command_id()
     # Looked at again once the command has surely settled, whatever becomes of it.
     look_again = now + timedelta(seconds=get_settings().command_timeout_s + 60)
@@ -167,6 +171,7 @@ def _send(signing: Signing, now: datetime, reason: str | None = None) -> bool:
     return True
 
 
+@answers.keeps("CertificateSigned")
 def signed_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """CertificateSigned's answer: installed, or to be sent again later."""
     signing = _signing_of(command)
@@ -175,8 +180,6 @@ def signed_answered(command: Command, response: dict[str, Any], now: datetime) -
     if response.get("status") == "Accepted":
         _installed(signing, command.command_id, now)
     else:
-        from shared.protocol.adapters.base import status_reason
-
         _refused(signing, command.command_id, f"the station answered {status_reason(response)}", now)
 
 
@@ -282,7 +285,7 @@ def _ask_renewal(signing: Signing, now: datetime) -> bool:
     charge_point = charge_points.find_charge_point(signing.charge_point_id)
     if charge_point is None or not charge_point.connected:
         return False
-    intent = commands.adapter_of(charge_point).renewal_trigger(signing.use)
+    intent = certificates_codec(commands.profile_of(charge_point)).renewal_trigger(signing.use)
     if intent is None:
         return False
     certificates.mark_renewal_asked(signing, now)
@@ -318,7 +321,7 @@ def inventory(charge_point_id: str) -> Inventory:
 def refresh(charge_point_id: str, now: datetime) -> list[Command]:
     """Ask the station what it has installed (1.6: one query per root type)."""
     charge_point = commands.connected(charge_point_id)
-    queries = commands.adapter_of(charge_point).installed_certificate_queries()
+    queries = certificates_codec(commands.profile_of(charge_point)).installed_certificate_queries()
     return [commands.submit_to(charge_point, query, None, now) for query in queries]
 
 
@@ -334,7 +337,7 @@ def install(
     assert pem is not None
     _root_facts(pem)
     charge_point = commands.connected(charge_point_id)
-    intent = commands.adapter_of(charge_point).install_certificate(kind, pem)
+    intent = certificates_codec(commands.profile_of(charge_point)).install_certificate(kind, pem)
     return commands.submit_to(charge_point, intent, None, now)
 
 
@@ -346,7 +349,7 @@ def delete(charge_point_id: str, serial: str, now: datetime) -> Command:
     if not matches:
         raise NotFound(f"Certificate {serial} among those {charge_point_id} reported (refresh them first)")
     charge_point = commands.connected(charge_point_id)
-    intent = commands.adapter_of(charge_point).delete_certificate(matches[0].hash_data)
+    intent = certificates_codec(commands.profile_of(charge_point)).delete_certificate(matches[0].hash_data)
     return commands.submit_to(charge_point, intent, None, now)
 
 
@@ -367,9 +370,10 @@ def revoke(charge_point_id: str, serial: str, now: datetime) -> None:
         connections_at(endpoint_for()).close(charge_point.connection_id)
 
 
+@answers.keeps("GetInstalledCertificateIds")
 def installed_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """GetInstalledCertificateIds: what it lists replaces what was known of the types asked."""
-    answer = profile_for(command.ocpp_version).adapter.installed_certificates(command, response)
+    answer = certificates_codec(profile_for(command.ocpp_version)).installed_certificates(command, response)
     if answer is None:
         return
     types, listed = answer
@@ -385,11 +389,10 @@ def installed_answered(command: Command, response: dict[str, Any], now: datetime
     certificates.record_installed(command.charge_point_id, kept, now)
 
 
+@answers.keeps("InstallCertificate", "DeleteCertificate")
 def changed_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """InstallCertificate and DeleteCertificate: the inventory is asked for again when the
     station changed it; a failed installation is a security event."""
-    from shared.protocol.adapters.base import status_reason
-
     if response.get("status") == "Accepted":
         refresh(command.charge_point_id, now)
     elif command.action == "InstallCertificate":
@@ -472,7 +475,7 @@ def _root_facts(pem: str) -> Facts:
 
 def security_event(charge_point_id: str, kind: str, detail: str, now: datetime) -> None:
     """Kept with the station's own security events, marked as the CSMS's."""
-    from shared.services import station_events  # with the adapters: only when there is one to keep
+    from shared.services import station_events  # only when there is one to keep
 
     at = format_timestamp(now)
     body = {"type": kind, "timestamp": at, "techInfo": detail[:255], "critical": False, "source": "csms"}

@@ -13,8 +13,9 @@ from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, Pro
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, CommandRefused
 from shared.domain.sites import ALLOCATOR_PROFILE_ID
+from shared.protocol.smart_charging import smart_charging_codec
 from shared.protocol.versions import profile_for
-from shared.services import commands
+from shared.services import answers, commands
 from shared.services import sites as allocator
 
 
@@ -24,10 +25,10 @@ def install(
     """SetChargingProfile, in the charge point's version's words. 422 when the profile is not
     one its version takes or its stack level on that EVSE belongs to another profile."""
     charge_point = commands.connected(charge_point_id)
-    adapter = commands.adapter_of(charge_point)
+    codec = smart_charging_codec(commands.profile_of(charge_point))
     try:
-        facts = adapter.profile_facts(profile)
-        profile = adapter.with_start_schedule(profile, now)
+        facts = codec.profile_facts(profile)
+        profile = codec.with_start_schedule(profile, now)
     except (KeyError, TypeError, AttributeError) as error:
         raise CommandRefused(
             f"Not a charging profile of OCPP {charge_point.ocpp_version}: {error} is missing or malformed"
@@ -41,7 +42,7 @@ def install(
             f"Stack level {facts.stack_level} of {facts.purpose} on EVSE {evse_id} is profile "
             f"{other.facts.profile_id}'s: clear it first or choose another level"
         )
-    return commands.submit_to(charge_point, adapter.set_charging_profile(evse_id, profile), None, now)
+    return commands.submit_to(charge_point, codec.set_charging_profile(evse_id, profile), None, now)
 
 
 def _within_site(site_id: str | None, facts: ProfileFacts) -> None:
@@ -59,7 +60,10 @@ def _within_site(site_id: str | None, facts: ProfileFacts) -> None:
 
 def clear(charge_point_id: str, profile_id: int, now: datetime) -> Command:
     return commands.submit_intent(
-        charge_point_id, lambda adapter: adapter.clear_charging_profile(profile_id), None, now
+        charge_point_id,
+        lambda profile: smart_charging_codec(profile).clear_charging_profile(profile_id),
+        None,
+        now,
     )
 
 
@@ -67,7 +71,10 @@ def ask_for_all(charge_point_id: str, now: datetime) -> Command:
     """2.x GetChargingProfiles: the station answers with ReportChargingProfiles, kept as it comes."""
     request_id = random.randint(1, 2**31 - 1)
     return commands.submit_intent(
-        charge_point_id, lambda adapter: adapter.get_charging_profiles(request_id, None), None, now
+        charge_point_id,
+        lambda profile: smart_charging_codec(profile).get_charging_profiles(request_id, None),
+        None,
+        now,
     )
 
 
@@ -76,23 +83,29 @@ def composite(
 ) -> tuple[Command, CompositeSchedule | None]:
     """GetCompositeSchedule, waited for: the command as it stands and the schedule, if any."""
     command = commands.submit_intent(
-        charge_point_id, lambda adapter: adapter.get_composite_schedule(evse_id, duration_s, unit), None, now
+        charge_point_id,
+        lambda profile: smart_charging_codec(profile).get_composite_schedule(evse_id, duration_s, unit),
+        None,
+        now,
     )
     command = commands.wait_for(command, wait_s)
     if command.response is None:
         return command, None
-    return command, profile_for(command.ocpp_version).adapter.composite_schedule(command, command.response)
+    return command, smart_charging_codec(profile_for(command.ocpp_version)).composite_schedule(
+        command, command.response
+    )
 
 
+@answers.keeps("SetChargingProfile", "ClearChargingProfile")
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """SetChargingProfile: kept with its answer (a refused one shows why). ClearChargingProfile
     accepted (or Unknown: it never had it): gone."""
-    adapter = profile_for(command.ocpp_version).adapter
+    codec = smart_charging_codec(profile_for(command.ocpp_version))
     status = response.get("status") or "Unknown"
     if command.action == "SetChargingProfile":
-        evse_id, profile = adapter.profile_sent(command)
+        evse_id, profile = codec.profile_sent(command)
         known = KnownProfile(
-            command.charge_point_id, evse_id, adapter.profile_facts(profile), profile, status, "set", now
+            command.charge_point_id, evse_id, codec.profile_facts(profile), profile, status, "set", now
         )
         charging_profiles.put_profile(known)
         if status == "Accepted" and known.facts.profile_id >= ALLOCATOR_PROFILE_ID:
@@ -105,10 +118,10 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
 
 def reported(charge_point_id: str, ocpp_version: str, payload: dict[str, Any], at: datetime) -> None:
     """ReportChargingProfiles (2.x): a write per profile it names."""
-    adapter = profile_for(ocpp_version).adapter
-    evse_id, profiles = adapter.reported_profiles(payload)
+    codec = smart_charging_codec(profile_for(ocpp_version))
+    evse_id, profiles = codec.reported_profiles(payload)
     for profile in profiles:
-        facts: ProfileFacts = adapter.profile_facts(profile)
+        facts: ProfileFacts = codec.profile_facts(profile)
         charging_profiles.put_profile(
             KnownProfile(charge_point_id, evse_id, facts, profile, "Reported", "reported", at)
         )

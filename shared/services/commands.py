@@ -1,7 +1,8 @@
 """Commands: operator calls to a charge point from request to answer. Validated by the
 version's schema, stored before they are sent, one outstanding call per charge point with the
 rest queued in order, settled by the answer, a CALLERROR, a disconnect, a gone connection or
-the timeout sweep. What an answer tells is kept by its block (answers.py)."""
+the timeout sweep. What an answer tells is kept by the block that registered for it
+(answers.py)."""
 
 from __future__ import annotations
 
@@ -29,13 +30,13 @@ from shared.domain.errors import (
 from shared.domain.provisioning import ChargePoint
 from shared.observability import logger, metrics
 from shared.protocol.errors import RpcError
+from shared.protocol.security import security_codec
 from shared.protocol.versions import Profile, profile_for
+from shared.services import answers
 from shared.settings import get_settings
 
-if TYPE_CHECKING:  # the validator and the adapters load when a call is sent or answered
+if TYPE_CHECKING:  # the validator loads when a call is sent or answered
     from ocpp.messages import CallError, CallResult
-
-    from shared.protocol.adapters.base import Adapter
 
 # How often a request that waits for the answer looks for it.
 POLL_S = 0.1
@@ -69,12 +70,13 @@ def submit(
 
 
 def submit_intent(
-    charge_point_id: str, build: Callable[[Adapter], Intent], timeout_s: int | None, now: datetime
+    charge_point_id: str, build: Callable[[Profile], Intent], timeout_s: int | None, now: datetime
 ) -> Command:
-    """An operator's intention (start, reset, ...), written as the charge point's version says."""
+    """An operator's intention (start, reset, ...), written as the charge point's version says
+    (`build` asks the block's codec for the version)."""
     charge_point = connected(charge_point_id)
     try:
-        intent = build(adapter_of(charge_point))
+        intent = build(profile_of(charge_point))
     except ValueError as error:  # a value the version cannot carry (a 1.6 id must be an integer)
         raise BadRequest(str(error)) from None
     return submit_to(charge_point, intent, timeout_s, now)
@@ -85,8 +87,8 @@ def new_command_id() -> str:
     return str(uuid.uuid4())
 
 
-def adapter_of(charge_point: ChargePoint) -> Adapter:
-    return profile_for(charge_point.ocpp_version or "").adapter
+def profile_of(charge_point: ChargePoint) -> Profile:
+    return profile_for(charge_point.ocpp_version or "")
 
 
 def submit_to(
@@ -107,7 +109,7 @@ def submit_to(
 
     action, payload = intent
     profile = profile_for(charge_point.ocpp_version)
-    if profile.adapter.sets_password(action, payload) and not password:
+    if security_codec(profile).sets_password(action, payload) and not password:
         raise CommandRefused("Set the charge point's password with POST /charge-points/{id}/password")
     if action not in profile.from_csms:
         raise CommandRefused(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
@@ -196,7 +198,6 @@ def answer(
     from ocpp.messages import CallError
 
     from shared.protocol import framing
-    from shared.services import answers  # the blocks' answer handlers, which call back into here
 
     command = commands.find_command(reply.unique_id)
     if command is None or command.charge_point_id != charge_point_id:
@@ -287,7 +288,7 @@ def view(command: Command) -> CommandView:
 
 def _shown(command: Command) -> Command:
     """As an operator sees it: a password it carries masked."""
-    return replace(command, payload=profile_for(command.ocpp_version).adapter.redacted(command))
+    return replace(command, payload=security_codec(profile_for(command.ocpp_version)).redacted(command))
 
 
 def find(command_id: str) -> CommandView:

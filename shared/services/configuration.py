@@ -10,7 +10,10 @@ from shared.data import charge_points, configuration
 from shared.domain.commands import Command
 from shared.domain.configuration import ConfigurationValue, ReportPart, ReportProgress
 from shared.observability import logger, metrics
+from shared.protocol.configuration import configuration_codec
+from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
+from shared.services import answers
 
 
 def reported(charge_point_id: str, part: ReportPart, at: datetime) -> None:
@@ -31,10 +34,14 @@ def report_of(charge_point_id: str) -> ReportProgress | None:
     return charge_point.configuration_report
 
 
+@answers.keeps("GetConfiguration", "ChangeConfiguration", "GetVariables", "SetVariables")
 def configuration_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
-    """GetConfiguration, ChangeConfiguration, GetVariables, SetVariables: what they read or changed."""
-    adapter = profile_for(command.ocpp_version).adapter
-    values = [v for v in adapter.configuration_answer(command, response) if v.key != adapter.password_key]
+    """GetConfiguration, ChangeConfiguration, GetVariables, SetVariables: what they read or
+    changed (never the password)."""
+    profile = profile_for(command.ocpp_version)
+    password_key = security_codec(profile).password_key
+    read = configuration_codec(profile).configuration_answer(command, response)
+    values = [v for v in read if v.key != password_key]
     if values:
         configuration.put_configuration(command.charge_point_id, values, now)
 

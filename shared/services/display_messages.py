@@ -11,13 +11,17 @@ from typing import Any
 from shared.data import charge_points, display_messages
 from shared.domain.commands import Command
 from shared.domain.display_messages import DisplayMessage, KnownMessage
+from shared.protocol.display_messages import display_messages_codec
 from shared.protocol.versions import profile_for
-from shared.services import commands
+from shared.services import answers, commands
 
 
 def show(charge_point_id: str, message: DisplayMessage, now: datetime) -> Command:
     return commands.submit_intent(
-        charge_point_id, lambda adapter: adapter.set_display_message(message), None, now
+        charge_point_id,
+        lambda profile: display_messages_codec(profile).set_display_message(message),
+        None,
+        now,
     )
 
 
@@ -25,23 +29,30 @@ def ask_for_all(charge_point_id: str, now: datetime) -> Command:
     """GetDisplayMessages: the charge point answers with NotifyDisplayMessages, kept as it comes."""
     request_id = random.randint(1, 2**31 - 1)
     return commands.submit_intent(
-        charge_point_id, lambda adapter: adapter.get_display_messages(request_id), None, now
+        charge_point_id,
+        lambda profile: display_messages_codec(profile).get_display_messages(request_id),
+        None,
+        now,
     )
 
 
 def clear(charge_point_id: str, message_id: int, now: datetime) -> Command:
     return commands.submit_intent(
-        charge_point_id, lambda adapter: adapter.clear_display_message(message_id), None, now
+        charge_point_id,
+        lambda profile: display_messages_codec(profile).clear_display_message(message_id),
+        None,
+        now,
     )
 
 
 def reported(charge_point_id: str, ocpp_version: str, payload: dict[str, Any], at: datetime) -> None:
     """NotifyDisplayMessages: a batch write of the messages it names."""
-    messages = profile_for(ocpp_version).adapter.display_messages_report(payload)
+    messages = display_messages_codec(profile_for(ocpp_version)).display_messages_report(payload)
     if messages:
         display_messages.put_messages(charge_point_id, messages, "reported", at)
 
 
+@answers.keeps("SetDisplayMessage", "ClearDisplayMessage")
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """SetDisplayMessage accepted: the charge point shows it. ClearDisplayMessage accepted (or
     Unknown: it never had it): it does not."""

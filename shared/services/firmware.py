@@ -26,11 +26,13 @@ from shared.domain.maintenance import (
 )
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
-from shared.services import commands
+from shared.protocol.firmware_management import firmware_management_codec
+from shared.protocol.versions import profile_for
+from shared.services import answers, commands
 from shared.services import maintenance as requests
 
 if TYPE_CHECKING:
-    from shared.protocol.adapters.base import Adapter
+    from shared.protocol.versions import Profile
 
 # How long the URL an operator uploads an image with stays good.
 UPLOAD_URL_S = 3600
@@ -114,8 +116,8 @@ def update(
         location = asked.location
         details["location"] = location
 
-    def build(adapter: Adapter, request_id: int) -> Intent:
-        return adapter.update_firmware(
+    def build(profile: Profile, request_id: int) -> Intent:
+        return firmware_management_codec(profile).update_firmware(
             FirmwareUpdate(
                 request_id,
                 location,
@@ -183,3 +185,10 @@ def _version_after(charge_point: ChargePoint, request: MaintenanceRequest) -> st
     if request.created_at is None or booted is None or booted <= request.created_at:
         return None
     return charge_point.firmware_version
+
+
+@answers.keeps("UpdateFirmware", "SignedUpdateFirmware")
+def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """What the station said to a firmware update."""
+    codec = firmware_management_codec(profile_for(command.ocpp_version))
+    requests.answered(command, codec.firmware_answer(command, response), now)

@@ -16,8 +16,9 @@ from shared.domain.commands import Command
 from shared.domain.errors import ApplicationError, BadRequest
 from shared.domain.local_lists import DEFAULT_PER_MESSAGE, ListChange, UpdateType, differential, plan_updates
 from shared.observability import logger
+from shared.protocol.local_lists import local_lists_codec
 from shared.protocol.versions import profile_for
-from shared.services import commands
+from shared.services import answers, commands
 
 # Answers after which the CSMS sends the whole list again.
 FALL_BACK_ON = frozenset({"Failed", "VersionMismatch"})
@@ -35,10 +36,10 @@ def sync(charge_point_id: str, update_type: UpdateType, now: datetime) -> Sync:
     """SendLocalList calls that bring the charge point's list to the source. A differential
     with nothing changed sends nothing."""
     charge_point = commands.connected(charge_point_id)
-    adapter = commands.adapter_of(charge_point)
+    codec = local_lists_codec(commands.profile_of(charge_point))
     source = _source()
     settings = {value.key: value.value for value in configuration.configuration_of(charge_point_id)}
-    max_total, per_message = adapter.local_list_limits(settings)
+    max_total, per_message = codec.local_list_limits(settings)
     if max_total is not None and len(source) > max_total:
         raise BadRequest(
             f"Charge point {charge_point_id} holds {max_total} entries at most; the list has {len(source)}"
@@ -49,9 +50,7 @@ def sync(charge_point_id: str, update_type: UpdateType, now: datetime) -> Sync:
         changes = differential(local_lists.held_by(charge_point_id), source)
     version = charge_point.local_list_version or 0
     updates = plan_updates(version, update_type, changes, per_message or DEFAULT_PER_MESSAGE)
-    sent = [
-        commands.submit_to(charge_point, adapter.send_local_list(update), None, now) for update in updates
-    ]
+    sent = [commands.submit_to(charge_point, codec.send_local_list(update), None, now) for update in updates]
     return Sync(charge_point_id, update_type, version, sent)
 
 
@@ -60,11 +59,12 @@ def _source() -> dict[str, TokenEntry]:
     return {entry.id_token: entry for entry in every_item(id_tokens.list_id_tokens)}
 
 
+@answers.keeps("SendLocalList")
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """SendLocalList: Accepted, and the charge point holds what it carried at its version;
     Failed or VersionMismatch on a differential one, and the whole list goes again (once the
     other parts queued with it are answered too)."""
-    update = profile_for(command.ocpp_version).adapter.local_list_sent(command)
+    update = local_lists_codec(profile_for(command.ocpp_version)).local_list_sent(command)
     if update is None:
         return
     status = response.get("status")

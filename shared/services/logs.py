@@ -23,12 +23,14 @@ from shared.domain.maintenance import (
     UploadToken,
 )
 from shared.domain.timestamps import format_timestamp
-from shared.services import commands
+from shared.protocol.diagnostics import diagnostics_codec
+from shared.protocol.versions import profile_for
+from shared.services import answers, commands
 from shared.services import maintenance as requests
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
-    from shared.protocol.adapters.base import Adapter
+    from shared.protocol.versions import Profile
 
 # How long an upload location stays good after the request: a charge point may queue the
 # upload behind a session, and retry.
@@ -59,7 +61,7 @@ def request_log(
     token = UploadToken.new(charge_point_id, maintenance.next_request_id())
     location = _location(token, asked.via, settings.public_url or api_base, settings.ftp_url)
 
-    def build(adapter: Adapter, request_id: int) -> Intent:
+    def build(profile: Profile, request_id: int) -> Intent:
         log = LogRequest(
             request_id,
             asked.log_type,
@@ -69,7 +71,7 @@ def request_log(
             asked.retries,
             asked.retry_interval_s,
         )
-        return adapter.get_log(log)
+        return diagnostics_codec(profile).get_log(log)
 
     details: dict[str, Any] = {
         "logType": asked.log_type.value,
@@ -110,3 +112,10 @@ def log_of(charge_point_id: str, request_id: int) -> tuple[MaintenanceRequest, s
     upload = request.upload
     link = files.download_url(upload.key, DOWNLOAD_URL_S, upload.file_name) if upload else None
     return request, link
+
+
+@answers.keeps("GetDiagnostics", "GetLog")
+def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """What the station said to a log request."""
+    codec = diagnostics_codec(profile_for(command.ocpp_version))
+    requests.answered(command, codec.log_answer(command, response), now)

@@ -12,14 +12,20 @@ from shared.aws.event_bus import DomainEvent, publish
 from shared.data import maintenance
 from shared.domain.commands import Command, Intent
 from shared.domain.errors import ApplicationError
-from shared.domain.maintenance import ACCEPTED_ANSWERS, Kind, MaintenanceRequest, Origin, StatusReport
+from shared.domain.maintenance import (
+    ACCEPTED_ANSWERS,
+    Kind,
+    MaintenanceAnswer,
+    MaintenanceRequest,
+    Origin,
+    StatusReport,
+)
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
-from shared.protocol.versions import profile_for
 from shared.services import commands
 
 if TYPE_CHECKING:
-    from shared.protocol.adapters.base import Adapter
+    from shared.protocol.versions import Profile
 
 _PUBLISHED_AS = {Kind.FIRMWARE: DomainEvent.FIRMWARE_STATUS_CHANGED, Kind.LOG: DomainEvent.LOG_STATUS_CHANGED}
 # A status with no request id and nothing in progress (a triggered Idle) belongs to no request.
@@ -43,7 +49,7 @@ def status_reported(charge_point_id: str, report: StatusReport, at: datetime) ->
 def ask(
     charge_point: ChargePoint,
     kind: Kind,
-    build: Callable[[Adapter, int], Intent],
+    build: Callable[[Profile, int], Intent],
     details: dict[str, Any],
     now: datetime,
     origin: Origin = Origin.OPERATOR,
@@ -54,7 +60,7 @@ def ask(
     it before its answer is in, and must find it. A call that cannot be sent takes the request
     back. `upload`: the request id allocated already, its upload token's digest and deadline."""
     request_id = upload[0] if upload else maintenance.next_request_id()
-    intent = build(commands.adapter_of(charge_point), request_id)
+    intent = build(commands.profile_of(charge_point), request_id)
     command_id = commands.new_command_id()
     digest, until = (upload[1], upload[2]) if upload else (None, None)
     maintenance.open_request(
@@ -79,10 +85,9 @@ def ask(
     return request, command
 
 
-def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
-    """UpdateFirmware, SignedUpdateFirmware, GetDiagnostics, GetLog: what the answer said. A
+def answered(command: Command, answer: MaintenanceAnswer | None, now: datetime) -> None:
+    """What the answer to a firmware update or a log request said, as its block read it. A
     refusal ends the request, and is published like a status."""
-    answer = profile_for(command.ocpp_version).adapter.maintenance_answer(command, response)
     request = _asked_by(command, answer.kind, answer.request_id) if answer else None
     if answer is None or request is None:
         return

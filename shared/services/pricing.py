@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shared.data import configuration, transactions
 from shared.data.models import TransactionRecord
@@ -16,11 +16,9 @@ from shared.domain.provisioning import ChargePoint
 from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, to_json
 from shared.domain.transactions import Progress, SessionSummary, merge, usage_of
 from shared.observability import logger
+from shared.protocol.tariff_and_cost import TariffAndCostCodec, tariff_and_cost_codec
 from shared.services import commands, tariffs
 from shared.settings import get_settings
-
-if TYPE_CHECKING:
-    from shared.protocol.adapters.base import Adapter
 
 
 def tariff_json(charge_point_id: str, id_token: str | None) -> dict[str, Any] | None:
@@ -65,9 +63,9 @@ def final_cost(record: TransactionRecord, breakdown: Breakdown | None, at: datet
         showing = _showing(record.charge_point_id)
         if showing is None:
             return
-        charge_point, adapter = showing
+        charge_point, codec = showing
         text = from_json(record.tariff).text_for()
-        intent = adapter.final_cost(record.transaction_id, breakdown, text.text if text else None)
+        intent = codec.final_cost(record.transaction_id, breakdown, text.text if text else None)
         if intent is not None:
             commands.submit_to(charge_point, intent, None, at)
     except ApplicationError as error:  # offline or refused: the cost is on the session all the same
@@ -101,23 +99,23 @@ def running_cost(
         showing = _showing(charge_point_id)
         if showing is None:
             return
-        charge_point, adapter = showing
+        charge_point, codec = showing
         if not transactions.mark_cost_sent(
             charge_point_id, transaction_id, sent, str(breakdown.total_incl_vat), at
         ):
             return  # another report of this session sent it
-        intent = adapter.running_cost(transaction_id, breakdown, summary.meter_stop_wh, at)
+        intent = codec.running_cost(transaction_id, breakdown, summary.meter_stop_wh, at)
         commands.submit_to(charge_point, intent, None, at)
     except ApplicationError as error:
         logger.info("Running cost not sent", extra={"reason": error.message})
 
 
-def _showing(charge_point_id: str) -> tuple[ChargePoint, Adapter] | None:
-    """The charge point and its adapter, if it is connected and shows costs: 1 read, and 1 more
+def _showing(charge_point_id: str) -> tuple[ChargePoint, TariffAndCostCodec] | None:
+    """The charge point and its version's codec, if it is connected and shows costs: 1 read, and 1 more
     where the version needs the charge point to say so (1.6's CustomDisplayCostAndPrice)."""
     charge_point = commands.connected(charge_point_id)
-    adapter = commands.adapter_of(charge_point)
-    key = adapter.cost_display_key
+    codec = tariff_and_cost_codec(commands.profile_of(charge_point))
+    key = codec.cost_display_key
     if key is not None and (configuration.value_of(charge_point_id, key) or "").strip().lower() != "true":
         return None
-    return charge_point, adapter
+    return charge_point, codec

@@ -11,7 +11,7 @@ from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors
 from shared.data import commands as stored_commands
 from shared.data.dynamo import Page, every_item
-from shared.domain.commands import Failure
+from shared.domain.commands import Command, Failure
 from shared.domain.errors import BadRequest
 from shared.domain.passwords import hash_password
 from shared.domain.provisioning import (
@@ -25,6 +25,7 @@ from shared.domain.provisioning import (
 )
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics
+from shared.services import answers
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
 
@@ -169,3 +170,13 @@ def deregister(charge_point_id: str) -> None:
     charge_point = charge_points.deregister_charge_point(charge_point_id)
     if charge_point.connection_id:
         connections_at(endpoint_for()).close(charge_point.connection_id)
+
+
+@answers.keeps("Reset")
+def reset_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """Kept as the charge point's latest reset answer."""
+    from shared.protocol.provisioning import provisioning_codec  # here: the handshake never needs it
+    from shared.protocol.versions import profile_for
+
+    asked = provisioning_codec(profile_for(command.ocpp_version)).reset_asked(command)
+    answers.keep_latest("reset", command, response, now, asked)

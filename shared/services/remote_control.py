@@ -11,11 +11,13 @@ from shared.domain.authorization import IdToken
 from shared.domain.commands import Command
 from shared.domain.remote_control import SKEW, WINDOW, RemoteStart, remote_start_of, session_begun_by
 from shared.domain.transactions import SessionSummary
+from shared.protocol.remote_control import remote_control_codec
 from shared.protocol.versions import profile_for
+from shared.services import answers
 
 
 def _remote_start(command: Command) -> RemoteStart | None:
-    return profile_for(command.ocpp_version).adapter.remote_start_of(command)
+    return remote_control_codec(profile_for(command.ocpp_version)).remote_start_of(command)
 
 
 def _sessions(found: list[Any]) -> list[SessionSummary]:
@@ -49,7 +51,8 @@ def token_of_remote_start(charge_point_id: str, remote_start_id: int, started_at
     start before it answers, so an unanswered request counts too."""
     made = commands.made_between(charge_point_id, started_at - WINDOW, started_at + SKEW)
     for command in made:
-        remote = profile_for(command.ocpp_version).adapter.remote_start_of(command, accepted_only=False)
+        codec = remote_control_codec(profile_for(command.ocpp_version))
+        remote = codec.remote_start_of(command, accepted_only=False)
         if remote is not None and remote.remote_start_id == remote_start_id:
             return IdToken(remote.id_token, remote.id_token_type)
     return None
@@ -63,3 +66,10 @@ def command_that_began(session: SessionSummary) -> str | None:
     remotes = [remote for remote in map(_remote_start, around) if remote is not None]
     remote = remote_start_of(session, remotes)
     return remote.command_id if remote else None
+
+
+@answers.keeps("UnlockConnector")
+def unlock_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """Kept as the charge point's latest unlock answer."""
+    asked = remote_control_codec(profile_for(command.ocpp_version)).unlock_asked(command)
+    answers.keep_latest("unlock", command, response, now, asked)

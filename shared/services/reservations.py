@@ -15,8 +15,9 @@ from shared.domain.commands import Command
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.reservations import UPDATE_STATES, Reservation, ReservationState
 from shared.observability import logger
+from shared.protocol.reservations import reservations_codec
 from shared.protocol.versions import profile_for
-from shared.services import commands
+from shared.services import answers, commands
 
 OPEN = (ReservationState.PENDING, ReservationState.ACTIVE)
 
@@ -51,7 +52,7 @@ def reserve(
     )
     reservation = replace(reservation, command_id=commands.new_command_id())
     reservations.create_reservation(reservation)
-    intent = commands.adapter_of(charge_point).reserve(reservation)
+    intent = reservations_codec(commands.profile_of(charge_point)).reserve(reservation)
     try:
         command = commands.submit_to(charge_point, intent, None, now, reservation.command_id)
     except ApplicationError as error:
@@ -79,14 +80,15 @@ def cancel(reservation_id: int, now: datetime) -> tuple[Reservation, Command]:
     if not reservation.state.open:
         raise Conflict(f"Reservation {reservation_id} is {reservation.state.value}")
     charge_point = commands.connected(reservation.charge_point_id)
-    intent = commands.adapter_of(charge_point).cancel_reservation(reservation_id)
+    intent = reservations_codec(commands.profile_of(charge_point)).cancel_reservation(reservation_id)
     return reservation, commands.submit_to(charge_point, intent, None, now)
 
 
+@answers.keeps("ReserveNow", "CancelReservation")
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """ReserveNow: Accepted makes it active, anything else refused. CancelReservation:
     Accepted cancels it (Rejected: the charge point does not know it, and it stays)."""
-    answer = profile_for(command.ocpp_version).adapter.reservation_answer(command, response)
+    answer = reservations_codec(profile_for(command.ocpp_version)).reservation_answer(command, response)
     if answer is None:
         return
     reservation_id, status = answer

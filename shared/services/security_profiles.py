@@ -19,8 +19,10 @@ from shared.domain.commands import Command
 from shared.domain.errors import BadRequest
 from shared.domain.provisioning import NetworkSlot
 from shared.observability import logger
+from shared.protocol.configuration import configuration_codec
+from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
-from shared.services import commands
+from shared.services import answers, commands
 
 PRIORITY_KEY = "OCPPCommCtrlr/NetworkConfigurationPriority"
 
@@ -37,7 +39,9 @@ def raise_profile(
         known = kept_configuration.value_of(charge_point_id, PRIORITY_KEY) or ""
         before = [slot for slot in known.split(",") if slot.strip() and slot.strip() != str(network.slot)]
         network = replace(network, priority=",".join([str(network.slot), *before]))
-    intents, decisive = commands.adapter_of(charge_point).raise_security_profile(profile, network)
+    intents, decisive = security_codec(commands.profile_of(charge_point)).raise_security_profile(
+        profile, network
+    )
     command_ids = [commands.new_command_id() for _ in intents]
     charge_points.set_raising(charge_point_id, profile, command_ids[decisive])
     return [
@@ -46,10 +50,11 @@ def raise_profile(
     ]
 
 
+@answers.keeps("ChangeConfiguration", "SetVariables")
 def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """The call that makes the move, accepted: the registration holds the station to it."""
-    adapter = profile_for(command.ocpp_version).adapter
-    if not adapter.setting_taken(command, response, adapter.profile_key):
+    profile = profile_for(command.ocpp_version)
+    if not configuration_codec(profile).setting_taken(command, response, security_codec(profile).profile_key):
         return  # any other setting, refused or not, reads nothing
     raised = charge_points.commit_raise(command.charge_point_id, command.command_id)
     if raised is not None:

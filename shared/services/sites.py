@@ -27,10 +27,11 @@ from shared.domain.sites import (
     lowered_first,
 )
 from shared.observability import logger, metrics
+from shared.protocol.smart_charging import smart_charging_codec
 from shared.services import commands
 
 if TYPE_CHECKING:
-    from shared.protocol.adapters.base import Adapter
+    from shared.protocol.versions import Profile
 
 # How long one allocation may hold the site's turn before another may take it over.
 TURN = timedelta(seconds=30)
@@ -212,12 +213,12 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def _send(
-    charge_point_id: str, build: Callable[[Adapter], Intent], now: datetime, command_id: str | None = None
+    charge_point_id: str, build: Callable[[Profile], Intent], now: datetime, command_id: str | None = None
 ) -> None:
     """A profile of the allocator's; a station offline now gets what it needs when it boots."""
     try:
         charge_point = commands.connected(charge_point_id)
-        intent = build(commands.adapter_of(charge_point))
+        intent = build(commands.profile_of(charge_point))
         commands.submit_to(charge_point, intent, None, now, command_id)
     except ApplicationError as error:
         logger.info("Not sent", extra={"charge_point_id": charge_point_id, "reason": error.message})
@@ -233,12 +234,12 @@ def share_taken(charge_point_id: str, command_id: str, at: datetime) -> None:
         publish(DomainEvent.SITE_SHARES_LOWERED, detail)
 
 
-def _profile(profile: SiteProfile, now: datetime) -> Callable[[Adapter], Intent]:
-    return lambda adapter: adapter.site_profile(profile, now)
+def _profile(wanted: SiteProfile, now: datetime) -> Callable[[Profile], Intent]:
+    return lambda profile: smart_charging_codec(profile).site_profile(wanted, now)
 
 
-def _clear_cap(adapter: Adapter) -> Intent:
-    return adapter.clear_charging_profile(STATION_MAX_PROFILE_ID)
+def _clear_cap(profile: Profile) -> Intent:
+    return smart_charging_codec(profile).clear_charging_profile(STATION_MAX_PROFILE_ID)
 
 
 def station_defaults(site: Site, charge_point_ids: list[str], now: datetime) -> None:
@@ -255,9 +256,7 @@ def station_defaults(site: Site, charge_point_ids: list[str], now: datetime) -> 
             p.facts.profile_id == STATION_MAX_PROFILE_ID
             for p in charging_profiles.profiles_of(charge_point_id)
         ):
-            _send(
-                charge_point_id, lambda adapter: adapter.clear_charging_profile(STATION_MAX_PROFILE_ID), now
-            )
+            _send(charge_point_id, _clear_cap, now)
 
 
 def charging_needs(charge_point_id: str, needs: ChargingNeeds, raw: dict[str, Any], at: datetime) -> bool:

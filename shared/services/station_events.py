@@ -17,10 +17,10 @@ from shared.domain.station_events import (
     EventKind,
     StationEvent,
     Vendor,
+    data_transfer_event,
     data_transfer_status,
 )
 from shared.observability import logger, metrics
-from shared.protocol.adapters.base import data_transfer_event
 
 _PUBLISHED_AS = {
     EventKind.SECURITY: DomainEvent.SECURITY_EVENT,

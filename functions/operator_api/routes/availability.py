@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from functions.operator_api.models import AvailabilityIn, CommandOut
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.protocol.availability import availability_codec
 
 router = APIGatewayHttpRouter()
 
@@ -29,6 +30,8 @@ def availability(
 ) -> Response[CommandOut]:
     return send_intent(
         charge_point_id,
-        lambda adapter: adapter.availability(body.operative, body.evse_id, body.connector_id),
+        lambda profile: availability_codec(profile).availability(
+            body.operative, body.evse_id, body.connector_id
+        ),
         wait,
     )

@@ -18,6 +18,7 @@ from functions.operator_api.models import (
 )
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.protocol.configuration import configuration_codec
 from shared.services import configuration
 
 router = APIGatewayHttpRouter()
@@ -58,7 +59,9 @@ def read_configuration(
     wait: Wait = None,
 ) -> Response[CommandOut]:
     keys = body.keys if body else []
-    return send_intent(charge_point_id, lambda adapter: adapter.read_configuration(keys), wait)
+    return send_intent(
+        charge_point_id, lambda profile: configuration_codec(profile).read_configuration(keys), wait
+    )
 
 
 @intent_route(
@@ -79,5 +82,7 @@ def change_configuration(
     wait: Wait = None,
 ) -> Response[CommandOut]:
     return send_intent(
-        charge_point_id, lambda adapter: adapter.change_configuration(body.key, body.value), wait
+        charge_point_id,
+        lambda profile: configuration_codec(profile).change_configuration(body.key, body.value),
+        wait,
     )

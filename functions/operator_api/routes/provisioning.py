@@ -34,6 +34,7 @@ from functions.operator_api.responses import (
 from shared.domain.errors import BadRequest
 from shared.domain.provisioning import UNCHANGED, ChargePoint, NetworkSlot
 from shared.domain.timestamps import utc_now
+from shared.protocol.provisioning import provisioning_codec
 from shared.services import commands, passwords, provisioning, security_profiles
 
 router = APIGatewayHttpRouter()
@@ -141,7 +142,9 @@ def reset(
     ],
     wait: Wait = None,
 ) -> Response[CommandOut]:
-    return send_intent(charge_point_id, lambda adapter: adapter.reset(body.hard, body.evse_id), wait)
+    return send_intent(
+        charge_point_id, lambda profile: provisioning_codec(profile).reset(body.hard, body.evse_id), wait
+    )
 
 
 @intent_route(router, "password", "Rotate the HTTP Basic password (security profiles 1 and 2)")

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from functions.operator_api.models import CommandOut, RemoteStartIn, RemoteStopIn, TriggerIn, UnlockIn
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.protocol.remote_control import remote_control_codec
 
 router = APIGatewayHttpRouter()
 
@@ -34,7 +35,7 @@ def remote_start(
 ) -> Response[CommandOut]:
     return send_intent(
         charge_point_id,
-        lambda adapter: adapter.remote_start(
+        lambda profile: remote_control_codec(profile).remote_start(
             body.id_token, body.id_token_type, body.evse_id, body.connector_id
         ),
         wait,
@@ -55,7 +56,9 @@ def remote_stop(
     ],
     wait: Wait = None,
 ) -> Response[CommandOut]:
-    return send_intent(charge_point_id, lambda adapter: adapter.remote_stop(body.transaction_id), wait)
+    return send_intent(
+        charge_point_id, lambda profile: remote_control_codec(profile).remote_stop(body.transaction_id), wait
+    )
 
 
 @intent_route(router, "unlock", "Unlock a connector")
@@ -70,7 +73,11 @@ def unlock(
     ],
     wait: Wait = None,
 ) -> Response[CommandOut]:
-    return send_intent(charge_point_id, lambda adapter: adapter.unlock(body.evse_id, body.connector_id), wait)
+    return send_intent(
+        charge_point_id,
+        lambda profile: remote_control_codec(profile).unlock(body.evse_id, body.connector_id),
+        wait,
+    )
 
 
 @intent_route(router, "trigger", "Ask for a message now (TriggerMessage)")
@@ -91,5 +98,7 @@ def trigger(
     wait: Wait = None,
 ) -> Response[CommandOut]:
     return send_intent(
-        charge_point_id, lambda adapter: adapter.trigger(body.message, body.evse_id, body.connector_id), wait
+        charge_point_id,
+        lambda profile: remote_control_codec(profile).trigger(body.message, body.evse_id, body.connector_id),
+        wait,
     )

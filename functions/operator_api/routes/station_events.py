@@ -26,6 +26,7 @@ from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import Wait, intent_route, send_intent
 from shared.domain.station_events import EventKind, Monitor, Vendor
 from shared.domain.timestamps import format_timestamp, utc_now
+from shared.protocol.diagnostics import diagnostics_codec
 from shared.services import station_events
 
 router = APIGatewayHttpRouter()
@@ -146,7 +147,9 @@ def set_monitors(
     monitors = [
         Monitor(m.key, m.type, m.value, m.severity, m.evse_id, m.transaction, m.id) for m in body.monitors
     ]
-    return send_intent(charge_point_id, lambda adapter: adapter.set_monitoring(monitors), wait)
+    return send_intent(
+        charge_point_id, lambda profile: diagnostics_codec(profile).set_monitoring(monitors), wait
+    )
 
 
 @intent_route(
@@ -155,7 +158,9 @@ def set_monitors(
 def clear_monitors(
     charge_point_id: ChargePointId, body: Annotated[MonitorIdsIn, Body(embed=False)], wait: Wait = None
 ) -> Response[CommandOut]:
-    return send_intent(charge_point_id, lambda adapter: adapter.clear_monitoring(body.ids), wait)
+    return send_intent(
+        charge_point_id, lambda profile: diagnostics_codec(profile).clear_monitoring(body.ids), wait
+    )
 
 
 @intent_route(
@@ -164,7 +169,9 @@ def clear_monitors(
 def monitoring_base(
     charge_point_id: ChargePointId, body: Annotated[MonitoringBaseIn, Body(embed=False)], wait: Wait = None
 ) -> Response[CommandOut]:
-    return send_intent(charge_point_id, lambda adapter: adapter.monitoring_base(body.base), wait)
+    return send_intent(
+        charge_point_id, lambda profile: diagnostics_codec(profile).monitoring_base(body.base), wait
+    )
 
 
 @intent_route(
@@ -178,4 +185,8 @@ def monitoring_report(
 ) -> Response[CommandOut]:
     request_id = int(utc_now().timestamp() * 1000) % 2**31
     criteria: list[str] = list(body.criteria)
-    return send_intent(charge_point_id, lambda adapter: adapter.monitoring_report(request_id, criteria), wait)
+    return send_intent(
+        charge_point_id,
+        lambda profile: diagnostics_codec(profile).get_monitoring_report(request_id, criteria),
+        wait,
+    )

@@ -18,6 +18,7 @@ from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import Wait, intent_route, json_response, send_intent, with_examples
 from shared.domain.tariffs import WEEKDAYS, Tariff, to_json
 from shared.domain.timestamps import utc_now
+from shared.protocol.tariff_and_cost import tariff_and_cost_codec
 from shared.services import cdrs, tariffs
 
 router = APIGatewayHttpRouter()
@@ -157,7 +158,9 @@ def set_default_tariff(
 ) -> Response[CommandOut]:
     tariff = tariffs.get(body.tariff_id)
     return send_intent(
-        charge_point_id, lambda adapter: adapter.set_default_tariff(tariff, body.evse_id), wait
+        charge_point_id,
+        lambda profile: tariff_and_cost_codec(profile).set_default_tariff(tariff, body.evse_id),
+        wait,
     )
 
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from shared.domain.commands import Command, CommandStatus
 from shared.domain.remote_control import remote_start_of, session_begun_by
 from shared.domain.transactions import SessionSummary
+from shared.protocol.remote_control import remote_control_codec
 from shared.protocol.versions import profile_for
 
 T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -29,10 +30,10 @@ def session(transaction_id, started_at, id_token="TAG1", connector_id=1, remote_
 
 
 def remote_start(version, command_id, action, payload, response, at=T0):
-    """A remote start as the version's adapter reads it from the stored command and answer."""
+    """A remote start as the version's codec reads it from the stored command and answer."""
     status = CommandStatus.COMPLETED if response else CommandStatus.PENDING
     command = Command(command_id, "CP1", version, action, payload, status, at, 30, response=response)
-    return profile_for(version).adapter.remote_start_of(command)
+    return remote_control_codec(profile_for(version)).remote_start_of(command)
 
 
 def v16(command_id="c1", at=T0, connector_id=None, status="Accepted"):

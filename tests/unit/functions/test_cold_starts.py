@@ -21,7 +21,10 @@ def test_the_router_and_the_certificates_function_load_no_x509_until_needed():
         "import functions.ocpp_router.handler\n"
         "from functions.ocpp_router.actions import load\n"
         "for action in ('Heartbeat', 'BootNotification', 'TransactionEvent', 'MeterValues'): load(action)\n"
-        "import shared.protocol.adapters.v16, shared.protocol.adapters.v21"
+        "import pkgutil, shared.protocol\n"
+        "from shared.protocol.versions import PROFILES\n"
+        "for block in pkgutil.iter_modules(shared.protocol.__path__, 'shared.protocol.'):\n"
+        "    if block.ispkg: [profile.codec(block.name) for profile in PROFILES.values()]"
     )
     assert not loads_cryptography("import functions.certificates.handler")
     # ...and the probe sees it where it is loaded: OCSP requests need it at once.

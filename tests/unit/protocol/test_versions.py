@@ -1,6 +1,5 @@
 import pytest
 
-from shared.domain.provisioning import BootInfo
 from shared.protocol.versions import PROFILES, OcppVersion, negotiate
 
 
@@ -30,27 +29,3 @@ def test_action_sets_come_from_the_packages_schemas_and_split_by_direction():
     assert "RequestBatterySwap" in v21.from_csms and "BatterySwap" in v21.from_charge_point
     for profile in PROFILES.values():
         assert profile.from_charge_point <= profile.actions, profile.version
-
-
-def test_each_version_adapter_reads_its_own_boot_notification_shape():
-    v16 = PROFILES[OcppVersion.V16].adapter.boot_info(
-        {
-            "chargePointVendor": "V",
-            "chargePointModel": "M",
-            "chargeBoxSerialNumber": "S1",
-            "firmwareVersion": "1.2",
-        }
-    )
-    v2 = PROFILES[OcppVersion.V21].adapter.boot_info(
-        {
-            "reason": "PowerUp",
-            "chargingStation": {
-                "vendorName": "V",
-                "model": "M",
-                "serialNumber": "S1",
-                "modem": {"iccid": "89"},
-            },
-        }
-    )
-    assert v16 == BootInfo("V", "M", "S1", "1.2")
-    assert v2 == BootInfo("V", "M", "S1", None, iccid="89", reason="PowerUp")

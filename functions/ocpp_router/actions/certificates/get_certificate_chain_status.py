@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.certificates import certificates_codec
 from shared.protocol.versions import OcppVersion
 from shared.services import plug_and_charge
 
 
 @handles("GetCertificateChainStatus", (OcppVersion.V21,))
 def get_certificate_chain_status(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    adapter = context.profile.adapter
-    questions = adapter.chain_status_questions(payload)
-    return adapter.chain_status_answer(
-        questions, plug_and_charge.chain_status(questions, context.received_at)
-    )
+    codec = certificates_codec(context.profile)
+    questions = codec.chain_status_questions(payload)
+    return codec.chain_status_answer(questions, plug_and_charge.chain_status(questions, context.received_at))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.certificates import certificates_codec
 from shared.protocol.versions import OcppVersion
 from shared.services import plug_and_charge
 
 
 @handles("GetCertificateStatus", (OcppVersion.V201, OcppVersion.V21))
 def get_certificate_status(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    adapter = context.profile.adapter
-    hash_data, responder = adapter.ocsp_request_data(payload)
+    codec = certificates_codec(context.profile)
+    hash_data, responder = codec.ocsp_request_data(payload)
     relayed = plug_and_charge.certificate_status(hash_data, responder, context.received_at)
-    return adapter.certificate_status_answer(relayed)
+    return codec.certificate_status_answer(relayed)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.certificates import certificates_codec
 from shared.services import certificates
 
 
 @handles("SignCertificate")
 def sign_certificate(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    adapter = context.profile.adapter
-    csr, use = adapter.signing_request(payload)
+    codec = certificates_codec(context.profile)
+    csr, use = codec.signing_request(payload)
     reason = certificates.requested(context.charge_point_id, csr, use, context.received_at)
-    return adapter.signing_answer(reason)
+    return codec.signing_answer(reason)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.configuration import configuration_codec
 from shared.protocol.versions import OcppVersion
 from shared.services import configuration
 
 
 @handles("NotifyReport", (OcppVersion.V201, OcppVersion.V21))
 def notify_report(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    part = context.profile.adapter.report_part(payload)
+    part = configuration_codec(context.profile).report_part(payload)
     configuration.reported(context.charge_point_id, part, context.received_at)
     return {}

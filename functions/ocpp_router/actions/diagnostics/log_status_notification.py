@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.diagnostics import diagnostics_codec
 from shared.services import maintenance
 
 
 @handles("LogStatusNotification")
 def log_status_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    report = context.profile.adapter.maintenance_status("LogStatusNotification", payload)
+    report = diagnostics_codec(context.profile).log_status(payload)
     maintenance.status_reported(context.charge_point_id, report, context.received_at)
     return {}

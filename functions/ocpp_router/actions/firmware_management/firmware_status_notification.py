@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.firmware_management import firmware_management_codec
 from shared.services import maintenance
 
 
 @handles("FirmwareStatusNotification")
 def firmware_status_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    report = context.profile.adapter.maintenance_status("FirmwareStatusNotification", payload)
+    report = firmware_management_codec(context.profile).firmware_status(payload)
     maintenance.status_reported(context.charge_point_id, report, context.received_at)
     return {}

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.firmware_management import firmware_management_codec
 from shared.protocol.versions import OcppVersion
 from shared.services import station_events
 
 
 @handles("PublishFirmwareStatusNotification", (OcppVersion.V201, OcppVersion.V21))
 def publish_firmware_status_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    event = context.profile.adapter.station_event(
-        "PublishFirmwareStatusNotification", payload, context.received_at
-    )
+    event = firmware_management_codec(context.profile).publish_status(payload, context.received_at)
     station_events.reported(context.charge_point_id, event, context.received_at)
     return {}

@@ -7,6 +7,7 @@ from typing import Any
 from functions.ocpp_router.registry import CallContext, handles
 from shared.domain.provisioning import RegistrationStatus
 from shared.domain.timestamps import format_timestamp
+from shared.protocol.provisioning import provisioning_codec
 from shared.services import provisioning
 from shared.settings import get_settings
 
@@ -14,7 +15,7 @@ from shared.settings import get_settings
 @handles("BootNotification")
 def boot_notification(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
     provisioning.booted(
-        context.charge_point_id, context.profile.adapter.boot_info(payload), context.received_at
+        context.charge_point_id, provisioning_codec(context.profile).boot_info(payload), context.received_at
     )
     return {
         "currentTime": format_timestamp(context.received_at),

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.tariff_and_cost import tariff_and_cost_codec
 from shared.protocol.versions import OcppVersion
 from shared.services import station_events
 
 
 @handles("NotifySettlement", (OcppVersion.V21,))
 def notify_settlement(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    event = context.profile.adapter.station_event("NotifySettlement", payload, context.received_at)
+    event = tariff_and_cost_codec(context.profile).settlement(payload)
     station_events.reported(context.charge_point_id, event, context.received_at)
     return {}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.ocpp_router.actions.authorization.authorize import id_token_answer
 from functions.ocpp_router.registry import CallContext, handles
+from shared.protocol.transactions import transactions_codec
 from shared.protocol.versions import OcppVersion
-from shared.services import transactions
+from shared.services import authorization, transactions
 
 
 @handles("TransactionEvent", (OcppVersion.V201, OcppVersion.V21))
 def transaction_event(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
-    report = context.profile.adapter.transaction_event(payload)
-    answer = id_token_answer(context, report.id_token)
+    report = transactions_codec(context.profile).transaction_event(payload)
+    answer = authorization.id_token_answer(
+        context.profile, context.charge_point_id, report.id_token, context.received_at
+    )
     version = context.profile.version.value
     final = transactions.event_reported(context.charge_point_id, version, report, context.received_at)
     if final is not None:  # 2.x: the final cost, tax included, in the Ended event's answer

@@ -1,16 +1,17 @@
-"""OCPP 2.1: 2.0.1's adapter, and the tariff messages 2.1 added (a tariff in the Authorize
-answer, SetDefaultTariff), in TariffType's words."""
+"""Tariffs and cost in OCPP 2.1: a tariff in the Authorize answer, SetDefaultTariff, in
+TariffType's words; NotifySettlement from a station's payment terminal."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from shared.domain.certificates import CertificateUse, RootKind, Standing, StatusQuestion
 from shared.domain.commands import Intent
+from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.tariffs import Dimension, Tariff, TariffElement
 from shared.domain.timestamps import format_timestamp
-from shared.protocol.adapters.v2 import V2Adapter
+from shared.protocol.common import parse_timestamp
+from shared.protocol.tariff_and_cost import TariffAndCostCodec
+from shared.protocol.tariff_and_cost.v2 import V2TariffAndCost
 
 # TariffType.tariffId: 60 characters at most.
 TARIFF_ID_MAX = 60
@@ -63,40 +64,19 @@ def tariff_type(tariff: Tariff) -> dict[str, Any]:
     return found
 
 
-class V21Adapter(V2Adapter):
-    network_version = "OCPP21"
-    signing_uses = frozenset(CertificateUse)  # 2.1 adds ISO 15118-20's V2G certificate
-    root_kinds = frozenset(RootKind)  # ...and the OEM root
-
-    def chain_status_questions(self, payload: dict[str, Any]) -> list[StatusQuestion]:
-        fields = ("hashAlgorithm", "issuerNameHash", "issuerKeyHash", "serialNumber")
-        return [
-            StatusQuestion(
-                {name: asked["certificateHashData"][name] for name in fields},
-                asked["source"],
-                tuple(asked["urls"]),
-            )
-            for asked in payload["certificateStatusRequests"]
-        ]
-
-    def chain_status_answer(self, questions: list[StatusQuestion], found: list[Standing]) -> dict[str, Any]:
-        return {
-            "certificateStatus": [
-                {
-                    "certificateHashData": question.hash_data,
-                    "source": question.source,
-                    "status": standing.status,
-                    "nextUpdate": format_timestamp(standing.next_update or datetime.now(UTC)),
-                }
-                for question, standing in zip(questions, found, strict=True)
-            ]
-        }
-
+class V21TariffAndCost(V2TariffAndCost):
     def tariff_offer(self, tariff: Tariff) -> dict[str, Any]:
         return {"tariff": tariff_type(tariff)}
 
     def set_default_tariff(self, tariff: Tariff, evse_id: int) -> Intent:
         return "SetDefaultTariff", {"evseId": evse_id, "tariff": tariff_type(tariff)}
 
+    def settlement(self, payload: dict[str, Any]) -> StationEvent:
+        """The payment reference and time make a resend the same."""
+        as_sent = {k: v for k, v in payload.items() if k != "customData"}
+        settled = parse_timestamp(payload["settlementTime"], "settlementTime")
+        sort = f"{format_timestamp(settled)}#{payload['pspRef']}"
+        return StationEvent(EventKind.SETTLEMENT, sort, settled, as_sent)
 
-ADAPTER = V21Adapter()
+
+CODEC: TariffAndCostCodec = V21TariffAndCost()
