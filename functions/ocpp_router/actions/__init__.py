@@ -1,53 +1,46 @@
-"""Every OCPP action handler, one module each, grouped by the OCPP functional block.
+"""Every OCPP action handler, one module each, in the folder of its OCPP functional block and
+named after its action (`authorization/authorize.py`, `certificates/get_15118_ev_certificate.py`).
 
 A module is imported when its action first arrives, and registers its handler then: a cold
-start that answers a Heartbeat does not load the transaction code (docs/decisions/0027).
-`load_all` imports them all, for the README's table and the tests.
+start that answers a Heartbeat does not load the transaction code (docs/decisions/0027). The
+modules are found by their names, so a new action is a new file and nothing else; `load_all`
+imports them all, for the README's table and the tests.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import re
+from functools import cache
 
-# Action -> its module under this package.
-MODULES: dict[str, str] = {
-    "Authorize": "authorization.authorize",
-    "BootNotification": "provisioning.boot_notification",
-    "ClearedChargingLimit": "smart_charging.cleared_charging_limit",
-    "DataTransfer": "data_transfer.data_transfer",
-    "DiagnosticsStatusNotification": "diagnostics.diagnostics_status_notification",
-    "Get15118EVCertificate": "certificates.get_15118_ev_certificate",
-    "GetCertificateChainStatus": "certificates.get_certificate_chain_status",
-    "GetCertificateStatus": "certificates.get_certificate_status",
-    "FirmwareStatusNotification": "firmware_management.firmware_status_notification",
-    "Heartbeat": "availability.heartbeat",
-    "LogStatusNotification": "diagnostics.log_status_notification",
-    "MeterValues": "transactions.meter_values",
-    "NotifyChargingLimit": "smart_charging.notify_charging_limit",
-    "NotifyCustomerInformation": "diagnostics.notify_customer_information",
-    "NotifyDisplayMessages": "display_messages.notify_display_messages",
-    "NotifyEVChargingNeeds": "smart_charging.notify_ev_charging_needs",
-    "NotifyEVChargingSchedule": "smart_charging.notify_ev_charging_schedule",
-    "NotifyEvent": "diagnostics.notify_event",
-    "NotifyMonitoringReport": "diagnostics.notify_monitoring_report",
-    "NotifyReport": "configuration.notify_report",
-    "NotifySettlement": "tariff_and_cost.notify_settlement",
-    "PublishFirmwareStatusNotification": "firmware_management.publish_firmware_status_notification",
-    "ReportChargingProfiles": "smart_charging.report_charging_profiles",
-    "ReservationStatusUpdate": "reservation.reservation_status_update",
-    "SecurityEventNotification": "security.security_event_notification",
-    "SignCertificate": "certificates.sign_certificate",
-    "SignedFirmwareStatusNotification": "firmware_management.signed_firmware_status_notification",
-    "StartTransaction": "transactions.start_transaction",
-    "StatusNotification": "availability.status_notification",
-    "StopTransaction": "transactions.stop_transaction",
-    "TransactionEvent": "transactions.transaction_event",
-}
+# Where a word of an action's name begins: OCPP names are CamelCase with acronyms (EV, DER)
+# and numbers (15118) of their own.
+_WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
+
+
+def module_name(action: str) -> str:
+    """`Get15118EVCertificate` -> `get_15118_ev_certificate`."""
+    return _WORD.sub("_", action).lower()
+
+
+@cache
+def modules() -> dict[str, str]:
+    """Module name -> `block.module`, for every action module under this package."""
+    found: dict[str, str] = {}
+    for block in os.scandir(os.path.dirname(__file__)):
+        if not block.is_dir() or block.name.startswith(("_", ".")):
+            continue
+        for entry in os.scandir(block.path):
+            name, extension = os.path.splitext(entry.name)
+            if extension == ".py" and not name.startswith("_"):
+                found[name] = f"{block.name}.{name}"
+    return found
 
 
 def load(action: str) -> bool:
     """Imports the action's module (registering its handler); False for an action with none."""
-    module = MODULES.get(action)
+    module = modules().get(module_name(action))
     if module is None:
         return False
     importlib.import_module(f"{__name__}.{module}")
@@ -55,5 +48,5 @@ def load(action: str) -> bool:
 
 
 def load_all() -> None:
-    for action in MODULES:
-        load(action)
+    for module in modules().values():
+        importlib.import_module(f"{__name__}.{module}")

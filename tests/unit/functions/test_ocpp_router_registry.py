@@ -18,13 +18,23 @@ def test_the_core_messages_are_handled_in_every_version():
         assert core <= set(implemented(version)), version
 
 
-def test_each_action_module_registers_the_action_it_is_listed_under():
-    from functions.ocpp_router.actions import MODULES, load_all
+def test_each_action_module_registers_the_action_it_is_named_after():
+    from functions.ocpp_router.actions import load_all, module_name, modules
     from functions.ocpp_router.registry import _TABLE
 
     load_all()
     registered = {action for (_, action) in _TABLE}
-    assert registered == set(MODULES)
-    for action, module in MODULES.items():
+    assert {module_name(action) for action in registered} == set(modules())
+    for action in registered:
         handlers = {h for (_, a), h in _TABLE.items() if a == action}
-        assert {h.__module__ for h in handlers} == {f"functions.ocpp_router.actions.{module}"}, action
+        expected = f"functions.ocpp_router.actions.{modules()[module_name(action)]}"
+        assert {h.__module__ for h in handlers} == {expected}, action
+
+
+def test_action_names_become_module_names_word_by_word():
+    from functions.ocpp_router.actions import module_name
+
+    assert module_name("Get15118EVCertificate") == "get_15118_ev_certificate"
+    assert module_name("NotifyEVChargingNeeds") == "notify_ev_charging_needs"
+    assert module_name("NotifyDERAlarm") == "notify_der_alarm"
+    assert module_name("Heartbeat") == "heartbeat"
