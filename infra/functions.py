@@ -15,10 +15,12 @@ from infra import packaging
 from infra.config import StackConfig
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
-from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
+from shared.data.charge_points import ChargePointRecord
+from shared.data.tables import all_records, suffix_of
+from shared.data.throttles import ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, Data, Function
 from shared.observability import NAMESPACE, SERVICE
-from shared.settings import TABLES, get_settings
+from shared.settings import table_variable
 
 # What CDK's grant_read_write_data grants, less the stream reads no function makes.
 READ_WRITE_ACTIONS = [
@@ -36,14 +38,10 @@ READ_WRITE_ACTIONS = [
 
 
 def table_variables(tables: dict[str, dynamodb.TableV2]) -> dict[str, str]:
-    """Each model's table, under the variable its setting reads."""
-    settings = get_settings()
-    by_name = {model.Meta.table_name: model.__name__ for model in ALL_MODELS}
-    variables = {}
-    for field, (variable, _) in TABLES.items():
-        model = by_name[getattr(settings, field)]
-        variables[variable] = tables[model].table_name
-    assert len(variables) == len(ALL_MODELS), "every model's table has a variable"
+    """Each record's table, under the variable its name is read from."""
+    records = all_records()
+    variables = {table_variable(suffix_of(record)): tables[record.__name__].table_name for record in records}
+    assert len(variables) == len(records), "every record declares a table of its own"
     return variables
 
 

@@ -1,5 +1,5 @@
-"""DynamoDB tables, derived from the pynamodb models so that the cloud's keys, indexes and TTL
-cannot drift from the code's."""
+"""DynamoDB tables, derived from the pynamodb records (shared.data.tables) so that the cloud's
+keys, indexes and TTL cannot drift from the code's."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from constructs import Construct
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
-from shared.data.models import ALL_MODELS
+from shared.data.tables import all_records
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -60,7 +60,7 @@ class Storage(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self.tables: dict[str, dynamodb.TableV2] = {}
-        for model in ALL_MODELS:
+        for model in all_records():
             schema = model._get_schema()
             partition = _key(schema, schema["key_schema"], "HASH")
             assert partition is not None, model

@@ -58,7 +58,7 @@ def create_resources() -> None:
     """What the CDK stack creates in the cloud, created in moto: the tables, the bus, the bucket."""
     from shared.aws import files
     from shared.aws.event_bus import create_bus
-    from shared.data.models import create_tables
+    from shared.data.tables import create_tables
 
     create_tables()
     create_bus()

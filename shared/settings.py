@@ -6,9 +6,11 @@ The CDK stack and the local runtime set the same variables; nothing else reads o
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Literal
 
 from shared.domain.client_certificates import IdentityAttribute
@@ -24,36 +26,11 @@ AdmissionPolicy = Literal["registered", "auto-register"]
 ApiAuth = Literal["token", "gateway"]
 
 
-# Each table's setting, the variable that names it, and its name after CSMS_TABLE_PREFIX when
-# that variable is unset (locally). The CDK stack sets the variables to the tables it made.
-TABLES: dict[str, tuple[str, str]] = {
-    "charge_points_table": ("CSMS_CHARGE_POINTS_TABLE", "charge-points"),
-    "connectors_table": ("CSMS_CONNECTORS_TABLE", "connectors"),
-    "id_tokens_table": ("CSMS_ID_TOKENS_TABLE", "id-tokens"),
-    "transactions_table": ("CSMS_TRANSACTIONS_TABLE", "transactions"),
-    "transaction_starts_table": ("CSMS_TRANSACTION_STARTS_TABLE", "transaction-starts"),
-    "session_events_table": ("CSMS_SESSION_EVENTS_TABLE", "session-events"),
-    "counters_table": ("CSMS_COUNTERS_TABLE", "counters"),
-    "commands_table": ("CSMS_COMMANDS_TABLE", "commands"),
-    "configuration_table": ("CSMS_CONFIGURATION_TABLE", "configuration"),
-    "throttles_table": ("CSMS_THROTTLES_TABLE", "throttles"),
-    "maintenance_table": ("CSMS_MAINTENANCE_TABLE", "maintenance"),
-    "station_events_table": ("CSMS_STATION_EVENTS_TABLE", "station-events"),
-    "firmware_table": ("CSMS_FIRMWARE_TABLE", "firmware"),
-    "rollouts_table": ("CSMS_ROLLOUTS_TABLE", "rollouts"),
-    "vendors_table": ("CSMS_VENDORS_TABLE", "vendors"),
-    "reservations_table": ("CSMS_RESERVATIONS_TABLE", "reservations"),
-    "local_lists_table": ("CSMS_LOCAL_LISTS_TABLE", "local-lists"),
-    "display_messages_table": ("CSMS_DISPLAY_MESSAGES_TABLE", "display-messages"),
-    "tariffs_table": ("CSMS_TARIFFS_TABLE", "tariffs"),
-    "charging_profiles_table": ("CSMS_CHARGING_PROFILES_TABLE", "charging-profiles"),
-    "sites_table": ("CSMS_SITES_TABLE", "sites"),
-    "certificates_table": ("CSMS_CERTIFICATES_TABLE", "certificates"),
-    "trust_anchors_table": ("CSMS_TRUST_ANCHORS_TABLE", "trust-anchors"),
-    "ocsp_responses_table": ("CSMS_OCSP_RESPONSES_TABLE", "ocsp-responses"),
-    "analytics_table": ("CSMS_ANALYTICS_TABLE", "analytics"),
-    "status_history_table": ("CSMS_STATUS_HISTORY_TABLE", "status-history"),
-}
+def table_variable(suffix: str) -> str:
+    """The variable that names a table (the CDK stack sets it to the table it made), from the
+    name the table has after CSMS_TABLE_PREFIX when it is unset (locally): charge-points is
+    CSMS_CHARGE_POINTS_TABLE. Each record declares that name (shared.data.tables)."""
+    return f"CSMS_{suffix.replace('-', '_').upper()}_TABLE"
 
 
 class SettingsError(ValueError):
@@ -63,32 +40,10 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     region: str
-    charge_points_table: str
-    connectors_table: str
-    id_tokens_table: str
-    transactions_table: str
-    transaction_starts_table: str
-    session_events_table: str
-    counters_table: str
-    commands_table: str
-    configuration_table: str
-    throttles_table: str
-    maintenance_table: str
-    station_events_table: str
-    firmware_table: str
-    rollouts_table: str
-    vendors_table: str
-    reservations_table: str
-    local_lists_table: str
-    display_messages_table: str
-    tariffs_table: str
-    charging_profiles_table: str
-    sites_table: str
-    certificates_table: str
-    trust_anchors_table: str
-    ocsp_responses_table: str
-    analytics_table: str
-    status_history_table: str
+    # A table is named by its variable when set (the stack's), else by the prefix and the name
+    # its record declares (shared.data.tables): table() says which.
+    table_prefix: str
+    table_names: Mapping[str, str] = field(hash=False)  # the variables that name tables, as set
     dynamodb_endpoint: str | None
     # The EventBridge bus for domain events, and an endpoint for it locally (moto).
     event_bus: str
@@ -174,7 +129,14 @@ class Settings:
             )
         return cls(
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
-            **{field: env.get(variable, f"{prefix}{suffix}") for field, (variable, suffix) in TABLES.items()},
+            table_prefix=prefix,
+            table_names=MappingProxyType(
+                {
+                    name: value
+                    for name, value in env.items()
+                    if name.startswith("CSMS_") and name.endswith("_TABLE")
+                }
+            ),
             dynamodb_endpoint=env.get("CSMS_DYNAMODB_ENDPOINT") or None,
             event_bus=env.get("CSMS_EVENT_BUS", f"{prefix}events"),
             events_endpoint=env.get("CSMS_EVENTS_ENDPOINT") or None,
@@ -207,6 +169,10 @@ class Settings:
             contract_provider_url=env.get("CSMS_CONTRACT_PROVIDER_URL") or None,
             outside_timeout_s=float(_int(env, "CSMS_OUTSIDE_TIMEOUT", 5)),
         )
+
+    def table(self, suffix: str) -> str:
+        """A table's name here: its variable's value, or the prefix and the declared suffix."""
+        return self.table_names.get(table_variable(suffix), f"{self.table_prefix}{suffix}")
 
     def require_api_token(self) -> None:
         """The operator API's own check, at its cold start: token auth needs a real token."""

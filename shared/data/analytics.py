@@ -6,14 +6,46 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from shared.data.dynamo import Page, cancelled_by_condition, connection, key_names, page_of, resume_from
-from shared.data.models import AnalyticsRecord, StatusHistoryRecord
+from shared.data.tables import OnDemand
 from shared.domain.analytics import Contribution, Figures
 from shared.domain.timestamps import format_timestamp
+
+
+class AnalyticsRecord(Model):
+    """Figures added up as sessions end and connectors fault (shared.domain.analytics): one item
+    per period (a day or a month) and member (the fleet, a charge point, site, model or
+    connector). An item `seen#<event>` marks an event already counted."""
+
+    class Meta(OnDemand, table="analytics"): ...
+
+    period = UnicodeAttribute(hash_key=True)  # day#2026-12-01, month#2026-12, or seen#...
+    member = UnicodeAttribute(range_key=True)  # fleet, cp#id, site#id, model#name, conn#id#connector
+    energy_wh = NumberAttribute(default=0)
+    sessions = NumberAttribute(default=0)
+    busy_s = NumberAttribute(default=0)
+    faults = NumberAttribute(default=0)
+
+
+class StatusHistoryRecord(Model):
+    """Each status a connector reported, for the console's history; kept a month (TTL)."""
+
+    class Meta(OnDemand, table="status-history"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    entry = UnicodeAttribute(range_key=True)  # when it was reported, then the connector
+    connector = UnicodeAttribute()  # 1.6: the connector id; 2.x: evse/connector
+    status = UnicodeAttribute()
+    error_code = UnicodeAttribute(null=True)
+    info = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
 
 HISTORY_KEPT = timedelta(days=31)
 SEEN_MEMBER = "-"

@@ -6,13 +6,100 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
 
 from shared.data.dynamo import condition_failed, set_or_remove
-from shared.data.models import CertificateRecord, OcspResponseRecord, TrustAnchorRecord
+from shared.data.tables import OnDemand
 from shared.domain.certificates import CertificateUse, Signing, SigningRequest, SigningStatus
 from shared.domain.timestamps import format_timestamp
+
+
+class _CertificateWork(GlobalSecondaryIndex["CertificateRecord"]):
+    """Sparse: signing requests with work left (sign, send, resend), by when it is due."""
+
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class _CurrentCertificates(GlobalSecondaryIndex["CertificateRecord"]):
+    """Sparse: each station's certificate in use, per use, by when it expires (renewals)."""
+
+    class Meta:
+        index_name = "current"
+        projection = AllProjection()
+
+    current = UnicodeAttribute(hash_key=True)
+    not_after_key = UnicodeAttribute(range_key=True)
+
+
+class CertificateRecord(Model):
+    """A charge point's certificates: each signing request (keyed by its CSR, so a resend is the
+    same one) with the certificate signed from it and how the station took it; and the latest
+    report of what it has installed (GetInstalledCertificateIds)."""
+
+    class Meta(OnDemand, table="certificates"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # csr#<digest> | installed
+    use = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # shared.domain.certificates.SigningStatus
+    subject = UnicodeAttribute(null=True)
+    csr = UnicodeAttribute(null=True)
+    certificate = UnicodeAttribute(null=True)  # the chain sent, leaf first
+    serial = UnicodeAttribute(null=True)
+    not_after_key = UnicodeAttribute(null=True)
+    command_id = UnicodeAttribute(null=True)  # the latest CertificateSigned
+    attempts = NumberAttribute(default=0)
+    reason = UnicodeAttribute(null=True)
+    due = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    current = UnicodeAttribute(null=True)
+    renewal_asked_at = UTCDateTimeAttribute(null=True)
+    report = JSONAttribute(null=True)  # installed: the certificates' hash data by type
+    requested_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    work = _CertificateWork()
+    in_use = _CurrentCertificates()
+
+
+class TrustAnchorRecord(Model):
+    """A root certificate operators install on stations (CSMS, manufacturer, V2G, MO roots)."""
+
+    class Meta(OnDemand, table="trust-anchors"): ...
+
+    name = UnicodeAttribute(hash_key=True)
+    certificate_type = UnicodeAttribute()
+    certificate = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class OcspResponseRecord(Model):
+    """An OCSP responder's answer (or a CRL's word) about one certificate, kept until its next
+    update (TTL)."""
+
+    class Meta(OnDemand, table="ocsp-responses"): ...
+
+    request_key = UnicodeAttribute(hash_key=True)  # the hash data, source and URL, hashed
+    der = UnicodeAttribute(null=True)  # base64, as GetCertificateStatus relays it
+    status = UnicodeAttribute()
+    next_update = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
 
 _SIGNING = "csr#"
 _INSTALLED = "installed"

@@ -9,16 +9,79 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 
 from shared.data import connectors
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
-from shared.data.models import ChargePointRecord
+from shared.data.tables import OnDemand
 from shared.domain.configuration import ReportPart, ReportProgress
 from shared.domain.errors import NotRegistered
 from shared.domain.provisioning import UNCHANGED, BootInfo, ChargePoint
+
+
+class ChargePointRecord(Model):
+    """One item per registered charge point: registration, boot facts and its live connection."""
+
+    class Meta(OnDemand, table="charge-points"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    registered_at = UTCDateTimeAttribute(null=True)
+    password_hash = UnicodeAttribute(null=True)
+    blocked = BooleanAttribute(default=False)
+    security_profile = NumberAttribute(null=True)  # absent: 1
+    revoked_serials = UnicodeSetAttribute(null=True)  # client certificates that no longer admit it
+    # A password rotation (shared.services.passwords): the new hash, until the command that sets
+    # it is accepted; then the old one, good until the grace period ends.
+    pending_password_hash = UnicodeAttribute(null=True)
+    pending_password_command = UnicodeAttribute(null=True)
+    previous_password_hash = UnicodeAttribute(null=True)
+    previous_password_until = UTCDateTimeAttribute(null=True)
+    # A profile being raised (shared.services.security_profiles): to which, and the command
+    # whose acceptance makes it the registration's.
+    raising_to = NumberAttribute(null=True)
+    raising_command = UnicodeAttribute(null=True)
+    # From the latest BootNotification
+    vendor = UnicodeAttribute(null=True)
+    model = UnicodeAttribute(null=True)
+    serial_number = UnicodeAttribute(null=True)
+    firmware_version = UnicodeAttribute(null=True)
+    iccid = UnicodeAttribute(null=True)
+    imsi = UnicodeAttribute(null=True)
+    boot_reason = UnicodeAttribute(null=True)
+    last_boot_at = UTCDateTimeAttribute(null=True)
+    # The current connection, absent while offline
+    ocpp_version = UnicodeAttribute(null=True)
+    connection_id = UnicodeAttribute(null=True)
+    # The connection the current one replaced, as the write that recorded it found it ("": none)
+    replaced_connection_id = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute(null=True)
+    disconnected_at = UTCDateTimeAttribute(null=True)
+    # The one CSMS call it has not answered yet (OCPP allows one at a time)
+    outstanding_command = UnicodeAttribute(null=True)
+    # Which parts of its latest device model report (2.x NotifyReport) arrived
+    report_request_id = NumberAttribute(null=True)
+    report_parts = NumberSetAttribute(null=True)
+    report_last_part = NumberAttribute(null=True)
+    # When its newest command was made: each new one is made later, so the queue keeps the
+    # order commands were stored in, however many arrive at once
+    last_command_at = UnicodeAttribute(null=True)
+    # What answers to operator commands told us: the latest of each kind
+    availability_result = JSONAttribute(null=True)
+    reset_result = JSONAttribute(null=True)
+    unlock_result = JSONAttribute(null=True)
+    local_list_version = NumberAttribute(null=True)
+    site_id = UnicodeAttribute(null=True)
 
 
 def charge_point_of(record: ChargePointRecord) -> ChargePoint:

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
-from shared.data.models import ChargingProfileRecord
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from shared.data.tables import OnDemand
 from shared.domain.charging_profiles import KnownProfile, ProfileFacts
+
+
+class ChargingProfileRecord(Model):
+    """A charging profile a charge point has on an EVSE (0: the station): set and answered, or
+    reported by it."""
+
+    class Meta(OnDemand, table="charging-profiles"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    profile_key = UnicodeAttribute(range_key=True)  # {profile id:010d}
+    evse_id = NumberAttribute()
+    purpose = UnicodeAttribute()
+    stack_level = NumberAttribute()
+    kind = UnicodeAttribute()
+    transaction_id = UnicodeAttribute(null=True)
+    profile = JSONAttribute()  # the version's words
+    status = UnicodeAttribute()  # the answer, or Reported
+    source = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 def _key(profile_id: int) -> str:

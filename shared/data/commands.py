@@ -8,10 +8,20 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from shared.data.charge_points import ChargePointRecord
 from shared.data.dynamo import (
     Page,
     cancelled_by_condition,
@@ -21,10 +31,72 @@ from shared.data.dynamo import (
     page_of,
     resume_from,
 )
-from shared.data.models import ChargePointRecord, CommandRecord
+from shared.data.tables import OnDemand
 from shared.domain.commands import Command, CommandStatus, Failure
 from shared.domain.errors import NotRegistered
 from shared.domain.timestamps import format_timestamp
+
+
+class _CommandsByChargePoint(GlobalSecondaryIndex["CommandRecord"]):
+    """A charge point's commands in the order they were made."""
+
+    class Meta:
+        index_name = "by-charge-point"
+        projection = AllProjection()
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _Queued(GlobalSecondaryIndex["CommandRecord"]):
+    """Sparse: a charge point's commands waiting their turn, oldest first."""
+
+    class Meta:
+        index_name = "queued"
+        projection = AllProjection()
+
+    queued = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _Outstanding(GlobalSecondaryIndex["CommandRecord"]):
+    """Sparse: commands sent and not answered yet, by when they time out."""
+
+    class Meta:
+        index_name = "outstanding"
+        projection = AllProjection()
+
+    outstanding = UnicodeAttribute(hash_key=True)
+    deadline = UnicodeAttribute(range_key=True)
+
+
+class CommandRecord(Model):
+    """An operator's call to a charge point, from the request to its answer. The id is the
+    OCPP message id of the call, which is how the answer finds it. Kept for a while (TTL)."""
+
+    class Meta(OnDemand, table="commands"): ...
+
+    command_id = UnicodeAttribute(hash_key=True)
+    charge_point_id = UnicodeAttribute()
+    ocpp_version = UnicodeAttribute()
+    action = UnicodeAttribute()
+    payload = JSONAttribute()
+    status = UnicodeAttribute()  # pending, completed, failed, timeout
+    queued = UnicodeAttribute(null=True)  # the charge point's id while waiting its turn to be sent
+    created_at = UnicodeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+    completed_at = UTCDateTimeAttribute(null=True)
+    timeout_s = NumberAttribute()
+    outstanding = UnicodeAttribute(null=True)
+    deadline = UnicodeAttribute(null=True)
+    response = JSONAttribute(null=True)
+    error = JSONAttribute(null=True)  # {"code", "description", "details"}
+    expires_at = TTLAttribute()
+
+    by_charge_point = _CommandsByChargePoint()
+    queued_by_charge_point = _Queued()
+    outstanding_by_deadline = _Outstanding()
+
 
 FLAG = "1"
 # How long a command's record is kept after it is made.

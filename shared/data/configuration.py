@@ -5,8 +5,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.data.models import ConfigurationRecord
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from shared.data.tables import OnDemand
 from shared.domain.configuration import ConfigurationValue
+
+
+class ConfigurationRecord(Model):
+    """A charge point's known configuration: 1.6 keys, 2.x component variables, as its answers
+    and reports told them."""
+
+    class Meta(OnDemand, table="configuration"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # 1.6 key, or component[/evse]/variable[/attributeType]
+    value = UnicodeAttribute(null=True)
+    readonly = BooleanAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
 
 
 def put_configuration(charge_point_id: str, values: list[ConfigurationValue], at: datetime) -> None:

@@ -5,11 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import UpdateError
+from pynamodb.models import Model
 
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
-from shared.data.models import ConnectorRecord
+from shared.data.tables import OnDemand
 from shared.domain.availability import ConnectorStatusReport
+
+
+class ConnectorRecord(Model):
+    """The last reported status of one connector (1.6) or EVSE connector (2.x)."""
+
+    class Meta(OnDemand, table="connectors"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    connector_key = UnicodeAttribute(range_key=True)
+    evse_id = NumberAttribute(null=True)
+    connector_id = NumberAttribute()
+    status = UnicodeAttribute()
+    status_at = UTCDateTimeAttribute()
+    error_code = UnicodeAttribute(null=True)
+    info = UnicodeAttribute(null=True)
+    vendor_id = UnicodeAttribute(null=True)
+    vendor_error_code = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
 
 
 def record_connector_status(charge_point_id: str, report: ConnectorStatusReport, at: datetime) -> bool:

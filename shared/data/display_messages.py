@@ -5,8 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.data.models import DisplayMessageRecord
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from shared.data.tables import OnDemand
 from shared.domain.display_messages import KnownMessage
+
+
+class DisplayMessageRecord(Model):
+    """A display message a charge point has: set by the CSMS and accepted, or reported by it."""
+
+    class Meta(OnDemand, table="display-messages"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    message_id = NumberAttribute(range_key=True)
+    info = JSONAttribute()  # the version's MessageInfo
+    source = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 def put_messages(

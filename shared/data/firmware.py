@@ -4,10 +4,48 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
 from shared.data.dynamo import Page, key_names, page_of, resume_from
-from shared.data.models import FirmwareRecord
+from shared.data.tables import OnDemand
 from shared.domain.maintenance import Firmware
 from shared.domain.timestamps import format_timestamp
+
+
+class _Catalogue(GlobalSecondaryIndex["FirmwareRecord"]):
+    """Every image, newest first."""
+
+    class Meta:
+        index_name = "catalogue"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)  # always "firmware"
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class FirmwareRecord(Model):
+    """A firmware image of the catalogue: in the files bucket, or at an external location."""
+
+    class Meta(OnDemand, table="firmware"): ...
+
+    firmware_id = UnicodeAttribute(hash_key=True)
+    listed = UnicodeAttribute(default="firmware")
+    created_at = UnicodeAttribute()
+    vendor = UnicodeAttribute()
+    model = UnicodeAttribute()
+    version = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    file_key = UnicodeAttribute(null=True)  # in the files bucket
+    external_location = UnicodeAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    signing_certificate = UnicodeAttribute(null=True)
+    signature = UnicodeAttribute(null=True)
+
+    catalogue = _Catalogue()
+
 
 _LISTED = "firmware"
 _KEYS = key_names(FirmwareRecord, FirmwareRecord.catalogue)

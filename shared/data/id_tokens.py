@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DeleteError
+from pynamodb.models import Model
 
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
-from shared.data.models import IdTokenRecord
+from shared.data.tables import OnDemand
 from shared.domain.authorization import AuthorizationStatus, TokenEntry
+
+
+class IdTokenRecord(Model):
+    """One entry of the authorization list the operator manages."""
+
+    class Meta(OnDemand, table="id-tokens"): ...
+
+    id_token = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()
+    token_type = UnicodeAttribute(null=True)  # OCPP 2.x IdTokenEnumType; None matches any
+    expiry_date = UTCDateTimeAttribute(null=True)
+    parent_id_token = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 def entry_of(record: IdTokenRecord) -> TokenEntry:

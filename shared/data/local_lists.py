@@ -5,9 +5,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.data.models import LocalListEntryRecord
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from shared.data.tables import OnDemand
 from shared.domain.authorization import AuthorizationStatus, TokenEntry
 from shared.domain.local_lists import ListUpdate, UpdateType
+
+
+class LocalListEntryRecord(Model):
+    """An entry of a charge point's local authorization list, as it accepted it."""
+
+    class Meta(OnDemand, table="local-lists"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    id_token = UnicodeAttribute(range_key=True)
+    status = UnicodeAttribute()
+    token_type = UnicodeAttribute(null=True)
+    expiry_date = UTCDateTimeAttribute(null=True)
+    parent_id_token = UnicodeAttribute(null=True)
+    version = NumberAttribute()  # the list version that set it
+    updated_at = UTCDateTimeAttribute()
 
 
 def held_by(charge_point_id: str) -> dict[str, TokenEntry]:

@@ -6,12 +6,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 
+from shared.data.counters import next_value
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
-from shared.data.models import CounterRecord, MaintenanceRecord, StatusEntryMap
+from shared.data.tables import OnDemand
 from shared.domain.maintenance import (
     Kind,
     MaintenanceRequest,
@@ -21,6 +31,38 @@ from shared.domain.maintenance import (
     Upload,
 )
 from shared.domain.timestamps import format_timestamp
+
+
+class StatusEntryMap(MapAttribute[str, object]):
+    status = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    info = UnicodeAttribute(null=True)
+
+
+class MaintenanceRecord(Model):
+    """A firmware update or a log upload a charge point was asked for (or reported unasked),
+    with every status it reported. The request id is the CSMS's, unique across the fleet."""
+
+    class Meta(OnDemand, table="maintenance"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    request_key = UnicodeAttribute(range_key=True)  # kind#request id, ten digits
+    kind = UnicodeAttribute()
+    request_id = NumberAttribute()
+    origin = UnicodeAttribute()  # operator, rollout, unsolicited
+    created_at = UTCDateTimeAttribute(null=True)
+    details = JSONAttribute(null=True)
+    command_id = UnicodeAttribute(null=True)
+    answer = JSONAttribute(null=True)
+    statuses = ListAttribute(of=StatusEntryMap, null=True)  # the first MAX_STATUSES reported
+    status = UnicodeAttribute(null=True)  # the latest reported
+    statuses_dropped = NumberAttribute(null=True)  # reported beyond MAX_STATUSES
+    rollout_id = UnicodeAttribute(null=True)
+    # Log uploads: the hash of the upload token's secret, until when it is good, and the file
+    upload_digest = UnicodeAttribute(null=True)
+    upload_until = UTCDateTimeAttribute(null=True)
+    upload = JSONAttribute(null=True)
+
 
 REQUEST_COUNTER = "maintenance-request-id"
 # A request keeps this many statuses (an update goes through a handful; a station reporting
@@ -35,9 +77,7 @@ def request_key(kind: Kind, request_id: int) -> str:
 
 def next_request_id() -> int:
     """1 write: ids unique across the fleet, so a status names its request without doubt."""
-    counter = CounterRecord(REQUEST_COUNTER)
-    counter.update(actions=[CounterRecord.value.add(1)])
-    return int(counter.value)
+    return next_value(REQUEST_COUNTER)
 
 
 def open_request(

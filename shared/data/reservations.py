@@ -7,12 +7,65 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
 
+from shared.data.counters import next_value
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
-from shared.data.models import CounterRecord, ReservationRecord
+from shared.data.tables import OnDemand
 from shared.domain.reservations import Reservation, ReservationState
 from shared.domain.timestamps import format_timestamp
+
+
+class _ReservationsByChargePoint(GlobalSecondaryIndex["ReservationRecord"]):
+    """A charge point's reservations, newest first."""
+
+    class Meta:
+        index_name = "by-charge-point"
+        projection = AllProjection()
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class _OpenReservations(GlobalSecondaryIndex["ReservationRecord"]):
+    """Sparse: reservations pending or active, by when they expire."""
+
+    class Meta:
+        index_name = "open"
+        projection = AllProjection()
+
+    open = UnicodeAttribute(hash_key=True)
+    expires_key = UnicodeAttribute(range_key=True)
+
+
+class ReservationRecord(Model):
+    """A reservation, by the id the CSMS gave it (unique across the fleet)."""
+
+    class Meta(OnDemand, table="reservations"): ...
+
+    reservation_id = NumberAttribute(hash_key=True)
+    charge_point_id = UnicodeAttribute()
+    created_key = UnicodeAttribute()
+    expires_key = UnicodeAttribute()
+    open = UnicodeAttribute(null=True)
+    state = UnicodeAttribute()
+    id_token = UnicodeAttribute()
+    id_token_type = UnicodeAttribute()
+    parent_id_token = UnicodeAttribute(null=True)
+    connector_id = NumberAttribute(null=True)
+    evse_id = NumberAttribute(null=True)
+    answer = UnicodeAttribute(null=True)
+    command_id = UnicodeAttribute(null=True)
+    transaction_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    by_charge_point = _ReservationsByChargePoint()
+    open_by_expiry = _OpenReservations()
+
 
 RESERVATION_COUNTER = "reservation-id"
 _OPEN = "open"
@@ -21,9 +74,7 @@ _BY_CHARGE_POINT = key_names(ReservationRecord, ReservationRecord.by_charge_poin
 
 def next_reservation_id() -> int:
     """1 write. OCPP's reservation ids are integers; this makes them unique across the fleet."""
-    counter = CounterRecord(RESERVATION_COUNTER)
-    counter.update(actions=[CounterRecord.value.add(1)])
-    return int(counter.value)
+    return next_value(RESERVATION_COUNTER)
 
 
 def create_reservation(reservation: Reservation) -> None:

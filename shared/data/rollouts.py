@@ -4,11 +4,58 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
 
 from shared.data.dynamo import condition_failed, set_or_remove
-from shared.data.models import RolloutRecord
+from shared.data.tables import OnDemand
 from shared.domain.rollouts import Member, MemberOutcome, Rollout, RolloutState
+
+
+class _Running(GlobalSecondaryIndex["RolloutRecord"]):
+    """Sparse: rollouts that still have waves to send."""
+
+    class Meta:
+        index_name = "running"
+        projection = AllProjection()
+
+    running = UnicodeAttribute(hash_key=True)
+    rollout_key = UnicodeAttribute(range_key=True)
+
+
+class RolloutRecord(Model):
+    """A firmware rollout: one item for the rollout (member "#"), one per charge point in it."""
+
+    class Meta(OnDemand, table="rollouts"): ...
+
+    rollout_id = UnicodeAttribute(hash_key=True)
+    member = UnicodeAttribute(range_key=True)
+    rollout_key = UnicodeAttribute(null=True)
+    running = UnicodeAttribute(null=True)
+    # The rollout item
+    firmware_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)
+    wave_size = NumberAttribute(null=True)
+    max_failure_rate = NumberAttribute(null=True)
+    waves_sent = NumberAttribute(null=True)
+    options = JSONAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    # Who advances it now (the schedule, or an operator's request), until when
+    advancing_until = UTCDateTimeAttribute(null=True)
+    # A member item
+    position = NumberAttribute(null=True)
+    wave = NumberAttribute(null=True)
+    request_id = NumberAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+
+    running_rollouts = _Running()
+
 
 _HEADER = "#"
 _RUNNING = "running"

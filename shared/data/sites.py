@@ -6,12 +6,38 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.exceptions import UpdateError
+from pynamodb.models import Model
 
 from shared.data.dynamo import condition_failed
-from shared.data.models import SiteRecord
+from shared.data.tables import OnDemand
 from shared.domain.grid import GridLimit, OpenAdrLink, PriceCap
 from shared.domain.sites import Site
+
+
+class SiteRecord(Model):
+    """A site: its limit and charge points, its latest allocation, and the allocator's turn."""
+
+    class Meta(OnDemand, table="sites"): ...
+
+    site_id = UnicodeAttribute(hash_key=True)
+    body = JSONAttribute(null=True)  # shared.data.sites.body_of
+    allocation = JSONAttribute(null=True)  # shared.domain.sites.Allocation.as_json
+    # What the grid asks (shared.data.sites.record_poll): limits in time from the site's VTN,
+    # when it was last heard, and the intervals already reported.
+    grid = JSONAttribute(null=True)
+    # The lowered shares (their commands) the latest allocation waits for before others rise.
+    awaiting = UnicodeSetAttribute(null=True)
+    asked = NumberAttribute(null=True)  # reasons to allocate so far
+    turn_until = UTCDateTimeAttribute(null=True)  # an allocation is running until then
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 def site_of(record: SiteRecord) -> Site:

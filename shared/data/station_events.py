@@ -5,12 +5,45 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
 
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from
-from shared.data.models import StationEventRecord
+from shared.data.tables import OnDemand
 from shared.domain.station_events import RETENTION_DAYS, EventKind, StationEvent
 from shared.domain.timestamps import format_timestamp
+
+
+class _Feed(GlobalSecondaryIndex["StationEventRecord"]):
+    """A charge point's events of one kind, newest first."""
+
+    class Meta:
+        index_name = "feed"
+        projection = AllProjection()
+
+    feed = UnicodeAttribute(hash_key=True)  # charge point id#kind
+    at_key = UnicodeAttribute(range_key=True)  # time#sort
+
+
+class StationEventRecord(Model):
+    """Security events, device events, monitoring reports, customer information and vendor
+    data a charge point sent. Keyed by what tells a resend; listed by time. Kept a year (TTL)."""
+
+    class Meta(OnDemand, table="station-events"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)  # kind#sort
+    kind = UnicodeAttribute()
+    feed = UnicodeAttribute()
+    at_key = UnicodeAttribute()
+    body = JSONAttribute()
+    received_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+    by_feed = _Feed()
+
 
 _FEED_KEYS = key_names(StationEventRecord, StationEventRecord.by_feed)
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DeleteError
+from pynamodb.models import Model
 
 from shared.data.dynamo import condition_failed
-from shared.data.models import TariffRecord
+from shared.data.tables import OnDemand
 from shared.domain.tariffs import Tariff, from_json, to_json
+
+
+class TariffRecord(Model):
+    """A tariff, kept in the JSON the API speaks (shared.domain.tariffs.to_json)."""
+
+    class Meta(OnDemand, table="tariffs"): ...
+
+    tariff_id = UnicodeAttribute(hash_key=True)
+    body = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 def put_tariff(tariff: Tariff, at: datetime) -> bool:

@@ -5,7 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.data.models import ThrottleRecord
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from shared.data.tables import OnDemand
+
+
+class ThrottleRecord(Model):
+    """Failed handshakes counted per window, by identity and address and by address alone:
+    transient, gone when its window is (TTL)."""
+
+    class Meta(OnDemand, table="throttles"): ...
+
+    key = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
 
 
 def failures_of(keys: list[str]) -> dict[str, int]:

@@ -1,20 +1,29 @@
-"""Charging sessions and what charge points report about them, stored so that a resent or
-reordered message never counts twice. Costs are noted per function."""
+"""Charging sessions, stored so that a resent or reordered message never counts twice. What
+charge points report about them over time is kept by shared.data.session_events, which the
+block's use cases reach through this module too. Costs are noted per function."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from shared.data.counters import next_value
 from shared.data.dynamo import (
     Page,
     condition_failed,
@@ -27,22 +36,18 @@ from shared.data.dynamo import (
     resume_from,
     start_key,
 )
-from shared.data.models import CounterRecord, SessionEventRecord, TransactionRecord, TransactionStartRecord
+from shared.data.session_events import events_of as events_of
+from shared.data.session_events import meter_stream as meter_stream
+from shared.data.session_events import record_event as record_event
+from shared.data.session_events import register_readings
+from shared.data.session_events import session_stream as session_stream
+from shared.data.session_events import unmatched_stream as unmatched_stream
+from shared.data.tables import OnDemand
 from shared.domain.errors import BadPageToken
-from shared.domain.meter_values import (
-    ENERGY_REGISTER,
-    MeterValue,
-    MeterValuesReport,
-    Sample,
-    from_json,
-    to_json,
-    to_stored_json,
-)
+from shared.domain.meter_values import ENERGY_REGISTER, MeterValue, Sample
 from shared.domain.sites import ChargingNeeds
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import (
-    EventKind,
-    SessionEvent,
     SessionFilter,
     SessionStart,
     SessionStop,
@@ -50,6 +55,94 @@ from shared.domain.transactions import (
     UnknownTransaction,
     session_energy,
 )
+
+
+class _ByChargePoint(GlobalSecondaryIndex["TransactionRecord"]):
+    """A charge point's sessions, newest first."""
+
+    class Meta:
+        index_name = "by-charge-point"
+        projection = AllProjection()
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class _ByYear(GlobalSecondaryIndex["TransactionRecord"]):
+    """Every session, newest first, one partition per year of start."""
+
+    class Meta:
+        index_name = "by-year"
+        projection = AllProjection()
+
+    started_year = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class _Active(GlobalSecondaryIndex["TransactionRecord"]):
+    """Sparse: only sessions not yet ended carry `active`."""
+
+    class Meta:
+        index_name = "active"
+        projection = AllProjection()
+
+    active = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class TransactionRecord(Model):
+    """One charging session. The id is the one the charge point knows: assigned by the CSMS in
+    OCPP 1.6 (unique), by the charge point in 2.x (unique per charge point, hence the range key).
+
+    Fields are owned by the message that sets them (start fields by StartTransaction or
+    TransactionEvent(Started), stop fields by StopTransaction or Ended), so that messages
+    merged in any order give the same session. Timestamps that index it are ISO strings.
+    """
+
+    class Meta(OnDemand, table="transactions"): ...
+
+    transaction_id = UnicodeAttribute(hash_key=True)
+    charge_point_id = UnicodeAttribute(range_key=True)
+    ocpp_version = UnicodeAttribute()
+    evse_id = NumberAttribute(null=True)
+    connector_id = NumberAttribute(null=True)
+    id_token = UnicodeAttribute(null=True)
+    id_token_type = UnicodeAttribute(null=True)
+    started_at = UnicodeAttribute()
+    started_year = UnicodeAttribute()
+    start_seen = BooleanAttribute(default=False)  # False until the start message itself arrived
+    meter_start_wh = NumberAttribute(null=True)
+    stopped_at = UnicodeAttribute(null=True)
+    meter_stop_wh = NumberAttribute(null=True)
+    stop_reason = UnicodeAttribute(null=True)
+    stop_id_token = UnicodeAttribute(null=True)
+    active = UnicodeAttribute(null=True)
+    remote_start_id = NumberAttribute(null=True)
+    tariff = JSONAttribute(null=True)  # the tariff in force when it started, as it was then
+    cost_sent = UnicodeAttribute(null=True)  # the running cost last sent in CostUpdated
+    cost_sent_at = UTCDateTimeAttribute(null=True)
+    station_cost = JSONAttribute(null=True)  # 2.1 costDetails, from the latest event giving them
+    station_cost_seq = NumberAttribute(null=True)
+    ev_max_amps = NumberAttribute(null=True)  # what the EV can take, from its charging needs
+    charging_needs = JSONAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    by_charge_point = _ByChargePoint()
+    by_year = _ByYear()
+    active_sessions = _Active()
+
+
+class TransactionStartRecord(Model):
+    """OCPP 1.6 only: which transactionId a StartTransaction got, so that its resend gets the
+    same one. Keyed by the start's natural key (charge point, connector, idTag, timestamp,
+    meterStart)."""
+
+    class Meta(OnDemand, table="transaction-starts"): ...
+
+    start_key = UnicodeAttribute(hash_key=True)
+    transaction_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
 
 ACTIVE = "1"
 TRANSACTION_COUNTER = "transaction-id"
@@ -72,9 +165,7 @@ def find_start(start_key: str) -> str | None:
 
 def next_transaction_id() -> int:
     """1 write: an atomic counter, so ids are unique across the fleet."""
-    counter = CounterRecord(TRANSACTION_COUNTER)
-    counter.update(actions=[CounterRecord.value.add(1)])
-    return int(counter.value)
+    return next_value(TRANSACTION_COUNTER)
 
 
 def _start_actions(
@@ -361,88 +452,6 @@ def list_sessions(
             return Page(items, encode_token(next_year) if more else None)
         year, start = year - 1, None
     return Page(items, None)
-
-
-# --- Session events and meter values -----------------------------------------------------
-
-
-def session_stream(charge_point_id: str, transaction_id: str) -> str:
-    return f"tx/{charge_point_id}/{transaction_id}"
-
-
-def unmatched_stream(charge_point_id: str, transaction_id: str) -> str:
-    """Where messages naming a transaction id the charge point was never given are kept."""
-    return f"unmatched/{charge_point_id}/{transaction_id}"
-
-
-def meter_stream(charge_point_id: str, report: MeterValuesReport) -> str:
-    """Where values sampled outside a session go: per connector (1.6) or EVSE (2.x)."""
-    if report.transaction_id is not None:
-        return session_stream(charge_point_id, report.transaction_id)
-    place = f"evse/{report.evse_id}" if report.evse_id is not None else f"connector/{report.connector_id}"
-    return f"meter/{charge_point_id}/{place}"
-
-
-def _position(event: SessionEvent) -> str:
-    """Where an event sits in its stream, the same for every copy of one message. The digest is
-    of the full form (`to_json`), not the stored one, so that a copy resent after a change to
-    what is stored still finds the item its first copy wrote."""
-    if event.seq_no is not None:
-        return f"seq/{event.seq_no:012d}"
-    content = json.dumps([event.kind, to_json(event.meter_values)], sort_keys=True)
-    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
-    return f"at/{format_timestamp(event.timestamp)}/{digest}"
-
-
-def record_event(stream: str, event: SessionEvent, at: datetime) -> bool:
-    """1 write. False when this message was stored before (a resend): nothing changes."""
-    record = SessionEventRecord(
-        stream,
-        _position(event),
-        kind=event.kind.value,
-        timestamp=event.timestamp,
-        seq_no=event.seq_no,
-        trigger_reason=event.trigger_reason,
-        charging_state=event.charging_state,
-        offline=event.offline,
-        meter_values=to_stored_json(event.meter_values) if event.meter_values else None,
-        received_at=at,
-    )
-    try:
-        record.save(condition=SessionEventRecord.position.does_not_exist())
-    except PutError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
-
-
-def _event_of(record: SessionEventRecord) -> SessionEvent:
-    return SessionEvent(
-        kind=EventKind(record.kind),
-        timestamp=record.timestamp,
-        seq_no=None if record.seq_no is None else int(record.seq_no),
-        trigger_reason=record.trigger_reason,
-        charging_state=record.charging_state,
-        offline=bool(record.offline),
-        meter_values=tuple(from_json(record.meter_values)),
-    )
-
-
-def events_of(stream: str) -> Iterator[SessionEvent]:
-    """1 query per 1 MB of events."""
-    return (_event_of(record) for record in SessionEventRecord.query(stream))
-
-
-def register_readings(stream: str, first: bool, last: bool, scan: int = 20) -> list[MeterValue]:
-    """A query per end asked for: meter values from the first and/or the last events of a
-    stream, enough for a session's energy so far without reading all of it."""
-    values: list[MeterValue] = []
-    for forward, wanted in ((True, first), (False, last)):
-        if wanted:
-            for record in SessionEventRecord.query(stream, scan_index_forward=forward, limit=scan):
-                values += from_json(record.meter_values)
-    return values
 
 
 def summarise(

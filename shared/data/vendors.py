@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from shared.data.models import VendorRecord
+from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from shared.data.tables import OnDemand
 from shared.domain.station_events import Vendor
+
+
+class VendorRecord(Model):
+    """A vendor whose DataTransfer messages the CSMS accepts (all, or the message ids listed)."""
+
+    class Meta(OnDemand, table="vendors"): ...
+
+    vendor_id = UnicodeAttribute(hash_key=True)
+    message_ids = UnicodeSetAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
 
 
 def put_vendor(vendor: Vendor) -> None:

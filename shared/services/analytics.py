@@ -8,8 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.data import analytics, charge_points, connectors
+from shared.data.analytics import StatusHistoryRecord
 from shared.data.dynamo import Page, every_item
-from shared.data.models import StatusHistoryRecord
 from shared.domain.analytics import (
     FAULTED,
     Breakdown,

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import sites, transactions
-from shared.data.models import SiteRecord
+from shared.data.sites import SiteRecord
 from shared.domain.grid import BadEvent, GridLimit, OpenAdrLink, energy_between, limits_of, usage_report
 from shared.domain.sites import Site
 from shared.observability import logger, metrics

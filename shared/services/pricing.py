@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared.data import configuration, transactions
-from shared.data.models import TransactionRecord
+from shared.data.transactions import TransactionRecord
 from shared.domain.errors import ApplicationError
 from shared.domain.provisioning import ChargePoint
 from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, to_json

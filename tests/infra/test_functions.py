@@ -6,9 +6,11 @@ import re
 import pytest
 
 from infra.packaging import requirements
-from shared.data.models import ALL_MODELS, ChargePointRecord, ThrottleRecord
+from shared.data.charge_points import ChargePointRecord
+from shared.data.tables import all_records, suffix_of
+from shared.data.throttles import ThrottleRecord
 from shared.manifest import ALL_FUNCTIONS, AUTHORIZER
-from shared.settings import TABLES
+from shared.settings import table_variable
 from tests.infra.conftest import function_named, of_type, statements_of, synth
 
 # X-Ray takes no resource-level permissions: its two write actions are granted on "*".
@@ -58,8 +60,8 @@ def test_every_function_names_every_table_it_may_use(resources):
         variables = resources[function_named(resources, spec.handler)]["Properties"]["Environment"][
             "Variables"
         ]
-        named = {variables[variable]["Ref"] for variable, _ in TABLES.values()}
-        assert named == {_table_of(resources, model) for model in ALL_MODELS}, spec.name
+        named = {variables[table_variable(suffix_of(record))]["Ref"] for record in all_records()}
+        assert named == {_table_of(resources, record) for record in all_records()}, spec.name
         assert variables["CSMS_HEARTBEAT_INTERVAL"] == "540"
         assert variables["CSMS_ADMISSION"] == "registered"
         assert variables["CSMS_COMMAND_TIMEOUT"] == "30"

@@ -1,4 +1,4 @@
-"""Tables as the models declare them, and the files bucket."""
+"""Tables as the records declare them, and the files bucket."""
 
 import json
 
@@ -6,7 +6,7 @@ import pytest
 from aws_cdk.assertions import Match
 
 from infra.storage import ttl_attribute
-from shared.data.models import ALL_MODELS
+from shared.data.tables import all_records
 from shared.manifest import ALL_FUNCTIONS
 from tests.infra.conftest import function_named, of_type, statements_of
 
@@ -17,10 +17,10 @@ def _key_schema(keys: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def test_one_table_per_model(template):
-    template.resource_count_is("AWS::DynamoDB::GlobalTable", len(ALL_MODELS))
+    template.resource_count_is("AWS::DynamoDB::GlobalTable", len(all_records()))
 
 
-@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", all_records(), ids=lambda m: m.__name__)
 def test_tables_have_the_models_keys_indexes_and_ttl(template, model):
     described = model._get_schema()
     key_schema = _key_schema(described["key_schema"])

@@ -406,7 +406,7 @@ def test_a_command_another_caller_is_sending_is_not_sent_again(station, posted, 
 
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
 def test_a_turn_left_held_by_a_settled_command_is_released(station, posted):
-    from shared.data.models import ChargePointRecord
+    from shared.data.charge_points import ChargePointRecord
 
     first = command("Reset", {"type": "Soft"})[1]
     station([3, first["commandId"], {"status": "Accepted"}])

@@ -10,7 +10,7 @@ import pytest
 from functions.uploads.handler import lambda_handler as uploads
 from local import events
 from shared.aws import files
-from shared.data.models import MaintenanceRecord
+from shared.data.maintenance import MaintenanceRecord
 from tests.builders import CONTEXT, call, call_api
 
 
