@@ -1,18 +1,41 @@
-"""/charge-points/{id}/logs: diagnostics and security logs, uploaded to the CSMS itself."""
+"""/charge-points/{id}/logs: diagnostics and security logs, uploaded to the CSMS itself; the
+device model events and reports charge points send (2.x), and the variable monitors that raise
+those events."""
 
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.maintenance_models import LogIn, LogOut, LogPage, RequestOut, UploadOut
+from functions.operator_api.models.commands import CommandOut
+from functions.operator_api.models.common import EventPage, RequestOut
+from functions.operator_api.models.diagnostics import (
+    LogIn,
+    LogOut,
+    LogPage,
+    MonitorIdsIn,
+    MonitoringBaseIn,
+    MonitoringReportIn,
+    MonitorsIn,
+    UploadOut,
+)
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import RESPONSES, command_out, json_response, with_examples
+from functions.operator_api.responses import (
+    RESPONSES,
+    Wait,
+    command_out,
+    intent_route,
+    json_response,
+    send_intent,
+    with_examples,
+)
+from functions.operator_api.station_events import page_of_kind
 from shared.domain.maintenance import MaintenanceRequest
+from shared.domain.station_events import EventKind, Monitor
 from shared.domain.timestamps import utc_now
 from shared.services import commands, logs
 from shared.services.logs import LogAsked
@@ -20,6 +43,9 @@ from shared.services.logs import LogAsked
 router = APIGatewayHttpRouter()
 TAGS = ["Diagnostics"]
 RequestId = Annotated[int, Path(ge=0, description="The log request's requestId")]
+DeviceKind = Literal[
+    "device", "monitoring-report", "customer-information", "firmware-publish", "ev-charging-schedule"
+]
 
 
 def log_out(request: MaintenanceRequest, download_url: str | None = None) -> LogOut:
@@ -72,3 +98,61 @@ def list_logs(charge_point_id: ChargePointId, limit: PageSize = 20, next_token: 
 )
 def get_log(charge_point_id: ChargePointId, request_id: RequestId) -> LogOut:
     return log_out(*logs.log_of(charge_point_id, request_id))
+
+
+# --- Device model events (2.x) ------------------------------------------------------------
+
+
+@router.get(
+    "/charge-points/<charge_point_id>/events",
+    summary="Device model events (2.x NotifyEvent) and reports, newest first, part by part",
+    tags=TAGS,
+)
+def device_events(
+    charge_point_id: ChargePointId,
+    kind: Annotated[DeviceKind, Query(description="NotifyEvent (device) or a kind of report")] = "device",
+    limit: PageSize = 50,
+    next_token: NextToken = None,
+) -> EventPage:
+    return page_of_kind(charge_point_id, EventKind(kind), limit, next_token)
+
+
+# --- Variable monitoring (2.x) ----------------------------------------------------------
+
+
+@intent_route(router, "monitors", "Set variable monitors (SetVariableMonitoring, 2.x)", TAGS)
+def set_monitors(
+    charge_point_id: ChargePointId, body: Annotated[MonitorsIn, Body(embed=False)], wait: Wait = None
+) -> Response[CommandOut]:
+    monitors = [
+        Monitor(m.key, m.type, m.value, m.severity, m.evse_id, m.transaction, m.id) for m in body.monitors
+    ]
+    return send_intent(charge_point_id, lambda adapter: adapter.set_monitoring(monitors), wait)
+
+
+@intent_route(router, "monitors/clear", "Clear variable monitors (ClearVariableMonitoring, 2.x)", TAGS)
+def clear_monitors(
+    charge_point_id: ChargePointId, body: Annotated[MonitorIdsIn, Body(embed=False)], wait: Wait = None
+) -> Response[CommandOut]:
+    return send_intent(charge_point_id, lambda adapter: adapter.clear_monitoring(body.ids), wait)
+
+
+@intent_route(router, "monitoring-base", "Choose the monitoring base (SetMonitoringBase, 2.x)", TAGS)
+def monitoring_base(
+    charge_point_id: ChargePointId, body: Annotated[MonitoringBaseIn, Body(embed=False)], wait: Wait = None
+) -> Response[CommandOut]:
+    return send_intent(charge_point_id, lambda adapter: adapter.monitoring_base(body.base), wait)
+
+
+@intent_route(
+    router,
+    "monitoring-report",
+    "Ask for the monitors set (GetMonitoringReport, 2.x): its parts come as monitoring-report events",
+    TAGS,
+)
+def monitoring_report(
+    charge_point_id: ChargePointId, body: Annotated[MonitoringReportIn, Body(embed=False)], wait: Wait = None
+) -> Response[CommandOut]:
+    request_id = int(utc_now().timestamp() * 1000) % 2**31
+    criteria: list[str] = list(body.criteria)
+    return send_intent(charge_point_id, lambda adapter: adapter.monitoring_report(request_id, criteria), wait)
