@@ -16,27 +16,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.http_errors import error_response
-from functions.operator_api.routes import (
-    analytics,
-    authorization,
-    availability,
-    certificates,
-    charging_profiles,
-    commands,
-    configuration,
-    display_messages,
-    firmware,
-    local_lists,
-    logs,
-    provisioning,
-    remote_control,
-    reservations,
-    rollouts,
-    sites,
-    station_events,
-    tariffs,
-    transactions,
-)
+from functions.operator_api.routes import routers
 from shared.domain.errors import ApplicationError
 from shared.manifest import OPERATOR_API_PUBLIC_PATHS
 from shared.observability import SERVICE, logger, publish_metrics
@@ -67,28 +47,8 @@ def authenticated(request: APIGatewayProxyEventV2) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(given, settings.api_token.encode())
 
 
-for block in (
-    provisioning,
-    authorization,
-    transactions,
-    commands,
-    remote_control,
-    availability,
-    configuration,
-    firmware,
-    rollouts,
-    logs,
-    station_events,
-    reservations,
-    local_lists,
-    display_messages,
-    tariffs,
-    charging_profiles,
-    sites,
-    certificates,
-    analytics,
-):
-    app.include_router(block.router)
+for router in routers():
+    app.include_router(router)
 app.enable_swagger(path="/docs", **OPENAPI)
 
 

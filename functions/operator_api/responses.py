@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.models import CommandError, CommandOut
+from functions.operator_api.models.commands import CommandError, CommandOut
 from shared.domain.commands import MAX_WAIT_S, Command, Intent
 from shared.domain.timestamps import utc_now
 from shared.protocol.versions import Profile

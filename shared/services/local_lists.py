@@ -15,10 +15,11 @@ from shared.domain.authorization import TokenEntry
 from shared.domain.commands import Command
 from shared.domain.errors import ApplicationError, BadRequest
 from shared.domain.local_lists import DEFAULT_PER_MESSAGE, ListChange, UpdateType, differential, plan_updates
+from shared.domain.provisioning import FleetFilter
 from shared.observability import logger
 from shared.protocol.local_lists import local_lists_codec
 from shared.protocol.versions import profile_for
-from shared.services import answers, commands
+from shared.services import answers, commands, provisioning
 
 # Answers after which the CSMS sends the whole list again.
 FALL_BACK_ON = frozenset({"Failed", "VersionMismatch"})
@@ -52,6 +53,28 @@ def sync(charge_point_id: str, update_type: UpdateType, now: datetime) -> Sync:
     updates = plan_updates(version, update_type, changes, per_message or DEFAULT_PER_MESSAGE)
     sent = [commands.submit_to(charge_point, codec.send_local_list(update), None, now) for update in updates]
     return Sync(charge_point_id, update_type, version, sent)
+
+
+@dataclass(frozen=True)
+class FleetSync:
+    """One charge point of a fleet sync: what went to it, or why nothing could."""
+
+    charge_point_id: str
+    sync: Sync | None
+    error: str | None = None
+
+
+def sync_fleet(targets: FleetFilter | list[str], update_type: UpdateType, now: datetime) -> list[FleetSync]:
+    """`sync` for every charge point the filter matches (or each named, once): one that cannot
+    take its list is told apart, and the others still get theirs."""
+    ids = provisioning.matching(targets) if isinstance(targets, FleetFilter) else list(dict.fromkeys(targets))
+    results = []
+    for charge_point_id in ids:
+        try:
+            results.append(FleetSync(charge_point_id, sync(charge_point_id, update_type, now)))
+        except ApplicationError as error:
+            results.append(FleetSync(charge_point_id, None, error.message))
+    return results
 
 
 def _source() -> dict[str, TokenEntry]:

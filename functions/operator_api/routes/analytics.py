@@ -8,9 +8,18 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import Field
 
-from functions.operator_api.models import ApiModel, ConnectorOut
+from functions.operator_api.models.analytics import (
+    BreakdownOut,
+    DailyOut,
+    DayOut,
+    FleetConnectorOut,
+    FleetConnectorPage,
+    MemberOut,
+    StatusEntryOut,
+    StatusHistoryPage,
+)
+from functions.operator_api.models.availability import ConnectorOut
 from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken, PageSize
 from shared.domain.analytics import MAX_DAYS, Breakdown, Figures
 from shared.domain.timestamps import utc_now
@@ -23,13 +32,6 @@ From = Annotated[date | None, Query(alias="from", description="First day (UTC); 
 To = Annotated[date | None, Query(alias="to", description="Last day (UTC), included; default today")]
 
 
-class FiguresOut(ApiModel):
-    energy_wh: float = Field(description="Energy of the sessions that ended in the range")
-    sessions: int = Field(description="Sessions that ended in the range")
-    busy_hours: float = Field(description="Hours connectors were held by sessions")
-    faults: int = Field(description="Times a connector reported Faulted")
-
-
 def _figures(figures: Figures) -> dict[str, float | int]:
     """A period's or member's sums as the API words them."""
     return {
@@ -38,53 +40,6 @@ def _figures(figures: Figures) -> dict[str, float | int]:
         "busy_hours": round(figures.busy_s / 3600, 4),
         "faults": figures.faults,
     }
-
-
-class DayOut(FiguresOut):
-    date: date
-
-
-class DailyOut(ApiModel):
-    items: list[DayOut]
-
-
-class MemberOut(FiguresOut):
-    key: str = Field(description="The charge point's id, the site's, the model, or chargePointId#connector")
-    utilisation: float | None = Field(
-        None, description="Connectors: the share of the range a session held it (0 to 1)"
-    )
-
-
-class BreakdownOut(ApiModel):
-    by: Breakdown
-    from_: date = Field(alias="from")
-    to: date
-    count: int = Field(
-        description="How many there are: every registered member, and any other with figures in the range"
-    )
-    items: list[MemberOut]
-
-
-class FleetConnectorOut(ConnectorOut):
-    charge_point_id: str
-
-
-class FleetConnectorPage(ApiModel):
-    items: list[FleetConnectorOut]
-    next_token: str | None = None
-
-
-class StatusEntryOut(ApiModel):
-    connector: str = Field(description="1.6: the connector id; 2.x: evse/connector")
-    status: str
-    error_code: str | None = None
-    info: str | None = None
-    at: str = Field(description="When the charge point reported it")
-
-
-class StatusHistoryPage(ApiModel):
-    items: list[StatusEntryOut]
-    next_token: str | None = None
 
 
 def _range(first: date | None, last: date | None) -> tuple[date, date]:

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.models import IdTokenIn, IdTokenOut, IdTokenPage
+from functions.operator_api.models.authorization import IdTokenIn, IdTokenOut, IdTokenPage
 from functions.operator_api.params import NextToken, PageSize
 from shared.domain.authorization import TokenEntry
 from shared.domain.timestamps import utc_now

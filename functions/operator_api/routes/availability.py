@@ -7,7 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.models import AvailabilityIn, CommandOut
+from functions.operator_api.models.availability import AvailabilityIn
+from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
 from shared.protocol.availability import availability_codec

@@ -3,16 +3,24 @@ installed, roots installed and removed, and the roots operators keep to install.
 
 from __future__ import annotations
 
-from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import Field
 
-from functions.operator_api.models import ApiModel, CommandOut
+from functions.operator_api.models.certificates import (
+    CertificatesOut,
+    FactsOut,
+    InstalledOut,
+    InstallIn,
+    IssuedOut,
+    TrustAnchorIn,
+    TrustAnchorList,
+    TrustAnchorOut,
+)
+from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import (
     RESPONSES,
@@ -22,7 +30,7 @@ from functions.operator_api.responses import (
     json_response,
     with_examples,
 )
-from shared.domain.certificates import RootKind, Signing
+from shared.domain.certificates import Signing
 from shared.domain.timestamps import utc_now
 from shared.services import certificates, commands
 from shared.services.certificates import TrustAnchor
@@ -31,68 +39,6 @@ router = APIGatewayHttpRouter()
 TAGS = ["Certificates"]
 AnchorName = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 Serial = Annotated[str, Path(pattern=r"^[0-9A-Fa-f:]{1,60}$", description="Hex; colons allowed")]
-
-
-class IssuedOut(ApiModel):
-    use: str = Field(description="ChargingStationCertificate, V2GCertificate or V2G20Certificate")
-    status: str = Field(
-        description="requested, signed (sent, awaiting installation), accepted, failed or revoked"
-    )
-    subject: str
-    serial: str | None
-    not_after: datetime | None
-    in_use: bool = Field(description="The station's current certificate of its use (renewed before expiry)")
-    attempts: int = Field(description="CertificateSigned sent so far")
-    reason: str | None = Field(None, description="Why the latest attempt failed")
-    requested_at: datetime
-    updated_at: datetime
-    certificate: str | None = Field(None, description="The chain sent, PEM, leaf first")
-
-
-class InstalledOut(ApiModel):
-    certificate_type: str
-    hash_data: dict[str, str] = Field(description="CertificateHashData; its serialNumber names it to DELETE")
-    children: list[dict[str, str]] = Field(default_factory=list, description="Sub-CAs of a V2G chain")
-
-
-class CertificatesOut(ApiModel):
-    issued: list[IssuedOut] = Field(description="Signed by the CSMS from the station's CSRs, newest first")
-    installed: list[InstalledOut] | None = Field(
-        description="What GetInstalledCertificateIds reported; null until asked (.../certificates/refresh)"
-    )
-    installed_reported_at: datetime | None
-
-
-class InstallIn(ApiModel):
-    certificate_type: RootKind = RootKind.CSMS
-    certificate: str | None = Field(None, description="A PEM CA certificate")
-    trust_anchor: str | None = Field(None, description="Or a trust anchor's name (its type comes with it)")
-
-
-class FactsOut(ApiModel):
-    subject: str
-    issuer: str
-    serial: str
-    not_before: datetime
-    not_after: datetime
-    sha256: str
-
-
-class TrustAnchorIn(ApiModel):
-    certificate_type: RootKind
-    certificate: str = Field(description="A PEM CA certificate", min_length=1, max_length=10000)
-
-
-class TrustAnchorOut(ApiModel):
-    name: str
-    certificate_type: RootKind
-    certificate: str
-    facts: FactsOut
-    built_in: bool = Field(description="The CSMS's own root, which signs station certificates")
-
-
-class TrustAnchorList(ApiModel):
-    items: list[TrustAnchorOut]
 
 
 def _issued(signing: Signing) -> IssuedOut:

@@ -8,9 +8,8 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import Field
 
-from functions.operator_api.models import ApiModel, CommandIn, CommandOut, CommandPage
+from functions.operator_api.models.commands import ActionsOut, CommandIn, CommandOut, CommandPage
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import RESPONSES, Wait, command_out, command_response, with_examples
 from shared.domain.timestamps import utc_now
@@ -80,11 +79,6 @@ def list_commands(
 ) -> CommandPage:
     page = commands.history(charge_point_id, limit, next_token)
     return CommandPage(items=[command_out(view) for view in page.items], next_token=page.next_token)
-
-
-class ActionsOut(ApiModel):
-    version: str
-    actions: list[str] = Field(description="What a CSMS may send a charge point of this version")
 
 
 @router.get(

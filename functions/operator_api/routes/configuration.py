@@ -8,8 +8,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.models import (
-    CommandOut,
+from functions.operator_api.models.commands import CommandOut
+from functions.operator_api.models.configuration import (
     Configuration,
     ConfigurationChangeIn,
     ConfigurationItem,

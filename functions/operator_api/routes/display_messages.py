@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import Field
 
-from functions.operator_api.models import ApiModel, CommandOut
+from functions.operator_api.models.commands import CommandOut
+from functions.operator_api.models.display_messages import (
+    DisplayMessageIn,
+    DisplayMessageList,
+    KnownMessageOut,
+)
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import RESPONSES, Wait, command_response, with_examples
 from shared.domain.display_messages import DisplayMessage
@@ -20,30 +23,6 @@ from shared.services import display_messages
 router = APIGatewayHttpRouter()
 TAGS = ["Display messages"]
 MessageId = Annotated[int, Path(ge=0)]
-
-
-class DisplayMessageIn(ApiModel):
-    id: int = Field(ge=0, description="The message's id on the charge point (the same id replaces it)")
-    content: str = Field(min_length=1, max_length=512)
-    format: Literal["ASCII", "HTML", "URI", "UTF8", "QRCODE"] = "UTF8"
-    language: str | None = Field(None, max_length=8, examples=["en"])
-    priority: Literal["AlwaysFront", "InFront", "NormalCycle"] = "NormalCycle"
-    state: str | None = Field(None, description="Show only while the charge point is Charging, Idle, ...")
-    start_at: datetime | None = None
-    end_at: datetime | None = None
-    transaction_id: str | None = Field(None, description="Show only during this session")
-    evse_id: int | None = Field(None, ge=1, description="Show only on this EVSE's display")
-
-
-class KnownMessageOut(ApiModel):
-    id: int
-    message: dict[str, Any] = Field(description="As the charge point has it (MessageInfo)")
-    source: str = Field(description="set (accepted SetDisplayMessage) or reported (NotifyDisplayMessages)")
-    updated_at: datetime
-
-
-class DisplayMessageList(ApiModel):
-    items: list[KnownMessageOut]
 
 
 @router.post(

@@ -9,33 +9,22 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.models import (
+from functions.operator_api.models.availability import ConnectorOut
+from functions.operator_api.models.commands import CommandOut
+from functions.operator_api.models.configuration import ConfigurationReport
+from functions.operator_api.models.provisioning import (
     ChargePointDetail,
     ChargePointIn,
     ChargePointPage,
     ChargePointSummary,
-    CommandOut,
-    ConfigurationReport,
-    ConnectorOut,
-    PasswordIn,
     ResetIn,
-    SecurityProfileIn,
 )
 from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken
-from functions.operator_api.responses import (
-    Wait,
-    command_out,
-    command_response,
-    intent_route,
-    json_response,
-    send_intent,
-    with_examples,
-)
-from shared.domain.errors import BadRequest
-from shared.domain.provisioning import UNCHANGED, ChargePoint, NetworkSlot
+from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.domain.provisioning import UNCHANGED, ChargePoint
 from shared.domain.timestamps import utc_now
 from shared.protocol.provisioning import provisioning_codec
-from shared.services import commands, passwords, provisioning, security_profiles
+from shared.services import provisioning
 
 router = APIGatewayHttpRouter()
 
@@ -145,48 +134,3 @@ def reset(
     return send_intent(
         charge_point_id, lambda profile: provisioning_codec(profile).reset(body.hard, body.evse_id), wait
     )
-
-
-@intent_route(router, "password", "Rotate the HTTP Basic password (security profiles 1 and 2)")
-def rotate_password(
-    charge_point_id: ChargePointId,
-    body: Annotated[
-        PasswordIn,
-        with_examples(
-            ("A strong one, made by the CSMS", {}), ("Your own", {"password": "my-own-16-chars-at-least"})
-        ),
-    ],
-    wait: Wait = None,
-) -> Response[CommandOut]:
-    """Set on the charge point first (ChangeConfiguration AuthorizationKey in 1.6, SetVariables
-    SecurityCtrlr.BasicAuthPassword in 2.x); stored, hashed, only once it is accepted. The old
-    one stays good for CSMS_PASSWORD_GRACE. The password is never shown, in this answer or after."""
-    return command_response(passwords.rotate(charge_point_id, body.password, utc_now()), wait)
-
-
-@intent_route(router, "security-profile", "Raise the security profile a charge point connects with")
-def raise_security_profile(
-    charge_point_id: ChargePointId,
-    body: Annotated[
-        SecurityProfileIn,
-        with_examples(
-            ("1.6: the SecurityProfile key", {"securityProfile": 3}),
-            (
-                "2.x: a network connection profile",
-                {"securityProfile": 2, "configurationSlot": 2, "csmsUrl": "wss://ocpp.example.com/ocpp/"},
-            ),
-        ),
-    ],
-) -> Response[list[CommandOut]]:
-    """1.6: ChangeConfiguration SecurityProfile. 2.x: SetNetworkProfile into the slot, that slot
-    first in NetworkConfigurationPriority, then Reset OnIdle. The registration holds the station
-    to the new profile once it accepts the move (the key, or the priority); lower it with PUT."""
-    network = None
-    if body.configuration_slot is not None or body.csms_url is not None:
-        if body.configuration_slot is None or body.csms_url is None:
-            raise BadRequest("configurationSlot and csmsUrl go together")
-        network = NetworkSlot(
-            body.configuration_slot, body.csms_url, body.ocpp_interface, body.message_timeout
-        )
-    sent = security_profiles.raise_profile(charge_point_id, body.security_profile, network, utc_now())
-    return json_response(HTTPStatus.ACCEPTED, [command_out(commands.view(c)) for c in sent])

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.maintenance_models import ReservationIn, ReservationOut, ReservationPage
+from functions.operator_api.models.reservations import ReservationIn, ReservationOut, ReservationPage
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import RESPONSES, command_out, json_response, with_examples
 from shared.domain.commands import Command

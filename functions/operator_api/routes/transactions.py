@@ -9,7 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from functions.operator_api.models import (
+from functions.operator_api.models.transactions import (
     MeterValueOut,
     SampleOut,
     SessionEventOut,

@@ -348,7 +348,7 @@ def test_every_request_example_in_the_openapi_is_accepted(station, version):
     tried = 0
     for path, operations in spec["paths"].items():
         if "Commands" not in operations.get("post", {}).get("tags", []):
-            continue  # maintenance examples name images and rollouts: test_firmware.py, test_logs.py
+            continue  # examples naming images, rollouts: test_firmware_management.py, test_diagnostics.py
         body = operations.get("post", {}).get("requestBody", {})
         for example in body.get("content", {}).get("application/json", {}).get("examples", {}).values():
             label = example["summary"].split(":")[0]

@@ -60,3 +60,26 @@ def test_bodies_json_cannot_read_are_400(aws, body, reason):
     answer = api(events.http_request("PUT", "/id-tokens/TAG1", "", headers, raw), CONTEXT)
     assert answer["statusCode"] == 400, answer
     assert reason is None or reason in json.loads(answer["body"])["error"]["message"]
+
+
+def test_every_block_under_routes_is_served_and_keeps_its_models_in_models(aws):
+    """The handler finds each block's routes itself: a module (or package) added under routes/
+    is served with nothing else to change. Its request and response models are in models/."""
+    import importlib
+    from pathlib import Path
+
+    from pydantic import BaseModel
+
+    from functions.operator_api import routes
+    from functions.operator_api.handler import app
+
+    folder = Path(routes.__file__).parent
+    blocks = {path.stem for path in folder.glob("*.py") if path.stem != "__init__"}
+    blocks |= {path.name for path in folder.iterdir() if (path / "__init__.py").is_file()}
+    served = {route.func for route in app._static_routes + app._dynamic_routes}
+    for block in blocks:
+        module = importlib.import_module(f"{routes.__name__}.{block}")
+        assert module.router._routes and set(module.router._routes.values()) <= served, block
+        classes = [value for value in vars(module).values() if isinstance(value, type)]
+        inline = [c.__name__ for c in classes if issubclass(c, BaseModel) and c.__module__ == module.__name__]
+        assert not inline, f"{block}: models belong in functions/operator_api/models/{block}.py"

@@ -1,83 +1,57 @@
-"""/charge-points/{id}/charging-profiles and /composite-schedule: what a charge point may draw,
-set and kept as resources, and the schedule it works out from them."""
+"""Smart charging. /charge-points/{id}/charging-profiles and /composite-schedule: what a charge
+point may draw, set and kept as resources, and the schedule it works out from them; its
+charging limits. /sites: grid connections, the charge points behind each, and how each site's
+limit is shared among the sessions charging there."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import Field, model_validator
 
-from functions.operator_api.maintenance_models import EventPage
-from functions.operator_api.models import ApiModel, CommandOut
+from functions.operator_api.models.commands import CommandOut
+from functions.operator_api.models.common import EventPage
+from functions.operator_api.models.smart_charging import (
+    AllocationOut,
+    CompositeOut,
+    LimitIn,
+    OpenAdrIn,
+    PeriodOut,
+    PriceCapIn,
+    ProfileIn,
+    ProfileList,
+    ProfileOut,
+    SiteIn,
+    SiteList,
+    SiteOut,
+)
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import RESPONSES, Wait, command_out, command_response, with_examples
-from functions.operator_api.routes.station_events import page_of_kind
+from functions.operator_api.responses import (
+    RESPONSES,
+    Wait,
+    command_out,
+    command_response,
+    json_response,
+    with_examples,
+)
+from functions.operator_api.station_events import page_of_kind
 from shared.domain.charging_profiles import KnownProfile
+from shared.domain.grid import OpenAdrLink
+from shared.domain.sites import Site
 from shared.domain.station_events import EventKind
 from shared.domain.timestamps import utc_now
-from shared.services import charging_profiles, commands
+from shared.services import charging_profiles, commands, sites
 
 router = APIGatewayHttpRouter()
 TAGS = ["Smart charging"]
 ProfileId = Annotated[int, Path(ge=0, le=2**31 - 1)]
+SiteId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
-class ProfileIn(ApiModel):
-    evse_id: int | None = Field(None, ge=0, description="2.x: the EVSE (0: the whole station)")
-    connector_id: int | None = Field(None, ge=0, description="1.6: the connector (0: the whole station)")
-    profile: dict[str, Any] = Field(
-        description="In the charge point's version's words: 1.6 csChargingProfiles, 2.x chargingProfile; "
-        "checked against its schema (422 with the reason)"
-    )
-
-    @model_validator(mode="after")
-    def one_place(self) -> ProfileIn:
-        if self.evse_id is not None and self.connector_id is not None:
-            raise ValueError("give evseId (2.x) or connectorId (1.6), not both")
-        return self
-
-
-class ProfileOut(ApiModel):
-    profile_id: int
-    evse_id: int = Field(description="0: the whole station (1.6: connector 0)")
-    purpose: str
-    stack_level: int
-    kind: str
-    transaction_id: str | None
-    status: str = Field(description="Its answer to SetChargingProfile (Accepted, Rejected), or Reported")
-    source: str = Field(description="set (through this API) or reported (2.x ReportChargingProfiles)")
-    profile: dict[str, Any]
-    updated_at: datetime
-
-
-class ProfileList(ApiModel):
-    items: list[ProfileOut]
-    command: CommandOut | None = Field(None, description="With ?refresh=true: the GetChargingProfiles sent")
-
-
-class PeriodOut(ApiModel):
-    start: datetime
-    limit_a: float
-    limit_w: float = Field(description="At 230 V per phase")
-    phases: int
-
-
-class CompositeOut(ApiModel):
-    status: str = Field(description="The charge point's answer, or Pending while it has not answered")
-    evse_id: int
-    start: datetime | None
-    duration_s: int | None
-    unit: str | None = Field(description="The unit the charge point gave its limits in")
-    periods: list[PeriodOut]
-    command: CommandOut
-
-
-def _out(known: KnownProfile) -> ProfileOut:
+def _profile_out(known: KnownProfile) -> ProfileOut:
     facts = known.facts
     return ProfileOut(
         profile_id=facts.profile_id,
@@ -148,7 +122,7 @@ def list_profiles(
 ) -> ProfileList:
     command = charging_profiles.ask_for_all(charge_point_id, utc_now()) if refresh else None
     return ProfileList(
-        items=[_out(p) for p in charging_profiles.profiles_of(charge_point_id)],
+        items=[_profile_out(p) for p in charging_profiles.profiles_of(charge_point_id)],
         command=command_out(commands.view(command)) if command else None,
     )
 
@@ -204,3 +178,82 @@ def charging_limits(
     charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
 ) -> EventPage:
     return page_of_kind(charge_point_id, EventKind.CHARGING_LIMIT, limit, next_token)
+
+
+# --- Sites ---------------------------------------------------------------------------------
+
+
+def _link_out(link: OpenAdrLink) -> OpenAdrIn:
+    return OpenAdrIn(
+        vtn_url=link.vtn_url,
+        program_name=link.program_name,
+        credentials=link.credentials,
+        ven_name=link.ven_name,
+        report_usage=link.report_usage,
+        price_caps=[PriceCapIn(above=c.above, limit_percent=c.limit_percent) for c in link.price_caps],
+    )
+
+
+def _site_out(site: Site) -> SiteOut:
+    return SiteOut(
+        site_id=site.site_id,
+        limit=LimitIn(amps=site.limit_amps, watts=site.limit_watts),
+        phases=site.phases,
+        voltage=site.voltage,
+        min_amps_per_session=site.min_amps_per_session,
+        charge_points=list(site.charge_points),
+        fallback_amps=site.fallback_amps,
+        station_max_amps=site.station_max_amps,
+        threshold_amps=site.threshold_amps,
+        openadr=None if site.openadr is None else _link_out(site.openadr),
+        updated_at=site.updated_at,
+    )
+
+
+@router.put(
+    "/sites/<site_id>",
+    summary="Create or change a site; its sessions' shares are worked out again",
+    tags=TAGS,
+    responses={
+        200: {"description": "Changed"},
+        201: {"description": "Created"},
+        409: {"description": "A charge point of another site"},
+    },
+)
+def put_site(site_id: SiteId, body: Annotated[SiteIn, Body(embed=False)]) -> Response[SiteOut]:
+    fields = body.model_dump(exclude={"limit", "openadr"})
+    limits = {"limit_amps": body.limit.amps, "limit_watts": body.limit.watts}
+    link = None if body.openadr is None else body.openadr.link()
+    site, created = sites.put(site_id, {**fields, **limits, "openadr": link}, utc_now())
+    return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, _site_out(site))
+
+
+@router.get("/sites", summary="Every site", tags=TAGS)
+def list_sites() -> SiteList:
+    return SiteList(items=[_site_out(s) for s in sites.all_sites()])
+
+
+@router.get("/sites/<site_id>", summary="One site", tags=TAGS)
+def get_site(site_id: SiteId) -> SiteOut:
+    return _site_out(sites.get(site_id))
+
+
+@router.get(
+    "/sites/<site_id>/allocation", summary="Each charging session's current, the sum and the limit", tags=TAGS
+)
+def get_allocation(site_id: SiteId) -> AllocationOut:
+    site, allocation, grid = sites.get_allocation(site_id)
+    allocation = allocation or {}
+    return AllocationOut(
+        site_id=site_id,
+        limit_amps=allocation.get("limitAmps", round(site.per_phase_amps, 1)),
+        site_limit_amps=round(site.per_phase_amps, 1),
+        grid_limit=allocation.get("gridLimit"),
+        grid=grid,
+        revisit_at=allocation.get("revisitAt"),
+        held_back=allocation.get("heldBack", 0),
+        per_phase_amps=allocation.get("perPhaseAmps") or [0.0] * site.phases,
+        computed_at=allocation.get("computedAt"),
+        reason=allocation.get("reason"),
+        sessions=allocation.get("sessions") or [],
+    )

@@ -1,0 +1,62 @@
+"""The base of the API's JSON shapes (camelCase on the wire, documented in the OpenAPI from
+these models) and the shapes several blocks share; each block's own are in its module here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from shared.domain.maintenance import MaintenanceRequest
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class Where(ApiModel):
+    evse_id: int | None = Field(None, ge=0, description="OCPP 2.x EVSE")
+    connector_id: int | None = Field(None, ge=0, description="Connector (1.6), or of the EVSE (2.x)")
+
+
+class StatusOut(ApiModel):
+    status: str
+    at: datetime = Field(description="When the charge point reported it")
+    info: str | None = None
+
+
+class RequestOut(ApiModel):
+    """What firmware updates and log requests share."""
+
+    request_id: int
+    charge_point_id: str
+    origin: str = Field(description="operator, rollout or unsolicited (a status with no request known)")
+    created_at: datetime | None
+    command_id: str | None
+    answer: dict[str, Any] | None = Field(description="The charge point's answer to the call")
+    status: str | None = Field(description="The latest status it reported")
+    outcome: str = Field(description="pending, succeeded or failed")
+    statuses: list[StatusOut] = Field(description="The first 50 it reported, in order")
+    statuses_dropped: int = Field(description="Reported beyond those 50 (status is still the latest)")
+
+    @staticmethod
+    def fields(request: MaintenanceRequest) -> dict[str, Any]:
+        return {
+            "request_id": request.request_id,
+            "charge_point_id": request.charge_point_id,
+            "origin": request.origin.value,
+            "created_at": request.created_at,
+            "command_id": request.command_id,
+            "answer": request.answer,
+            "status": request.status,
+            "outcome": request.outcome.value,
+            "statuses": [StatusOut(status=s.status, at=s.at, info=s.info) for s in request.statuses],
+            "statuses_dropped": request.statuses_dropped,
+        }
+
+
+class EventPage(ApiModel):
+    items: list[dict[str, Any]] = Field(description="As the charge point sent them, with receivedAt")
+    next_token: str | None

@@ -1,0 +1,80 @@
+"""Tariffs (OCPI 2.2.1's elements, with where and for whom they apply) and CDRs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PlainSerializer
+
+from functions.operator_api.models.common import ApiModel
+from shared.domain.tariffs import WEEKDAYS
+
+# Read exactly (a string or a number), answered as a JSON number.
+Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["07:00"])]
+
+
+class PriceComponentIn(ApiModel):
+    type: Literal["ENERGY", "TIME", "PARKING_TIME", "FLAT"] = Field(
+        description="ENERGY per kWh, TIME per hour charging, PARKING_TIME per hour idle, FLAT per session"
+    )
+    price: Money = Field(description="Before tax")
+
+
+class RestrictionsIn(ApiModel):
+    start_time: Clock | None = Field(None, description="Local time it starts applying")
+    end_time: Clock | None = Field(None, description="Local time it stops (before the start: next day)")
+    days_of_week: list[Weekday] | None = Field(None, description="None: every day")
+
+
+class TariffElementIn(ApiModel):
+    price_components: list[PriceComponentIn] = Field(max_length=4)
+    restrictions: RestrictionsIn | None = Field(None, description="None: the fallback, which comes last")
+
+
+class TariffTextIn(ApiModel):
+    language: str = Field(min_length=2, max_length=8, examples=["en"])
+    text: str = Field(min_length=1, max_length=512, examples=["0.35 EUR/kWh, 6 EUR/h idle after 30 min"])
+
+
+class AssignmentIn(ApiModel):
+    charge_points: list[str] = Field([], max_length=1000)
+    sites: list[str] = Field([], max_length=1000)
+    id_token_groups: list[str] = Field([], max_length=1000, description="The list's parentIdToken values")
+    default: bool = Field(False, description="Everywhere nothing more specific applies")
+
+
+class TariffIn(ApiModel):
+    """OCPI 2.2.1's tariff elements, with what an operator sets around them."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
+    vat_rate: Money = Field(Decimal(0), description="Percent, added to the price")
+    time_zone: str = Field("UTC", description="Of the restrictions' times", examples=["Europe/Paris"])
+    idle_grace_minutes: int = Field(0, description="Idle time that is free before PARKING_TIME is charged")
+    min_price: Money | None = Field(None, description="Before tax")
+    max_price: Money | None = Field(None, description="Before tax")
+    elements: list[TariffElementIn] = Field(max_length=50)
+    text: list[TariffTextIn] = Field([], max_length=10, description="For drivers, on displays")
+    assigned_to: AssignmentIn = Field(default_factory=AssignmentIn)
+
+
+class TariffOut(TariffIn):
+    tariff_id: str
+    updated_at: datetime | None
+
+
+class TariffList(ApiModel):
+    items: list[TariffOut]
+
+
+class DefaultTariffIn(ApiModel):
+    tariff_id: str = Field(min_length=1, max_length=36)
+    evse_id: int = Field(0, ge=0, description="0: every EVSE")
+
+
+class CdrPage(ApiModel):
+    items: list[dict[str, Any]] = Field(description="OCPI 2.2.1 CDR objects")
+    next_token: str | None = None
