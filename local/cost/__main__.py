@@ -49,7 +49,7 @@ def synthesized_template() -> dict[str, Any]:
 
 
 def price(usage: dict[str, Any], runs: int = 3) -> str:
-    from local.imports import footprints, import_ratios
+    from local.tools.imports import footprints, import_ratios
 
     for key, value in ENV.items():
         os.environ.setdefault(key, value)

@@ -266,7 +266,7 @@ async def main_async(args: argparse.Namespace) -> int:
             else None
         )
     else:
-        from local.launch import launch
+        from local.runtime.launch import launch
 
         token = token or secrets.token_urlsafe(18)
         log = Path(tempfile.gettempdir()) / f"csms-fleet-runtime-{os.getpid()}.log"
