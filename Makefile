@@ -76,10 +76,10 @@ destroy: $(STAMP) $(NODE_STAMP)  ## delete the stack (durable tables and the use
 	$(CDK) destroy --no-notices $(CDK_ARGS)
 
 console-bench: $(STAMP)  ## the console's fleet page in Chromium with 5,000 charge points (CONSOLE_STATIONS=...)
-	$(BIN)/python -m local.console_bench --stations $(or $(CONSOLE_STATIONS),5000)
+	$(BIN)/python -m local.tools.console_bench --stations $(or $(CONSOLE_STATIONS),5000)
 
 screenshots: $(STAMP)  ## the README's pictures of the console, in Chromium against a runtime with history and a live fleet
-	$(BIN)/python -m local.screenshots $(ARGS)
+	$(BIN)/python -m local.tools.screenshots $(ARGS)
 
 readme: $(STAMP)  ## regenerate the README's table of implemented OCPP actions
 	$(BIN)/python -m functions.ocpp_router README.md

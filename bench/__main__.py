@@ -4,7 +4,7 @@ Per message and OCPP version: the median CPU time of one `$default` invocation i
 (the handler plus moto answering its AWS calls, so an upper bound on the router's own
 share), and the DynamoDB reads and writes it makes, counted at the botocore boundary. Then
 every function's import in a fresh interpreter from compiled bytecode, a proxy for its cold
-start, beside `import boto3` in the same run (local/imports.py). Exits 1 if any message
+start, beside `import boto3` in the same run (local/tools/imports.py). Exits 1 if any message
 exceeds its DynamoDB budget.
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from local.imports import import_ratios
+from local.tools.imports import import_ratios
 
 ENV = {
     "AWS_ACCESS_KEY_ID": "bench",
@@ -146,7 +146,7 @@ _CSRS: dict[int, str] = {}
 
 
 def new_csr(charge_point_id: str, n: int) -> None:
-    from local.tls import make_csr
+    from local.runtime.tls import make_csr
 
     _CSRS[n] = make_csr(charge_point_id)[0]
 
@@ -161,9 +161,9 @@ _SERVING = contextlib.ExitStack()  # the local responder, until the measuring en
 
 @functools.cache
 def ocsp_request_data() -> dict[str, Any]:
-    """The hashes of a certificate a local responder (local.pki) answers for, serving from now on."""
-    from local.pki import Responder, serving
-    from local.tls import make_csr
+    """The hashes of a certificate a local responder (local.standins.pki) answers for, serving from now on."""
+    from local.runtime.tls import make_csr
+    from local.standins.pki import Responder, serving
     from shared.domain.certificates import CertificateUse
     from shared.domain.client_certificates import IdentityAttribute
     from shared.domain.timestamps import utc_now
@@ -391,10 +391,10 @@ def measure() -> list[dict[str, object]]:
 
     from functions.connect.handler import lambda_handler as connect
     from functions.ocpp_router.handler import lambda_handler as route
-    from local import events
-    from local.aws import create_resources
-    from local.aws_calls import count_aws_calls
-    from local.lambdas import LocalContext
+    from local.runtime import events
+    from local.runtime.aws import create_resources
+    from local.runtime.lambdas import LocalContext
+    from local.tools.aws_calls import count_aws_calls
     from shared.data import charge_points, id_tokens
     from shared.domain.authorization import AuthorizationStatus, TokenEntry
     from shared.domain.timestamps import format_timestamp, utc_now
@@ -504,9 +504,9 @@ def measure_reactions() -> list[dict[str, object]]:
     from moto import mock_aws
 
     from functions.analytics.handler import lambda_handler as analytics
-    from local.aws import create_resources
-    from local.aws_calls import count_aws_calls
-    from local.lambdas import LocalContext
+    from local.runtime.aws import create_resources
+    from local.runtime.lambdas import LocalContext
+    from local.tools.aws_calls import count_aws_calls
     from shared.data import charge_points
     from shared.domain.provisioning import BootInfo
     from shared.domain.timestamps import utc_now

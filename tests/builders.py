@@ -7,9 +7,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from local import events
-from local.lambdas import LocalContext
-from local.tls import make_csr as make_csr  # a station's CSR, for the certificate tests
+from local.runtime import events
+from local.runtime.lambdas import LocalContext
+from local.runtime.tls import make_csr as make_csr  # a station's CSR, for the certificate tests
 from shared.domain.timestamps import format_timestamp, utc_now
 from tests.conftest import GATEWAY_DOMAIN, GATEWAY_STAGE, TEST_API_TOKEN
 

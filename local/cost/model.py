@@ -1,4 +1,4 @@
-"""Dollars per charge point-month, from what the local runtime counted (local/usage.py), the
+"""Dollars per charge point-month, from what the local runtime counted (local/runtime/usage.py), the
 stack as synthesized, list prices (prices.toml) and a station's month (a `Profile`).
 
 What one invocation of each kind uses is measured; how many of each kind a station sends in a
@@ -85,7 +85,7 @@ class Unit:
 
     @classmethod
     def of(cls, tally: Mapping[str, Any]) -> Unit:
-        """Per invocation, from a kind's tally (local/usage.py): CPU seconds become milliseconds."""
+        """Per invocation, from a kind's tally (local/runtime/usage.py): CPU seconds become milliseconds."""
         n = tally["invocations"] or 1
         per: dict[str, Any] = {"invocations": tally["invocations"]}
         for f in fields(cls):

@@ -309,7 +309,7 @@ class Station:
 
     async def _ask_for_a_certificate(self, link: Link) -> None:
         """SignCertificate with a CSR for a new key; the certificate comes as CertificateSigned."""
-        from local.tls import make_csr
+        from local.runtime.tls import make_csr
 
         pem, self._key = make_csr(self.id)
         try:

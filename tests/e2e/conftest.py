@@ -19,7 +19,7 @@ from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v21 import ChargePoint as ChargePoint21
 from ocpp.v201 import ChargePoint as ChargePoint201
 
-from local.launch import Launched, launch
+from local.runtime.launch import Launched, launch
 
 TOKEN = "e2e-token-0123456789abcdef"
 

@@ -35,8 +35,8 @@ from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 from playwright.sync_api import Page, expect, sync_playwright
 
-from local.browser import FLAGS, chromium, sign_in
-from local.launch import ROOT
+from local.runtime.launch import ROOT
+from local.tools.browser import FLAGS, chromium, sign_in
 from tests.e2e.conftest import CLIENT_CLASSES, TOKEN, Runtime, start_runtime
 
 pytestmark = pytest.mark.e2e

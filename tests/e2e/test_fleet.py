@@ -13,7 +13,7 @@ import pytest
 from local.fleet import plan
 from local.fleet.runner import Options, run
 from local.fleet.station import Tls
-from local.launch import ROOT
+from local.runtime.launch import ROOT
 from tests.e2e.conftest import TOKEN, start_runtime
 
 pytestmark = pytest.mark.e2e

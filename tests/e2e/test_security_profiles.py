@@ -21,7 +21,7 @@ from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 
-from local import tls
+from local.runtime import tls
 from tests.builders import make_csr
 from tests.e2e.conftest import CLIENT_CLASSES, start_runtime
 
@@ -244,12 +244,12 @@ def test_a_certificate_the_csms_issued_after_sign_certificate_admits_the_station
 
 def test_plug_and_charge_against_the_local_stand_ins(tmp_path):
     """A 2.0.1 station asks the running CSMS for a certificate's status (the OCSP responder) and
-    for an EV's contract certificate (the provider), both served by local.pki."""
+    for an EV's contract certificate (the provider), both served by local.standins.pki."""
     import base64
 
     from cryptography.x509 import ocsp
 
-    from local.pki import PROVIDER_TOKEN, Responder, serving
+    from local.standins.pki import PROVIDER_TOKEN, Responder, serving
     from shared.domain.certificates import CertificateUse
     from shared.domain.client_certificates import IdentityAttribute
     from shared.domain.timestamps import utc_now

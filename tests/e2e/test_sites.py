@@ -20,7 +20,7 @@ from ocpp.v21 import call_result as result21
 from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
 
-from local.vtn import VtnFixture
+from local.standins.vtn import VtnFixture
 from tests.e2e.conftest import CLIENT_CLASSES, VEN_CLIENT, connected
 
 pytestmark = pytest.mark.e2e

@@ -2,8 +2,8 @@
 
 import asyncio
 
-from local import schedules as local_schedules
-from local import websocket_api as local_websocket_api
+from local.runtime import schedules as local_schedules
+from local.runtime import websocket_api as local_websocket_api
 from shared import manifest
 from shared.manifest import ALL_FUNCTIONS, REACTIONS, SCHEDULES
 from tests.infra.conftest import function_named, of_type, statements_of

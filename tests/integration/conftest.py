@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from local.aws_calls import AwsCalls, count_aws_calls
+from local.tools.aws_calls import AwsCalls, count_aws_calls
 from shared.aws import clients
 
 
@@ -37,7 +37,7 @@ class Posted:
 @pytest.fixture
 def aws() -> Iterator[None]:
     with mock_aws():
-        from local.aws import create_resources
+        from local.runtime.aws import create_resources
         from shared.aws import files, secrets
         from shared.aws.event_bus import _client
         from shared.services import certificates, tariffs

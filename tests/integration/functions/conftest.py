@@ -6,7 +6,7 @@ import pytest
 
 from functions.connect.handler import lambda_handler as connect
 from functions.ocpp_router.handler import lambda_handler as route
-from local import events
+from local.runtime import events
 from shared.data import charge_points
 from shared.domain.timestamps import utc_now
 from tests.builders import CONTEXT, socket

@@ -186,7 +186,7 @@ def test_a_renewed_certificate_replaces_the_one_in_use(station, posted, publishe
 
 def test_an_offline_station_gets_its_certificate_when_it_is_back(station, posted, published, version):
     from functions.disconnect.handler import lambda_handler as disconnect
-    from local import events
+    from local.runtime import events
     from tests.builders import socket
 
     csr, _ = make_csr("CP1")

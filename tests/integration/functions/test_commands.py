@@ -8,8 +8,8 @@ import pytest
 from botocore.stub import Stubber
 
 from functions.disconnect.handler import lambda_handler as disconnect
-from local import events
 from local.fleet.samples import minimal, schema_of
+from local.runtime import events
 from shared.aws.connections import connections_at, endpoint_for
 from shared.data import charge_points
 from shared.domain.timestamps import utc_now

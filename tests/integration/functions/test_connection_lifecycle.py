@@ -9,7 +9,7 @@ from functions.authorizer.handler import lambda_handler as authorize
 from functions.connect.handler import lambda_handler as connect
 from functions.disconnect.handler import lambda_handler as disconnect
 from functions.ocpp_router.handler import lambda_handler as route
-from local import events
+from local.runtime import events
 from shared.data import charge_points
 from shared.domain.passwords import hash_password
 from shared.domain.timestamps import utc_now

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from functions.uploads.handler import lambda_handler as uploads
-from local import events
+from local.runtime import events
 from shared.aws import files
 from shared.data.maintenance import MaintenanceRecord
 from tests.builders import CONTEXT, call, call_api

@@ -10,7 +10,7 @@ import pytest
 from functions.connect.handler import lambda_handler as connect
 from functions.firmware_rollouts.handler import lambda_handler as advance_rollouts
 from functions.ocpp_router.handler import lambda_handler as route
-from local import events
+from local.runtime import events
 from shared.aws import files
 from shared.data import charge_points
 from shared.domain.timestamps import format_timestamp, utc_now

@@ -5,7 +5,7 @@ test_<block>.py."""
 import json
 
 from functions.ocpp_router.handler import lambda_handler as route
-from local import events
+from local.runtime import events
 from shared.data import charge_points, connectors
 from shared.domain.timestamps import utc_now
 from tests.builders import CONTEXT, socket, status

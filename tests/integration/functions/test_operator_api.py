@@ -53,7 +53,7 @@ def test_authentication_comes_before_the_body_is_read(aws):
 )
 def test_bodies_json_cannot_read_are_400(aws, body, reason):
     from functions.operator_api.handler import lambda_handler as api
-    from local import events
+    from local.runtime import events
 
     raw = body.encode("latin-1") if reason is None else body.encode()
     headers = [("Content-Type", "application/json"), ("Authorization", "Bearer " + TEST_API_TOKEN)]

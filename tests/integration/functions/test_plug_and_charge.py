@@ -1,5 +1,5 @@
 """ISO 15118 Plug & Charge for 2.x stations against the project's own responder and provider
-(local.pki): certificate status from OCSP (kept until its next update), contract
+(local.standins.pki): certificate status from OCSP (kept until its next update), contract
 certificates from the provider; any failure answered Failed in time, never a CALLERROR."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import hashlib
 import pytest
 from cryptography.x509 import ocsp
 
-from local.pki import PROVIDER_TOKEN, Responder, serving
+from local.standins.pki import PROVIDER_TOKEN, Responder, serving
 from shared.aws.secrets import put_json_secret
 from shared.domain.certificates import CertificateUse
 from shared.domain.client_certificates import IdentityAttribute

@@ -7,7 +7,7 @@ import pytest
 from botocore.stub import Stubber
 
 from functions.connect.handler import lambda_handler as connect
-from local import events
+from local.runtime import events
 from shared.aws.connections import connections_at, endpoint_for
 from shared.data import charge_points, connectors
 from shared.domain.passwords import verify_password

@@ -9,7 +9,7 @@ import pytest
 
 from functions.site_allocator.handler import lambda_handler as allocator
 from functions.site_limits.handler import lambda_handler as site_limits
-from local.vtn import VtnFixture
+from local.standins.vtn import VtnFixture
 from shared.aws.secrets import put_json_secret
 from shared.domain.timestamps import format_timestamp, utc_now
 from shared.services import grid

@@ -154,7 +154,7 @@ def test_a_16_stop_for_an_id_not_yet_given_is_kept_apart_and_never_poisons_the_s
 def test_a_16_message_naming_another_charge_points_session_alters_nothing(station, posted, published):
     from functions.connect.handler import lambda_handler as connect
     from functions.ocpp_router.handler import lambda_handler as route
-    from local import events
+    from local.runtime import events
     from shared.data import charge_points
     from shared.domain.timestamps import utc_now
     from tests.builders import CONTEXT, socket

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.dynamodb.models.dynamo_type import Item
 
-from local import moto_patches
+from local.runtime import moto_patches
 
 
 @pytest.fixture

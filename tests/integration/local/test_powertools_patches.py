@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from local import moto_patches, powertools_patches
+from local.runtime import moto_patches, powertools_patches
 from tests.builders import CONTEXT, call_api, http
 
 THREADS, REQUESTS = 8, 60

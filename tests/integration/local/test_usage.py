@@ -7,7 +7,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from local.usage import UsageCounter
+from local.runtime.usage import UsageCounter
 from shared.observability import logger, metrics
 
 TABLE = "usage-test"

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from local.tls import make_csr
+from local.runtime.tls import make_csr
 from shared.domain.certificates import CertificateUse, CsrRejected
 from shared.domain.client_certificates import IdentityAttribute
 from shared.domain.x509 import (

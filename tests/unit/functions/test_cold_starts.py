@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from local.launch import ROOT
+from local.runtime.launch import ROOT
 
 
 def loads_cryptography(code: str) -> bool:

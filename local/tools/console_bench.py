@@ -3,7 +3,7 @@ against a local runtime with N registered charge points (5,000 by default): the 
 whole fleet is listed, the rows actually in the page (the list draws only those in view), a
 search, and the time a frame takes while scrolling.
 
-    python -m local.console_bench [--stations 5000]
+    python -m local.tools.console_bench [--stations 5000]
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from local.browser import FLAGS, chromium, sign_in
-from local.launch import launch
+from local.runtime.launch import launch
+from local.tools.browser import FLAGS, chromium, sign_in
 
 SCROLL = """async () => {
   const list = document.querySelector('.fleet-list');
@@ -32,7 +32,7 @@ SCROLL = """async () => {
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m local.console_bench", description=__doc__.split("\n\n")[0]
+        prog="python -m local.tools.console_bench", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--stations", type=int, default=5000)
     args = parser.parse_args()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
-from local import moto_patches
+from local.runtime import moto_patches
 
 
 def free_port(host: str) -> int:

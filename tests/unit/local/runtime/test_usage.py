@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from local.usage import item_bytes, kind_of, read_units, value_bytes, write_units
+from local.runtime.usage import item_bytes, kind_of, read_units, value_bytes, write_units
 
 
 def test_sizes_follow_dynamodbs_rules():

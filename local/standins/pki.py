@@ -2,7 +2,7 @@
 without a V2G PKI: an OCSP responder for one CA's certificates, and a contract-certificate
 provider shaped like Hubject's contract certificate pool.
 
-    python -m local.pki --ca .csms/ca.pem --ca-key .csms/ca.key --port 8090
+    python -m local.standins.pki --ca .csms/ca.pem --ca-key .csms/ca.key --port 8090
 
 serves POST /ocsp (RFC 6960 over HTTP), GET /crl and POST /contract (certificateInstallationReq in,
 CCPResponse out, bearer token `local-provider-token`). Point a station's responderURL at
@@ -172,7 +172,7 @@ def load_responder(ca: Path, key: Path) -> Responder:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m local.pki", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m local.standins.pki", description=__doc__.splitlines()[0])
     parser.add_argument("--ca", type=Path, default=Path(".csms/ca.pem"))
     parser.add_argument("--ca-key", type=Path, default=Path(".csms/ca.key"))
     parser.add_argument("--host", default="127.0.0.1")

@@ -7,7 +7,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
-from local.websocket_api import _management_from_this_machine
+from local.runtime.websocket_api import _management_from_this_machine
 
 
 def request_from(address, path):

@@ -4,7 +4,7 @@ On first start the runtime makes a CA of its own and a server certificate signed
 keeps both under its data folder (`--data-dir`, default `.csms/`): a charge point that trusts
 `ca.pem` connects with wss:// (profile 2). The listener asks for client certificates and
 verifies them against that CA and any `--client-ca` given; what it verified goes to the
-authorizer as CloudFront's viewer mTLS headers would (profile 3). `python -m local.tls client
+authorizer as CloudFront's viewer mTLS headers would (profile 3). `python -m local.runtime.tls client
 CP-1` issues a client certificate for a charge point by hand.
 """
 
@@ -178,7 +178,7 @@ def viewer_headers(peer_der: bytes | None, over_tls: bool) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m local.tls", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m local.runtime.tls", description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     commands = parser.add_subparsers(dest="command", required=True)
     client = commands.add_parser("client", help="issue a client certificate for a charge point")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from local import events
-from local.files import FILES_PREFIX, files_proxy
-from local.lambdas import Invoker
+from local.runtime import events
+from local.runtime.files import FILES_PREFIX, files_proxy
+from local.runtime.lambdas import Invoker
 from shared.manifest import CONSOLE_PATH, UPLOAD_METHODS, UPLOAD_PATH, Function
 from shared.observability import logger
 
@@ -57,7 +57,7 @@ def operator_api_app(
     return app
 
 
-CONSOLE_FOLDER = Path(__file__).resolve().parent.parent / "console"
+CONSOLE_FOLDER = Path(__file__).resolve().parents[2] / "console"
 
 
 def add_console(app: web.Application) -> None:

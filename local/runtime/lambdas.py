@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from local.usage import UsageCounter
+from local.runtime.usage import UsageCounter
 from shared.manifest import Function
 
 Handler = Callable[[dict[str, Any], Any], Any]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from local.fleet.__main__ import options_from, parse_args
+from local.fleet.cli import options_from, parse_args
 
 
 def options(*argv: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from local.heap import survivors_frozen
+from local.runtime.heap import survivors_frozen
 
 
 class Node:

@@ -5,7 +5,7 @@ gateway: the REQUEST authorizer and `$connect` decide the handshake, every frame
 `$default` event, a close becomes `$disconnect`, and the connection management API
 (`/@connections/{id}`, and `/@usage` with `--count-usage`) is served on the same port, to this
 machine only: whatever `--host` says, a request from another address is refused. The same app
-serves the wss:// listener, whose TLS facts it hands on as CloudFront's headers (local/tls.py).
+serves the wss:// listener, whose TLS facts it hands on as CloudFront's headers (local/runtime/tls.py).
 The service's limits apply: message size, idle timeout and maximum connection lifetime.
 """
 
@@ -24,9 +24,9 @@ from urllib.parse import unquote
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from local import events
-from local.lambdas import Invoker
-from local.tls import viewer_headers
+from local.runtime import events
+from local.runtime.lambdas import Invoker
+from local.runtime.tls import viewer_headers
 from shared.aws.websocket_events import IDENTITY_PARAMETER
 from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
 from shared.observability import logger
@@ -114,7 +114,7 @@ class WebSocketApi:
         # As the edge: the last segment of the path as sent, decoded once (a %2F stays in the id).
         identity = unquote(request.raw_path.partition("?")[0].rstrip("/").rsplit("/", 1)[-1])
         # As the edge: what the viewer sent under the edge's own header names is dropped, and
-        # what TLS verified (the wss:// listener, local/tls.py) is said in them.
+        # what TLS verified (the wss:// listener, local/runtime/tls.py) is said in them.
         tls = request.transport.get_extra_info("ssl_object") if request.transport else None
         headers = [(k, v) for k, v in request.headers.items() if not k.lower().startswith("cloudfront-")]
         headers += viewer_headers(tls.getpeercert(binary_form=True) if tls else None, tls is not None).items()
@@ -210,7 +210,7 @@ class WebSocketApi:
     # --- The connection management API ----------------------------------------------------
 
     async def usage(self, request: web.Request) -> web.Response:
-        """What the invocations so far would cost in the cloud (`--count-usage`, local/usage.py)."""
+        """What the invocations so far would cost in the cloud (`--count-usage`, local/runtime/usage.py)."""
         assert self.invoker.counter is not None
         return web.json_response(self.invoker.counter.usage.as_json())
 

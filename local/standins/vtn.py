@@ -1,6 +1,6 @@
 """A small OpenADR 3.0.1 VTN: the endpoints a VEN uses (a token by client credentials, programs,
 events, reports), and those a utility's business logic uses to publish programs and events.
-Tests run the CSMS's VEN against it; `python -m local.vtn` runs one to try a site's program
+Tests run the CSMS's VEN against it; `python -m local.standins.vtn` runs one to try a site's program
 locally. Not a VTN to run a grid with: one client, everything in memory."""
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ class VtnFixture:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m local.vtn", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m local.standins.vtn", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--client-id", default="ven-client")
     parser.add_argument("--client-secret", default="ven-secret")

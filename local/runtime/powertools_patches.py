@@ -1,6 +1,6 @@
 """Where Powertools keeps on shared objects what Lambda gives each request alone. A Lambda
 environment runs one request at a time; the local runtime runs many in threads of one process
-(`local.lambdas.Invoker`), so while it runs, this state lives per thread:
+(`local.runtime.lambdas.Invoker`), so while it runs, this state lives per thread:
 
 - the HTTP resolver's current event, Lambda context, routing context and middleware frames,
   which `resolve` sets on the class and the instance (two operator requests at once would

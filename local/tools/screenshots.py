@@ -2,7 +2,7 @@
 runtime. Two weeks of history are sent first by `ocpp` clients as stations that were offline
 (sessions and faults, back-dated), then a live fleet charges while the pages are photographed.
 
-    python -m local.screenshots [--out docs/images]   (Chromium: on PATH, or CSMS_CHROMIUM)
+    python -m local.tools.screenshots [--out docs/images]   (Chromium: on PATH, or CSMS_CHROMIUM)
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from ocpp.v16 import call as call16
 from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call as call201
 
-from local.browser import FLAGS, chromium, sign_in
-from local.launch import ROOT, Launched, launch
+from local.runtime.launch import ROOT, Launched, launch
+from local.tools.browser import FLAGS, chromium, sign_in
 
 SITES = {"depot": 6, "mall": 4, "hotel": 2}
 DAYS = 14
@@ -162,7 +162,9 @@ def photograph(launched: Launched, token: str, out: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m local.screenshots", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m local.tools.screenshots", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

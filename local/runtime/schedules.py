@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from local import events
-from local.lambdas import Invoker
+from local.runtime import events
+from local.runtime.lambdas import Invoker
 from shared.manifest import EXPORTS, REACTIONS, SCHEDULES, Export, Reaction, Schedule, export_key
 from shared.observability import logger
 
