@@ -121,7 +121,7 @@ def priced(on: bool, charge_point_id: str) -> None:
     from shared.data import configuration
     from shared.domain.configuration import ConfigurationValue
     from shared.domain.timestamps import utc_now
-    from shared.services import tariffs
+    from shared.services.tariff_and_cost import tariffs
 
     if on:
         tariffs.put("bench", TARIFF, utc_now())

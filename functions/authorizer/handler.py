@@ -25,7 +25,7 @@ from shared.aws.websocket_events import (
 from shared.domain.admission import Verdict
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
-from shared.services import security
+from shared.services.security import handshake
 from shared.settings import get_settings
 
 
@@ -35,7 +35,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     secrets = header(event, ORIGIN_SECRET_HEADER)
     authorization = header(event, "authorization")
     charge_point_id = (event.get("queryStringParameters") or {}).get(IDENTITY_PARAMETER)
-    decision = security.admit_handshake(
+    decision = handshake.admit_handshake(
         charge_point_id,
         header(event, "sec-websocket-protocol"),
         authorization[0] if authorization else None,

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import certificates
+from shared.services.certificates import station_certificates
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -19,6 +19,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     now = utc_now()
     if event.get("detail-type") == "CertificateRequested":
         detail = event.get("detail") or {}
-        signing = certificates.sign(str(detail.get("chargePointId")), str(detail.get("request")), now)
+        signing = station_certificates.sign(str(detail.get("chargePointId")), str(detail.get("request")), now)
         return {"signed": signing.status.value if signing else None}
-    return asdict(certificates.sweep(now))
+    return asdict(station_certificates.sweep(now))

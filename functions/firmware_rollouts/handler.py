@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import rollouts
+from shared.services.firmware_management import rollouts
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.domain.errors import ApplicationError
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
-from shared.services import uploads
+from shared.services.diagnostics import uploads
 from shared.settings import get_settings
 
 

@@ -13,7 +13,7 @@ from shared.aws import files
 from shared.domain.errors import ApplicationError
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import uploads
+from shared.services.diagnostics import uploads
 
 
 @logger.inject_lambda_context(clear_state=True)

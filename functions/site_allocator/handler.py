@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import sites
+from shared.services.smart_charging import sites
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import grid
+from shared.services.smart_charging import grid
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -19,7 +19,7 @@ from functions.http_errors import error_response
 from shared.domain.errors import ApplicationError, BadRequest
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
-from shared.services import uploads
+from shared.services.diagnostics import uploads
 
 app = APIGatewayHttpResolver()
 

@@ -68,7 +68,7 @@ def ftp_server(host: str, port: int) -> Iterator[int]:
     from pyftpdlib.servers import ThreadedFTPServer
 
     from shared.domain.errors import ApplicationError
-    from shared.services import uploads
+    from shared.services.diagnostics import uploads
 
     quiet = logging.getLogger("pyftpdlib")  # it sets up logging of its own unless it has a handler
     quiet.setLevel(logging.WARNING)

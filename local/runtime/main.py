@@ -119,7 +119,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def keep_credentials(entries: list[str]) -> list[str]:
     """The secrets the VEN reads, in moto's Secrets Manager; the names kept."""
     from shared.aws.secrets import put_json_secret
-    from shared.services.grid import OPENADR_FOLDER
+    from shared.services.smart_charging.grid import OPENADR_FOLDER
 
     names = []
     for entry in entries:
@@ -137,7 +137,7 @@ def keep_authority(data_dir: Path) -> None:
     the wss:// listener trusts: a certificate the CSMS issued admits its station (profile 3)."""
     from local.runtime import tls
     from shared.aws.secrets import put_json_secret
-    from shared.services.certificates import AUTHORITY_SECRET
+    from shared.services.certificates.station_certificates import AUTHORITY_SECRET
 
     ca = tls.local_ca(data_dir)
     put_json_secret(
@@ -237,7 +237,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     keep_authority(args.data_dir)
     if args.contract_provider_token:
         from shared.aws.secrets import put_json_secret
-        from shared.services.plug_and_charge import PROVIDER_SECRET
+        from shared.services.certificates.plug_and_charge import PROVIDER_SECRET
 
         put_json_secret(PROVIDER_SECRET, {"token": args.contract_provider_token})
     ftp = contextlib.ExitStack()

@@ -14,7 +14,7 @@ from shared.settings import get_settings
 
 # Every secret the CSMS reads is named under this prefix; the stack grants reading no other.
 PREFIX = "csms/"
-# The CSMS's CA: certificate, key and chain as PEM (shared.services.certificates).
+# The CSMS's CA: certificate, key and chain as PEM (shared.services.certificates.station_certificates).
 CERTIFICATE_AUTHORITY = "certificate-authority"
 
 

@@ -41,13 +41,13 @@ class ChargePointRecord(Model):
     blocked = BooleanAttribute(default=False)
     security_profile = NumberAttribute(null=True)  # absent: 1
     revoked_serials = UnicodeSetAttribute(null=True)  # client certificates that no longer admit it
-    # A password rotation (shared.services.passwords): the new hash, until the command that sets
+    # A password rotation (shared.services.security.passwords): the new hash, until the command that sets
     # it is accepted; then the old one, good until the grace period ends.
     pending_password_hash = UnicodeAttribute(null=True)
     pending_password_command = UnicodeAttribute(null=True)
     previous_password_hash = UnicodeAttribute(null=True)
     previous_password_until = UTCDateTimeAttribute(null=True)
-    # A profile being raised (shared.services.security_profiles): to which, and the command
+    # A profile being raised (shared.services.security.security_profiles): to which, and the command
     # whose acceptance makes it the registration's.
     raising_to = NumberAttribute(null=True)
     raising_command = UnicodeAttribute(null=True)

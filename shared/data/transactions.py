@@ -36,12 +36,7 @@ from shared.data.dynamo import (
     resume_from,
     start_key,
 )
-from shared.data.session_events import events_of as events_of
-from shared.data.session_events import meter_stream as meter_stream
-from shared.data.session_events import record_event as record_event
-from shared.data.session_events import register_readings
-from shared.data.session_events import session_stream as session_stream
-from shared.data.session_events import unmatched_stream as unmatched_stream
+from shared.data.session_events import register_readings, session_stream
 from shared.data.tables import OnDemand
 from shared.domain.errors import BadPageToken
 from shared.domain.meter_values import ENERGY_REGISTER, MeterValue, Sample

@@ -1,5 +1,5 @@
 """What the grid asks of a site, through OpenADR 3: a VTN's events turned into limits in time,
-and what the VEN reports back. Plain Python; shared.services.grid polls and applies it.
+and what the VEN reports back. Plain Python; shared.services.smart_charging.grid polls and applies it.
 
 The rules (decision 0025):
 - an IMPORT_CAPACITY_LIMIT interval is a limit in kW on what the site draws, from the interval's

@@ -1,22 +1,19 @@
 """Authorization: who may charge. The operator's id-token list, the answers Authorize and the
-transaction messages give from it (with the tariff the driver is offered), and the local list
-version answers report."""
+transaction messages give from it (with the tariff the driver is offered)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from shared.data import charge_points, id_tokens
+from shared.data import id_tokens
 from shared.data.dynamo import Page
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
-from shared.domain.commands import Command
 from shared.domain.errors import NotFound
 from shared.domain.tariffs import Tariff
 from shared.protocol.authorization import authorization_codec
-from shared.protocol.local_lists import local_lists_codec
-from shared.protocol.versions import Profile, profile_for
-from shared.services import answers, tariffs
+from shared.protocol.versions import Profile
+from shared.services.tariff_and_cost import tariffs
 
 
 def authorization_for(token: IdToken, now: datetime) -> Authorization:
@@ -65,11 +62,3 @@ def put_id_token(entry: TokenEntry, now: datetime) -> bool:
 def delete_id_token(id_token: str) -> None:
     if not id_tokens.delete_id_token(id_token):
         raise NotFound(f"Id token {id_token}")
-
-
-@answers.keeps("GetLocalListVersion")
-def local_list_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
-    """GetLocalListVersion: the version the charge point holds."""
-    version = local_lists_codec(profile_for(command.ocpp_version)).local_list_version(command, response)
-    if version is not None:
-        charge_points.set_local_list_version(command.charge_point_id, version)

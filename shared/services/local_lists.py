@@ -115,3 +115,11 @@ def held(charge_point_id: str) -> tuple[int | None, dict[str, TokenEntry], int]:
     charge_point = charge_points.registered_charge_point(charge_point_id)
     entries = local_lists.held_by(charge_point_id)
     return charge_point.local_list_version, entries, len(differential(entries, _source()))
+
+
+@answers.keeps("GetLocalListVersion")
+def version_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
+    """GetLocalListVersion: the version the charge point holds."""
+    version = local_lists_codec(profile_for(command.ocpp_version)).local_list_version(command, response)
+    if version is not None:
+        charge_points.set_local_list_version(command.charge_point_id, version)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.aws.event_bus import DomainEvent, publish
-from shared.data import transactions
+from shared.data import session_events, transactions
 from shared.data.dynamo import Page
 from shared.data.transactions import AssignedStart
 from shared.domain.errors import BadRequest, NotFound
@@ -26,7 +26,8 @@ from shared.domain.transactions import (
     start_key,
 )
 from shared.observability import logger, metrics
-from shared.services import pricing, remote_control, reservations
+from shared.services import remote_control, reservations
+from shared.services.tariff_and_cost import pricing
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ def stopped(
         return
     # After the stop, and on a resend too: the session's energy sees these values.
     if meter_values:
-        transactions.record_event(
-            transactions.session_stream(charge_point_id, stop.transaction_id), event, at
+        session_events.record_event(
+            session_events.session_stream(charge_point_id, stop.transaction_id), event, at
         )
     if session is not None:
         summary, cost = pricing.with_cost(session)
@@ -111,8 +112,8 @@ def _unmatched(
     charge_point_id: str, action: str, transaction_id: str, event: SessionEvent, at: datetime
 ) -> None:
     """Kept apart, counted and published once: the charge point is answered and not stuck."""
-    stream = transactions.unmatched_stream(charge_point_id, transaction_id)
-    if not transactions.record_event(stream, event, at):
+    stream = session_events.unmatched_stream(charge_point_id, transaction_id)
+    if not session_events.record_event(stream, event, at):
         return
     logger.warning("Message for a transaction this charge point was never given", extra={"action": action})
     metrics.add_metric(name="UnmatchedTransactionMessages", unit="Count", value=1)
@@ -134,7 +135,7 @@ def event_reported(
     shape the session. Events merge in any order: an Ended whose Started never came still
     makes the session, and a Started that comes late fills in its start. Returns the session's
     final cost when this event ended it."""
-    stream = transactions.session_stream(charge_point_id, report.transaction_id)
+    stream = session_events.session_stream(charge_point_id, report.transaction_id)
     kind = report.event.kind
     if kind is EventKind.STARTED and report.id_token is None and report.remote_start_id is not None:
         token = remote_control.token_of_remote_start(
@@ -150,14 +151,14 @@ def event_reported(
     if kind is EventKind.STARTED:
         # The session first, then the event: a retry after a failure in between redoes both.
         transactions.record_start(charge_point_id, ocpp_version, report.start, at, tariff)
-        if transactions.record_event(stream, report.event, at):
+        if session_events.record_event(stream, report.event, at):
             publish(
                 DomainEvent.SESSION_STARTED,
                 SessionSummary.of_start(charge_point_id, ocpp_version, report.start, _id_of(tariff)),
             )
     elif kind is EventKind.ENDED:
         # The event first, so that the session's energy sees its meter values.
-        transactions.record_event(stream, report.event, at)
+        session_events.record_event(stream, report.event, at)
         session = transactions.record_stop(
             charge_point_id, ocpp_version, report.stop, at, start=report.start, tariff=tariff
         )
@@ -165,7 +166,7 @@ def event_reported(
             summary, final = pricing.with_cost(session)
             publish(DomainEvent.SESSION_ENDED, summary)
     else:
-        if transactions.record_event(stream, report.event, at) and report.event.meter_values:
+        if session_events.record_event(stream, report.event, at) and report.event.meter_values:
             pricing.running_cost(charge_point_id, report.transaction_id, at)
     if report.cost_details is not None and report.event.seq_no is not None:
         transactions.record_station_cost(
@@ -186,7 +187,7 @@ def meter_values_reported(charge_point_id: str, report: MeterValuesReport, at: d
     if tid is not None and session is None:
         _unmatched(charge_point_id, "MeterValues", tid, event, at)
         return
-    stored = transactions.record_event(transactions.meter_stream(charge_point_id, report), event, at)
+    stored = session_events.record_event(session_events.meter_stream(charge_point_id, report), event, at)
     if stored and tid is not None:
         pricing.running_cost(charge_point_id, tid, at, session)
 

@@ -40,10 +40,11 @@ def aws() -> Iterator[None]:
         from local.runtime.aws import create_resources
         from shared.aws import files, secrets
         from shared.aws.event_bus import _client
-        from shared.services import certificates, tariffs
+        from shared.services.certificates import station_certificates
+        from shared.services.tariff_and_cost import tariffs
 
         _client.cache_clear()
-        certificates.authority.cache_clear()
+        station_certificates.authority.cache_clear()
         files._client.cache_clear()
         secrets._client.cache_clear()
         secrets.json_secret.cache_clear()

@@ -32,8 +32,9 @@ from functions.operator_api.responses import (
 )
 from shared.domain.certificates import Signing
 from shared.domain.timestamps import utc_now
-from shared.services import certificates, commands
-from shared.services.certificates import TrustAnchor
+from shared.services import commands
+from shared.services.certificates import station_certificates
+from shared.services.certificates.station_certificates import TrustAnchor
 
 router = APIGatewayHttpRouter()
 TAGS = ["Certificates"]
@@ -69,7 +70,7 @@ def _anchor(anchor: TrustAnchor) -> TrustAnchorOut:
 
 @router.get("/charge-points/<charge_point_id>/certificates", summary="A station's certificates", tags=TAGS)
 def list_certificates(charge_point_id: ChargePointId) -> CertificatesOut:
-    found = certificates.inventory(charge_point_id)
+    found = station_certificates.inventory(charge_point_id)
     installed = None
     if found.installed is not None:
         installed = [
@@ -103,7 +104,7 @@ def install_certificate(
     ],
     wait: Wait = None,
 ) -> Response[CommandOut]:
-    command = certificates.install(
+    command = station_certificates.install(
         charge_point_id, body.certificate_type, body.certificate, body.trust_anchor, utc_now()
     )
     return command_response(command, wait)
@@ -116,7 +117,7 @@ def install_certificate(
     responses=RESPONSES,
 )
 def refresh_certificates(charge_point_id: ChargePointId) -> Response[list[CommandOut]]:
-    sent = certificates.refresh(charge_point_id, utc_now())
+    sent = station_certificates.refresh(charge_point_id, utc_now())
     return json_response(HTTPStatus.ACCEPTED, [command_out(commands.view(c)) for c in sent])
 
 
@@ -129,7 +130,7 @@ def refresh_certificates(charge_point_id: ChargePointId) -> Response[list[Comman
 def delete_certificate(
     charge_point_id: ChargePointId, serial: Serial, wait: Wait = None
 ) -> Response[CommandOut]:
-    return command_response(certificates.delete(charge_point_id, serial, utc_now()), wait)
+    return command_response(station_certificates.delete(charge_point_id, serial, utc_now()), wait)
 
 
 @router.post(
@@ -139,18 +140,20 @@ def delete_certificate(
     responses={204: {"description": "Revoked"}, 404: {"description": "Unknown charge point"}},
 )
 def revoke_certificate(charge_point_id: ChargePointId, serial: Serial) -> Response[None]:
-    certificates.revoke(charge_point_id, serial, utc_now())
+    station_certificates.revoke(charge_point_id, serial, utc_now())
     return Response(status_code=int(HTTPStatus.NO_CONTENT))
 
 
 @router.get("/trust-anchors", summary="Roots to install on stations, the CSMS's own first", tags=TAGS)
 def list_trust_anchors() -> TrustAnchorList:
-    return TrustAnchorList(items=[_anchor(a) for a in certificates.trust_anchors()])
+    return TrustAnchorList(items=[_anchor(a) for a in station_certificates.trust_anchors()])
 
 
 @router.put("/trust-anchors/<name>", summary="Keep a root (manufacturer, V2G, MO, OEM)", tags=TAGS)
 def put_trust_anchor(name: AnchorName, body: TrustAnchorIn) -> Response[TrustAnchorOut]:
-    anchor, created = certificates.put_trust_anchor(name, body.certificate_type, body.certificate, utc_now())
+    anchor, created = station_certificates.put_trust_anchor(
+        name, body.certificate_type, body.certificate, utc_now()
+    )
     return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, _anchor(anchor))
 
 
@@ -161,5 +164,5 @@ def put_trust_anchor(name: AnchorName, body: TrustAnchorIn) -> Response[TrustAnc
     responses={204: {"description": "Forgotten"}},
 )
 def delete_trust_anchor(name: AnchorName) -> Response[None]:
-    certificates.delete_trust_anchor(name)
+    station_certificates.delete_trust_anchor(name)
     return Response(status_code=int(HTTPStatus.NO_CONTENT))

@@ -38,8 +38,9 @@ from shared.domain.maintenance import MaintenanceRequest
 from shared.domain.station_events import EventKind, Monitor
 from shared.domain.timestamps import utc_now
 from shared.protocol.diagnostics import diagnostics_codec
-from shared.services import commands, logs
-from shared.services.logs import LogAsked
+from shared.services import commands
+from shared.services.diagnostics import logs
+from shared.services.diagnostics.logs import LogAsked
 
 router = APIGatewayHttpRouter()
 TAGS = ["Diagnostics"]

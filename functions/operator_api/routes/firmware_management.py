@@ -29,9 +29,10 @@ from functions.operator_api.responses import RESPONSES, command_out, json_respon
 from shared.domain.maintenance import Firmware
 from shared.domain.rollouts import Member, Rollout, RolloutState, failure_rate
 from shared.domain.timestamps import utc_now
-from shared.services import commands, firmware, rollouts
-from shared.services.firmware import UpdateAsked, UpdateView
-from shared.services.rollouts import RolloutAsked
+from shared.services import commands
+from shared.services.firmware_management import firmware, rollouts
+from shared.services.firmware_management.firmware import UpdateAsked, UpdateView
+from shared.services.firmware_management.rollouts import RolloutAsked
 
 router = APIGatewayHttpRouter()
 TAGS = ["Firmware"]

@@ -26,7 +26,8 @@ from shared.domain.errors import BadRequest
 from shared.domain.provisioning import NetworkSlot
 from shared.domain.station_events import EventKind
 from shared.domain.timestamps import utc_now
-from shared.services import commands, passwords, security_profiles
+from shared.services import commands
+from shared.services.security import passwords, security_profiles
 
 router = APIGatewayHttpRouter()
 

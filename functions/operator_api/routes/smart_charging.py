@@ -43,7 +43,8 @@ from shared.domain.grid import OpenAdrLink
 from shared.domain.sites import Site
 from shared.domain.station_events import EventKind
 from shared.domain.timestamps import utc_now
-from shared.services import charging_profiles, commands, sites
+from shared.services import commands
+from shared.services.smart_charging import charging_profiles, sites
 
 router = APIGatewayHttpRouter()
 TAGS = ["Smart charging"]

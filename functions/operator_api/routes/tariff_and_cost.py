@@ -27,7 +27,7 @@ from shared.domain.station_events import EventKind
 from shared.domain.tariffs import Tariff, to_json
 from shared.domain.timestamps import utc_now
 from shared.protocol.tariff_and_cost import tariff_and_cost_codec
-from shared.services import cdrs, tariffs
+from shared.services.tariff_and_cost import cdrs, tariffs
 
 router = APIGatewayHttpRouter()
 TAGS = ["Tariffs and cost"]

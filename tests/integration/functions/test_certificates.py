@@ -15,7 +15,7 @@ from functions.certificates.handler import lambda_handler as certificates_functi
 from shared.domain.certificates import MAX_ATTEMPTS
 from shared.domain.timestamps import utc_now
 from shared.domain.x509 import hash_data, load, new_authority, pem_of
-from shared.services import certificates
+from shared.services.certificates import station_certificates
 from tests.builders import CONTEXT, call, call_api, make_csr
 
 
@@ -43,7 +43,7 @@ def test_a_csr_is_signed_by_the_csms_ca_and_installed_once_accepted(station, ver
     frame, key = issued
     chain = frame[3]["certificateChain"]
     leaf = load(chain)
-    ca = certificates.authority()
+    ca = station_certificates.authority()
     assert leaf.subject.rfc4514_string() == "CN=CP1"
     assert leaf.issuer == ca.certificate.subject
     leaf.verify_directly_issued_by(ca.certificate)
@@ -121,8 +121,8 @@ def test_a_refused_certificate_is_sent_again_later_and_given_up_after_the_last_t
         if attempt == MAX_ATTEMPTS:
             break
         assert listed["status"] == "signed" and "Rejected" in listed["reason"]
-        assert certificates.sweep(now).resent == 0  # not yet
-        assert certificates.sweep(now + timedelta(minutes=2**attempt, seconds=1)).resent == 1
+        assert station_certificates.sweep(now).resent == 0  # not yet
+        assert station_certificates.sweep(now + timedelta(minutes=2**attempt, seconds=1)).resent == 1
         frame = signed_frames(posted)[-1]
     assert listed["status"] == "failed"
     assert len(signed_frames(posted)) == MAX_ATTEMPTS
@@ -136,7 +136,7 @@ def test_an_unanswered_certificate_is_sent_again(station, posted, issued, settin
     from shared.services import commands
 
     assert commands.expire(later) == 1
-    assert certificates.sweep(later).resent == 1
+    assert station_certificates.sweep(later).resent == 1
     again = signed_frames(posted)[-1]
     assert again[1] != frame[1] and again[3] == frame[3]
     station([3, again[1], {"status": "Accepted"}])
@@ -154,8 +154,8 @@ def test_a_station_is_asked_to_renew_thirty_days_before_expiry_and_reminded_dail
     def renewals():
         return [f for f in posted.to("c1") if f[0] == 2 and "Trigger" in f[2]]
 
-    assert certificates.sweep(not_after - timedelta(days=31)).renewals_asked == 0
-    assert certificates.sweep(not_after - timedelta(days=29)).renewals_asked == 1
+    assert station_certificates.sweep(not_after - timedelta(days=31)).renewals_asked == 0
+    assert station_certificates.sweep(not_after - timedelta(days=29)).renewals_asked == 1
     [asked] = renewals()
     if version == "1.6":
         assert (asked[2], asked[3]) == (
@@ -168,8 +168,8 @@ def test_a_station_is_asked_to_renew_thirty_days_before_expiry_and_reminded_dail
             {"requestedMessage": "SignChargingStationCertificate"},
         )
     station([3, asked[1], {"status": "Accepted"}])
-    assert certificates.sweep(not_after - timedelta(days=29, hours=-1)).renewals_asked == 0
-    assert certificates.sweep(not_after - timedelta(days=27)).renewals_asked == 1
+    assert station_certificates.sweep(not_after - timedelta(days=29, hours=-1)).renewals_asked == 0
+    assert station_certificates.sweep(not_after - timedelta(days=27)).renewals_asked == 1
 
 
 def test_a_renewed_certificate_replaces_the_one_in_use(station, posted, published, issued):
@@ -199,14 +199,14 @@ def test_an_offline_station_gets_its_certificate_when_it_is_back(station, posted
     from functions.connect.handler import lambda_handler as connect
 
     connect(events.connect(socket("c1", "CP1", version), [], []), CONTEXT)
-    assert certificates.sweep(utc_now() + timedelta(minutes=6)).resent == 1
+    assert station_certificates.sweep(utc_now() + timedelta(minutes=6)).resent == 1
     assert len(signed_frames(posted)) == 1
 
 
 def test_a_revoked_certificate_admits_the_station_no_longer(station, posted, issued, version):
     from shared.domain.admission import Verdict
     from shared.domain.client_certificates import ClientCertificate
-    from shared.services import security
+    from shared.services.security import handshake
 
     frame, _ = issued
     station([3, frame[1], {"status": "Accepted"}])
@@ -215,7 +215,7 @@ def test_a_revoked_certificate_admits_the_station_no_longer(station, posted, iss
     with_it = ClientCertificate("CN=CP1", serial=format(leaf.serial_number, "x"))
 
     def verdict():
-        return security.admit_handshake(
+        return handshake.admit_handshake(
             "CP1", [f"ocpp{version}"], None, None, "10.0.0.1", utc_now(), True, with_it
         ).verdict
 
@@ -251,14 +251,14 @@ def test_trust_anchors_list_the_csms_root_first_and_take_only_ca_certificates(aw
         ("csms", "CSMSRootCertificate", True),
         ("v2g", "V2GRootCertificate", False),
     ]
-    assert load(items[0]["certificate"]) == certificates.authority().certificate
+    assert load(items[0]["certificate"]) == station_certificates.authority().certificate
     leaf_csr, _ = make_csr("CP9")
     from shared.domain.certificates import CertificateUse
     from shared.domain.client_certificates import IdentityAttribute
     from shared.domain.x509 import check_csr, issue
 
     request = check_csr(leaf_csr, CertificateUse.CHARGING_STATION, "CP9", IdentityAttribute.COMMON_NAME)
-    leaf = pem_of(issue(request, certificates.authority(), utc_now(), 30))
+    leaf = pem_of(issue(request, station_certificates.authority(), utc_now(), 30))
     assert (
         call_api("PUT", "/trust-anchors/leaf", {"certificateType": "MORootCertificate", "certificate": leaf})[
             0
@@ -304,7 +304,7 @@ def test_a_root_is_installed_listed_and_deleted(station, posted, version):
     status, _ = call_api("POST", "/charge-points/CP1/certificates", {"trustAnchor": "csms"})
     assert status == 202
     frame = posted.to("c1")[-1]
-    root = certificates.authority().certificate
+    root = station_certificates.authority().certificate
     expected_type = "CentralSystemRootCertificate" if version == "1.6" else "CSMSRootCertificate"
     assert frame[2:] == [
         "InstallCertificate",

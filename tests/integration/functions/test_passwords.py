@@ -11,7 +11,8 @@ import pytest
 
 from shared.domain.admission import Verdict
 from shared.domain.timestamps import utc_now
-from shared.services import provisioning, security
+from shared.services import provisioning
+from shared.services.security import handshake
 from tests.builders import call_api
 
 OLD = "old-password-0123"
@@ -20,7 +21,9 @@ GRACE = timedelta(days=1)  # CSMS_PASSWORD_GRACE's default
 
 def admitted(password, version, later=timedelta(0)):
     basic = "Basic " + base64.b64encode(f"CP1:{password}".encode()).decode()
-    decision = security.admit_handshake("CP1", [f"ocpp{version}"], basic, None, "10.0.0.1", utc_now() + later)
+    decision = handshake.admit_handshake(
+        "CP1", [f"ocpp{version}"], basic, None, "10.0.0.1", utc_now() + later
+    )
     return decision.verdict is Verdict.ALLOW
 
 

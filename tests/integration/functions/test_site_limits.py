@@ -12,7 +12,7 @@ from functions.site_limits.handler import lambda_handler as site_limits
 from local.standins.vtn import VtnFixture
 from shared.aws.secrets import put_json_secret
 from shared.domain.timestamps import format_timestamp, utc_now
-from shared.services import grid
+from shared.services.smart_charging import grid
 from tests.builders import CONTEXT, boot, call, call_api, event
 
 V2 = ["2.0.1", "2.1"]

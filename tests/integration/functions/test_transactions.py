@@ -6,7 +6,7 @@ import json
 import boto3
 import pytest
 
-from shared.services import tariffs
+from shared.services.tariff_and_cost import tariffs
 from tests.builders import V2, call, call_api, event, put_token, sampled, start, stop
 
 
@@ -200,11 +200,11 @@ def test_meter_values_cost_one_write_and_a_resend_none_more(station, aws_calls):
     aws_calls.reset()
     call(station, "MeterValues", payload, "v1")
     assert (aws_calls.dynamodb_reads, aws_calls.dynamodb_writes) == (0, 1)
-    from shared.data import transactions
+    from shared.data import session_events
     from shared.domain.meter_values import MeterValuesReport
 
-    stream = transactions.meter_stream("CP1", MeterValuesReport((), connector_id=1))
-    [stored] = list(transactions.events_of(stream))
+    stream = session_events.meter_stream("CP1", MeterValuesReport((), connector_id=1))
+    [stored] = list(session_events.events_of(stream))
     samples = stored.meter_values[0].samples
     assert [(s.measurand, s.value, s.unit, s.raw) for s in samples] == [
         ("Energy.Active.Import.Register", 1500.0, "Wh", None),
@@ -213,7 +213,7 @@ def test_meter_values_cost_one_write_and_a_resend_none_more(station, aws_calls):
         ("Energy.Active.Import.Register", None, "Wh", "signed-blob"),
     ]
     call(station, "MeterValues", payload, "v2")
-    assert len(list(transactions.events_of(stream))) == 1
+    assert len(list(session_events.events_of(stream))) == 1
 
 
 # --- OCPP 2.x sessions --------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 from functions.ocpp_router.registry import CallContext, handles
 from shared.protocol.certificates import certificates_codec
 from shared.protocol.versions import OcppVersion
-from shared.services import plug_and_charge
+from shared.services.certificates import plug_and_charge
 
 
 @handles("GetCertificateChainStatus", (OcppVersion.V21,))

@@ -8,7 +8,7 @@ from typing import Any
 from functions.ocpp_router.registry import CallContext, handles
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.protocol.versions import OcppVersion
-from shared.services import sites
+from shared.services.smart_charging import sites
 
 
 @handles("NotifyEVChargingNeeds", (OcppVersion.V201, OcppVersion.V21))

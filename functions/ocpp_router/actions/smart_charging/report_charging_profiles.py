@@ -6,7 +6,7 @@ from typing import Any
 
 from functions.ocpp_router.registry import CallContext, handles
 from shared.protocol.versions import OcppVersion
-from shared.services import charging_profiles
+from shared.services.smart_charging import charging_profiles
 
 
 @handles("ReportChargingProfiles", (OcppVersion.V201, OcppVersion.V21))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from shared.data import configuration, transactions
+from shared.data import configuration, session_events, transactions
 from shared.data.transactions import TransactionRecord
 from shared.domain.errors import ApplicationError
 from shared.domain.provisioning import ChargePoint
@@ -17,7 +17,8 @@ from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, t
 from shared.domain.transactions import Progress, SessionSummary, merge, usage_of
 from shared.observability import logger
 from shared.protocol.tariff_and_cost import TariffAndCostCodec, tariff_and_cost_codec
-from shared.services import commands, tariffs
+from shared.services import commands
+from shared.services.tariff_and_cost import tariffs
 from shared.settings import get_settings
 
 
@@ -43,8 +44,8 @@ def priced(record: TransactionRecord, progress: Progress) -> tuple[SessionSummar
 
 def progress_of(record: TransactionRecord) -> Progress:
     """1 query per 1 MB of the session's events."""
-    stream = transactions.session_stream(record.charge_point_id, record.transaction_id)
-    return merge(transactions.events_of(stream))
+    stream = session_events.session_stream(record.charge_point_id, record.transaction_id)
+    return merge(session_events.events_of(stream))
 
 
 def with_cost(record: TransactionRecord) -> tuple[SessionSummary, Breakdown | None]:

@@ -26,8 +26,8 @@ from shared.domain.rollouts import (
     overdue,
 )
 from shared.observability import logger
-from shared.services import firmware
-from shared.services.firmware import UpdateAsked
+from shared.services.firmware_management import firmware
+from shared.services.firmware_management.firmware import UpdateAsked
 
 MAX_MEMBERS = 5000
 

@@ -1,5 +1,5 @@
 """Diagnostics and log files: asking a charge point for one, and finding the file it uploaded
-(shared.services.uploads takes the file). The CSMS owns the upload location: an HTTPS endpoint
+(shared.services.diagnostics.uploads takes the file). The CSMS owns the upload location: an HTTPS endpoint
 of its own (or its FTP server) with a single-use token, so nobody types an FTP URL of a server
 they run themselves."""
 

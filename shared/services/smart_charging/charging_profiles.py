@@ -16,7 +16,7 @@ from shared.domain.sites import ALLOCATOR_PROFILE_ID
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
-from shared.services import sites as allocator
+from shared.services.smart_charging import sites as allocator
 
 
 def install(

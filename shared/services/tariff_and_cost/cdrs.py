@@ -12,7 +12,7 @@ from shared.domain.errors import BadRequest
 from shared.domain.tariffs import from_json
 from shared.domain.timestamps import utc_now
 from shared.domain.transactions import SessionFilter
-from shared.services import pricing
+from shared.services.tariff_and_cost import pricing
 from shared.settings import get_settings
 
 

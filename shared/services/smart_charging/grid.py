@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.aws.secrets import SecretMissing, json_secret
-from shared.data import sites, transactions
+from shared.data import session_events, sites, transactions
 from shared.data.sites import SiteRecord
 from shared.domain.grid import BadEvent, GridLimit, OpenAdrLink, energy_between, limits_of, usage_report
 from shared.domain.sites import Site
 from shared.observability import logger, metrics
-from shared.services import sites as allocator
-from shared.services.openadr_client import Vtn, VtnError
+from shared.services.smart_charging import sites as allocator
+from shared.services.smart_charging.openadr_client import Vtn, VtnError
 
 OPENADR_FOLDER = "openadr/"  # the credentials are the secret csms/openadr/{name}
 
@@ -124,7 +124,7 @@ def _used_wh(site: Site, start: datetime, end: datetime) -> float:
     total = 0.0
     for charge_point_id in site.charge_points:
         for session in transactions.sessions_overlapping(charge_point_id, start, end):
-            stream = transactions.session_stream(charge_point_id, session.transaction_id)
-            readings = [r for event in transactions.events_of(stream) for r in event.meter_values]
+            stream = session_events.session_stream(charge_point_id, session.transaction_id)
+            readings = [r for event in session_events.events_of(stream) for r in event.meter_values]
             total += energy_between(readings + transactions.start_and_stop_readings(session), start, end)
     return total

@@ -1,0 +1,1 @@
+"""Certificates: the stations' own, and ISO 15118's (plug and charge)."""

@@ -1,0 +1,1 @@
+"""Diagnostics: log requests and the files stations upload."""

@@ -1,0 +1,1 @@
+"""Firmware management: the catalogue of images, updates and rollouts."""

@@ -1,0 +1,1 @@
+"""Security: who may connect, passwords, security profiles."""

@@ -1,0 +1,1 @@
+"""Smart charging: charging profiles, sites and their allocation, the grid's limits."""

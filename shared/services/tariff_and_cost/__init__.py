@@ -1,0 +1,1 @@
+"""Tariffs and cost: tariffs, pricing sessions, CDRs."""
