@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from local.fleet import plan
-from local.fleet.answers import parse_overrides
+from local.fleet.obeying import parse_overrides
 from local.fleet.plan import Life
 from local.fleet.report import LiveView, build, text
 from local.fleet.runner import Options, run

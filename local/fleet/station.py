@@ -28,8 +28,8 @@ import websockets
 from ocpp.exceptions import OCPPError
 
 from local.fleet import maintenance
-from local.fleet.answers import Answers, FollowUp
 from local.fleet.dialects import FIRST_FIRMWARE, RemoteStart, Session, State, StopKind, dialect_for, now
+from local.fleet.obeying import Answers, FollowUp
 from local.fleet.plan import Life, SessionPlan, StationSpec, meter_start, outages, sessions
 from local.fleet.profiles import Held, limit_w
 from local.fleet.stats import Stats

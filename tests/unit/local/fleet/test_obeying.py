@@ -9,7 +9,7 @@ import json
 import jsonschema
 import pytest
 
-from local.fleet.answers import COST_VENDOR, parse_overrides
+from local.fleet.obeying import COST_VENDOR, parse_overrides
 from local.fleet.plan import VERSIONS, Life
 from local.fleet.samples import minimal, schema_of
 from shared.protocol.versions import profile_for
