@@ -23,6 +23,9 @@ from shared.protocol.versions import Profile
 
 # OCPP-J limits an errorDescription to 255 characters.
 MAX_DESCRIPTION = 255
+# OCPP-J's longest message id: it becomes part of keys the CSMS stores (a DataTransfer's), and
+# a UUID, what stations and the CSMS use, is this long.
+MAX_MESSAGE_ID = 36
 # Numbers any OCPP field can mean, and DynamoDB can keep (it holds magnitudes from 1e-130 to
 # 1e126 and 38 digits): finite, integers within 64 bits, decimals within these magnitudes.
 MAX_INTEGER = 2**63 - 1
@@ -153,6 +156,13 @@ def _frame(message: list[Any], profile: Profile) -> Frame:
         raise RpcError(
             ErrorKind.RPC_FRAMEWORK,
             "MessageId is missing or not a string",
+            never_answered=type_id in NEVER_ANSWERED,
+        )
+    if len(message_id) > MAX_MESSAGE_ID:
+        raise RpcError(
+            ErrorKind.RPC_FRAMEWORK,
+            f"MessageId is {len(message_id)} characters; OCPP-J allows {MAX_MESSAGE_ID}",
+            message_id=message_id,
             never_answered=type_id in NEVER_ANSWERED,
         )
 

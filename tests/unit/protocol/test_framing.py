@@ -36,6 +36,15 @@ def test_an_unreadable_message_id_is_answered_with_minus_one():
     assert wire_error('[2, 17, "Heartbeat", {}]', V16)[:3] == [4, "-1", "FormationViolation"]
 
 
+def test_a_message_id_longer_than_ocpp_j_allows_is_refused_with_its_id():
+    long_id = "x" * 1000
+    frame = f'[2, "{long_id}", "DataTransfer", {{"vendorId": "V"}}]'
+    assert wire_error(frame, V201)[:3] == [4, long_id, "RpcFrameworkError"]
+    assert wire_error(frame, V16)[:3] == [4, long_id, "FormationViolation"]
+    assert error_of(f'[3, "{long_id}", {{}}]', V201).never_answered
+    assert framing.parse(f'[2, "{"x" * 36}", "Heartbeat", {{}}]', V201, LIMIT).unique_id == "x" * 36
+
+
 def test_an_unknown_message_type_keeps_the_message_id_when_it_can_be_read():
     assert wire_error('[9, "abc", "Heartbeat", {}]', V201)[:3] == [4, "abc", "MessageTypeNotSupported"]
     assert wire_error('[9, "abc", "Heartbeat", {}]', V16)[:3] == [4, "abc", "FormationViolation"]
