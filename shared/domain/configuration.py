@@ -18,6 +18,12 @@ class ConfigurationValue:
     updated_at: datetime | None = None
 
 
+# The most parts a device model report may come in. A station's seqNo beyond it is refused, so
+# that what a report makes the CSMS keep and list (which parts came, which are missing) is
+# bounded whatever a station says (a real full inventory is a few hundred parts at most).
+MAX_REPORT_PARTS = 10_000
+
+
 @dataclass(frozen=True)
 class ReportPart:
     """One part of a device model report (OCPP 2.x NotifyReport): a report comes in parts

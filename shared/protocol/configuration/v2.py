@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain.commands import Command, Intent
-from shared.domain.configuration import CHANGED, ConfigurationValue, ReportPart
+from shared.domain.configuration import CHANGED, MAX_REPORT_PARTS, ConfigurationValue, ReportPart
 from shared.protocol.configuration import ConfigurationCodec
+from shared.protocol.errors import ErrorKind, RpcError
 from shared.protocol.v2 import component_variable, key_of, names, request_id, sets
 
 
 class V2Configuration:
     def report_part(self, payload: dict[str, Any]) -> ReportPart:
+        if not 0 <= payload["seqNo"] < MAX_REPORT_PARTS:
+            raise RpcError(
+                ErrorKind.PROPERTY_CONSTRAINT,
+                f"seqNo: {payload['seqNo']} is not a part of a report (0 to {MAX_REPORT_PARTS - 1})",
+            )
         values = [
             ConfigurationValue(
                 key_of(item["component"], item["variable"], attribute.get("type")),

@@ -529,6 +529,18 @@ def test_a_report_with_a_part_lost_says_so_on_the_charge_point(station):
     }
 
 
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"], indirect=True)
+def test_a_part_number_no_report_can_have_is_refused_and_nothing_of_it_kept(station):
+    """A station's seqNo once made the CSMS list every number up to it as missing (memory, and a
+    body of hundreds of megabytes): it is refused, and the report stays as it was."""
+    assert station([2, "r0", "NotifyReport", report_part(7, 0, True)])[:2] == [3, "r0"]
+    for seq_no in (2147483647, 10_000, -1):
+        answer = station([2, "big", "NotifyReport", report_part(7, seq_no, False)])
+        assert answer[:3] == [4, "big", "PropertyConstraintViolation"] and "seqNo" in answer[3]
+    report = get("/charge-points/CP1/configuration")[1]["report"]
+    assert (report["partsReceived"], report["missing"], report["lastPart"]) == ([0], [], None)
+
+
 @pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
 def test_a_report_naming_a_variable_twice_keeps_one_value(station):
     part = report_part(9, 0, False)

@@ -1,4 +1,7 @@
+import pytest
+
 from shared.protocol.configuration import configuration_codec
+from shared.protocol.errors import ErrorKind, RpcError
 from shared.protocol.versions import profile_for
 from tests.unit.protocol.wire import answered
 
@@ -60,3 +63,10 @@ def test_2x_report_values_name_instances_evses_and_attribute_types():
         ("Connector:A@1.2/Available:x", "true", True),
         ("Connector:A@1.2/Available:x/Target", "false", None),
     ]
+
+
+def test_a_report_part_beyond_any_report_is_refused():
+    part = {"requestId": 1, "generatedAt": "2026-11-24T10:00:00Z", "seqNo": 2147483647, "tbc": False}
+    with pytest.raises(RpcError) as caught:
+        configuration_codec(profile_for("2.0.1")).report_part(part)
+    assert caught.value.kind is ErrorKind.PROPERTY_CONSTRAINT
