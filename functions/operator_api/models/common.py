@@ -13,7 +13,10 @@ from shared.domain.maintenance import MaintenanceRequest
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    # Numbers are finite: a JSON 1e400 reads as infinity, which no later read could serve as JSON.
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", allow_inf_nan=False
+    )
 
 
 class Where(ApiModel):

@@ -39,6 +39,20 @@ def test_sites_are_created_listed_and_refused_when_they_cannot_be(aws):
     assert (allocation["limitAmps"], allocation["sessions"]) == (32.0, [])
 
 
+def test_a_number_json_cannot_carry_back_is_refused_and_nothing_stored(aws):
+    """1e400 reads as infinity: stored, it made GET /sites answer with a body that is not JSON
+    and the allocator fail."""
+    for body in (
+        '{"limit": {"amps": 1e400}, "chargePoints": []}',
+        '{"limit": {"amps": 32}, "fallbackAmps": 1e400, "chargePoints": []}',
+        '{"limit": {"watts": -1e400}, "chargePoints": []}',
+    ):
+        status, answer = call_api("PUT", "/sites/s9", body)
+        assert status == 400 and "finite" in answer["error"]["message"], (body, answer)
+    assert call_api("GET", "/sites/s9")[0] == 404
+    assert call_api("GET", "/sites")[1]["items"] == []
+
+
 def limit_of(frame):
     profile = frame[3].get("csChargingProfiles") or frame[3]["chargingProfile"]
     schedule = profile["chargingSchedule"]
