@@ -11,6 +11,7 @@ from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors
 from shared.data import commands as stored_commands
 from shared.data.dynamo import Page, every_item
+from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command, Failure
 from shared.domain.errors import BadRequest
 from shared.domain.passwords import hash_password
@@ -127,10 +128,21 @@ def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
         online,
         last_seen,
         [
-            ConnectorState(status, active.get((status.evse_id, status.connector_id)))
+            ConnectorState(status, _session_at(active, status))
             for status in connectors.connectors_of(charge_point_id)
         ],
     )
+
+
+def _session_at(
+    active: dict[tuple[int | None, int | None], str], status: ConnectorStatusReport
+) -> str | None:
+    """The session in progress on a connector. A 2.x TransactionEvent may name the EVSE alone: its
+    session is then on the EVSE's occupied connector."""
+    found = active.get((status.evse_id, status.connector_id))
+    if found is None and status.evse_id is not None and status.status != "Available":
+        found = active.get((status.evse_id, None))
+    return found
 
 
 def register(

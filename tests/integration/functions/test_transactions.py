@@ -327,6 +327,17 @@ def test_connectors_show_the_session_in_progress(station, version):
     assert [c["activeTransactionId"] for c in body["connectors"]] == [transaction_id]
 
 
+@pytest.mark.parametrize("version", V2, indirect=True)
+def test_a_session_that_names_only_its_evse_shows_on_the_evses_occupied_connector(station):
+    put_token("TAG1")
+    call(station, "TransactionEvent", {**STARTED, "evse": {"id": 1}})  # connectorId is optional
+    for connector, state in ((1, "Available"), (2, "Occupied")):
+        status = {"evseId": 1, "connectorId": connector, "connectorStatus": state}
+        call(station, "StatusNotification", {**status, "timestamp": "2026-11-24T10:00:01Z"})
+    _, body = get("/charge-points/CP1")
+    assert {c["connectorId"]: c["activeTransactionId"] for c in body["connectors"]} == {1: None, 2: "T-1"}
+
+
 # --- Domain events ------------------------------------------------------------------------
 
 
