@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field
 
-from functions.operator_api.models.common import ApiModel
+from functions.operator_api.models.common import ApiModel, UtcTime
 from shared.domain.authorization import AuthorizationStatus, TokenEntry
 
 
@@ -20,7 +18,7 @@ class IdTokenIn(ApiModel):
         description="OCPP 2.x token type (ISO14443, eMAID, KeyCode, ...); absent matches any type",
         examples=["ISO14443"],
     )
-    expiry_date: datetime | None = Field(None, description="After this the token answers Expired")
+    expiry_date: UtcTime | None = Field(None, description="After this the token answers Expired")
     parent_id_token: str | None = Field(
         None, max_length=255, description="Group token (parentIdTag in 1.6, groupIdToken in 2.x)"
     )

@@ -3,13 +3,26 @@ these models) and the shapes several blocks share; each block's own are in its m
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from shared.domain.maintenance import MaintenanceRequest
+
+
+def _in_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone, e.g. 2026-12-07T10:00:00Z")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, or 9999 west of it
+        raise ValueError("is outside the calendar once in UTC") from None
+
+
+# A time an operator gives: with its zone (a naive time is nobody's), kept in UTC.
+UtcTime = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class ApiModel(BaseModel):

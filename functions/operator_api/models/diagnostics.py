@@ -8,14 +8,14 @@ from typing import Any, Literal
 from pydantic import Field
 
 from functions.operator_api.models.commands import CommandOut
-from functions.operator_api.models.common import ApiModel, RequestOut
+from functions.operator_api.models.common import ApiModel, RequestOut, UtcTime
 from shared.domain.maintenance import LogType
 
 
 class LogIn(ApiModel):
     type: LogType = Field(description="Diagnostics (GetDiagnostics on 1.6) or SecurityLog (GetLog)")
-    oldest: datetime | None = Field(None, alias="from", description="Entries from")
-    latest: datetime | None = Field(None, alias="to", description="Entries up to")
+    oldest: UtcTime | None = Field(None, alias="from", description="Entries from")
+    latest: UtcTime | None = Field(None, alias="to", description="Entries up to")
     retries: int | None = Field(None, ge=0, le=100)
     retry_interval: int | None = Field(None, ge=0, le=86400)
     via: Literal["http", "ftp"] = Field("http", description="Upload location: HTTPS (PUT or POST) or FTP")

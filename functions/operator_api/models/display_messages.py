@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from functions.operator_api.models.common import ApiModel
+from functions.operator_api.models.common import ApiModel, UtcTime
 
 
 class DisplayMessageIn(ApiModel):
@@ -17,8 +17,8 @@ class DisplayMessageIn(ApiModel):
     language: str | None = Field(None, max_length=8, examples=["en"])
     priority: Literal["AlwaysFront", "InFront", "NormalCycle"] = "NormalCycle"
     state: str | None = Field(None, description="Show only while the charge point is Charging, Idle, ...")
-    start_at: datetime | None = None
-    end_at: datetime | None = None
+    start_at: UtcTime | None = None
+    end_at: UtcTime | None = None
     transaction_id: str | None = Field(None, description="Show only during this session")
     evse_id: int | None = Field(None, ge=1, description="Show only on this EVSE's display")
 

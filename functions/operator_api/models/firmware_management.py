@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from functions.operator_api.models.commands import CommandOut
-from functions.operator_api.models.common import ApiModel, RequestOut
+from functions.operator_api.models.common import ApiModel, RequestOut, UtcTime
 
 HEX_SHA256 = r"^[0-9a-fA-F]{64}$"
 
@@ -61,10 +61,10 @@ class FirmwareUpdateIn(ApiModel):
     location: str | None = Field(
         None, max_length=512, pattern=r"^(https?|ftps?)://", description="Or a URL the charge point downloads"
     )
-    retrieve_at: datetime | None = Field(None, description="Not before; default now")
+    retrieve_at: UtcTime | None = Field(None, description="Not before; default now")
     retries: int | None = Field(None, ge=0, le=100)
     retry_interval: int | None = Field(None, ge=0, le=86400, description="Seconds between retries")
-    install_at: datetime | None = Field(None, description="2.x and signed 1.6 updates: not before")
+    install_at: UtcTime | None = Field(None, description="2.x and signed 1.6 updates: not before")
     force: bool = Field(False, description="Send an image of another vendor or model all the same")
 
     @model_validator(mode="after")

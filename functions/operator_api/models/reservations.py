@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from functions.operator_api.models.commands import CommandOut
-from functions.operator_api.models.common import ApiModel
+from functions.operator_api.models.common import ApiModel, UtcTime
 
 
 class ReservationIn(ApiModel):
@@ -15,7 +15,7 @@ class ReservationIn(ApiModel):
     id_token_type: str = Field("ISO14443", description="OCPP 2.x token type")
     connector_id: int | None = Field(None, ge=0, description="1.6: the connector (0 or none: any)")
     evse_id: int | None = Field(None, ge=1, description="2.x: the EVSE (none: any)")
-    expires_at: datetime
+    expires_at: UtcTime
     parent_id_token: str | None = Field(None, max_length=36)
 
 

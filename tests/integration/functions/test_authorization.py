@@ -92,6 +92,9 @@ def test_id_tokens_are_added_replaced_listed_and_removed(aws):
         {},
         {"status": "Accepted", "colour": "red"},
         {"status": "Accepted", "expiryDate": "soon"},
+        {"status": "Accepted", "expiryDate": "2030-01-01T00:00:00"},  # no zone: nobody's time
+        {"status": "Accepted", "expiryDate": "0001-01-01T00:00:00+01:00"},  # before year 1 in UTC
+        {"status": "Accepted", "expiryDate": "9999-12-31T23:59:59-01:00"},  # after 9999 in UTC
     ],
 )
 def test_a_bad_id_token_entry_is_refused_with_the_reason(aws, body):

@@ -106,6 +106,9 @@ def test_reservations_that_cannot_be_are_refused_with_a_reason(station, posted, 
     past = format_timestamp(utc_now() - timedelta(minutes=1))
     status_code, body = reserve(version, expiresAt=past)
     assert status_code == 400 and "future" in body["error"]["message"]
+    zoneless = (utc_now() + timedelta(hours=1)).replace(tzinfo=None).isoformat()
+    status_code, body = reserve(version, expiresAt=zoneless)
+    assert status_code == 400 and "time zone" in body["error"]["message"]
     call(station, "StatusNotification", status(version, 1, "Available"))
     status_code, body = reserve(version, **({"connectorId": 7} if version == "1.6" else {"evseId": 7}))
     assert status_code == 400 and "7" in body["error"]["message"]
