@@ -15,13 +15,16 @@ from shared.domain.tariffs import WEEKDAYS
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["07:00"])]
+# The highest price a component, a minimum or a maximum may state, in the currency's units: far
+# above any real tariff in any currency, and low enough that a session's cost stays exact.
+MAX_PRICE = Decimal(1_000_000)
 
 
 class PriceComponentIn(ApiModel):
     type: Literal["ENERGY", "TIME", "PARKING_TIME", "FLAT"] = Field(
         description="ENERGY per kWh, TIME per hour charging, PARKING_TIME per hour idle, FLAT per session"
     )
-    price: Money = Field(description="Before tax")
+    price: Money = Field(le=MAX_PRICE, decimal_places=6, description="Before tax")
 
 
 class RestrictionsIn(ApiModel):
@@ -51,11 +54,15 @@ class TariffIn(ApiModel):
     """OCPI 2.2.1's tariff elements, with what an operator sets around them."""
 
     currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
-    vat_rate: Money = Field(Decimal(0), description="Percent, added to the price")
+    vat_rate: Money = Field(
+        Decimal(0), ge=0, le=100, decimal_places=4, description="Percent, added to the price"
+    )
     time_zone: str = Field("UTC", description="Of the restrictions' times", examples=["Europe/Paris"])
-    idle_grace_minutes: int = Field(0, description="Idle time that is free before PARKING_TIME is charged")
-    min_price: Money | None = Field(None, description="Before tax")
-    max_price: Money | None = Field(None, description="Before tax")
+    idle_grace_minutes: int = Field(
+        0, ge=0, le=24 * 60, description="Idle time that is free before PARKING_TIME is charged"
+    )
+    min_price: Money | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=6, description="Before tax")
+    max_price: Money | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=6, description="Before tax")
     elements: list[TariffElementIn] = Field(max_length=50)
     text: list[TariffTextIn] = Field([], max_length=10, description="For drivers, on displays")
     assigned_to: AssignmentIn = Field(default_factory=AssignmentIn)

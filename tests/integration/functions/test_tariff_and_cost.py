@@ -83,6 +83,11 @@ def test_tariffs_are_created_read_replaced_and_deleted(aws):
         ({"timeZone": "Europe/Nowhere"}, "is not an IANA time zone"),
         ({"currency": "euro"}, "currency"),
         ({"minPrice": 10, "maxPrice": 5}, "minPrice is above maxPrice"),
+        # Numbers no session's cost could be read back from (1e30 made every later read fail).
+        ({"elements": [{"priceComponents": [{"type": "ENERGY", "price": 1e30}]}]}, "less than or equal"),
+        ({"idleGraceMinutes": 1e20}, "idleGraceMinutes"),
+        ({"vatRate": 1000}, "vatRate"),
+        ({"maxPrice": 1e30}, "maxPrice"),
     ],
 )
 def test_a_tariff_that_cannot_be_used_gets_400_with_the_reason(aws, change, reason):
