@@ -228,15 +228,42 @@ def register_charge_point(
     return charge_point_of(record), record.registered_at == at
 
 
-def set_pending_password(charge_point_id: str, password_hash: str, command_id: str) -> None:
-    """1 write: the new password, until the command that sets it is accepted."""
-    ChargePointRecord(charge_point_id).update(
-        actions=[
-            ChargePointRecord.pending_password_hash.set(password_hash),
-            ChargePointRecord.pending_password_command.set(command_id),
-        ],
-        condition=ChargePointRecord.charge_point_id.exists(),
+def awaited_changes(charge_point_id: str) -> tuple[str | None, str | None]:
+    """1 read: the commands a password rotation and a profile raise wait for, if any."""
+    record = ChargePointRecord.get(
+        charge_point_id, attributes_to_get=["charge_point_id", "pending_password_command", "raising_command"]
     )
+    return record.pending_password_command, record.raising_command
+
+
+def set_pending_password(
+    charge_point_id: str, password_hash: str, command_id: str, replacing: str | None
+) -> bool:
+    """1 conditional write: the new password, until the command that sets it is accepted. Only
+    while no other rotation is awaited, or the one awaited is `replacing` (settled, not taken):
+    two at once would leave the station with a password the CSMS does not hold. False if not."""
+    actions: list[Action] = [
+        ChargePointRecord.pending_password_hash.set(password_hash),
+        ChargePointRecord.pending_password_command.set(command_id),
+    ]
+    return _await(charge_point_id, ChargePointRecord.pending_password_command, replacing, actions)
+
+
+def _await(
+    charge_point_id: str, awaiting: UnicodeAttribute, replacing: str | None, actions: list[Action]
+) -> bool:
+    """1 conditional write: a change that will wait for a command's acceptance, made only while
+    the change awaited before is still `replacing` (None: none is)."""
+    condition = ChargePointRecord.charge_point_id.exists() & (
+        awaiting.does_not_exist() if replacing is None else awaiting == replacing
+    )
+    try:
+        ChargePointRecord(charge_point_id).update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def commit_password(charge_point_id: str, command_id: str, previous_until: datetime) -> bool:
@@ -277,15 +304,14 @@ def revoke_serial(charge_point_id: str, serial: str) -> None:
     )
 
 
-def set_raising(charge_point_id: str, profile: int, command_id: str) -> None:
-    """1 write: the profile it is moving to, until the command that moves it is accepted."""
-    ChargePointRecord(charge_point_id).update(
-        actions=[
-            ChargePointRecord.raising_to.set(profile),
-            ChargePointRecord.raising_command.set(command_id),
-        ],
-        condition=ChargePointRecord.charge_point_id.exists(),
-    )
+def set_raising(charge_point_id: str, profile: int, command_id: str, replacing: str | None) -> bool:
+    """1 conditional write: the profile it is moving to, until the command that moves it is
+    accepted; as a password, only while no other raise is awaited (or it is `replacing`)."""
+    actions: list[Action] = [
+        ChargePointRecord.raising_to.set(profile),
+        ChargePointRecord.raising_command.set(command_id),
+    ]
+    return _await(charge_point_id, ChargePointRecord.raising_command, replacing, actions)
 
 
 def commit_raise(charge_point_id: str, command_id: str) -> int | None:

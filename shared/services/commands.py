@@ -270,6 +270,12 @@ def _expire(command: Command, now: datetime) -> int:
     return 1
 
 
+def settled(command_id: str) -> bool:
+    """1 read: whether a command has its final state (answered, failed, timed out), or is gone."""
+    command = commands.find_command(command_id)
+    return command is None or command.status.final
+
+
 def wait_for(command: Command, seconds: int) -> Command:
     """The command once it is settled, or as it stands after `seconds`."""
     deadline = time.monotonic() + seconds

@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.data import charge_points
 from shared.domain.commands import Command
-from shared.domain.errors import BadRequest
+from shared.domain.errors import BadRequest, Conflict
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH, generate_password, hash_password
 from shared.observability import logger
 from shared.protocol.configuration import configuration_codec
@@ -25,14 +25,20 @@ from shared.settings import get_settings
 
 
 def rotate(charge_point_id: str, password: str | None, now: datetime) -> Command:
-    """1 read, 1 write, then the command path. A password of the operator's, or a strong one."""
+    """2 reads (3 when an earlier rotation is awaited), 1 write, then the command path. A
+    password of the operator's, or a strong one. One rotation at a time (409 while another
+    waits for its answer): the station takes the first it gets, and the CSMS must hold that one."""
     if password is not None and not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise BadRequest(f"A charge point password is {MIN_LENGTH} to {MAX_LENGTH} characters")
     chosen = password or generate_password()
     charge_point = commands.connected(charge_point_id)
     profile = commands.profile_of(charge_point)
+    awaited, _ = charge_points.awaited_changes(charge_point_id)
     command_id = commands.new_command_id()
-    charge_points.set_pending_password(charge_point_id, hash_password(chosen), command_id)
+    if (awaited is not None and not commands.settled(awaited)) or not charge_points.set_pending_password(
+        charge_point_id, hash_password(chosen), command_id, replacing=awaited
+    ):
+        raise Conflict(f"A password rotation of {charge_point_id} waits for its answer; try again after it")
     intent = configuration_codec(profile).change_configuration(security_codec(profile).password_key, chosen)
     return commands.submit_to(charge_point, intent, None, now, command_id, password=True)
 

@@ -16,7 +16,7 @@ from typing import Any
 from shared.data import charge_points
 from shared.data import configuration as kept_configuration
 from shared.domain.commands import Command
-from shared.domain.errors import BadRequest
+from shared.domain.errors import BadRequest, Conflict
 from shared.domain.provisioning import NetworkSlot
 from shared.observability import logger
 from shared.protocol.configuration import configuration_codec
@@ -30,7 +30,8 @@ PRIORITY_KEY = "OCPPCommCtrlr/NetworkConfigurationPriority"
 def raise_profile(
     charge_point_id: str, profile: int, network: NetworkSlot | None, now: datetime
 ) -> list[Command]:
-    """The calls, queued in order; 1 read, 1 write, then the command path."""
+    """The calls, queued in order; 2 reads (3 when an earlier raise is awaited), 1 write, then
+    the command path. One raise at a time, as one password rotation (409 while one waits)."""
     charge_point = commands.connected(charge_point_id)
     current = charge_point.security_profile or 1
     if profile <= current:
@@ -43,7 +44,11 @@ def raise_profile(
         profile, network
     )
     command_ids = [commands.new_command_id() for _ in intents]
-    charge_points.set_raising(charge_point_id, profile, command_ids[decisive])
+    _, awaited = charge_points.awaited_changes(charge_point_id)
+    if (awaited is not None and not commands.settled(awaited)) or not charge_points.set_raising(
+        charge_point_id, profile, command_ids[decisive], replacing=awaited
+    ):
+        raise Conflict(f"A profile raise of {charge_point_id} waits for its answer; try again after it")
     return [
         commands.submit_to(charge_point, intent, None, now, command_id)
         for intent, command_id in zip(intents, command_ids, strict=True)

@@ -111,3 +111,24 @@ def test_a_password_set_by_hand_ends_the_grace_of_the_one_before(station, versio
     assert call_api("PUT", "/charge-points/CP1", {"password": "replaced-by-hand-01"})[0] == 200
     assert not admitted(OLD, version) and not admitted(new, version)
     assert admitted("replaced-by-hand-01", version)
+
+
+def test_one_rotation_at_a_time_so_the_station_never_holds_a_password_the_csms_does_not(
+    station, posted, version, rotating
+):
+    """Two rotations before the first is answered once left the station locked out: it took the
+    first, the CSMS held the second. The second now waits its turn (409), for every caller."""
+    _, frame, first = rotating
+    for _ in range(5):
+        status, body = call_api("POST", "/charge-points/CP1/password", {})
+        assert status == 409 and "waits for its answer" in body["error"]["message"]
+    assert [sent_password(f, version) for f in posted.to("c1") if f[0] == 2] == [first]
+    station([3, frame[1], answer(version, "Accepted")])
+    assert admitted(first, version)
+    # Answered: the next may go; and one whose command failed does not hold the next back.
+    assert call_api("POST", "/charge-points/CP1/password", {})[0] == 202
+    failed = posted.to("c1")[-1]
+    station([4, failed[1], "InternalError", "no", {}])
+    assert call_api("POST", "/charge-points/CP1/password", {})[0] == 202
+    station([3, posted.to("c1")[-1][1], answer(version, "Accepted")])
+    assert admitted(sent_password(posted.to("c1")[-1], version), version)

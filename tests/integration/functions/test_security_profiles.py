@@ -38,6 +38,17 @@ def test_a_1_6_station_moves_with_its_security_profile_key(station, posted, vers
     assert profile_of() == held_to
 
 
+@pytest.mark.parametrize("version", ["1.6"])
+def test_one_raise_at_a_time_so_the_registration_follows_what_the_station_took(station, posted, version):
+    assert call_api("POST", "/charge-points/CP1/security-profile", {"securityProfile": 2})[0] == 202
+    first = posted.to("c1")[-1]
+    status, body = call_api("POST", "/charge-points/CP1/security-profile", {"securityProfile": 3})
+    assert status == 409 and "waits for its answer" in body["error"]["message"]
+    station([3, first[1], {"status": "Accepted"}])
+    assert profile_of() == 2
+    assert call_api("POST", "/charge-points/CP1/security-profile", {"securityProfile": 3})[0] == 202
+
+
 @pytest.mark.parametrize("version", ["2.0.1", "2.1"])
 def test_a_2_x_station_moves_through_a_network_profile_first_in_priority(station, posted, version):
     known = ConfigurationValue("OCPPCommCtrlr/NetworkConfigurationPriority", "1,2", False)
