@@ -1,7 +1,9 @@
 """What the CSMS keeps from answers to its commands. Each block says, beside the use case that
 keeps it, which answers it reads: `@keeps("ReserveNow", "CancelReservation")`; several blocks may
-keep one answer (a SetVariables may set a password and a security profile). Keeping never fails
-the answer: the command is settled already, so a failure here is logged.
+keep one answer (a SetVariables may set a password and a security profile). A block whose record
+waits on a call also says what becomes of it when the call ends with no answer to read (a
+CALLERROR, an answer its schema refuses, a timeout, a lost connection): `@ends("ReserveNow")`.
+Neither fails the answer: the command is settled already, so a failure here is logged.
 
 Nothing here imports a block: on the first answer an instance takes, every use case module is
 imported (`_load`), and each registers its keepers then."""
@@ -16,13 +18,15 @@ from functools import cache
 from typing import Any
 
 from shared.data import charge_points
-from shared.domain.commands import Command
+from shared.domain.commands import Command, Failure
 from shared.domain.timestamps import format_timestamp
 from shared.observability import logger
 
 Keeper = Callable[[Command, dict[str, Any], datetime], None]
+Ender = Callable[[Command, Failure, datetime], None]
 
 _KEEPERS: dict[str, list[Keeper]] = {}
+_ENDERS: dict[str, list[Ender]] = {}
 
 
 def keeps(*actions: str) -> Callable[[Keeper], Keeper]:
@@ -34,6 +38,28 @@ def keeps(*actions: str) -> Callable[[Keeper], Keeper]:
         return keeper
 
     return register
+
+
+def ends(*actions: str) -> Callable[[Ender], Ender]:
+    """Registers a use case that ends its block's record when one of these calls fails."""
+
+    def register(ender: Ender) -> Ender:
+        for action in actions:
+            _ENDERS.setdefault(action, []).append(ender)
+        return ender
+
+    return register
+
+
+def end(command: Command, failure: Failure, now: datetime) -> None:
+    _load()
+    for ender in list(_ENDERS.get(command.action, ())):
+        try:
+            ender(command, failure, now)
+        except Exception:
+            logger.exception(
+                "Ending what a failed command asked for failed", extra={"command_id": command.command_id}
+            )
 
 
 def keepers_of(action: str) -> list[Keeper]:

@@ -167,9 +167,9 @@ def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
             return
         except SendFailed as error:  # this command cannot go; the next may
             logger.warning("A command could not be sent", extra={"command_id": command.command_id})
-            commands.settle(
-                command.command_id, CommandStatus.FAILED, now, failure=Failure("SendFailed", str(error))
-            )
+            failure = Failure("SendFailed", str(error))
+            if commands.settle(command.command_id, CommandStatus.FAILED, now, failure=failure) is not None:
+                answers.end(command, failure, now)
             charge_points.give_turn_back(charge_point_id, command.command_id)
             continue
         metrics.add_metric(name="CommandsSent", unit="Count", value=1)
@@ -204,6 +204,7 @@ def answer(
         logger.warning("Answer to an unknown message id ignored", extra={"message_id": reply.unique_id})
         return
     settled: Command | None
+    failure: Failure | None = None
     if isinstance(reply, CallError):
         details = (
             reply.error_details if isinstance(reply.error_details, dict) else {"text": reply.error_details}
@@ -229,6 +230,8 @@ def answer(
     if settled is None:
         logger.info("Late answer to a settled command", extra={"command_id": command.command_id})
         return
+    if failure is not None:  # no answer its block can read: the block's record ends with it
+        answers.end(command, failure, now)
     charge_points.give_turn_back(charge_point_id, command.command_id)
     send_next(charge_point_id, connection_id, now)
 
@@ -241,6 +244,7 @@ def fail_all(charge_point_id: str, failure: Failure, now: datetime) -> int:
     failed = 0
     for command in commands.pending_of(charge_point_id, charge_point.outstanding_command):
         if commands.settle(command.command_id, CommandStatus.FAILED, now, failure=failure) is not None:
+            answers.end(command, failure, now)
             failed += 1
         charge_points.give_turn_back(charge_point_id, command.command_id)
     return failed
@@ -263,6 +267,7 @@ def _expire(command: Command, now: datetime) -> int:
     failure = Failure("Timeout", f"No answer within {command.timeout_s} s")
     if commands.settle(command.command_id, CommandStatus.TIMEOUT, now, failure=failure) is None:
         return 0
+    answers.end(command, failure, now)
     charge_points.give_turn_back(command.charge_point_id, command.command_id)
     charge_point = charge_points.find_charge_point(command.charge_point_id)
     if charge_point is not None and charge_point.connection_id:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import maintenance
-from shared.domain.commands import Command, Intent
+from shared.domain.commands import Command, Failure, Intent
 from shared.domain.errors import ApplicationError
 from shared.domain.maintenance import (
     ACCEPTED_ANSWERS,
@@ -95,6 +95,13 @@ def answered(command: Command, answer: MaintenanceAnswer | None, now: datetime) 
     maintenance.record_answer(command.charge_point_id, answer.kind, request.request_id, kept)
     if answer.status not in ACCEPTED_ANSWERS:
         publish(_PUBLISHED_AS[answer.kind], _event(replace(request, answer=kept), now))
+
+
+def unanswered(command: Command, answer: MaintenanceAnswer | None, failure: Failure, now: datetime) -> None:
+    """A firmware update or log request whose call failed (a CALLERROR, a timeout, the connection
+    lost): the request ends failed, with the failure as its answer."""
+    if answer is not None:
+        answered(command, replace(answer, status=failure.code, file_name=None), now)
 
 
 def _asked_by(command: Command, kind: Kind, request_id: int | None) -> MaintenanceRequest | None:

@@ -11,7 +11,7 @@ from typing import Any
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, reservations
 from shared.data.dynamo import Page
-from shared.domain.commands import Command
+from shared.domain.commands import Command, Failure
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.reservations import UPDATE_STATES, Reservation, ReservationState
 from shared.observability import logger
@@ -105,6 +105,25 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     else:
         changed = None
     _published(changed)
+
+
+@answers.ends("ReserveNow")
+def unanswered(command: Command, failure: Failure, now: datetime) -> None:
+    """A ReserveNow that failed (a CALLERROR, a timeout, the connection lost): refused, with why,
+    rather than pending until its expiry."""
+    codec = reservations_codec(profile_for(command.ocpp_version))
+    answer = codec.reservation_answer(command, {"status": failure.code})
+    if answer is not None:
+        changed = reservations.transition(
+            answer[0],
+            ReservationState.REFUSED,
+            (ReservationState.PENDING,),
+            now,
+            command.charge_point_id,
+            answer=failure.code,
+            reason=failure.description,
+        )
+        _published(changed)
 
 
 def used(charge_point_id: str, reservation_id: int, transaction_id: str, at: datetime) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 from shared.aws import files
 from shared.data import charge_points, maintenance
 from shared.data.dynamo import Page
-from shared.domain.commands import Command, Intent
+from shared.domain.commands import Command, Failure, Intent
 from shared.domain.errors import BadRequest, NotFound
 from shared.domain.maintenance import (
     Kind,
@@ -119,3 +119,9 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """What the station said to a log request."""
     codec = diagnostics_codec(profile_for(command.ocpp_version))
     requests.answered(command, codec.log_answer(command, response), now)
+
+
+@answers.ends("GetDiagnostics", "GetLog")
+def unanswered(command: Command, failure: Failure, now: datetime) -> None:
+    codec = diagnostics_codec(profile_for(command.ocpp_version))
+    requests.unanswered(command, codec.log_answer(command, {"status": failure.code}), failure, now)

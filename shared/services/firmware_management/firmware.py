@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from shared.aws import files
 from shared.data import charge_points, firmware, maintenance
 from shared.data.dynamo import Page
-from shared.domain.commands import Command, Intent
+from shared.domain.commands import Command, Failure, Intent
 from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.maintenance import (
     MAX_URL_LIFETIME_S,
@@ -192,3 +192,9 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """What the station said to a firmware update."""
     codec = firmware_management_codec(profile_for(command.ocpp_version))
     requests.answered(command, codec.firmware_answer(command, response), now)
+
+
+@answers.ends("UpdateFirmware", "SignedUpdateFirmware")
+def unanswered(command: Command, failure: Failure, now: datetime) -> None:
+    codec = firmware_management_codec(profile_for(command.ocpp_version))
+    requests.unanswered(command, codec.firmware_answer(command, {"status": failure.code}), failure, now)

@@ -68,6 +68,14 @@ def test_a_diagnostics_file_arrives_over_put_and_is_downloadable(station, posted
 
 
 @pytest.mark.parametrize("version", ["1.6", "2.1"], indirect=True)
+def test_a_log_request_whose_call_fails_ends_failed_not_pending(station, posted, version):
+    asked = ask()
+    [sent] = calls_to_station(posted)
+    station([4, sent[1], "NotSupported", "No logs here", {}])
+    got = call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")[1]
+    assert (got["outcome"], got["answer"]["status"]) == ("failed", "NotSupported")
+
+
 def test_a_security_log_arrives_as_a_multipart_form(station, posted, version):
     asked = ask("SecurityLog")
     [sent] = calls_to_station(posted)

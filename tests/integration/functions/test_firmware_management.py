@@ -104,6 +104,15 @@ def test_an_update_goes_from_the_catalogue_to_installed_and_the_new_version(stat
     assert [u["requestId"] for u in page["items"]] == [request_id]
 
 
+def test_an_update_whose_call_fails_ends_failed_not_pending(station, posted, version):
+    body = {"location": "https://images.example.com/fw-2.0.bin"}
+    status, update = call_api("POST", "/charge-points/CP1/firmware-updates", body)
+    assert status == 202, update
+    station([4, calls_to_station(posted)[-1][1], "InternalError", "Flash busy", {}])
+    got = call_api("GET", f"/charge-points/CP1/firmware-updates/{update['requestId']}")[1]
+    assert (got["outcome"], got["answer"]["status"]) == ("failed", "InternalError")
+
+
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
 def test_a_signed_image_goes_to_1_6_as_signed_update_firmware(station, posted, version):
     call(station, "BootNotification", boot(version), "b0")

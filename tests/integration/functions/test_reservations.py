@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 
+from functions.command_timeouts.handler import lambda_handler as time_out_commands
 from functions.reservation_expiry.handler import lambda_handler as expire_reservations
 from shared.domain.timestamps import format_timestamp, utc_now
 from tests.builders import CONTEXT, V2, call, call_api, event, start, status
@@ -87,6 +88,20 @@ def test_refused_cancelled_and_expired_reservations(station, posted, version):
         assert expire_reservations({}, CONTEXT) == {"expired": 1}
     got = call_api("GET", f"/reservations/{expiring['reservationId']}")[1]
     assert (got["state"], got["reason"]) == ("expired", "expiresAt passed")
+
+
+def test_a_reservation_whose_call_fails_or_times_out_is_refused_with_why(station, posted, version):
+    """Once only a valid answer ended it: a CALLERROR left it pending until its expiry."""
+    failed = reserve(version)[1]
+    station([4, calls_to_station(posted)[-1][1], "InternalError", "Out of memory", {}])
+    got = call_api("GET", f"/reservations/{failed['reservationId']}")[1]
+    assert (got["state"], got["answer"], got["reason"]) == ("refused", "InternalError", "Out of memory")
+    unanswered = reserve(version)[1]
+    later = utc_now() + timedelta(hours=1)
+    with mock.patch("functions.command_timeouts.handler.utc_now", return_value=later):
+        assert time_out_commands({}, CONTEXT) == {"expired": 1}
+    got = call_api("GET", f"/reservations/{unanswered['reservationId']}")[1]
+    assert (got["state"], got["answer"]) == ("refused", "Timeout")
 
 
 @pytest.mark.parametrize("version", V2, indirect=True)
