@@ -13,6 +13,9 @@ _ITERATIONS = 120_000
 # OCPP security profiles 1 and 2: the password is 16 to 40 characters.
 MIN_LENGTH = 16
 MAX_LENGTH = 40
+# Printable ASCII without the space: what HTTP Basic carries the same on every station (a NUL
+# or a non-ASCII letter is encoded differently by different stacks, and the station locked out).
+PATTERN = r"^[!-~]+$"
 
 
 # What a view shows in place of a password a command carries.

@@ -10,7 +10,7 @@ from pydantic import Field
 from functions.operator_api.models.availability import ConnectorOut
 from functions.operator_api.models.common import ApiModel
 from functions.operator_api.models.configuration import ConfigurationReport
-from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH, PATTERN
 
 
 class ChargePointSummary(ApiModel):
@@ -65,7 +65,8 @@ class ChargePointIn(ApiModel):
         None,
         min_length=MIN_LENGTH,
         max_length=MAX_LENGTH,
-        description="HTTP Basic password (security profiles 1 and 2); null removes it",
+        pattern=PATTERN,
+        description="HTTP Basic password (security profiles 1 and 2), printable ASCII; null removes it",
     )
     blocked: bool | None = Field(None, description="A blocked charge point cannot connect")
     security_profile: int | None = Field(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pydantic import Field
 
 from functions.operator_api.models.common import ApiModel
-from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH, PATTERN
 
 
 class PasswordIn(ApiModel):
     """A new HTTP Basic password for the charge point; absent, the CSMS makes a strong one."""
 
-    password: str | None = Field(None, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
+    password: str | None = Field(
+        None, min_length=MIN_LENGTH, max_length=MAX_LENGTH, pattern=PATTERN, description="Printable ASCII"
+    )
 
 
 class SecurityProfileIn(ApiModel):

@@ -84,6 +84,9 @@ def test_a_password_the_charge_point_refuses_changes_nothing(station, version, r
 def test_an_operators_own_password_is_checked_and_used(station, posted, version):
     provisioning.register("CP1", utc_now(), password=OLD)
     assert call_api("POST", "/charge-points/CP1/password", {"password": "short"})[0] == 400
+    for odd in ("with\u0000a-nul-inside-it", "pässwörd-with-umlauts", "with spaces in it, sixteen+"):
+        assert call_api("POST", "/charge-points/CP1/password", {"password": odd})[0] == 400
+        assert call_api("PUT", "/charge-points/CP1", {"password": odd})[0] == 400
     status, _ = call_api("POST", "/charge-points/CP1/password", {"password": "mine-and-long-enough"})
     assert status == 202
     assert sent_password(posted.to("c1")[-1], version) == "mine-and-long-enough"
