@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 # What turns amperes into watts and back when a schedule gives one of them: a 230 V
@@ -25,6 +26,34 @@ class ProfileFacts:
     kind: str
     transaction_id: str | None = None
     peak_amps: float | None = None  # the highest limit of any period, in A per phase
+    problems: tuple[str, ...] = ()  # the rules of OCPP's it breaks (schema aside)
+
+
+def problems_of(
+    schedules: list[dict[str, Any]], valid_from: str | None, valid_to: str | None
+) -> tuple[str, ...]:
+    """What OCPP says of a profile beyond its schema, in the shapes every version shares: each
+    schedule's periods start at 0, in order, each once; a limit is not negative; a period is on
+    1 to 3 phases; the profile is valid for some time. A station refuses (or misreads) the rest."""
+    found = []
+    for n, schedule in enumerate(schedules):
+        periods = schedule.get("chargingSchedulePeriod") or []
+        starts = [p.get("startPeriod") for p in periods]
+        if not periods:
+            found.append(f"schedule {n} has no periods")
+        elif starts[0] != 0:
+            found.append(f"schedule {n}'s first period starts at {starts[0]}, not 0")
+        if any(b <= a for a, b in pairwise(starts)):
+            found.append(f"schedule {n}'s periods do not start in order, each at its own time")
+        for period in periods:
+            limit, phases = period.get("limit"), period.get("numberPhases")
+            if isinstance(limit, int | float | Decimal) and limit < 0:
+                found.append(f"schedule {n} has a negative limit ({limit})")
+            if phases is not None and not 1 <= phases <= 3:
+                found.append(f"schedule {n} has a period on {phases} phases (1 to 3)")
+    if valid_from and valid_to and valid_from >= valid_to:
+        found.append(f"validFrom {valid_from} is not before validTo {valid_to}")
+    return tuple(found)
 
 
 def peak_amps(schedules: list[dict[str, Any]]) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts, peak_amps
+from shared.domain.charging_profiles import CompositeSchedule, ProfileFacts, peak_amps, problems_of
 from shared.domain.commands import Command, Intent
 from shared.domain.errors import CommandRefused
 from shared.domain.sites import ALLOCATOR_STACK_LEVEL, ChargingNeeds, SiteProfile, SiteProfileKind
@@ -35,6 +35,7 @@ class V16SmartCharging:
             profile["chargingProfileKind"],
             None if tid is None else str(tid),
             peak_amps([profile["chargingSchedule"]]),
+            problems_of([profile["chargingSchedule"]], profile.get("validFrom"), profile.get("validTo")),
         )
 
     def with_start_schedule(self, profile: dict[str, Any], now: datetime) -> dict[str, Any]:

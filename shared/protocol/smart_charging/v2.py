@@ -14,6 +14,7 @@ from shared.domain.charging_profiles import (
     CompositeSchedule,
     ProfileFacts,
     peak_amps,
+    problems_of,
 )
 from shared.domain.commands import Command, Intent
 from shared.domain.sites import ALLOCATOR_STACK_LEVEL, ChargingNeeds, SiteProfile, SiteProfileKind
@@ -44,6 +45,7 @@ class V2SmartCharging:
             profile["chargingProfileKind"],
             tid,
             peak_amps(profile["chargingSchedule"]),
+            problems_of(profile["chargingSchedule"], profile.get("validFrom"), profile.get("validTo")),
         )
 
     def with_start_schedule(self, profile: dict[str, Any], now: datetime) -> dict[str, Any]:

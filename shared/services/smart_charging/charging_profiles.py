@@ -12,11 +12,14 @@ from shared.data import charge_points, charging_profiles, sites
 from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, ProfileFacts, clash
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, CommandRefused
-from shared.domain.sites import ALLOCATOR_PROFILE_ID
+from shared.domain.sites import ALLOCATOR_PROFILE_ID, STATION_MAX_PROFILE_ID
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services.smart_charging import sites as allocator
+
+# The ids the site allocator gives its own profiles (a station's cap, its fallback, its shares).
+RESERVED_FROM = STATION_MAX_PROFILE_ID
 
 
 def install(
@@ -35,6 +38,10 @@ def install(
         ) from None
     if facts.profile_id != profile_id:
         raise BadRequest(f"The profile's id is {facts.profile_id}; the path names {profile_id}")
+    if facts.problems:
+        raise CommandRefused("Not a charging profile a station takes: " + "; ".join(facts.problems))
+    if profile_id >= RESERVED_FROM:
+        raise CommandRefused(f"Profile ids from {RESERVED_FROM} up are the site allocator's: choose another")
     _within_site(charge_point.site_id, facts)
     other = clash(evse_id, facts, charging_profiles.profiles_of(charge_point_id))
     if other is not None:

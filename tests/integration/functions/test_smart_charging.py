@@ -92,6 +92,54 @@ def test_a_profile_its_version_lacks_or_misnamed_is_refused(station, version):
     assert status == 422 and "Not a charging profile" in error["error"]["message"]
 
 
+def test_a_profile_against_the_rules_of_ocpp_is_refused_with_why_and_never_sent(station, posted, version):
+    """Only the schema was checked: these were accepted and sent, for a station to refuse or misread."""
+
+    def with_periods(periods, **extra):
+        body = profile(version, 5)
+        schedule = body["chargingSchedule"] if version == "1.6" else body["chargingSchedule"][0]
+        schedule["chargingSchedulePeriod"] = periods
+        return {**where(version, 0), "profile": {**body, **extra}}
+
+    cases = [
+        (with_periods([{"startPeriod": 0, "limit": -6}]), "negative limit"),
+        (with_periods([{"startPeriod": 60, "limit": 6}]), "not 0"),
+        (with_periods([{"startPeriod": 0, "limit": 6}, {"startPeriod": 0, "limit": 8}]), "in order"),
+        (
+            with_periods(
+                [
+                    {"startPeriod": 0, "limit": 6},
+                    {"startPeriod": 900, "limit": 8},
+                    {"startPeriod": 600, "limit": 7},
+                ]
+            ),
+            "in order",
+        ),
+        (with_periods([{"startPeriod": 0, "limit": 6, "numberPhases": 7}]), "7 phases"),
+        (
+            with_periods(
+                [],
+            ),
+            "no periods",
+        ),
+        (
+            with_periods(
+                [{"startPeriod": 0, "limit": 6}],
+                validFrom="2026-12-08T00:00:00.000Z",
+                validTo="2026-12-07T00:00:00.000Z",
+            ),
+            "not before validTo",
+        ),
+    ]
+    for body, reason in cases:
+        status, error = call_api("PUT", "/charge-points/CP1/charging-profiles/5", body)
+        assert status == 422 and reason in error["error"]["message"], (body, error)
+    reserved = {**where(version, 0), "profile": profile(version, 900_001)}
+    status, error = call_api("PUT", "/charge-points/CP1/charging-profiles/900001", reserved)
+    assert status == 422 and "site allocator's" in error["error"]["message"]
+    assert [f for f in posted.to("c1") if f[0] == 2] == []
+
+
 def test_the_composite_schedule_comes_back_in_amps_and_watts(station, posted, version, monkeypatch):
     if version == "1.6":
         answer = {
