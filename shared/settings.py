@@ -99,6 +99,9 @@ class Settings:
     # How long the CSMS waits for that provider or an OCSP responder: a station's call must be
     # answered within its own timeout, and the router's 10 s.
     outside_timeout_s: float
+    # Whether a URL a station names may lead to a private or loopback address: the local runtime's
+    # stand-ins listen on this machine; in the cloud, never (the CSMS is no way into its network).
+    outside_private_allowed: bool
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -168,6 +171,7 @@ class Settings:
             private_ca_arn=env.get("CSMS_PRIVATE_CA_ARN") or None,
             contract_provider_url=env.get("CSMS_CONTRACT_PROVIDER_URL") or None,
             outside_timeout_s=float(_int(env, "CSMS_OUTSIDE_TIMEOUT", 5)),
+            outside_private_allowed=env.get("CSMS_OUTSIDE_PRIVATE", "false").lower() == "true",
         )
 
     def table(self, suffix: str) -> str:

@@ -18,6 +18,8 @@ os.environ.update(
         "CSMS_API_TOKEN": TEST_API_TOKEN,
         "CSMS_CONNECTIONS_ENDPOINT": f"https://{GATEWAY_DOMAIN}/{GATEWAY_STAGE}",
         "CSMS_TABLE_PREFIX": "test-",
+        # The tests' responders and providers listen on this machine, as the local runtime's do.
+        "CSMS_OUTSIDE_PRIVATE": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "WARNING",

@@ -178,6 +178,8 @@ def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
             # The management API answers this machine only (local/runtime/websocket_api.py).
             "CSMS_CONNECTIONS_ENDPOINT": f"http://127.0.0.1:{args.ws_port}",
             "CSMS_MAX_MESSAGE_BYTES": str(args.max_message_bytes),
+            # The stand-ins a station's URLs lead to (responders, CRLs) listen on this machine.
+            "CSMS_OUTSIDE_PRIVATE": os.environ.get("CSMS_OUTSIDE_PRIVATE", "true"),
             "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from shared.aws import outside
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import certificates
 from shared.domain.certificates import ContractRequest, Relayed, Standing, StatusQuestion
@@ -34,6 +35,11 @@ from shared.settings import get_settings
 
 PROVIDER_SECRET = "contract-certificate-provider"
 MAX_ANSWER_BYTES = 64 * 1024
+
+
+# What a station is told when its certificate's status could not be had: why is for the log,
+# not for whoever chose the URL (a reason per address would make the CSMS a port scanner).
+STATUS_UNKNOWN = "The certificate's status could not be obtained"
 
 
 class OutsideFailed(RuntimeError):
@@ -85,8 +91,9 @@ def certificate_status(hash_data: dict[str, str], responder_url: str, now: datet
     """2.x GetCertificateStatus: the responder's answer (DER, base64) about the certificate."""
     try:
         found = _standing(hash_data, "OCSP", responder_url, now)
-    except (OutsideFailed, ValueError) as error:
-        return _failed("CertificateStatusFailures", f"The OCSP responder: {error}")
+    except (OutsideFailed, outside.Refused, ValueError) as error:
+        logger.warning("OCSP responder failed", extra={"url": responder_url[:200], "reason": str(error)})
+        return _failed("CertificateStatusFailures", STATUS_UNKNOWN)
     if not found.der:
         return _failed("CertificateStatusFailures", f"The OCSP responder answered {found.status}")
     return Relayed(True, found.der)
@@ -103,25 +110,23 @@ def _first_answer(question: StatusQuestion, now: datetime) -> Standing:
     for url in question.urls:
         try:
             return _standing(question.hash_data, question.source, url, now)
-        except (OutsideFailed, ValueError) as error:
-            logger.warning("Certificate status source failed", extra={"url": url, "reason": str(error)})
+        except (OutsideFailed, outside.Refused, ValueError) as error:
+            logger.warning("Certificate status source failed", extra={"url": url[:200], "reason": str(error)})
     metrics.add_metric(name="CertificateStatusFailures", unit="Count", value=1)
     return Standing("Failed", now)
 
 
 def _standing(hash_data: dict[str, str], source: str, url: str, now: datetime) -> Standing:
     """From an OCSP responder or a CRL; kept until its next update."""
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"the URL {url!r} is not HTTP")
     key = hashlib.sha256(json.dumps([hash_data, source, url], sort_keys=True).encode()).hexdigest()
     kept = certificates.cached_ocsp(key, now)
     if kept is not None:
         return Standing(kept.status, kept.next_update, kept.der or "")
     if source == "CRL":
-        found = crl_standing(_send(url, None, {}), hash_data)
+        found = crl_standing(_ask_named(url, None, {}), hash_data)
     else:
         asked = ocsp_request(hash_data)
-        found = standing_of(ocsp_answer(_send(url, asked, {"Content-Type": "application/ocsp-request"})))
+        found = standing_of(ocsp_answer(_ask_named(url, asked, {"Content-Type": "application/ocsp-request"})))
     if found.next_update is not None and found.next_update > now and found.status != "Failed":
         certificates.keep_ocsp(key, found.der, found.status, found.next_update)
     return found
@@ -131,6 +136,14 @@ def _failed(metric: str, reason: str) -> Relayed:
     metrics.add_metric(name=metric, unit="Count", value=1)
     logger.warning("Outside service failed", extra={"reason": reason})
     return Relayed(False, reason=reason)
+
+
+def _ask_named(url: str, body: bytes | None, headers: dict[str, str]) -> bytes:
+    """A URL a station named: public addresses only, no redirects (shared/aws/outside.py)."""
+    settings = get_settings()
+    return outside.fetch(
+        url, body, headers, settings.outside_timeout_s, MAX_ANSWER_BYTES, settings.outside_private_allowed
+    )
 
 
 def _send(url: str, body: bytes | None, headers: dict[str, str]) -> bytes:

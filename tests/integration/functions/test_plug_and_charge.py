@@ -16,6 +16,7 @@ from shared.domain.certificates import CertificateUse
 from shared.domain.client_certificates import IdentityAttribute
 from shared.domain.timestamps import utc_now
 from shared.domain.x509 import check_csr, hash_data, issue, new_authority
+from shared.services.certificates.plug_and_charge import STATUS_UNKNOWN
 from tests.builders import call, make_csr
 
 TWO_X = pytest.mark.parametrize("version", ["2.0.1", "2.1"])  # 1.6 has none of these messages
@@ -64,24 +65,42 @@ def test_a_revoked_certificate_is_relayed_as_revoked(station, version, pki):
     [
         ("/nowhere", "HTTP 404"),
         ("http://127.0.0.1:9/ocsp", "unreachable"),
-        ("ftp://example.org/ocsp", "is not HTTP"),
+        ("ftp://example.org/ocsp", "not an http(s) URL"),
     ],
 )
 @TWO_X
-def test_a_responder_that_fails_is_answered_failed(station, version, pki, where, why):
+def test_a_responder_that_fails_is_answered_failed_and_why_is_logged_not_told(
+    station, version, pki, where, why, caplog
+):
+    """Telling the station why ("HTTP 401", "Connection refused") made the CSMS a port scanner
+    for whoever chose the URL: the station is told it failed, the operator's log says why."""
     _, url, hashes, _ = pki
     target = f"{url}{where}" if where.startswith("/") else where
     answer = call(station, "GetCertificateStatus", status_request(hashes, target))
-    assert answer["status"] == "Failed" and why in answer["statusInfo"]["additionalInfo"]
+    assert answer["status"] == "Failed" and answer["statusInfo"]["additionalInfo"] == STATUS_UNKNOWN
+    assert any(why in str(getattr(record, "reason", "")) for record in caplog.records)
 
 
 @TWO_X
-def test_a_slow_responder_is_answered_failed_within_the_timeout(station, version, pki, settings_env):
+def test_a_responder_on_a_private_address_is_never_asked(station, version, pki, settings_env):
+    """In the cloud a station's URL may only lead to a public address (the local runtime's
+    stand-ins on this machine are allowed by CSMS_OUTSIDE_PRIVATE, which the cloud never sets)."""
+    responder, url, hashes, _ = pki
+    settings_env(CSMS_OUTSIDE_PRIVATE="false")
+    for target in (f"{url}/ocsp", url.replace("127.0.0.1", "localhost") + "/ocsp", "http://169.254.169.254/"):
+        answer = call(station, "GetCertificateStatus", status_request(hashes, target))
+        assert answer["status"] == "Failed" and answer["statusInfo"]["additionalInfo"] == STATUS_UNKNOWN
+    assert responder.asked == 0
+
+
+@TWO_X
+def test_a_slow_responder_is_answered_failed_within_the_timeout(station, version, pki, settings_env, caplog):
     responder, url, hashes, _ = pki
     settings_env(CSMS_OUTSIDE_TIMEOUT="1")
     responder.delay_s = 2
     answer = call(station, "GetCertificateStatus", status_request(hashes, f"{url}/ocsp"))
-    assert answer["status"] == "Failed" and "unreachable" in answer["statusInfo"]["additionalInfo"]
+    assert answer["status"] == "Failed" and answer["statusInfo"]["additionalInfo"] == STATUS_UNKNOWN
+    assert any("unreachable" in str(getattr(record, "reason", "")) for record in caplog.records)
 
 
 EXI = base64.b64encode(b"CertificateInstallationReq from the EV").decode()
