@@ -101,7 +101,8 @@ def unanswered(command: Command, answer: MaintenanceAnswer | None, failure: Fail
     """A firmware update or log request whose call failed (a CALLERROR, a timeout, the connection
     lost): the request ends failed, with the failure as its answer."""
     if answer is not None:
-        answered(command, replace(answer, status=failure.code, file_name=None), now)
+        status = f"{command.action} failed: {failure.code}"
+        answered(command, replace(answer, status=status, file_name=None), now)
 
 
 def _asked_by(command: Command, kind: Kind, request_id: int | None) -> MaintenanceRequest | None:

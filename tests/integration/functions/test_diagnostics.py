@@ -73,7 +73,7 @@ def test_a_log_request_whose_call_fails_ends_failed_not_pending(station, posted,
     [sent] = calls_to_station(posted)
     station([4, sent[1], "NotSupported", "No logs here", {}])
     got = call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")[1]
-    assert (got["outcome"], got["answer"]["status"]) == ("failed", "NotSupported")
+    assert (got["outcome"], got["answer"]["status"]) == ("failed", f"{sent[2]} failed: NotSupported")
 
 
 def test_a_security_log_arrives_as_a_multipart_form(station, posted, version):

@@ -108,9 +108,10 @@ def test_an_update_whose_call_fails_ends_failed_not_pending(station, posted, ver
     body = {"location": "https://images.example.com/fw-2.0.bin"}
     status, update = call_api("POST", "/charge-points/CP1/firmware-updates", body)
     assert status == 202, update
-    station([4, calls_to_station(posted)[-1][1], "InternalError", "Flash busy", {}])
+    sent = calls_to_station(posted)[-1]
+    station([4, sent[1], "InternalError", "Flash busy", {}])
     got = call_api("GET", f"/charge-points/CP1/firmware-updates/{update['requestId']}")[1]
-    assert (got["outcome"], got["answer"]["status"]) == ("failed", "InternalError")
+    assert (got["outcome"], got["answer"]["status"]) == ("failed", f"{sent[2]} failed: InternalError")
 
 
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
