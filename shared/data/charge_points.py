@@ -19,6 +19,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
@@ -257,13 +258,7 @@ def _await(
     condition = ChargePointRecord.charge_point_id.exists() & (
         awaiting.does_not_exist() if replacing is None else awaiting == replacing
     )
-    try:
-        ChargePointRecord(charge_point_id).update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    return _update_if(ChargePointRecord(charge_point_id), actions, condition)
 
 
 def commit_password(charge_point_id: str, command_id: str, previous_until: datetime) -> bool:
@@ -287,8 +282,13 @@ def _commit_awaited(
 ) -> bool:
     """1 write: a change that waited for a command's acceptance (a password, a profile), made
     only while that command is still the one awaited (another may have come since)."""
+    return _update_if(record, actions, awaiting == command_id)
+
+
+def _update_if(record: ChargePointRecord, actions: list[Action], condition: Condition) -> bool:
+    """1 conditional write; False when the condition did not hold."""
     try:
-        record.update(actions=actions, condition=awaiting == command_id)
+        record.update(actions=actions, condition=condition)
     except UpdateError as error:
         if condition_failed(error):
             return False
