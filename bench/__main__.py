@@ -556,6 +556,7 @@ def main() -> int:
             f"{row['action']:<52}{row['cpu_ms']:>16.2f}{row['reads']:>11.2f}{row['writes']:>12.2f}"
             f"{f'{budget[0]}/{budget[1]}':>12}{flag}"  # type: ignore[index]
         )
+    over_runtime = report_runtime()
     base, imports = import_ratios()
     print(
         "\nImports in a fresh interpreter from compiled bytecode (cold-start proxy, median of 5): "
@@ -566,9 +567,40 @@ def main() -> int:
     over = [row for row in rows + reactions if not row["ok"]]
     if over:
         print(f"\nFAILED: {len(over)} message(s) over their DynamoDB budget", file=sys.stderr)
+    if over_runtime:
+        print(f"\nFAILED: the local runtime over its CPU budget: {', '.join(over_runtime)}", file=sys.stderr)
+    if over or over_runtime:
         return 1
-    print("\nAll messages within their DynamoDB budgets.")
+    print("\nAll messages within their DynamoDB budgets; the local runtime within its CPU budgets.")
     return 0
+
+
+def report_runtime() -> list[str]:
+    """The local runtime's CPU per station message and per bus event, beside their budgets;
+    the names of those over."""
+    from bench import runtime
+
+    fleet = runtime.measure_fleet()
+    bus_ms = runtime.measure_bus()
+    print(
+        f"\nThe local runtime under a small fleet ({fleet['stations']} stations, "
+        f"{fleet['messages_per_s']:g} messages/s steady, p99 {fleet['p99_ms']} ms, "
+        f"{fleet['core_share'] * 100:.0f}% of a core)\n"
+    )
+    print(f"{'measure':<52}{'CPU ms':>16}{'budget ms':>12}")
+    rows = [
+        ("per station message", fleet["cpu_ms"], runtime.FLEET_CPU_MS_PER_MESSAGE),
+        ("per domain event through the local bus", bus_ms, runtime.BUS_CPU_MS_PER_EVENT),
+    ]
+    over = []
+    for label, value, budget in rows:
+        flag = "" if value <= budget else "   OVER BUDGET"
+        print(f"{label:<52}{value:>16.2f}{budget:>12.2f}{flag}")
+        if value > budget:
+            over.append(label)
+    if not fleet["ok"]:
+        over.append("the fleet run's own checks")
+    return over
 
 
 if __name__ == "__main__":

@@ -37,10 +37,19 @@ class Invoker:
     """Handlers run in worker threads: they make blocking calls (DynamoDB, and the management
     API, which this same process serves on its event loop). Each function has workers of its
     own, as each Lambda function has its own concurrency in the cloud: operator requests that
-    wait for an answer never hold up a charge point's frames."""
+    wait for an answer never hold up a charge point's frames. A few workers each (moto answers
+    one call at a time, and every thread contends for one interpreter lock), more for a function
+    whose invocations wait on charge points (`waiting`)."""
 
-    def __init__(self, workers: int = 32, counter: UsageCounter | None = None) -> None:
-        self._workers = workers
+    def __init__(
+        self,
+        workers: int = 8,
+        counter: UsageCounter | None = None,
+        waiting: tuple[Function, ...] = (),
+        waiting_workers: int = 32,
+    ) -> None:
+        self._workers = {function.name: waiting_workers for function in waiting}
+        self._default_workers = workers
         self.counter = counter
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._handlers: dict[str, Handler] = {}
@@ -48,7 +57,8 @@ class Invoker:
     def _pool(self, function: Function) -> ThreadPoolExecutor:
         pool = self._pools.get(function.name)
         if pool is None:
-            pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix=function.name)
+            workers = self._workers.get(function.name, self._default_workers)
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=function.name)
             self._pools[function.name] = pool
         return pool
 

@@ -201,7 +201,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from shared.settings import get_settings
 
     counter = UsageCounter() if args.count_usage else None
-    invoker = Invoker(counter=counter)
+    invoker = Invoker(counter=counter, waiting=(OPERATOR_API,))
     invoker.preload(ALL_FUNCTIONS)
     limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
     gateway = WebSocketApi(invoker, limits, public_host=f"{args.host}:{args.ws_port}")

@@ -3,6 +3,7 @@ nothing, their cost independent of the table's size, and no failures from thread
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
@@ -113,3 +114,87 @@ def test_threads_at_once_neither_fail_nor_lose_writes(dynamodb):
         list(pool.map(session, range(400)))
     assert dynamodb.scan(TableName="sessions")["Count"] == 400
     assert dynamodb.scan(TableName="events")["Count"] == 800
+
+
+def item_operations(client) -> list:
+    """Every item operation the handlers make, with what botocore read of each answer."""
+    answers = [
+        client.put_item(
+            TableName="sessions", Item={"id": {"S": "a"}, "energy": {"N": "1.5"}, "tags": {"SS": ["x"]}}
+        ),
+        client.put_item(
+            TableName="sessions", Item={"id": {"S": "b"}, "blob": {"B": b"\x00\x01"}}, ReturnValues="ALL_OLD"
+        ),
+        client.get_item(TableName="sessions", Key={"id": {"S": "a"}}),
+        client.get_item(TableName="sessions", Key={"id": {"S": "missing"}}),
+        client.update_item(
+            TableName="sessions",
+            Key={"id": {"S": "a"}},
+            UpdateExpression="SET energy = energy + :e REMOVE tags",
+            ExpressionAttributeValues={":e": {"N": "2"}},
+            ReturnValues="ALL_NEW",
+        ),
+        client.update_item(
+            TableName="sessions",
+            Key={"id": {"S": "c"}},
+            UpdateExpression="SET meter = :m",
+            ExpressionAttributeValues={":m": {"M": {"wh": {"N": "7"}, "at": {"NULL": True}}}},
+        ),
+        client.query(
+            TableName="events",
+            KeyConditionExpression="#s = :s",
+            ExpressionAttributeNames={"#s": "session"},
+            ExpressionAttributeValues={":s": {"S": "a"}},
+        ),
+        client.scan(TableName="sessions", Limit=1),
+        client.batch_get_item(RequestItems={"sessions": {"Keys": [{"id": {"S": "a"}}, {"id": {"S": "b"}}]}}),
+        client.batch_write_item(
+            RequestItems={"events": [{"PutRequest": {"Item": {"session": {"S": "a"}, "seq": {"N": "1"}}}}]}
+        ),
+        client.transact_get_items(
+            TransactItems=[{"Get": {"TableName": "sessions", "Key": {"id": {"S": "a"}}}}]
+        ),
+        client.transact_write_items(
+            TransactItems=[put("events", {"session": {"S": "a"}, "seq": {"N": "2"}})]
+        ),
+        client.delete_item(TableName="sessions", Key={"id": {"S": "c"}}, ReturnValues="ALL_OLD"),
+    ]
+    try:
+        client.put_item(
+            TableName="sessions", Item={"id": {"S": "a"}}, ConditionExpression="attribute_not_exists(id)"
+        )
+    except ClientError as error:
+        answers.append(error.response["Error"])
+    for answer in answers:
+        answer.pop("ResponseMetadata", None)
+    return answers
+
+
+def test_item_operations_answer_what_moto_s_own_answers_say():
+    """The patched answers are written without moto's walk of the output shape: botocore must
+    read from them exactly what it reads from moto's."""
+
+    def answers(patched: bool) -> list:
+        with mock_aws(), moto_patches.applied() if patched else contextlib.nullcontext():
+            client = boto3.client("dynamodb", region_name="eu-west-1")
+            client.create_table(
+                TableName="sessions",
+                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            client.create_table(
+                TableName="events",
+                KeySchema=[
+                    {"AttributeName": "session", "KeyType": "HASH"},
+                    {"AttributeName": "seq", "KeyType": "RANGE"},
+                ],
+                AttributeDefinitions=[
+                    {"AttributeName": "session", "AttributeType": "S"},
+                    {"AttributeName": "seq", "AttributeType": "N"},
+                ],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            return item_operations(client)
+
+    assert answers(patched=True) == answers(patched=False)
