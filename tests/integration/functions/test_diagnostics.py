@@ -158,6 +158,35 @@ def test_the_cloud_ftp_server_lets_a_token_in_and_hands_its_file_to_the_request(
     assert identity({"username": user, "password": secret}, CONTEXT) == {}
 
 
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_a_cloud_ftp_file_over_the_limit_is_refused_unread_and_removed(
+    station, posted, version, settings_env, aws_calls
+):
+    from functions.ftp_identity.handler import lambda_handler as identity
+    from functions.ftp_received.handler import lambda_handler as received
+
+    settings_env(CSMS_FTP_URL="ftp://ftp.csms.internal", CSMS_FTP_ROLE_ARN="arn:aws:iam::1:role/ftp")
+    asked = ask(via="ftp")
+    [sent] = calls_to_station(posted)
+    parts = urllib.parse.urlsplit(location_of(sent))
+    user, secret = urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password)
+    answer = identity({"username": user, "password": secret}, CONTEXT)
+    [home] = json.loads(answer["HomeDirectoryDetails"])
+    key = home["Target"].split("/", 2)[2] + "/big.log"
+    files.put(key, b"x" * 11)
+    settings_env(CSMS_MAX_UPLOAD_BYTES="10")
+    aws_calls.reset()
+    assert received({"Records": [{"s3": {"object": {"key": key}}}]}, CONTEXT) == {"taken": 0}
+    assert aws_calls.by_operation[("s3", "GetObject")] == 0  # its size was enough to refuse it
+    assert files.size_of(key) is None
+    assert call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")[1]["upload"] is None
+    # The token still opens an upload within the limit.
+    files.put(key.replace("big.log", "small.log"), b"x" * 10)
+    small = {"Records": [{"s3": {"object": {"key": key.replace("big.log", "small.log")}}}]}
+    assert received(small, CONTEXT) == {"taken": 1}
+    assert files.read(f"logs/CP1/{asked['requestId']}/small.log") == b"x" * 10
+
+
 @pytest.mark.parametrize("version", ["1.6", "2.1"], indirect=True)
 def test_every_log_example_in_the_openapi_is_accepted(station, version, settings_env):
     settings_env(CSMS_FTP_URL="ftp://files.example:2121")
