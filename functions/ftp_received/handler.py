@@ -1,6 +1,6 @@
 """S3 tells of each file the FTP upload server stored: it is handed to its log request (the
-same checks as an HTTPS upload: in time, once, within the size limit), and the incoming copy
-is removed either way."""
+same checks as an HTTPS upload: in time, once, within the size limit, with its size read
+before anything else), copied within S3, and the incoming copy is removed either way."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     for record in event.get("Records", []):
         key = unquote_plus(record["s3"]["object"]["key"])
         try:
-            upload = uploads.receive_ftp_file(key, files.read(key), utc_now())
+            upload = uploads.receive_ftp_file(key, utc_now())
             logger.info("File received over FTP", extra={"size": upload.size})
             taken += 1
         except (ApplicationError, ValueError) as error:

@@ -5,15 +5,13 @@ is the credential; the file goes to S3 and its request is marked uploaded."""
 from __future__ import annotations
 
 import base64
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from functions.http_errors import error_response
 from shared.domain.errors import ApplicationError, BadRequest
@@ -22,6 +20,11 @@ from shared.observability import logger, publish_metrics
 from shared.services.diagnostics import uploads
 
 app = APIGatewayHttpResolver()
+
+# A station's form is a file and perhaps a few fields (RFC 7578): what a form may hold at most.
+FORM_PARTS = 16
+FORM_HEADERS = 8  # per part
+FORM_HEADER_BYTES = 4096  # per header line
 
 
 @app.put("/uploads/<token>")
@@ -54,16 +57,34 @@ def _receive(token: str, name: str | None) -> Response[str]:
 
 
 def _form_file(content_type: str, body: bytes, name: str | None) -> tuple[str | None, bytes]:
-    """The form's file part (the first part with a file name, else the first part)."""
-    message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
-    )
-    parts: list[Message] = [part for part in message.iter_parts()] if message.is_multipart() else []
+    """The form's file part (the first part with a file name, else the first part), read one
+    level deep as RFC 7578 forms are: a part that is itself multipart stays its bytes, and the
+    parts and their headers are bounded, so that no form a client makes costs more than its size."""
+    boundary = parse_options_header(content_type)[1].get("boundary")
+    if not boundary:
+        raise BadRequest("A multipart form names its boundary in its Content-Type")
+    parts: list[tuple[MultipartSegment, bytearray]] = []
+    try:
+        with PushMultipartParser(
+            boundary,
+            len(body),
+            max_header_size=FORM_HEADER_BYTES,
+            max_header_count=FORM_HEADERS,
+            max_segment_count=FORM_PARTS,
+        ) as parser:
+            for event in parser.parse(body):
+                if isinstance(event, MultipartSegment):
+                    parts.append((event, bytearray()))
+                elif event:
+                    parts[-1][1].extend(event)
+    except MultipartError as error:
+        raise BadRequest(f"The multipart form could not be read: {error}") from None
     if not parts:
         raise BadRequest("A multipart form with no parts")
-    chosen = next((part for part in parts if part.get_filename()), parts[0])
-    payload = chosen.get_payload(decode=True)
-    return chosen.get_filename() or name, payload if isinstance(payload, bytes) else b""
+    if any((part.content_type or "").startswith("multipart/") for part, _ in parts):
+        raise BadRequest("A form part is itself multipart; a form is one level of parts (RFC 7578)")
+    chosen, payload = next(((part, data) for part, data in parts if part.filename), parts[0])
+    return chosen.filename or name, bytes(payload)
 
 
 @app.exception_handler(ApplicationError)

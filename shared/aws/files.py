@@ -4,7 +4,7 @@ operators never get the bucket itself, only presigned URLs for one object at a t
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import IO, Any
 
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -28,10 +28,17 @@ def _client(public: bool) -> Any:
     )
 
 
-def put(key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
+def put(key: str, body: bytes | IO[bytes], content_type: str = "application/octet-stream") -> None:
+    """`body`: the bytes, or a file botocore sends in chunks (never whole in memory)."""
     _client(False).put_object(
         Bucket=get_settings().files_bucket, Key=key, Body=body, ContentType=content_type
     )
+
+
+def copy(source: str, key: str) -> None:
+    """Within the bucket, by S3 itself: the object never passes through the function."""
+    bucket = get_settings().files_bucket
+    _client(False).copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": source})
 
 
 def size_of(key: str) -> int | None:

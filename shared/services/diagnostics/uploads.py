@@ -4,33 +4,52 @@ logs), so that the functions that take files load none of the command path."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from datetime import datetime
+from typing import IO
 
 from shared.aws import files
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import maintenance
-from shared.domain.errors import Forbidden, PayloadTooLarge
+from shared.domain.errors import Forbidden, NotFound, PayloadTooLarge
 from shared.domain.maintenance import Upload, UploadToken, request_of, safe_file_name, same_digest
 from shared.manifest import FTP_INCOMING
 from shared.settings import get_settings
 
 
-def receive_upload(token_text: str, file_name: str | None, body: bytes, via: str, now: datetime) -> Upload:
+def receive_upload(
+    token_text: str, file_name: str | None, body: bytes | IO[bytes], via: str, now: datetime
+) -> Upload:
     """Store the file and mark the request uploaded: only with its token, in time, once, and
-    within the size limit. The file goes to S3 before the request says it came."""
+    within the size limit. The file goes to S3 before the request says it came. `body`: the
+    bytes, or a file (the FTP target's spooled upload) that goes to S3 as a stream."""
     token = check_token(token_text, now)
-    return _receive(token.charge_point_id, token.request_id, token.digest, file_name, body, via, now)
+    size = _size_of(body)
+
+    def store(key: str) -> None:
+        files.put(key, body)
+
+    return _receive(token.charge_point_id, token.request_id, token.digest, file_name, size, store, via, now)
 
 
-def receive_ftp_file(key: str, body: bytes, now: datetime) -> Upload:
+def receive_ftp_file(key: str, now: datetime) -> Upload:
     """A file the cloud's FTP server stored at FTP_INCOMING/{user}/{digest}/{name}: the identity
-    function let the user in with the token's secret and made the digest part of its home."""
+    function let the user in with the token's secret and made the digest part of its home. It
+    is copied within S3, never read into memory, and not at all when over the size limit."""
     user, digest, name = key.removeprefix(FTP_INCOMING).split("/", 2)
     named = request_of(user)
     if named is None:
         raise Forbidden("Not an upload token this CSMS handed out")
     _check(*named, digest, now)
-    return _receive(*named, digest, name, body, "ftp", now)
+    size = files.size_of(key)
+    if size is None:
+        raise NotFound("The FTP server's file is gone")
+
+    def store(target: str) -> None:
+        files.copy(key, target)
+
+    return _receive(*named, digest, name, size, store, "ftp", now)
 
 
 def check_token(token_text: str, now: datetime) -> UploadToken:
@@ -56,17 +75,18 @@ def _receive(
     request_id: int,
     digest: str,
     file_name: str | None,
-    body: bytes,
+    size: int,
+    store: Callable[[str], None],
     via: str,
     now: datetime,
 ) -> Upload:
     limit = get_settings().max_upload_bytes
-    if len(body) > limit:
-        raise PayloadTooLarge(f"The file is {len(body)} bytes; this CSMS takes {limit} at most")
+    if size > limit:
+        raise PayloadTooLarge(f"The file is {size} bytes; this CSMS takes {limit} at most")
     name = safe_file_name(file_name, f"log-{request_id}.txt")
     key = f"logs/{charge_point_id}/{request_id}/{name}"
-    files.put(key, body)
-    upload = Upload(key, name, len(body), now, via)
+    store(key)
+    upload = Upload(key, name, size, now, via)
     if not maintenance.record_upload(charge_point_id, request_id, digest, upload, now):
         files.delete(key)  # another upload with the same token won the race
         raise Forbidden("The upload token is unknown, used or expired")
@@ -77,12 +97,20 @@ def _receive(
             "request_id": request_id,
             "status": "FileReceived",
             "file_name": name,
-            "size": len(body),
+            "size": size,
             "via": via,
             "at": now,
         },
     )
     return upload
+
+
+def _size_of(body: bytes | IO[bytes]) -> int:
+    if isinstance(body, bytes):
+        return len(body)
+    size = body.seek(0, os.SEEK_END)
+    body.seek(0)
+    return size
 
 
 def ftp_home(user: str, secret: str, now: datetime) -> str:

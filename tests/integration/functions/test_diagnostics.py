@@ -95,6 +95,45 @@ def test_a_security_log_arrives_as_a_multipart_form(station, posted, version):
     assert files.read(f"logs/CP1/{asked['requestId']}/security.log") == b"line 1\nline 2\n"
 
 
+def nested_form(levels):
+    """A form whose one part is a multipart, whose one part is a multipart, ... `levels` deep."""
+    level = (
+        '--b{}\r\nContent-Disposition: form-data; name="f"\r\n'
+        "Content-Type: multipart/mixed; boundary=b{}\r\n\r\n"
+    )
+    opening = b"".join(level.format(i, i + 1).encode() for i in range(levels))
+    inner = f'--b{levels}\r\nContent-Disposition: form-data; name="f"; filename="x.log"\r\n\r\nhi\r\n'
+    closing = b"".join(f"--b{i}--\r\n".encode() for i in reversed(range(levels + 1)))
+    return opening + inner.encode() + closing
+
+
+def form_of(parts, end=True):
+    fields = "".join(
+        f'--XyZ\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nv\r\n' for i in range(parts)
+    )
+    return (fields + ("--XyZ--\r\n" if end else "")).encode()
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_a_form_nested_too_many_parts_or_unfinished_gets_400_with_why_and_the_token_stays_open(
+    station, posted, version
+):
+    asked = ask()
+    [sent] = calls_to_station(posted)
+    location = location_of(sent)
+    refused = [
+        upload(location, nested_form(3000), "POST", content_type="multipart/form-data; boundary=b0"),
+        upload(location, form_of(1000), "POST", content_type="multipart/form-data; boundary=XyZ"),
+        upload(location, form_of(2, end=False), "POST", content_type="multipart/form-data; boundary=XyZ"),
+        upload(location, form_of(2), "POST", content_type="multipart/form-data"),
+    ]
+    assert [status for status, _ in refused] == [400, 400, 400, 400]
+    assert "one level" in refused[0][1]["error"]["message"]
+    assert all(body["error"]["message"] for _, body in refused)
+    assert call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")[1]["upload"] is None
+    assert upload(location, form_of(1), "POST", content_type="multipart/form-data; boundary=XyZ")[0] == 201
+
+
 @pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
 def test_uploads_without_a_good_token_or_too_large_are_refused_and_nothing_is_stored(
     station, posted, version, settings_env
@@ -156,6 +195,35 @@ def test_the_cloud_ftp_server_lets_a_token_in_and_hands_its_file_to_the_request(
     files.put(urllib.parse.unquote_plus(key), b"again")
     assert received(s3_event, CONTEXT) == {"taken": 0}  # the token is spent
     assert identity({"username": user, "password": secret}, CONTEXT) == {}
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_a_cloud_ftp_file_over_the_limit_is_refused_unread_and_removed(
+    station, posted, version, settings_env, aws_calls
+):
+    from functions.ftp_identity.handler import lambda_handler as identity
+    from functions.ftp_received.handler import lambda_handler as received
+
+    settings_env(CSMS_FTP_URL="ftp://ftp.csms.internal", CSMS_FTP_ROLE_ARN="arn:aws:iam::1:role/ftp")
+    asked = ask(via="ftp")
+    [sent] = calls_to_station(posted)
+    parts = urllib.parse.urlsplit(location_of(sent))
+    user, secret = urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password)
+    answer = identity({"username": user, "password": secret}, CONTEXT)
+    [home] = json.loads(answer["HomeDirectoryDetails"])
+    key = home["Target"].split("/", 2)[2] + "/big.log"
+    files.put(key, b"x" * 11)
+    settings_env(CSMS_MAX_UPLOAD_BYTES="10")
+    aws_calls.reset()
+    assert received({"Records": [{"s3": {"object": {"key": key}}}]}, CONTEXT) == {"taken": 0}
+    assert aws_calls.by_operation[("s3", "GetObject")] == 0  # its size was enough to refuse it
+    assert files.size_of(key) is None
+    assert call_api("GET", f"/charge-points/CP1/logs/{asked['requestId']}")[1]["upload"] is None
+    # The token still opens an upload within the limit.
+    files.put(key.replace("big.log", "small.log"), b"x" * 10)
+    small = {"Records": [{"s3": {"object": {"key": key.replace("big.log", "small.log")}}}]}
+    assert received(small, CONTEXT) == {"taken": 1}
+    assert files.read(f"logs/CP1/{asked['requestId']}/small.log") == b"x" * 10
 
 
 @pytest.mark.parametrize("version", ["1.6", "2.1"], indirect=True)
