@@ -28,9 +28,9 @@ WEBSOCKET_HEADERS = (
     # shared.aws.websocket_events); at most 10 headers in an origin request policy.
     "CloudFront-Forwarded-Proto",
     "CloudFront-Viewer-Cert-Present",
-    "CloudFront-Viewer-Cert-Subject",
-    "CloudFront-Viewer-Cert-Validity",
-    "CloudFront-Viewer-Cert-Serial-Number",  # a revoked certificate is refused
+    # The leaf as PEM: its subject, validity, serial (a revoked one is refused) and extended
+    # key usage (only a clientAuth one admits a station), in one header.
+    "CloudFront-Viewer-Cert-Pem",
 )
 
 # The identity is the last segment under /ocpp/, as the local runtime reads it; it travels

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -154,7 +155,8 @@ def server_context(certificate: Issued, trusted: list[Path]) -> ssl.SSLContext:
 
 def viewer_headers(peer_der: bytes | None, over_tls: bool) -> dict[str, str]:
     """What CloudFront tells the origin of a viewer's TLS: the scheme, and the certificate it
-    verified (RFC 4514 subject, validity, serial number as colon-separated hex)."""
+    verified (RFC 4514 subject, validity, serial number as colon-separated hex, and the leaf as
+    URL-encoded PEM)."""
     headers = {"CloudFront-Forwarded-Proto": "https" if over_tls else "http"}
     if not over_tls:
         return headers
@@ -174,6 +176,7 @@ def viewer_headers(peer_der: bytes | None, over_tls: bool) -> dict[str, str]:
         ),
         "CloudFront-Viewer-Cert-Validity": f"NotBefore={stamp(certificate.not_valid_before_utc)};"
         f"NotAfter={stamp(certificate.not_valid_after_utc)}",
+        "CloudFront-Viewer-Cert-Pem": quote(certificate.public_bytes(serialization.Encoding.PEM).decode()),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from shared.domain.client_certificates import ClientCertificate, parse_validity, serial_hex
 
@@ -20,6 +21,9 @@ VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
 # certificate it verified (CloudFront viewer mTLS forwards these; so does the local runtime).
 FORWARDED_PROTO_HEADER = "cloudfront-forwarded-proto"
 CERT_PRESENT_HEADER = "cloudfront-viewer-cert-present"
+# The leaf itself, URL-encoded PEM: its subject, validity, serial and extended key usage.
+CERT_PEM_HEADER = "cloudfront-viewer-cert-pem"
+# The same facts one by one, less the usage, from an edge that forwards no PEM.
 CERT_SUBJECT_HEADER = "cloudfront-viewer-cert-subject"
 CERT_VALIDITY_HEADER = "cloudfront-viewer-cert-validity"
 CERT_SERIAL_HEADER = "cloudfront-viewer-cert-serial-number"
@@ -83,9 +87,19 @@ def over_tls(event: dict[str, Any]) -> bool:
 
 
 def client_certificate(event: dict[str, Any]) -> ClientCertificate | None:
-    """The certificate the edge verified, if the charge point presented one."""
-    present, subject = header(event, CERT_PRESENT_HEADER), header(event, CERT_SUBJECT_HEADER)
-    if not present or present[0].strip() != "1" or not subject:
+    """The certificate the edge verified, if the charge point presented one: read from the
+    leaf it forwards, else from its subject, validity and serial headers (then what it is for
+    is unknown, and it admits no one at profile 3)."""
+    present = header(event, CERT_PRESENT_HEADER)
+    if not present or present[0].strip() != "1":
+        return None
+    pem = header(event, CERT_PEM_HEADER)
+    if pem:
+        from shared.domain.x509 import client_certificate as read_pem  # only handshakes with one
+
+        return read_pem(unquote(pem[0]))
+    subject = header(event, CERT_SUBJECT_HEADER)
+    if not subject:
         return None
     validity = header(event, CERT_VALIDITY_HEADER)
     not_before, not_after = parse_validity(validity[0]) if validity else (None, None)

@@ -106,6 +106,7 @@ class TransactionRecord(Model):
     started_at = UnicodeAttribute()
     started_year = UnicodeAttribute()
     start_seen = BooleanAttribute(default=False)  # False until the start message itself arrived
+    start_seq = NumberAttribute(null=True)  # 2.x: the seqNo of the Started that set the start
     meter_start_wh = NumberAttribute(null=True)
     stopped_at = UnicodeAttribute(null=True)
     meter_stop_wh = NumberAttribute(null=True)
@@ -254,22 +255,49 @@ def record_start(
     start: SessionStart,
     at: datetime,
     tariff: dict[str, Any] | None = None,
-) -> TransactionRecord:
-    """1 write (2 when the session had already ended: its end arrived first). Idempotent:
-    the start's fields are the start message's own."""
+    seq_no: int | None = None,
+) -> bool:
+    """1 write (2 when the session had already ended: its end arrived first; 3 for a Started
+    later than the one that set the start). Idempotent. The start's time and meter reading are
+    the earliest Started's (the lowest seqNo): a later one only fills in what the session does
+    not know yet. Returns whether this message set the start."""
     assert start.transaction_id is not None
+    fields = TransactionRecord
     session = TransactionRecord(start.transaction_id, charge_point_id)
     actions = _start_actions(ocpp_version, start, at, tariff)
+    if seq_no is not None:
+        actions.append(fields.start_seq.set(seq_no))
+    first = fields.start_seen.does_not_exist() | (fields.start_seen == False)  # noqa: E712
+    sets_start = first | (fields.start_seq >= seq_no) if seq_no is not None else first
     try:
         session.update(
-            actions=[*actions, TransactionRecord.active.set(ACTIVE)],
-            condition=TransactionRecord.stopped_at.does_not_exist(),
+            actions=[*actions, fields.active.set(ACTIVE)],
+            condition=fields.stopped_at.does_not_exist() & sets_start,
         )
+        return True
     except UpdateError as error:
         if not condition_failed(error):
             raise
-        session.update(actions=actions)
-    return session
+    try:
+        session.update(actions=actions, condition=sets_start)
+        return True
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+    # A later Started: what the earliest one did not say, and nothing else.
+    known = [
+        *_where_and_who(start),
+        (fields.meter_start_wh, start.meter_start_wh),
+        (fields.remote_start_id, start.remote_start_id),
+    ]
+    session.update(
+        actions=[
+            *[attribute.set(attribute | value) for attribute, value in known if value is not None],
+            *_priced_by(tariff),
+            fields.updated_at.set(at),
+        ]
+    )
+    return False
 
 
 def record_stop(

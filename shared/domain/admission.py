@@ -66,8 +66,9 @@ def admit(
 ) -> Decision:
     """The security profiles: 1 HTTP Basic; 2 HTTP Basic over TLS; 3 a client certificate
     over TLS, whose subject names the charge point (shared.domain.client_certificates), in
-    place of a password. A certificate is checked whenever one is presented: one naming
-    another charge point is refused, whatever the profile."""
+    place of a password, and only one whose extended key usage is client authentication. A
+    certificate is checked whenever one is presented: one naming another charge point is
+    refused, whatever the profile."""
     if expected_origin_secret and not hmac.compare_digest(
         (handshake.origin_secret or "").encode(), expected_origin_secret.encode()
     ):
@@ -99,6 +100,9 @@ def admit(
         return Decision(Verdict.DENY, f"security profile {profile} needs TLS (wss://)")
     if profile >= 3 and certificate is None:
         return Decision(Verdict.UNAUTHORIZED, "security profile 3 needs a client certificate")
+    if profile >= 3 and certificate is not None and not certificate.for_client_auth:
+        # A V2G (TLS server) leaf, or one whose usage the edge did not tell, is no credential.
+        return Decision(Verdict.DENY, "client certificate is not for client authentication (clientAuth)")
     certified = profile >= 3  # the certificate, checked above, is the credential
     if not certified and (record is None or record.password_hash):
         # An unknown id is answered as one with a password would be, after as long a check, so

@@ -9,6 +9,12 @@ the chain against the trust store and the validity dates, and forwards what it v
 - with `CSMS_CERTIFICATE_IDENTITY=serialNumber`, the subject's serialNumber attribute (OID
   2.5.4.5), where some manufacturers put the identity and keep the CN for a model name.
 
+A certificate admits a charge point at profile 3 only when its extended key usage says client
+authentication: what the CSMS signs for a station says so, while a V2G (ISO 15118) leaf it
+signs for a SECC says TLS server, and so can never stand in for a station, whatever its
+subject names. The edge forwards the leaf as PEM, from which the usage is read (x509.py);
+where it forwards none, the usage is unknown and the certificate admits no one at profile 3.
+
 Plain Python: the subject arrives as an RFC 4514 string.
 """
 
@@ -18,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# The extended key usage a charge point's client certificate must carry (RFC 5280 id-kp-clientAuth).
+CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
 ATTRIBUTE_NAMES = {"CN": "CN", "SERIALNUMBER": "serialNumber", "2.5.4.5": "serialNumber", "2.5.4.3": "CN"}
 
 
@@ -32,6 +40,12 @@ class ClientCertificate:
     not_before: datetime | None = None
     not_after: datetime | None = None
     serial: str | None = None  # hex, lower case, no separators or leading zeros (serial_hex)
+    # Its extended key usages (dotted OIDs); empty without the extension, None when not known.
+    purposes: frozenset[str] | None = None
+
+    @property
+    def for_client_auth(self) -> bool:
+        return self.purposes is not None and CLIENT_AUTH in self.purposes
 
     def identity(self, attribute: IdentityAttribute) -> str | None:
         values = subject_attributes(self.subject).get(attribute.value, [])

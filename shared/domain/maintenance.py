@@ -31,6 +31,27 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
+class OutcomeReason(StrEnum):
+    """Why a request its station reported done failed all the same."""
+
+    VERSION_MISMATCH = "versionMismatch"  # Installed, but the next boot reports another version
+    UPLOAD_MISSING = "uploadMissing"  # Uploaded, but no file came before the upload window closed
+
+
+@dataclass(frozen=True)
+class Settled:
+    outcome: Outcome
+    reason: OutcomeReason | None = None
+
+
+@dataclass(frozen=True)
+class BootSeen:
+    """The charge point's latest boot, as its BootNotification reported it."""
+
+    at: datetime | None
+    firmware_version: str | None
+
+
 # Statuses that end a request, by kind (1.6, its security extension, 2.0.1 and 2.1 spellings).
 _SUCCEEDED = {Kind.FIRMWARE: frozenset({"Installed"}), Kind.LOG: frozenset({"Uploaded"})}
 _FAILED = {
@@ -115,12 +136,42 @@ class MaintenanceRequest:
 
     @property
     def outcome(self) -> Outcome:
+        """What its answer and statuses alone tell: a log reported Uploaded is done only once
+        its file came (settled says when it never will)."""
         answered = (self.answer or {}).get("status")
         if answered is not None and answered not in ACCEPTED_ANSWERS:
             return Outcome.FAILED
-        if self.kind is Kind.LOG and self.upload is not None:
-            return Outcome.SUCCEEDED
+        if self.kind is Kind.LOG:
+            if self.upload is not None:
+                return Outcome.SUCCEEDED
+            reported = outcome(self.kind, self.status)
+            return Outcome.PENDING if reported is Outcome.SUCCEEDED else reported
         return outcome(self.kind, self.status)
+
+    def settled(self, now: datetime, boot: BootSeen | None = None) -> Settled:
+        """The outcome, not on a status alone. A log reported Uploaded with no file fails once
+        its upload window closed. A firmware update of a catalogue image reported Installed is
+        decided by the boot after it was asked (`boot`: the charge point's latest, given only
+        for its newest update): the version asked succeeds; another fails, once the boot came
+        after Installed (2.x may report Installed and then reboot into it); no boot yet waits."""
+        reported = self.outcome
+        if self.kind is Kind.LOG:
+            until = self.details.get("uploadUntil")
+            missing = self.upload is None and outcome(self.kind, self.status) is Outcome.SUCCEEDED
+            if missing and until is not None and datetime.fromisoformat(until) < now:
+                return Settled(Outcome.FAILED, OutcomeReason.UPLOAD_MISSING)
+            return Settled(reported)
+        wanted = self.details.get("version")
+        if reported is not Outcome.SUCCEEDED or wanted is None or boot is None:
+            return Settled(reported)
+        if boot.at is None or self.created_at is None or boot.at <= self.created_at:
+            return Settled(Outcome.PENDING)
+        if boot.firmware_version == wanted:
+            return Settled(Outcome.SUCCEEDED)
+        installed = [entry.at for entry in self.statuses if entry.status in _SUCCEEDED[self.kind]]
+        if not installed or boot.at >= installed[-1]:
+            return Settled(Outcome.FAILED, OutcomeReason.VERSION_MISMATCH)
+        return Settled(Outcome.PENDING)
 
 
 # --- Upload tokens ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from shared.domain.certificates import CertificateUse, CsrRejected, Facts, SigningRequest, Standing
-from shared.domain.client_certificates import IdentityAttribute
+from shared.domain.client_certificates import ClientCertificate, IdentityAttribute, serial_hex
 
 # Names as RFC 4514 strings write them: serialNumber by name, as the handshake's rule reads it.
 _NAMES = {NameOID.SERIAL_NUMBER: "serialNumber"}
@@ -217,6 +217,27 @@ def load(pem: str) -> x509.Certificate:
         return x509.load_pem_x509_certificates(pem.encode())[0]
     except (ValueError, IndexError):
         raise ValueError("not a PEM-encoded X.509 certificate") from None
+
+
+def client_certificate(pem: str) -> ClientCertificate | None:
+    """A client certificate as the edge forwards it (the leaf as PEM): whose it is, when it is
+    valid and what it is for. None when it cannot be read."""
+    try:
+        certificate = load(pem)
+    except ValueError:
+        return None
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        purposes = frozenset(oid.dotted_string for oid in usage)
+    except (x509.ExtensionNotFound, ValueError):  # none, or none that reads: for nothing
+        purposes = frozenset()
+    return ClientCertificate(
+        certificate.subject.rfc4514_string(_NAMES),
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+        serial=serial_hex(format(certificate.serial_number, "x")),
+        purposes=purposes,
+    )
 
 
 def facts(certificate: x509.Certificate) -> Facts:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import decimal
 import json
 import math
+import re
 from typing import Any
 
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -96,7 +97,7 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
     """Parse one frame, or raise the RpcError it must be answered with."""
     size = len(text.encode() if isinstance(text, str) else text)
     if size > max_bytes:
-        raise RpcError(ErrorKind.FORMAT, f"Frame of {size} bytes exceeds the {max_bytes}-byte limit")
+        raise _undecodable(text, f"Frame of {size} bytes exceeds the {max_bytes}-byte limit")
     numbers = _Numbers()
     try:
         text = text.decode("utf-8") if isinstance(text, bytes) else text
@@ -104,7 +105,7 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
             text, parse_float=numbers.decimal, parse_int=numbers.integer, parse_constant=numbers.constant
         )
     except RecursionError:
-        raise RpcError(ErrorKind.FORMAT, "Frame is nested too deeply") from None
+        raise _undecodable(text, "Frame is nested too deeply") from None
     except (ValueError, UnicodeDecodeError):
         raise RpcError(ErrorKind.FORMAT, "Frame is not valid JSON") from None
     if not isinstance(message, list) or not message:
@@ -126,6 +127,29 @@ def parse(text: str | bytes, profile: Profile, max_bytes: int) -> Frame:
             never_answered=not isinstance(frame, Call) or isinstance(frame, Send),
         )
     return frame
+
+
+# A frame's head, [type, "messageId", ...: what can be read of a frame too large or too deep to
+# decode, so that its CALLERROR carries its id.
+_HEAD = re.compile(r'\s*\[\s*(-?\d+)\s*,\s*("(?:[^"\\]|\\.)*")\s*,')
+
+
+def _undecodable(text: str | bytes, description: str) -> RpcError:
+    """The error for a frame that cannot be decoded whole, with its id when its head reads."""
+    start = text[:256] if isinstance(text, str) else text[:256].decode("utf-8", errors="replace")
+    head = _HEAD.match(start)
+    try:
+        message_id = json.loads(head.group(2)) if head else None
+    except ValueError:
+        message_id = None
+    if head is None or not isinstance(message_id, str) or len(message_id) > MAX_MESSAGE_ID:
+        return RpcError(ErrorKind.FORMAT, description)
+    return RpcError(
+        ErrorKind.FORMAT,
+        description,
+        message_id=message_id,
+        never_answered=int(head.group(1)) in NEVER_ANSWERED,
+    )
 
 
 def _valid_unicode(message: Any) -> bool:

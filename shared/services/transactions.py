@@ -150,8 +150,11 @@ def event_reported(
     )
     if kind is EventKind.STARTED:
         # The session first, then the event: a retry after a failure in between redoes both.
-        transactions.record_start(charge_point_id, ocpp_version, report.start, at, tariff)
-        if session_events.record_event(stream, report.event, at):
+        # The earliest Started (by seqNo) sets the start; a later one is kept as an event only.
+        sets_start = transactions.record_start(
+            charge_point_id, ocpp_version, report.start, at, tariff, report.event.seq_no
+        )
+        if session_events.record_event(stream, report.event, at) and sets_start:
             publish(
                 DomainEvent.SESSION_STARTED,
                 SessionSummary.of_start(charge_point_id, ocpp_version, report.start, _id_of(tariff)),

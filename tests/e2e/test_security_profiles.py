@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import websockets
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v16 import call as call16
@@ -99,6 +101,16 @@ def test_profile_3_connects_with_its_own_certificate_only(secured, version):
     assert refused(launched.wss_url, identity, version, ssl=client_context(data)) == 401
     # Another charge point's certificate, valid and from the same CA, names the wrong one.
     assert refused(launched.wss_url, identity, version, ssl=client_context(data, others)) == 403
+
+
+def test_profile_3_refuses_a_certificate_of_the_trusted_ca_that_is_not_for_client_authentication(secured):
+    launched, runtime, data = secured
+    identity = "SP3-NO-EKU"
+    assert runtime.api("PUT", f"/charge-points/{identity}", {"securityProfile": 3})[0] == 201
+    # Names the station, from the CA the listener trusts, but says nothing of client authentication.
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, identity)])
+    unfit = tls._issue(tls.local_ca(data), subject, 30, [], data / "clients" / "no-eku.pem")
+    assert refused(launched.wss_url, identity, "2.0.1", ssl=client_context(data, unfit)) == 403
 
 
 def test_a_certificate_no_trusted_ca_issued_fails_the_tls_handshake(secured, tmp_path):

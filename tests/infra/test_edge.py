@@ -57,13 +57,12 @@ def test_the_edge_tells_the_authorizer_the_scheme_and_the_certificate_it_verifie
     """What the authorizer reads for security profiles 2 and 3 (shared.aws.websocket_events),
     within an origin request policy's limit of 10 headers."""
     from shared.aws.websocket_events import (
+        CERT_PEM_HEADER,
         CERT_PRESENT_HEADER,
-        CERT_SUBJECT_HEADER,
-        CERT_VALIDITY_HEADER,
         FORWARDED_PROTO_HEADER,
     )
 
     [origin_policy] = of_type(resources, "AWS::CloudFront::OriginRequestPolicy").values()
     forwarded = origin_policy["Properties"]["OriginRequestPolicyConfig"]["HeadersConfig"]["Headers"]
-    read = {FORWARDED_PROTO_HEADER, CERT_PRESENT_HEADER, CERT_SUBJECT_HEADER, CERT_VALIDITY_HEADER}
+    read = {FORWARDED_PROTO_HEADER, CERT_PRESENT_HEADER, CERT_PEM_HEADER}
     assert read <= {h.lower() for h in forwarded} and len(forwarded) <= 10

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from shared.domain.maintenance import MaintenanceRequest
+from shared.domain.maintenance import BootSeen, MaintenanceRequest
+from shared.domain.timestamps import utc_now
 
 
 def _in_utc(value: datetime) -> datetime:
@@ -53,12 +54,23 @@ class RequestOut(ApiModel):
     command_id: str | None
     answer: dict[str, Any] | None = Field(description="The charge point's answer to the call")
     status: str | None = Field(description="The latest status it reported")
-    outcome: str = Field(description="pending, succeeded or failed")
+    outcome: str = Field(
+        description="pending, succeeded or failed: not on a status alone (an update reported Installed "
+        "succeeds once the charge point boots with the version asked; a log reported Uploaded once its "
+        "file came)"
+    )
+    outcome_reason: str | None = Field(
+        default=None,
+        description="Why one reported done failed all the same: versionMismatch (the boot after "
+        "Installed reported another version than the one asked) or uploadMissing (Uploaded, but no file "
+        "came before the upload window closed)",
+    )
     statuses: list[StatusOut] = Field(description="The first 50 it reported, in order")
     statuses_dropped: int = Field(description="Reported beyond those 50 (status is still the latest)")
 
     @staticmethod
-    def fields(request: MaintenanceRequest) -> dict[str, Any]:
+    def fields(request: MaintenanceRequest, boot: BootSeen | None = None) -> dict[str, Any]:
+        settled = request.settled(utc_now(), boot)
         return {
             "request_id": request.request_id,
             "charge_point_id": request.charge_point_id,
@@ -67,7 +79,8 @@ class RequestOut(ApiModel):
             "command_id": request.command_id,
             "answer": request.answer,
             "status": request.status,
-            "outcome": request.outcome.value,
+            "outcome": settled.outcome.value,
+            "outcome_reason": settled.reason.value if settled.reason else None,
             "statuses": [StatusOut(status=s.status, at=s.at, info=s.info) for s in request.statuses],
             "statuses_dropped": request.statuses_dropped,
         }

@@ -130,7 +130,7 @@ def delete_firmware(firmware_id: FirmwareId) -> Response[None]:
 def update_out(view: UpdateView) -> FirmwareUpdateOut:
     request = view.request
     return FirmwareUpdateOut(
-        **RequestOut.fields(request),
+        **RequestOut.fields(request, view.boot),
         details=request.details,
         rollout_id=request.rollout_id,
         firmware_version_after=view.firmware_version_after,

@@ -16,6 +16,7 @@ from shared.domain.commands import Command, Failure, Intent
 from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.maintenance import (
     MAX_URL_LIFETIME_S,
+    BootSeen,
     Firmware,
     FirmwareUpdate,
     Kind,
@@ -159,13 +160,15 @@ class UpdateView:
     request: MaintenanceRequest
     # The version the charge point's first BootNotification after the update reported.
     firmware_version_after: str | None
+    # Its latest boot, which decides an Installed update: known for its newest update only.
+    boot: BootSeen | None = None
 
 
 def updates_of(charge_point_id: str, limit: int, next_token: str | None) -> Page[UpdateView]:
     charge_point = charge_points.registered_charge_point(charge_point_id)
     page = maintenance.requests_of(charge_point_id, Kind.FIRMWARE, limit, next_token)
     newest = next(iter(page.items), None) if not next_token else None
-    views = [UpdateView(r, _version_after(charge_point, r) if r is newest else None) for r in page.items]
+    views = [_view(charge_point, r) if r is newest else UpdateView(r, None) for r in page.items]
     return Page(views, page.next_token)
 
 
@@ -175,7 +178,15 @@ def update_of(charge_point_id: str, request_id: int) -> UpdateView:
     if request is None:
         raise NotFound(f"Firmware update {request_id} of {charge_point_id}")
     newest = maintenance.latest_request_id(charge_point_id, Kind.FIRMWARE) == request_id
-    return UpdateView(request, _version_after(charge_point, request) if newest else None)
+    return _view(charge_point, request) if newest else UpdateView(request, None)
+
+
+def _view(charge_point: ChargePoint, newest: MaintenanceRequest) -> UpdateView:
+    return UpdateView(newest, _version_after(charge_point, newest), boot_of(charge_point))
+
+
+def boot_of(charge_point: ChargePoint) -> BootSeen:
+    return BootSeen(charge_point.last_boot_at, charge_point.firmware_version)
 
 
 def _version_after(charge_point: ChargePoint, request: MaintenanceRequest) -> str | None:

@@ -12,7 +12,7 @@ from shared.data import charge_points, maintenance, rollouts
 from shared.data.commands import find_command
 from shared.domain.commands import CommandStatus
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
-from shared.domain.maintenance import Kind, MaintenanceRequest, Origin, Outcome
+from shared.domain.maintenance import Kind, MaintenanceRequest, Origin, Outcome, Settled
 from shared.domain.provisioning import FleetFilter
 from shared.domain.rollouts import (
     Member,
@@ -178,7 +178,8 @@ def _settled(rollout: Rollout, member: Member, now: datetime) -> Member:
     if member.outcome is not MemberOutcome.SENT or member.request_id is None:
         return member
     request = maintenance.find_request(member.charge_point_id, Kind.FIRMWARE, member.request_id)
-    outcome = request.outcome if request else Outcome.FAILED
+    verdict = _verdict(request, now)
+    outcome = verdict.outcome
     settled = member
     failed_call = _failed_call(request) if request is not None and outcome is Outcome.PENDING else None
     if failed_call is not None:
@@ -187,12 +188,24 @@ def _settled(rollout: Rollout, member: Member, now: datetime) -> Member:
         settled = replace(member, outcome=MemberOutcome.SUCCEEDED)
     elif outcome is Outcome.FAILED:
         status = (request.status or (request.answer or {}).get("status")) if request else None
-        settled = replace(member, outcome=MemberOutcome.FAILED, error=status or "update lost")
+        why = verdict.reason.value if verdict.reason else status
+        settled = replace(member, outcome=MemberOutcome.FAILED, error=why or "update lost")
     elif overdue(member, now):
         settled = replace(member, outcome=MemberOutcome.FAILED, error="No final status in time")
     if settled != member:
         rollouts.save_member(rollout.rollout_id, settled)
     return settled
+
+
+def _verdict(request: MaintenanceRequest | None, now: datetime) -> Settled:
+    """How an update ended: an Installed one by the version its station booted with after it
+    (1 read of the charge point, then only)."""
+    if request is None:
+        return Settled(Outcome.FAILED)
+    if request.outcome is not Outcome.SUCCEEDED or request.details.get("version") is None:
+        return request.settled(now)
+    charge_point = charge_points.find_charge_point(request.charge_point_id)
+    return request.settled(now, firmware.boot_of(charge_point) if charge_point else None)
 
 
 def _failed_call(request: MaintenanceRequest) -> str | None:

@@ -205,14 +205,16 @@ def test_an_offline_station_gets_its_certificate_when_it_is_back(station, posted
 
 def test_a_revoked_certificate_admits_the_station_no_longer(station, posted, issued, version):
     from shared.domain.admission import Verdict
-    from shared.domain.client_certificates import ClientCertificate
+    from shared.domain.client_certificates import CLIENT_AUTH, ClientCertificate
     from shared.services.security import handshake
 
     frame, _ = issued
     station([3, frame[1], {"status": "Accepted"}])
     leaf = load(frame[3]["certificateChain"])
     call_api("PUT", "/charge-points/CP1", {"securityProfile": 3})
-    with_it = ClientCertificate("CN=CP1", serial=format(leaf.serial_number, "x"))
+    with_it = ClientCertificate(
+        "CN=CP1", serial=format(leaf.serial_number, "x"), purposes=frozenset({CLIENT_AUTH})
+    )
 
     def verdict():
         return handshake.admit_handshake(
@@ -377,3 +379,42 @@ def test_a_v2g_csr_may_name_the_secc_but_needs_an_ec_key(station, posted, publis
         call(station, "SignCertificate", {"csr": weak, "certificateType": "V2GCertificate"}, "m2")["status"]
         == "Rejected"
     )
+
+
+def admits(identity: str, leaf: x509.Certificate) -> str:
+    """The authorizer's verdict on a handshake as `identity` with this client certificate, as
+    the edge (here the local runtime's listener) forwards it."""
+    from cryptography.hazmat.primitives import serialization
+
+    from functions.authorizer.handler import lambda_handler as authorize
+    from local.runtime import events
+    from local.runtime.tls import viewer_headers
+    from tests.builders import socket
+
+    headers = viewer_headers(leaf.public_bytes(serialization.Encoding.DER), over_tls=True)
+    request = events.authorizer_request(
+        socket("c-new"),
+        [("Sec-WebSocket-Protocol", "ocpp2.0.1"), *headers.items()],
+        [("chargePointId", identity)],
+    )
+    try:
+        return authorize(request, CONTEXT)["policyDocument"]["Statement"][0]["Effect"]
+    except Exception as refused:
+        return str(refused)
+
+
+@pytest.mark.parametrize("version", ["2.0.1"])
+def test_a_v2g_certificate_naming_another_station_never_admits_it(station, posted, published, version):
+    for identity in ("CP1", "CP2"):
+        call_api("PUT", f"/charge-points/{identity}", {"securityProfile": 3})
+    v2g_csr, _ = make_csr("CP2")  # CP1 asks for a V2G certificate whose SECC is named CP2
+    answer = call(station, "SignCertificate", {"csr": v2g_csr, "certificateType": "V2GCertificate"})
+    assert answer == {"status": "Accepted"}
+    station_csr, _ = make_csr("CP1")
+    assert call(station, "SignCertificate", {"csr": station_csr}, "m2") == {"status": "Accepted"}
+    react(published)
+    station([3, signed_frames(posted)[0][1], {"status": "Accepted"}])  # the next waits its turn
+    v2g, own = (load(frame[3]["certificateChain"]) for frame in signed_frames(posted))
+    assert v2g.subject.rfc4514_string() == "CN=CP2"
+    assert admits("CP2", v2g) == "Deny"
+    assert admits("CP1", own) == "Allow"

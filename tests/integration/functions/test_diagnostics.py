@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+import functions.operator_api.models.common as common
 from functions.uploads.handler import lambda_handler as uploads
 from local.runtime import events
 from shared.aws import files
@@ -235,3 +236,27 @@ def test_every_log_example_in_the_openapi_is_accepted(station, version, settings
     for example in examples:
         assert call_api("POST", "/charge-points/CP1/logs", example["value"])[0] == 202, example
     assert len(examples) >= 2
+
+
+def test_a_log_reported_uploaded_with_no_file_is_not_a_success(station, posted, version, monkeypatch):
+    asked = ask()
+    [sent] = calls_to_station(posted)
+    station([3, sent[1], {"fileName": "d.zip"} if version == "1.6" else {"status": "Accepted"}])
+    with_id = {} if version == "1.6" else {"requestId": asked["requestId"]}
+    action = "DiagnosticsStatusNotification" if version == "1.6" else "LogStatusNotification"
+    call(station, action, {"status": "Uploaded", **with_id}, "u1")
+    path = f"/charge-points/CP1/logs/{asked['requestId']}"
+    got = call_api("GET", path)[1]
+    assert (got["outcome"], got["outcomeReason"], got["upload"]) == ("pending", None, None)
+
+    # The upload window closes with no file: failed, and said why.
+    closes = common.utc_now() + timedelta(days=2)
+    monkeypatch.setattr(common, "utc_now", lambda: closes)
+    got = call_api("GET", path)[1]
+    assert (got["outcome"], got["outcomeReason"]) == ("failed", "uploadMissing")
+    monkeypatch.undo()
+
+    # The file that comes within the window makes it a success.
+    assert upload(location_of(sent), b"late bytes", name="d.zip")[0] == 201
+    got = call_api("GET", path)[1]
+    assert (got["outcome"], got["outcomeReason"], got["upload"]["fileName"]) == ("succeeded", None, "d.zip")

@@ -177,6 +177,15 @@ def connected_station(charge_point_id, version="2.0.1"):
     return send
 
 
+def booted_with(firmware_version, version="2.0.1"):
+    payload = boot(version)
+    if version == "1.6":
+        payload["firmwareVersion"] = firmware_version
+    else:
+        payload["chargingStation"]["firmwareVersion"] = firmware_version
+    return payload
+
+
 def test_the_schedule_advances_rollouts_and_pauses_them_on_failures(aws, posted):
     """Three charge points, waves of one; the first fails: the rollout pauses itself."""
     stations = {cp: connected_station(cp) for cp in ("R1", "R2", "R3")}
@@ -217,6 +226,7 @@ def test_a_rollout_completes_when_every_wave_succeeded(aws, posted):
             if member["outcome"] == "sent":
                 report = {"status": "Installed", "requestId": member["requestId"]}
                 stations[member["chargePointId"]]([2, "f", "FirmwareStatusNotification", report])
+                stations[member["chargePointId"]]([2, "b2", "BootNotification", booted_with("2.0")])
         advance_rollouts({}, CONTEXT)
     rollout = call_api("GET", f"/firmware-rollouts/{rollout_id}")[1]
     assert rollout["state"] == "completed" and rollout["counts"] == {"succeeded": 2, "skipped": 1}
@@ -286,3 +296,51 @@ def test_two_advances_at_once_send_a_wave_once(aws, posted):
     assert not rollout_records.take_turn(rollout_id, utc_now())  # one advance at a time
     rollout_records.end_turn(rollout_id)
     assert rollout_records.take_turn(rollout_id, utc_now())
+
+
+def installed_update(station, posted, version):
+    """CP1, booted at 1.0, asked for the catalogue's 2.0 and reporting it Installed."""
+    call(station, "BootNotification", boot(version), "b0")
+    image = register_image()
+    upload_image(image)
+    update = call_api("POST", "/charge-points/CP1/firmware-updates", {"firmwareId": image["firmwareId"]})[1]
+    [sent] = calls_to_station(posted)
+    station([3, sent[1], {} if version == "1.6" else {"status": "Accepted"}])
+    with_id = {} if version == "1.6" else {"requestId": update["requestId"]}
+    call(station, "FirmwareStatusNotification", {"status": "Installed", **with_id}, "f1")
+    return f"/charge-points/CP1/firmware-updates/{update['requestId']}"
+
+
+def test_an_update_reported_installed_is_decided_by_the_version_of_the_next_boot(station, posted, version):
+    path = installed_update(station, posted, version)
+    got = call_api("GET", path)[1]
+    assert (got["outcome"], got["outcomeReason"]) == ("pending", None)  # it has not booted into it yet
+    call(station, "BootNotification", booted_with("1.0", version), "b1")
+    got = call_api("GET", path)[1]
+    assert (got["outcome"], got["outcomeReason"], got["status"]) == ("failed", "versionMismatch", "Installed")
+    assert got["firmwareVersionAfter"] == "1.0"
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_an_update_installed_then_booted_into_succeeds(station, posted, version):
+    path = installed_update(station, posted, version)
+    call(station, "BootNotification", booted_with("2.0", version), "b1")
+    got = call_api("GET", path)[1]
+    assert (got["outcome"], got["outcomeReason"]) == ("succeeded", None)
+
+
+def test_a_rollout_counts_an_installed_update_that_boots_the_old_version_as_failed(aws, posted):
+    stations = {cp: connected_station(cp) for cp in ("V1", "V2")}
+    image = register_image()
+    upload_image(image)
+    body = {"firmwareId": image["firmwareId"], "waveSize": 1, "maxFailureRate": 0.4}
+    rollout = call_api("POST", "/firmware-rollouts", body)[1]
+    [first] = [m for m in rollout["members"] if m["outcome"] == "sent"]
+    send = stations[first["chargePointId"]]
+    send([2, "f", "FirmwareStatusNotification", {"status": "Installed", "requestId": first["requestId"]}])
+    send([2, "b2", "BootNotification", booted_with("1.0")])
+    advance_rollouts({}, CONTEXT)
+    rollout = call_api("GET", f"/firmware-rollouts/{rollout['rolloutId']}")[1]
+    assert rollout["state"] == "paused" and rollout["counts"] == {"failed": 1, "waiting": 1}
+    [failed] = [m for m in rollout["members"] if m["outcome"] == "failed"]
+    assert failed["error"] == "versionMismatch"

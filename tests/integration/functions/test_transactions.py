@@ -404,3 +404,40 @@ def test_a_16_reading_of_nan_is_kept_as_text_and_the_api_stays_json(station):
         "meterValues"
     ]
     assert reading["sampledValues"][0]["value"] is None and reading["sampledValues"][0]["raw"] == "NaN"
+
+
+@pytest.mark.parametrize("version", V2, indirect=True)
+@pytest.mark.parametrize("order", [("first", "second"), ("second", "first")])
+def test_a_second_started_never_moves_the_start_the_earliest_seq_no_set(station, published, order):
+    first = STARTED
+    second = event(
+        "Started",
+        1,
+        "2026-11-24T10:05:00Z",
+        wh=1300,
+        context="Transaction.Begin",
+        evse={"id": 1, "connectorId": 1},
+        idToken={"idToken": "TAG2", "type": "ISO14443"},
+    )
+    starts = {"first": first, "second": second}
+    for name in order:
+        call(station, "TransactionEvent", starts[name], name)
+    call(station, "TransactionEvent", ENDED, "e2")
+    _, body = get("/transactions/T-1")
+    assert (body["startedAt"], body["meterStartWh"], body["idToken"]) == (
+        "2026-11-24T10:00:00Z",
+        1000,
+        "TAG1",
+    )
+    assert (body["energyWh"], body["active"]) == (7500, False)
+    assert [e["seqNo"] for e in body["events"]] == [0, 1, 2]
+    assert published.of("SessionStarted")[-1]["startedAt"] == "2026-11-24T10:00:00.000Z"
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_a_started_after_the_end_and_a_later_started_keep_the_earliest_start(station):
+    later = event("Started", 1, "2026-11-24T10:05:00Z", wh=1300, context="Transaction.Begin")
+    for message_id, payload in enumerate([ENDED, later, STARTED, later]):
+        call(station, "TransactionEvent", payload, f"m{message_id}")
+    _, body = get("/transactions/T-1")
+    assert (body["startedAt"], body["meterStartWh"], body["active"]) == ("2026-11-24T10:00:00Z", 1000, False)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.domain.admission import Handshake, Verdict, admit, basic_credentials
-from shared.domain.client_certificates import ClientCertificate, IdentityAttribute, serial_hex
+from shared.domain.client_certificates import CLIENT_AUTH, ClientCertificate, IdentityAttribute, serial_hex
 from shared.domain.passwords import hash_password, verify_password
 from shared.protocol.versions import negotiate
 
@@ -99,6 +99,7 @@ NOW = datetime(2026, 12, 2, tzinfo=UTC)
 def certified(registry, subject, secure=True, attribute=IdentityAttribute.COMMON_NAME, **certificate):
     version = negotiate(["ocpp2.0.1"])
     assert version is not None
+    certificate.setdefault("purposes", frozenset({CLIENT_AUTH}))
     cert = ClientCertificate(subject, **certificate) if subject else None
     handshake = Handshake("CP1", ["ocpp2.0.1"], None, None, version.value, secure, cert)
     return admit(handshake, registry.get, False, "", NOW, attribute)
@@ -113,6 +114,20 @@ def test_profile_3_takes_a_certificate_naming_the_charge_point_in_place_of_a_pas
     expired = certified(registry, "CN=CP1", not_after=NOW - timedelta(seconds=1))
     assert expired.verdict is Verdict.DENY
     assert certified(registry, "CN=CP1", secure=False).verdict is Verdict.DENY
+
+
+SERVER_AUTH = "1.3.6.1.5.5.7.3.1"
+
+
+@pytest.mark.parametrize(
+    "purposes", [frozenset({SERVER_AUTH}), frozenset(), None], ids=["server-auth", "none", "unknown"]
+)
+def test_profile_3_refuses_a_certificate_not_for_client_authentication(purposes):
+    registry = {"CP1": Registration(security_profile=3)}
+    refused = certified(registry, "CN=CP1", purposes=purposes)
+    assert refused.verdict is Verdict.DENY and "clientAuth" in refused.reason
+    both = frozenset({SERVER_AUTH, CLIENT_AUTH})
+    assert certified(registry, "CN=CP1", purposes=both).verdict is Verdict.ALLOW
 
 
 def test_a_certificate_of_another_charge_point_is_refused_whatever_the_profile():

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.domain.maintenance import (
+    BootSeen,
     Firmware,
     Kind,
     MaintenanceRequest,
@@ -40,6 +41,52 @@ def test_a_refused_call_fails_the_request_whatever_was_reported():
         "CP1", Kind.FIRMWARE, 1, Origin.OPERATOR, T0, statuses=(StatusEntry("Installed", T0),)
     )
     assert reported.outcome.value == "succeeded" and reported.status == "Installed"
+
+
+def installed_at(minutes, wanted="2.0"):
+    return MaintenanceRequest(
+        "CP1",
+        Kind.FIRMWARE,
+        1,
+        Origin.OPERATOR,
+        T0,
+        details={"version": wanted},
+        statuses=(StatusEntry("Installed", T0 + timedelta(minutes=minutes)),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("installed", "booted", "version", "expected"),
+    [
+        (10, None, None, ("pending", None)),  # not booted since it was asked
+        (10, 5, "2.0", ("succeeded", None)),  # 1.6: booted into it, then Installed
+        (10, 5, "1.0", ("pending", None)),  # booted before Installed: the reboot into it may come
+        (10, 15, "2.0", ("succeeded", None)),  # 2.x: Installed, then booted into it
+        (10, 15, "1.0", ("failed", "versionMismatch")),
+    ],
+)
+def test_an_installed_update_is_decided_by_the_boot_after_it(installed, booted, version, expected):
+    boot = BootSeen(T0 + timedelta(minutes=booted) if booted is not None else None, version)
+    settled = installed_at(installed).settled(T0, boot)
+    assert (settled.outcome.value, settled.reason.value if settled.reason else None) == expected
+    # Without the boot (an older update, a later one since changed the version), the status says.
+    assert installed_at(installed).settled(T0).outcome.value == "succeeded"
+
+
+def test_a_log_reported_uploaded_waits_for_its_file_until_the_window_closes():
+    until = T0 + timedelta(hours=24)
+    request = MaintenanceRequest(
+        "CP1",
+        Kind.LOG,
+        1,
+        Origin.OPERATOR,
+        T0,
+        details={"uploadUntil": until.isoformat()},
+        statuses=(StatusEntry("Uploaded", T0),),
+    )
+    assert request.outcome.value == "pending" and request.settled(until).outcome.value == "pending"
+    closed = request.settled(until + timedelta(seconds=1))
+    assert (closed.outcome.value, closed.reason and closed.reason.value) == ("failed", "uploadMissing")
 
 
 @pytest.mark.parametrize("charge_point_id", ["CP1", "site/7 ünïcode", "a.b.c"])

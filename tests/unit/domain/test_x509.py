@@ -20,12 +20,14 @@ from shared.domain.x509 import (
     authority_to_pem,
     chain_pem,
     check_csr,
+    client_certificate,
     crl_standing,
     hash_data,
     issue,
     load,
     new_authority,
     ocsp_request,
+    pem_of,
 )
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
@@ -129,6 +131,21 @@ def test_an_issued_certificate_is_the_csrs_subject_and_key_signed_by_the_ca():
     assert issue(check_csr(pem, STATION, "CP-1", CN), ca, NOW, 99_999).not_valid_after_utc == (
         ca.certificate.not_valid_after_utc
     )
+
+
+def test_a_station_certificate_is_for_client_authentication_and_a_v2g_one_is_not():
+    ca = new_authority("CSMS CA", NOW)
+    station = issue(check_csr(make_csr("CP-1")[0], STATION, "CP-1", CN), ca, NOW, 365)
+    v2g_use = CertificateUse.V2G
+    # A V2G CSR may name any SECC, another station's id too: what it gets is no client certificate.
+    v2g = issue(check_csr(make_csr("CP-2")[0], v2g_use, "CP-1", CN), ca, NOW, 365)
+    as_station, as_v2g = client_certificate(pem_of(station)), client_certificate(pem_of(v2g))
+    assert as_station is not None and as_v2g is not None
+    assert (as_station.identity(CN), as_station.for_client_auth) == ("CP-1", True)
+    assert as_station.serial == format(station.serial_number, "x")
+    assert as_station.not_after == station.not_valid_after_utc
+    assert (as_v2g.identity(CN), as_v2g.for_client_auth) == ("CP-2", False)
+    assert client_certificate("not a certificate") is None
 
 
 def test_a_sub_ca_sends_its_chain_with_the_leaf_but_not_the_root():

@@ -76,6 +76,7 @@ def test_frames_over_the_size_limit_are_refused_before_parsing():
         framing.parse(text, V16, max_bytes=100)
     assert caught.value.kind is ErrorKind.FORMAT
     assert "exceeds" in caught.value.description
+    assert caught.value.message_id == "a"
 
 
 def test_well_formed_frames_become_the_ocpp_packages_message_classes():
@@ -162,8 +163,14 @@ def test_numbers_ocpp_can_hold_pass():
 
 def test_frames_nested_too_deeply_get_a_format_error_not_a_crash():
     assert wire_error("[" * 20_000 + "]" * 20_000, V16)[:3] == [4, "-1", "FormationViolation"]
-    deep_payload = '[2, "d1", "Heartbeat", ' + '{"a": ' * 20_000 + "1" + "}" * 20_000 + "]"
-    assert wire_error(deep_payload, V201)[:3] == [4, "-1", "FormatViolation"]
+
+
+def test_a_call_nested_too_deeply_is_answered_with_its_own_id_when_it_can_be_read():
+    deep = '{"a": ' * 10_000 + "1" + "}" * 10_000  # within the size limit
+    assert wire_error(f'[2, "d1", "Heartbeat", {deep}]', V201)[:3] == [4, "d1", "FormatViolation"]
+    assert wire_error(f' [ 2 ,"d\\"2", "Heartbeat", {deep}]', V16)[:3] == [4, 'd"2', "FormationViolation"]
+    assert wire_error(f'[2, 17, "Heartbeat", {deep}]', V201)[:2] == [4, "-1"]
+    assert error_of(f'[3, "r1", {deep}]', V201).never_answered
 
 
 def test_a_lone_surrogate_is_a_format_error():
