@@ -1,14 +1,26 @@
-"""Firmware records: the catalogue of images, newest first."""
+"""Firmware records: the catalogue of images, newest first, and which image holds each vendor,
+model and version."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DeleteError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
-from shared.data.dynamo import Page, key_names, page_of, resume_from
+from shared.data.dynamo import (
+    Page,
+    cancelled_by_condition,
+    condition_failed,
+    connection,
+    key_names,
+    page_of,
+    resume_from,
+)
 from shared.data.tables import OnDemand
 from shared.domain.maintenance import Firmware
 from shared.domain.timestamps import format_timestamp
@@ -47,13 +59,41 @@ class FirmwareRecord(Model):
     catalogue = _Catalogue()
 
 
+class FirmwareVersionRecord(Model):
+    """The image that holds a vendor, model and version: taken with the image by a conditional
+    write, so that the catalogue never has two images a station would report alike."""
+
+    class Meta(OnDemand, table="firmware-versions"): ...
+
+    version_key = UnicodeAttribute(hash_key=True)  # ["vendor", "model", "version"] as JSON
+    firmware_id = UnicodeAttribute()
+
+
 _LISTED = "firmware"
 _KEYS = key_names(FirmwareRecord, FirmwareRecord.catalogue)
 
 
-def put_firmware(firmware: Firmware) -> None:
-    """1 write."""
-    FirmwareRecord(
+def _version_key(firmware: Firmware) -> str:
+    return json.dumps([firmware.vendor, firmware.model, firmware.version])
+
+
+def put_firmware(firmware: Firmware) -> str | None:
+    """1 transaction of 2 writes: the image and its vendor, model and version, only when no
+    other image holds those; else nothing is written, and 1 read tells which image does."""
+    claim = FirmwareVersionRecord(_version_key(firmware), firmware_id=firmware.firmware_id)
+    try:
+        with TransactWrite(connection=connection()) as transaction:
+            transaction.save(claim, condition=FirmwareVersionRecord.version_key.does_not_exist())
+            transaction.save(_record(firmware), condition=FirmwareRecord.firmware_id.does_not_exist())
+    except TransactWriteError as error:
+        if cancelled_by_condition(error)[:1] != [True]:
+            raise
+        return FirmwareVersionRecord.get(claim.version_key, consistent_read=True).firmware_id
+    return None
+
+
+def _record(firmware: Firmware) -> FirmwareRecord:
+    return FirmwareRecord(
         firmware.firmware_id,
         listed=_LISTED,
         created_at=format_timestamp(firmware.created_at),
@@ -67,7 +107,7 @@ def put_firmware(firmware: Firmware) -> None:
         size=firmware.size,
         signing_certificate=firmware.signing_certificate,
         signature=firmware.signature,
-    ).save()
+    )
 
 
 def find_firmware(firmware_id: str) -> Firmware | None:
@@ -78,8 +118,16 @@ def find_firmware(firmware_id: str) -> Firmware | None:
         return None
 
 
-def delete_firmware(firmware_id: str) -> None:
-    FirmwareRecord(firmware_id).delete()
+def delete_firmware(firmware: Firmware) -> None:
+    """2 writes: the image, then its vendor, model and version (if this image holds them)."""
+    FirmwareRecord(firmware.firmware_id).delete()
+    try:
+        FirmwareVersionRecord(_version_key(firmware)).delete(
+            condition=FirmwareVersionRecord.firmware_id == firmware.firmware_id
+        )
+    except DeleteError as error:
+        if not condition_failed(error):
+            raise
 
 
 def catalogue(limit: int, next_token: str | None) -> Page[Firmware]:

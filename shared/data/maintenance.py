@@ -219,6 +219,16 @@ def requests_of(
     return page_of(results, limit, listing, _request)
 
 
+def firmware_requests_naming(firmware_id: str) -> list[MaintenanceRequest]:
+    """1 scan (a page per MB of requests): the firmware updates that asked for this image. Only
+    for removing an image, which is rare."""
+    condition = (MaintenanceRecord.kind == Kind.FIRMWARE.value) & MaintenanceRecord.details.contains(
+        firmware_id
+    )
+    found = (_request(record) for record in MaintenanceRecord.scan(condition))
+    return [request for request in found if request.details.get("firmwareId") == firmware_id]
+
+
 def _upload_json(upload: Upload) -> dict[str, Any]:
     return {
         "key": upload.key,

@@ -100,6 +100,13 @@ def load(rollout_id: str) -> tuple[Rollout, list[Member]] | None:
     return rollout, sorted(members, key=lambda m: m.position)
 
 
+def rollouts_of_firmware(firmware_id: str) -> list[Rollout]:
+    """1 scan (a page per MB of rollouts and members): the rollouts of this image. Only for
+    removing an image, which is rare."""
+    condition = (RolloutRecord.member == _HEADER) & (RolloutRecord.firmware_id == firmware_id)
+    return [_rollout(record) for record in RolloutRecord.scan(condition)]
+
+
 def running_rollouts() -> list[str]:
     """1 query of the sparse running index."""
     return [record.rollout_id for record in RolloutRecord.running_rollouts.query(_RUNNING)]

@@ -63,6 +63,14 @@ class CommandRefused(ApplicationError):
     code = "InvalidCommand"
 
 
+class InvalidCertificate(ApplicationError):
+    """A certificate that is not what its place needs: not PEM X.509, or not a CA where only CA
+    certificates may be (a trust anchor, a root to install)."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "InvalidCertificate"
+
+
 class Forbidden(ApplicationError):
     """A credential that does not open this door: an unknown, used or expired upload token."""
 

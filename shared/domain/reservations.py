@@ -38,6 +38,17 @@ class Reservation:
     command_id: str | None = None
     transaction_id: str | None = None  # the session that used it
     reason: str | None = None  # why it ended: an answer, ReservationStatusUpdate, the schedule
+    cancel_command_id: str | None = None  # the CancelReservation sent for it, if any
+
+    @property
+    def place(self) -> str:
+        """What it holds, for one open reservation at a time: an EVSE (2.x), a connector (1.6),
+        or the whole station (1.6's connector 0, 2.x with no EVSE: the station keeps one free)."""
+        if self.evse_id is not None:
+            return f"EVSE {self.evse_id}"
+        if self.connector_id:
+            return f"connector {self.connector_id}"
+        return "the whole station"
 
 
 # What a ReservationStatusUpdate (2.x) says of a reservation.

@@ -25,6 +25,8 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shared.domain.currencies import is_currency
+
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 MINUTES_A_DAY = 24 * 60
 CENT = Decimal("0.01")
@@ -151,6 +153,8 @@ class Tariff:
         found: list[str] = []
         if not self.elements:
             found.append("a tariff needs at least one element")
+        if not is_currency(self.currency):
+            found.append(f"currency {self.currency!r} is not an ISO 4217 currency code")
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -240,6 +240,26 @@ def client_certificate(pem: str) -> ClientCertificate | None:
     )
 
 
+def ca_certificates(pem: str) -> list[x509.Certificate]:
+    """Every certificate of a PEM, each a CA (basicConstraints cA): what a trust anchor or a
+    root a station installs may hold. ValueError with why otherwise, so that a leaf slipped in
+    beside a CA is not stored as trusted."""
+    try:
+        certificates = x509.load_pem_x509_certificates(pem.encode())
+    except ValueError:
+        raise ValueError("not a PEM-encoded X.509 certificate") from None
+    for i, certificate in enumerate(certificates):
+        try:
+            ca = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            ca = False
+        if not ca:
+            which = f"certificate {i + 1} of {len(certificates)}" if len(certificates) > 1 else "it"
+            subject = certificate.subject.rfc4514_string(_NAMES)
+            raise ValueError(f"{which} ({subject}) is not a CA certificate (basicConstraints cA)")
+    return certificates
+
+
 def facts(certificate: x509.Certificate) -> Facts:
     return Facts(
         subject=certificate.subject.rfc4514_string(_NAMES),

@@ -4,22 +4,26 @@ what the charge point says: its answer, a session that starts on it, its Reserva
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, reservations
+from shared.data import commands as command_records
 from shared.data.dynamo import Page
 from shared.domain.commands import Command, Failure
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.reservations import UPDATE_STATES, Reservation, ReservationState
+from shared.domain.timestamps import format_timestamp
 from shared.observability import logger
 from shared.protocol.reservations import reservations_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 
 OPEN = (ReservationState.PENDING, ReservationState.ACTIVE)
+# How long a request may take between marking a cancellation and storing its command.
+SENDING = timedelta(minutes=1)
 
 
 def reserve(
@@ -51,7 +55,7 @@ def reserve(
         parent_id_token=parent_id_token,
     )
     reservation = replace(reservation, command_id=commands.new_command_id())
-    reservations.create_reservation(reservation)
+    _store(reservation, now)
     intent = reservations_codec(commands.profile_of(charge_point)).reserve(reservation)
     try:
         command = commands.submit_to(charge_point, intent, None, now, reservation.command_id)
@@ -61,6 +65,26 @@ def reserve(
         )
         raise
     return reservation, command
+
+
+def _store(reservation: Reservation, now: datetime) -> None:
+    """Stored with its place taken: one open reservation per connector, EVSE or whole station
+    (409 naming the one that holds it). A holder that ended, or whose expiry passed, gives way."""
+    replacing = None
+    for _ in range(3):  # another request may replace the same ended holder first
+        holder = reservations.create_reservation(reservation, replacing)
+        if holder is None:
+            return
+        held = reservations.find_reservation(holder)
+        if held is not None and held.state.open and held.expires_at > now:
+            raise Conflict(
+                f"{held.place.capitalize()} of {held.charge_point_id} is reserved already: reservation "
+                f"{held.reservation_id}, {held.state.value} until {format_timestamp(held.expires_at)}"
+            )
+        replacing = holder
+    raise Conflict(
+        f"{reservation.place.capitalize()} of {reservation.charge_point_id} is being reserved; try again"
+    )
 
 
 def _check_place(charge_point_id: str, connector_id: int | None, evse_id: int | None) -> None:
@@ -74,14 +98,56 @@ def _check_place(charge_point_id: str, connector_id: int | None, evse_id: int | 
         raise BadRequest(f"Charge point {charge_point_id} has no EVSE {evse_id}")
 
 
-def cancel(reservation_id: int, now: datetime) -> tuple[Reservation, Command]:
-    """CancelReservation; its answer makes the reservation cancelled."""
+@dataclass(frozen=True)
+class Cancellation:
+    reservation: Reservation
+    command: Command | None  # the CancelReservation sent now, or the one sent before
+    sent: bool  # False: cancelled already, or a cancellation waits for its answer
+
+
+def cancel(reservation_id: int, now: datetime) -> Cancellation:
+    """CancelReservation, once: while one waits for its answer, or once the reservation is
+    cancelled, a DELETE sends nothing and tells where it stands. Its answer cancels it."""
     reservation = reservation_of(reservation_id)
+    as_is = _cancelling(reservation, now)
+    if as_is is not None:
+        return as_is
     if not reservation.state.open:
         raise Conflict(f"Reservation {reservation_id} is {reservation.state.value}")
     charge_point = commands.connected(reservation.charge_point_id)
+    command_id = commands.new_command_id()
+    marked = reservations.await_cancel(reservation_id, command_id, now, reservation.cancel_command_id)
+    if marked is None:  # another DELETE came first, or the reservation ended meanwhile
+        reservation = reservation_of(reservation_id)
+        as_is = _cancelling(reservation, now)
+        if as_is is not None:
+            return as_is
+        raise Conflict(f"Reservation {reservation_id} is {reservation.state.value}")
     intent = reservations_codec(commands.profile_of(charge_point)).cancel_reservation(reservation_id)
-    return reservation, commands.submit_to(charge_point, intent, None, now)
+    try:
+        command = commands.submit_to(charge_point, intent, None, now, command_id)
+    except ApplicationError:
+        reservations.cancel_settled(reservation_id, command_id)
+        raise
+    return Cancellation(marked, command, sent=True)
+
+
+def _cancelling(reservation: Reservation, now: datetime) -> Cancellation | None:
+    """A cancellation already done or on its way, as a second DELETE answers it; None when a
+    CancelReservation is to be sent (none was, or the last settled without cancelling it)."""
+    command_id = reservation.cancel_command_id
+    command = None if command_id is None else command_records.find_command(command_id)
+    if reservation.state is ReservationState.CANCELLED:
+        return Cancellation(reservation, command, sent=False)
+    if not reservation.state.open or command_id is None:
+        return None
+    if command is not None and not command.status.final:
+        return Cancellation(reservation, command, sent=False)
+    # Marked, but its command not stored yet: being sent by another request right now (or lost
+    # with a request that stopped between the two writes, when the mark is older than that).
+    if command is None and reservation.updated_at > now - SENDING:
+        return Cancellation(reservation, None, sent=False)
+    return None
 
 
 @answers.keeps("ReserveNow", "CancelReservation")
@@ -103,8 +169,18 @@ def answered(command: Command, response: dict[str, Any], now: datetime) -> None:
             reservation_id, ReservationState.CANCELLED, OPEN, now, cp, reason="CancelReservation"
         )
     else:
+        reservations.cancel_settled(reservation_id, command.command_id)
         changed = None
     _published(changed)
+
+
+@answers.ends("CancelReservation")
+def cancel_failed(command: Command, failure: Failure, now: datetime) -> None:
+    """A CancelReservation with no answer: the reservation stays as it was, and the next DELETE
+    may send another."""
+    answer = reservations_codec(profile_for(command.ocpp_version)).reservation_answer(command, {"status": ""})
+    if answer is not None:
+        reservations.cancel_settled(answer[0], command.command_id)
 
 
 @answers.ends("ReserveNow")

@@ -361,6 +361,26 @@ def test_sessions_are_listed_filtered_opened_and_exported_as_csv(page, console_r
     shoot(page, "session-ended")
 
 
+def test_a_csv_export_leaves_no_cell_a_spreadsheet_would_run_as_a_formula(page):
+    """An id token (or any text a station or an operator chose) such as =HYPERLINK(...) is
+    exported as text: a cell that starts with = + - @, a tab or a carriage return is led by a quote."""
+    hostile = {
+        "idToken": '=HYPERLINK("https://evil.example","open")',
+        "chargePointId": "+CP-1",
+        "stopReason": "@SUM(A1)",
+        "tariffId": "-2+3",
+        "ocppVersion": "\tcmd",
+        "transactionId": "\r=1",
+    }
+    text = page.evaluate(
+        "async (items) => (await import('./js/views/sessions.js')).toCsv(items)",
+        [{**hostile, "energyWh": -5, "meterStartWh": 1000}],
+    )
+    [line] = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert {name: line[name] for name in hostile} == {name: f"'{value}" for name, value in hostile.items()}
+    assert (line["energyWh"], line["meterStartWh"]) == ("-5", "1000")  # numbers stay numbers
+
+
 def test_id_tokens_are_added_blocked_and_expired(page, console_runtime):
     runtime, _ = console_runtime
     page.get_by_role("link", name="Id tokens").click()

@@ -121,10 +121,13 @@ def test_failed_downloads_and_installs_are_reported_as_such(runtime):
     async def scenario() -> tuple[dict[str, Any], Outcome]:
         results = {}
         async with fleet(runtime, specs, failing, seed=5) as box:
+            images: dict[str, str] = {}  # one image per model and version, the catalogue holds no twin
             for spec in specs:
-                firmware_id = await asyncio.to_thread(
-                    register_image, runtime, f"Fleet-{spec.version}-1", "fleet-3.0"
-                )
+                if spec.version not in images:
+                    images[spec.version] = await asyncio.to_thread(
+                        register_image, runtime, f"Fleet-{spec.version}-1", "fleet-3.0"
+                    )
+                firmware_id = images[spec.version]
                 update = (
                     await asyncio.to_thread(
                         runtime.api,

@@ -12,12 +12,17 @@ const COST = { currency: "currency", costExclVat: "totalExclVat", costInclVat: "
 const COLUMNS = [...FIELDS.map((f) => [f, (item) => item[f]]),
   ...Object.entries(COST).map(([column, part]) => [column, (item) => item.cost?.[part]])];
 
+// A cell a spreadsheet would read as a formula (= + - @, or a tab or carriage return first) is
+// led by a quote, so that an id token such as =HYPERLINK(...) stays text (OWASP, CSV injection).
+// Numbers stay numbers: -3.5 is a value, not a formula.
+export function csvCell(value) {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (typeof value !== "number" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
 export function toCsv(items) {
-  const cell = (value) => {
-    const text = value === null || value === undefined ? "" : String(value);
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const rows = items.map((item) => COLUMNS.map(([, value]) => cell(value(item))).join(","));
+  const rows = items.map((item) => COLUMNS.map(([, value]) => csvCell(value(item))).join(","));
   return [COLUMNS.map(([name]) => name).join(","), ...rows].join("\n") + "\n";
 }
 

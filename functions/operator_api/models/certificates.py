@@ -42,7 +42,7 @@ class CertificatesOut(ApiModel):
 
 class InstallIn(ApiModel):
     certificate_type: RootKind = RootKind.CSMS
-    certificate: str | None = Field(None, description="A PEM CA certificate")
+    certificate: str | None = Field(None, description="A PEM CA certificate (422 otherwise)")
     trust_anchor: str | None = Field(None, description="Or a trust anchor's name (its type comes with it)")
 
 
@@ -57,7 +57,9 @@ class FactsOut(ApiModel):
 
 class TrustAnchorIn(ApiModel):
     certificate_type: RootKind
-    certificate: str = Field(description="A PEM CA certificate", min_length=1, max_length=10000)
+    certificate: str = Field(
+        description="PEM, CA certificates only (422 otherwise)", min_length=1, max_length=10000
+    )
 
 
 class TrustAnchorOut(ApiModel):

@@ -32,9 +32,15 @@ class ReservationOut(ApiModel):
     answer: str | None = Field(description="The charge point's answer to ReserveNow")
     transaction_id: str | None = Field(description="The session that used it")
     reason: str | None = Field(description="Why it ended")
+    cancel_command_id: str | None = Field(
+        None, description="The CancelReservation sent for it: while it waits, a DELETE sends no other"
+    )
     created_at: datetime
     updated_at: datetime
-    command: CommandOut | None = Field(None, description="On creation and cancellation: the call sent")
+    command: CommandOut | None = Field(
+        None,
+        description="On creation and cancellation: the call sent (or, cancelling again, the one sent before)",
+    )
 
 
 class ReservationPage(ApiModel):

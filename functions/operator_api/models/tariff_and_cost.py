@@ -53,7 +53,7 @@ class AssignmentIn(ApiModel):
 class TariffIn(ApiModel):
     """OCPI 2.2.1's tariff elements, with what an operator sets around them."""
 
-    currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
+    currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"], description="An active ISO 4217 code")
     vat_rate: Money = Field(
         Decimal(0), ge=0, le=100, decimal_places=4, description="Percent, added to the price"
     )

@@ -63,7 +63,11 @@ def _image_out(image: Firmware, uploaded_size: int | None, upload_url: str | Non
     "/firmware",
     summary="Register a firmware image: upload its file to the uploadUrl, or give its location",
     tags=TAGS,
-    responses={201: {"description": "Registered"}},
+    responses={
+        201: {"description": "Registered"},
+        409: {"description": "An image of this vendor, model and version is in the catalogue already"},
+        422: {"description": "signingCertificate is not PEM X.509, or signature not base64"},
+    },
 )
 def register_firmware(
     body: Annotated[
@@ -120,10 +124,13 @@ def get_firmware(firmware_id: FirmwareId) -> FirmwareOut:
     "/firmware/<firmware_id>",
     summary="Remove an image and its file",
     tags=TAGS,
-    responses={204: {"description": "Removed"}},
+    responses={
+        204: {"description": "Removed"},
+        409: {"description": "An update not finished, or a rollout not ended, points at it (named)"},
+    },
 )
 def delete_firmware(firmware_id: FirmwareId) -> Response[None]:
-    firmware.remove(firmware_id)
+    firmware.remove(firmware_id, utc_now())
     return Response(status_code=int(HTTPStatus.NO_CONTENT))
 
 

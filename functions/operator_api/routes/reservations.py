@@ -37,6 +37,7 @@ def _out(reservation: Reservation, command: Command | None = None) -> Reservatio
         answer=reservation.answer,
         transaction_id=reservation.transaction_id,
         reason=reservation.reason,
+        cancel_command_id=reservation.cancel_command_id,
         created_at=reservation.created_at,
         updated_at=reservation.updated_at,
         command=command_out(commands.view(command)) if command else None,
@@ -47,7 +48,11 @@ def _out(reservation: Reservation, command: Command | None = None) -> Reservatio
     "/charge-points/<charge_point_id>/reservations",
     summary="Reserve a connector (1.6) or an EVSE (2.x) for a driver (ReserveNow)",
     tags=TAGS,
-    responses={**RESPONSES, 201: {"description": "Stored and sent; its state follows the answer"}},
+    responses={
+        **RESPONSES,
+        201: {"description": "Stored and sent; its state follows the answer"},
+        409: {"description": "Not connected, or the connector, EVSE or whole station is reserved already"},
+    },
 )
 def reserve(
     charge_point_id: ChargePointId,
@@ -98,9 +103,14 @@ def get_reservation(reservation_id: ReservationId) -> ReservationOut:
     tags=TAGS,
     responses={
         202: {"description": "Sent"},
-        409: {"description": "Not open, or the charge point is offline"},
+        200: {
+            "description": "Nothing sent: cancelled already, or a CancelReservation waits for its "
+            "answer (in command)"
+        },
+        409: {"description": "Used, expired or refused, or the charge point is offline"},
     },
 )
 def cancel_reservation(reservation_id: ReservationId) -> Response[ReservationOut]:
-    reservation, command = reservations.cancel(reservation_id, utc_now())
-    return json_response(HTTPStatus.ACCEPTED, _out(reservation, command))
+    done = reservations.cancel(reservation_id, utc_now())
+    status = HTTPStatus.ACCEPTED if done.sent else HTTPStatus.OK
+    return json_response(status, _out(done.reservation, done.command))

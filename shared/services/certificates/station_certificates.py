@@ -42,7 +42,7 @@ from shared.domain.certificates import (
 )
 from shared.domain.client_certificates import serial_hex
 from shared.domain.commands import Command, CommandStatus
-from shared.domain.errors import BadRequest, CommandRefused, NotConnected, NotFound
+from shared.domain.errors import BadRequest, CommandRefused, InvalidCertificate, NotConnected, NotFound
 from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.timestamps import format_timestamp
 from shared.observability import logger, metrics
@@ -418,7 +418,7 @@ class TrustAnchor:
 
 def trust_anchors() -> list[TrustAnchor]:
     """The CSMS's own root first (the one its station certificates chain to), then the others."""
-    from shared.domain.x509 import facts, pem_of, root_of
+    from shared.domain.x509 import facts, load, pem_of, root_of
 
     if get_settings().private_ca_arn:
         from shared.aws import private_ca
@@ -428,7 +428,8 @@ def trust_anchors() -> list[TrustAnchor]:
         root = authority().root
     own = TrustAnchor(CSMS_BUILT_IN_ANCHOR, RootKind.CSMS, pem_of(root), facts(root), built_in=True)
     kept = [
-        TrustAnchor(a.name, RootKind(a.certificate_type), a.certificate, _root_facts(a.certificate))
+        # As stored: checked when it was put, and listed even if an earlier rule let more in
+        TrustAnchor(a.name, RootKind(a.certificate_type), a.certificate, facts(load(a.certificate)))
         for a in certificates.anchors()
     ]
     return [own, *kept]
@@ -455,19 +456,13 @@ def delete_trust_anchor(name: str) -> None:
 
 
 def _root_facts(pem: str) -> Facts:
-    """A CA certificate's facts; a PEM that is not one is a bad request."""
-    from cryptography import x509
-
-    from shared.domain.x509 import facts, load
+    """The first certificate's facts, when every certificate of the PEM is a CA's (422 otherwise)."""
+    from shared.domain.x509 import ca_certificates, facts
 
     try:
-        certificate = load(pem)
-        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
-    except (ValueError, x509.ExtensionNotFound):
-        raise BadRequest("certificate must be a PEM-encoded X.509 CA certificate") from None
-    if not constraints.ca:
-        raise BadRequest("certificate must be a CA certificate (basicConstraints cA)")
-    return facts(certificate)
+        return facts(ca_certificates(pem)[0])
+    except ValueError as error:
+        raise InvalidCertificate(f"certificate must hold CA certificates only: {error}") from None
 
 
 # --- Security events the CSMS records ---------------------------------------------------------

@@ -4,16 +4,19 @@ download may take: until retrieveAt, every retry, and a margin."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared.aws import files
 from shared.data import charge_points, firmware, maintenance
+from shared.data import rollouts as rollout_records
 from shared.data.dynamo import Page
 from shared.domain.commands import Command, Failure, Intent
-from shared.domain.errors import BadRequest, Conflict, NotFound
+from shared.domain.errors import BadRequest, Conflict, InvalidCertificate, NotFound
 from shared.domain.maintenance import (
     MAX_URL_LIFETIME_S,
     BootSeen,
@@ -22,10 +25,12 @@ from shared.domain.maintenance import (
     Kind,
     MaintenanceRequest,
     Origin,
+    Outcome,
     download_window_s,
     safe_file_name,
 )
 from shared.domain.provisioning import ChargePoint
+from shared.domain.rollouts import RolloutState
 from shared.domain.timestamps import format_timestamp
 from shared.protocol.firmware_management import firmware_management_codec
 from shared.protocol.versions import profile_for
@@ -53,13 +58,37 @@ class UpdateAsked:
 
 
 def register(image: Firmware) -> tuple[Firmware, str | None]:
-    """An image the CSMS keeps (the answer has the URL to upload it to) or an external one."""
+    """An image the CSMS keeps (the answer has the URL to upload it to) or an external one. One
+    image per vendor, model and version (409 names the other); a signed one's certificate is
+    PEM X.509 and its signature base64 (422 otherwise), as a station will read them."""
+    _check_signing(image)
     if image.external_location is None:
         name = safe_file_name(f"{image.model}-{image.version}.bin", "firmware.bin")
         image = replace(image, file_key=f"firmware/{image.firmware_id}/{name}")
-    firmware.put_firmware(image)
+    holder = firmware.put_firmware(image)
+    if holder is not None:
+        raise Conflict(
+            f"Firmware {image.version} of {image.vendor} {image.model} is in the catalogue already: {holder}"
+        )
     upload = files.upload_url(image.file_key, UPLOAD_URL_S) if image.file_key else None
     return image, upload
+
+
+def _check_signing(image: Firmware) -> None:
+    from shared.domain.x509 import load
+
+    if image.signing_certificate is None and image.signature is None:
+        return
+    if image.signing_certificate is None or image.signature is None:
+        raise BadRequest("signingCertificate and signature come together")
+    try:
+        load(image.signing_certificate)
+    except ValueError as error:
+        raise InvalidCertificate(f"signingCertificate: {error}") from None
+    try:
+        base64.b64decode(image.signature, validate=True)
+    except binascii.Error:
+        raise InvalidCertificate("signature must be base64") from None
 
 
 def new_id() -> str:
@@ -80,11 +109,28 @@ def catalogue(limit: int, next_token: str | None) -> Page[tuple[Firmware, int | 
     return Page([(i, files.size_of(i.file_key) if i.file_key else None) for i in page.items], page.next_token)
 
 
-def remove(firmware_id: str) -> None:
+def remove(firmware_id: str, now: datetime) -> None:
+    """Removed with its file, unless a station may still fetch it: 409 names the updates not
+    finished (within their URL's longest life) and the rollouts not ended that point at it."""
     found, _ = image(firmware_id)
+    users = [
+        f"the update {r.request_id} of {r.charge_point_id} ({r.status or 'sent'})"
+        for r in maintenance.firmware_requests_naming(firmware_id)
+        if r.outcome is Outcome.PENDING
+        and r.created_at is not None
+        and now - r.created_at < timedelta(seconds=MAX_URL_LIFETIME_S)
+    ]
+    users += [
+        f"the rollout {r.rollout_id} ({r.state.value})"
+        for r in rollout_records.rollouts_of_firmware(firmware_id)
+        if r.state in (RolloutState.RUNNING, RolloutState.PAUSED)
+    ]
+    if users:
+        shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+        raise Conflict(f"Firmware {firmware_id} is in use by {shown}; remove it once they end")
     if found.file_key:
         files.delete(found.file_key)
-    firmware.delete_firmware(firmware_id)
+    firmware.delete_firmware(found)
 
 
 def update(

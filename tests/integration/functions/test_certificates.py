@@ -261,18 +261,24 @@ def test_trust_anchors_list_the_csms_root_first_and_take_only_ca_certificates(aw
 
     request = check_csr(leaf_csr, CertificateUse.CHARGING_STATION, "CP9", IdentityAttribute.COMMON_NAME)
     leaf = pem_of(issue(request, station_certificates.authority(), utc_now(), 30))
-    assert (
-        call_api("PUT", "/trust-anchors/leaf", {"certificateType": "MORootCertificate", "certificate": leaf})[
-            0
+    for name, pem, reason in [
+        ("leaf", leaf, "it (CN=CP9) is not a CA certificate"),
+        ("x", "nope", "not a PEM-encoded X.509 certificate"),
+        # A CA with a leaf beside it: the leaf would be trusted as a root on every station
+        ("mixed", _root("MO Root") + leaf, "certificate 2 of 2 (CN=CP9) is not a CA certificate"),
+    ]:
+        status, body = call_api(
+            "PUT", f"/trust-anchors/{name}", {"certificateType": "MORootCertificate", "certificate": pem}
+        )
+        assert (status, body["error"]["code"]) == (422, "InvalidCertificate") and reason in body["error"][
+            "message"
         ]
-        == 400
+    status, body = call_api(
+        "POST",
+        "/charge-points/CP1/certificates",
+        {"certificateType": "MORootCertificate", "certificate": _root("MO") + leaf},
     )
-    assert (
-        call_api("PUT", "/trust-anchors/x", {"certificateType": "MORootCertificate", "certificate": "nope"})[
-            0
-        ]
-        == 400
-    )
+    assert status == 422 and "certificate 2 of 2" in body["error"]["message"]  # nor installed on a station
     assert (
         call_api(
             "PUT",
@@ -358,7 +364,7 @@ def test_roots_a_version_cannot_hold_are_refused(station, version):
     body = {"certificateType": "V2GRootCertificate", "certificate": _root("V2G Root")}
     status, _ = call_api("POST", "/charge-points/CP1/certificates", body)
     assert status == (422 if version == "1.6" else 202)
-    assert call_api("POST", "/charge-points/CP1/certificates", {"certificate": "nope"})[0] == 400
+    assert call_api("POST", "/charge-points/CP1/certificates", {"certificate": "nope"})[0] == 422
     assert call_api("POST", "/charge-points/CP1/certificates", {})[0] == 400
 
 

@@ -14,7 +14,10 @@ from local.runtime import events
 from shared.aws import files
 from shared.data import charge_points
 from shared.domain.timestamps import format_timestamp, utc_now
+from shared.domain.x509 import new_authority, pem_of
 from tests.builders import CONTEXT, boot, call, call_api, socket
+
+SIGNING_CERTIFICATE = pem_of(new_authority("Acme Firmware Signing", utc_now()).certificate)
 
 
 def register_image(model="Volt", **extra):
@@ -41,7 +44,7 @@ def test_the_catalogue_registers_lists_and_removes_images(aws):
     upload_image(image)
     status, got = call_api("GET", f"/firmware/{image['firmwareId']}")
     assert status == 200 and got["uploaded"] and got["size"] == len(b"\x7fELF firmware")
-    external = register_image(location="https://fw.example/volt.bin")
+    external = register_image(location="https://fw.example/volt.bin", version="2.1")
     assert external["uploadUrl"] is None and external["uploaded"]
     status, page = call_api("GET", "/firmware")
     assert [i["firmwareId"] for i in page["items"]] == [external["firmwareId"], image["firmwareId"]]
@@ -117,9 +120,7 @@ def test_an_update_whose_call_fails_ends_failed_not_pending(station, posted, ver
 @pytest.mark.parametrize("version", ["1.6"], indirect=True)
 def test_a_signed_image_goes_to_1_6_as_signed_update_firmware(station, posted, version):
     call(station, "BootNotification", boot(version), "b0")
-    image = register_image(
-        signingCertificate="-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", signature="c2ln"
-    )
+    image = register_image(signingCertificate=SIGNING_CERTIFICATE, signature="c2ln")
     upload_image(image)
     status, update = call_api(
         "POST", "/charge-points/CP1/firmware-updates", {"firmwareId": image["firmwareId"]}
@@ -245,8 +246,8 @@ def test_every_firmware_example_in_the_openapi_is_accepted(aws, posted):
     """With the placeholders an example shows (an image's id) swapped for real ones."""
     for cp in ("CP1", "CP2", "CP3"):
         connected_station(cp)
-    for example in openapi_examples("/firmware"):
-        assert call_api("POST", "/firmware", {**example, "model": "Volt"})[0] == 201, example
+    for n, example in enumerate(openapi_examples("/firmware")):  # each its own model: one image a version
+        assert call_api("POST", "/firmware", {**example, "model": f"Volt-{n}"})[0] == 201, example
     image = register_image()
     upload_image(image)
 
@@ -344,3 +345,71 @@ def test_a_rollout_counts_an_installed_update_that_boots_the_old_version_as_fail
     assert rollout["state"] == "paused" and rollout["counts"] == {"failed": 1, "waiting": 1}
     [failed] = [m for m in rollout["members"] if m["outcome"] == "failed"]
     assert failed["error"] == "versionMismatch"
+
+
+# --- What the catalogue refuses --------------------------------------------------------------
+
+
+def test_a_signed_image_needs_a_certificate_and_a_signature_a_station_can_read(aws):
+    """Once any text was kept as the signing certificate, and the image shown as signed."""
+    for signing, reason in [
+        ({"signingCertificate": "garbage", "signature": "c2ln"}, "not a PEM-encoded X.509 certificate"),
+        ({"signingCertificate": SIGNING_CERTIFICATE, "signature": "not base64!"}, "signature must be base64"),
+    ]:
+        status, body = call_api(
+            "POST", "/firmware", {"vendor": "Acme", "model": "Volt", "version": "2.0", **signing}
+        )
+        assert (status, body["error"]["code"]) == (422, "InvalidCertificate") and reason in body["error"][
+            "message"
+        ]
+    status, body = call_api(
+        "POST",
+        "/firmware",
+        {"vendor": "A", "model": "B", "version": "1", "signingCertificate": SIGNING_CERTIFICATE},
+    )
+    assert status == 400 and "come together" in body["error"]["message"]
+    assert call_api("GET", "/firmware")[1]["items"] == []
+
+
+def test_the_catalogue_holds_one_image_per_vendor_model_and_version(aws):
+    first = register_image()
+    status, body = call_api(
+        "POST",
+        "/firmware",
+        {"vendor": "Acme", "model": "Volt", "version": "2.0", "location": "https://fw.example/v.bin"},
+    )
+    assert status == 409 and first["firmwareId"] in body["error"]["message"]
+    assert register_image(version="2.1")["version"] == "2.1"  # another version is another image
+    assert call_api("DELETE", f"/firmware/{first['firmwareId']}")[0] == 204
+    assert register_image()["version"] == "2.0"  # the version is free again
+
+
+def test_an_image_a_station_may_still_fetch_is_not_removed(aws, posted):
+    """Once removing it broke the URL of an update under way."""
+    send = connected_station("U1")
+    image = register_image()
+    upload_image(image)
+    update = call_api("POST", "/charge-points/U1/firmware-updates", {"firmwareId": image["firmwareId"]})[1]
+    status, body = call_api("DELETE", f"/firmware/{image['firmwareId']}")
+    assert status == 409 and f"the update {update['requestId']} of U1 (sent)" in body["error"]["message"]
+    send([2, "f1", "FirmwareStatusNotification", {"status": "Installed", "requestId": update["requestId"]}])
+    # A rollout not ended points at it too, paused or running
+    connected_station("U2")
+    rollout = call_api(
+        "POST", "/firmware-rollouts", {"firmwareId": image["firmwareId"], "chargePoints": ["U2"]}
+    )[1]
+    call_api("POST", f"/firmware-rollouts/{rollout['rolloutId']}/pause")
+    status, body = call_api("DELETE", f"/firmware/{image['firmwareId']}")
+    assert status == 409 and f"the rollout {rollout['rolloutId']} (paused)" in body["error"]["message"]
+    call_api("POST", f"/firmware-rollouts/{rollout['rolloutId']}/cancel")
+    [member] = call_api("GET", f"/firmware-rollouts/{rollout['rolloutId']}")[1]["members"]
+    send2 = connected_station("U2")
+    send2(
+        [
+            2,
+            "f2",
+            "FirmwareStatusNotification",
+            {"status": "DownloadFailed", "requestId": member["requestId"]},
+        ]
+    )
+    assert call_api("DELETE", f"/firmware/{image['firmwareId']}")[0] == 204

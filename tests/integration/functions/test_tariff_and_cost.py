@@ -82,6 +82,8 @@ def test_tariffs_are_created_read_replaced_and_deleted(aws):
         ),
         ({"timeZone": "Europe/Nowhere"}, "is not an IANA time zone"),
         ({"currency": "euro"}, "currency"),
+        ({"currency": "QQQ"}, "currency 'QQQ' is not an ISO 4217 currency code"),
+        ({"currency": "XAU"}, "currency 'XAU' is not an ISO 4217 currency code"),  # gold prices no session
         ({"minPrice": 10, "maxPrice": 5}, "minPrice is above maxPrice"),
         # Numbers no session's cost could be read back from (1e30 made every later read fail).
         ({"elements": [{"priceComponents": [{"type": "ENERGY", "price": 1e30}]}]}, "less than or equal"),

@@ -84,6 +84,7 @@ def test_a_simple_tariff_is_usable() -> None:
             tariff(element(energy="0.3"), min_price=Decimal(5), max_price=Decimal(2)),
             "minPrice is above maxPrice",
         ),
+        (Tariff("t1", "QQQ", (element(energy="0.3"),)), "currency 'QQQ' is not an ISO 4217 currency code"),
     ],
 )
 def test_an_unusable_tariff_says_why(bad: Tariff, reason: str) -> None:
