@@ -67,8 +67,8 @@ class Frame:
 
 
 class Fuzzer:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
+    def __init__(self, seed: int | random.Random) -> None:
+        self.rng = seed if isinstance(seed, random.Random) else random.Random(seed)
 
     # --- Payloads from the schemas ----------------------------------------------------------
 
@@ -164,9 +164,7 @@ class Fuzzer:
             if roll < 0.85:
                 payload, raws = self.mutated(payload)
             message_id = f"f{n}"
-            text = json.dumps([2, message_id, action, payload])
-            for index, token in enumerate(raws):
-                text = text.replace(f'"@@RAW{index}@@"', token)
+            text = with_raws([2, message_id, action, payload], raws)
             # A frame over the gateway's message size is refused unread: its id is unknown.
             yield Frame(text, True, message_id if len(text.encode()) <= MAX_MESSAGE_BYTES else None)
 
@@ -209,6 +207,14 @@ class Fuzzer:
         return Frame(
             json.dumps([2, message_id, rng.choice(["", "heartbeat", "Heartbeat ", "\u00e9"]), {}]), True
         )
+
+
+def with_raws(value: Any, raws: list[str]) -> str:
+    """The value as JSON text, with each raw token placed where `mutated` marked it."""
+    text = json.dumps(value)
+    for index, token in enumerate(raws):
+        text = text.replace(f'"@@RAW{index}@@"', token)
+    return text
 
 
 def _places(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
