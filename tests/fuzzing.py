@@ -34,6 +34,11 @@ EDGE_DATES = (
     "2026-02-30T10:00:00Z",
     "yesterday",
 )
+# Sizes, counts, ids and indexes a station may choose within its schema (OCPP integers are 32-bit;
+# the router lets through any within 64 bits, and decimals up to 1e30).
+STATION_NUMBERS = (0, 1, 9_999, 10_000, 65_535, 1_000_000, 999_999_999, 2**31 - 1, 2**63 - 1)
+STATION_REALS = (0.0, 0.001, 1e9, 1e15, 1e30)
+TIMES = ("2026-11-24T10:00:00Z", "2026-11-24T12:00:00+02:00", "2026-11-24T10:00:00.123Z")
 EDGE_VALUES: tuple[Any, ...] = (
     "",
     " ",
@@ -67,8 +72,8 @@ class Frame:
 
 
 class Fuzzer:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
+    def __init__(self, seed: int | random.Random) -> None:
+        self.rng = seed if isinstance(seed, random.Random) else random.Random(seed)
 
     # --- Payloads from the schemas ----------------------------------------------------------
 
@@ -102,9 +107,7 @@ class Fuzzer:
             ]
         if kind == "string":
             if schema.get("format") == "date-time":
-                return rng.choice(
-                    ("2026-11-24T10:00:00Z", "2026-11-24T12:00:00+02:00", "2026-11-24T10:00:00.123Z")
-                )
+                return rng.choice(TIMES)
             length = rng.randint(max(schema.get("minLength", 1), 1), min(schema.get("maxLength", 20), 20))
             return "".join(rng.choice("ABCDEF0123456789") for _ in range(length))
         if kind == "integer":
@@ -114,6 +117,59 @@ class Fuzzer:
         if kind == "boolean":
             return rng.random() < 0.5
         return None
+
+    def sized(self, schema: dict[str, Any], root: dict[str, Any], depth: int = 0, spread: int = 400) -> Any:
+        """A payload the schema accepts, as large as a station may choose: every optional field,
+        lists at their schema's maximum (up to `spread` where it has none, fewer deeper in), strings
+        at their longest, and numbers at the sizes, counts and ids stations can pick."""
+        rng = self.rng
+        if "$ref" in schema:
+            target: Any = root
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            return self.sized(target, root, depth, spread)
+        if "enum" in schema:
+            return rng.choice(schema["enum"])
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = kind[0]
+        if kind == "object" or "properties" in schema:
+            return {
+                name: self.sized(sub, root, depth + 1, spread)
+                for name, sub in schema.get("properties", {}).items()
+                if depth < 6 or name in schema.get("required", ())
+            }
+        if kind == "array":
+            count = min(schema.get("maxItems", spread), spread) if depth < 3 else schema.get("minItems", 1)
+            return [self.sized(schema["items"], root, depth + 1, max(spread // 20, 2)) for _ in range(count)]
+        if kind == "string":
+            if schema.get("format") == "date-time":
+                return rng.choice(TIMES)
+            length = schema.get("maxLength", 50)
+            return format(rng.getrandbits(4 * length), f"0{length}X")[:length]
+        if kind == "integer":
+            low, high = int(schema.get("minimum", -(2**63))), int(schema.get("maximum", 2**63 - 1))
+            return rng.choice([n for n in (*STATION_NUMBERS, high) if low <= n <= high] or [low])
+        if kind == "number":
+            low, high = schema.get("minimum", -1e30), schema.get("maximum", 1e30)
+            return rng.choice([n for n in (*STATION_REALS, high) if low <= n <= high] or [low])
+        if kind == "boolean":
+            return rng.random() < 0.5
+        return None
+
+    def sized_frames(self, version: str, count: int) -> Iterator[Frame]:
+        """CALLs of every action a station sends, at station-chosen sizes, within the gateway's
+        message limit: the numbers a station picks are what the CSMS must bound, not the frame."""
+        profile = PROFILES[OcppVersion(version)]
+        actions = sorted(a for a in profile.from_charge_point if _has_schema(version, a))
+        for n in range(count):
+            action = actions[n % len(actions)]
+            schema = schema_of(version, action)
+            for spread in (400, 100, 20, 4, 1):
+                text = json.dumps([2, f"s{n}", action, self.sized(schema, schema, spread=spread)])
+                if len(text.encode()) <= MAX_MESSAGE_BYTES:
+                    break
+            yield Frame(text, True, f"s{n}")
 
     def mutated(self, payload: Any) -> tuple[Any, list[str]]:
         """The payload with one to three places changed; raw number tokens to put in the text."""
@@ -164,9 +220,7 @@ class Fuzzer:
             if roll < 0.85:
                 payload, raws = self.mutated(payload)
             message_id = f"f{n}"
-            text = json.dumps([2, message_id, action, payload])
-            for index, token in enumerate(raws):
-                text = text.replace(f'"@@RAW{index}@@"', token)
+            text = with_raws([2, message_id, action, payload], raws)
             # A frame over the gateway's message size is refused unread: its id is unknown.
             yield Frame(text, True, message_id if len(text.encode()) <= MAX_MESSAGE_BYTES else None)
 
@@ -209,6 +263,22 @@ class Fuzzer:
         return Frame(
             json.dumps([2, message_id, rng.choice(["", "heartbeat", "Heartbeat ", "\u00e9"]), {}]), True
         )
+
+
+def _has_schema(version: str, action: str) -> bool:
+    try:
+        schema_of(version, action)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def with_raws(value: Any, raws: list[str]) -> str:
+    """The value as JSON text, with each raw token placed where `mutated` marked it."""
+    text = json.dumps(value)
+    for index, token in enumerate(raws):
+        text = text.replace(f'"@@RAW{index}@@"', token)
+    return text
 
 
 def _places(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:

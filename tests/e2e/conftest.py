@@ -29,6 +29,7 @@ class Runtime:
     ws_url: str
     api_url: str
     log: Path
+    pid: int = 0  # the runtime's process, whose memory a test may watch
 
     def ocpp_url(self, charge_point_id: str) -> str:
         return f"{self.ws_url}/ocpp/{charge_point_id}"
@@ -79,7 +80,7 @@ async def connected(
 def start_runtime(tmp: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[Launched, Runtime]:
     env = {"CSMS_API_TOKEN": TOKEN, "POWERTOOLS_LOG_LEVEL": "INFO", **(env or {})}
     launched = launch(tmp / "runtime.log", *extra, env=env)
-    return launched, Runtime(launched.ws_url, launched.api_url, launched.log)
+    return launched, Runtime(launched.ws_url, launched.api_url, launched.log, launched.process.pid)
 
 
 # The client credentials the runtime keeps for the e2e site's VTN (tests/e2e/test_sites.py).

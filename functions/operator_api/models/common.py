@@ -24,6 +24,8 @@ def _in_utc(value: datetime) -> datetime:
 
 # A time an operator gives: with its zone (a naive time is nobody's), kept in UTC.
 UtcTime = Annotated[datetime, AfterValidator(_in_utc)]
+# A charge point a body names, as its path would (an empty id is no key to look one up by).
+ChargePointRef = Annotated[str, Field(min_length=1, max_length=48)]
 
 
 class ApiModel(BaseModel):

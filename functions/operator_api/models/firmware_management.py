@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from functions.operator_api.models.commands import CommandOut
-from functions.operator_api.models.common import ApiModel, RequestOut, UtcTime
+from functions.operator_api.models.common import ApiModel, ChargePointRef, RequestOut, UtcTime
 
 HEX_SHA256 = r"^[0-9a-fA-F]{64}$"
+# An image of the catalogue, as its path names it: an empty id is no key to look one up by.
+CatalogueId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class FirmwareIn(ApiModel):
@@ -57,7 +59,7 @@ class FirmwarePage(ApiModel):
 
 
 class FirmwareUpdateIn(ApiModel):
-    firmware_id: str | None = Field(None, description="An image of the catalogue")
+    firmware_id: CatalogueId | None = Field(None, description="An image of the catalogue")
     location: str | None = Field(
         None, max_length=512, pattern=r"^(https?|ftps?)://", description="Or a URL the charge point downloads"
     )
@@ -89,8 +91,10 @@ class FirmwareUpdatePage(ApiModel):
 
 
 class RolloutIn(ApiModel):
-    firmware_id: str
-    charge_points: list[str] | None = Field(None, min_length=1, max_length=5000, description="These; or")
+    firmware_id: CatalogueId
+    charge_points: list[ChargePointRef] | None = Field(
+        None, min_length=1, max_length=5000, description="These; or"
+    )
     model: str | None = Field(None, description="every charge point of this model (default: the image's)")
     wave_size: int = Field(10, ge=1, le=500, description="Charge points updated at once")
     max_failure_rate: float = Field(

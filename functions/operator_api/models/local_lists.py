@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from functions.operator_api.models.authorization import IdTokenOut
 from functions.operator_api.models.commands import CommandOut
-from functions.operator_api.models.common import ApiModel
+from functions.operator_api.models.common import ApiModel, ChargePointRef
 
 Mode = Literal["full", "differential"]
 
@@ -30,7 +30,9 @@ class FleetFilterIn(ApiModel):
 
 
 class LocalListsIn(LocalListIn):
-    charge_points: list[str] | None = Field(None, min_length=1, max_length=1000, description="These; or")
+    charge_points: list[ChargePointRef] | None = Field(
+        None, min_length=1, max_length=1000, description="These; or"
+    )
     filter: FleetFilterIn | None = Field(None, description="every charge point it matches")
 
     @model_validator(mode="after")

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from functions.operator_api.models.commands import CommandOut
-from functions.operator_api.models.common import ApiModel
+from functions.operator_api.models.common import ApiModel, ChargePointRef
 from shared.domain.grid import OpenAdrLink, PriceCap
 
 
@@ -98,7 +98,7 @@ class SiteIn(ApiModel):
     phases: int = Field(3, description="1 or 3")
     voltage: float = Field(230.0, gt=0, description="Phase to neutral")
     min_amps_per_session: float = Field(6.0, ge=0, description="Below this a session waits at 0")
-    charge_points: list[str] = Field([], max_length=1000)
+    charge_points: list[ChargePointRef] = Field([], max_length=1000)
     fallback_amps: float = Field(
         6.0, ge=0, description="What a station draws before it hears from the allocator"
     )

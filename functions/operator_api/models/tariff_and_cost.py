@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainSerializer
 
-from functions.operator_api.models.common import ApiModel
+from functions.operator_api.models.common import ApiModel, ChargePointRef
 from shared.domain.tariffs import WEEKDAYS
 
 # Read exactly (a string or a number), answered as a JSON number.
@@ -44,7 +44,7 @@ class TariffTextIn(ApiModel):
 
 
 class AssignmentIn(ApiModel):
-    charge_points: list[str] = Field([], max_length=1000)
+    charge_points: list[ChargePointRef] = Field([], max_length=1000)
     sites: list[str] = Field([], max_length=1000)
     id_token_groups: list[str] = Field([], max_length=1000, description="The list's parentIdToken values")
     default: bool = Field(False, description="Everywhere nothing more specific applies")

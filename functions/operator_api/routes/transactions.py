@@ -58,7 +58,10 @@ def get_transaction(
     charge_point_id: Annotated[
         str | None,
         Query(
-            alias="chargePointId", max_length=48, description="Needed only when two charge points use the id"
+            alias="chargePointId",
+            min_length=1,
+            max_length=48,
+            description="Needed only when two charge points use the id",
         ),
     ] = None,
 ) -> TransactionDetail:

@@ -164,6 +164,13 @@ def test_updates_that_cannot_go_are_refused_with_a_reason(station, posted, versi
     assert status == 202 and body["details"]["location"] == "https://fw.example/x.bin"
 
 
+@pytest.mark.parametrize("path", ["/charge-points/CP1/firmware-updates", "/firmware-rollouts"])
+def test_an_empty_firmware_id_is_a_400_naming_it(aws, path):
+    charge_points.register_charge_point("CP1", utc_now())
+    status, body = call_api("POST", path, {"firmwareId": ""})
+    assert status == 400 and "firmwareId" in body["error"]["message"]
+
+
 def connected_station(charge_point_id, version="2.0.1"):
     """A registered charge point that connected and booted as an Acme Volt 1.0: a function that
     sends it a frame."""

@@ -102,3 +102,17 @@ def test_every_block_under_routes_is_served_and_keeps_its_models_in_models(aws):
         classes = [value for value in vars(module).values() if isinstance(value, type)]
         inline = [c.__name__ for c in classes if issubclass(c, BaseModel) and c.__module__ == module.__name__]
         assert not inline, f"{block}: models belong in functions/operator_api/models/{block}.py"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/local-lists", {"mode": "full", "chargePoints": ["CP1", ""]}),
+        ("POST", "/firmware-rollouts", {"firmwareId": "fw", "chargePoints": [""]}),
+        ("PUT", "/sites/S1", {"limit": {"amps": 32}, "chargePoints": [""]}),
+        ("PUT", "/tariffs/T1", {"assignedTo": {"chargePoints": [""]}}),
+    ],
+)
+def test_a_charge_point_a_body_names_is_1_to_48_characters_like_its_path(aws, method, path, body):
+    status, answer = call_api(method, path, body)
+    assert status == 400 and "chargePoints" in answer["error"]["message"], answer

@@ -121,6 +121,11 @@ def test_an_id_two_charge_points_use_needs_the_charge_point(aws):
     assert status == 200 and body["chargePointId"] == "CP2"
 
 
+def test_an_empty_charge_point_for_one_transaction_is_a_400_naming_it(sessions):
+    status, body = call_api("GET", "/transactions/c", query="chargePointId=")
+    assert status == 400 and "chargePointId" in body["error"]["message"]
+
+
 # --- /id-tokens ---------------------------------------------------------------------------
 
 
