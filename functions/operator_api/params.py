@@ -10,5 +10,6 @@ ChargePointId = Annotated[str, Path(min_length=1, max_length=48, description="Th
 PageSize = Annotated[int, Query(ge=1, le=100, description="Page size")]
 NextToken = Annotated[str | None, Query(alias="nextToken", description="From the previous page")]
 FleetPageSize = Annotated[
-    int, Query(ge=1, le=1000, description="Page size (the console reads the fleet in few pages)")
+    int,
+    Query(ge=1, le=1000, description="Page size (up to 1,000: lists the console reads whole, in few pages)"),
 ]

@@ -8,6 +8,7 @@ from datetime import datetime
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
+from shared.data.dynamo import Page, key_names, page_of, resume_from
 from shared.data.tables import OnDemand
 from shared.domain.configuration import ConfigurationValue
 
@@ -39,10 +40,22 @@ def put_configuration(charge_point_id: str, values: list[ConfigurationValue], at
 
 def configuration_of(charge_point_id: str) -> list[ConfigurationValue]:
     """1 query per 1 MB."""
-    return [
-        ConfigurationValue(r.key, r.value, r.readonly, r.updated_at)
-        for r in ConfigurationRecord.query(charge_point_id)
-    ]
+    return [_value(r) for r in ConfigurationRecord.query(charge_point_id)]
+
+
+def configuration_page(charge_point_id: str, limit: int, next_token: str | None) -> Page[ConfigurationValue]:
+    """1 query: a page of the settings in key order. A station chooses how many it reports
+    (a report may have 10,000 parts), so a read of them all is paged."""
+    listing = f"configuration/{charge_point_id}"
+    start = resume_from(next_token, listing, key_names(ConfigurationRecord))
+    results = ConfigurationRecord.query(
+        charge_point_id, limit=limit, page_size=limit, last_evaluated_key=start
+    )
+    return page_of(results, limit, listing, _value)
+
+
+def _value(record: ConfigurationRecord) -> ConfigurationValue:
+    return ConfigurationValue(record.key, record.value, record.readonly, record.updated_at)
 
 
 def value_of(charge_point_id: str, key: str) -> str | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.data import charge_points, configuration
+from shared.data.dynamo import Page
 from shared.domain.commands import Command
 from shared.domain.configuration import ConfigurationValue, ReportPart, ReportProgress
 from shared.observability import logger, metrics
@@ -46,6 +47,6 @@ def configuration_answered(command: Command, response: dict[str, Any], now: date
         configuration.put_configuration(command.charge_point_id, values, now)
 
 
-def configuration_of(charge_point_id: str) -> list[ConfigurationValue]:
+def configuration_page(charge_point_id: str, limit: int, next_token: str | None) -> Page[ConfigurationValue]:
     charge_points.registered_charge_point(charge_point_id)
-    return configuration.configuration_of(charge_point_id)
+    return configuration.configuration_page(charge_point_id, limit, next_token)

@@ -4,7 +4,7 @@
 // other blocks (firmware and logs, security events, charging profiles, reservations,
 // certificates).
 
-import { api, command, get, poll, query } from "../api.js";
+import { api, command, every, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
 import { badge, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
 
@@ -222,11 +222,11 @@ async function configuration(body, context) {
   const list = h("div");
   const load = async () => {
     try {
-      const config = await get(`${context.path}/configuration`);
+      const items = await every(`${context.path}/configuration`, {}, 1000, 10);
       replace(list, table("Configuration", [
         ["Key", (item) => h("code", {}, item.key)], ["Value", (item) => item.value ?? "–"],
         ["Read-only", (item) => (item.readonly ? "yes" : "no")], ["Updated", (item) => when(item.updatedAt)],
-      ], config.items, "Nothing read yet: read it from the station."));
+      ], items, "Nothing read yet: read it from the station."));
     } catch (error) {
       failed(list, error);
     }

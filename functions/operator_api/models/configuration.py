@@ -41,6 +41,9 @@ class ConfigurationItem(ApiModel):
 
 class Configuration(ApiModel):
     items: list[ConfigurationItem]
+    next_token: str | None = Field(
+        None, description="Pass as nextToken for the next page; absent on the last"
+    )
     report: ConfigurationReport | None = Field(
         None, description="OCPP 2.x: the latest device model report's parts; absent before one"
     )

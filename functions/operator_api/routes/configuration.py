@@ -16,7 +16,7 @@ from functions.operator_api.models.configuration import (
     ConfigurationReadIn,
     ConfigurationReport,
 )
-from functions.operator_api.params import ChargePointId
+from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
 from shared.protocol.configuration import configuration_codec
 from shared.services import configuration
@@ -27,15 +27,20 @@ router = APIGatewayHttpRouter()
 @router.get(
     "/charge-points/<charge_point_id>/configuration",
     summary="Its known configuration",
-    description="What GetConfiguration, GetVariables, NotifyReport and accepted changes told.",
+    description="What GetConfiguration, GetVariables, NotifyReport and accepted changes told, in "
+    "key order, a page at a time (a station chooses how many settings it reports).",
     tags=["Configuration"],
 )
-def get_configuration(charge_point_id: ChargePointId) -> Configuration:
+def get_configuration(
+    charge_point_id: ChargePointId, limit: FleetPageSize = 1000, next_token: NextToken = None
+) -> Configuration:
+    page = configuration.configuration_page(charge_point_id, limit, next_token)
     return Configuration(
         items=[
             ConfigurationItem(key=v.key, value=v.value, readonly=v.readonly, updated_at=v.updated_at)
-            for v in configuration.configuration_of(charge_point_id)
+            for v in page.items
         ],
+        next_token=page.next_token,
         report=ConfigurationReport.of(configuration.report_of(charge_point_id)),
     )
 

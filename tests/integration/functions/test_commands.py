@@ -3,6 +3,7 @@ correlation, one outstanding call with a queue, answers, errors, timeouts, disco
 connections, and what answers leave on the charge point."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from botocore.stub import Stubber
@@ -552,6 +553,32 @@ def test_a_report_naming_a_variable_twice_keeps_one_value(station):
     assert station([2, "d0", "NotifyReport", part]) == [3, "d0", {}]
     items = {item["key"]: item["value"] for item in get("/charge-points/CP1/configuration")[1]["items"]}
     assert items == {"OCPPCommCtrlr/HeartbeatInterval": "301", "OCPPCommCtrlr/HeartbeatInterval/Target": "60"}
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_the_settings_a_station_reports_are_read_a_page_at_a_time(station):
+    """A station chooses how many settings it reports; one GET once read them all into one body."""
+    for seq_no in range(5):
+        part = report_part(11, seq_no, seq_no < 4)
+        part["reportData"] = [
+            {
+                "component": {"name": f"Part{seq_no}"},
+                "variable": {"name": f"V{n:03d}"},
+                "variableAttribute": [{"value": str(n)}],
+            }
+            for n in range(500)
+        ]
+        assert station([2, f"p{seq_no}", "NotifyReport", part])[:2] == [3, f"p{seq_no}"]
+    first = get("/charge-points/CP1/configuration")[1]
+    assert len(first["items"]) == 1000 and first["nextToken"] and first["report"]["complete"] is True
+    keys, token = [item["key"] for item in first["items"]], first["nextToken"]
+    while token:
+        page = get("/charge-points/CP1/configuration", f"limit=700&nextToken={quote(token)}")[1]
+        keys += [item["key"] for item in page["items"]]
+        token = page.get("nextToken")
+    assert len(keys) == len(set(keys)) == 2500 and keys == sorted(keys)
+    assert get("/charge-points/CP1/configuration", "nextToken=made-up")[0] == 400
+    assert get("/charge-points/CP1/configuration", "limit=1001")[0] == 400
 
 
 @pytest.mark.parametrize(
