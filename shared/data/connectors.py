@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
-from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
+from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from
 from shared.data.tables import OnDemand
 from shared.domain.availability import ConnectorStatusReport
 
@@ -33,25 +33,26 @@ class ConnectorRecord(Model):
 
 
 def record_connector_status(charge_point_id: str, report: ConnectorStatusReport, at: datetime) -> bool:
-    """1 write. A report older than the one stored (a late resend) changes nothing; returns
-    whether the report was the newest."""
+    """1 write: the whole record, put (every attribute is the report's, so a put says what an
+    update would, and costs the same). A report older than the one stored (a late resend)
+    changes nothing; returns whether the report was the newest."""
     fields = ConnectorRecord
+    record = ConnectorRecord(
+        charge_point_id,
+        report.key,
+        evse_id=report.evse_id,
+        connector_id=report.connector_id,
+        status=report.status,
+        status_at=report.timestamp,
+        error_code=report.error_code,
+        info=report.info,
+        vendor_id=report.vendor_id,
+        vendor_error_code=report.vendor_error_code,
+        updated_at=at,
+    )
     try:
-        ConnectorRecord(charge_point_id, report.key).update(
-            actions=[
-                set_or_remove(fields.evse_id, report.evse_id),
-                fields.connector_id.set(report.connector_id),
-                fields.status.set(report.status),
-                fields.status_at.set(report.timestamp),
-                set_or_remove(fields.error_code, report.error_code),
-                set_or_remove(fields.info, report.info),
-                set_or_remove(fields.vendor_id, report.vendor_id),
-                set_or_remove(fields.vendor_error_code, report.vendor_error_code),
-                fields.updated_at.set(at),
-            ],
-            condition=fields.status_at.does_not_exist() | (fields.status_at <= report.timestamp),
-        )
-    except UpdateError as error:
+        record.save(condition=fields.status_at.does_not_exist() | (fields.status_at <= report.timestamp))
+    except PutError as error:
         if condition_failed(error):
             return False
         raise
