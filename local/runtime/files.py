@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-import botocore.session
 from aiohttp import ClientSession, web
 from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
@@ -56,11 +55,12 @@ def files_proxy(moto_endpoint: str) -> Any:
     """/files/{bucket}/{key}?X-Amz-...: forwarded to moto, when presigned by this CSMS for
     that method and object, and in time. Nothing else of S3 is served (no listing, no bucket
     calls): charge points and operators get one object at a time."""
+    from shared.aws.clients import session as signing_session
     from shared.settings import get_settings
 
     settings = get_settings()
     public_endpoint = (settings.files_public_endpoint or FILES_PREFIX).rstrip("/")
-    found = botocore.session.get_session().get_credentials()  # those the functions sign with
+    found = signing_session().get_credentials()  # the very credentials the functions sign with
     if found is None:
         raise RuntimeError("The files proxy checks signatures with AWS credentials, and has none")
     credentials = found.get_frozen_credentials()

@@ -11,11 +11,12 @@ from botocore.config import Config
 
 
 @lru_cache(maxsize=1)
-def _session() -> botocore.session.Session:
+def session() -> botocore.session.Session:
+    """The one session every client is made from: its credentials sign the files' URLs too."""
     return botocore.session.get_session()
 
 
 def make_client(
     service: str, region: str, endpoint_url: str | None = None, config: Config | None = None
 ) -> Any:
-    return _session().create_client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+    return session().create_client(service, region_name=region, endpoint_url=endpoint_url, config=config)

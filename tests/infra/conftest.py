@@ -82,12 +82,17 @@ def integrated_function(resources: dict[str, Any], route: dict[str, Any]) -> str
 
 
 def statements_of(resources: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every IAM statement granted to a function's role."""
+    """Every IAM statement granted to a function's role (in its inline policy, and in the
+    managed policies CDK adds when an inline one would pass IAM's size limit)."""
     role = {"Ref": function["Properties"]["Role"]["Fn::GetAtt"][0]}
+    policies = [
+        *of_type(resources, "AWS::IAM::Policy").values(),
+        *of_type(resources, "AWS::IAM::ManagedPolicy").values(),
+    ]
     return [
         statement
-        for policy in of_type(resources, "AWS::IAM::Policy").values()
-        if role in policy["Properties"]["Roles"]
+        for policy in policies
+        if role in policy["Properties"].get("Roles", [])
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
     ]
 

@@ -75,7 +75,7 @@ def posted(aws: None) -> Iterator[Posted]:
         record.closed.append(params["ConnectionId"])
 
     connections_at.cache_clear()
-    session_events = clients._session()
+    session_events = clients.session()
     session_events.register("provide-client-params.apigatewaymanagementapi.PostToConnection", on_post)
     session_events.register("provide-client-params.apigatewaymanagementapi.DeleteConnection", on_delete)
     yield record
@@ -105,7 +105,7 @@ def published(aws: None) -> Iterator[Published]:
             record.events.append((entry["DetailType"], json.loads(entry["Detail"])))
 
     _client.cache_clear()
-    session_events = clients._session()
+    session_events = clients.session()
     session_events.register("provide-client-params.events.PutEvents", on_put)
     yield record
     session_events.unregister("provide-client-params.events.PutEvents", on_put)
