@@ -201,8 +201,13 @@ async def delivering(
         with bus.receiving():
             yield bus
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(tasks)
+
+
+async def cancelled(tasks: list[asyncio.Task[None]]) -> None:
+    """Every task cancelled, and each waited for until it has stopped."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

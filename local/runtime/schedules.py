@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from local.runtime import events
-from local.runtime.bus import delivering
+from local.runtime.bus import cancelled, delivering
 from local.runtime.lambdas import Invoker
 from shared.manifest import SCHEDULES, Schedule
 from shared.observability import logger
@@ -42,8 +42,4 @@ async def running(
         else:
             yield
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancelled(tasks)

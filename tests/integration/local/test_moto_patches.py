@@ -16,28 +16,32 @@ from moto.dynamodb.models.dynamo_type import Item
 from local.runtime import moto_patches
 
 
+def create_tables(client) -> None:
+    client.create_table(
+        TableName="sessions",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.create_table(
+        TableName="events",
+        KeySchema=[
+            {"AttributeName": "session", "KeyType": "HASH"},
+            {"AttributeName": "seq", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "session", "AttributeType": "S"},
+            {"AttributeName": "seq", "AttributeType": "N"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
 @pytest.fixture
 def dynamodb():
     with mock_aws(), moto_patches.applied():
         client = boto3.client("dynamodb", region_name="eu-west-1")
-        client.create_table(
-            TableName="sessions",
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        client.create_table(
-            TableName="events",
-            KeySchema=[
-                {"AttributeName": "session", "KeyType": "HASH"},
-                {"AttributeName": "seq", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "session", "AttributeType": "S"},
-                {"AttributeName": "seq", "AttributeType": "N"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_tables(client)
         yield client
 
 
@@ -177,24 +181,7 @@ def test_item_operations_answer_what_moto_s_own_answers_say():
     def answers(patched: bool) -> list:
         with mock_aws(), moto_patches.applied() if patched else contextlib.nullcontext():
             client = boto3.client("dynamodb", region_name="eu-west-1")
-            client.create_table(
-                TableName="sessions",
-                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            client.create_table(
-                TableName="events",
-                KeySchema=[
-                    {"AttributeName": "session", "KeyType": "HASH"},
-                    {"AttributeName": "seq", "KeyType": "RANGE"},
-                ],
-                AttributeDefinitions=[
-                    {"AttributeName": "session", "AttributeType": "S"},
-                    {"AttributeName": "seq", "AttributeType": "N"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-            )
+            create_tables(client)
             return item_operations(client)
 
     assert answers(patched=True) == answers(patched=False)
