@@ -81,10 +81,7 @@ class Fuzzer:
         """A payload the schema accepts, with optional fields drawn at random."""
         rng = self.rng
         if "$ref" in schema:
-            target: Any = root
-            for part in schema["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            return self.populated(target, root, depth)
+            return self.populated(referred(schema, root), root, depth)
         if "enum" in schema:
             return rng.choice(schema["enum"])
         kind = schema.get("type")
@@ -124,10 +121,7 @@ class Fuzzer:
         at their longest, and numbers at the sizes, counts and ids stations can pick."""
         rng = self.rng
         if "$ref" in schema:
-            target: Any = root
-            for part in schema["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            return self.sized(target, root, depth, spread)
+            return self.sized(referred(schema, root), root, depth, spread)
         if "enum" in schema:
             return rng.choice(schema["enum"])
         kind = schema.get("type")
@@ -300,3 +294,11 @@ def _replace(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     copy = list(value)
     copy[head] = _replace(copy[head], tuple(rest), new)
     return copy
+
+
+def referred(schema: dict[str, Any], root: dict[str, Any]) -> Any:
+    """The schema a `$ref` names, within its document."""
+    target: Any = root
+    for part in schema["$ref"].lstrip("#/").split("/"):
+        target = target[part]
+    return target
