@@ -197,14 +197,18 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.runtime.schedules import running
     from local.runtime.usage import UsageCounter
     from local.runtime.websocket_api import Limits, WebSocketApi
+    from shared.aws.clients import session
     from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, UPLOADS
     from shared.settings import get_settings
 
     counter = UsageCounter() if args.count_usage else None
     invoker = Invoker(counter=counter, waiting=(OPERATOR_API,))
-    invoker.preload(ALL_FUNCTIONS)
     limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
     gateway = WebSocketApi(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
+    # Registered before any handler makes its client (a client copies the session's hooks).
+    poster = gateway.poster(asyncio.get_running_loop(), get_settings().connections_endpoint or "")
+    session().register("before-send.apigatewaymanagementapi.PostToConnection", poster)
+    invoker.preload(ALL_FUNCTIONS)
     usage = contextlib.ExitStack()
     if counter is not None:
         usage.enter_context(counter.installed())
@@ -318,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Locally metrics are off, so "nothing to publish" is no news.
     warnings.filterwarnings("ignore", "No application metrics to publish")
-    from local.runtime import powertools_patches
+    from local.runtime import botocore_patches, powertools_patches
     from local.runtime.aws import LocalAws
     from local.runtime.heap import survivors_frozen
 
@@ -328,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         with (
             aws.in_process(passthrough=[f"http://127.0.0.1:{args.ws_port}/"]),
             powertools_patches.applied(),
+            botocore_patches.applied(),
             survivors_frozen(),
         ):
             token, generated = configure_environment(args)

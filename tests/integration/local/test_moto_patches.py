@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
 from local.runtime import moto_patches
 
@@ -32,6 +32,26 @@ def create_tables(client) -> None:
         AttributeDefinitions=[
             {"AttributeName": "session", "AttributeType": "S"},
             {"AttributeName": "seq", "AttributeType": "N"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.create_table(
+        TableName="readings",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "id", "AttributeType": "S"},
+            {"AttributeName": "at", "AttributeType": "S"},
+            {"AttributeName": "station", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-station",
+                "KeySchema": [
+                    {"AttributeName": "station", "KeyType": "HASH"},
+                    {"AttributeName": "at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
         ],
         BillingMode="PAY_PER_REQUEST",
     )
@@ -144,6 +164,7 @@ def item_operations(client) -> list:
             UpdateExpression="SET meter = :m",
             ExpressionAttributeValues={":m": {"M": {"wh": {"N": "7"}, "at": {"NULL": True}}}},
         ),
+        *repeated_updates(client),
         client.query(
             TableName="events",
             KeyConditionExpression="#s = :s",
@@ -174,6 +195,73 @@ def item_operations(client) -> list:
     return answers
 
 
+def repeated_updates(client) -> list:
+    """The same expressions again and again with other values, as the handlers send them: each
+    answer follows from its own values (parsed expressions are kept between requests)."""
+    key = {"id": {"S": "u"}}
+    names = {
+        "#m": "meter",
+        "#wh": "wh",
+        "#l": "log",
+        "#n": "n",
+        "#tags": "tags",
+        "#gone": "gone",
+        "#done": "done",
+    }
+    client.put_item(TableName="sessions", Item={**key, "meter": {"M": {}}, "gone": {"S": "x"}})
+    answers = []
+    for n in range(3):  # one condition, the same names, no values
+        try:
+            answers.append(
+                client.put_item(
+                    TableName="sessions",
+                    Item={"id": {"S": f"p{n % 2}"}},
+                    ConditionExpression="attribute_not_exists(#id)",
+                    ExpressionAttributeNames={"#id": "id"},
+                )
+            )
+        except ClientError as error:
+            answers.append(error.response["Error"])
+    for n in range(3):
+        values = {
+            ":zero": {"N": "0"},
+            ":wh": {"N": str(10 * n + 1)},
+            ":empty": {"L": []},
+            ":one": {"L": [{"S": f"step{n}"}]},
+            ":inc": {"N": "1"},
+            ":tag": {"SS": [f"t{n}"]},
+            ":max": {"N": "5"},
+        }
+        answers.append(
+            client.update_item(
+                TableName="sessions",
+                Key=key,
+                UpdateExpression="SET #m.#wh = if_not_exists(#m.#wh, :zero) + :wh, "
+                "#l = list_append(if_not_exists(#l, :empty), :one) ADD #n :inc, #tags :tag REMOVE #gone",
+                ConditionExpression="attribute_not_exists(#done) AND (attribute_not_exists(#n) OR #n < :max)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+        )
+    for limit in ("1", "5"):  # the same condition with another value: refused, then allowed
+        try:
+            answers.append(
+                client.update_item(
+                    TableName="sessions",
+                    Key=key,
+                    UpdateExpression="ADD #n :inc",
+                    ConditionExpression="#n < :max",
+                    ExpressionAttributeNames={"#n": "n"},
+                    ExpressionAttributeValues={":inc": {"N": "1"}, ":max": {"N": limit}},
+                    ReturnValues="UPDATED_NEW",
+                )
+            )
+        except ClientError as error:
+            answers.append(error.response["Error"])
+    return answers
+
+
 def test_item_operations_answer_what_moto_s_own_answers_say():
     """The patched answers are written without moto's walk of the output shape: botocore must
     read from them exactly what it reads from moto's."""
@@ -185,3 +273,83 @@ def test_item_operations_answer_what_moto_s_own_answers_say():
             return item_operations(client)
 
     assert answers(patched=True) == answers(patched=False)
+
+
+def fill_readings(client, sessions: int = 40, each: int = 5) -> None:
+    for n in range(sessions):
+        for k in range(each):
+            item = {"id": {"S": f"s{n:03d}"}, "at": {"S": f"2026-12-07T10:{k:02d}:{n % 7:02d}"}}
+            if k != 2:  # the index is sparse: a reading without a station is not in it
+                item["station"] = {"S": f"cp{n % 3}"}
+            client.put_item(TableName="readings", Item={**item, "wh": {"N": str(n * 10 + k)}})
+
+
+def queries(client) -> list:
+    """Queries as the handlers make them: a partition, its newest first, a range, a filter,
+    pages; and the same through an index."""
+    answers = []
+    for forward in (True, False):
+        for index in (None, "by-station"):
+            key = "station" if index else "id"
+            asked = {
+                "TableName": "readings",
+                "KeyConditionExpression": f"{key} = :k AND #at >= :from",
+                "ExpressionAttributeNames": {"#at": "at"},
+                "ExpressionAttributeValues": {
+                    ":k": {"S": "cp1" if index else "s007"},
+                    ":from": {"S": "2026-12-07T10:01"},
+                },
+                "ScanIndexForward": forward,
+                "Limit": 7,
+                **({"IndexName": index} if index else {}),
+            }
+            start = None
+            while True:
+                page = client.query(**asked, **({"ExclusiveStartKey": start} if start else {}))
+                page.pop("ResponseMetadata", None)
+                answers.append(page)
+                start = page.get("LastEvaluatedKey")
+                if not start:
+                    break
+    answers.append(
+        client.query(
+            TableName="readings",
+            KeyConditionExpression="id = :k",
+            FilterExpression="wh > :wh",
+            ExpressionAttributeValues={":k": {"S": "s012"}, ":wh": {"N": "121"}},
+        )["Items"]
+    )
+    answers.append(
+        client.query(
+            TableName="readings",
+            KeyConditionExpression="id = :k",
+            ExpressionAttributeValues={":k": {"S": "nobody"}},
+        )["Items"]
+    )
+    answers.append(client.scan(TableName="readings", Limit=9)["Items"])
+    return answers
+
+
+def test_queries_answer_what_moto_s_own_answers_say():
+    def answers(patched: bool) -> list:
+        with mock_aws(), moto_patches.applied() if patched else contextlib.nullcontext():
+            client = boto3.client("dynamodb", region_name="eu-west-1")
+            create_tables(client)
+            fill_readings(client)
+            return queries(client)
+
+    assert answers(patched=True) == answers(patched=False)
+
+
+def test_a_query_s_cost_does_not_grow_with_the_table(dynamodb):
+    """moto alone sorts the whole table for every query: thousands of comparisons here."""
+    fill_readings(dynamodb, sessions=400, each=5)
+    compared = mock.patch.object(DynamoType, "__lt__", autospec=True, side_effect=DynamoType.__lt__)
+    with compared as counted:
+        found = dynamodb.query(
+            TableName="readings",
+            KeyConditionExpression="id = :k",
+            ExpressionAttributeValues={":k": {"S": "s123"}},
+        )["Items"]
+    assert [item["wh"]["N"] for item in found] == ["1230", "1231", "1232", "1233", "1234"]
+    assert counted.call_count <= 20
