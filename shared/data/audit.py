@@ -33,7 +33,8 @@ class _ByTenant(GlobalSecondaryIndex["AuditRecord"]):
 
 
 class AuditRecord(Model):
-    class Meta(OnDemand, table="audit"): ...
+    class Meta(OnDemand, table="audit"):
+        durable = True  # point-in-time recovery and retained with the stack, despite its TTL
 
     month = UnicodeAttribute(hash_key=True)
     entry = UnicodeAttribute(range_key=True)  # time#request id
