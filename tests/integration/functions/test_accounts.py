@@ -390,3 +390,24 @@ def test_a_failed_audit_write_is_counted_and_the_answer_stands(aws, monkeypatch)
 
     monkeypatch.setattr(audit, "record_entry", broken)
     assert call_api("PUT", "/id-tokens/TAG1", {"status": "Accepted"})[0] == 201
+
+
+def test_a_sign_in_is_kept_in_the_audit(aws):
+    from functions.sign_ins.handler import lambda_handler as signed_in
+    from tests.builders import CONTEXT
+
+    event = {
+        "userPoolId": "eu-west-1_TestPool",
+        "userName": "alice",
+        "request": {"userAttributes": {"custom:tenantId": "acme", "email": "alice@example.com"}},
+        "response": {},
+    }
+    assert signed_in(event, CONTEXT) == event
+    [entry] = call_api("GET", "/audit", query="principal=alice")[1]["items"]
+    assert (entry["method"], entry["tenantId"], entry["kind"], entry["status"]) == (
+        "SIGN-IN",
+        "acme",
+        "user",
+        200,
+    )
+    assert "alice@example.com" not in json.dumps(entry)
