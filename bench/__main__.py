@@ -529,6 +529,46 @@ def measure_reactions() -> list[dict[str, object]]:
     return rows
 
 
+def measure_authorization() -> list[dict[str, object]]:
+    """What resolving the operator API's caller costs a request (docs/accounts.md): the 60-second
+    cache's hit (the local stand-in's, as API Gateway's in the cloud), and a miss with the
+    bootstrap token and with an API key (its GetItem counted)."""
+    from moto import mock_aws
+
+    from local.runtime.aws import create_resources
+    from local.runtime.operator_api import AuthorizerCache
+    from local.tools.aws_calls import count_aws_calls
+    from shared.domain.accounts import BOOTSTRAP, Principal, Role
+    from shared.domain.timestamps import utc_now
+    from shared.services.accounts import api_keys, principals
+
+    rows = []
+    with mock_aws():
+        create_resources()
+        _, key = api_keys.create(
+            Principal(BOOTSTRAP, "token", Role.ADMIN, None), "bench", Role.VIEWER, None, None, utc_now()
+        )
+        cache = AuthorizerCache()
+        cache.put(f"Bearer {key}", principals.as_context(principals.resolve(f"Bearer {key}", utc_now())))
+        cases: list[tuple[str, Callable[[], object]]] = [
+            ("warm cache (any credential)", lambda: cache.get(f"Bearer {key}")),
+            (
+                "miss: the bootstrap token",
+                lambda: principals.resolve(f"Bearer {ENV['CSMS_API_TOKEN']}", utc_now()),
+            ),
+            ("miss: an API key", lambda: principals.resolve(f"Bearer {key}", utc_now())),
+        ]
+        for label, resolve in cases:
+            cpu: list[float] = []
+            with count_aws_calls() as calls:
+                for _ in range(ROUNDS):
+                    started = time.process_time()
+                    resolve()
+                    cpu.append(time.process_time() - started)
+            rows.append(measured(label, cpu, calls, (1, 0)))
+    return rows
+
+
 def main() -> int:
     with _SERVING:  # the responder stops while its thread still runs (at exit it would hang)
         rows = measure()
@@ -556,6 +596,18 @@ def main() -> int:
             f"{row['action']:<52}{row['cpu_ms']:>16.2f}{row['reads']:>11.2f}{row['writes']:>12.2f}"
             f"{f'{budget[0]}/{budget[1]}':>12}{flag}"  # type: ignore[index]
         )
+    print(
+        f"\nAuthorization per operator API request ({ROUNDS} each; a Cognito token's miss: an RS256 check)\n"
+    )
+    print(
+        f"{'caller resolved':<52}{'CPU ms (median)':>16}{'DDB reads':>11}{'DDB writes':>12}{'budget r/w':>12}"
+    )
+    authorization = measure_authorization()
+    for row in authorization:
+        flag = "" if row["ok"] else "   OVER BUDGET"
+        print(
+            f"{row['action']:<52}{row['cpu_ms']:>16.3f}{row['reads']:>11.2f}{row['writes']:>12.2f}{'1/0':>12}{flag}"
+        )
     over_runtime = report_runtime()
     base, imports = import_ratios()
     print(
@@ -564,7 +616,7 @@ def main() -> int:
     )
     for name, seconds in sorted(imports.items()):
         print(f"  {name:<44}{seconds * 1000:>8.0f} ms{seconds / base:>8.2f} x boto3")
-    over = [row for row in rows + reactions if not row["ok"]]
+    over = [row for row in rows + reactions + authorization if not row["ok"]]
     if over:
         print(f"\nFAILED: {len(over)} message(s) over their DynamoDB budget", file=sys.stderr)
     if over_runtime:

@@ -15,6 +15,8 @@ from infra import packaging
 from infra.config import StackConfig
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
+from shared.data.api_keys import ApiKeyRecord
+from shared.data.audit import AuditRecord
 from shared.data.charge_points import ChargePointRecord
 from shared.data.tables import all_records, suffix_of
 from shared.data.throttles import ThrottleRecord
@@ -145,13 +147,28 @@ class Functions(Construct):
                 )
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:
+        audit = self.tables[AuditRecord.__name__]
+        if spec.audit:
+            # Append-only: each entry is put once; nothing that writes it may update or delete.
+            actions = ["dynamodb:PutItem"] + (["dynamodb:Query"] if spec.audit == "append-read" else [])
+            resources = [audit.table_arn] + ([f"{audit.table_arn}/index/*"] if "read" in spec.audit else [])
+            function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
         if spec.data is Data.HANDSHAKE:
             self.tables[ChargePointRecord.__name__].grant_read_data(function)
             self.tables[ThrottleRecord.__name__].grant_read_write_data(function)
             return
-        # One statement for every table and its indexes: a grant per table would outgrow the
-        # role's inline policy (10 KB) as tables are added.
-        tables = list(self.tables.values())
+        if spec.data is Data.API_KEYS:
+            function.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=["dynamodb:GetItem"], resources=[self.tables[ApiKeyRecord.__name__].table_arn]
+                )
+            )
+            return
+        if spec.data is Data.NONE:
+            return
+        # One statement for every table (but the audit trail) and its indexes: a grant per table
+        # would outgrow the role's inline policy (10 KB) as tables are added.
+        tables = [table for name, table in self.tables.items() if name != AuditRecord.__name__]
         function.add_to_role_policy(
             iam.PolicyStatement(
                 actions=READ_WRITE_ACTIONS,

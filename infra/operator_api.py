@@ -1,7 +1,8 @@
-"""The operators' HTTP API: one Lambda behind an HTTP API whose JWT authorizer trusts a
-Cognito user pool with three app clients: one for people (user name and password, or SRP), one
-for the console in the browser (the hosted UI, code flow with PKCE) and one for machines (OAuth
-client credentials). The documentation is public."""
+"""The operators' HTTP API: one Lambda behind an HTTP API whose Lambda authorizer takes API keys
+and the tokens of a Cognito user pool with three app clients: one for people (user name and
+password, or SRP), one for the console in the browser (the hosted UI, code flow with PKCE) and
+one for machines (OAuth client credentials). A user's role is its group (docs/accounts.md);
+sign-ins are kept in the audit trail. The documentation is public."""
 
 from __future__ import annotations
 
@@ -15,10 +16,23 @@ from constructs import Construct
 from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
-from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS, UPLOAD_METHODS, UPLOAD_PATH, UPLOADS
+from shared.domain.accounts import Role
+from shared.manifest import (
+    OPERATOR_API,
+    OPERATOR_API_PUBLIC_PATHS,
+    OPERATOR_AUTHORIZER,
+    SIGN_INS,
+    UPLOAD_METHODS,
+    UPLOAD_PATH,
+    UPLOADS,
+)
+from shared.services.accounts.principals import PLATFORM_ADMIN_GROUP
 
 RESOURCE_SERVER = "csms"
-SCOPE = "operate"  # machines ask for csms/operate
+SCOPE = "operate"  # machines ask for csms/operate, which is the operator role
+# API Gateway keeps the authorizer's answer this long per Authorization header: the bound on how
+# long a revoked or expired key (or an expired token) is still let in.
+AUTHORIZER_CACHE = Duration.seconds(60)
 
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
@@ -28,8 +42,8 @@ ACCESS_LOG_FORMAT = {
     "path": "$context.path",
     "status": "$context.status",
     "latencyMs": "$context.responseLatency",
-    "client": "$context.authorizer.claims.client_id",
-    "user": "$context.authorizer.claims.username",
+    "principal": "$context.authorizer.principal",
+    "role": "$context.authorizer.role",
     "authorizerError": "$context.authorizer.error",
     "integrationError": "$context.integrationErrorMessage",
 }
@@ -56,8 +70,14 @@ class OperatorApi(Construct):
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            custom_attributes={"tenantId": cognito.StringAttribute(min_len=1, max_len=32, mutable=True)},
             removal_policy=RemovalPolicy.RETAIN,
         )
+        for group in (*(role.value for role in Role), PLATFORM_ADMIN_GROUP):
+            cognito.CfnUserPoolGroup(
+                self, f"Group-{group}", user_pool_id=self.user_pool.user_pool_id, group_name=group
+            )
+        self.user_pool.add_trigger(cognito.UserPoolOperation.POST_AUTHENTICATION, functions[SIGN_INS])
         self.domain = self.user_pool.add_domain(
             "Domain",
             cognito_domain=cognito.CognitoDomainOptions(
@@ -101,8 +121,18 @@ class OperatorApi(Construct):
             refresh_token_validity=Duration.hours(12),
             prevent_user_existence_errors=True,
         )
-        authorizer = authorizers.HttpUserPoolAuthorizer(
-            "Jwt", self.user_pool, user_pool_clients=[self.people, self.machines, self.console]
+        clients = [self.people, self.machines, self.console]
+        resolver = functions[OPERATOR_AUTHORIZER]
+        resolver.add_environment("CSMS_USER_POOL_ID", self.user_pool.user_pool_id)
+        resolver.add_environment(
+            "CSMS_USER_POOL_CLIENTS", ",".join(client.user_pool_client_id for client in clients)
+        )
+        authorizer = authorizers.HttpLambdaAuthorizer(
+            "Callers",
+            resolver,
+            response_types=[authorizers.HttpLambdaResponseType.SIMPLE],
+            identity_source=["$request.header.Authorization"],
+            results_cache_ttl=AUTHORIZER_CACHE,
         )
         # The console calls the API from its own origin; "*" (the default) already lets it.
         origins = list(config.cors_origins)

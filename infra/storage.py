@@ -48,6 +48,12 @@ def _indexes(schema: dict[str, Any]) -> list[dynamodb.GlobalSecondaryIndexPropsV
     return indexes
 
 
+def is_durable(model: type[Model]) -> bool:
+    """Kept whole (point-in-time recovery, deletion protection, retained): a table without a TTL,
+    and one whose record says so despite its TTL (the audit trail)."""
+    return ttl_attribute(model) is None or bool(getattr(model.Meta, "durable", False))
+
+
 def ttl_attribute(model: type[Model]) -> str | None:
     """Tables with a TTL hold transient items; the others are durable."""
     for name, attribute in model.get_attributes().items():
@@ -65,7 +71,7 @@ class Storage(Construct):
             partition = _key(schema, schema["key_schema"], "HASH")
             assert partition is not None, model
             ttl = ttl_attribute(model)
-            durable = ttl is None
+            durable = is_durable(model)
             self.tables[model.__name__] = dynamodb.TableV2(
                 self,
                 model.__name__,

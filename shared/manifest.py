@@ -12,7 +12,9 @@ class Data(Enum):
     """What a function may do with the tables (the cloud grants exactly this)."""
 
     HANDSHAKE = "handshake"  # reads charge points, counts failed handshakes
-    READ_WRITE = "read-write"
+    READ_WRITE = "read-write"  # every table but the audit trail, which `audit` grants
+    API_KEYS = "api-keys"  # reads API keys (the operator API's authorizer)
+    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Function:
     secrets: bool = False
     # Signs with the CSMS's CA, and may make it on first use (csms/certificate-authority).
     certificate_authority: bool = False
+    # Puts entries in the audit trail ("append": PutItem alone, never an update or a delete),
+    # and reads them ("append-read": PutItem and Query).
+    audit: str = ""
     # Traced by X-Ray (it builds a tracer, decision 0017): each sampled invocation is a trace
     # billed, so only a function that records subsegments turns tracing on (decision 0027).
     traced: bool = False
@@ -80,6 +85,23 @@ OPERATOR_API = Function(
     traced=True,
     secrets=True,  # the CSMS's root, listed among the trust anchors
     certificate_authority=True,
+    audit="append-read",
+)
+# The operator API's Lambda authorizer: who a request's Authorization header names (API
+# Gateway keeps each answer 60 s per header value).
+OPERATOR_AUTHORIZER = Function(
+    "operator-authorizer",
+    "functions.operator_authorizer.handler.lambda_handler",
+    "Resolves operator API callers: Cognito tokens and API keys",
+    data=Data.API_KEYS,
+)
+# The operators' user pool's post-authentication trigger: sign-ins kept in the audit trail.
+SIGN_INS = Function(
+    "sign-ins",
+    "functions.sign_ins.handler.lambda_handler",
+    "Keeps operators' sign-ins in the audit trail",
+    data=Data.NONE,
+    audit="append",
 )
 UPLOADS = Function(
     "uploads",
@@ -264,6 +286,8 @@ ALL_FUNCTIONS: tuple[Function, ...] = tuple(
             AUTHORIZER,
             *WEBSOCKET_ROUTES.values(),
             OPERATOR_API,
+            OPERATOR_AUTHORIZER,
+            SIGN_INS,
             UPLOADS,
             *(schedule.function for schedule in SCHEDULES),
             *(reaction.function for reaction in REACTIONS),

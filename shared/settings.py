@@ -59,7 +59,12 @@ class Settings:
     # How long the password before a rotation stays good once the station took the new one.
     password_grace_s: int
     api_auth: ApiAuth
+    # The bootstrap platform-admin token (locally); empty in the cloud, where there is none.
     api_token: str
+    # The operators' Cognito user pool and the app clients whose tokens the operator API takes
+    # (the cloud's; None locally, where callers bring the token or an API key).
+    user_pool_id: str | None
+    user_pool_clients: frozenset[str] = field(hash=False)
     max_message_bytes: int
     # How long a command waits for its answer unless the operator says otherwise
     command_timeout_s: int
@@ -151,6 +156,8 @@ class Settings:
             password_grace_s=_int(env, "CSMS_PASSWORD_GRACE", 86400),
             api_auth=api_auth,  # type: ignore[arg-type]
             api_token=api_token,
+            user_pool_id=env.get("CSMS_USER_POOL_ID") or None,
+            user_pool_clients=frozenset(filter(None, env.get("CSMS_USER_POOL_CLIENTS", "").split(","))),
             max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),
             command_timeout_s=_int(env, "CSMS_COMMAND_TIMEOUT", 30),
             files_bucket=env.get("CSMS_FILES_BUCKET", f"{prefix}files"),

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.http_errors import error_response
+from functions.operator_api.access import permission_for
 from functions.operator_api.routes import routers
+from shared.domain.accounts import AuditEntry, Permission, Principal, audited, refusal, resource_of
 from shared.domain.errors import ApplicationError
+from shared.domain.timestamps import utc_now
 from shared.manifest import OPERATOR_API_PUBLIC_PATHS
 from shared.observability import SERVICE, logger, publish_metrics
+from shared.services.accounts import audit, principals
 from shared.settings import get_settings
 
 OPENAPI: dict[str, Any] = {
@@ -32,20 +37,73 @@ OPENAPI: dict[str, Any] = {
     "security": [{"bearerAuth": []}],
 }
 
+
+class GuardedResolver(APIGatewayHttpResolver):
+    """Powertools' resolver, refusing a route the caller's role may not use once the route is
+    matched and before its request is validated or it runs (a refused caller learns nothing of
+    what it sent), and keeping each change and refusal in the audit trail once it is answered."""
+
+    def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder[Any]:
+        rule = route.path if route in self._static_routes or route in self._dynamic_routes else None
+        if rule in OPERATOR_API_PUBLIC_PATHS:
+            return super()._call_route(route, route_arguments)
+        principal: Principal = self.context["principal"]
+        needed = permission_for(route) if rule else Permission.READ  # no route: the 404 is a read
+        if needed is None or not principal.may(needed):
+            reason = refusal(principal, needed) if needed else f"{route.method} {rule} declares no permission"
+            answer: ResponseBuilder[Any] = ResponseBuilder(
+                response=error_response(HTTPStatus.FORBIDDEN, "Forbidden", reason),
+                serializer=self._serializer,
+                route=route,
+            )
+        else:
+            try:
+                answer = super()._call_route(route, route_arguments)
+            except Exception:
+                keep(self.current_event, principal, rule, HTTPStatus.INTERNAL_SERVER_ERROR)
+                raise
+        keep(self.current_event, principal, rule, answer.response.status_code)
+        return answer
+
+
+def keep(request: BaseProxyEvent, principal: Principal | None, rule: str | None, status: int) -> None:
+    """The audit entry of a change or a refusal, after it was answered (never its body)."""
+    method = request.http_method.upper()
+    if not audited(method, status):
+        return
+    context = request.raw_event.get("requestContext") or {}
+    audit.record(
+        AuditEntry(
+            at=utc_now(),
+            principal=principal.principal if principal else "anonymous",
+            kind=principal.kind if principal else "",
+            role=principal.role.value if principal else "",
+            tenant_id=principal.tenant_id if principal else None,
+            source_ip=str((context.get("http") or {}).get("sourceIp") or ""),
+            method=method,
+            path=request.path,
+            resource=resource_of(rule, request.path),
+            status=int(status),
+            request_id=str(context.get("requestId") or ""),
+        )
+    )
+
+
+def caller(event: dict[str, Any]) -> Principal | None:
+    """Who the request comes from: what the authorizer put in the request's context (the cloud's
+    Lambda authorizer, the local runtime's run of the same code). Invoked without that context
+    with token auth (tests that call the handler directly), the same resolution runs here."""
+    context = ((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda")
+    if isinstance(context, dict):
+        return principals.of_context(context)
+    if get_settings().api_auth == "token":
+        return principals.resolve((event.get("headers") or {}).get("authorization"), utc_now())
+    return None
+
+
 get_settings().require_api_token()
-app = APIGatewayHttpResolver(enable_validation=True)
+app = GuardedResolver(enable_validation=True)
 tracer = Tracer(service=SERVICE)
-
-
-def authenticated(request: APIGatewayProxyEventV2) -> bool:
-    """The local stand-in for the cloud's JWT authorizer: a static bearer token. Checked before
-    the request is routed or validated, so that a caller without it learns nothing of the API."""
-    settings = get_settings()
-    if settings.api_auth != "token" or request.path in OPERATOR_API_PUBLIC_PATHS:
-        return True
-    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
-    given = token.encode("utf-8", "surrogateescape")  # a header may carry any byte
-    return scheme.lower() == "bearer" and hmac.compare_digest(given, settings.api_token.encode())
 
 
 # The documentation is the same for the life of the process, and building it costs: the
@@ -55,7 +113,7 @@ DOCS_CACHE = "public, max-age=300"
 _documents: dict[str, tuple[int, str, str]] = {}
 
 
-def built_once(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
+def built_once(app: GuardedResolver, next_middleware: NextMiddleware) -> Response[str]:
     """A documentation route's answer, built on the first request (per `format` asked)."""
     key = f"{app.current_event.path}?{(app.current_event.query_string_parameters or {}).get('format', '')}"
     kept = _documents.get(key)
@@ -127,13 +185,19 @@ def too_deep(error: RecursionError) -> Response[str]:
 @publish_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if not authenticated(APIGatewayProxyEventV2(event)):
+    request = APIGatewayProxyEventV2(event)
+    if request.path in OPERATOR_API_PUBLIC_PATHS:
+        return app.resolve(event, context)
+    principal = caller(event)
+    if principal is None:
+        keep(request, None, None, HTTPStatus.UNAUTHORIZED)
         return {
             "statusCode": int(HTTPStatus.UNAUTHORIZED),
             "headers": {"Content-Type": content_types.APPLICATION_JSON},
             "body": json.dumps(
-                {"error": {"code": "Unauthorized", "message": "A valid Bearer token is required"}}
+                {"error": {"code": "Unauthorized", "message": "A valid Bearer token or API key is required"}}
             ),
             "isBase64Encoded": False,
         }
+    app.context["principal"] = principal
     return app.resolve(event, context)

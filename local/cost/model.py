@@ -243,7 +243,7 @@ def stack_of(template: Mapping[str, Any]) -> Stack:
         + any(
             "secretsmanager:CreateSecret" in json.dumps(r)
             for r in resources
-            if r["Type"] == "AWS::IAM::Policy"
+            if r["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")  # CDK's overflow
         ),
         access_log_bytes=access_log_line(websocket[0]["AccessLogSettings"]["Format"]) if websocket else 0,
         schedules={s.function.name: MONTH_MINUTES / s.rate_minutes for s in SCHEDULES},

@@ -205,3 +205,21 @@ def scheduled(rule_name: str) -> dict[str, Any]:
         "resources": [f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{rule_name}"],
         "detail": {},
     }
+
+
+def http_authorizer_request(request: dict[str, Any]) -> dict[str, Any]:
+    """What an HTTP API's Lambda authorizer (REQUEST, payload 2.0) gets for this request."""
+    headers = request.get("headers") or {}
+    method = request["requestContext"]["http"]["method"]
+    return {
+        "version": "2.0",
+        "type": "REQUEST",
+        "routeArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:local/$default/{method}{request['rawPath']}",
+        "identitySource": [headers.get("authorization", "")],
+        "routeKey": request["routeKey"],
+        "rawPath": request["rawPath"],
+        "rawQueryString": request["rawQueryString"],
+        "headers": headers,
+        "queryStringParameters": request.get("queryStringParameters"),
+        "requestContext": request["requestContext"],
+    }

@@ -198,7 +198,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.runtime.usage import UsageCounter
     from local.runtime.websocket_api import Limits, WebSocketApi
     from shared.aws.clients import session
-    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, UPLOADS
+    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, OPERATOR_AUTHORIZER, UPLOADS
     from shared.settings import get_settings
 
     counter = UsageCounter() if args.count_usage else None
@@ -219,7 +219,14 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     runners = [
         web.AppRunner(gateway.app(), access_log=None, keepalive_timeout=args.handshake_timeout),
         web.AppRunner(
-            operator_api_app(invoker, OPERATOR_API, UPLOADS, moto_endpoint, get_settings().max_upload_bytes),
+            operator_api_app(
+                invoker,
+                OPERATOR_API,
+                UPLOADS,
+                moto_endpoint,
+                get_settings().max_upload_bytes,
+                authorizer=OPERATOR_AUTHORIZER,
+            ),
             keepalive_timeout=75,
         ),
     ]

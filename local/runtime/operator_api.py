@@ -1,25 +1,62 @@
 """A stand-in for API Gateway's HTTP API: every request becomes a payload 2.0 event, for the
-upload endpoint on its paths and the operator API on the rest. Locally it also serves what S3's
-presigned URLs would (/files, a proxy to moto)."""
+upload endpoint on its paths and the operator API on the rest. As in the cloud, the operator
+API's Lambda authorizer runs first (its answer kept 60 s per Authorization header, a request
+without one answered 401 by the gateway itself) and hands the API its principal. Locally it also
+serves what S3's presigned URLs would (/files, a proxy to moto)."""
 
 from __future__ import annotations
 
 import base64
+import time
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 from local.runtime import events
 from local.runtime.files import FILES_PREFIX, files_proxy
 from local.runtime.lambdas import Invoker
-from shared.manifest import CONSOLE_PATH, UPLOAD_METHODS, UPLOAD_PATH, Function
+from shared.manifest import CONSOLE_PATH, OPERATOR_API_PUBLIC_PATHS, UPLOAD_METHODS, UPLOAD_PATH, Function
 from shared.observability import logger
+
+# What the stack sets on its authorizer (infra/operator_api.py AUTHORIZER_CACHE): the bound on
+# how long a revoked or expired key still opens the API.
+AUTHORIZER_CACHE_S = 60.0
+
+
+class AuthorizerCache:
+    """API Gateway's result cache: an authorizer's answer per identity (the Authorization
+    header), for its TTL; the oldest forgotten past `size` entries."""
+
+    def __init__(self, ttl_s: float = AUTHORIZER_CACHE_S, size: int = 10_000) -> None:
+        self.ttl_s, self.size = ttl_s, size
+        self._answers: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+
+    def get(self, identity: str) -> dict[str, Any] | None:
+        kept = self._answers.get(identity)
+        if kept is None or kept[0] <= time.monotonic():
+            self._answers.pop(identity, None)
+            return None
+        return kept[1]
+
+    def put(self, identity: str, answer: dict[str, Any]) -> None:
+        self._answers[identity] = (time.monotonic() + self.ttl_s, answer)
+        self._answers.move_to_end(identity)
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
 
 
 def operator_api_app(
-    invoker: Invoker, function: Function, uploads: Function, moto_endpoint: str, max_upload_bytes: int
+    invoker: Invoker,
+    function: Function,
+    uploads: Function,
+    moto_endpoint: str,
+    max_upload_bytes: int,
+    authorizer: Function | None = None,
 ) -> web.Application:
-    """The HTTP API stand-in."""
+    """The HTTP API stand-in; with `authorizer`, the operator API's routes go through it."""
+    cache = AuthorizerCache()
 
     async def handle(request: web.Request) -> web.Response:
         target = function
@@ -35,6 +72,22 @@ def operator_api_app(
             source_ip=request.remote or "127.0.0.1",
             domain_name=request.host,
         )
+        if target is function and authorizer is not None and request.path not in OPERATOR_API_PUBLIC_PATHS:
+            identity = request.headers.get("Authorization")
+            if not identity:  # the identity source is missing: the gateway answers itself
+                return web.json_response({"message": "Unauthorized"}, status=401)
+            context = cache.get(identity)
+            if context is None:
+                try:
+                    answer = await invoker.invoke(authorizer, events.http_authorizer_request(event))
+                except Exception:
+                    logger.exception("Operator API authorizer failed")
+                    return web.json_response({"message": "Internal Server Error"}, status=500)
+                if not answer.get("isAuthorized"):
+                    return web.json_response({"message": "Forbidden"}, status=403)
+                context = dict(answer.get("context") or {})
+                cache.put(identity, context)
+            event["requestContext"]["authorizer"] = {"lambda": context}
         try:
             answer = await invoker.invoke(target, event)
         except Exception:

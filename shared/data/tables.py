@@ -40,6 +40,9 @@ ALL_TABLE_MODULES = (
     "sites",
     "certificates",
     "analytics",
+    "tenants",
+    "api_keys",
+    "audit",
 )
 
 

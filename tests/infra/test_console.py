@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from shared.manifest import CONSOLE_PATH
-from tests.infra.conftest import of_type, viewer_request_of
+from shared.manifest import CONSOLE_PATH, OPERATOR_AUTHORIZER
+from tests.infra.conftest import function_named, of_type, viewer_request_of
 
 
 def console_client(resources):
@@ -32,13 +32,9 @@ def test_the_console_client_is_public_and_uses_the_code_flow_back_to_the_console
 
 def test_the_api_trusts_tokens_of_the_console_client(resources):
     name, _ = console_client(resources)
-    [authorizer] = [
-        a
-        for a in of_type(resources, "AWS::ApiGatewayV2::Authorizer").values()
-        if a["Properties"]["AuthorizerType"] == "JWT"
-    ]
-    audiences = authorizer["Properties"]["JwtConfiguration"]["Audience"]
-    assert {"Ref": name} in audiences and len(audiences) == 3
+    resolver = resources[function_named(resources, OPERATOR_AUTHORIZER.handler)]
+    clients = resolver["Properties"]["Environment"]["Variables"]["CSMS_USER_POOL_CLIENTS"]
+    assert {"Ref": name} in clients["Fn::Join"][1]
 
 
 def test_the_distribution_serves_the_console_from_a_private_bucket(resources):

@@ -1,7 +1,24 @@
-"""The operator HTTP API: a JWT authorizer over the stack's user pool, public docs."""
+"""The operator HTTP API: a Lambda authorizer over API keys and the stack's user pool, a group per
+role, sign-ins kept, an append-only audit trail, public docs."""
 
-from shared.manifest import OPERATOR_API, OPERATOR_API_PUBLIC_PATHS, UPLOAD_METHODS, UPLOADS
-from tests.infra.conftest import function_named, integrated_function, of_type, routes_of
+import json
+
+from shared.manifest import (
+    OPERATOR_API,
+    OPERATOR_API_PUBLIC_PATHS,
+    OPERATOR_AUTHORIZER,
+    SIGN_INS,
+    UPLOAD_METHODS,
+    UPLOADS,
+)
+from tests.infra.conftest import (
+    api_named,
+    function_named,
+    integrated_function,
+    of_type,
+    routes_of,
+    statements_of,
+)
 
 UPLOAD_ROUTES = {
     f"{method} {path}"
@@ -10,7 +27,7 @@ UPLOAD_ROUTES = {
 }
 
 
-def test_every_request_but_the_docs_and_uploads_needs_a_token_from_the_user_pool(resources):
+def test_every_request_but_the_docs_and_uploads_goes_through_the_lambda_authorizer(resources):
     routes = routes_of(resources, "HTTP")
     docs = {f"GET {path}" for path in OPERATOR_API_PUBLIC_PATHS}
     assert set(routes) == {"$default", *docs, *UPLOAD_ROUTES}
@@ -19,17 +36,71 @@ def test_every_request_but_the_docs_and_uploads_needs_a_token_from_the_user_pool
     for key, route in routes.items():
         expected = uploads if key in UPLOAD_ROUTES else handler
         assert integrated_function(resources, route) == expected, key
-        assert route["Properties"]["AuthorizationType"] == ("JWT" if key == "$default" else "NONE"), key
-    [jwt] = [
+        assert route["Properties"]["AuthorizationType"] == ("CUSTOM" if key == "$default" else "NONE"), key
+    http_api = {"Ref": api_named(resources, "HTTP")}
+    [authorizer] = [
         a
         for a in of_type(resources, "AWS::ApiGatewayV2::Authorizer").values()
-        if a["Properties"]["AuthorizerType"] == "JWT"
+        if a["Properties"]["ApiId"] == http_api
     ]
+    properties = authorizer["Properties"]
+    assert properties["AuthorizerType"] == "REQUEST" and properties["EnableSimpleResponses"] is True
+    assert properties["IdentitySource"] == ["$request.header.Authorization"]
+    assert properties["AuthorizerResultTtlInSeconds"] == 60  # the bound on revocation
+    resolver = function_named(resources, OPERATOR_AUTHORIZER.handler)
+    assert resolver in json.dumps(properties["AuthorizerUri"])
+    variables = resources[resolver]["Properties"]["Environment"]["Variables"]
     [pool] = of_type(resources, "AWS::Cognito::UserPool")
+    assert variables["CSMS_USER_POOL_ID"] == {"Ref": pool}
     clients = of_type(resources, "AWS::Cognito::UserPoolClient")
-    config = jwt["Properties"]["JwtConfiguration"]
-    assert {"Ref": pool} in config["Issuer"]["Fn::Join"][1]
-    assert sorted(a["Ref"] for a in config["Audience"]) == sorted(clients)
+    named = json.dumps(variables["CSMS_USER_POOL_CLIENTS"])
+    assert all(client in named for client in clients) and len(clients) == 3
+
+
+def test_a_group_per_role_and_the_platform_admins_and_a_tenant_attribute(resources):
+    groups = {
+        g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()
+    }
+    assert groups == {"admin", "operator", "technician", "viewer", "platform-admin"}
+    [pool] = of_type(resources, "AWS::Cognito::UserPool").values()
+    assert {"Name": "tenantId", "AttributeDataType": "String", "Mutable": True} in [
+        {k: a[k] for k in ("Name", "AttributeDataType", "Mutable")} for a in pool["Properties"]["Schema"]
+    ]
+
+
+def test_sign_ins_are_kept_by_the_post_authentication_trigger(resources):
+    [pool] = of_type(resources, "AWS::Cognito::UserPool").values()
+    trigger = pool["Properties"]["LambdaConfig"]["PostAuthentication"]
+    assert trigger == {"Fn::GetAtt": [function_named(resources, SIGN_INS.handler), "Arn"]}
+
+
+def test_the_audit_trail_is_append_only_for_every_role(resources):
+    [audit] = [name for name in of_type(resources, "AWS::DynamoDB::GlobalTable") if "AuditRecord" in name]
+    table = resources[audit]["Properties"]
+    assert table["TimeToLiveSpecification"]["Enabled"] is True
+    assert table["Replicas"][0]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    writers = set()
+    for name, policy in {
+        **of_type(resources, "AWS::IAM::Policy"),
+        **of_type(resources, "AWS::IAM::ManagedPolicy"),
+    }.items():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if audit not in json.dumps(statement["Resource"]):
+                continue
+            assert not {
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:*",
+            } & set(actions), name
+            if "dynamodb:PutItem" in actions:
+                writers.add(name)
+    for spec in (OPERATOR_API, SIGN_INS):
+        function = resources[function_named(resources, spec.handler)]
+        puts = [s for s in statements_of(resources, function) if audit in json.dumps(s["Resource"])]
+        assert puts and all("dynamodb:PutItem" in s["Action"] for s in puts), spec.name
+    assert writers
 
 
 def test_people_sign_in_and_machines_use_client_credentials(resources):

@@ -5,7 +5,7 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from infra.storage import ttl_attribute
+from infra.storage import is_durable, ttl_attribute
 from shared.data.tables import all_records
 from shared.manifest import ALL_FUNCTIONS
 from tests.infra.conftest import function_named, of_type, statements_of
@@ -24,7 +24,7 @@ def test_one_table_per_model(template):
 def test_tables_have_the_models_keys_indexes_and_ttl(template, model):
     described = model._get_schema()
     key_schema = _key_schema(described["key_schema"])
-    durable = ttl_attribute(model) is None
+    durable = is_durable(model)
     properties: dict[str, object] = {
         "KeySchema": key_schema,
         "BillingMode": "PAY_PER_REQUEST",
@@ -52,7 +52,7 @@ def test_tables_have_the_models_keys_indexes_and_ttl(template, model):
                 for index in indexes
             ]
         )
-    if not durable:
+    if ttl_attribute(model):
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl_attribute(model), "Enabled": True}
     template.has_resource_properties("AWS::DynamoDB::GlobalTable", properties)
 

@@ -4,7 +4,7 @@ import json
 
 from infra.websocket_api import ACCESS_LOG_FORMAT, IDENTITY_SOURCE
 from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
-from tests.infra.conftest import function_named, integrated_function, of_type, routes_of
+from tests.infra.conftest import api_named, function_named, integrated_function, of_type, routes_of
 
 
 def test_every_manifest_route_and_only_those_reaches_its_function(resources):
@@ -18,7 +18,7 @@ def test_the_authorizer_guards_connect_only(resources):
     [authorizer] = [
         a
         for a in of_type(resources, "AWS::ApiGatewayV2::Authorizer").values()
-        if a["Properties"]["AuthorizerType"] == "REQUEST"
+        if a["Properties"]["ApiId"] == {"Ref": api_named(resources, "WEBSOCKET")}
     ]
     assert authorizer["Properties"]["IdentitySource"] == [IDENTITY_SOURCE]
     assert function_named(resources, AUTHORIZER.handler) in json.dumps(

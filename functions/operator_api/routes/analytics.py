@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.analytics import (
     BreakdownOut,
     DailyOut,
@@ -21,11 +22,19 @@ from functions.operator_api.models.analytics import (
 )
 from functions.operator_api.models.availability import ConnectorOut
 from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken, PageSize
+from shared.domain.accounts import Permission
 from shared.domain.analytics import MAX_DAYS, Breakdown, Figures
 from shared.domain.timestamps import utc_now
 from shared.services import analytics
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "GET /analytics/breakdown": Permission.READ,
+    "GET /analytics/daily": Permission.READ,
+    "GET /charge-points/<charge_point_id>/status-history": Permission.READ,
+    "GET /connectors": Permission.READ,
+}
 TAGS = ["Analytics"]
 
 From = Annotated[date | None, Query(alias="from", description="First day (UTC); default 29 days before 'to'")]

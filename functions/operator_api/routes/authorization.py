@@ -9,14 +9,23 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.authorization import IdTokenIn, IdTokenOut, IdTokenPage
 from functions.operator_api.params import NextToken, PageSize
+from shared.domain.accounts import Permission
 from shared.domain.authorization import TokenEntry
 from shared.domain.timestamps import utc_now
 from shared.observability import logger
 from shared.services import authorization
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /id-tokens/<id_token>": Permission.ID_TOKENS,
+    "GET /id-tokens": Permission.READ,
+    "GET /id-tokens/<id_token>": Permission.READ,
+    "PUT /id-tokens/<id_token>": Permission.ID_TOKENS,
+}
 
 IdTokenValue = Annotated[
     str, Path(min_length=1, max_length=255, description="The token: an RFID UID, an eMAID, a key code, ...")

@@ -7,13 +7,19 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.availability import AvailabilityIn
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.domain.accounts import Permission
 from shared.protocol.availability import availability_codec
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "POST /charge-points/<charge_point_id>/availability": Permission.COMMANDS,
+}
 
 
 @intent_route(router, "availability", "Make the station, an EVSE or a connector operative or inoperative")

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.certificates import (
     CertificatesOut,
     FactsOut,
@@ -30,6 +31,7 @@ from functions.operator_api.responses import (
     json_response,
     with_examples,
 )
+from shared.domain.accounts import Permission
 from shared.domain.certificates import Signing
 from shared.domain.timestamps import utc_now
 from shared.services import commands
@@ -37,6 +39,17 @@ from shared.services.certificates import station_certificates
 from shared.services.certificates.station_certificates import TrustAnchor
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /charge-points/<charge_point_id>/certificates/<serial>": Permission.CERTIFICATES,
+    "DELETE /trust-anchors/<name>": Permission.TRUST_ANCHORS,
+    "GET /charge-points/<charge_point_id>/certificates": Permission.READ,
+    "GET /trust-anchors": Permission.READ,
+    "POST /charge-points/<charge_point_id>/certificates": Permission.CERTIFICATES,
+    "POST /charge-points/<charge_point_id>/certificates/<serial>/revoke": Permission.CERTIFICATES,
+    "POST /charge-points/<charge_point_id>/certificates/refresh": Permission.CERTIFICATES,
+    "PUT /trust-anchors/<name>": Permission.TRUST_ANCHORS,
+}
 TAGS = ["Certificates"]
 AnchorName = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 Serial = Annotated[str, Path(pattern=r"^[0-9A-Fa-f:]{1,60}$", description="Hex; colons allowed")]

@@ -9,13 +9,23 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import ActionsOut, CommandIn, CommandOut, CommandPage
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import RESPONSES, Wait, command_out, command_response, with_examples
+from shared.domain.accounts import Permission
 from shared.domain.timestamps import utc_now
 from shared.services import commands
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "GET /charge-points/<charge_point_id>/commands": Permission.READ,
+    "GET /commands/<command_id>": Permission.READ,
+    "GET /ocpp-versions/<version>/actions": Permission.READ,
+    "GET /ocpp-versions/<version>/actions/<action>": Permission.READ,
+    "POST /charge-points/<charge_point_id>/commands": Permission.COMMANDS,
+}
 Version = Annotated[Literal["1.6", "2.0.1", "2.1"], Path(description="The OCPP version")]
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.configuration import (
     Configuration,
@@ -18,10 +19,17 @@ from functions.operator_api.models.configuration import (
 )
 from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.domain.accounts import Permission
 from shared.protocol.configuration import configuration_codec
 from shared.services import configuration
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "GET /charge-points/<charge_point_id>/configuration": Permission.READ,
+    "POST /charge-points/<charge_point_id>/configuration/change": Permission.CONFIGURATION,
+    "POST /charge-points/<charge_point_id>/configuration/read": Permission.CONFIGURATION,
+}
 
 
 @router.get(

@@ -9,15 +9,25 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.common import EventPage
 from functions.operator_api.models.data_transfer import VendorIn, VendorList, VendorOut
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.station_events import page_of_kind
+from shared.domain.accounts import Permission
 from shared.domain.station_events import EventKind, Vendor
 from shared.domain.timestamps import utc_now
 from shared.services import station_events
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /data-transfer/vendors/<vendor_id>": Permission.REGISTRATION,
+    "GET /charge-points/<charge_point_id>/data-transfers": Permission.READ,
+    "GET /data-transfer/vendors": Permission.READ,
+    "GET /data-transfer/vendors/<vendor_id>": Permission.READ,
+    "PUT /data-transfer/vendors/<vendor_id>": Permission.REGISTRATION,
+}
 VendorId = Annotated[str, Path(min_length=1, max_length=255, description="As DataTransfer's vendorId")]
 
 

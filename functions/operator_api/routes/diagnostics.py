@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.common import EventPage, RequestOut
 from functions.operator_api.models.diagnostics import (
@@ -34,6 +35,7 @@ from functions.operator_api.responses import (
     with_examples,
 )
 from functions.operator_api.station_events import page_of_kind
+from shared.domain.accounts import Permission
 from shared.domain.maintenance import MaintenanceRequest
 from shared.domain.station_events import EventKind, Monitor
 from shared.domain.timestamps import utc_now
@@ -43,6 +45,17 @@ from shared.services.diagnostics import logs
 from shared.services.diagnostics.logs import LogAsked
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "GET /charge-points/<charge_point_id>/events": Permission.READ,
+    "GET /charge-points/<charge_point_id>/logs": Permission.READ,
+    "GET /charge-points/<charge_point_id>/logs/<request_id>": Permission.READ,
+    "POST /charge-points/<charge_point_id>/logs": Permission.LOGS,
+    "POST /charge-points/<charge_point_id>/monitoring-base": Permission.CONFIGURATION,
+    "POST /charge-points/<charge_point_id>/monitoring-report": Permission.LOGS,
+    "POST /charge-points/<charge_point_id>/monitors": Permission.CONFIGURATION,
+    "POST /charge-points/<charge_point_id>/monitors/clear": Permission.CONFIGURATION,
+}
 TAGS = ["Diagnostics"]
 RequestId = Annotated[int, Path(ge=0, description="The log request's requestId")]
 DeviceKind = Literal[

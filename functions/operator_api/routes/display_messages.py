@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.display_messages import (
     DisplayMessageIn,
@@ -16,11 +17,18 @@ from functions.operator_api.models.display_messages import (
 )
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import RESPONSES, Wait, command_response, with_examples
+from shared.domain.accounts import Permission
 from shared.domain.display_messages import DisplayMessage
 from shared.domain.timestamps import utc_now
 from shared.services import display_messages
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /charge-points/<charge_point_id>/display-messages/<message_id>": Permission.COMMANDS,
+    "GET /charge-points/<charge_point_id>/display-messages": Permission.READ,
+    "POST /charge-points/<charge_point_id>/display-messages": Permission.COMMANDS,
+}
 TAGS = ["Display messages"]
 MessageId = Annotated[int, Path(ge=0)]
 

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.common import RequestOut
 from functions.operator_api.models.firmware_management import (
     FirmwareIn,
@@ -26,6 +27,7 @@ from functions.operator_api.models.firmware_management import (
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import RESPONSES, command_out, json_response, with_examples
+from shared.domain.accounts import Permission
 from shared.domain.maintenance import Firmware
 from shared.domain.rollouts import Member, Rollout, RolloutState, failure_rate
 from shared.domain.timestamps import utc_now
@@ -35,6 +37,21 @@ from shared.services.firmware_management.firmware import UpdateAsked, UpdateView
 from shared.services.firmware_management.rollouts import RolloutAsked
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /firmware/<firmware_id>": Permission.FIRMWARE,
+    "GET /charge-points/<charge_point_id>/firmware-updates": Permission.READ,
+    "GET /charge-points/<charge_point_id>/firmware-updates/<request_id>": Permission.READ,
+    "GET /firmware": Permission.READ,
+    "GET /firmware-rollouts/<rollout_id>": Permission.READ,
+    "GET /firmware/<firmware_id>": Permission.READ,
+    "POST /charge-points/<charge_point_id>/firmware-updates": Permission.FIRMWARE,
+    "POST /firmware": Permission.FIRMWARE,
+    "POST /firmware-rollouts": Permission.FIRMWARE,
+    "POST /firmware-rollouts/<rollout_id>/cancel": Permission.FIRMWARE,
+    "POST /firmware-rollouts/<rollout_id>/pause": Permission.FIRMWARE,
+    "POST /firmware-rollouts/<rollout_id>/resume": Permission.FIRMWARE,
+}
 TAGS = ["Firmware"]
 FirmwareId = Annotated[str, Path(min_length=1, max_length=64)]
 RequestId = Annotated[int, Path(ge=0, description="The update's requestId")]

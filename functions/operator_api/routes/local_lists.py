@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.authorization import IdTokenOut
 from functions.operator_api.models.local_lists import (
     LocalListIn,
@@ -20,6 +21,7 @@ from functions.operator_api.models.local_lists import (
 )
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import RESPONSES, command_out, json_response
+from shared.domain.accounts import Permission
 from shared.domain.local_lists import UpdateType
 from shared.domain.provisioning import FleetFilter
 from shared.domain.timestamps import utc_now
@@ -27,6 +29,12 @@ from shared.services import commands, local_lists
 from shared.services.local_lists import FleetSync, Sync
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "GET /charge-points/<charge_point_id>/local-list": Permission.READ,
+    "POST /charge-points/<charge_point_id>/local-list": Permission.LOCAL_LISTS,
+    "POST /local-lists": Permission.LOCAL_LISTS,
+}
 TAGS = ["Authorization"]
 
 

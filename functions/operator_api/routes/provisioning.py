@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.availability import ConnectorOut
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.configuration import ConfigurationReport
@@ -21,12 +22,21 @@ from functions.operator_api.models.provisioning import (
 )
 from functions.operator_api.params import ChargePointId, FleetPageSize, NextToken
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.domain.accounts import Permission
 from shared.domain.provisioning import UNCHANGED, ChargePoint
 from shared.domain.timestamps import utc_now
 from shared.protocol.provisioning import provisioning_codec
 from shared.services import provisioning
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /charge-points/<charge_point_id>": Permission.REGISTRATION,
+    "GET /charge-points": Permission.READ,
+    "GET /charge-points/<charge_point_id>": Permission.READ,
+    "POST /charge-points/<charge_point_id>/reset": Permission.RESETS,
+    "PUT /charge-points/<charge_point_id>": Permission.REGISTRATION,
+}
 
 
 def _summary(charge_point: ChargePoint, online: bool | None = None) -> dict[str, Any]:

@@ -7,13 +7,22 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.remote_control import RemoteStartIn, RemoteStopIn, TriggerIn, UnlockIn
 from functions.operator_api.params import ChargePointId
 from functions.operator_api.responses import Wait, intent_route, send_intent, with_examples
+from shared.domain.accounts import Permission
 from shared.protocol.remote_control import remote_control_codec
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "POST /charge-points/<charge_point_id>/remote-start": Permission.SESSIONS,
+    "POST /charge-points/<charge_point_id>/remote-stop": Permission.SESSIONS,
+    "POST /charge-points/<charge_point_id>/trigger": Permission.COMMANDS,
+    "POST /charge-points/<charge_point_id>/unlock": Permission.COMMANDS,
+}
 
 
 @intent_route(

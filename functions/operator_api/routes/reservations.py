@@ -10,15 +10,24 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.reservations import ReservationIn, ReservationOut, ReservationPage
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import RESPONSES, command_out, json_response, with_examples
+from shared.domain.accounts import Permission
 from shared.domain.commands import Command
 from shared.domain.reservations import Reservation
 from shared.domain.timestamps import utc_now
 from shared.services import commands, reservations
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /reservations/<reservation_id>": Permission.RESERVATIONS,
+    "GET /charge-points/<charge_point_id>/reservations": Permission.READ,
+    "GET /reservations/<reservation_id>": Permission.READ,
+    "POST /charge-points/<charge_point_id>/reservations": Permission.RESERVATIONS,
+}
 TAGS = ["Reservations"]
 ReservationId = Annotated[int, Path(ge=1)]
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.common import EventPage
 from functions.operator_api.models.security import PasswordIn, SecurityProfileIn
@@ -22,6 +23,7 @@ from functions.operator_api.responses import (
     with_examples,
 )
 from functions.operator_api.station_events import page_of_kind
+from shared.domain.accounts import Permission
 from shared.domain.errors import BadRequest
 from shared.domain.provisioning import NetworkSlot
 from shared.domain.station_events import EventKind
@@ -30,6 +32,12 @@ from shared.services import commands
 from shared.services.security import passwords, security_profiles
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "GET /charge-points/<charge_point_id>/security-events": Permission.READ,
+    "POST /charge-points/<charge_point_id>/password": Permission.PASSWORDS,
+    "POST /charge-points/<charge_point_id>/security-profile": Permission.CERTIFICATES,
+}
 
 
 @intent_route(router, "password", "Rotate the HTTP Basic password (security profiles 1 and 2)")

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.common import EventPage
 from functions.operator_api.models.smart_charging import (
@@ -38,6 +39,7 @@ from functions.operator_api.responses import (
     with_examples,
 )
 from functions.operator_api.station_events import page_of_kind
+from shared.domain.accounts import Permission
 from shared.domain.charging_profiles import KnownProfile
 from shared.domain.grid import OpenAdrLink
 from shared.domain.sites import Site
@@ -47,6 +49,18 @@ from shared.services import commands
 from shared.services.smart_charging import charging_profiles, sites
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /charge-points/<charge_point_id>/charging-profiles/<profile_id>": Permission.PROFILES,
+    "GET /charge-points/<charge_point_id>/charging-limits": Permission.READ,
+    "GET /charge-points/<charge_point_id>/charging-profiles": Permission.READ,
+    "GET /charge-points/<charge_point_id>/composite-schedule": Permission.READ,
+    "GET /sites": Permission.READ,
+    "GET /sites/<site_id>": Permission.READ,
+    "GET /sites/<site_id>/allocation": Permission.READ,
+    "PUT /charge-points/<charge_point_id>/charging-profiles/<profile_id>": Permission.PROFILES,
+    "PUT /sites/<site_id>": Permission.SITES,
+}
 TAGS = ["Smart charging"]
 ProfileId = Annotated[int, Path(ge=0, le=2**31 - 1)]
 SiteId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.common import EventPage
 from functions.operator_api.models.tariff_and_cost import (
@@ -23,6 +24,7 @@ from functions.operator_api.models.tariff_and_cost import (
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import Wait, intent_route, json_response, send_intent, with_examples
 from functions.operator_api.station_events import page_of_kind
+from shared.domain.accounts import Permission
 from shared.domain.station_events import EventKind
 from shared.domain.tariffs import Tariff, to_json
 from shared.domain.timestamps import utc_now
@@ -30,6 +32,16 @@ from shared.protocol.tariff_and_cost import tariff_and_cost_codec
 from shared.services.tariff_and_cost import cdrs, tariffs
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "DELETE /tariffs/<tariff_id>": Permission.TARIFFS,
+    "GET /cdrs": Permission.READ,
+    "GET /charge-points/<charge_point_id>/settlements": Permission.READ,
+    "GET /tariffs": Permission.READ,
+    "GET /tariffs/<tariff_id>": Permission.READ,
+    "POST /charge-points/<charge_point_id>/default-tariff": Permission.TARIFFS,
+    "PUT /tariffs/<tariff_id>": Permission.TARIFFS,
+}
 TAGS = ["Tariffs and cost"]
 TariffId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9._-]+$")]
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from functions.operator_api.access import Access
 from functions.operator_api.models.transactions import (
     MeterValueOut,
     SampleOut,
@@ -18,10 +19,16 @@ from functions.operator_api.models.transactions import (
     TransactionPage,
 )
 from functions.operator_api.params import NextToken, PageSize
+from shared.domain.accounts import Permission
 from shared.domain.transactions import SessionFilter
 from shared.services import transactions
 
 router = APIGatewayHttpRouter()
+# What each route needs (functions/operator_api/access.py checks it before the route runs).
+ACCESS: Access = {
+    "GET /transactions": Permission.READ,
+    "GET /transactions/<transaction_id>": Permission.READ,
+}
 
 
 @router.get("/transactions", summary="List sessions, newest first", tags=["Transactions"])
