@@ -15,12 +15,13 @@ from typing import Any
 
 # The runtime's CPU per station message in a small fleet's steady phase (every version,
 # sessions and meter values; moto, the handlers, the WebSocket front door); a core at 100%
-# serves 1,000 / budget messages a second. Today's cost (13 to 15 ms) with room for the
-# machine's noise: a guard against getting worse, while 400 busy stations need about 9.
-FLEET_CPU_MS_PER_MESSAGE = 18.0
+# serves 1,000 / budget messages a second. Today's cost (7 to 8 ms) with room for the machine's
+# noise: at 10 ms, the 400 busy stations of the README's capacity table (87 messages a second)
+# still take under 90% of a core.
+FLEET_CPU_MS_PER_MESSAGE = 10.0
 FLEET = ("--stations", "30", "--duration", "60", "--ramp", "10", "--meter-interval", "10")
 # One SessionEnded put on the bus and handed to each rule that matches (three targets).
-BUS_CPU_MS_PER_EVENT = 6.0
+BUS_CPU_MS_PER_EVENT = 3.0
 BUS_EVENTS = 300
 
 
@@ -53,7 +54,7 @@ def measure_bus() -> float:
     """CPU per event from PutEvents to every matching target's delivery, in process."""
     from moto import mock_aws
 
-    from local.runtime import moto_patches
+    from local.runtime import botocore_patches, moto_patches
     from local.runtime.aws import create_resources
     from local.runtime.bus import delivering
     from shared.aws.event_bus import DomainEvent, publish
@@ -71,6 +72,11 @@ def measure_bus() -> float:
                 await asyncio.sleep(0.001)
             return (time.process_time() - started) * 1000 / BUS_EVENTS
 
-    with mock_aws(), moto_patches.applied(), tempfile.TemporaryDirectory(prefix="csms-bench-") as folder:
+    with (
+        mock_aws(),
+        moto_patches.applied(),
+        botocore_patches.applied(),
+        tempfile.TemporaryDirectory(prefix="csms-bench-") as folder,
+    ):
         create_resources()
         return asyncio.run(run(Path(folder)))

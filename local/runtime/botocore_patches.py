@@ -1,5 +1,5 @@
 """Where botocore, talking to moto in this process, does for every request work that only a
-real endpoint needs. In a load run these were a sixth of the runtime's CPU (docs/scale.md):
+real endpoint needs. In a load run these were a sixth of the runtime's CPU (docs/decisions/0034):
 
 - signing: moto does not check signatures, and the handlers' calls to DynamoDB, EventBridge and
   the connection management API never leave the process, so they go unsigned (presigned URLs,
