@@ -8,6 +8,7 @@ write of the month: an operator's changes, a few a second at most."""
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, fields
 from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -64,17 +65,7 @@ def record_entry(entry: AuditEntry) -> None:
     AuditRecord(
         _month(entry.at),
         f"{format_timestamp(entry.at)}#{entry.request_id}",
-        at=entry.at,
-        principal=entry.principal,
-        kind=entry.kind,
-        role=entry.role,
-        tenant_id=entry.tenant_id,
-        source_ip=entry.source_ip,
-        method=entry.method,
-        path=entry.path,
-        resource=entry.resource,
-        status=entry.status,
-        request_id=entry.request_id,
+        **asdict(entry),
         expires_at=entry.at + timedelta(days=AUDIT_RETENTION_DAYS),
     ).save(condition=AuditRecord.entry.does_not_exist())
 
@@ -150,16 +141,5 @@ def _previous(month: str) -> str:
 
 
 def _entry(record: AuditRecord) -> AuditEntry:
-    return AuditEntry(
-        at=record.at,
-        principal=record.principal,
-        kind=record.kind,
-        role=record.role,
-        tenant_id=record.tenant_id,
-        source_ip=record.source_ip,
-        method=record.method,
-        path=record.path,
-        resource=record.resource,
-        status=int(record.status),
-        request_id=record.request_id,
-    )
+    kept = {field.name: getattr(record, field.name) for field in fields(AuditEntry)}
+    return AuditEntry(**{**kept, "status": int(record.status)})

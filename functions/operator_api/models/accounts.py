@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
@@ -113,19 +114,7 @@ class AuditOut(ApiModel):
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditOut:
-        return cls(
-            at=entry.at,
-            principal=entry.principal,
-            kind=entry.kind,
-            role=entry.role,
-            tenant_id=entry.tenant_id,
-            source_ip=entry.source_ip,
-            method=entry.method,
-            path=entry.path,
-            resource=entry.resource,
-            status=entry.status,
-            request_id=entry.request_id,
-        )
+        return cls(**asdict(entry))
 
 
 class AuditPage(ApiModel):
