@@ -1,17 +1,22 @@
 """Cognito's tokens checked as API Gateway's JWT authorizer checked them: signed by one of the
 user pool's published keys (fetched once per process, and again for a key id not seen), issued
-by the pool, unexpired, and given to one of the API's app clients."""
+by the pool, unexpired, and given to one of the API's app clients. PyJWT (with the crypto it
+loads) is imported on the first token checked: 175 ms that the operator API, which reads the
+authorizer's answer, and every caller with a key or the token never pay."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
+if TYPE_CHECKING:
+    import jwt
 
 
 @lru_cache(maxsize=4)
 def _keys(url: str) -> jwt.PyJWKClient:
+    import jwt
+
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
 
 
@@ -23,6 +28,8 @@ def verified_claims(
     token: str, region: str, user_pool_id: str, clients: frozenset[str]
 ) -> dict[str, Any] | None:
     """The claims of a valid access or ID token of one of `clients`; None for anything else."""
+    import jwt
+
     expected = issuer(region, user_pool_id)
     try:
         key = _keys(f"{expected}/.well-known/jwks.json").get_signing_key_from_jwt(token)
