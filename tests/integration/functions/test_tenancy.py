@@ -18,16 +18,16 @@ from tests.integration.functions.test_accounts import make_key, openapi_operatio
 # The path parameters that name something a tenant owns (the others name what the whole
 # installation shares: trust anchors, data-transfer vendors, OCPP action names).
 OWNED = {
-    "chargePointId",
-    "siteId",
-    "tariffId",
-    "idToken",
-    "firmwareId",
-    "rolloutId",
-    "reservationId",
-    "commandId",
-    "transactionId",
-    "apiKeyId",
+    "charge_point_id",
+    "site_id",
+    "tariff_id",
+    "id_token",
+    "firmware_id",
+    "rollout_id",
+    "reservation_id",
+    "command_id",
+    "transaction_id",
+    "api_key_id",
 }
 
 TARIFF = {"currency": "EUR", "elements": [{"priceComponents": [{"type": "ENERGY", "price": "0.30"}]}]}
@@ -41,7 +41,7 @@ def two_tenants() -> tuple[str, str]:
 
 def acme_things(acme: str) -> dict[str, str]:
     """Acme's resources, made with its key where the API makes them: their ids by path parameter."""
-    ids = {"chargePointId": "acme-cp", "siteId": "acme-site", "tariffId": "acme-tariff", "idToken": "ACMETAG"}
+    ids = {"charge_point_id": "acme-cp", "site_id": "acme-site", "tariff_id": "acme-tariff", "id_token": "ACMETAG"}
     assert call_api("PUT", "/charge-points/acme-cp", {}, token=acme)[0] == 201
     site = {"limit": {"amps": 32}, "chargePoints": ["acme-cp"]}
     assert call_api("PUT", "/sites/acme-site", site, token=acme)[0] == 201
@@ -51,7 +51,7 @@ def acme_things(acme: str) -> dict[str, str]:
         "POST", "/firmware", {"vendor": "Acme", "model": "Volt", "version": "1"}, token=acme
     )
     assert status == 201, image
-    ids["firmwareId"] = image["firmwareId"]
+    ids["firmware_id"] = image["firmwareId"]
     status, rollout = call_api(
         "POST",
         "/firmware-rollouts",
@@ -59,16 +59,16 @@ def acme_things(acme: str) -> dict[str, str]:
         token=acme,
     )
     assert status == 201, rollout
-    ids["rolloutId"] = rollout["rolloutId"]
-    ids["apiKeyId"] = make_key("viewer", token=acme)[0]
+    ids["rollout_id"] = rollout["rolloutId"]
+    ids["api_key_id"] = make_key("viewer", token=acme)[0]
     # What stations make (sessions) and what needs a station online (commands, reservations):
     # made as the OCPP side does, unscoped, on Acme's charge point.
     now = utc_now()
     start = SessionStart(transaction_id="acme-tx", connector_id=1, timestamp=now, meter_start_wh=0)
     transactions.record_start("acme-cp", "2.0.1", start, now)
-    ids["transactionId"] = "acme-tx"
+    ids["transaction_id"] = "acme-tx"
     command = commands.create_command("acme-cmd", "acme-cp", "2.0.1", "Reset", {"type": "Immediate"}, 30, now)
-    ids["commandId"] = command.command_id
+    ids["command_id"] = command.command_id
     reservation_id = reservations.next_reservation_id()
     reservations.create_reservation(
         Reservation(
@@ -82,7 +82,7 @@ def acme_things(acme: str) -> dict[str, str]:
         ),
         None,
     )
-    ids["reservationId"] = str(reservation_id)
+    ids["reservation_id"] = str(reservation_id)
     return ids
 
 
@@ -103,7 +103,7 @@ def test_another_tenants_ids_answer_404_on_every_route_and_lists_leave_them_out(
         status, answer = call_api(method, with_ids(path, ids), body, token=globex)
         assert status == 404 and answer["error"]["code"] == "NotFound", (method, path, status, answer)
     assert owned_routes > 60
-    mentioned = set(ids.values()) - {ids["reservationId"]}
+    mentioned = set(ids.values()) - {ids["reservation_id"]}
     for method, path in openapi_operations():
         if method != "GET" or "{" in path or path in ("/tenants", "/me"):
             continue
@@ -125,10 +125,10 @@ def test_a_tenant_sees_its_own_and_the_platform_sees_every_tenants(aws):
     for path in ("/charge-points/acme-cp", "/sites/acme-site", "/tariffs/acme-tariff", "/id-tokens/ACMETAG"):
         assert call_api("GET", path, token=acme)[0] == 200, path
         assert call_api("GET", path)[0] == 200, path
-    assert call_api("GET", f"/firmware/{ids['firmwareId']}", token=acme)[0] == 200
-    assert call_api("GET", f"/commands/{ids['commandId']}", token=acme)[0] == 200
+    assert call_api("GET", f"/firmware/{ids['firmware_id']}", token=acme)[0] == 200
+    assert call_api("GET", f"/commands/{ids['command_id']}", token=acme)[0] == 200
     sessions = call_api("GET", "/transactions", token=acme)[1]["items"]
-    assert [s["transactionId"] for s in sessions] == ["acme-tx"]
+    assert [s["transaction_id"] for s in sessions] == ["acme-tx"]
     assert call_api("GET", "/transactions", token=globex)[1]["items"] == []
 
 
