@@ -29,6 +29,7 @@ class TariffRecord(Model):
 def put_tariff(tariff: Tariff, at: datetime) -> bool:
     """1 read, 1 write. Whether the tariff is new. Ids are unique across tenants: another
     tenant's is NotFound in a tenant's scope, and the write holds to that."""
+    stored: str | None
     try:
         stored = TariffRecord.get(tariff.tariff_id, attributes_to_get=["tariff_id", "tenant_id"]).tenant_id
         created = False

@@ -83,13 +83,14 @@ def stamp(tenant_attribute: Attribute[Any]) -> list[Action]:
     return [tenant_attribute.set(tenant_attribute | tenant)]
 
 
-def hidden(model: type[Model], *key: Any) -> bool:
+def hidden(model: type[Model], hash_key: str, range_key: str | None = None) -> bool:
     """Whether the item is there and another tenant's than the scope's: 1 read of its tenant in
     a tenant's scope, none unscoped (the gate of routes naming it, shared.services.accounts.tenancy)."""
     if scope() is None:
         return False
     try:
-        record = model.get(*key, attributes_to_get=[model._hash_keyname, "tenant_id"])
+        key_name = model._hash_keyname or ""
+        record = model.get(hash_key, range_key, attributes_to_get=[key_name, "tenant_id"])
     except model.DoesNotExist:
         return False
     return not visible(getattr(record, "tenant_id", None))
