@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import re
 
-from shared.data import commands, reservations, transactions
+from shared.data import charge_points, commands, connectors, reservations, transactions
 from shared.data.tenancy import scoped
 from shared.domain.accounts import CHANGING_METHODS
+from shared.domain.availability import ConnectorStatusReport
+from shared.domain.provisioning import BootInfo
 from shared.domain.reservations import Reservation, ReservationState
 from shared.domain.timestamps import utc_now
 from shared.domain.transactions import SessionStart
+from shared.services import analytics
 from tests.builders import call_api
 from tests.integration.functions.test_accounts import make_key, openapi_operations
 
@@ -41,7 +44,12 @@ def two_tenants() -> tuple[str, str]:
 
 def acme_things(acme: str) -> dict[str, str]:
     """Acme's resources, made with its key where the API makes them: their ids by path parameter."""
-    ids = {"charge_point_id": "acme-cp", "site_id": "acme-site", "tariff_id": "acme-tariff", "id_token": "ACMETAG"}
+    ids = {
+        "charge_point_id": "acme-cp",
+        "site_id": "acme-site",
+        "tariff_id": "acme-tariff",
+        "id_token": "ACMETAG",
+    }
     assert call_api("PUT", "/charge-points/acme-cp", {}, token=acme)[0] == 201
     site = {"limit": {"amps": 32}, "chargePoints": ["acme-cp"]}
     assert call_api("PUT", "/sites/acme-site", site, token=acme)[0] == 201
@@ -83,6 +91,13 @@ def acme_things(acme: str) -> dict[str, str]:
         None,
     )
     ids["reservation_id"] = str(reservation_id)
+    # What the station reports, and the figures its session adds (the model is Acme's only).
+    charge_points.record_boot("acme-cp", BootInfo(vendor="Acme", model="AcmeVolt"), now)
+    connectors.record_connector_status("acme-cp", ConnectorStatusReport(1, 1, "Charging", now), now)
+    ended = {"chargePointId": "acme-cp", "transactionId": "acme-tx", "evseId": 1, "connectorId": 1}
+    ended |= {"startedAt": now.isoformat(), "stoppedAt": now.isoformat(), "energyWh": 5000}
+    assert analytics.session_ended(ended)
+    ids["model"] = "AcmeVolt"
     return ids
 
 
@@ -90,27 +105,49 @@ def with_ids(path: str, ids: dict[str, str]) -> str:
     return re.sub(r"\{([^}]+)\}", lambda m: ids.get(m.group(1), "X1"), path)
 
 
-def test_another_tenants_ids_answer_404_on_every_route_and_lists_leave_them_out(aws):
+def test_another_tenants_ids_answer_404_on_every_route(aws):
     acme, globex = two_tenants()
     ids = acme_things(acme)
     owned_routes = 0
     for method, path in openapi_operations():
-        names = set(re.findall(r"\{([^}]+)\}", path))
-        if not names & OWNED:
+        if not set(re.findall(r"\{([^}]+)\}", path)) & OWNED:
             continue
         owned_routes += 1
         body = {} if method in CHANGING_METHODS else None
         status, answer = call_api(method, with_ids(path, ids), body, token=globex)
         assert status == 404 and answer["error"]["code"] == "NotFound", (method, path, status, answer)
     assert owned_routes > 60
+
+
+def test_every_list_leaves_another_tenants_items_out(aws):
+    acme, globex = two_tenants()
+    ids = acme_things(acme)
     mentioned = set(ids.values()) - {ids["reservation_id"]}
+    lists = 0
     for method, path in openapi_operations():
         if method != "GET" or "{" in path or path in ("/tenants", "/me"):
             continue
+        lists += 1
         status, answer = call_api(method, path, token=globex)
         assert status == 200, (path, answer)
         leaked = [value for value in mentioned if value in json.dumps(answer)]
         assert not leaked, (path, leaked)
+    assert lists > 12
+    for by, key in (
+        ("chargePoint", "acme-cp"),
+        ("site", "acme-site"),
+        ("model", "AcmeVolt"),
+        ("connector", "acme-cp#1/1"),
+    ):
+        _, answer = call_api("GET", "/analytics/breakdown", query=f"by={by}", token=globex)
+        assert answer["count"] == 0, (by, answer)
+        _, answer = call_api("GET", "/analytics/breakdown", query=f"by={by}", token=acme)
+        assert [(row["key"], row["energyWh"]) for row in answer["items"]] == [(key, 5000)], (by, answer)
+    for token, energy in ((globex, 0), (acme, 5000)):
+        _, days = call_api("GET", "/analytics/daily", token=token)
+        assert sum(day["energyWh"] for day in days["items"]) == energy
+    [connector] = call_api("GET", "/connectors", token=acme)[1]["items"]
+    assert connector["chargePointId"] == "acme-cp"
 
 
 def test_a_tenant_sees_its_own_and_the_platform_sees_every_tenants(aws):
@@ -128,7 +165,7 @@ def test_a_tenant_sees_its_own_and_the_platform_sees_every_tenants(aws):
     assert call_api("GET", f"/firmware/{ids['firmware_id']}", token=acme)[0] == 200
     assert call_api("GET", f"/commands/{ids['command_id']}", token=acme)[0] == 200
     sessions = call_api("GET", "/transactions", token=acme)[1]["items"]
-    assert [s["transaction_id"] for s in sessions] == ["acme-tx"]
+    assert [s["transactionId"] for s in sessions] == ["acme-tx"]
     assert call_api("GET", "/transactions", token=globex)[1]["items"] == []
 
 
@@ -145,8 +182,6 @@ def test_an_id_is_the_installations_so_another_tenant_cannot_take_it(aws):
 
 
 def test_records_of_before_tenants_are_the_default_tenants(aws):
-    from shared.data import charge_points
-
     charge_points.register_charge_point("OLD", utc_now())  # unscoped, as auto-registration does
     default_admin = make_key("admin", tenantId="default")[1]
     acme, _ = two_tenants()
