@@ -25,7 +25,7 @@ from shared.domain.errors import ApplicationError
 from shared.domain.timestamps import utc_now
 from shared.manifest import OPERATOR_API_PUBLIC_PATHS
 from shared.observability import SERVICE, logger, publish_metrics
-from shared.services.accounts import audit, principals
+from shared.services.accounts import audit, principals, tenancy
 from shared.settings import get_settings
 
 OPENAPI: dict[str, Any] = {
@@ -41,7 +41,8 @@ OPENAPI: dict[str, Any] = {
 class GuardedResolver(APIGatewayHttpResolver):
     """Powertools' resolver, refusing a route the caller's role may not use once the route is
     matched and before its request is validated or it runs (a refused caller learns nothing of
-    what it sent), and keeping each change and refusal in the audit trail once it is answered."""
+    what it sent), running it in the caller's tenant's scope (another tenant's ids answer 404),
+    and keeping each change and refusal in the audit trail once it is answered."""
 
     def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder[Any]:
         rule = route.path if route in self._static_routes or route in self._dynamic_routes else None
@@ -58,12 +59,27 @@ class GuardedResolver(APIGatewayHttpResolver):
             )
         else:
             try:
-                answer = super()._call_route(route, route_arguments)
+                answer = self._call_in_scope(principal, route, route_arguments)
             except Exception:
                 keep(self.current_event, principal, rule, HTTPStatus.INTERNAL_SERVER_ERROR)
                 raise
         keep(self.current_event, principal, rule, answer.response.status_code)
         return answer
+
+    def _call_in_scope(
+        self, principal: Principal, route: Route, route_arguments: dict[str, str]
+    ) -> ResponseBuilder[Any]:
+        """The route, with the data layer held to the caller's tenant (decision 0033)."""
+        with tenancy.scoped(principal.tenant_id):
+            try:
+                tenancy.guard(route_arguments)
+            except ApplicationError as error:
+                return ResponseBuilder(
+                    response=error_response(error.status, error.code, error.message),
+                    serializer=self._serializer,
+                    route=route,
+                )
+            return super()._call_route(route, route_arguments)
 
 
 def keep(request: BaseProxyEvent, principal: Principal | None, rule: str | None, status: int) -> None:

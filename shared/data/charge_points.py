@@ -23,7 +23,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
-from shared.data import connectors
+from shared.data import connectors, tenancy
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
 from shared.data.tables import OnDemand
 from shared.domain.configuration import ReportPart, ReportProgress
@@ -83,6 +83,7 @@ class ChargePointRecord(Model):
     unlock_result = JSONAttribute(null=True)
     local_list_version = NumberAttribute(null=True)
     site_id = UnicodeAttribute(null=True)
+    tenant_id = UnicodeAttribute(null=True)  # absent: the default tenant's
 
 
 def charge_point_of(record: ChargePointRecord) -> ChargePoint:
@@ -113,6 +114,7 @@ def charge_point_of(record: ChargePointRecord) -> ChargePoint:
         local_list_version=None if record.local_list_version is None else int(record.local_list_version),
         outstanding_command=record.outstanding_command,
         site_id=record.site_id,
+        tenant_id=record.tenant_id,
         configuration_report=None
         if record.report_request_id is None
         else ReportProgress(
@@ -124,11 +126,18 @@ def charge_point_of(record: ChargePointRecord) -> ChargePoint:
 
 
 def find_charge_point(charge_point_id: str) -> ChargePoint | None:
-    """1 read."""
+    """1 read. In a tenant's scope, another tenant's charge point is as if it were not."""
     try:
-        return charge_point_of(ChargePointRecord.get(charge_point_id))
+        record = ChargePointRecord.get(charge_point_id)
     except ChargePointRecord.DoesNotExist:
         return None
+    return charge_point_of(record) if tenancy.visible(record.tenant_id) else None
+
+
+def hidden(charge_point_id: str) -> bool:
+    """Whether the charge point is there and another tenant's than the scope's (1 read in a
+    tenant's scope, none unscoped): the gate of everything under /charge-points/{id}."""
+    return tenancy.hidden(ChargePointRecord, charge_point_id)
 
 
 def registered_charge_point(charge_point_id: str) -> ChargePoint:
@@ -212,8 +221,14 @@ def register_charge_point(
     site_id: str | None = UNCHANGED,
     security_profile: int | None = None,
 ) -> tuple[ChargePoint, bool]:
-    """1 write. Creates or updates a registration; returns the record and whether it is new."""
-    actions: list[Action] = [ChargePointRecord.registered_at.set(ChargePointRecord.registered_at | at)]
+    """1 write. Creates or updates a registration; returns the record and whether it is new. In a
+    tenant's scope a new one becomes the tenant's, and another tenant's is NotRegistered (ids
+    are unique across the installation: the WebSocket path is the id)."""
+    fields = ChargePointRecord
+    actions: list[Action] = [
+        fields.registered_at.set(fields.registered_at | at),
+        *tenancy.stamp(fields.tenant_id),
+    ]
     if security_profile is not None:
         actions.append(ChargePointRecord.security_profile.set(security_profile))
     if password_hash is not UNCHANGED:
@@ -225,7 +240,12 @@ def register_charge_point(
     if blocked is not None:
         actions.append(ChargePointRecord.blocked.set(blocked))
     record = ChargePointRecord(charge_point_id)
-    record.update(actions=actions)  # refreshes `record` from the item as stored
+    try:  # refreshes `record` from the item as stored
+        record.update(actions=actions, condition=tenancy.writable(fields.charge_point_id, fields.tenant_id))
+    except UpdateError as error:
+        if condition_failed(error):
+            raise NotRegistered(charge_point_id) from error
+        raise
     return charge_point_of(record), record.registered_at == at
 
 
@@ -335,7 +355,9 @@ def deregister_charge_point(charge_point_id: str) -> ChargePoint:
     it was, so that its connection can be closed."""
     try:
         record = ChargePointRecord.get(charge_point_id)
-        record.delete(condition=ChargePointRecord.charge_point_id.exists())
+        record.delete(
+            condition=tenancy.existing(ChargePointRecord.charge_point_id, ChargePointRecord.tenant_id)
+        )
     except ChargePointRecord.DoesNotExist:
         raise NotRegistered(charge_point_id) from None
     except DeleteError as error:
@@ -347,9 +369,11 @@ def deregister_charge_point(charge_point_id: str) -> ChargePoint:
 
 
 def list_charge_points(limit: int, next_token: str | None) -> Page[ChargePoint]:
-    """One scan page. The token is the last key, opaque to callers."""
+    """One scan page. The token is the last key, opaque to callers. In a tenant's scope the scan
+    is filtered: it reads (and pays for) other tenants' items until it has `limit` of its own."""
     start = resume_from(next_token, "charge-points", key_names(ChargePointRecord))
-    results = ChargePointRecord.scan(limit=limit, page_size=limit, last_evaluated_key=start)
+    mine = tenancy.owned(ChargePointRecord.tenant_id)
+    results = ChargePointRecord.scan(mine, limit=limit, page_size=limit, last_evaluated_key=start)
     return page_of(results, limit, "charge-points", charge_point_of)
 
 

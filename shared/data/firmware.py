@@ -12,6 +12,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from shared.data import tenancy
 from shared.data.dynamo import (
     Page,
     cancelled_by_condition,
@@ -55,6 +56,7 @@ class FirmwareRecord(Model):
     size = NumberAttribute(null=True)
     signing_certificate = UnicodeAttribute(null=True)
     signature = UnicodeAttribute(null=True)
+    tenant_id = UnicodeAttribute(null=True)  # absent: the default tenant's
 
     catalogue = _Catalogue()
 
@@ -107,15 +109,17 @@ def _record(firmware: Firmware) -> FirmwareRecord:
         size=firmware.size,
         signing_certificate=firmware.signing_certificate,
         signature=firmware.signature,
+        tenant_id=tenancy.scope(),
     )
 
 
 def find_firmware(firmware_id: str) -> Firmware | None:
-    """1 read."""
+    """1 read. In a tenant's scope, another tenant's image is as if it were not."""
     try:
-        return _firmware(FirmwareRecord.get(firmware_id))
+        record = FirmwareRecord.get(firmware_id)
     except FirmwareRecord.DoesNotExist:
         return None
+    return _firmware(record) if tenancy.visible(record.tenant_id) else None
 
 
 def delete_firmware(firmware: Firmware) -> None:
@@ -131,10 +135,13 @@ def delete_firmware(firmware: Firmware) -> None:
 
 
 def catalogue(limit: int, next_token: str | None) -> Page[Firmware]:
-    """1 query, newest first."""
+    """1 query, newest first; in a tenant's scope filtered to its images (read, and paid for,
+    with every tenant's)."""
+    mine = tenancy.owned(FirmwareRecord.tenant_id)
     results = FirmwareRecord.catalogue.query(
         _LISTED,
         scan_index_forward=False,
+        filter_condition=mine,
         limit=limit,
         last_evaluated_key=resume_from(next_token, _LISTED, _KEYS),
     )

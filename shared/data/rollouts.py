@@ -9,6 +9,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from shared.data import tenancy
 from shared.data.dynamo import condition_failed, set_or_remove
 from shared.data.tables import OnDemand
 from shared.domain.rollouts import Member, MemberOutcome, Rollout, RolloutState
@@ -53,18 +54,19 @@ class RolloutRecord(Model):
     outcome = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute(null=True)
+    tenant_id = UnicodeAttribute(null=True)  # the rollout item's; absent: the default tenant's
 
     running_rollouts = _Running()
 
 
-_HEADER = "#"
+HEADER = "#"
 _RUNNING = "running"
 
 
 def create_rollout(rollout: Rollout, members: list[Member]) -> None:
     """A batch write: the rollout and its members."""
     with RolloutRecord.batch_write() as batch:
-        batch.save(_header(rollout))
+        batch.save(_header(rollout, tenancy.scope()))
         for member in members:
             batch.save(
                 RolloutRecord(
@@ -77,11 +79,14 @@ def create_rollout(rollout: Rollout, members: list[Member]) -> None:
 
 
 def load(rollout_id: str) -> tuple[Rollout, list[Member]] | None:
-    """1 query (and more for every 1 MB of members)."""
+    """1 query (and more for every 1 MB of members). In a tenant's scope, another tenant's
+    rollout is as if it were not."""
     rollout: Rollout | None = None
     members: list[Member] = []
     for record in RolloutRecord.query(rollout_id):
-        if record.member == _HEADER:
+        if record.member == HEADER:
+            if not tenancy.visible(record.tenant_id):
+                return None
             rollout = _rollout(record)
         else:
             members.append(
@@ -103,7 +108,7 @@ def load(rollout_id: str) -> tuple[Rollout, list[Member]] | None:
 def rollouts_of_firmware(firmware_id: str) -> list[Rollout]:
     """1 scan (a page per MB of rollouts and members): the rollouts of this image. Only for
     removing an image, which is rare."""
-    condition = (RolloutRecord.member == _HEADER) & (RolloutRecord.firmware_id == firmware_id)
+    condition = (RolloutRecord.member == HEADER) & (RolloutRecord.firmware_id == firmware_id)
     return [_rollout(record) for record in RolloutRecord.scan(condition)]
 
 
@@ -116,7 +121,7 @@ def set_state(rollout: Rollout, to: RolloutState, reason: str | None, at: dateti
     """1 write: the new state, if the rollout is still as it was read (state and wave)."""
     fields = RolloutRecord
     try:
-        RolloutRecord(rollout.rollout_id, _HEADER).update(
+        RolloutRecord(rollout.rollout_id, HEADER).update(
             actions=[
                 fields.state.set(to.value),
                 set_or_remove(fields.running, _RUNNING if to is RolloutState.RUNNING else None),
@@ -137,7 +142,7 @@ def take_turn(rollout_id: str, now: datetime, lease_s: int = 60) -> bool:
     lease runs out, if it died). The schedule and an operator's request may come at once."""
     fields = RolloutRecord
     try:
-        RolloutRecord(rollout_id, _HEADER).update(
+        RolloutRecord(rollout_id, HEADER).update(
             actions=[fields.advancing_until.set(now + timedelta(seconds=lease_s))],
             condition=fields.advancing_until.does_not_exist() | (fields.advancing_until < now),
         )
@@ -150,7 +155,7 @@ def take_turn(rollout_id: str, now: datetime, lease_s: int = 60) -> bool:
 
 def end_turn(rollout_id: str) -> None:
     """1 write."""
-    RolloutRecord(rollout_id, _HEADER).update(actions=[RolloutRecord.advancing_until.remove()])
+    RolloutRecord(rollout_id, HEADER).update(actions=[RolloutRecord.advancing_until.remove()])
 
 
 def claim_wave(rollout: Rollout, at: datetime) -> bool:
@@ -158,7 +163,7 @@ def claim_wave(rollout: Rollout, at: datetime) -> bool:
     wave it read (the schedule and an operator's request may advance it at the same moment)."""
     fields = RolloutRecord
     try:
-        RolloutRecord(rollout.rollout_id, _HEADER).update(
+        RolloutRecord(rollout.rollout_id, HEADER).update(
             actions=[fields.waves_sent.set(rollout.waves_sent + 1), fields.updated_at.set(at)],
             condition=(fields.waves_sent == rollout.waves_sent)
             & (fields.state == RolloutState.RUNNING.value),
@@ -184,11 +189,11 @@ def save_member(rollout_id: str, member: Member) -> None:
     )
 
 
-def _header(rollout: Rollout) -> RolloutRecord:
+def _header(rollout: Rollout, tenant_id: str | None = None) -> RolloutRecord:
     running = rollout.state is RolloutState.RUNNING
     return RolloutRecord(
         rollout.rollout_id,
-        _HEADER,
+        HEADER,
         rollout_key=rollout.rollout_id,
         running=_RUNNING if running else None,
         firmware_id=rollout.firmware_id,
@@ -200,6 +205,7 @@ def _header(rollout: Rollout) -> RolloutRecord:
         created_at=rollout.created_at,
         updated_at=rollout.updated_at,
         reason=rollout.reason,
+        tenant_id=tenant_id,
     )
 
 

@@ -16,8 +16,10 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import UpdateError
 from pynamodb.models import Model
 
+from shared.data import tenancy
 from shared.data.dynamo import condition_failed
 from shared.data.tables import OnDemand
+from shared.domain.errors import NotFound
 from shared.domain.grid import GridLimit, OpenAdrLink, PriceCap
 from shared.domain.sites import Site
 
@@ -38,6 +40,7 @@ class SiteRecord(Model):
     asked = NumberAttribute(null=True)  # reasons to allocate so far
     turn_until = UTCDateTimeAttribute(null=True)  # an allocation is running until then
     updated_at = UTCDateTimeAttribute(null=True)
+    tenant_id = UnicodeAttribute(null=True)  # absent: the default tenant's
 
 
 def site_of(record: SiteRecord) -> Site:
@@ -102,22 +105,36 @@ def body_of(site: Site) -> dict[str, Any]:
 
 
 def find_site(site_id: str) -> SiteRecord | None:
-    """1 read."""
+    """1 read. In a tenant's scope, another tenant's site is as if it were not."""
     try:
-        return SiteRecord.get(site_id)
+        record = SiteRecord.get(site_id)
     except SiteRecord.DoesNotExist:
         return None
+    return record if tenancy.visible(record.tenant_id) else None
 
 
 def put_site(site: Site, at: datetime) -> None:
-    """1 write; the allocation and the turn are kept."""
+    """1 write; the allocation and the turn are kept. Ids are unique across tenants: another
+    tenant's is NotFound in a tenant's scope."""
     fields = SiteRecord
-    SiteRecord(site.site_id).update(actions=[fields.body.set(body_of(site)), fields.updated_at.set(at)])
+    try:
+        SiteRecord(site.site_id).update(
+            actions=[
+                fields.body.set(body_of(site)),
+                fields.updated_at.set(at),
+                *tenancy.stamp(fields.tenant_id),
+            ],
+            condition=tenancy.writable(fields.site_id, fields.tenant_id),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            raise NotFound(f"Site {site.site_id}") from error
+        raise
 
 
 def all_sites() -> list[SiteRecord]:
-    """1 scan per 1 MB."""
-    return sorted(SiteRecord.scan(), key=lambda r: r.site_id)
+    """1 scan per 1 MB (in a tenant's scope, its own)."""
+    return sorted(SiteRecord.scan(tenancy.owned(SiteRecord.tenant_id)), key=lambda r: r.site_id)
 
 
 def ask(site_id: str) -> None:

@@ -23,6 +23,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from shared.data import charge_points, tenancy
 from shared.data.counters import next_value
 from shared.data.dynamo import (
     Page,
@@ -410,6 +411,16 @@ def start_and_stop_readings(record: TransactionRecord) -> list[MeterValue]:
 def list_sessions(
     wanted: SessionFilter, limit: int, next_token: str | None = None
 ) -> Page[TransactionRecord]:
+    """Newest first. In a tenant's scope, the sessions of other tenants' charge points are left
+    out of the page (1 read per charge point on it; a page may then hold fewer than `limit`)."""
+    page = _sessions_page(wanted, limit, next_token)
+    if tenancy.scope() is None:
+        return page
+    hidden = {cp for cp in {record.charge_point_id for record in page.items} if charge_points.hidden(cp)}
+    return Page([record for record in page.items if record.charge_point_id not in hidden], page.next_token)
+
+
+def _sessions_page(wanted: SessionFilter, limit: int, next_token: str | None) -> Page[TransactionRecord]:
     """Newest first. One query per page for a charge point or the active sessions; otherwise
     one per year walked back (sessions are indexed by the year they started)."""
     fields = TransactionRecord

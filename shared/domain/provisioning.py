@@ -86,6 +86,8 @@ class ChargePoint:
     outstanding_command: str | None = None
     # Which parts of its latest device model report (2.x) arrived
     configuration_report: ReportProgress | None = None
+    # The tenant it belongs to (None: the default tenant)
+    tenant_id: str | None = None
 
     @property
     def connected(self) -> bool:

@@ -1,13 +1,16 @@
 """The console's analytics: figures kept as sessions end and connectors fault (decision 0029),
-and read back over a range of days."""
+and read back over a range of days. In a tenant's scope (decision 0033) the figures are its
+charge points' only: summed from their members rather than read from the fleet's or a model's,
+which every tenant's sessions add to."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from shared.data import analytics, charge_points, connectors
+from shared.data import analytics, charge_points, connectors, sites, tenancy
 from shared.data.analytics import StatusHistoryRecord
 from shared.data.dynamo import Page, every_item
 from shared.domain.analytics import (
@@ -26,6 +29,7 @@ from shared.domain.analytics import (
     utilisation,
 )
 from shared.domain.availability import ConnectorStatusReport
+from shared.domain.provisioning import ChargePoint
 
 
 def _owner(charge_point_id: str) -> Owner:
@@ -74,10 +78,27 @@ class Day:
 
 
 def daily(first: date, last: date) -> list[Day]:
-    """Every day of the range, with zeros where nothing happened (one batch read per 100 days)."""
+    """Every day of the range, with zeros where nothing happened (one batch read per 100 days;
+    in a tenant's scope a scan of its charge points and one query per day, its charge points'
+    figures summed)."""
     days = days_of(first, last)
-    kept = analytics.fleet([day_key(day) for day in days])
+    if tenancy.scope() is None:
+        kept = analytics.fleet([day_key(day) for day in days])
+    else:
+        mine = {f"cp#{cp.charge_point_id}" for cp in _charge_points()}
+        kept = {
+            day_key(day): sum(
+                (figures for member, figures in analytics.members([day_key(day)], "cp#") if member in mine),
+                Figures(),
+            )
+            for day in days
+        }
     return [Day(day, kept.get(day_key(day), Figures())) for day in days]
+
+
+def _charge_points() -> list[ChargePoint]:
+    """Every charge point in scope (a scan page per 1,000)."""
+    return list(every_item(charge_points.list_charge_points))
 
 
 @dataclass(frozen=True)
@@ -94,9 +115,9 @@ def breakdown(
     A query per kept period (whole months, then days), and a scan of the registry: a charge
     point, site, model or connector with nothing in the range ranks too, at zero."""
     days = len(days_of(first, last))
-    sums = dict.fromkeys(_registered(by), Figures()) | total(
-        analytics.members(periods_of(first, last), by.prefix)
-    )
+    periods = periods_of(first, last)
+    kept = analytics.members(periods, by.prefix) if tenancy.scope() is None else _tenants_members(by, periods)
+    sums = dict.fromkeys(_registered(by), Figures()) | total(kept)
     rows = [
         Member(
             member_name(member, by),
@@ -109,12 +130,32 @@ def breakdown(
     return rows[:limit], len(rows)
 
 
+def _tenants_members(by: Breakdown, periods: list[str]) -> Iterator[tuple[str, Figures]]:
+    """The members of the tenant in scope, period by period: its charge points, their connectors
+    and its sites as kept; its models summed from its charge points' figures by their model now
+    (a model's own figures are every tenant's)."""
+    mine = {cp.charge_point_id: cp for cp in _charge_points()}
+    if by is Breakdown.MODEL:
+        for member, figures in analytics.members(periods, "cp#"):
+            found = mine.get(member.removeprefix("cp#"))
+            if found is not None and found.model:
+                yield f"model#{found.model}", figures
+        return
+    own_sites = {f"site#{record.site_id}" for record in sites.all_sites()}
+    for member, figures in analytics.members(periods, by.prefix):
+        if by is Breakdown.SITE:
+            if member in own_sites:
+                yield member, figures
+        elif member.split("#")[1] in mine:  # cp#<id> or conn#<id>#<connector>
+            yield member, figures
+
+
 def _registered(by: Breakdown) -> set[str]:
     """Every member the registry knows of (a page per 1,000 charge points or connectors)."""
     if by is Breakdown.CONNECTOR:
         owned = (
             (Owner(charge_point_id), connector_label(report.evse_id, report.connector_id))
-            for charge_point_id, report in every_item(connectors.every_connector)
+            for charge_point_id, report in every_item(every_connector)
             if report.evse_id is not None or report.connector_id != 0  # 1.6: the charge point itself
         )
     else:
@@ -142,7 +183,13 @@ def _sort_value(row: Member, sort: str) -> float:
 
 
 def every_connector(limit: int, next_token: str | None) -> Page[tuple[str, ConnectorStatusReport]]:
-    return connectors.every_connector(limit, next_token)
+    """A scan page; in a tenant's scope, the connectors of its charge points only (1 read more
+    per charge point on the page; a page may then hold fewer than `limit`)."""
+    page = connectors.every_connector(limit, next_token)
+    if tenancy.scope() is None:
+        return page
+    hidden = {cp for cp in {cp for cp, _ in page.items} if charge_points.hidden(cp)}
+    return Page([item for item in page.items if item[0] not in hidden], page.next_token)
 
 
 def status_history(charge_point_id: str, limit: int, next_token: str | None) -> Page[StatusHistoryRecord]:

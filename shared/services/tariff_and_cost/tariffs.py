@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from shared.data import charge_points, id_tokens
+from shared.data import charge_points, id_tokens, tenancy
 from shared.data import tariffs as records
 from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.tariffs import Tariff, from_json, most_specific
@@ -24,6 +24,10 @@ def forget() -> None:
 
 
 def all_tariffs() -> list[Tariff]:
+    """Every tariff, kept CACHE_S; in a tenant's scope its own, read afresh (never cached, so
+    that pricing, which runs unscoped, never sees one tenant's list)."""
+    if tenancy.scope() is not None:
+        return records.all_tariffs()
     now = time.monotonic()
     if _cache and now - _cache[0][0] < CACHE_S:
         return _cache[0][1]

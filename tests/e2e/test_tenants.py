@@ -1,0 +1,66 @@
+"""Two tenants on one running local runtime: each one's key registers a charge point, a station
+of each connects and charges, and each tenant sees its own session and none of the other's."""
+
+import asyncio
+
+import pytest
+
+from tests.e2e.conftest import connected
+from tests.e2e.test_sessions import V2_CALLS, charge_16, transaction_events
+
+pytestmark = pytest.mark.e2e
+
+
+def tenant_key(runtime, tenant_id):
+    """A new tenant (made by the platform admin) and an admin key of it."""
+    assert runtime.api("POST", "/tenants", {"tenantId": tenant_id, "name": tenant_id.title()})[0] == 201
+    status, made = runtime.api(
+        "POST", "/api-keys", {"name": "integration", "role": "admin", "tenantId": tenant_id}
+    )
+    assert status == 201, made
+    return made["key"]
+
+
+def test_each_tenant_sees_only_its_own_charge_point_and_session(runtime):
+    keys = {"e2e-north": tenant_key(runtime, "e2e-north"), "e2e-south": tenant_key(runtime, "e2e-south")}
+    stations = {
+        "e2e-north": ("E2E-TN-NORTH", "1.6", "TAG-NORTH"),
+        "e2e-south": ("E2E-TN-SOUTH", "2.0.1", "TAG-SOUTH"),
+    }
+    for tenant, (cp_id, _, tag) in stations.items():
+        assert runtime.api("PUT", f"/charge-points/{cp_id}", {}, token=keys[tenant])[0] == 201
+        assert runtime.api("PUT", f"/id-tokens/{tag}", {"status": "Accepted"}, token=keys[tenant])[0] == 201
+
+    async def charge(cp_id, version, tag):
+        async with connected(runtime, cp_id, version) as station:
+            if version == "1.6":
+                _, started, _ = await charge_16(station, tag, [1_000, 2_000, 4_000])
+                return str(started.transaction_id)
+            await station.call(V2_CALLS[version].Authorize(id_token={"id_token": tag, "type": "ISO14443"}))
+            for message in transaction_events(version, f"tx-{cp_id}", tag, [1_000, 2_000, 4_000]):
+                await station.call(message)
+            return f"tx-{cp_id}"
+
+    sessions = {tenant: asyncio.run(charge(*station)) for tenant, station in stations.items()}
+
+    for tenant, other in (("e2e-north", "e2e-south"), ("e2e-south", "e2e-north")):
+        key, (cp_id, _, _), (other_cp, _, _) = keys[tenant], stations[tenant], stations[other]
+        _, listed = runtime.api("GET", "/charge-points", token=key)
+        assert [item["id"] for item in listed["items"]] == [cp_id]
+        _, page = runtime.api("GET", "/transactions", token=key)
+        assert [(item["transactionId"], item["chargePointId"]) for item in page["items"]] == [
+            (sessions[tenant], cp_id)
+        ]
+        status, body = runtime.api(
+            "GET", f"/transactions/{sessions[tenant]}?chargePointId={cp_id}", token=key
+        )
+        assert (status, body["energyWh"], body["active"]) == (200, 3_000, False)
+        assert runtime.api("GET", f"/charge-points/{other_cp}", token=key)[0] == 404
+        status, body = runtime.api(
+            "GET", f"/transactions/{sessions[other]}?chargePointId={other_cp}", token=key
+        )
+        assert (status, body["error"]["code"]) == (404, "NotFound")
+    _, everyone = runtime.api("GET", "/transactions")
+    assert {sessions["e2e-north"], sessions["e2e-south"]} <= {
+        item["transactionId"] for item in everyone["items"]
+    }

@@ -1,0 +1,193 @@
+"""Tenants against moto: every route of the OpenAPI document, driven with two tenants' admin
+keys, answers one tenant's ids to the other as if they were not, and lists leave them out."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from shared.data import charge_points, commands, connectors, reservations, transactions
+from shared.data.tenancy import scoped
+from shared.domain.accounts import CHANGING_METHODS
+from shared.domain.availability import ConnectorStatusReport
+from shared.domain.provisioning import BootInfo
+from shared.domain.reservations import Reservation, ReservationState
+from shared.domain.timestamps import utc_now
+from shared.domain.transactions import SessionStart
+from shared.services import analytics
+from tests.builders import call_api
+from tests.integration.functions.test_accounts import make_key, openapi_operations
+
+# The path parameters that name something a tenant owns (the others name what the whole
+# installation shares: trust anchors, data-transfer vendors, OCPP action names).
+OWNED = {
+    "charge_point_id",
+    "site_id",
+    "tariff_id",
+    "id_token",
+    "firmware_id",
+    "rollout_id",
+    "reservation_id",
+    "command_id",
+    "transaction_id",
+    "api_key_id",
+}
+
+TARIFF = {"currency": "EUR", "elements": [{"priceComponents": [{"type": "ENERGY", "price": "0.30"}]}]}
+
+
+def two_tenants() -> tuple[str, str]:
+    for tenant in ("acme", "globex"):
+        assert call_api("POST", "/tenants", {"tenantId": tenant, "name": tenant.title()})[0] == 201
+    return make_key("admin", tenantId="acme")[1], make_key("admin", tenantId="globex")[1]
+
+
+def acme_things(acme: str) -> dict[str, str]:
+    """Acme's resources, made with its key where the API makes them: their ids by path parameter."""
+    ids = {
+        "charge_point_id": "acme-cp",
+        "site_id": "acme-site",
+        "tariff_id": "acme-tariff",
+        "id_token": "ACMETAG",
+    }
+    assert call_api("PUT", "/charge-points/acme-cp", {}, token=acme)[0] == 201
+    site = {"limit": {"amps": 32}, "chargePoints": ["acme-cp"]}
+    assert call_api("PUT", "/sites/acme-site", site, token=acme)[0] == 201
+    assert call_api("PUT", "/tariffs/acme-tariff", TARIFF, token=acme)[0] == 201
+    assert call_api("PUT", "/id-tokens/ACMETAG", {"status": "Accepted"}, token=acme)[0] == 201
+    status, image = call_api(
+        "POST", "/firmware", {"vendor": "Acme", "model": "Volt", "version": "1"}, token=acme
+    )
+    assert status == 201, image
+    ids["firmware_id"] = image["firmwareId"]
+    status, rollout = call_api(
+        "POST",
+        "/firmware-rollouts",
+        {"firmwareId": image["firmwareId"], "chargePoints": ["acme-cp"]},
+        token=acme,
+    )
+    assert status == 201, rollout
+    ids["rollout_id"] = rollout["rolloutId"]
+    ids["api_key_id"] = make_key("viewer", token=acme)[0]
+    # What stations make (sessions) and what needs a station online (commands, reservations):
+    # made as the OCPP side does, unscoped, on Acme's charge point.
+    now = utc_now()
+    start = SessionStart(transaction_id="acme-tx", connector_id=1, timestamp=now, meter_start_wh=0)
+    transactions.record_start("acme-cp", "2.0.1", start, now)
+    ids["transaction_id"] = "acme-tx"
+    command = commands.create_command("acme-cmd", "acme-cp", "2.0.1", "Reset", {"type": "Immediate"}, 30, now)
+    ids["command_id"] = command.command_id
+    reservation_id = reservations.next_reservation_id()
+    reservations.create_reservation(
+        Reservation(
+            reservation_id=reservation_id,
+            charge_point_id="acme-cp",
+            id_token="ACMETAG",
+            expires_at=now,
+            state=ReservationState.PENDING,
+            created_at=now,
+            updated_at=now,
+        ),
+        None,
+    )
+    ids["reservation_id"] = str(reservation_id)
+    # What the station reports, and the figures its session adds (the model is Acme's only).
+    charge_points.record_boot("acme-cp", BootInfo(vendor="Acme", model="AcmeVolt"), now)
+    connectors.record_connector_status("acme-cp", ConnectorStatusReport(1, 1, "Charging", now), now)
+    ended = {"chargePointId": "acme-cp", "transactionId": "acme-tx", "evseId": 1, "connectorId": 1}
+    ended |= {"startedAt": now.isoformat(), "stoppedAt": now.isoformat(), "energyWh": 5000}
+    assert analytics.session_ended(ended)
+    ids["model"] = "AcmeVolt"
+    return ids
+
+
+def with_ids(path: str, ids: dict[str, str]) -> str:
+    return re.sub(r"\{([^}]+)\}", lambda m: ids.get(m.group(1), "X1"), path)
+
+
+def test_another_tenants_ids_answer_404_on_every_route(aws):
+    acme, globex = two_tenants()
+    ids = acme_things(acme)
+    owned_routes = 0
+    for method, path in openapi_operations():
+        if not set(re.findall(r"\{([^}]+)\}", path)) & OWNED:
+            continue
+        owned_routes += 1
+        body = {} if method in CHANGING_METHODS else None
+        status, answer = call_api(method, with_ids(path, ids), body, token=globex)
+        assert status == 404 and answer["error"]["code"] == "NotFound", (method, path, status, answer)
+    assert owned_routes > 60
+
+
+def test_every_list_leaves_another_tenants_items_out(aws):
+    acme, globex = two_tenants()
+    ids = acme_things(acme)
+    mentioned = set(ids.values()) - {ids["reservation_id"]}
+    lists = 0
+    for method, path in openapi_operations():
+        if method != "GET" or "{" in path or path in ("/tenants", "/me"):
+            continue
+        lists += 1
+        status, answer = call_api(method, path, token=globex)
+        assert status == 200, (path, answer)
+        leaked = [value for value in mentioned if value in json.dumps(answer)]
+        assert not leaked, (path, leaked)
+    assert lists > 12
+    for by, key in (
+        ("chargePoint", "acme-cp"),
+        ("site", "acme-site"),
+        ("model", "AcmeVolt"),
+        ("connector", "acme-cp#1/1"),
+    ):
+        _, answer = call_api("GET", "/analytics/breakdown", query=f"by={by}", token=globex)
+        assert answer["count"] == 0, (by, answer)
+        _, answer = call_api("GET", "/analytics/breakdown", query=f"by={by}", token=acme)
+        assert [(row["key"], row["energyWh"]) for row in answer["items"]] == [(key, 5000)], (by, answer)
+    for token, energy in ((globex, 0), (acme, 5000)):
+        _, days = call_api("GET", "/analytics/daily", token=token)
+        assert sum(day["energyWh"] for day in days["items"]) == energy
+    [connector] = call_api("GET", "/connectors", token=acme)[1]["items"]
+    assert connector["chargePointId"] == "acme-cp"
+
+
+def test_a_tenant_sees_its_own_and_the_platform_sees_every_tenants(aws):
+    acme, globex = two_tenants()
+    ids = acme_things(acme)
+    assert call_api("PUT", "/charge-points/globex-cp", {}, token=globex)[0] == 201
+    for token, seen, unseen in ((acme, "acme-cp", "globex-cp"), (globex, "globex-cp", "acme-cp")):
+        listed = [cp["id"] for cp in call_api("GET", "/charge-points", token=token)[1]["items"]]
+        assert listed == [seen] and unseen not in listed
+    everyone = {cp["id"] for cp in call_api("GET", "/charge-points")[1]["items"]}
+    assert everyone == {"acme-cp", "globex-cp"}
+    for path in ("/charge-points/acme-cp", "/sites/acme-site", "/tariffs/acme-tariff", "/id-tokens/ACMETAG"):
+        assert call_api("GET", path, token=acme)[0] == 200, path
+        assert call_api("GET", path)[0] == 200, path
+    assert call_api("GET", f"/firmware/{ids['firmware_id']}", token=acme)[0] == 200
+    assert call_api("GET", f"/commands/{ids['command_id']}", token=acme)[0] == 200
+    sessions = call_api("GET", "/transactions", token=acme)[1]["items"]
+    assert [s["transactionId"] for s in sessions] == ["acme-tx"]
+    assert call_api("GET", "/transactions", token=globex)[1]["items"] == []
+
+
+def test_an_id_is_the_installations_so_another_tenant_cannot_take_it(aws):
+    acme, globex = two_tenants()
+    assert call_api("PUT", "/charge-points/CP1", {}, token=acme)[0] == 201
+    status, body = call_api("PUT", "/charge-points/CP1", {"blocked": True}, token=globex)
+    assert (status, body["error"]["message"]) == (404, "Charge point CP1 not found")
+    assert call_api("DELETE", "/charge-points/CP1", token=globex)[0] == 404
+    assert call_api("GET", "/charge-points/CP1", token=acme)[1]["blocked"] is False
+    assert call_api("PUT", "/tariffs/T1", TARIFF, token=acme)[0] == 201
+    assert call_api("PUT", "/tariffs/T1", {**TARIFF, "currency": "CHF"}, token=globex)[0] == 404
+    assert call_api("GET", "/tariffs/T1", token=acme)[1]["currency"] == "EUR"
+
+
+def test_records_of_before_tenants_are_the_default_tenants(aws):
+    charge_points.register_charge_point("OLD", utc_now())  # unscoped, as auto-registration does
+    default_admin = make_key("admin", tenantId="default")[1]
+    acme, _ = two_tenants()
+    assert call_api("GET", "/charge-points/OLD", token=default_admin)[0] == 200
+    assert call_api("GET", "/charge-points/OLD", token=acme)[0] == 404
+    with scoped("acme"):
+        assert charge_points.find_charge_point("OLD") is None
+    with scoped("default"):
+        assert charge_points.find_charge_point("OLD") is not None
