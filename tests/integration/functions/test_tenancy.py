@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 from shared.data import charge_points, commands, connectors, reservations, transactions
 from shared.data.tenancy import scoped
@@ -191,3 +192,30 @@ def test_records_of_before_tenants_are_the_default_tenants(aws):
         assert charge_points.find_charge_point("OLD") is None
     with scoped("default"):
         assert charge_points.find_charge_point("OLD") is not None
+
+
+def test_a_tenants_sessions_are_found_behind_another_tenants_newer_ones(aws):
+    """The listing is read on past other tenants' sessions: a page is not left empty while the
+    tenant's own sessions lie further on."""
+    acme, globex = two_tenants()
+    for token, cp in ((acme, "acme-cp"), (globex, "globex-cp")):
+        assert call_api("PUT", f"/charge-points/{cp}", {}, token=token)[0] == 201
+    now = utc_now()
+    older = SessionStart(
+        transaction_id="acme-old", connector_id=1, timestamp=now - timedelta(hours=1), meter_start_wh=0
+    )
+    transactions.record_start("acme-cp", "2.0.1", older, now)
+    for n in range(7):
+        newer = SessionStart(
+            transaction_id=f"globex-{n}",
+            connector_id=1,
+            timestamp=now - timedelta(minutes=n),
+            meter_start_wh=0,
+        )
+        transactions.record_start("globex-cp", "2.0.1", newer, now)
+    status, page = call_api("GET", "/transactions", token=acme, query="limit=3")
+    assert status == 200 and [s["transactionId"] for s in page["items"]] == ["acme-old"]
+    assert page.get("nextToken") is None
+    status, page = call_api("GET", "/transactions", token=globex, query="limit=3")
+    assert [s["transactionId"] for s in page["items"]] == ["globex-0", "globex-1", "globex-2"]
+    assert page["nextToken"]
