@@ -6,6 +6,7 @@ Each function notes its DynamoDB cost: the budgets per message are in docs/archi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -138,6 +139,18 @@ def hidden(charge_point_id: str) -> bool:
     """Whether the charge point is there and another tenant's than the scope's (1 read in a
     tenant's scope, none unscoped): the gate of everything under /charge-points/{id}."""
     return tenancy.hidden(ChargePointRecord, charge_point_id)
+
+
+def seen_in_scope() -> Callable[[str], bool]:
+    """Whether a charge point is the scope's, each read once: a listing names many twice."""
+    kept: dict[str, bool] = {}
+
+    def seen(charge_point_id: str) -> bool:
+        if charge_point_id not in kept:
+            kept[charge_point_id] = not hidden(charge_point_id)
+        return kept[charge_point_id]
+
+    return seen
 
 
 def registered_charge_point(charge_point_id: str) -> ChargePoint:

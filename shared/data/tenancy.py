@@ -9,17 +9,24 @@ before tenants, and charge points that registered themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import Attribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
+from shared.data.dynamo import Page
 from shared.domain.accounts import DEFAULT_TENANT
+
+T = TypeVar("T")
+
+# How many of a listing's pages one request reads at most to fill its page with the scope's items
+# when the listing holds other tenants' too: a bound on the request's cost.
+MOST_PAGES_READ = 20
 
 _scope: ContextVar[str | None] = ContextVar("tenant_scope", default=None)
 
@@ -94,3 +101,20 @@ def hidden(model: type[Model], hash_key: str, range_key: str | None = None) -> b
     except model.DoesNotExist:
         return False
     return not visible(getattr(record, "tenant_id", None))
+
+
+def filled(
+    read_page: Callable[[int, str | None], Page[T]], seen: Callable[[T], bool], limit: int, token: str | None
+) -> Page[T]:
+    """A listing's page of the items `seen` in the scope: read on past the others until the page
+    holds `limit` or nothing is left (at most MOST_PAGES_READ pages), so that a tenant's items
+    behind other tenants' are not hidden behind empty pages. The token goes on from the last
+    item read."""
+    items: list[T] = []
+    for _ in range(MOST_PAGES_READ):
+        page = read_page(limit - len(items), token)
+        items += [item for item in page.items if seen(item)]
+        token = page.next_token
+        if len(items) == limit or token is None:
+            break
+    return Page(items, token)

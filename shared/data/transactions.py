@@ -408,33 +408,21 @@ def start_and_stop_readings(record: TransactionRecord) -> list[MeterValue]:
     return found
 
 
-# In a tenant's scope, how many of the listing's pages one request reads at most to fill its page
-# with the tenant's sessions (the rest are other tenants'): a bound on the request's cost.
-MOST_PAGES_READ = 20
-
-
 def list_sessions(
     wanted: SessionFilter, limit: int, next_token: str | None = None
 ) -> Page[TransactionRecord]:
     """Newest first. In a tenant's scope, the sessions of other tenants' charge points are left
-    out, and the listing is read on until the page holds `limit` of the tenant's or nothing is
-    left (at most MOST_PAGES_READ reads of a page, and 1 read per charge point met); a page may
-    then hold fewer, with a token to go on from."""
+    out, and the listing is read on until the page is full (tenancy.filled; 1 read more per
+    charge point met)."""
     if tenancy.scope() is None:
         return _sessions_page(wanted, limit, next_token)
-    items: list[TransactionRecord] = []
-    hidden: dict[str, bool] = {}
-    token = next_token
-    for _ in range(MOST_PAGES_READ):
-        page = _sessions_page(wanted, limit - len(items), token)
-        for record in page.items:
-            if record.charge_point_id not in hidden:
-                hidden[record.charge_point_id] = charge_points.hidden(record.charge_point_id)
-        items += [record for record in page.items if not hidden[record.charge_point_id]]
-        token = page.next_token
-        if len(items) == limit or token is None:
-            break
-    return Page(items, token)
+    seen = charge_points.seen_in_scope()
+    return tenancy.filled(
+        lambda wanted_now, token: _sessions_page(wanted, wanted_now, token),
+        lambda record: seen(record.charge_point_id),
+        limit,
+        next_token,
+    )
 
 
 def _sessions_page(wanted: SessionFilter, limit: int, next_token: str | None) -> Page[TransactionRecord]:

@@ -183,13 +183,12 @@ def _sort_value(row: Member, sort: str) -> float:
 
 
 def every_connector(limit: int, next_token: str | None) -> Page[tuple[str, ConnectorStatusReport]]:
-    """A scan page; in a tenant's scope, the connectors of its charge points only (1 read more
-    per charge point on the page; a page may then hold fewer than `limit`)."""
-    page = connectors.every_connector(limit, next_token)
+    """A scan page; in a tenant's scope, the connectors of its charge points only, read on until
+    the page is full (tenancy.filled; 1 read more per charge point met)."""
     if tenancy.scope() is None:
-        return page
-    hidden = {cp for cp in {cp for cp, _ in page.items} if charge_points.hidden(cp)}
-    return Page([item for item in page.items if item[0] not in hidden], page.next_token)
+        return connectors.every_connector(limit, next_token)
+    seen = charge_points.seen_in_scope()
+    return tenancy.filled(connectors.every_connector, lambda item: seen(item[0]), limit, next_token)
 
 
 def status_history(charge_point_id: str, limit: int, next_token: str | None) -> Page[StatusHistoryRecord]:
