@@ -88,7 +88,6 @@ class _Total:
 
 @dataclass(frozen=True)
 class _Statement:
-    month: str
     receipts: tuple[_Receipt, ...]  # by start
     totals: tuple[_Total, ...]  # one per currency, by code
     energy_kwh: Decimal
@@ -110,7 +109,7 @@ def _at(value: Decimal, places: int) -> Decimal:
 
 def _places(currency: str | None, amounts: Iterable[float]) -> int:
     """The currency's minor units; the hundredths pricing works in where an amount has them, so
-    that a document never hides a part of what the CDR charged (a yen tariff at 12.5 a kWh)."""
+    that a document never hides a part of what the CDR charged (a yen tariff at 12.55 a kWh)."""
     places = minor_units(currency) if currency else PRICING_PLACES
     if any(_at(_decimal(a), places) != _decimal(a) for a in amounts):
         return max(places, PRICING_PLACES)
@@ -192,7 +191,7 @@ def _statement(cdrs: Sequence[dict[str, Any]], month: str) -> _Statement:
                 total_incl_vat=sum((_at(r.total_incl_vat, places) for r in mine), Decimal(0)),
             )
         )
-    return _Statement(month, tuple(receipts), tuple(totals), sum((r.energy_kwh for r in receipts), _NO_KWH))
+    return _Statement(tuple(receipts), tuple(totals), sum((r.energy_kwh for r in receipts), _NO_KWH))
 
 
 def _duration(r: _Receipt) -> str:
@@ -310,7 +309,7 @@ _NO_DECOMPOSITION = str.maketrans("ŁłĐđĦħ\u0131Ŧŧ", "LlDdHhiTt")  # \u01
 
 def _printable(value: str | None) -> str:
     """As the standard PDF fonts can print it: Windows-1252 as it is, other letters without their
-    accents (Dvořák as Dvorak), what has no such form as `?`, control characters as spaces."""
+    accents (Dvořák as Dvorák), what has no such form as `?`, control characters as spaces."""
     out = []
     for ch in (value or "").translate(_NO_DECOMPOSITION):
         if unicodedata.category(ch) == "Cc":
@@ -381,7 +380,7 @@ def receipt_pdf(cdr: dict[str, Any], issuer: Issuer, driver: Recipient) -> bytes
     from fpdf.fonts import FontFace
 
     r = _receipt(cdr)
-    pdf = _document(f"Receipt {r.number}", issuer, driver)
+    pdf = _document("Receipt", issuer, driver)
     _pairs(
         pdf,
         [

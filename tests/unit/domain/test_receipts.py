@@ -38,9 +38,15 @@ DRIVER = Recipient("Anna de Vries", "anna@example.org")
 METER_START = 10_000.0
 
 
-def tariff(currency: str = "EUR", vat: str = "21", **fields: Any) -> Tariff:
-    """0.35 a kWh, 1.20 an hour charging, 2.00 an hour parked after 10 minutes, 1.00 a session."""
-    prices = fields.pop("prices", ("0.35", "1.20", "2.00", "1.00"))
+def tariff(
+    currency: str = "EUR",
+    vat: str = "21",
+    prices: tuple[str, ...] = ("0.35", "1.20", "2.00", "1.00"),
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+) -> Tariff:
+    """0.35 a kWh, 1.20 an hour charging, 2.00 an hour parked after 10 minutes, 1.00 a session,
+    unless told other prices (in that order) or a minimum or maximum price."""
     dimensions = (Dimension.ENERGY, Dimension.TIME, Dimension.PARKING_TIME, Dimension.FLAT)
     return Tariff(
         f"standard-{currency.lower()}",
@@ -52,7 +58,8 @@ def tariff(currency: str = "EUR", vat: str = "21", **fields: Any) -> Tariff:
         ),
         vat_percent=Decimal(vat),
         idle_grace_minutes=10,
-        **fields,
+        min_price=min_price,
+        max_price=max_price,
     )
 
 
@@ -93,7 +100,7 @@ def ended(
 def fields(text: str) -> dict[str, str]:
     header, *rows = csv.reader(io.StringIO(text))
     assert header == ["field", "value"]
-    return dict((name, value) for name, value in rows)
+    return {name: value for name, value in rows}
 
 
 def lines(text: str) -> list[dict[str, str]]:
@@ -213,7 +220,7 @@ def test_amounts_are_written_in_the_currencys_minor_units(
     cdr = ended(tariff(currency, vat="10" if currency == "JPY" else "21", prices=prices))
     got = fields(receipt_csv(cdr, ISSUER, DRIVER))
 
-    assert got["energy excl. VAT"] == energy.replace(",", "")
+    assert got["energy excl. VAT"] == energy
     assert got["total incl. VAT"] == shown
     assert Decimal(shown) == incl_vat(cdr)
     assert f"Total incl. VAT {total}" in pdf_text(receipt_pdf(cdr, ISSUER, DRIVER))
@@ -227,9 +234,8 @@ def test_names_beyond_latin_1_are_printed_as_near_as_the_pdf_fonts_allow() -> No
     text = pdf_text(receipt_pdf(cdr, issuer, driver))
     assert "Lódz Energia \u2013 €" in text  # an en dash and the euro are Windows-1252
     assert "For Dvorák ?? <yamada@example.jp>" in text
-    assert (
-        fields(receipt_csv(cdr, issuer, driver))["driver"] == "Dvořák 山田"
-    )  # the CSV keeps them as they are
+    kept = fields(receipt_csv(cdr, issuer, driver))["driver"]
+    assert kept == "Dvořák 山田"  # the CSV keeps them as they are
     assert "Dvorák ??" in pdf_text(statement_pdf([cdr], "2026-03", issuer, driver))
 
 
