@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from shared.domain.errors import BadRequest
 
 LINK_WINDOW = timedelta(minutes=10)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -64,14 +63,3 @@ def pending_link(driver: Driver, linked: list[LinkedCard], now: datetime) -> Pen
     if any(card.id_token == driver.pending_id_token for card in linked):
         return None
     return PendingLink(driver.pending_id_token, driver.pending_until)
-
-
-def month_range(month: str) -> tuple[datetime, datetime]:
-    """The UTC instants a `YYYY-MM` statement covers: [first of the month, first of the next)."""
-    found = _MONTH.match(month)
-    if not found:
-        raise BadRequest("month: YYYY-MM")
-    year, number = int(found.group(1)), int(found.group(2))
-    start = datetime(year, number, 1, tzinfo=UTC)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
-    return start, end

@@ -62,7 +62,7 @@ class DriverOut(ApiModel):
 
     @classmethod
     def of(cls, driver: Driver) -> DriverOut:
-        return cls(**cls.fields_of(driver))  # type: ignore[arg-type]
+        return cls(**cls.fields_of(driver))
 
 
 class NewDriverOut(DriverOut):
@@ -80,7 +80,7 @@ class AccountOut(DriverOut):
     @classmethod
     def of_account(cls, account: Account) -> AccountOut:
         return cls(
-            **DriverOut.fields_of(account.driver),  # type: ignore[arg-type]
+            **DriverOut.fields_of(account.driver),
             id_tokens=[CardOut.of(card) for card in account.cards],
             pending_links=[PendingLinkOut.of(account.pending)] if account.pending else [],
         )

@@ -80,7 +80,7 @@ def create_driver(
     ],
 ) -> Response[NewDriverOut]:
     driver, key = drivers.create(caller(router), body.name, body.email, body.tenant_id, utc_now())
-    return json_response(HTTPStatus.CREATED, NewDriverOut(**DriverOut.fields_of(driver), key=key))  # type: ignore[arg-type]
+    return json_response(HTTPStatus.CREATED, NewDriverOut(**DriverOut.fields_of(driver), key=key))
 
 
 @router.get("/drivers", summary="The tenant's drivers, or the one with an email address", tags=OPERATORS)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from shared.data import id_tokens, transactions
 from shared.data.dynamo import every_item
 from shared.domain import receipts as rendering
-from shared.domain.drivers import Driver, LinkedCard, month_range
+from shared.domain.drivers import Driver, LinkedCard
 from shared.domain.errors import Conflict, NotFound
 from shared.services.drivers import accounts
 from shared.services.tariff_and_cost.cdrs import cdr_for
@@ -70,7 +70,7 @@ def receipt(
 def statement(driver: Driver, month: str, fmt: Format, now: datetime) -> Document:
     """The month's ended sessions (those that started in it, UTC) and their totals: 1 query per
     card and page, 1 batch read per 100 sessions, 1 query per session for its meter values."""
-    start, end = month_range(month)
+    start, end = rendering.month_bounds(month)
     cards = id_tokens.cards_of(driver.driver_id)
     keys = every_item(
         lambda limit, token: accounts.session_keys(

@@ -27,7 +27,9 @@ TARIFF = {
 }
 
 
-def make_driver(name: str = "Ada", email: str = "ada@example.com", token: str | None = None) -> dict[str, Any]:
+def make_driver(
+    name: str = "Ada", email: str = "ada@example.com", token: str | None = None
+) -> dict[str, Any]:
     kwargs = {} if token is None else {"token": token}
     status, body = call_api("POST", "/drivers", {"name": name, "email": email}, **kwargs)
     assert status == 201, body
@@ -45,9 +47,9 @@ def fetch(path: str, token: str, query: str = "") -> tuple[int, dict[str, str], 
 def charge(station: Any, id_tag: str, minutes_from_now: int, wh: int) -> int:
     """A 1.6 session with the card, started a few minutes from now, ended an hour later."""
     began = utc_now() + timedelta(minutes=minutes_from_now)
-    transaction_id = call(station, "StartTransaction", start(id_tag=id_tag, at=format_timestamp(began), meter=0))[
-        "transactionId"
-    ]
+    transaction_id = call(
+        station, "StartTransaction", start(id_tag=id_tag, at=format_timestamp(began), meter=0)
+    )["transactionId"]
     ended = format_timestamp(began + timedelta(hours=1))
     call(station, "StopTransaction", stop(transaction_id, meter=wh, at=ended))
     return int(transaction_id)
@@ -57,7 +59,10 @@ def test_an_operator_makes_a_driver_whose_key_opens_only_the_drivers_pages(aws):
     driver = make_driver()
     assert driver["driverId"].startswith("drv-") and driver["tenantId"] == "default"
     me = call_api("GET", "/me", token=driver["key"])
-    assert me == (200, {"principal": driver["driverId"], "kind": "key", "role": "driver", "tenantId": "default"})
+    assert me == (
+        200,
+        {"principal": driver["driverId"], "kind": "key", "role": "driver", "tenantId": "default"},
+    )
     status, body = call_api("GET", "/charge-points", token=driver["key"])
     assert (status, body["error"]["message"]) == (403, "driver may not read")
     _, operator = make_key("operator")

@@ -62,7 +62,9 @@ def test_a_driver_holds_its_own_account_and_nothing_of_the_operators():
         Permission.ME,
         Permission.DRIVER_ACCOUNT,
     }
-    assert not any(Principal("a", "key", role, None).may(Permission.DRIVER_ACCOUNT) for role in OPERATOR_ROLES)
+    assert not any(
+        Principal("a", "key", role, None).may(Permission.DRIVER_ACCOUNT) for role in OPERATOR_ROLES
+    )
     assert Role.DRIVER.rank < Role.VIEWER.rank
 
 
