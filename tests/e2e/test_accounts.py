@@ -14,7 +14,13 @@ def test_a_viewer_key_reads_is_refused_a_command_and_the_refusal_is_audited(runt
     viewer = made["key"]
     assert runtime.api("GET", "/me", token=viewer) == (
         200,
-        {"principal": made["apiKeyId"], "kind": "key", "role": "viewer", "tenantId": None},
+        {
+            "principal": made["apiKeyId"],
+            "kind": "key",
+            "role": "viewer",
+            "tenantId": None,
+            "permissions": ["read"],
+        },
     )
     assert runtime.api("GET", "/charge-points", token=viewer)[0] == 200
     status, body = runtime.api(
