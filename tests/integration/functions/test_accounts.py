@@ -143,7 +143,7 @@ def test_me_lists_what_the_roles_table_in_the_docs_gives_each_caller(aws):
         status, me = call_api("GET", "/me", token=token)
         assert status == 200
         assert len(me["permissions"]) == len(set(me["permissions"]))
-        assert set(me["permissions"]) == {name for name, roles in documented.items() if roles[column]}, column
+        assert set(me["permissions"]) == {name for name, held in documented.items() if held[column]}, column
 
 
 def test_a_revoked_or_expired_key_or_a_forged_one_is_refused(aws):
