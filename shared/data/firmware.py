@@ -23,6 +23,7 @@ from shared.data.dynamo import (
     resume_from,
 )
 from shared.data.tables import OnDemand
+from shared.domain.accounts import DEFAULT_TENANT
 from shared.domain.maintenance import Firmware
 from shared.domain.timestamps import format_timestamp
 
@@ -67,7 +68,8 @@ class FirmwareVersionRecord(Model):
 
     class Meta(OnDemand, table="firmware-versions"): ...
 
-    version_key = UnicodeAttribute(hash_key=True)  # ["vendor", "model", "version"] as JSON
+    # ["vendor", "model", "version"] as JSON, the tenant first but for the default tenant's.
+    version_key = UnicodeAttribute(hash_key=True)
     firmware_id = UnicodeAttribute()
 
 
@@ -75,14 +77,18 @@ _LISTED = "firmware"
 _KEYS = key_names(FirmwareRecord, FirmwareRecord.catalogue)
 
 
-def _version_key(firmware: Firmware) -> str:
-    return json.dumps([firmware.vendor, firmware.model, firmware.version])
+def _version_key(firmware: Firmware, tenant_id: str | None) -> str:
+    """Each tenant has its own catalogue: another tenant's image of the same version neither
+    stops the registration nor is named by it."""
+    named = [firmware.vendor, firmware.model, firmware.version]
+    tenant = tenancy.owner(tenant_id)
+    return json.dumps(named if tenant == DEFAULT_TENANT else [tenant, *named])
 
 
 def put_firmware(firmware: Firmware) -> str | None:
     """1 transaction of 2 writes: the image and its vendor, model and version, only when no
-    other image holds those; else nothing is written, and 1 read tells which image does."""
-    claim = FirmwareVersionRecord(_version_key(firmware), firmware_id=firmware.firmware_id)
+    other image of the tenant holds those; else nothing is written, and 1 read tells which does."""
+    claim = FirmwareVersionRecord(_version_key(firmware, tenancy.scope()), firmware_id=firmware.firmware_id)
     try:
         with TransactWrite(connection=connection()) as transaction:
             transaction.save(claim, condition=FirmwareVersionRecord.version_key.does_not_exist())
@@ -126,7 +132,7 @@ def delete_firmware(firmware: Firmware) -> None:
     """2 writes: the image, then its vendor, model and version (if this image holds them)."""
     FirmwareRecord(firmware.firmware_id).delete()
     try:
-        FirmwareVersionRecord(_version_key(firmware)).delete(
+        FirmwareVersionRecord(_version_key(firmware, firmware.tenant_id)).delete(
             condition=FirmwareVersionRecord.firmware_id == firmware.firmware_id
         )
     except DeleteError as error:
@@ -162,4 +168,5 @@ def _firmware(record: FirmwareRecord) -> Firmware:
         size=None if record.size is None else int(record.size),
         signing_certificate=record.signing_certificate,
         signature=record.signature,
+        tenant_id=record.tenant_id,
     )

@@ -319,6 +319,7 @@ class Firmware:
     size: int | None = None
     signing_certificate: str | None = None
     signature: str | None = None
+    tenant_id: str | None = None  # as stored: None is the default tenant's
 
     def fits(self, vendor: str | None, model: str | None) -> bool:
         """Whether a charge point of this vendor and model may take the image (case aside)."""

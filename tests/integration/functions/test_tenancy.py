@@ -196,6 +196,20 @@ def test_an_id_is_the_installations_so_another_tenant_cannot_take_it(aws):
     assert call_api("GET", "/tariffs/T1", token=acme)[1]["currency"] == "EUR"
 
 
+def test_each_tenant_has_its_own_firmware_catalogue(aws):
+    acme, globex = two_tenants()
+    image = {"vendor": "Acme", "model": "Volt", "version": "1"}
+    status, acmes = call_api("POST", "/firmware", image, token=acme)
+    assert status == 201
+    status, globexs = call_api("POST", "/firmware", image, token=globex)
+    assert status == 201, globexs  # the same version, another tenant's catalogue
+    status, body = call_api("POST", "/firmware", image, token=globex)
+    assert status == 409 and globexs["firmwareId"] in body["error"]["message"]
+    assert acmes["firmwareId"] not in body["error"]["message"]
+    assert call_api("DELETE", f"/firmware/{globexs['firmwareId']}")[0] == 204  # by the platform
+    assert call_api("POST", "/firmware", image, token=globex)[0] == 201  # its version free again
+
+
 def test_records_of_before_tenants_are_the_default_tenants(aws):
     charge_points.register_charge_point("OLD", utc_now())  # unscoped, as auto-registration does
     default_admin = make_key("admin", tenantId="default")[1]
