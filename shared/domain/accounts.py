@@ -53,11 +53,12 @@ class Permission(StrEnum):
     REGISTRATION = "register charge points"
     PASSWORDS = "rotate passwords"
     CERTIFICATES = "manage certificates"
-    TRUST_ANCHORS = "manage trust anchors"
+    TRUST_ANCHORS = "manage trust anchors"  # the installation's: the platform admin's alone
+    VENDORS = "register data-transfer vendors"  # the installation's: the platform admin's alone
     API_KEYS = "manage api keys"
     AUDIT = "read the audit trail"
     DRIVERS = "manage drivers"
-    TENANTS = "manage tenants"  # the platform admin's alone, whatever its role
+    TENANTS = "manage tenants"  # the platform admin's alone
     DRIVER_ACCOUNT = "use a driver account"  # a driver's alone: its cards, sessions, receipts
 
 
@@ -87,9 +88,14 @@ _ADMIN = _OPERATOR | {
     Permission.PASSWORDS,
     Permission.CERTIFICATES,
     Permission.TRUST_ANCHORS,
+    Permission.VENDORS,
     Permission.API_KEYS,
     Permission.AUDIT,
 }
+# What changes the whole installation, every tenant's stations alike: its tenants, the trust
+# anchors every station's certificates are checked against, the vendors whose DataTransfer
+# messages are accepted. A tenant's admin may not; the platform admin may.
+PLATFORM_ONLY = frozenset({Permission.TENANTS, Permission.TRUST_ANCHORS, Permission.VENDORS})
 # The one table of who may do what (docs/accounts.md shows it; a test holds the two equal).
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset({Permission.ME, Permission.READ}),
@@ -120,7 +126,7 @@ class Principal:
         return self.role is Role.ADMIN and self.tenant_id is None
 
     def may(self, permission: Permission) -> bool:
-        if permission is Permission.TENANTS:
+        if permission in PLATFORM_ONLY:
             return self.platform_admin
         return permission in ROLE_PERMISSIONS[self.role]
 

@@ -22,11 +22,11 @@ from shared.services import station_events
 router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs).
 ACCESS: Access = {
-    "DELETE /data-transfer/vendors/<vendor_id>": Permission.REGISTRATION,
+    "DELETE /data-transfer/vendors/<vendor_id>": Permission.VENDORS,
     "GET /charge-points/<charge_point_id>/data-transfers": Permission.READ,
     "GET /data-transfer/vendors": Permission.READ,
     "GET /data-transfer/vendors/<vendor_id>": Permission.READ,
-    "PUT /data-transfer/vendors/<vendor_id>": Permission.REGISTRATION,
+    "PUT /data-transfer/vendors/<vendor_id>": Permission.VENDORS,
 }
 VendorId = Annotated[str, Path(min_length=1, max_length=255, description="As DataTransfer's vendorId")]
 

@@ -68,10 +68,11 @@ def test_a_driver_holds_its_own_account_and_nothing_of_the_operators():
     assert Role.DRIVER.rank < Role.VIEWER.rank
 
 
-def test_only_an_admin_of_no_tenant_manages_tenants():
-    assert Principal("bootstrap", "token", Role.ADMIN, None).may(Permission.TENANTS)
-    assert not Principal("a", "user", Role.ADMIN, "default").may(Permission.TENANTS)
-    assert not Principal("v", "key", Role.VIEWER, None).may(Permission.TENANTS)
+def test_only_an_admin_of_no_tenant_changes_the_installation():
+    for permission in (Permission.TENANTS, Permission.TRUST_ANCHORS, Permission.VENDORS):
+        assert Principal("bootstrap", "token", Role.ADMIN, None).may(permission)
+        assert not Principal("a", "user", Role.ADMIN, "default").may(permission)
+        assert not Principal("v", "key", Role.VIEWER, None).may(permission)
 
 
 def test_a_refusal_names_the_role_and_what_it_may_not_do():
