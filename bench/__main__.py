@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from local.tools.imports import import_ratios
@@ -440,9 +441,11 @@ def measure() -> list[dict[str, object]]:
     return rows
 
 
-def measured(label: str, cpu: list[float], calls: Any, budget: tuple[int, int] | None) -> dict[str, object]:
+def measured(
+    label: str, cpu: list[float], calls: Any, budget: tuple[int, int] | None, rounds: int = ROUNDS
+) -> dict[str, object]:
     """A measured case: its median CPU time, its DynamoDB reads and writes each, its budget."""
-    reads, writes = calls.dynamodb_reads / ROUNDS, calls.dynamodb_writes / ROUNDS
+    reads, writes = calls.dynamodb_reads / rounds, calls.dynamodb_writes / rounds
     return {
         "action": label,
         "cpu_ms": statistics.median(cpu) * 1000,
@@ -569,6 +572,100 @@ def measure_authorization() -> list[dict[str, object]]:
     return rows
 
 
+DRIVER_SESSIONS = 30  # a month's sessions for a driver who charges daily
+DRIVER_ROUNDS = 20
+
+
+def measure_drivers() -> list[dict[str, object]]:
+    """What a driver's pages cost (docs/accounts.md, "Drivers"), with one card and a month of
+    DRIVER_SESSIONS priced sessions: the account, a page of sessions, a receipt as CSV and as PDF,
+    the month's statement as PDF. Budgets: 1 read per item the docs' table names."""
+    from moto import mock_aws
+
+    from functions.operator_api.handler import lambda_handler as api
+    from local.runtime.aws import create_resources
+    from local.runtime.events import http_request
+    from local.runtime.lambdas import LocalContext
+    from local.tools.aws_calls import count_aws_calls
+    from shared.data import charge_points, transactions
+    from shared.domain.authorization import IdToken
+    from shared.domain.timestamps import utc_now
+    from shared.domain.transactions import SessionStart, SessionStop
+    from shared.services.tariff_and_cost import pricing
+
+    def call(method: str, path: str, body: Any = None, key: str | None = None, query: str = "") -> Any:
+        headers = [
+            ("Authorization", f"Bearer {key or ENV['CSMS_API_TOKEN']}"),
+            ("Content-Type", "application/json"),
+        ]
+        raw = None if body is None else json.dumps(body).encode()
+        answer = api(http_request(method, path, query, headers, raw), context)
+        assert answer["statusCode"] < 300, (path, answer)
+        return (
+            json.loads(answer["body"])
+            if answer.get("body") and "json" in answer["headers"]["Content-Type"]
+            else None
+        )
+
+    context = LocalContext("bench", 768, "arn:aws:lambda:eu-west-1:123456789012:function:bench")
+    rows = []
+    with mock_aws():
+        create_resources()
+        now = utc_now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        tariff = {
+            "currency": "EUR",
+            "vatRate": 20,
+            "elements": [{"priceComponents": [{"type": "ENERGY", "price": "0.40"}]}],
+        }
+        call("PUT", "/tariffs/bench", {**tariff, "assignedTo": {"default": True}})
+        call("PUT", "/id-tokens/BENCH-CARD", {"status": "Accepted"})
+        charge_points.register_charge_point("CP-BENCH", now)
+        driver = call("POST", "/drivers", {"name": "Bench", "email": "bench@example.com"})
+        call("PUT", f"/drivers/{driver['driverId']}/id-tokens/BENCH-CARD")
+        linked = utc_now()
+        card = IdToken("BENCH-CARD", "ISO14443")
+        for n in range(DRIVER_SESSIONS):
+            began = linked + timedelta(seconds=10 * n + 1)
+            start = SessionStart(began, 1, 1, card, 0, f"bench-{n}")
+            stop = SessionStop(f"bench-{n}", began + timedelta(seconds=5), 7000 + n)
+            priced_by = pricing.tariff_json("CP-BENCH", "BENCH-CARD")
+            transactions.record_stop("CP-BENCH", "2.0.1", stop, began, start=start, tariff=priced_by)
+        month = linked.strftime("%Y-%m")
+        key = driver["key"]
+        # The key's look-up (a cache miss), the account, its cards; then the card's index and a
+        # batch read of the page (an item each), and each session's meter values.
+        account, sessions = 3, 3 + 1 + 2 * DRIVER_SESSIONS
+        # A receipt: the account, its cards, the gate on the path's charge point and session (3),
+        # the session and its meter values.
+        receipt = 3 + 3 + 2
+        path = "/driver/sessions/CP-BENCH/bench-0/receipt"
+        cases: list[tuple[str, Callable[[], object], tuple[int, int]]] = [
+            ("GET /driver/account", lambda: call("GET", "/driver/account", key=key), (account, 0)),
+            (
+                f"GET /driver/sessions ({DRIVER_SESSIONS} a page)",
+                lambda: call("GET", "/driver/sessions", key=key, query=f"limit={DRIVER_SESSIONS}"),
+                (sessions, 0),
+            ),
+            ("a receipt, CSV", lambda: call("GET", path, key=key, query="format=csv"), (receipt, 0)),
+            ("a receipt, PDF", lambda: call("GET", path, key=key), (receipt, 0)),
+            (
+                f"a month's statement of {DRIVER_SESSIONS} sessions, PDF",
+                lambda: call("GET", f"/driver/statements/{month}", key=key),
+                (sessions, 0),
+            ),
+        ]
+        for label, request, budget in cases:
+            request()  # the first, which imports what it needs, is not measured
+            cpu: list[float] = []
+            with count_aws_calls() as calls:
+                for _ in range(DRIVER_ROUNDS):
+                    started = time.process_time()
+                    request()
+                    cpu.append(time.process_time() - started)
+            rows.append(measured(label, cpu, calls, budget, DRIVER_ROUNDS))
+    return rows
+
+
 def main() -> int:
     with _SERVING:  # the responder stops while its thread still runs (at exit it would hang)
         rows = measure()
@@ -608,6 +705,16 @@ def main() -> int:
         print(
             f"{row['action']:<52}{row['cpu_ms']:>16.3f}{row['reads']:>11.2f}{row['writes']:>12.2f}{'1/0':>12}{flag}"
         )
+    print(f"\nA driver's pages ({DRIVER_ROUNDS} each; the key's look-up included, as a cache miss)\n")
+    print(f"{'request':<52}{'CPU ms (median)':>16}{'DDB reads':>11}{'DDB writes':>12}{'budget r/w':>12}")
+    drivers = measure_drivers()
+    for row in drivers:
+        budget = row["budget"]
+        flag = "" if row["ok"] else "   OVER BUDGET"
+        print(
+            f"{row['action']:<52}{row['cpu_ms']:>16.2f}{row['reads']:>11.2f}{row['writes']:>12.2f}"
+            f"{f'{budget[0]}/{budget[1]}':>12}{flag}"  # type: ignore[index]
+        )
     over_runtime = report_runtime()
     base, imports = import_ratios()
     print(
@@ -616,7 +723,7 @@ def main() -> int:
     )
     for name, seconds in sorted(imports.items()):
         print(f"  {name:<44}{seconds * 1000:>8.0f} ms{seconds / base:>8.2f} x boto3")
-    over = [row for row in rows + reactions + authorization if not row["ok"]]
+    over = [row for row in rows + reactions + authorization + drivers if not row["ok"]]
     if over:
         print(f"\nFAILED: {len(over)} message(s) over their DynamoDB budget", file=sys.stderr)
     if over_runtime:
