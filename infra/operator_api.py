@@ -16,7 +16,7 @@ from constructs import Construct
 from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
-from shared.domain.accounts import Role
+from shared.domain.accounts import OPERATOR_ROLES
 from shared.manifest import (
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
@@ -59,6 +59,7 @@ class OperatorApi(Construct):
         functions: Functions,
         console_url: str,
         console_origin: str,
+        driver_url: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
@@ -73,16 +74,14 @@ class OperatorApi(Construct):
             custom_attributes={"tenantId": cognito.StringAttribute(min_len=1, max_len=32, mutable=True)},
             removal_policy=RemovalPolicy.RETAIN,
         )
-        for group in (*(role.value for role in Role), PLATFORM_ADMIN_GROUP):
+        for group in (*(role.value for role in OPERATOR_ROLES), PLATFORM_ADMIN_GROUP):
             cognito.CfnUserPoolGroup(
                 self, f"Group-{group}", user_pool_id=self.user_pool.user_pool_id, group_name=group
             )
         self.user_pool.add_trigger(cognito.UserPoolOperation.POST_AUTHENTICATION, functions[SIGN_INS])
+        domain_prefix = config.auth_domain_prefix or f"{_prefix(scope)}-{Aws.ACCOUNT_ID}"
         self.domain = self.user_pool.add_domain(
-            "Domain",
-            cognito_domain=cognito.CognitoDomainOptions(
-                domain_prefix=config.auth_domain_prefix or f"{_prefix(scope)}-{Aws.ACCOUNT_ID}"
-            ),
+            "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)
         )
         operate = cognito.ResourceServerScope(scope_name=SCOPE, scope_description="Operate the CSMS")
         server = self.user_pool.add_resource_server("Api", identifier=RESOURCE_SERVER, scopes=[operate])
@@ -122,11 +121,14 @@ class OperatorApi(Construct):
             prevent_user_existence_errors=True,
         )
         clients = [self.people, self.machines, self.console]
+        self._drivers(f"{domain_prefix}-drivers", driver_url)
         resolver = functions[OPERATOR_AUTHORIZER]
         resolver.add_environment("CSMS_USER_POOL_ID", self.user_pool.user_pool_id)
         resolver.add_environment(
             "CSMS_USER_POOL_CLIENTS", ",".join(client.user_pool_client_id for client in clients)
         )
+        resolver.add_environment("CSMS_DRIVERS_POOL_ID", self.drivers_pool.user_pool_id)
+        resolver.add_environment("CSMS_DRIVERS_POOL_CLIENTS", self.drivers_client.user_pool_client_id)
         authorizer = authorizers.HttpLambdaAuthorizer(
             "Callers",
             resolver,
@@ -182,6 +184,48 @@ class OperatorApi(Construct):
         log_access(self, self.stage, config, ACCESS_LOG_FORMAT)
 
     @property
+    def _drivers(self, domain_prefix: str, driver_url: str) -> None:
+        """The drivers' own pool: anyone signs up with an email address (verified), in the
+        default tenant; an operator moves a driver to its tenant by setting `custom:tenantId`,
+        which the drivers' app client can read but not write. The drivers' pages sign in through
+        its hosted UI (code flow with PKCE, a public client)."""
+        self.drivers_pool = cognito.UserPool(
+            self,
+            "Drivers",
+            self_sign_up_enabled=True,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            password_policy=cognito.PasswordPolicy(min_length=12),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            custom_attributes={"tenantId": cognito.StringAttribute(min_len=1, max_len=32, mutable=True)},
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.drivers_domain = self.drivers_pool.add_domain(
+            "DriversDomain",
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix),
+        )
+        self.drivers_client = self.drivers_pool.add_client(
+            "DriverPages",
+            generate_secret=False,
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+                callback_urls=[driver_url],
+                logout_urls=[driver_url],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, fullname=True, email_verified=True)
+            .with_custom_attributes("tenantId"),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True, fullname=True),
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+            prevent_user_existence_errors=True,
+        )
+
     def url(self) -> str:
         return self.stage.url
 

@@ -61,6 +61,7 @@ class CsmsStack(Stack):
             functions=self.functions,
             console_url=console_url,
             console_origin=console_origin,
+            driver_url=f"{console_origin}/driver/",
         )
         self.console = Console(
             self,
@@ -103,6 +104,10 @@ class CsmsStack(Stack):
             "AlarmTopicArn": (self.observability.topic.topic_arn, "Subscribe to receive alarms"),
             "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
             "ConsoleClientId": (self.operator_api.console.user_pool_client_id, "App client for the console"),
+            "DriversPoolId": (
+                self.operator_api.drivers_pool.user_pool_id,
+                "Drivers' user pool (self sign-up)",
+            ),
             "ExportsBucket": (self.exports.bucket.bucket_name, "Ended sessions as JSON lines (sessions/)"),
             "ExportsDatabase": (self.exports.database.ref, "Glue database of the exports (Athena)"),
         }

@@ -65,6 +65,9 @@ class Settings:
     # (the cloud's; None locally, where callers bring the token or an API key).
     user_pool_id: str | None
     user_pool_clients: frozenset[str] = field(hash=False)
+    # The drivers' own user pool and its app clients (the drivers' pages), likewise.
+    drivers_pool_id: str | None
+    drivers_pool_clients: frozenset[str] = field(hash=False)
     max_message_bytes: int
     # How long a command waits for its answer unless the operator says otherwise
     command_timeout_s: int
@@ -88,6 +91,11 @@ class Settings:
     cost_update_step: Decimal
     # Who the CSMS is in OCPI records (CDRs, tariffs): ISO 3166 alpha-2 country and party id.
     ocpi_country_code: str
+    # Who issues drivers' receipts: the operator's name, address lines (";" between them in
+    # the environment) and VAT id.
+    operator_name: str
+    operator_address: tuple[str, ...]
+    operator_vat_id: str | None
     ocpi_party_id: str
     # The CSMS closes each connection itself somewhere in [after, after + spread] seconds after
     # it opened (a moment of its own), before the gateway's cut at two hours would close every
@@ -158,6 +166,8 @@ class Settings:
             api_token=api_token,
             user_pool_id=env.get("CSMS_USER_POOL_ID") or None,
             user_pool_clients=frozenset(filter(None, env.get("CSMS_USER_POOL_CLIENTS", "").split(","))),
+            drivers_pool_id=env.get("CSMS_DRIVERS_POOL_ID") or None,
+            drivers_pool_clients=frozenset(filter(None, env.get("CSMS_DRIVERS_POOL_CLIENTS", "").split(","))),
             max_message_bytes=_int(env, "CSMS_MAX_MESSAGE_BYTES", 128 * 1024),
             command_timeout_s=_int(env, "CSMS_COMMAND_TIMEOUT", 30),
             files_bucket=env.get("CSMS_FILES_BUCKET", f"{prefix}files"),
@@ -171,6 +181,11 @@ class Settings:
             cost_update_interval_s=_int(env, "CSMS_COST_UPDATE_INTERVAL", 60),
             cost_update_step=_decimal(env, "CSMS_COST_UPDATE_STEP", Decimal("0.01")),
             ocpi_country_code=env.get("CSMS_OCPI_COUNTRY_CODE", "NL")[:2].upper(),
+            operator_name=env.get("CSMS_OPERATOR_NAME", "Charge point operator"),
+            operator_address=tuple(
+                line.strip() for line in env.get("CSMS_OPERATOR_ADDRESS", "").split(";") if line.strip()
+            ),
+            operator_vat_id=env.get("CSMS_OPERATOR_VAT_ID") or None,
             ocpi_party_id=env.get("CSMS_OCPI_PARTY_ID", "CSM")[:3].upper(),
             renew_after_s=renew_after,
             renew_spread_s=renew_spread,

@@ -24,6 +24,19 @@ def issuer(region: str, user_pool_id: str) -> str:
     return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
 
 
+def pool_of(token: str) -> str | None:
+    """The user pool a token says it is from (its `iss`, unverified: it only chooses whose keys
+    check it, so that a token of one pool never makes the other's keys be fetched again)."""
+    import jwt
+
+    try:
+        claimed = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    issuer = claimed.get("iss")
+    return issuer.rsplit("/", 1)[-1] if isinstance(issuer, str) and "/" in issuer else None
+
+
 def verified_claims(
     token: str, region: str, user_pool_id: str, clients: frozenset[str]
 ) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ class ApiKeyRecord(Model):
     created_by = UnicodeAttribute()
     expires_at = UTCDateTimeAttribute(null=True)
     revoked_at = UTCDateTimeAttribute(null=True)
+    driver_id = UnicodeAttribute(null=True)  # a driver's key: the account it signs in to
 
 
 _KEYS = key_names(ApiKeyRecord)
@@ -43,6 +44,7 @@ def put_api_key(key: ApiKey) -> None:
         created_at=key.created_at,
         created_by=key.created_by,
         expires_at=key.expires_at,
+        driver_id=key.driver_id,
     ).save(condition=ApiKeyRecord.api_key_id.does_not_exist())
 
 
@@ -60,8 +62,11 @@ def revoke_api_key(api_key_id: str, at: datetime) -> None:
 
 
 def api_keys(tenant_id: str | None, limit: int, next_token: str | None) -> Page[ApiKey]:
-    """1 scan a page (keys are few, made by hand): a tenant's, or with None every key."""
-    condition = None if tenant_id is None else ApiKeyRecord.tenant_id == tenant_id
+    """1 scan a page (keys are few, made by hand): a tenant's, or with None every key; drivers'
+    keys are their accounts' (GET /drivers), not listed here."""
+    condition = ApiKeyRecord.driver_id.does_not_exist()
+    if tenant_id is not None:
+        condition &= ApiKeyRecord.tenant_id == tenant_id
     results = ApiKeyRecord.scan(
         condition, limit=limit, last_evaluated_key=resume_from(next_token, "api-keys", _KEYS)
     )
@@ -79,4 +84,5 @@ def _key(record: ApiKeyRecord) -> ApiKey:
         created_by=record.created_by,
         expires_at=record.expires_at,
         revoked_at=record.revoked_at,
+        driver_id=record.driver_id,
     )

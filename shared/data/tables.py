@@ -43,6 +43,7 @@ ALL_TABLE_MODULES = (
     "tenants",
     "api_keys",
     "audit",
+    "drivers",
 )
 
 

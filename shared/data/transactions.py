@@ -19,7 +19,7 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -45,6 +45,7 @@ from shared.domain.sites import ChargingNeeds
 from shared.domain.timestamps import format_timestamp
 from shared.domain.transactions import (
     SessionFilter,
+    SessionKey,
     SessionStart,
     SessionStop,
     SessionSummary,
@@ -83,6 +84,18 @@ class _Active(GlobalSecondaryIndex["TransactionRecord"]):
         projection = AllProjection()
 
     active = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class _ByIdToken(GlobalSecondaryIndex["TransactionRecord"]):
+    """A card's sessions, newest first, for its driver's account. Keys only: written when a
+    session starts with the card, not on each of its updates."""
+
+    class Meta:
+        index_name = "by-id-token"
+        projection = KeysOnlyProjection()
+
+    id_token = UnicodeAttribute(hash_key=True)
     started_at = UnicodeAttribute(range_key=True)
 
 
@@ -127,6 +140,7 @@ class TransactionRecord(Model):
     by_charge_point = _ByChargePoint()
     by_year = _ByYear()
     active_sessions = _Active()
+    by_id_token = _ByIdToken()
 
 
 class TransactionStartRecord(Model):
@@ -363,6 +377,29 @@ def find_sessions(transaction_id: str, charge_point_id: str | None = None) -> li
     """1 query. A 1.6 id is unique; 2.x ids are unique per charge point only."""
     condition = None if charge_point_id is None else TransactionRecord.charge_point_id == charge_point_id
     return list(TransactionRecord.query(transaction_id, range_key_condition=condition))
+
+
+def sessions_of_card(id_token: str, low: datetime, high: datetime, limit: int) -> list[SessionKey]:
+    """1 query of the card's index: the keys of up to `limit` of its sessions started in
+    [low, high], newest first."""
+    window = TransactionRecord.started_at.between(format_timestamp(low), format_timestamp(high))
+    query = TransactionRecord.by_id_token.query(
+        id_token, range_key_condition=window, scan_index_forward=False, limit=limit
+    )
+    return [SessionKey(r.started_at, r.charge_point_id, r.transaction_id) for r in query]
+
+
+def sessions_by_key(keys: list[SessionKey]) -> list[TransactionRecord]:
+    """1 batch read per 100 keys, in the keys' order (a key whose session is gone is left out)."""
+    found = {
+        (r.charge_point_id, r.transaction_id): r
+        for r in TransactionRecord.batch_get([(key.transaction_id, key.charge_point_id) for key in keys])
+    }
+    return [
+        found[key.charge_point_id, key.transaction_id]
+        for key in keys
+        if (key.charge_point_id, key.transaction_id) in found
+    ]
 
 
 def sessions_in_progress(charge_point_id: str) -> dict[tuple[int | None, int | None], str]:

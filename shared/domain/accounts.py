@@ -15,21 +15,28 @@ from typing import Literal
 
 
 class Role(StrEnum):
-    """From least to most: each holds what the one before it holds, and more."""
+    """The operators' roles from least to most (each holds what the one before it holds, and
+    more), and the drivers', outside that ladder: a driver holds only its own account."""
 
     VIEWER = "viewer"
     TECHNICIAN = "technician"
     OPERATOR = "operator"
     ADMIN = "admin"
+    DRIVER = "driver"
 
     @property
     def rank(self) -> int:
-        return list(Role).index(self)
+        """Below every operator's for a driver: no operator role is made by or given to one."""
+        return -1 if self is Role.DRIVER else list(Role).index(self)
+
+
+OPERATOR_ROLES = tuple(role for role in Role if role is not Role.DRIVER)
 
 
 class Permission(StrEnum):
     """What a route needs; the value reads in a refusal: "viewer may not send commands"."""
 
+    ME = "see who it is"  # every role's: GET /me
     READ = "read"
     COMMANDS = "send commands"
     RESETS = "reset stations"
@@ -49,11 +56,14 @@ class Permission(StrEnum):
     TRUST_ANCHORS = "manage trust anchors"
     API_KEYS = "manage api keys"
     AUDIT = "read the audit trail"
+    DRIVERS = "manage drivers"
     TENANTS = "manage tenants"  # the platform admin's alone, whatever its role
+    DRIVER_ACCOUNT = "use a driver account"  # a driver's alone: its cards, sessions, receipts
 
 
 _TECHNICIAN = frozenset(
     {
+        Permission.ME,
         Permission.READ,
         Permission.COMMANDS,
         Permission.RESETS,
@@ -68,6 +78,7 @@ _OPERATOR = _TECHNICIAN | {
     Permission.RESERVATIONS,
     Permission.LOCAL_LISTS,
     Permission.PROFILES,
+    Permission.DRIVERS,
 }
 _ADMIN = _OPERATOR | {
     Permission.TARIFFS,
@@ -81,10 +92,11 @@ _ADMIN = _OPERATOR | {
 }
 # The one table of who may do what (docs/accounts.md shows it; a test holds the two equal).
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.VIEWER: frozenset({Permission.READ}),
+    Role.VIEWER: frozenset({Permission.ME, Permission.READ}),
     Role.TECHNICIAN: _TECHNICIAN,
     Role.OPERATOR: frozenset(_OPERATOR),
     Role.ADMIN: frozenset(_ADMIN),
+    Role.DRIVER: frozenset({Permission.ME, Permission.DRIVER_ACCOUNT}),
 }
 
 PrincipalKind = Literal["token", "user", "key"]
@@ -136,7 +148,8 @@ _KEY = re.compile(r"^csk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 
 @dataclass(frozen=True)
 class ApiKey:
-    """An integration's credential: only the SHA-256 of the key is kept."""
+    """An integration's credential, or a driver's (`driver_id`, role driver): only the SHA-256
+    of the key is kept."""
 
     api_key_id: str
     name: str
@@ -147,6 +160,7 @@ class ApiKey:
     created_by: str
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    driver_id: str | None = None
 
     def valid_at(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

@@ -37,6 +37,14 @@ class TokenEntry:
     token_type: str | None = None  # None: any type
     expiry_date: datetime | None = None
     parent_id_token: str | None = None
+    driver_id: str | None = None  # the driver's account it is linked to
+    pending_driver_id: str | None = None  # a driver waiting for it to be presented, until when
+    pending_until: datetime | None = None
+
+    def awaited_by(self, now: datetime) -> str | None:
+        """The driver whose link this presentation makes, if one is waiting for it."""
+        waiting = self.pending_driver_id is not None and self.driver_id is None
+        return self.pending_driver_id if waiting and self.pending_until and now < self.pending_until else None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,36 @@ _CODES = """
     TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
 """
 ISO_4217 = frozenset(_CODES.split())
+# ISO 4217's minor units where they are not 2 (its list one, for the codes above).
+_NO_MINOR_UNITS = frozenset(
+    {
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "ISK",
+        "JPY",
+        "KMF",
+        "KRW",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    }
+)
+_THREE_MINOR_UNITS = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 
 
 def is_currency(code: str) -> bool:
     return code in ISO_4217
+
+
+def minor_units(code: str) -> int:
+    """The decimals an amount in the currency is written with (yen 0, euro 2, dinar 3)."""
+    if code in _NO_MINOR_UNITS:
+        return 0
+    return 3 if code in _THREE_MINOR_UNITS else 2

@@ -215,6 +215,16 @@ class SessionFilter:
         return None
 
 
+@dataclass(frozen=True, order=True)
+class SessionKey:
+    """Where a session is kept, in the order of its start (the ISO string its index sorts on):
+    a listing merged from several indexes pages on it."""
+
+    started_at: str
+    charge_point_id: str
+    transaction_id: str
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     """A session as operators and integrations see it (the API and the domain events)."""

@@ -11,16 +11,21 @@ from shared.data.dynamo import Page
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
 from shared.domain.errors import NotFound
 from shared.domain.tariffs import Tariff
+from shared.observability import logger
 from shared.protocol.authorization import authorization_codec
 from shared.protocol.versions import Profile
 from shared.services.tariff_and_cost import tariffs
 
 
 def authorization_for(token: IdToken, now: datetime) -> Authorization:
-    """At most 1 read (none for a 2.x NoAuthorization token, or an empty one)."""
+    """At most 1 read (none for a 2.x NoAuthorization token, or an empty one), and 1 write when
+    a driver is waiting for this card to be presented to link it (shared.domain.drivers)."""
     if not token.value:
         return authorize(token, None, now)  # the schemas allow an empty token; it is no one's
     entry = None if token.type == NO_AUTHORIZATION else id_tokens.find_id_token(token.value)
+    driver_id = entry.awaited_by(now) if entry else None
+    if driver_id is not None and id_tokens.confirm_link(token.value, driver_id, now):
+        logger.info("Card linked to a driver's account", extra={"driver_id": driver_id})
     return authorize(token, entry, now)
 
 

@@ -33,7 +33,7 @@ from shared.services.accounts import api_keys, audit, tenants
 router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs).
 ACCESS: Access = {
-    "GET /me": Permission.READ,
+    "GET /me": Permission.ME,
     "POST /api-keys": Permission.API_KEYS,
     "GET /api-keys": Permission.API_KEYS,
     "DELETE /api-keys/<api_key_id>": Permission.API_KEYS,

@@ -21,6 +21,8 @@ def create(
     now: datetime,
 ) -> tuple[ApiKey, str]:
     """The new key's record and the key itself (the one time it is seen)."""
+    if role is Role.DRIVER:
+        raise BadRequest("role: a driver's key comes with its account (POST /drivers)")
     if role.rank > maker.role.rank:
         raise Forbidden(f"{maker.role.value} may not make a key of role {role.value}")
     if maker.tenant_id is not None:

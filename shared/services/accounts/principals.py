@@ -15,6 +15,7 @@ from shared.data import api_keys
 from shared.domain.accounts import (
     BOOTSTRAP,
     DEFAULT_TENANT,
+    OPERATOR_ROLES,
     Principal,
     Role,
     key_id_of,
@@ -28,6 +29,7 @@ PLATFORM_ADMIN_GROUP = "platform-admin"
 TENANT_GROUP_PREFIX = "tenant:"
 MACHINE_SCOPE = "csms/operate"
 MACHINE_ROLE = Role.OPERATOR
+OPERATOR_ROLE_NAMES = frozenset(role.value for role in OPERATOR_ROLES)
 
 
 def resolve(authorization: str | None, now: datetime) -> Principal | None:
@@ -46,13 +48,32 @@ def resolve(authorization: str | None, now: datetime) -> Principal | None:
         key = api_keys.find_api_key(api_key_id)
         if key is None or not key_matches(credential, key.key_hash) or not key.valid_at(now):
             return None
-        return Principal(key.api_key_id, "key", key.role, key.tenant_id)
-    if settings.user_pool_id:
-        claims = cognito_tokens.verified_claims(
-            credential, settings.region, settings.user_pool_id, settings.user_pool_clients
-        )
-        return None if claims is None else of_claims(claims)
+        return Principal(key.driver_id or key.api_key_id, "key", key.role, key.tenant_id)
+    if settings.user_pool_id or settings.drivers_pool_id:
+        return _of_cognito(credential)
     return None
+
+
+def _of_cognito(token: str) -> Principal | None:
+    """An operator of the operators' pool, or a driver of the drivers' pool (whichever issued it)."""
+    settings = get_settings()
+    pool = cognito_tokens.pool_of(token)
+    if pool is not None and pool == settings.user_pool_id:
+        claims = cognito_tokens.verified_claims(token, settings.region, pool, settings.user_pool_clients)
+        return None if claims is None else of_claims(claims)
+    if pool is not None and pool == settings.drivers_pool_id:
+        claims = cognito_tokens.verified_claims(token, settings.region, pool, settings.drivers_pool_clients)
+        return None if claims is None else of_driver_claims(claims)
+    return None
+
+
+def of_driver_claims(claims: Mapping[str, Any]) -> Principal | None:
+    """A driver of the drivers' pool: its account is its `sub`, its tenant the attribute
+    `custom:tenantId` (set at sign-up by the operator's page), else the default tenant."""
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        return None
+    return Principal(sub, "user", Role.DRIVER, str(claims.get("custom:tenantId") or DEFAULT_TENANT))
 
 
 def of_claims(claims: Mapping[str, Any]) -> Principal | None:
@@ -64,7 +85,7 @@ def of_claims(claims: Mapping[str, Any]) -> Principal | None:
     name = str(claims.get("username") or claims.get("cognito:username") or claims.get("sub") or "")
     if PLATFORM_ADMIN_GROUP in groups:
         return Principal(name, "user", Role.ADMIN, None)
-    roles = [Role(group) for group in groups if group in Role._value2member_map_]
+    roles = [Role(group) for group in groups if group in OPERATOR_ROLE_NAMES]
     tenants = [
         group.removeprefix(TENANT_GROUP_PREFIX) for group in groups if group.startswith(TENANT_GROUP_PREFIX)
     ]

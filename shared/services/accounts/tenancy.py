@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from shared.data import (
     charge_points,
     commands,
+    drivers,
     firmware,
     id_tokens,
     reservations,
@@ -64,6 +65,7 @@ _OWNERS: dict[str, tuple[Callable[[str], bool], str]] = {
     "id_token": (lambda value: tenancy.hidden(id_tokens.IdTokenRecord, value), "Id token"),
     "firmware_id": (lambda value: tenancy.hidden(firmware.FirmwareRecord, value), "Firmware"),
     "rollout_id": (lambda value: tenancy.hidden(rollouts.RolloutRecord, value, rollouts.HEADER), "Rollout"),
+    "driver_id": (lambda value: tenancy.hidden(drivers.DriverRecord, value), "Driver"),
 }
 
 

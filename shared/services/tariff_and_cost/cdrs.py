@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.data import transactions
 from shared.data.dynamo import Page
+from shared.data.transactions import TransactionRecord
 from shared.domain.cdrs import cdr_of
 from shared.domain.errors import BadRequest
 from shared.domain.tariffs import from_json
@@ -24,11 +25,14 @@ def list_cdrs(
     problem = wanted.problem()
     if problem:
         raise BadRequest(problem)
-    settings, now = get_settings(), utc_now()
+    now = utc_now()
     page = transactions.list_sessions(wanted, limit, next_token)
-    items = []
-    for record in page.items:
-        summary, cost = pricing.priced(record, pricing.progress_of(record))
-        tariff = None if record.tariff is None else from_json(record.tariff)
-        items.append(cdr_of(summary, cost, tariff, settings.ocpi_country_code, settings.ocpi_party_id, now))
-    return Page(items, page.next_token)
+    return Page([cdr_for(record, now) for record in page.items], page.next_token)
+
+
+def cdr_for(record: TransactionRecord, now: datetime) -> dict[str, Any]:
+    """An ended session's CDR (1 query for its meter values)."""
+    settings = get_settings()
+    summary, cost = pricing.priced(record, pricing.progress_of(record))
+    tariff = None if record.tariff is None else from_json(record.tariff)
+    return cdr_of(summary, cost, tariff, settings.ocpi_country_code, settings.ocpi_party_id, now)

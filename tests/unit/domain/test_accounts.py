@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.domain.accounts import (
+    OPERATOR_ROLES,
     ROLE_PERMISSIONS,
     ApiKey,
     Permission,
@@ -48,11 +49,23 @@ def test_the_role_table_in_the_docs_is_the_codes():
             assert documented[permission.value][column] == principal.may(permission), (permission, column)
 
 
-def test_each_role_holds_what_the_one_below_holds_and_every_role_reads():
-    ranked = sorted(Role, key=lambda role: role.rank)
+def test_each_role_holds_what_the_one_below_holds_and_every_operator_reads():
+    ranked = sorted(OPERATOR_ROLES, key=lambda role: role.rank)
     for lower, higher in itertools.pairwise(ranked):
         assert ROLE_PERMISSIONS[lower] < ROLE_PERMISSIONS[higher]
-    assert all(Permission.READ in ROLE_PERMISSIONS[role] for role in Role)
+    assert all(Permission.READ in ROLE_PERMISSIONS[role] for role in OPERATOR_ROLES)
+
+
+def test_a_driver_holds_its_own_account_and_nothing_of_the_operators():
+    driver = Principal("d-1", "key", Role.DRIVER, "acme")
+    assert {permission for permission in Permission if driver.may(permission)} == {
+        Permission.ME,
+        Permission.DRIVER_ACCOUNT,
+    }
+    assert not any(
+        Principal("a", "key", role, None).may(Permission.DRIVER_ACCOUNT) for role in OPERATOR_ROLES
+    )
+    assert Role.DRIVER.rank < Role.VIEWER.rank
 
 
 def test_only_an_admin_of_no_tenant_manages_tenants():

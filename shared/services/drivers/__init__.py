@@ -1,0 +1,1 @@
+"""Drivers' own accounts: their cards, sessions, receipts and statements."""
