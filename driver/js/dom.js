@@ -65,7 +65,7 @@ export function clock(value) {
 
 export function duration(seconds) {
   if (seconds === null || seconds === undefined) return "–";
-  const minutes = Math.round(seconds / 60);
+  const minutes = Math.max(0, Math.round(seconds / 60));  // a station's clock may run ahead
   if (minutes < 60) return `${minutes} min`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
