@@ -183,7 +183,6 @@ class OperatorApi(Construct):
         )
         log_access(self, self.stage, config, ACCESS_LOG_FORMAT)
 
-    @property
     def _drivers(self, domain_prefix: str, driver_url: str) -> None:
         """The drivers' own pool: anyone signs up with an email address (verified), in the
         default tenant; an operator moves a driver to its tenant by setting `custom:tenantId`,
@@ -226,6 +225,7 @@ class OperatorApi(Construct):
             prevent_user_existence_errors=True,
         )
 
+    @property
     def url(self) -> str:
         return self.stage.url
 

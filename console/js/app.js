@@ -1,7 +1,8 @@
-// The console's shell: sign-in, navigation between pages (by the URL's hash), and each page's
-// clean-up (its polling stops when another page opens).
+// The console's shell: sign-in, who is signed in (read once, GET /me), navigation between pages
+// (by the URL's hash), and each page's clean-up (its polling stops when another page opens).
 
-import { api, setBase } from "./api.js";
+import { forgetMe, signedIn, whoAmI } from "./access.js";
+import { setBase } from "./api.js";
 import { beginCognito, currentToken, finishCognito, forget, keep, loadConfig, signOut } from "./auth.js";
 import { field, h, message, replace } from "./dom.js";
 import { analyticsPage } from "./views/analytics.js";
@@ -13,6 +14,7 @@ import { tokensPage } from "./views/tokens.js";
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const signOutButton = document.getElementById("sign-out");
+const who = document.getElementById("who");
 let config = { auth: "token" };
 let leave = () => {};
 
@@ -54,7 +56,7 @@ function signInWithToken(problem) {
     event.preventDefault();
     keep(input.value.trim());
     try {
-      await api("GET", "/charge-points?limit=1");
+      await signedIn();
       start();
     } catch (error) {
       forget();
@@ -70,7 +72,26 @@ function signInWithToken(problem) {
   input.focus();
 }
 
-function start() {
+// The caller in the header: who, its role and its tenant (none: the platform, every tenant).
+function showWho(me) {
+  replace(who,
+    h("span", {}, "Signed in as ", h("strong", { class: "principal" }, me.principal)),
+    h("span", {}, "Role ", h("strong", {}, me.role)),
+    h("span", {}, "Tenant ", h("strong", {}, me.tenantId ?? "every tenant (platform)")));
+  who.hidden = false;
+}
+
+async function start() {
+  if (!whoAmI()) {
+    try {
+      await signedIn();
+    } catch (error) {
+      // A 401 signs out (csms:unauthorized); anything else says why no page can open.
+      if (error.status !== 401) replace(main, message("error", `Who you are did not load: ${error.message}`));
+      return;
+    }
+  }
+  showWho(whoAmI());
   nav.hidden = false;
   signOutButton.hidden = false;
   if (!location.hash || location.hash === "#/") location.hash = "#/fleet";
@@ -89,10 +110,12 @@ async function boot() {
   window.addEventListener("hashchange", () => currentToken() && route());
   window.addEventListener("csms:unauthorized", () => {
     forget();
+    forgetMe();
     leave();
     leave = () => {};
     nav.hidden = true;
     signOutButton.hidden = true;
+    who.hidden = true;
     if (config.auth === "cognito") beginCognito(config);
     else signInWithToken("The session ended; sign in again.");
   });

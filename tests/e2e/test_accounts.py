@@ -12,10 +12,15 @@ def test_a_viewer_key_reads_is_refused_a_command_and_the_refusal_is_audited(runt
     status, made = runtime.api("POST", "/api-keys", {"name": "e2e viewer", "role": "viewer"})
     assert status == 201 and made["key"].startswith("csk_")
     viewer = made["key"]
-    assert runtime.api("GET", "/me", token=viewer) == (
+    status, me = runtime.api("GET", "/me", token=viewer)
+    assert (status, me["principal"], me["kind"], me["role"], me["tenantId"]) == (
         200,
-        {"principal": made["apiKeyId"], "kind": "key", "role": "viewer", "tenantId": None},
+        made["apiKeyId"],
+        "key",
+        "viewer",
+        None,
     )
+    assert "read" in me["permissions"] and "send commands" not in me["permissions"]
     assert runtime.api("GET", "/charge-points", token=viewer)[0] == 200
     status, body = runtime.api(
         "POST",

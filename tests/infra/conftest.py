@@ -43,6 +43,21 @@ def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
     return {name: r for name, r in resources.items() if r["Type"] == kind}
 
 
+def pool_named(resources: dict[str, Any], name: str) -> str:
+    """The logical id of a Cognito user pool: "Operators" or "Drivers"."""
+    [pool] = [n for n in of_type(resources, "AWS::Cognito::UserPool") if n.startswith(f"OperatorApi{name}")]
+    return pool
+
+
+def of_pool(resources: dict[str, Any], kind: str, pool: str) -> dict[str, Any]:
+    """The resources of a kind (clients, groups, domains) that belong to one user pool."""
+    return {
+        n: r
+        for n, r in of_type(resources, kind).items()
+        if r["Properties"].get("UserPoolId") == {"Ref": pool}
+    }
+
+
 def function_named(resources: dict[str, Any], handler: str) -> str:
     """The logical id of the Lambda function with that handler."""
     [name] = [

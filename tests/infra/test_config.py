@@ -4,7 +4,7 @@ import pytest
 
 from shared.manifest import OCPP_ROUTER
 from shared.settings import SettingsError
-from tests.infra.conftest import function_named, of_type, synth
+from tests.infra.conftest import function_named, of_pool, of_type, pool_named, synth
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,9 @@ def test_context_reaches_functions_edge_and_alarms(customised):
     # The console signs in back to the custom domain
     [console] = [
         c["Properties"]
-        for c in of_type(customised, "AWS::Cognito::UserPoolClient").values()
+        for c in of_pool(
+            customised, "AWS::Cognito::UserPoolClient", pool_named(customised, "Operators")
+        ).values()
         if "code" in c["Properties"].get("AllowedOAuthFlows", [])
     ]
     assert console["CallbackURLs"] == ["https://ocpp.example.com/console/"]

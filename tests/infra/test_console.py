@@ -7,14 +7,13 @@ import json
 import pytest
 
 from shared.manifest import CONSOLE_PATH, OPERATOR_AUTHORIZER
-from tests.infra.conftest import function_named, of_type, viewer_request_of
+from tests.infra.conftest import function_named, of_pool, of_type, pool_named, viewer_request_of
 
 
 def console_client(resources):
+    operators = of_pool(resources, "AWS::Cognito::UserPoolClient", pool_named(resources, "Operators"))
     [(name, client)] = [
-        (n, c)
-        for n, c in of_type(resources, "AWS::Cognito::UserPoolClient").items()
-        if "code" in c["Properties"].get("AllowedOAuthFlows", [])
+        (n, c) for n, c in operators.items() if "code" in c["Properties"].get("AllowedOAuthFlows", [])
     ]
     return name, client["Properties"]
 

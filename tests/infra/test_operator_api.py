@@ -15,7 +15,9 @@ from tests.infra.conftest import (
     api_named,
     function_named,
     integrated_function,
+    of_pool,
     of_type,
+    pool_named,
     routes_of,
     statements_of,
 )
@@ -50,11 +52,14 @@ def test_every_request_but_the_docs_and_uploads_goes_through_the_lambda_authoriz
     resolver = function_named(resources, OPERATOR_AUTHORIZER.handler)
     assert resolver in json.dumps(properties["AuthorizerUri"])
     variables = resources[resolver]["Properties"]["Environment"]["Variables"]
-    [pool] = of_type(resources, "AWS::Cognito::UserPool")
+    pool, drivers = pool_named(resources, "Operators"), pool_named(resources, "Drivers")
     assert variables["CSMS_USER_POOL_ID"] == {"Ref": pool}
-    clients = of_type(resources, "AWS::Cognito::UserPoolClient")
+    clients = of_pool(resources, "AWS::Cognito::UserPoolClient", pool)
     named = json.dumps(variables["CSMS_USER_POOL_CLIENTS"])
     assert all(client in named for client in clients) and len(clients) == 3
+    assert variables["CSMS_DRIVERS_POOL_ID"] == {"Ref": drivers}
+    [drivers_client] = of_pool(resources, "AWS::Cognito::UserPoolClient", drivers)
+    assert variables["CSMS_DRIVERS_POOL_CLIENTS"] == {"Ref": drivers_client}
 
 
 def test_a_group_per_role_and_the_platform_admins_and_a_tenant_attribute(resources):
@@ -62,14 +67,14 @@ def test_a_group_per_role_and_the_platform_admins_and_a_tenant_attribute(resourc
         g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()
     }
     assert groups == {"admin", "operator", "technician", "viewer", "platform-admin"}
-    [pool] = of_type(resources, "AWS::Cognito::UserPool").values()
+    pool = resources[pool_named(resources, "Operators")]
     assert {"Name": "tenantId", "AttributeDataType": "String", "Mutable": True} in [
         {k: a[k] for k in ("Name", "AttributeDataType", "Mutable")} for a in pool["Properties"]["Schema"]
     ]
 
 
 def test_sign_ins_are_kept_by_the_post_authentication_trigger(resources):
-    [pool] = of_type(resources, "AWS::Cognito::UserPool").values()
+    pool = resources[pool_named(resources, "Operators")]
     trigger = pool["Properties"]["LambdaConfig"]["PostAuthentication"]
     assert trigger == {"Fn::GetAtt": [function_named(resources, SIGN_INS.handler), "Arn"]}
 
@@ -104,9 +109,9 @@ def test_the_audit_trail_is_append_only_for_every_role(resources):
 
 
 def test_people_sign_in_and_machines_use_client_credentials(resources):
-    [pool] = of_type(resources, "AWS::Cognito::UserPool").values()
-    assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
-    clients = [c["Properties"] for c in of_type(resources, "AWS::Cognito::UserPoolClient").values()]
+    name = pool_named(resources, "Operators")
+    assert resources[name]["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    clients = [c["Properties"] for c in of_pool(resources, "AWS::Cognito::UserPoolClient", name).values()]
     [people] = [c for c in clients if "ExplicitAuthFlows" in c]
     [machines] = [c for c in clients if c.get("GenerateSecret")]
     assert "ALLOW_USER_PASSWORD_AUTH" in people["ExplicitAuthFlows"]
@@ -114,7 +119,24 @@ def test_people_sign_in_and_machines_use_client_credentials(resources):
     assert len(clients) == 3  # and the console's (tests/infra/test_console.py)
     [server] = of_type(resources, "AWS::Cognito::UserPoolResourceServer").values()
     assert server["Properties"]["Identifier"] == "csms"
-    assert len(of_type(resources, "AWS::Cognito::UserPoolDomain")) == 1
+    assert len(of_pool(resources, "AWS::Cognito::UserPoolDomain", name)) == 1
+
+
+def test_drivers_sign_up_to_a_pool_of_their_own_and_cannot_choose_their_tenant(resources):
+    name = pool_named(resources, "Drivers")
+    pool = resources[name]["Properties"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
+    assert pool["UsernameAttributes"] == ["email"] and pool["AutoVerifiedAttributes"] == ["email"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    assert not of_pool(resources, "AWS::Cognito::UserPoolGroup", name)  # no operator role
+    [client] = [c["Properties"] for c in of_pool(resources, "AWS::Cognito::UserPoolClient", name).values()]
+    assert client["AllowedOAuthFlows"] == ["code"] and not client.get("GenerateSecret")
+    assert json.dumps(client["CallbackURLs"]).endswith('/driver/"]]}]') or client["CallbackURLs"][0].endswith(
+        "/driver/"
+    )
+    assert "custom:tenantId" in client["ReadAttributes"]
+    assert "custom:tenantId" not in client["WriteAttributes"]
+    assert of_pool(resources, "AWS::Cognito::UserPoolDomain", name)
 
 
 def test_cors_throttling_and_access_logs(resources):

@@ -4,6 +4,7 @@
 // other blocks (firmware and logs, security events, charging profiles, reservations,
 // certificates).
 
+import { needs, permit } from "../access.js";
 import { api, command, every, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
 import { badge, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
@@ -127,8 +128,9 @@ function answerOf(result) {
   return message("warn", `${result.action}: ${result.status}`);
 }
 
-// A form that sends a command and shows its answer (or the API's reason for refusing it).
-function commandForm(context, title, controls, send, description) {
+// A form that sends a command and shows its answer (or the API's reason for refusing it); `path`
+// is what it posts to under the charge point, and whether the caller may is the access table's.
+function commandForm(context, path, title, controls, send, description) {
   const output = h("div", { class: "answer", "aria-live": "polite" });
   const button = h("button", { type: "submit" }, title);
   const form = h("form", { class: "card", onsubmit: async (event) => {
@@ -143,7 +145,7 @@ function commandForm(context, title, controls, send, description) {
       button.disabled = false;
     }
   } }, h("h2", {}, title), description ? h("p", { class: "muted" }, description) : null, controls, button, output);
-  return form;
+  return permit(form, needs(`POST /charge-points/<charge_point_id>/${path}`));
 }
 
 const number = (value) => (value === "" || value === null ? undefined : Number(value));
@@ -167,19 +169,19 @@ async function commands(body, context) {
   const send = (path, payload) => command(context.id, path, payload);
   const generic = await genericForm(context, cp.ocppVersion);
   replace(body, h("div", { class: "grid" },
-    commandForm(context, "Reset", [field("Kind", select("hard", [["false", "Soft / on idle"], ["true", "Hard / immediate"]], "false"))],
+    commandForm(context, "reset", "Reset", [field("Kind", select("hard", [["false", "Soft / on idle"], ["true", "Hard / immediate"]], "false"))],
       (data) => send("reset", { hard: data.get("hard") === "true" })),
-    commandForm(context, "Unlock", [
+    commandForm(context, "unlock", "Unlock", [
       field("EVSE (2.x)", h("input", { name: "evseId", type: "number", min: "0" })),
       field("Connector", h("input", { name: "connectorId", type: "number", min: "0", value: "1", required: true }))],
     (data) => send("unlock", { evseId: number(data.get("evseId")), connectorId: Number(data.get("connectorId")) })),
-    commandForm(context, "Availability", [...where(), field("Make it", select("operative", [["true", "Operative"], ["false", "Inoperative"]], "true"))],
+    commandForm(context, "availability", "Availability", [...where(), field("Make it", select("operative", [["true", "Operative"], ["false", "Inoperative"]], "true"))],
       (data) => send("availability", { evseId: number(data.get("evseId")), connectorId: number(data.get("connectorId")), operative: data.get("operative") === "true" })),
-    commandForm(context, "Remote start", [field("Id token", h("input", { name: "idToken", required: true, maxlength: "36" })), ...where()],
+    commandForm(context, "remote-start", "Remote start", [field("Id token", h("input", { name: "idToken", required: true, maxlength: "36" })), ...where()],
       (data) => send("remote-start", { idToken: data.get("idToken"), evseId: number(data.get("evseId")), connectorId: number(data.get("connectorId")) })),
-    commandForm(context, "Remote stop", [field("Transaction", h("input", { name: "transactionId", required: true }))],
+    commandForm(context, "remote-stop", "Remote stop", [field("Transaction", h("input", { name: "transactionId", required: true }))],
       (data) => send("remote-stop", { transactionId: data.get("transactionId") })),
-    commandForm(context, "Trigger a message", [field("Message", select("message", [
+    commandForm(context, "trigger", "Trigger a message", [field("Message", select("message", [
       "BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "FirmwareStatusNotification",
       "DiagnosticsStatusNotification", "LogStatusNotification", "SignChargingStationCertificate", "TransactionEvent",
     ].map((m) => [m, m]), "StatusNotification")), ...where()],
@@ -205,7 +207,7 @@ async function genericForm(context, version) {
   }
   action.addEventListener("change", template);
   template();
-  return commandForm(context, "Any command", [
+  return commandForm(context, "commands", "Any command", [
     field("Action", action), field("Payload (JSON)", payload), hint,
   ], async (data) => {
     let parsed;
@@ -231,12 +233,12 @@ async function configuration(body, context) {
       failed(list, error);
     }
   };
-  const read = commandForm(context, "Read from the station", [], async () => {
+  const read = commandForm(context, "configuration/read", "Read from the station", [], async () => {
     const result = await command(context.id, "configuration/read", {});
     setTimeout(load, 1000);
     return result;
   });
-  const change = commandForm(context, "Change a setting", [
+  const change = commandForm(context, "configuration/change", "Change a setting", [
     field("Key", h("input", { name: "key", required: true }), "1.6: the key; 2.x: Component/Variable"),
     field("Value", h("input", { name: "value", required: true }))],
   async (data) => {

@@ -1,6 +1,7 @@
 // Sessions: a filtered list (in progress, charge point, id token, dates), a CSV of everything
 // the filter matches, and one session with its meter values drawn and its cost.
 
+import { needs, permit } from "../access.js";
 import { every, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
 import { badge, download, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
@@ -47,7 +48,8 @@ export function sessionsPage(root) {
     field("Started from", h("input", { name: "from", type: "date" })),
     field("Started to", h("input", { name: "to", type: "date" })),
     h("button", { type: "submit" }, "Show"),
-    h("button", { type: "button", class: "quiet", onclick: () => exportCsv() }, "Export CSV"));
+    permit(h("button", { type: "button", class: "quiet", onclick: () => exportCsv() }, "Export CSV"),
+      needs("GET /transactions")));
   const list = h("div");
   const more = h("div");
   const status = h("div", { "aria-live": "polite" });

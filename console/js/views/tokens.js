@@ -1,9 +1,11 @@
 // The authorization list: who may charge. Add a token, block it, expire it.
 
+import { needs, permit } from "../access.js";
 import { api, every } from "../api.js";
 import { badge, field, h, message, replace, select, table, when } from "../dom.js";
 
 const STATUSES = ["Accepted", "Blocked", "Expired", "Invalid"];
+const SAVE = needs("PUT /id-tokens/<id_token>");
 
 export function tokensPage(root) {
   const list = h("div");
@@ -16,7 +18,7 @@ export function tokensPage(root) {
     field("Expires", h("input", { name: "expiryDate", type: "datetime-local" })),
     field("Group token", h("input", { name: "parentIdToken", maxlength: "255" })),
     h("button", { type: "submit" }, "Save"));
-  replace(root, h("h1", {}, "Id tokens"), form, status, list);
+  replace(root, h("h1", {}, "Id tokens"), permit(form, SAVE), status, list);
 
   async function put(entry, changes, said) {
     const body = {
@@ -38,11 +40,12 @@ export function tokensPage(root) {
       replace(list, table("Id tokens", [
         ["Id token", (t) => h("code", {}, t.idToken)], ["Status", (t) => badge(t.status)], ["Type", (t) => t.type || "any"],
         ["Expires", (t) => when(t.expiryDate)], ["Group", (t) => t.parentIdToken || "–"],
-        ["", (t) => h("div", { class: "actions" },
+        ["", (t) => permit(h("div", { class: "actions" },
           h("button", { type: "button", class: "quiet", disabled: t.status === "Blocked", "aria-label": `Block ${t.idToken}`,
             onclick: () => put(t, { status: "Blocked" }, `${t.idToken} blocked.`) }, "Block"),
           h("button", { type: "button", class: "quiet", disabled: t.status === "Expired", "aria-label": `Expire ${t.idToken}`,
-            onclick: () => put(t, { status: "Expired", expiryDate: new Date().toISOString() }, `${t.idToken} expired.`) }, "Expire"))],
+            onclick: () => put(t, { status: "Expired", expiryDate: new Date().toISOString() }, `${t.idToken} expired.`) }, "Expire")),
+        SAVE, "hide")], // the form above says why
       ], tokens, "The list is empty: every token is Invalid."));
     } catch (error) {
       replace(list, message("error", error.message));

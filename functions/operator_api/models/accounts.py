@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from functions.operator_api.models.common import ApiModel, UtcTime
-from shared.domain.accounts import ApiKey, AuditEntry, Principal, Role, Tenant
+from shared.domain.accounts import ApiKey, AuditEntry, Permission, Principal, Role, Tenant
 
 # A tenant's id: a short slug (lower case, digits, dashes).
 TenantId = Annotated[
@@ -22,6 +22,9 @@ class MeOut(ApiModel):
     kind: str = Field(description="token (the bootstrap token), user (Cognito) or key")
     role: Role
     tenant_id: str | None = Field(description="None: the platform, every tenant")
+    permissions: list[Permission] = Field(
+        description="What the caller may do, as a refusal names it (the console shows only these)"
+    )
 
     @classmethod
     def of(cls, principal: Principal) -> MeOut:
@@ -30,6 +33,7 @@ class MeOut(ApiModel):
             kind=principal.kind,
             role=principal.role,
             tenant_id=principal.tenant_id,
+            permissions=[permission for permission in Permission if principal.may(permission)],
         )
 
 

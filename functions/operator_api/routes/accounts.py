@@ -45,7 +45,7 @@ TAGS = ["Accounts"]
 ApiKeyId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.get("/me", summary="Who the caller is: its principal, role and tenant", tags=TAGS)
+@router.get("/me", summary="Who the caller is: its principal, role, tenant and permissions", tags=TAGS)
 def me() -> MeOut:
     return MeOut.of(caller(router))
 

@@ -77,12 +77,14 @@ def test_a_block_declares_only_routes_it_serves(aws):
 
 def test_a_viewer_key_is_refused_every_change_and_let_in_to_every_read(aws):
     _, viewer = make_key("viewer")
-    admin_only = {"/api-keys", "/tenants", "/audit"}
+    # Reads a viewer is refused: keys, tenants and the audit trail are admins', drivers' personal
+    # data their operators', and a driver's own pages drivers'.
+    not_a_viewers = ("/api-keys", "/tenants", "/audit", "/drivers", "/driver/")
     for method, path in openapi_operations():
         status, body = call_api(
             method, concrete(path), {} if method in CHANGING_METHODS else None, token=viewer
         )
-        if method in CHANGING_METHODS or path in admin_only:
+        if method in CHANGING_METHODS or path.startswith(not_a_viewers):
             assert status == 403, (method, path, status, body)
             assert body["error"]["code"] == "Forbidden" and body["error"]["message"].startswith(
                 "viewer may not "
@@ -112,16 +114,38 @@ def test_a_refusal_comes_before_the_body_is_read(aws):
 # --- Who the caller is ------------------------------------------------------------------------
 
 
+def who(me: dict[str, Any]) -> dict[str, Any]:
+    return {name: me[name] for name in ("principal", "kind", "role", "tenantId")}
+
+
 def test_me_says_who_the_caller_is(aws):
-    assert call_api("GET", "/me") == (
+    status, me = call_api("GET", "/me")
+    assert (status, who(me)) == (
         200,
         {"principal": "bootstrap", "kind": "token", "role": "admin", "tenantId": None},
     )
     api_key_id, key = make_key("technician", tenantId="default")
-    assert call_api("GET", "/me", token=key) == (
+    status, me = call_api("GET", "/me", token=key)
+    assert (status, who(me)) == (
         200,
         {"principal": api_key_id, "kind": "key", "role": "technician", "tenantId": "default"},
     )
+    assert "reset stations" in me["permissions"] and "manage id tokens" not in me["permissions"]
+
+
+def test_me_lists_what_the_roles_table_in_the_docs_gives_each_caller(aws):
+    """What the console shows a caller it may do is the docs' table, column by column."""
+    from tests.unit.domain.test_accounts import docs_table
+
+    roles = ("viewer", "technician", "operator", "admin")
+    tokens = {role: make_key(role, tenantId="default")[1] for role in roles}
+    tokens["platform admin"] = make_key("admin")[1]  # of no tenant
+    documented = docs_table()
+    for column, token in tokens.items():
+        status, me = call_api("GET", "/me", token=token)
+        assert status == 200
+        assert len(me["permissions"]) == len(set(me["permissions"]))
+        assert set(me["permissions"]) == {name for name, held in documented.items() if held[column]}, column
 
 
 def test_a_revoked_or_expired_key_or_a_forged_one_is_refused(aws):
@@ -207,7 +231,8 @@ def test_a_cognito_users_role_is_its_highest_group_and_its_tenant_a_group(aws, c
             "cognito:groups": ["viewer", "technician", "tenant:acme"],
         }
     )
-    assert call_api("GET", "/me", token=token) == (
+    status, me = call_api("GET", "/me", token=token)
+    assert (status, who(me)) == (
         200,
         {"principal": "alice", "kind": "user", "role": "technician", "tenantId": "acme"},
     )
@@ -218,7 +243,7 @@ def test_a_cognito_users_role_is_its_highest_group_and_its_tenant_a_group(aws, c
     platform = cognito(
         {"token_use": "access", "client_id": CLIENT, "username": "root", "cognito:groups": ["platform-admin"]}
     )
-    assert call_api("GET", "/me", token=platform)[1] == {
+    assert who(call_api("GET", "/me", token=platform)[1]) == {
         "principal": "root",
         "kind": "user",
         "role": "admin",
@@ -228,7 +253,7 @@ def test_a_cognito_users_role_is_its_highest_group_and_its_tenant_a_group(aws, c
 
 def test_the_machines_client_is_an_operator_of_the_default_tenant(aws, cognito):
     token = cognito({"token_use": "access", "client_id": CLIENT, "sub": CLIENT, "scope": "csms/operate"})
-    assert call_api("GET", "/me", token=token)[1] == {
+    assert who(call_api("GET", "/me", token=token)[1]) == {
         "principal": CLIENT,
         "kind": "user",
         "role": "operator",

@@ -1,0 +1,79 @@
+// What the signed-in caller may do. The console reads GET /me once after sign-in and shows only
+// the controls its permissions allow: any other is disabled with the reason the API would give
+// in its 403 ("viewer may not send commands"), or hidden. The API still decides: this only spares
+// a user the refusal.
+
+import { get } from "./api.js";
+import { h } from "./dom.js";
+
+// Every API route a console control calls, as the API declares it (ACCESS in
+// functions/operator_api/routes/), and the permission it needs. The one table in the console:
+// a view names the route its control calls, and a test holds this table to the API's.
+export const ROUTES = {
+  "POST /charge-points/<charge_point_id>/reset": "reset stations",
+  "POST /charge-points/<charge_point_id>/unlock": "send commands",
+  "POST /charge-points/<charge_point_id>/availability": "send commands",
+  "POST /charge-points/<charge_point_id>/trigger": "send commands",
+  "POST /charge-points/<charge_point_id>/commands": "send commands",
+  "POST /charge-points/<charge_point_id>/remote-start": "start and stop sessions",
+  "POST /charge-points/<charge_point_id>/remote-stop": "start and stop sessions",
+  "POST /charge-points/<charge_point_id>/configuration/read": "change configuration",
+  "POST /charge-points/<charge_point_id>/configuration/change": "change configuration",
+  "PUT /id-tokens/<id_token>": "manage id tokens",
+  "GET /transactions": "read",
+};
+
+let me = null;
+
+// Who the caller is and what it may do ({principal, kind, role, tenantId, permissions}).
+export async function signedIn() {
+  me = await get("/me");
+  return me;
+}
+
+export function whoAmI() {
+  return me;
+}
+
+export function forgetMe() {
+  me = null;
+}
+
+// The permission the route needs; a route missing from the table is a mistake in the console.
+export function needs(route) {
+  const permission = ROUTES[route];
+  if (!permission) throw new Error(`The console's access table lacks ${route}`);
+  return permission;
+}
+
+export function may(permission) {
+  return Boolean(me) && me.permissions.includes(permission);
+}
+
+// The API's own words for a refusal (shared/domain/accounts.py, refusal()).
+export function refusal(permission) {
+  return `${me ? me.role : "this caller"} may not ${permission}`;
+}
+
+const CONTROLS = "button, input, select, textarea";
+
+// Lets `element` (a form, a button, any block of controls) be used only by a caller who holds
+// `permission`. Otherwise: hidden when `how` is "hide"; else each control in it is disabled with
+// the reason as its description, and a form or block also shows the reason as a line of text.
+// Answers the element, so that a view can wrap a control where it builds it.
+export function permit(element, permission, how = "disable") {
+  if (may(permission)) return element;
+  const reason = refusal(permission);
+  if (how === "hide") {
+    element.hidden = true;
+    return element;
+  }
+  const controls = element.matches(CONTROLS) ? [element] : [...element.querySelectorAll(CONTROLS)];
+  for (const control of controls) {
+    control.disabled = true;
+    control.title = reason;
+  }
+  element.dataset.refused = permission;
+  if (!element.matches(CONTROLS)) element.append(h("p", { class: "message refused" }, reason));
+  return element;
+}
