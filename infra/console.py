@@ -1,11 +1,13 @@
-"""The operator console: the repository's console/ folder in a private bucket, served under
-/console/ by the charge points' CloudFront distribution (origin access control), with a
-config.json that tells the page where the operator API is and how to sign in (the user pool's
-hosted UI, authorization code with PKCE, through the console's app client)."""
+"""The operator console and the drivers' pages: the repository's console/ and driver/ folders in
+one private bucket, served under /console/ and /driver/ by the charge points' CloudFront
+distribution (origin access control), each with a config.json that tells its pages where the
+operator API is and how to sign in (a user pool's hosted UI, authorization code with PKCE, through
+a public app client: the operators' pool for the console, the drivers' own for the drivers)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
@@ -18,9 +20,13 @@ from infra.config import StackConfig
 from infra.files import private_bucket
 from shared.manifest import CONSOLE_PATH
 
-FOLDER = Path(__file__).resolve().parent.parent / "console"
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "console"
+DRIVER_FOLDER = ROOT / "driver"
+# The drivers' pages, as the local runtime serves them (local/runtime/operator_api.py DRIVER_PATH).
+DRIVER_PATH = "/driver/"
 
-# /console/ is its index; every other path is a file.
+# A folder is its index; every other path is a file.
 INDEX_CODE = """
 function handler(event) {
   var request = event.request;
@@ -30,6 +36,18 @@ function handler(event) {
   return request;
 }
 """
+
+
+def sign_in(api_url: str, domain: str, client_id: str, url: str) -> dict[str, Any]:
+    """A config.json for pages that sign in with a user pool's hosted UI and come back to `url`."""
+    return {
+        "auth": "cognito",
+        "apiUrl": api_url,
+        "cognitoDomain": domain,
+        "clientId": client_id,
+        "redirectUri": url,
+        "scopes": "openid email",
+    }
 
 
 class Console(Construct):
@@ -44,73 +62,87 @@ class Console(Construct):
         api_url: str,
         sign_in_domain: str,
         client_id: str,
+        driver_url: str,
+        driver_sign_in_domain: str,
+        driver_client_id: str,
     ) -> None:
         super().__init__(scope, construct_id)
         # Its files come from the repository at every deploy: nothing to keep.
         self.bucket = private_bucket(self, RemovalPolicy.DESTROY)
-        origin = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
-        index = cloudfront.Function(
+        self.origin = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
+        self.index = cloudfront.Function(
             self,
             "Index",
             runtime=cloudfront.FunctionRuntime.JS_2_0,
-            comment="The console's folder to its index.html",
+            comment="A folder of pages (the console, the drivers') to its index.html",
             code=cloudfront.FunctionCode.from_inline(INDEX_CODE),
         )
-        viewers = {
+        self.files = cloudfront.CachePolicy(
+            self,
+            "Files",
+            comment="The pages' files: a deploy reaches browsers within five minutes",
+            default_ttl=Duration.minutes(5),
+            max_ttl=Duration.hours(1),
+            enable_accept_encoding_gzip=True,
+            enable_accept_encoding_brotli=True,
+        )
+        # One handler copies both folders (CDK keeps a single one per memory size): one log group.
+        self.deployment_logs = logs.LogGroup(
+            self, "DeploymentLogs", retention=config.log_retention(), removal_policy=RemovalPolicy.DESTROY
+        )
+        self._serve(
+            distribution, "Deployment", CONSOLE_PATH, FOLDER, sign_in(api_url, sign_in_domain, client_id, url)
+        )
+        self._serve(
+            distribution,
+            "DriverDeployment",
+            DRIVER_PATH,
+            DRIVER_FOLDER,
+            sign_in(api_url, driver_sign_in_domain, driver_client_id, driver_url),
+        )
+        self.url = url
+        self.driver_url = driver_url
+
+    def _serve(
+        self,
+        distribution: cloudfront.Distribution,
+        name: str,
+        path: str,
+        folder: Path,
+        settings: dict[str, Any],
+    ) -> None:
+        """The folder's files under `path` (its config.json never cached, the rest five minutes)."""
+        viewers: dict[str, Any] = {
             "viewer_protocol_policy": cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
             "response_headers_policy": cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         }
-        # The configuration changes with the stack: never cached.
         distribution.add_behavior(
-            f"{CONSOLE_PATH}config.json",
-            origin,
-            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-            **viewers,
+            f"{path}config.json", self.origin, cache_policy=cloudfront.CachePolicy.CACHING_DISABLED, **viewers
         )
         distribution.add_behavior(
-            f"{CONSOLE_PATH}*",
-            origin,
-            cache_policy=cloudfront.CachePolicy(
-                self,
-                "Files",
-                comment="The console's files: a deploy reaches browsers within five minutes",
-                default_ttl=Duration.minutes(5),
-                max_ttl=Duration.hours(1),
-                enable_accept_encoding_gzip=True,
-                enable_accept_encoding_brotli=True,
-            ),
+            f"{path}*",
+            self.origin,
+            cache_policy=self.files,
             compress=True,
             function_associations=[
                 cloudfront.FunctionAssociation(
-                    function=index, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                    function=self.index, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
                 )
             ],
             **viewers,
         )
         # No invalidation after a deploy (CloudFront's invalidation permission cannot be scoped to
-        # one distribution): the files' short cache lets the new ones through instead.
+        # one distribution): the files' short cache lets the new ones through instead. Each copy
+        # prunes only under its own prefix.
         deployment.BucketDeployment(
             self,
-            "Deployment",
+            name,
             destination_bucket=self.bucket,
-            destination_key_prefix=CONSOLE_PATH.strip("/") + "/",
+            destination_key_prefix=path.strip("/") + "/",
             sources=[
-                deployment.Source.asset(str(FOLDER)),
-                deployment.Source.json_data(
-                    "config.json",
-                    {
-                        "auth": "cognito",
-                        "apiUrl": api_url,
-                        "cognitoDomain": sign_in_domain,
-                        "clientId": client_id,
-                        "redirectUri": url,
-                        "scopes": "openid email",
-                    },
-                ),
+                deployment.Source.asset(str(folder)),
+                deployment.Source.json_data("config.json", settings),
             ],
             memory_limit=256,
-            log_group=logs.LogGroup(
-                self, "DeploymentLogs", retention=config.log_retention(), removal_policy=RemovalPolicy.DESTROY
-            ),
+            log_group=self.deployment_logs,
         )
-        self.url = url

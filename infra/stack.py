@@ -9,7 +9,7 @@ from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from infra.config import StackConfig
-from infra.console import Console
+from infra.console import DRIVER_PATH, Console
 from infra.edge import Edge
 from infra.exports import Exports
 from infra.files import Files
@@ -54,6 +54,7 @@ class CsmsStack(Stack):
         host = config.domain_name or self.edge.host
         console_origin = f"https://{host}"
         console_url = console_origin + CONSOLE_PATH
+        driver_url = console_origin + DRIVER_PATH
         self.operator_api = OperatorApi(
             self,
             "OperatorApi",
@@ -61,7 +62,7 @@ class CsmsStack(Stack):
             functions=self.functions,
             console_url=console_url,
             console_origin=console_origin,
-            driver_url=f"{console_origin}/driver/",
+            driver_url=driver_url,
         )
         self.console = Console(
             self,
@@ -72,6 +73,9 @@ class CsmsStack(Stack):
             api_url=self.operator_api.url,
             sign_in_domain=self.operator_api.domain.base_url(),
             client_id=self.operator_api.console.user_pool_client_id,
+            driver_url=driver_url,
+            driver_sign_in_domain=self.operator_api.drivers_domain.base_url(),
+            driver_client_id=self.operator_api.drivers_client.user_pool_client_id,
         )
         self.exports = Exports(self, "Exports", config=config, bus=self.events.bus)
         self.schedules = Schedules(self, "Schedules", functions=self.functions)
@@ -87,6 +91,7 @@ class CsmsStack(Stack):
         )
         outputs = {
             "ConsoleUrl": (self.console.url, "The operator console (sign in with the user pool)"),
+            "DriverUrl": (self.console.driver_url, "The driver pages (sign in with the drivers' user pool)"),
             "OcppUrl": (
                 f"wss://{host}/ocpp/",
                 "Charge points connect to this URL followed by their identity",

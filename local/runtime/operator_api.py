@@ -106,6 +106,7 @@ def operator_api_app(
     app = web.Application(client_max_size=max(10 * 1024 * 1024, 2 * max_upload_bytes))
     app.router.add_route("*", FILES_PREFIX + "/{path:.*}", files_proxy(moto_endpoint))
     add_console(app)
+    add_driver_pages(app)
     app.router.add_route("*", "/{path:.*}", handle)
     return app
 
@@ -130,3 +131,28 @@ def add_console(app: web.Application) -> None:
     app.router.add_get(CONSOLE_PATH + "config.json", config)
     app.router.add_get(CONSOLE_PATH, index)
     app.router.add_static(CONSOLE_PATH.rstrip("/"), CONSOLE_FOLDER)
+
+
+DRIVER_FOLDER = Path(__file__).resolve().parents[2] / "driver"
+# The drivers' pages, as the stack serves them (infra/console.py DRIVER_PATH).
+DRIVER_PATH = "/driver/"
+
+
+def add_driver_pages(app: web.Application) -> None:
+    """The drivers' pages at /driver/, signing in with a driver's key, with a config.json of the
+    runtime's own. Only the pages' own files are served here: the API's driver routes
+    (/driver/account, /driver/sessions, ...) share the prefix on this port and must reach it."""
+
+    async def config(request: web.Request) -> web.Response:
+        return web.json_response({"auth": "token", "apiUrl": ""}, headers={"Cache-Control": "no-store"})
+
+    async def index(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(DRIVER_FOLDER / "index.html")
+
+    async def style(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(DRIVER_FOLDER / "style.css")
+
+    app.router.add_get(DRIVER_PATH + "config.json", config)
+    app.router.add_get(DRIVER_PATH, index)
+    app.router.add_get(DRIVER_PATH + "style.css", style)
+    app.router.add_static(DRIVER_PATH + "js", DRIVER_FOLDER / "js")

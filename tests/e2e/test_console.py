@@ -99,11 +99,18 @@ class Station:
             )
         )
 
-    def charge(self, tag: str, readings: list[tuple[float, float]], end: bool = False) -> str:
-        """A session whose meter reports (energy register Wh, power W) a minute apart, ending
-        at now; its id."""
-        start = datetime.now(UTC) - timedelta(minutes=len(readings))
-        moments = [start + timedelta(minutes=n) for n in range(len(readings))]
+    def charge(
+        self,
+        tag: str,
+        readings: list[tuple[float, float]],
+        end: bool = False,
+        start: datetime | None = None,
+        step: timedelta = timedelta(minutes=1),
+    ) -> str:
+        """A session whose meter reports (energy register Wh, power W) `step` apart, from
+        `start` (by default, so as to end at now); its id."""
+        start = start or datetime.now(UTC) - step * len(readings)
+        moments = [start + step * n for n in range(len(readings))]
 
         def sampled(wh: float, w: float) -> list[dict[str, Any]]:
             if self.version == "1.6":
@@ -192,12 +199,18 @@ def online(runtime: Runtime, cp_id: str, version: str) -> Iterator[Station]:
 
 
 def ended_session(
-    runtime: Runtime, cp_id: str, version: str, tag: str, readings: list[tuple[float, float]]
+    runtime: Runtime,
+    cp_id: str,
+    version: str,
+    tag: str,
+    readings: list[tuple[float, float]],
+    start: datetime | None = None,
+    step: timedelta = timedelta(minutes=1),
 ) -> str:
     """A station boots, charges a driver whose token is accepted, ends and leaves: the session's id."""
     assert runtime.api("PUT", f"/id-tokens/{tag}", {"status": "Accepted"})[0] in (200, 201)
     with online(runtime, cp_id, version) as station:
-        return station.charge(tag, readings, end=True)
+        return station.charge(tag, readings, end=True, start=start, step=step)
 
 
 def stamp(moment: datetime) -> str:
@@ -464,13 +477,17 @@ def test_the_console_fits_a_phone_and_labels_every_control(browser, console_runt
 class HostedUi:
     """Cognito's hosted UI and token endpoint as the console meets them (Playwright answers the
     requests; nothing leaves the machine): an authorization code for PKCE, handed back only for
-    the verifier of the challenge it was asked with. The access token it gives is the local
-    API's token, so that the runtime takes the calls made with it."""
+    the verifier of the challenge it was asked with. The access token it gives is a credential
+    of the local API (its token, or a driver's key for the pages at /driver/), so that the
+    runtime takes the calls made with it."""
 
     DOMAIN, CLIENT, CODE = "https://auth.csms.example", "console-client", "code-0123"
 
-    def __init__(self, runtime: Runtime, token_status: int = 200) -> None:
-        self.redirect = f"{runtime.api_url}/console/"
+    def __init__(
+        self, runtime: Runtime, token_status: int = 200, path: str = "/console/", access_token: str = TOKEN
+    ) -> None:
+        self.path, self.access_token = path, access_token
+        self.redirect = f"{runtime.api_url}{path}"
         self.config = {
             "auth": "cognito",
             "apiUrl": runtime.api_url,
@@ -484,7 +501,7 @@ class HostedUi:
         self.logouts: list[dict[str, str]] = []
 
     def serve(self, context: Any) -> None:
-        context.route("**/console/config.json", lambda route: route.fulfill(json=self.config))
+        context.route(f"**{self.path}config.json", lambda route: route.fulfill(json=self.config))
         context.route(f"{self.DOMAIN}/**", self.answer)
 
     def answer(self, route: Any) -> None:
@@ -501,7 +518,12 @@ class HostedUi:
             challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
             good = self.exchanged.get("code") == self.CODE and challenge == self.asked.get("code_challenge")
             status = self.token_status if good else 400
-            body = {"access_token": TOKEN, "id_token": "id", "token_type": "Bearer", "expires_in": 3600}
+            body = {
+                "access_token": self.access_token,
+                "id_token": "id",
+                "token_type": "Bearer",
+                "expires_in": 3600,
+            }
             route.fulfill(
                 status=status,
                 json=body if status == 200 else {"error": "invalid_grant"},
