@@ -18,13 +18,11 @@ from constructs import Construct
 
 from infra.config import StackConfig
 from infra.files import private_bucket
-from shared.manifest import CONSOLE_PATH
+from shared.manifest import CONSOLE_PATH, DRIVER_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "console"
 DRIVER_FOLDER = ROOT / "driver"
-# The drivers' pages, as the local runtime serves them (local/runtime/operator_api.py DRIVER_PATH).
-DRIVER_PATH = "/driver/"
 
 # A folder is its index; every other path is a file.
 INDEX_CODE = """

@@ -152,6 +152,8 @@ class OperatorApi(Construct):
                 allow_origins=origins,
                 allow_methods=[apigwv2.CorsHttpMethod.ANY],
                 allow_headers=["Authorization", "Content-Type"],
+                # A receipt's file name, which the drivers' pages save it under.
+                expose_headers=["Content-Disposition"],
                 max_age=Duration.hours(1),
             ),
         )

@@ -9,7 +9,7 @@ from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from infra.config import StackConfig
-from infra.console import DRIVER_PATH, Console
+from infra.console import Console
 from infra.edge import Edge
 from infra.exports import Exports
 from infra.files import Files
@@ -20,7 +20,7 @@ from infra.operator_api import OperatorApi
 from infra.schedules import EventBus, Reactions, Schedules
 from infra.storage import Storage
 from infra.websocket_api import WebSocketApi
-from shared.manifest import AUTHORIZER, CONSOLE_PATH, FTP_FUNCTIONS
+from shared.manifest import AUTHORIZER, CONSOLE_PATH, DRIVER_PATH, FTP_FUNCTIONS
 
 
 class CsmsStack(Stack):

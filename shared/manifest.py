@@ -117,6 +117,9 @@ UPLOADS = Function(
 # S3 behind the CloudFront distribution in the cloud and from the HTTP API's port locally, with
 # its config.json beside them.
 CONSOLE_PATH = "/console/"
+# The drivers' pages (the repository's driver/ folder), served alike; the operator API's
+# `/driver/...` routes share the prefix, so only the pages' own files are served under it.
+DRIVER_PATH = "/driver/"
 
 # The operator API's paths served without a token: its documentation.
 OPERATOR_API_PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})

@@ -17,7 +17,14 @@ from aiohttp import web
 from local.runtime import events
 from local.runtime.files import FILES_PREFIX, files_proxy
 from local.runtime.lambdas import Invoker
-from shared.manifest import CONSOLE_PATH, OPERATOR_API_PUBLIC_PATHS, UPLOAD_METHODS, UPLOAD_PATH, Function
+from shared.manifest import (
+    CONSOLE_PATH,
+    DRIVER_PATH,
+    OPERATOR_API_PUBLIC_PATHS,
+    UPLOAD_METHODS,
+    UPLOAD_PATH,
+    Function,
+)
 from shared.observability import logger
 
 # What the stack sets on its authorizer (infra/operator_api.py AUTHORIZER_CACHE): the bound on
@@ -134,8 +141,6 @@ def add_console(app: web.Application) -> None:
 
 
 DRIVER_FOLDER = Path(__file__).resolve().parents[2] / "driver"
-# The drivers' pages, as the stack serves them (infra/console.py DRIVER_PATH).
-DRIVER_PATH = "/driver/"
 
 
 def add_driver_pages(app: web.Application) -> None:

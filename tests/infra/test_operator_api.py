@@ -150,6 +150,7 @@ def test_cors_throttling_and_access_logs(resources):
         )
     ]
     assert api["Properties"]["CorsConfiguration"]["AllowHeaders"] == ["Authorization", "Content-Type"]
+    assert api["Properties"]["CorsConfiguration"]["ExposeHeaders"] == ["Content-Disposition"]  # receipts' names
     [stage] = [
         s
         for s in of_type(resources, "AWS::ApiGatewayV2::Stage").values()
