@@ -13,30 +13,32 @@ from constructs import Construct
 
 from infra import packaging
 from infra.config import StackConfig
+from shared.access import granted
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
-from shared.data.api_keys import ApiKeyRecord
-from shared.data.audit import AuditRecord
-from shared.data.charge_points import ChargePointRecord
 from shared.data.tables import all_records, suffix_of
-from shared.data.throttles import ThrottleRecord
-from shared.manifest import ALL_FUNCTIONS, Data, Function
+from shared.manifest import ALL_FUNCTIONS, Function
 from shared.observability import NAMESPACE, SERVICE
 from shared.settings import table_variable
 
-# What CDK's grant_read_write_data grants, less the stream reads no function makes.
-READ_WRITE_ACTIONS = [
+# What CDK's grant_read_data and grant_write_data grant, less the stream reads no function
+# makes: a table a use case reads, one it writes, and one it only appends to (the audit trail).
+READ_ACTIONS = [
     "dynamodb:BatchGetItem",
     "dynamodb:ConditionCheckItem",
     "dynamodb:DescribeTable",
     "dynamodb:GetItem",
     "dynamodb:Query",
     "dynamodb:Scan",
+]
+WRITE_ACTIONS = [
     "dynamodb:BatchWriteItem",
     "dynamodb:DeleteItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
 ]
+APPEND_ACTIONS = ["dynamodb:PutItem"]
+INDEX_ACTIONS = ["dynamodb:Query"]
 
 
 def table_variables(tables: dict[str, dynamodb.TableV2]) -> dict[str, str]:
@@ -147,31 +149,22 @@ class Functions(Construct):
                 )
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:
-        audit = self.tables[AuditRecord.__name__]
-        if spec.audit:
-            # Append-only: each entry is put once; nothing that writes it may update or delete.
-            actions = ["dynamodb:PutItem"] + (["dynamodb:Query"] if spec.audit == "append-read" else [])
-            resources = [audit.table_arn] + ([f"{audit.table_arn}/index/*"] if "read" in spec.audit else [])
-            function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
-        if spec.data is Data.HANDSHAKE:
-            self.tables[ChargePointRecord.__name__].grant_read_data(function)
-            self.tables[ThrottleRecord.__name__].grant_read_write_data(function)
-            return
-        if spec.data is Data.API_KEYS:
-            function.add_to_role_policy(
-                iam.PolicyStatement(
-                    actions=["dynamodb:GetItem"], resources=[self.tables[ApiKeyRecord.__name__].table_arn]
-                )
-            )
-            return
-        if spec.data is Data.NONE:
-            return
-        # One statement for every table (but the audit trail) and its indexes: a grant per table
-        # would outgrow the role's inline policy (10 KB) as tables are added.
-        tables = [table for name, table in self.tables.items() if name != AuditRecord.__name__]
-        function.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=READ_WRITE_ACTIONS,
-                resources=[t.table_arn for t in tables] + [f"{t.table_arn}/index/*" for t in tables],
-            )
+        """The union of what its use cases declare (shared.access): one statement per kind of
+        access, listing its tables, so that a role stays well within IAM's 10,240 characters of
+        inline policy however many tables it is granted."""
+        grants = granted(spec.uses)
+        by_suffix = {suffix_of(record): self.tables[record.__name__] for record in all_records()}
+        kinds = (
+            (READ_ACTIONS, [by_suffix[t].table_arn for t in sorted(grants.reads)]),
+            (WRITE_ACTIONS, [by_suffix[t].table_arn for t in sorted(grants.writes)]),
+            (APPEND_ACTIONS, [by_suffix[t].table_arn for t in sorted(grants.appends - grants.writes)]),
+            (INDEX_ACTIONS, [_index_arn(by_suffix, index) for index in sorted(grants.indexes)]),
         )
+        for actions, resources in kinds:
+            if resources:
+                function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
+
+
+def _index_arn(tables: dict[str, dynamodb.TableV2], index: str) -> str:
+    table, _, name = index.partition("/")
+    return f"{tables[table].table_arn}/index/{name}"

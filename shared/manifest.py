@@ -5,16 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
-
-
-class Data(Enum):
-    """What a function may do with the tables (the cloud grants exactly this)."""
-
-    HANDSHAKE = "handshake"  # reads charge points, counts failed handshakes
-    READ_WRITE = "read-write"  # every table but the audit trail, which `audit` grants
-    API_KEYS = "api-keys"  # reads API keys (the operator API's authorizer)
-    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -24,7 +14,9 @@ class Function:
     description: str
     memory_mb: int = 256
     timeout_s: int = 10
-    data: Data = Data.READ_WRITE
+    # The use cases it hosts (modules of shared/services/, a package for all of its modules):
+    # it may touch the tables they declare (shared/access.py), and no other.
+    uses: tuple[str, ...] = ()
     # Posts to, reads or closes charge points' connections (the connection management API).
     connections: bool = False
     # Publishes domain events to the bus.
@@ -36,19 +28,51 @@ class Function:
     secrets: bool = False
     # Signs with the CSMS's CA, and may make it on first use (csms/certificate-authority).
     certificate_authority: bool = False
-    # Puts entries in the audit trail ("append": PutItem alone, never an update or a delete),
-    # and reads them ("append-read": PutItem and Query).
-    audit: str = ""
     # Traced by X-Ray (it builds a tracer, decision 0017): each sampled invocation is a trace
     # billed, so only a function that records subsegments turns tracing on (decision 0027).
     traced: bool = False
 
 
+# What hosts use cases by the block: the OCPP router every block charge points talk to (an
+# action's handler, the answers to the CSMS's calls), the operator API every block.
+STATION_BLOCKS = (
+    "answers",
+    "authorization",
+    "availability",
+    "certificates",
+    "commands",
+    "configuration",
+    "diagnostics",
+    "display_messages",
+    "firmware_management",
+    "local_lists",
+    "maintenance",
+    "provisioning",
+    "remote_control",
+    "reservations",
+    "security.passwords",
+    "security.security_profiles",
+    "smart_charging",
+    "station_events",
+    "tariff_and_cost",
+    "transactions",
+)
+OPERATOR_BLOCKS = (
+    *STATION_BLOCKS,
+    "accounts",
+    "accounts.audit:LISTING",
+    "analytics",
+    "drivers",
+)
+# What a command ending without an answer hands its record to (`@answers.ends`): a lost
+# connection and a timeout end them.
+COMMAND_ENDINGS = ("firmware_management.firmware", "diagnostics.logs", "reservations")
+
 AUTHORIZER = Function(
     "authorizer",
     "functions.authorizer.handler.lambda_handler",
     "Admits charge points at the WebSocket handshake",
-    data=Data.HANDSHAKE,
+    uses=("security.handshake",),
 )
 CONNECT = Function(
     "connect",
@@ -56,12 +80,14 @@ CONNECT = Function(
     "Records a new charge point connection",
     connections=True,  # closes the older connection of a charge point that reconnected
     events=True,
+    uses=("provisioning",),
 )
 DISCONNECT = Function(
     "disconnect",
     "functions.disconnect.handler.lambda_handler",
     "Records a closed connection",
     events=True,
+    uses=("provisioning", "commands", *COMMAND_ENDINGS),
 )
 # Memory: the smallest size whose cold-start import stays within 1.5 s at its CPU share, with
 # room for what the function holds (make cost prints the figures; decision 0027).
@@ -73,6 +99,7 @@ OCPP_ROUTER = Function(
     connections=True,
     events=True,
     secrets=True,  # the contract-certificate provider's token (Get15118EVCertificate)
+    uses=STATION_BLOCKS,
 )
 OPERATOR_API = Function(
     "operator-api",
@@ -85,7 +112,7 @@ OPERATOR_API = Function(
     traced=True,
     secrets=True,  # the CSMS's root, listed among the trust anchors
     certificate_authority=True,
-    audit="append-read",
+    uses=OPERATOR_BLOCKS,
 )
 # The operator API's Lambda authorizer: who a request's Authorization header names (API
 # Gateway keeps each answer 60 s per header value).
@@ -93,15 +120,14 @@ OPERATOR_AUTHORIZER = Function(
     "operator-authorizer",
     "functions.operator_authorizer.handler.lambda_handler",
     "Resolves operator API callers: Cognito tokens and API keys",
-    data=Data.API_KEYS,
+    uses=("accounts.principals",),
 )
 # The operators' user pool's post-authentication trigger: sign-ins kept in the audit trail.
 SIGN_INS = Function(
     "sign-ins",
     "functions.sign_ins.handler.lambda_handler",
     "Keeps operators' sign-ins in the audit trail",
-    data=Data.NONE,
-    audit="append",
+    uses=("accounts.audit",),
 )
 UPLOADS = Function(
     "uploads",
@@ -111,6 +137,7 @@ UPLOADS = Function(
     29,
     events=True,
     files=True,
+    uses=("diagnostics.uploads",),
 )
 
 # The operator console: static files (the repository's console/ folder) under this path, from
@@ -149,6 +176,7 @@ COMMAND_TIMEOUTS = Function(
     "functions.command_timeouts.handler.lambda_handler",
     "Times out operator commands that got no answer",
     connections=True,
+    uses=("commands", *COMMAND_ENDINGS),
 )
 
 # With the stack's optional FTP server (context ftpUploads): it lets charge points in with their
@@ -157,6 +185,7 @@ FTP_IDENTITY = Function(
     "ftp-identity",
     "functions.ftp_identity.handler.lambda_handler",
     "Lets charge points into the FTP upload server with their upload tokens",
+    uses=("diagnostics.uploads",),
 )
 FTP_RECEIVED = Function(
     "ftp-received",
@@ -166,6 +195,7 @@ FTP_RECEIVED = Function(
     60,
     events=True,
     files=True,
+    uses=("diagnostics.uploads",),
 )
 FTP_FUNCTIONS: tuple[Function, ...] = (FTP_IDENTITY, FTP_RECEIVED)
 # Where that server stores files in the files bucket, each user in a folder of its own.
@@ -178,6 +208,7 @@ FIRMWARE_ROLLOUTS = Function(
     timeout_s=60,
     connections=True,
     files=True,
+    uses=("commands", "firmware_management", "maintenance"),
 )
 
 RESERVATION_EXPIRY = Function(
@@ -185,6 +216,7 @@ RESERVATION_EXPIRY = Function(
     "functions.reservation_expiry.handler.lambda_handler",
     "Ends reservations past their expiry",
     events=True,
+    uses=("reservations", "commands"),
 )
 
 
@@ -203,6 +235,7 @@ SITE_ALLOCATOR = Function(
     "Shares each site's limit among its charging sessions",
     timeout_s=30,
     connections=True,
+    uses=("smart_charging.sites", "commands"),
 )
 
 SITE_LIMITS = Function(
@@ -212,6 +245,7 @@ SITE_LIMITS = Function(
     timeout_s=50,
     connections=True,
     secrets=True,
+    uses=("smart_charging.grid", "smart_charging.sites"),
 )
 
 CERTIFICATES = Function(
@@ -223,12 +257,14 @@ CERTIFICATES = Function(
     events=True,
     secrets=True,
     certificate_authority=True,
+    uses=("certificates.station_certificates", "commands"),
 )
 
 ANALYTICS = Function(
     "analytics",
     "functions.analytics.handler.lambda_handler",
     "Adds ended sessions and faults to the console's figures, and keeps connectors' status history",
+    uses=("analytics",),
 )
 
 REACTIONS: tuple[Reaction, ...] = (

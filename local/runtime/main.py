@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Locally metrics are off, so "nothing to publish" is no news.
     warnings.filterwarnings("ignore", "No application metrics to publish")
-    from local.runtime import botocore_patches, powertools_patches
+    from local.runtime import access, botocore_patches, powertools_patches
     from local.runtime.aws import LocalAws
     from local.runtime.heap import survivors_frozen
 
@@ -341,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             aws.in_process(passthrough=[f"http://127.0.0.1:{args.ws_port}/"]),
             powertools_patches.applied(),
             botocore_patches.applied(),
+            access.enforced(),
             survivors_frozen(),
         ):
             token, generated = configure_environment(args)

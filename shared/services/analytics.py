@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import analytics, charge_points, connectors, sites, tenancy
 from shared.data.analytics import StatusHistoryRecord
 from shared.data.dynamo import Page, every_item
@@ -30,6 +31,12 @@ from shared.domain.analytics import (
 )
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.provisioning import ChargePoint
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("analytics", "charge-points", "connectors", "sites", "status-history"),
+    writes=("analytics", "status-history"),
+)
 
 
 def _owner(charge_point_id: str) -> Owner:

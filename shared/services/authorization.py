@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import id_tokens
 from shared.data.dynamo import Page
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
@@ -15,6 +16,12 @@ from shared.observability import logger
 from shared.protocol.authorization import authorization_codec
 from shared.protocol.versions import Profile
 from shared.services.tariff_and_cost import tariffs
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("id-tokens",),
+    writes=("id-tokens",),
+)
 
 
 def authorization_for(token: IdToken, now: datetime) -> Authorization:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import connectors
 from shared.domain.availability import ConnectorStatusReport
@@ -14,6 +15,11 @@ from shared.domain.commands import Command
 from shared.protocol.availability import availability_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    writes=("connectors",),
+)
 
 
 def status_reported(charge_point_id: str, report: ConnectorStatusReport, at: datetime) -> None:

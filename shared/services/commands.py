@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from shared.access import access
 from shared.aws.connections import ConnectionGone, SendFailed, connections_at, endpoint_for
 from shared.data import charge_points, commands
 from shared.data.commands import Turn
@@ -34,6 +35,13 @@ from shared.protocol.security import security_codec
 from shared.protocol.versions import Profile, profile_for
 from shared.services import answers
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "commands"),
+    writes=("charge-points", "commands"),
+    indexes=("commands/by-charge-point", "commands/outstanding", "commands/queued"),
+)
 
 if TYPE_CHECKING:  # the validator loads when a call is sent or answered
     from ocpp.messages import CallError, CallResult

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import charge_points, configuration
 from shared.data.dynamo import Page
 from shared.domain.commands import Command
@@ -15,6 +16,12 @@ from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "configuration"),
+    writes=("charge-points", "configuration"),
+)
 
 
 def reported(charge_point_id: str, part: ReportPart, at: datetime) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import charge_points, configuration, id_tokens, local_lists
 from shared.data import commands as command_records
 from shared.data.dynamo import every_item
@@ -20,6 +21,13 @@ from shared.observability import logger
 from shared.protocol.local_lists import local_lists_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands, provisioning
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "commands", "configuration", "id-tokens", "local-lists"),
+    writes=("charge-points", "local-lists"),
+    indexes=("commands/queued",),
+)
 
 # Answers after which the CSMS sends the whole list again.
 FALL_BACK_ON = frozenset({"Failed", "VersionMismatch"})

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from shared.access import access
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import maintenance
 from shared.domain.commands import Command, Failure, Intent
@@ -23,6 +24,12 @@ from shared.domain.maintenance import (
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
 from shared.services import commands
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("maintenance",),
+    writes=("counters", "maintenance"),
+)
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile

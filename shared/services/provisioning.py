@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.access import access
 from shared.aws.connections import connections_at, endpoint_for
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors
@@ -27,6 +28,13 @@ from shared.domain.provisioning import (
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics
 from shared.services import answers
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "commands", "connectors"),
+    writes=("charge-points",),
+    indexes=("commands/queued", "transactions/by-charge-point"),
+)
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
 

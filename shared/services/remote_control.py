@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import commands, transactions
 from shared.domain.authorization import IdToken
 from shared.domain.commands import Command
@@ -14,6 +15,12 @@ from shared.domain.transactions import SessionSummary
 from shared.protocol.remote_control import remote_control_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("transactions",),
+    indexes=("commands/by-charge-point", "transactions/by-charge-point"),
+)
 
 
 def _remote_start(command: Command) -> RemoteStart | None:

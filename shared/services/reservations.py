@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.access import access
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, connectors, reservations
 from shared.data import commands as command_records
@@ -20,6 +21,13 @@ from shared.observability import logger
 from shared.protocol.reservations import reservations_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "commands", "connectors", "reservation-places", "reservations"),
+    writes=("counters", "reservation-places", "reservations"),
+    indexes=("reservations/by-charge-point", "reservations/open"),
+)
 
 OPEN = (ReservationState.PENDING, ReservationState.ACTIVE)
 # How long a request may take between marking a cancellation and storing its command.

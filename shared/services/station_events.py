@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from shared.access import access
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, station_events, vendors
 from shared.data.dynamo import Page
@@ -21,6 +22,13 @@ from shared.domain.station_events import (
     data_transfer_status,
 )
 from shared.observability import logger, metrics
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "vendors"),
+    writes=("station-events", "vendors"),
+    indexes=("station-events/feed",),
+)
 
 _PUBLISHED_AS = {
     EventKind.SECURITY: DomainEvent.SECURITY_EVENT,

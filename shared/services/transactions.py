@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import session_events, transactions
 from shared.data.dynamo import Page
@@ -28,6 +29,13 @@ from shared.domain.transactions import (
 from shared.observability import logger, metrics
 from shared.services import remote_control, reservations
 from shared.services.tariff_and_cost import pricing
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "session-events", "transaction-starts", "transactions"),
+    writes=("counters", "session-events", "transaction-starts", "transactions"),
+    indexes=("transactions/active", "transactions/by-charge-point", "transactions/by-year"),
+)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,10 @@ class Posted:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    with mock_aws():
+    """Moto, and each handler held to the tables its function is granted (shared.access)."""
+    from local.runtime.access import enforced
+
+    with mock_aws(), enforced():
         from local.runtime.aws import create_resources
         from shared.aws import files, secrets
         from shared.aws.event_bus import _client

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from shared.access import access
 from shared.data import audit
 from shared.data.dynamo import Page
 from shared.domain.accounts import AuditEntry, Principal
 from shared.domain.errors import BadRequest
 from shared.observability import logger, metrics
+
+# Whatever records puts entries, and nothing more: the trail is append-only (decision 0032).
+ACCESS = access(appends=("audit",))
+# Listing it, where the trail is read (the operator API): `accounts.audit:LISTING`.
+LISTING = access(reads=("audit",), indexes=("audit/by-tenant",))
 
 DEFAULT_WINDOW = timedelta(days=30)
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.aws import cognito_tokens
 from shared.data import api_keys
 from shared.domain.accounts import (
@@ -22,6 +23,11 @@ from shared.domain.accounts import (
     key_matches,
 )
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("api-keys",),
+)
 
 # Cognito: the group that makes a user the platform admin, the prefix of a tenant's group, and
 # the scope the machines client (client credentials) asks for, which is the operator role.

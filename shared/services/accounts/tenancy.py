@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from shared.access import access
 from shared.data import (
     charge_points,
     commands,
@@ -28,6 +29,22 @@ from shared.data import (
     transactions,
 )
 from shared.domain.errors import NotFound, NotRegistered
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=(
+        "charge-points",
+        "commands",
+        "drivers",
+        "firmware",
+        "id-tokens",
+        "reservations",
+        "rollouts",
+        "sites",
+        "tariffs",
+        "transactions",
+    ),
+)
 
 
 def scoped(tenant_id: str | None) -> AbstractContextManager[None]:

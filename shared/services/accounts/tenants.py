@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shared.access import access
 from shared.data import tenants
 from shared.data.dynamo import Page
 from shared.domain.accounts import DEFAULT_TENANT, Principal, Tenant
 from shared.domain.errors import BadRequest, Conflict
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("tenants",),
+    writes=("tenants",),
+)
 
 DEFAULT = Tenant(DEFAULT_TENANT, "Default tenant", None)
 

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.aws import outside
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import certificates
@@ -32,6 +33,12 @@ from shared.domain.certificates import ContractRequest, Relayed, Standing, Statu
 from shared.domain.x509 import crl_standing, ocsp_answer, ocsp_request, standing_of
 from shared.observability import logger, metrics
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("ocsp-responses",),
+    writes=("ocsp-responses",),
+)
 
 PROVIDER_SECRET = "contract-certificate-provider"
 MAX_ANSWER_BYTES = 64 * 1024

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from shared.access import access
 from shared.aws.event_bus import DomainEvent, publish
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import SecretMissing, create_json_secret, json_secret
@@ -51,6 +52,13 @@ from shared.protocol.common import status_reason
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("certificates", "charge-points", "trust-anchors"),
+    writes=("certificates", "charge-points", "trust-anchors"),
+    indexes=("certificates/current", "certificates/due"),
+)
 
 if TYPE_CHECKING:
     from shared.domain.x509 import Authority

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from shared.access import access
 from shared.aws import files
 from shared.data import charge_points, maintenance
 from shared.data.dynamo import Page
@@ -28,6 +29,12 @@ from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services import maintenance as requests
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "maintenance"),
+    writes=("counters", "maintenance"),
+)
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import IO
 
+from shared.access import access
 from shared.aws import files
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import maintenance
@@ -16,6 +17,12 @@ from shared.domain.errors import Forbidden, NotFound, PayloadTooLarge
 from shared.domain.maintenance import Upload, UploadToken, request_of, safe_file_name, same_digest
 from shared.manifest import FTP_INCOMING
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("maintenance",),
+    writes=("maintenance",),
+)
 
 
 def receive_upload(

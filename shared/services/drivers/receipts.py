@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from shared.access import access
 from shared.data import id_tokens, transactions
 from shared.data.dynamo import every_item
 from shared.domain import receipts as rendering
@@ -15,6 +16,12 @@ from shared.domain.errors import Conflict, NotFound
 from shared.services.drivers import accounts
 from shared.services.tariff_and_cost.cdrs import cdr_for
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("transactions",),
+    indexes=("id-tokens/by-driver", "transactions/by-id-token"),
+)
 
 Format = Literal["pdf", "csv"]
 _TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from shared.access import access
 from shared.aws import files
 from shared.data import charge_points, firmware, maintenance
 from shared.data import rollouts as rollout_records
@@ -36,6 +37,13 @@ from shared.protocol.firmware_management import firmware_management_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services import maintenance as requests
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "firmware", "firmware-versions", "maintenance", "rollouts"),
+    writes=("firmware", "firmware-versions", "maintenance"),
+    indexes=("firmware/catalogue",),
+)
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shared.access import access
 from shared.data import charge_points, maintenance, rollouts
 from shared.data.commands import find_command
 from shared.domain.commands import CommandStatus
@@ -28,6 +29,13 @@ from shared.domain.rollouts import (
 from shared.observability import logger
 from shared.services.firmware_management import firmware
 from shared.services.firmware_management.firmware import UpdateAsked
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "commands", "maintenance", "rollouts"),
+    writes=("rollouts",),
+    indexes=("rollouts/running",),
+)
 
 MAX_MEMBERS = 5000
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from shared.access import access
 from shared.data import charge_points, throttles
 from shared.domain.admission import Decision, Handshake, Verdict, admit
 from shared.domain.client_certificates import ClientCertificate
 from shared.observability import logger, metrics
 from shared.protocol.versions import negotiate
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "throttles"),
+    writes=("throttles",),
+)
 
 # Failed handshakes with credentials allowed per window: from one address for one id, and from
 # one address for any id. Past them, an attempt is refused without its password being checked

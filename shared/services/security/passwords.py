@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.access import access
 from shared.data import charge_points
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, Conflict
@@ -22,6 +23,12 @@ from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points",),
+    writes=("charge-points",),
+)
 
 
 def rotate(charge_point_id: str, password: str | None, now: datetime) -> Command:

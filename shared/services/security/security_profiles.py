@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import charge_points
 from shared.data import configuration as kept_configuration
 from shared.domain.commands import Command
@@ -23,6 +24,12 @@ from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "configuration"),
+    writes=("charge-points",),
+)
 
 PRIORITY_KEY = "OCPPCommCtrlr/NetworkConfigurationPriority"
 

@@ -8,6 +8,7 @@ import random
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import charge_points, charging_profiles, sites
 from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, ProfileFacts, clash
 from shared.domain.commands import Command
@@ -17,6 +18,12 @@ from shared.protocol.smart_charging import smart_charging_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services.smart_charging import sites as allocator
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "charging-profiles", "commands", "sites"),
+    writes=("charging-profiles",),
+)
 
 # The ids the site allocator gives its own profiles (a station's cap, its fallback, its shares).
 RESERVED_FROM = STATION_MAX_PROFILE_ID

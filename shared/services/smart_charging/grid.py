@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.access import access
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import session_events, sites, transactions
 from shared.data.sites import SiteRecord
@@ -16,6 +17,13 @@ from shared.domain.sites import Site
 from shared.observability import logger, metrics
 from shared.services.smart_charging import sites as allocator
 from shared.services.smart_charging.openadr_client import Vtn, VtnError
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("session-events", "sites"),
+    writes=("sites",),
+    indexes=("transactions/by-charge-point",),
+)
 
 OPENADR_FOLDER = "openadr/"  # the credentials are the secret csms/openadr/{name}
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from shared.access import access
 from shared.aws.event_bus import DomainEvent, publish
 from shared.data import charge_points, charging_profiles, sites, transactions
 from shared.domain.commands import Intent
@@ -29,6 +30,13 @@ from shared.domain.sites import (
 from shared.observability import logger, metrics
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.services import commands
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "charging-profiles", "sites"),
+    writes=("charge-points", "sites", "transactions"),
+    indexes=("transactions/by-charge-point",),
+)
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import transactions
 from shared.data.dynamo import Page
 from shared.data.transactions import TransactionRecord
@@ -15,6 +16,11 @@ from shared.domain.timestamps import utc_now
 from shared.domain.transactions import SessionFilter
 from shared.services.tariff_and_cost import pricing
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    indexes=("transactions/by-year",),
+)
 
 
 def list_cdrs(

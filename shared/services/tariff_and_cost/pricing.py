@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from shared.access import access
 from shared.data import configuration, session_events, transactions
 from shared.data.transactions import TransactionRecord
 from shared.domain.errors import ApplicationError
@@ -20,6 +21,12 @@ from shared.protocol.tariff_and_cost import TariffAndCostCodec, tariff_and_cost_
 from shared.services import commands
 from shared.services.tariff_and_cost import tariffs
 from shared.settings import get_settings
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("configuration", "session-events", "transactions"),
+    writes=("transactions",),
+)
 
 
 def tariff_json(charge_point_id: str, id_token: str | None) -> dict[str, Any] | None:

@@ -9,10 +9,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from shared.access import access
 from shared.data import charge_points, id_tokens, tenancy
 from shared.data import tariffs as records
 from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.tariffs import Tariff, from_json, most_specific
+
+# The tables these use cases read and write (shared/access.py).
+ACCESS = access(
+    reads=("charge-points", "id-tokens", "tariffs"),
+    writes=("tariffs",),
+)
 
 CACHE_S = 60.0
 _cache: list[tuple[float, list[Tariff]]] = []

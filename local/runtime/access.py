@@ -1,0 +1,116 @@
+"""The tables each function was granted, enforced here as IAM enforces them in the cloud: a
+handler that touches a table, or an index, its use cases did not declare (shared.access) gets
+the AccessDeniedException AWS would answer, so that tests catch the declaration missing before
+a deployment does.
+
+The function calling is the one whose handler (`functions/<name>/`) is on the calling thread's
+stack: the local runtime's workers and the tests, which call handlers directly, alike. A call
+with no handler on the stack (the runtime creating its tables, a test arranging its data) is
+not a function's and passes."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+from unittest import mock
+
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from shared.access import Access, granted
+from shared.manifest import ALL_FUNCTIONS, FTP_FUNCTIONS, Function
+
+_READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable"})
+_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem"})
+_TRANSACTED = {"Get": "read", "ConditionCheck": "read", "Put": "write", "Update": "write", "Delete": "write"}
+
+
+@contextlib.contextmanager
+def enforced() -> Iterator[None]:
+    original = BaseClient._make_api_call
+
+    def checked(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            function = _calling_function()
+            if function is not None:
+                _check(function, operation, params)
+        return original(client, operation, params)
+
+    with mock.patch.object(BaseClient, "_make_api_call", checked):
+        yield
+
+
+@cache
+def _by_package() -> dict[str, Function]:
+    return {spec.handler.split(".")[1]: spec for spec in (*ALL_FUNCTIONS, *FTP_FUNCTIONS)}
+
+
+@cache
+def _grants(function: Function) -> Access:
+    return granted(function.uses)
+
+
+@cache
+def _suffixes() -> dict[str, str]:
+    """Table name -> the name its record declares (settings are read once)."""
+    from shared.data.tables import all_records, suffix_of
+
+    return {record.Meta.table_name: suffix_of(record) for record in all_records()}
+
+
+def _calling_function() -> Function | None:
+    """The outermost handler on the stack (an entry point's own modules count as it)."""
+    packages = _by_package()
+    found = None
+    frame = sys._getframe(2)
+    while frame is not None:
+        name: str = frame.f_globals.get("__name__", "")
+        if name.startswith("functions."):
+            found = packages.get(name.split(".")[1], found)
+        frame = frame.f_back  # type: ignore[assignment]
+    return found
+
+
+def _touches(operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str, str | None]]:
+    """(table name, read | write | append, index) for each table an operation names."""
+    if operation in ("TransactWriteItems", "TransactGetItems"):
+        for item in params.get("TransactItems", []):
+            for kind, body in item.items():
+                yield body["TableName"], _TRANSACTED[kind], None
+    elif operation in ("BatchGetItem", "BatchWriteItem"):
+        for table in params.get("RequestItems", {}):
+            yield table, "read" if operation == "BatchGetItem" else "write", None
+    elif operation in _READS:
+        yield params["TableName"], "read", params.get("IndexName")
+    elif operation == "PutItem":
+        yield params["TableName"], "append", None
+    elif operation in _WRITES:
+        yield params["TableName"], "write", None
+
+
+def _check(function: Function, operation: str, params: dict[str, Any]) -> None:
+    grants = _grants(function)
+    for name, kind, index in _touches(operation, params):
+        table = _suffixes().get(name, name)
+        allowed = {
+            "read": grants.reads,
+            "write": grants.writes,
+            "append": grants.writes | grants.appends,
+        }[kind]
+        if index is not None:
+            allowed, table = grants.indexes, f"{table}/{index}"
+        if table not in allowed:
+            raise ClientError(
+                {
+                    "Error": {
+                        "Code": "AccessDeniedException",
+                        "Message": f"csms-{function.name} is not authorized to perform: "
+                        f"dynamodb:{operation} on resource: table/{table} (shared/access.py: "
+                        "declare it in the use case's ACCESS, and host that use case)",
+                    }
+                },
+                operation,
+            )
