@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run demo load soak cost test lint bench synth deploy destroy console-bench screenshots readme clean
+.PHONY: help run demo load soak cost test lint bench synth deploy destroy console-bench screenshots readme access clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 16
@@ -83,6 +83,9 @@ screenshots: $(STAMP)  ## the README's pictures of the console, in Chromium agai
 
 readme: $(STAMP)  ## regenerate the README's table of implemented OCPP actions
 	$(BIN)/python -m functions.ocpp_router README.md
+
+access: $(STAMP)  ## regenerate docs/access.md, what each function may touch, from the use cases' declarations
+	$(BIN)/python -m local.tools.access_table
 
 clean:  ## remove .venv, node_modules and build output
 	rm -rf $(VENV) node_modules cdk.out build .pytest_cache .ruff_cache

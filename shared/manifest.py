@@ -176,6 +176,7 @@ COMMAND_TIMEOUTS = Function(
     "functions.command_timeouts.handler.lambda_handler",
     "Times out operator commands that got no answer",
     connections=True,
+    events=True,  # a reservation whose ReserveNow or CancelReservation timed out ends
     uses=("commands", *COMMAND_ENDINGS),
 )
 

@@ -21,10 +21,13 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from shared.access import Access, granted
+from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
+from shared.aws.secrets import PREFIX as SECRETS_PREFIX
 from shared.manifest import ALL_FUNCTIONS, FTP_FUNCTIONS, Function
 
 _READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable"})
 _WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem"})
+_CHECKED = frozenset({"dynamodb", "events", "apigatewaymanagementapi", "s3", "secretsmanager", "acm-pca"})
 _TRANSACTED = {"Get": "read", "ConditionCheck": "read", "Put": "write", "Update": "write", "Delete": "write"}
 
 
@@ -33,10 +36,11 @@ def enforced() -> Iterator[None]:
     original = BaseClient._make_api_call
 
     def checked(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        if client.meta.service_model.service_name == "dynamodb":
+        service = client.meta.service_model.service_name
+        if service in _CHECKED:
             function = _calling_function()
             if function is not None:
-                _check(function, operation, params)
+                _check(function, service, operation, params)
         return original(client, operation, params)
 
     with mock.patch.object(BaseClient, "_make_api_call", checked):
@@ -91,7 +95,27 @@ def _touches(operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str,
         yield params["TableName"], "write", None
 
 
-def _check(function: Function, operation: str, params: dict[str, Any]) -> None:
+def _beyond_the_tables(function: Function, service: str, operation: str, params: dict[str, Any]) -> bool:
+    """What the manifest's flags grant: the bus, the connections, the files, the secrets."""
+    if service == "events":
+        return function.events
+    if service == "apigatewaymanagementapi":
+        return function.connections
+    if service == "s3":
+        return function.files
+    if service == "acm-pca":
+        return function.certificate_authority
+    authority = str(params.get("SecretId") or params.get("Name")) == SECRETS_PREFIX + AUTHORITY_SECRET
+    if operation == "GetSecretValue":
+        return function.secrets or (authority and function.certificate_authority)
+    return authority and function.certificate_authority
+
+
+def _check(function: Function, service: str, operation: str, params: dict[str, Any]) -> None:
+    if service != "dynamodb":
+        if not _beyond_the_tables(function, service, operation, params):
+            _deny(function, service, operation, str(params.get("SecretId") or params.get("Name") or service))
+        return
     grants = _grants(function)
     for name, kind, index in _touches(operation, params):
         table = _suffixes().get(name, name)
@@ -103,14 +127,18 @@ def _check(function: Function, operation: str, params: dict[str, Any]) -> None:
         if index is not None:
             allowed, table = grants.indexes, f"{table}/{index}"
         if table not in allowed:
-            raise ClientError(
-                {
-                    "Error": {
-                        "Code": "AccessDeniedException",
-                        "Message": f"csms-{function.name} is not authorized to perform: "
-                        f"dynamodb:{operation} on resource: table/{table} (shared/access.py: "
-                        "declare it in the use case's ACCESS, and host that use case)",
-                    }
-                },
-                operation,
-            )
+            _deny(function, "dynamodb", operation, f"table/{table}")
+
+
+def _deny(function: Function, service: str, operation: str, resource: str) -> None:
+    raise ClientError(
+        {
+            "Error": {
+                "Code": "AccessDeniedException",
+                "Message": f"csms-{function.name} is not authorized to perform: {service}:{operation} "
+                f"on resource: {resource} (declared in the use cases' TABLES, shared/grants.py, "
+                "or by the function's flags in shared/manifest.py)",
+            }
+        },
+        operation,
+    )

@@ -5,11 +5,23 @@ import re
 
 import pytest
 
+from infra.functions import APPEND_ACTIONS, INDEX_ACTIONS, READ_ACTIONS, WRITE_ACTIONS
 from infra.packaging import requirements
+from shared.access import granted
+from shared.data.certificates import TrustAnchorRecord
 from shared.data.charge_points import ChargePointRecord
 from shared.data.tables import all_records, suffix_of
+from shared.data.tariffs import TariffRecord
 from shared.data.throttles import ThrottleRecord
-from shared.manifest import ALL_FUNCTIONS, AUTHORIZER
+from shared.manifest import (
+    ALL_FUNCTIONS,
+    AUTHORIZER,
+    CONNECT,
+    DISCONNECT,
+    OCPP_ROUTER,
+    OPERATOR_API,
+    UPLOADS,
+)
 from shared.settings import table_variable
 from tests.infra.conftest import function_named, of_type, statements_of, synth
 
@@ -163,3 +175,66 @@ def test_with_a_private_ca_only_the_functions_that_sign_may_use_it_and_only_it(t
         assert not [
             s for s in statements_of(resources, function) if "acm-pca:IssueCertificate" in _actions(s)
         ]
+
+
+def _table_grants(resources, spec):
+    """The tables a function may read, write (or update), put only, and the indexes it may
+    query (`table/index`): tables named as their records declare them, from its role's
+    statements."""
+    by_logical_id = {_table_of(resources, record): suffix_of(record) for record in all_records()}
+    kinds = {"read": set(), "write": set(), "append": set(), "index": set()}
+    for statement in statements_of(resources, resources[function_named(resources, spec.handler)]):
+        actions = _actions(statement)
+        if not any(a.startswith("dynamodb:") for a in actions):
+            continue
+        # A statement is one kind of access: reads, writes, puts alone, or queries of indexes.
+        assert actions in ({*READ_ACTIONS}, {*WRITE_ACTIONS}, {*APPEND_ACTIONS}, {*INDEX_ACTIONS}), statement
+        listed = statement["Resource"]
+        for resource in listed if isinstance(listed, list) else [listed]:
+            text = json.dumps(resource)
+            [logical_id] = re.findall(r'"(Storage\w+)"', text)
+            if "/index/" in text:
+                [index] = re.findall(r"/index/([\w-]+)", text)
+                kinds["index"].add(f"{by_logical_id[logical_id]}/{index}")
+                continue
+            by_actions = {frozenset(READ_ACTIONS): "read", frozenset(WRITE_ACTIONS): "write"}
+            kind = by_actions.get(frozenset(actions), "append")
+            kinds[kind].add(by_logical_id[logical_id])
+    return kinds
+
+
+@pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
+def test_each_function_is_granted_what_its_use_cases_declare_and_nothing_more(resources, spec):
+    grants, declared = _table_grants(resources, spec), granted(spec.uses)
+    assert grants["read"] == declared.reads
+    assert grants["write"] == declared.writes
+    assert grants["append"] == declared.appends - declared.writes
+    assert grants["index"] == declared.indexes
+
+
+@pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
+def test_only_the_router_and_the_operator_api_write_more_than_8_tables(resources, spec):
+    written = _table_grants(resources, spec)["write"]
+    assert spec in (OCPP_ROUTER, OPERATOR_API) or len(written) <= 8, sorted(written)
+
+
+@pytest.mark.parametrize("spec", (AUTHORIZER, CONNECT, DISCONNECT, UPLOADS), ids=lambda s: s.name)
+def test_no_station_facing_function_but_the_router_writes_tariffs_or_trust_anchors(resources, spec):
+    grants = _table_grants(resources, spec)
+    assert not {suffix_of(TariffRecord), suffix_of(TrustAnchorRecord)} & (grants["write"] | grants["append"])
+
+
+def test_every_role_s_inline_policy_fits_iam_s_limit_with_real_arns(resources):
+    """IAM counts a role's inline policies together, up to 10,240 characters, with every ARN
+    resolved: here each table's as long as a real one can be (a 255-character name)."""
+    arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/" + "x" * 255
+    for spec in ALL_FUNCTIONS:
+        policy = json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": statements_of(resources, resources[function_named(resources, spec.handler)]),
+            },
+            separators=(",", ":"),
+        )
+        resolved = re.sub(r'\{"Fn::GetAtt":\["Storage\w+","Arn"\]\}', json.dumps(arn), policy)
+        assert len(resolved) < 10_240, (spec.name, len(resolved))
