@@ -129,8 +129,7 @@ export function secret(label, value) {
       said.textContent = "Selected: copy it with Ctrl+C (or ⌘C).";
     }
   } }, "Copy");
-  const box = h("div", { class: "card secret" },
+  return h("div", { class: "card secret" },
     h("p", { class: "message warn" }, `Copy the ${label} now: it is shown this once, and never again (only a hash of it is kept).`),
     field(label, input), h("div", { class: "actions" }, copy, said));
-  return box;
 }
