@@ -72,7 +72,14 @@ class CsmsStack(Stack):
             sign_in_domain=self.operator_api.domain.base_url(),
             client_id=self.operator_api.console.user_pool_client_id,
         )
-        self.exports = Exports(self, "Exports", config=config, bus=self.events.bus)
+        self.exports = Exports(
+            self,
+            "Exports",
+            config=config,
+            bus=self.events.bus,
+            tables=self.storage.tables,
+            functions=self.functions,
+        )
         self.schedules = Schedules(self, "Schedules", functions=self.functions)
         self.reactions = Reactions(self, "Reactions", functions=self.functions, bus=self.events.bus)
         self.observability = Observability(
