@@ -77,9 +77,9 @@ def guard(arguments: dict[str, str]) -> None:
     """NotFound (as for an id that is not) when a path parameter names another tenant's thing,
     before the route reads its body or runs. Unscoped: nothing read. In scope: 1 read per id in
     the path (2 for a command or reservation: it, then its charge point; and for a session from
-    before sessions were stamped with their tenant). The data
-    layer holds every read and write to the scope as well; this makes the answer the same 404
-    whatever the route would have done with the request first (validated its body, say)."""
+    before sessions were stamped with their tenant). The data layer holds every read and write
+    to the scope as well; this makes the answer the same 404 whatever the route would have done
+    with the request first (validated its body, say)."""
     if tenancy.scope() is None:
         return
     for name, value in arguments.items():

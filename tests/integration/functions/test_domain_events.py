@@ -156,16 +156,32 @@ def test_a_stations_messages_pay_no_read_for_their_tenant(globex, published, aws
     assert published.of("ConnectorStatusChanged")[-1]["tenantId"] == "globex"
 
 
-def test_a_connection_admitted_before_its_tenant_was_told_reads_it(globex, posted, published, aws_calls):
-    sock = socket("g0", "G1", "2.1", tenant="")  # the authorizer of before said no tenant
-    aws_calls.reset()
-    route(
-        events.message(sock, json.dumps([2, "m", "StatusNotification", status("2.1", 1, "Available")])),
-        CONTEXT,
-    )
-    assert posted.last("g0") == [3, "m", {}]
-    assert aws_calls.dynamodb_reads == 1  # its charge point's tenant, for the event
-    assert published.of("ConnectorStatusChanged")[-1]["tenantId"] == "globex"
+def test_a_connection_admitted_before_its_tenant_was_told_reads_it_once_a_message(
+    globex, posted, published, aws_calls
+):
+    _, send = globex
+    before = socket("g0", "G1", "2.1", tenant="")  # the authorizer of before said no tenant
+
+    def reads(sock, frame):
+        aws_calls.reset()
+        route(events.message(sock, json.dumps(frame)), CONTEXT)
+        assert posted.last(sock.connection_id)[0] == 3
+        return aws_calls.dynamodb_reads
+
+    available = [2, "s", "StatusNotification", status("2.1", 1, "Available")]
+    assert (reads(before, available), reads(send.sock, available)) == (1, 0)
+    assert [e["tenantId"] for e in published.of("ConnectorStatusChanged")] == ["globex", "globex"]
+
+    # A start stamps its session and publishes it: the tenant read once for both (the tariffs'
+    # scan, once a minute, read before either)
+    def start(transaction_id):
+        return [2, transaction_id, "TransactionEvent", event("Started", 0, wire_now(), transaction_id)]
+
+    reads(send.sock, start("T-9"))
+    assert reads(before, start("T-0")) == reads(send.sock, start("T-1")) + 1
+    [session] = transactions.find_sessions("T-0", "G1")
+    assert session.tenant_id == "globex"
+    assert {e["tenantId"] for e in published.of("SessionStarted")} == {"globex"}
 
 
 def test_events_off_a_stations_path_read_their_tenant(globex, posted, published):
