@@ -24,7 +24,7 @@ from constructs import Construct
 from infra.config import StackConfig
 from infra.files import private_bucket
 from infra.functions import Functions
-from shared.aws.event_bus import to_camel
+from shared.aws.event_bus import TENANT_FIELD, to_camel
 from shared.data.tables import all_records, suffix_of
 from shared.domain.accounts import AuditEntry
 from shared.domain.transactions import SessionSummary
@@ -33,7 +33,7 @@ from shared.manifest import EXPORT_PARTITIONS, EXPORTS, Export
 # What each export's lines hold: the domain event's detail, as the bus carries it (with the
 # `tenantId` every event carries); an audit entry as `GET /audit` shows it.
 SHAPES: dict[str, type] = {"sessions": SessionSummary, "audit": AuditEntry}
-EVENT_TENANT = {"name": "tenantid", "type": "string"}
+EVENT_TENANT = {"name": to_camel(TENANT_FIELD).lower(), "type": "string"}
 # The manifest's partitions in Firehose's expressions (by arrival time) and in Athena's projection.
 PARTITIONS = EXPORT_PARTITIONS.format(
     year="!{timestamp:yyyy}", month="!{timestamp:MM}", day="!{timestamp:dd}"

@@ -22,6 +22,8 @@ from shared.observability import logger, metrics
 from shared.settings import get_settings
 
 SOURCE = "csms"
+# What every event's detail carries besides its own fields: whose it is (`tenantId`).
+TENANT_FIELD = "tenant_id"
 
 
 class DomainEvent(StrEnum):
@@ -50,7 +52,7 @@ def publish(event: DomainEvent, detail: dict[str, Any], tenant_id: str) -> bool:
     """Publish one event; `detail` has snake_case keys, sent in camelCase, with `tenantId`
     (use cases publish through shared.services.domain_events, which finds it). Returns whether
     the bus took it."""
-    fields = {**detail, "tenant_id": tenant_id}
+    fields = {**detail, TENANT_FIELD: tenant_id}
     body = json.dumps({to_camel(key): _json(value) for key, value in fields.items()}, separators=(",", ":"))
     entry = {
         "Source": SOURCE,
