@@ -13,10 +13,10 @@ from constructs import Construct
 
 from infra import packaging
 from infra.config import StackConfig
-from shared.access import granted
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
 from shared.data.tables import all_records, suffix_of
+from shared.grants import granted
 from shared.manifest import ALL_FUNCTIONS, Function
 from shared.observability import NAMESPACE, SERVICE
 from shared.settings import table_variable
@@ -149,7 +149,7 @@ class Functions(Construct):
                 )
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:
-        """The union of what its use cases declare (shared.access): one statement per kind of
+        """The union of what its use cases declare (shared.grants): one statement per kind of
         access, listing its tables, so that a role stays well within IAM's 10,240 characters of
         inline policy however many tables it is granted."""
         grants = granted(spec.uses)

@@ -77,7 +77,14 @@ class CsmsStack(Stack):
             driver_sign_in_domain=self.operator_api.drivers_domain.base_url(),
             driver_client_id=self.operator_api.drivers_client.user_pool_client_id,
         )
-        self.exports = Exports(self, "Exports", config=config, bus=self.events.bus)
+        self.exports = Exports(
+            self,
+            "Exports",
+            config=config,
+            bus=self.events.bus,
+            tables=self.storage.tables,
+            functions=self.functions,
+        )
         self.schedules = Schedules(self, "Schedules", functions=self.functions)
         self.reactions = Reactions(self, "Reactions", functions=self.functions, bus=self.events.bus)
         self.observability = Observability(

@@ -15,7 +15,7 @@ class Function:
     memory_mb: int = 256
     timeout_s: int = 10
     # The use cases it hosts (modules of shared/services/, a package for all of its modules):
-    # it may touch the tables they declare (shared/access.py), and no other.
+    # it may touch the tables they declare (shared/grants.py), and no other.
     uses: tuple[str, ...] = ()
     # Posts to, reads or closes charge points' connections (the connection management API).
     connections: bool = False
@@ -37,6 +37,7 @@ class Function:
 # action's handler, the answers to the CSMS's calls), the operator API every block.
 STATION_BLOCKS = (
     "answers",
+    "domain_events",
     "authorization",
     "availability",
     "certificates",
@@ -80,14 +81,17 @@ CONNECT = Function(
     "Records a new charge point connection",
     connections=True,  # closes the older connection of a charge point that reconnected
     events=True,
-    uses=("provisioning",),
+    uses=(
+        "domain_events",
+        "provisioning",
+    ),
 )
 DISCONNECT = Function(
     "disconnect",
     "functions.disconnect.handler.lambda_handler",
     "Records a closed connection",
     events=True,
-    uses=("provisioning", "commands", *COMMAND_ENDINGS),
+    uses=("domain_events", "provisioning", "commands", *COMMAND_ENDINGS),
 )
 # Memory: the smallest size whose cold-start import stays within 1.5 s at its CPU share, with
 # room for what the function holds (make cost prints the figures; decision 0027).
@@ -137,7 +141,10 @@ UPLOADS = Function(
     29,
     events=True,
     files=True,
-    uses=("diagnostics.uploads",),
+    uses=(
+        "domain_events",
+        "diagnostics.uploads",
+    ),
 )
 
 # The operator console: static files (the repository's console/ folder) under this path, from
@@ -177,7 +184,7 @@ COMMAND_TIMEOUTS = Function(
     "Times out operator commands that got no answer",
     connections=True,
     events=True,  # a reservation whose ReserveNow or CancelReservation timed out ends
-    uses=("commands", *COMMAND_ENDINGS),
+    uses=("domain_events", "commands", *COMMAND_ENDINGS),
 )
 
 # With the stack's optional FTP server (context ftpUploads): it lets charge points in with their
@@ -196,7 +203,10 @@ FTP_RECEIVED = Function(
     60,
     events=True,
     files=True,
-    uses=("diagnostics.uploads",),
+    uses=(
+        "domain_events",
+        "diagnostics.uploads",
+    ),
 )
 FTP_FUNCTIONS: tuple[Function, ...] = (FTP_IDENTITY, FTP_RECEIVED)
 # Where that server stores files in the files bucket, each user in a folder of its own.
@@ -217,7 +227,7 @@ RESERVATION_EXPIRY = Function(
     "functions.reservation_expiry.handler.lambda_handler",
     "Ends reservations past their expiry",
     events=True,
-    uses=("reservations", "commands"),
+    uses=("domain_events", "reservations", "commands"),
 )
 
 
@@ -258,7 +268,7 @@ CERTIFICATES = Function(
     events=True,
     secrets=True,
     certificate_authority=True,
-    uses=("certificates.station_certificates", "commands"),
+    uses=("domain_events", "certificates.station_certificates", "commands"),
 )
 
 ANALYTICS = Function(
@@ -286,18 +296,35 @@ REACTIONS: tuple[Reaction, ...] = (
 )
 
 
+# On the audit table's stream: each new entry into the audit export's Firehose stream.
+AUDIT_EXPORT = Function(
+    "audit-export",
+    "functions.audit_export.handler.lambda_handler",
+    "Hands each entry the audit trail keeps to the audit export",
+    # No table: the stream, which its event source grants.
+)
+
+
 @dataclass(frozen=True)
 class Export:
-    """Domain events kept as JSON lines for analysis outside the CSMS: in the cloud an
-    EventBridge rule into Firehose, into the exports bucket under `prefix`, read by Athena
-    through a Glue table; locally the same lines under the data folder."""
+    """What is kept as JSON lines for analysis outside the CSMS: in the cloud a Firehose stream
+    into the exports bucket under `prefix`, read by Athena through a Glue table; locally the same
+    lines under the data folder. It takes the domain events of `detail_types`, by a rule on the
+    bus; or, with `stream_of` (a table's name, as its record declares it), each item the table
+    adds, handed to Firehose by `function` from the table's stream (the audit trail, which is
+    no domain event: decision 0039)."""
 
     name: str
     detail_types: tuple[str, ...]
     prefix: str
+    stream_of: str = ""
+    function: Function | None = None
 
 
-EXPORTS: tuple[Export, ...] = (Export("sessions", ("SessionEnded",), "sessions/"),)
+EXPORTS: tuple[Export, ...] = (
+    Export("sessions", ("SessionEnded",), "sessions/"),
+    Export("audit", (), "audit/", stream_of="audit", function=AUDIT_EXPORT),
+)
 # The objects' keys: Hive-style partitions Athena's partition projection reads (the stack's
 # Firehose prefix says the same in its own expression language).
 EXPORT_PARTITIONS = "year={year}/month={month}/day={day}/"
@@ -331,6 +358,7 @@ ALL_FUNCTIONS: tuple[Function, ...] = tuple(
             UPLOADS,
             *(schedule.function for schedule in SCHEDULES),
             *(reaction.function for reaction in REACTIONS),
+            *(export.function for export in EXPORTS if export.function),
         )
     )
 )

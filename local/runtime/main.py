@@ -270,8 +270,8 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         + "\n"
         f"  DynamoDB       {moto_endpoint}  (moto)\n"
         f"  Event bus      {settings.event_bus} on {moto_endpoint}  (moto EventBridge)\n"
-        f"  Exports        {args.data_dir / 'exports'}  (ended sessions as JSON lines, as Firehose "
-        "writes them to S3)\n"
+        f"  Exports        {args.data_dir / 'exports'}  (ended sessions and the audit trail as JSON lines, "
+        "as Firehose writes them to S3)\n"
         f"  Files          {settings.files_bucket} on {moto_endpoint}  (moto S3), presigned as "
         f"{settings.files_public_endpoint}\n"
         f"  Log uploads    {settings.public_url}/uploads/{{token}}"
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Locally metrics are off, so "nothing to publish" is no news.
     warnings.filterwarnings("ignore", "No application metrics to publish")
-    from local.runtime import access, botocore_patches, powertools_patches
+    from local.runtime import botocore_patches, grants, powertools_patches
     from local.runtime.aws import LocalAws
     from local.runtime.heap import survivors_frozen
 
@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             aws.in_process(passthrough=[f"http://127.0.0.1:{args.ws_port}/"]),
             powertools_patches.applied(),
             botocore_patches.applied(),
-            access.enforced(),
+            grants.enforced(),
             survivors_frozen(),
         ):
             token, generated = configure_environment(args)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import analytics, charge_points, connectors, sites, tenancy
 from shared.data.analytics import StatusHistoryRecord
 from shared.data.dynamo import Page, every_item
@@ -31,9 +30,10 @@ from shared.domain.analytics import (
 )
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.provisioning import ChargePoint
+from shared.grants import tables
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("analytics", "charge-points", "connectors", "sites", "status-history"),
     writes=("analytics", "status-history"),
 )

@@ -17,14 +17,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points
 from shared.domain.commands import Command, Failure
 from shared.domain.timestamps import format_timestamp
+from shared.grants import tables
 from shared.observability import logger
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     writes=("charge-points",),
 )
 

@@ -6,19 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import id_tokens
 from shared.data.dynamo import Page
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
 from shared.domain.errors import NotFound
 from shared.domain.tariffs import Tariff
+from shared.grants import tables
 from shared.observability import logger
 from shared.protocol.authorization import authorization_codec
 from shared.protocol.versions import Profile
 from shared.services.tariff_and_cost import tariffs
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("id-tokens",),
     writes=("id-tokens",),
 )

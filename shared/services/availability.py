@@ -7,17 +7,18 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import connectors
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command
+from shared.grants import tables
 from shared.protocol.availability import availability_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
+from shared.services.domain_events import publish
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     writes=("connectors",),
 )
 

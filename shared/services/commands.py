@@ -15,7 +15,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from shared.access import access
 from shared.aws.connections import ConnectionGone, SendFailed, connections_at, endpoint_for
 from shared.data import charge_points, commands
 from shared.data.commands import Turn
@@ -29,6 +28,7 @@ from shared.domain.errors import (
     PayloadTooLarge,
 )
 from shared.domain.provisioning import ChargePoint
+from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.protocol.errors import RpcError
 from shared.protocol.security import security_codec
@@ -36,8 +36,8 @@ from shared.protocol.versions import Profile, profile_for
 from shared.services import answers
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "commands"),
     writes=("charge-points", "commands"),
     indexes=("commands/by-charge-point", "commands/outstanding", "commands/queued"),

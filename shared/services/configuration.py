@@ -6,19 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points, configuration
 from shared.data.dynamo import Page
 from shared.domain.commands import Command
 from shared.domain.configuration import ConfigurationValue, ReportPart, ReportProgress
+from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "configuration"),
     writes=("charge-points", "configuration"),
 )

@@ -8,16 +8,16 @@ import random
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points, display_messages
 from shared.domain.commands import Command
 from shared.domain.display_messages import DisplayMessage, KnownMessage
+from shared.grants import tables
 from shared.protocol.display_messages import display_messages_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "display-messages"),
     writes=("display-messages",),
 )

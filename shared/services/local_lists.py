@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points, configuration, id_tokens, local_lists
 from shared.data import commands as command_records
 from shared.data.dynamo import every_item
@@ -17,13 +16,14 @@ from shared.domain.commands import Command
 from shared.domain.errors import ApplicationError, BadRequest
 from shared.domain.local_lists import DEFAULT_PER_MESSAGE, ListChange, UpdateType, differential, plan_updates
 from shared.domain.provisioning import FleetFilter
+from shared.grants import tables
 from shared.observability import logger
 from shared.protocol.local_lists import local_lists_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands, provisioning
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "commands", "configuration", "id-tokens", "local-lists"),
     writes=("charge-points", "local-lists"),
     indexes=("commands/queued",),

@@ -8,8 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.access import access
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import maintenance
 from shared.domain.commands import Command, Failure, Intent
 from shared.domain.errors import ApplicationError
@@ -23,10 +22,12 @@ from shared.domain.maintenance import (
 )
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
+from shared.grants import tables
 from shared.services import commands
+from shared.services.domain_events import publish
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("maintenance",),
     writes=("counters", "maintenance"),
 )

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.access import access
 from shared.aws.connections import connections_at, endpoint_for
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, connectors
 from shared.data import commands as stored_commands
 from shared.data.dynamo import Page, every_item
@@ -26,11 +25,13 @@ from shared.domain.provisioning import (
     valid_identity,
 )
 from shared.domain.timestamps import utc_now
+from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.services import answers
+from shared.services.domain_events import publish
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "commands", "connectors"),
     writes=("charge-points",),
     indexes=("commands/queued", "transactions/by-charge-point"),

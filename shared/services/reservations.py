@@ -8,8 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.access import access
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, connectors, reservations
 from shared.data import commands as command_records
 from shared.data.dynamo import Page
@@ -17,13 +16,15 @@ from shared.domain.commands import Command, Failure
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.reservations import UPDATE_STATES, Reservation, ReservationState
 from shared.domain.timestamps import format_timestamp
+from shared.grants import tables
 from shared.observability import logger
 from shared.protocol.reservations import reservations_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
+from shared.services.domain_events import publish
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "commands", "connectors", "reservation-places", "reservations"),
     writes=("counters", "reservation-places", "reservations"),
     indexes=("reservations/by-charge-point", "reservations/open"),

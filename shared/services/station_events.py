@@ -7,8 +7,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from shared.access import access
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, station_events, vendors
 from shared.data.dynamo import Page
 from shared.domain.errors import NotFound
@@ -21,10 +20,12 @@ from shared.domain.station_events import (
     data_transfer_event,
     data_transfer_status,
 )
+from shared.grants import tables
 from shared.observability import logger, metrics
+from shared.services.domain_events import publish
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "vendors"),
     writes=("station-events", "vendors"),
     indexes=("station-events/feed",),

@@ -7,12 +7,12 @@ import pytest
 
 from infra.functions import APPEND_ACTIONS, INDEX_ACTIONS, READ_ACTIONS, WRITE_ACTIONS
 from infra.packaging import requirements
-from shared.access import granted
 from shared.data.certificates import TrustAnchorRecord
 from shared.data.charge_points import ChargePointRecord
 from shared.data.tables import all_records, suffix_of
 from shared.data.tariffs import TariffRecord
 from shared.data.throttles import ThrottleRecord
+from shared.grants import granted
 from shared.manifest import (
     ALL_FUNCTIONS,
     AUTHORIZER,

@@ -36,8 +36,8 @@ class Posted:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    """Moto, and each handler held to the tables its function is granted (shared.access)."""
-    from local.runtime.access import enforced
+    """Moto, and each handler held to the tables its function is granted (shared.grants)."""
+    from local.runtime.grants import enforced
 
     with mock_aws(), enforced():
         from local.runtime.aws import create_resources

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.access import access
 from shared.data import api_keys
 from shared.data.dynamo import Page
 from shared.domain.accounts import ApiKey, Principal, Role, key_hash, new_key
 from shared.domain.errors import BadRequest, Forbidden, NotFound
+from shared.grants import tables
 from shared.services.accounts import tenants
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("api-keys",),
     writes=("api-keys",),
 )

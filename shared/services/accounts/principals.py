@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.aws import cognito_tokens
 from shared.data import api_keys
 from shared.domain.accounts import (
@@ -22,10 +21,11 @@ from shared.domain.accounts import (
     key_id_of,
     key_matches,
 )
+from shared.grants import tables
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("api-keys",),
 )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from shared.access import access
 from shared.data import (
     charge_points,
     commands,
@@ -29,9 +28,10 @@ from shared.data import (
     transactions,
 )
 from shared.domain.errors import NotFound, NotRegistered
+from shared.grants import tables
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=(
         "charge-points",
         "commands",
@@ -62,7 +62,13 @@ def _command(value: str) -> bool:
 
 
 def _session(value: str) -> bool:
-    return _charge_points(*(session.charge_point_id for session in transactions.find_sessions(value)))
+    """By the tenant the session is stamped with (one from before stamps: its charge point's)."""
+    sessions = transactions.find_sessions(value)
+    return not all(transactions.visible_session(session, _seen) for session in sessions)
+
+
+def _seen(charge_point_id: str) -> bool:
+    return not charge_points.hidden(charge_point_id)
 
 
 def _reservation(value: str) -> bool:
@@ -89,9 +95,10 @@ _OWNERS: dict[str, tuple[Callable[[str], bool], str]] = {
 def guard(arguments: dict[str, str]) -> None:
     """NotFound (as for an id that is not) when a path parameter names another tenant's thing,
     before the route reads its body or runs. Unscoped: nothing read. In scope: 1 read per id in
-    the path (2 for a command, session or reservation: it, then its charge point). The data
-    layer holds every read and write to the scope as well; this makes the answer the same 404
-    whatever the route would have done with the request first (validated its body, say)."""
+    the path (2 for a command or reservation: it, then its charge point; and for a session from
+    before sessions were stamped with their tenant). The data layer holds every read and write
+    to the scope as well; this makes the answer the same 404 whatever the route would have done
+    with the request first (validated its body, say)."""
     if tenancy.scope() is None:
         return
     for name, value in arguments.items():

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.access import access
 from shared.data import tenants
 from shared.data.dynamo import Page
 from shared.domain.accounts import DEFAULT_TENANT, Principal, Tenant
 from shared.domain.errors import BadRequest, Conflict
+from shared.grants import tables
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("tenants",),
     writes=("tenants",),
 )

@@ -25,17 +25,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.aws import outside
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import certificates
 from shared.domain.certificates import ContractRequest, Relayed, Standing, StatusQuestion
 from shared.domain.x509 import crl_standing, ocsp_answer, ocsp_request, standing_of
+from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("ocsp-responses",),
     writes=("ocsp-responses",),
 )

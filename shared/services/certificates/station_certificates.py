@@ -23,8 +23,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from shared.access import access
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import SecretMissing, create_json_secret, json_secret
 from shared.data import certificates, charge_points
@@ -46,15 +45,17 @@ from shared.domain.commands import Command, CommandStatus
 from shared.domain.errors import BadRequest, CommandRefused, InvalidCertificate, NotConnected, NotFound
 from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.timestamps import format_timestamp
+from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.protocol.certificates import certificates_codec
 from shared.protocol.common import status_reason
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
+from shared.services.domain_events import publish
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("certificates", "charge-points", "trust-anchors"),
     writes=("certificates", "charge-points", "trust-anchors"),
     indexes=("certificates/current", "certificates/due"),

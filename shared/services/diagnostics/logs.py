@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from shared.access import access
 from shared.aws import files
 from shared.data import charge_points, maintenance
 from shared.data.dynamo import Page
@@ -24,14 +23,15 @@ from shared.domain.maintenance import (
     UploadToken,
 )
 from shared.domain.timestamps import format_timestamp
+from shared.grants import tables
 from shared.protocol.diagnostics import diagnostics_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services import maintenance as requests
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "maintenance"),
     writes=("counters", "maintenance"),
 )

@@ -9,17 +9,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import IO
 
-from shared.access import access
 from shared.aws import files
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import maintenance
 from shared.domain.errors import Forbidden, NotFound, PayloadTooLarge
 from shared.domain.maintenance import Upload, UploadToken, request_of, safe_file_name, same_digest
+from shared.grants import tables
 from shared.manifest import FTP_INCOMING
+from shared.services.domain_events import publish
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("maintenance",),
     writes=("maintenance",),
 )

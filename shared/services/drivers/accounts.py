@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.access import access
 from shared.data import api_keys, drivers, id_tokens, transactions
 from shared.data.dynamo import Page, decode_token, encode_token
 from shared.domain.accounts import DEFAULT_TENANT, ApiKey, Principal, Role, key_hash, new_key
@@ -23,10 +22,11 @@ from shared.domain.drivers import (
 )
 from shared.domain.errors import BadPageToken, BadRequest, Conflict, NotFound
 from shared.domain.transactions import SessionKey, SessionSummary
+from shared.grants import tables
 from shared.services.accounts import tenants
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("drivers", "id-tokens", "transactions"),
     writes=("api-keys", "drivers", "id-tokens"),
     indexes=("drivers/by-email", "id-tokens/by-driver", "transactions/by-id-token"),

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared.access import access
 from shared.aws import files
 from shared.data import charge_points, firmware, maintenance
 from shared.data import rollouts as rollout_records
@@ -33,13 +32,14 @@ from shared.domain.maintenance import (
 from shared.domain.provisioning import ChargePoint
 from shared.domain.rollouts import RolloutState
 from shared.domain.timestamps import format_timestamp
+from shared.grants import tables
 from shared.protocol.firmware_management import firmware_management_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services import maintenance as requests
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "firmware", "firmware-versions", "maintenance", "rollouts"),
     writes=("firmware", "firmware-versions", "maintenance"),
     indexes=("firmware/catalogue",),

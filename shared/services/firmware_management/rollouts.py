@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from shared.access import access
 from shared.data import charge_points, maintenance, rollouts
 from shared.data.commands import find_command
 from shared.domain.commands import CommandStatus
@@ -26,12 +25,13 @@ from shared.domain.rollouts import (
     next_wave,
     overdue,
 )
+from shared.grants import tables
 from shared.observability import logger
 from shared.services.firmware_management import firmware
 from shared.services.firmware_management.firmware import UpdateAsked
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "commands", "maintenance", "rollouts"),
     writes=("rollouts",),
     indexes=("rollouts/running",),

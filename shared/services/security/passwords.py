@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, Conflict
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH, generate_password, hash_password
+from shared.grants import tables
 from shared.observability import logger
 from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
@@ -24,8 +24,8 @@ from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points",),
     writes=("charge-points",),
 )

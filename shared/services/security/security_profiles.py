@@ -13,20 +13,20 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points
 from shared.data import configuration as kept_configuration
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, Conflict
 from shared.domain.provisioning import NetworkSlot
+from shared.grants import tables
 from shared.observability import logger
 from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "configuration"),
     writes=("charge-points",),
 )

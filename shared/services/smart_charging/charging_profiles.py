@@ -8,19 +8,19 @@ import random
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points, charging_profiles, sites
 from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, ProfileFacts, clash
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, CommandRefused
 from shared.domain.sites import ALLOCATOR_PROFILE_ID, STATION_MAX_PROFILE_ID
+from shared.grants import tables
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services.smart_charging import sites as allocator
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "charging-profiles", "commands", "sites"),
     writes=("charging-profiles",),
 )

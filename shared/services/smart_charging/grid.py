@@ -8,18 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.access import access
 from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import session_events, sites, transactions
 from shared.data.sites import SiteRecord
 from shared.domain.grid import BadEvent, GridLimit, OpenAdrLink, energy_between, limits_of, usage_report
 from shared.domain.sites import Site
+from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.services.smart_charging import sites as allocator
 from shared.services.smart_charging.openadr_client import Vtn, VtnError
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("session-events", "sites"),
     writes=("sites",),
     indexes=("transactions/by-charge-point",),

@@ -9,8 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared.access import access
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, charging_profiles, sites, transactions
 from shared.domain.commands import Intent
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
@@ -27,12 +26,14 @@ from shared.domain.sites import (
     allocate,
     lowered_first,
 )
+from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.services import commands
+from shared.services.domain_events import publish
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "charging-profiles", "sites"),
     writes=("charge-points", "sites", "transactions"),
     indexes=("transactions/by-charge-point",),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import transactions
 from shared.data.dynamo import Page
 from shared.data.transactions import TransactionRecord
@@ -14,11 +13,12 @@ from shared.domain.errors import BadRequest
 from shared.domain.tariffs import from_json
 from shared.domain.timestamps import utc_now
 from shared.domain.transactions import SessionFilter
+from shared.grants import tables
 from shared.services.tariff_and_cost import pricing
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     indexes=("transactions/by-year",),
 )
 

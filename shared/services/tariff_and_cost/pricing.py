@@ -9,21 +9,21 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from shared.access import access
 from shared.data import configuration, session_events, transactions
 from shared.data.transactions import TransactionRecord
 from shared.domain.errors import ApplicationError
 from shared.domain.provisioning import ChargePoint
 from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, to_json
 from shared.domain.transactions import Progress, SessionSummary, merge, usage_of
+from shared.grants import tables
 from shared.observability import logger
 from shared.protocol.tariff_and_cost import TariffAndCostCodec, tariff_and_cost_codec
 from shared.services import commands
 from shared.services.tariff_and_cost import tariffs
 from shared.settings import get_settings
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("configuration", "session-events", "transactions"),
     writes=("transactions",),
 )

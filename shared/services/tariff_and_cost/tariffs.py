@@ -9,14 +9,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from shared.access import access
 from shared.data import charge_points, id_tokens, tenancy
 from shared.data import tariffs as records
 from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.tariffs import Tariff, from_json, most_specific
+from shared.grants import tables
 
-# The tables these use cases read and write (shared/access.py).
-ACCESS = access(
+# The tables these use cases read and write (shared/grants.py).
+TABLES = tables(
     reads=("charge-points", "id-tokens", "tariffs"),
     writes=("tariffs",),
 )

@@ -1,5 +1,5 @@
 """The tables each function was granted, enforced here as IAM enforces them in the cloud: a
-handler that touches a table, or an index, its use cases did not declare (shared.access) gets
+handler that touches a table, or an index, its use cases did not declare (shared.grants) gets
 the AccessDeniedException AWS would answer, so that tests catch the declaration missing before
 a deployment does.
 
@@ -20,9 +20,9 @@ from unittest import mock
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from shared.access import Access, granted
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
+from shared.grants import Tables, granted
 from shared.manifest import ALL_FUNCTIONS, FTP_FUNCTIONS, Function
 
 _READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable"})
@@ -53,7 +53,7 @@ def _by_package() -> dict[str, Function]:
 
 
 @cache
-def _grants(function: Function) -> Access:
+def _grants(function: Function) -> Tables:
     return granted(function.uses)
 
 

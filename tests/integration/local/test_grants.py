@@ -6,11 +6,11 @@ import base64
 import pytest
 
 from functions.authorizer.handler import lambda_handler as authorize
-from local.runtime import access, events
-from shared.access import access as declare
+from local.runtime import events, grants
 from shared.data import charge_points, tariffs
 from shared.domain.passwords import hash_password
 from shared.domain.timestamps import utc_now
+from shared.grants import tables as declare
 from shared.services.security import handshake
 from tests.builders import CONTEXT, socket
 
@@ -18,11 +18,11 @@ from tests.builders import CONTEXT, socket
 @pytest.fixture
 def undeclared(monkeypatch):
     """The handshake's use case, without the write it makes to count a failure."""
-    monkeypatch.setattr(handshake, "ACCESS", declare(reads=("charge-points", "throttles")))
-    access._grants.cache_clear()
+    monkeypatch.setattr(handshake, "TABLES", declare(reads=("charge-points", "throttles")))
+    grants._grants.cache_clear()
     yield
     monkeypatch.undo()
-    access._grants.cache_clear()
+    grants._grants.cache_clear()
 
 
 def attempt(password):
@@ -35,7 +35,7 @@ def attempt(password):
 def test_a_handler_writing_a_table_its_use_cases_did_not_declare_is_denied(aws, undeclared):
     charge_points.register_charge_point("CP1", utc_now(), password_hash=hash_password("0123456789abcdef"))
     assert attempt("0123456789abcdef") == "Allow"  # what is declared, it reads
-    with pytest.raises(Exception, match="AccessDeniedException.*table/throttles"):
+    with pytest.raises(Exception, match=r"AccessDeniedException.*table/throttles"):
         attempt("wrong-password-00")
 
 

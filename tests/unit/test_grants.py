@@ -1,4 +1,4 @@
-"""The use cases' declarations of the tables they touch (shared/access.py): each names real
+"""The use cases' declarations of the tables they touch (shared/grants.py): each names real
 tables and indexes, each function hosts use cases that exist, and docs/access.md is what they
 generate."""
 
@@ -9,11 +9,11 @@ import pytest
 
 import shared.services
 from local.tools import access_table
-from shared.access import declared, granted
 from shared.data.tables import all_records, suffix_of
+from shared.grants import declared, granted
 from shared.manifest import ALL_FUNCTIONS, FTP_FUNCTIONS, SIGN_INS
 
-TABLES = {suffix_of(record) for record in all_records()}
+KNOWN = {suffix_of(record) for record in all_records()}
 INDEXES = {
     f"{suffix_of(record)}/{index.Meta.index_name}"
     for record in all_records()
@@ -22,33 +22,38 @@ INDEXES = {
 DECLARING = [
     info.name
     for info in pkgutil.walk_packages(shared.services.__path__, "shared.services.")
-    if hasattr(import_module(info.name), "ACCESS")
+    if hasattr(import_module(info.name), "TABLES")
 ]
 
 
 @pytest.mark.parametrize("module", DECLARING)
 def test_each_declaration_names_tables_and_indexes_that_exist(module):
-    access = import_module(module).ACCESS
-    assert access.reads | access.writes | access.appends <= TABLES
-    assert access.indexes <= INDEXES
+    declaration = import_module(module).TABLES
+    assert declaration.reads | declaration.writes | declaration.appends <= KNOWN
+    assert declaration.indexes <= INDEXES
 
 
 @pytest.mark.parametrize("function", (*ALL_FUNCTIONS, *FTP_FUNCTIONS), ids=lambda f: f.name)
-def test_every_function_hosts_use_cases_that_declare_something(function):
-    assert function.uses
+def test_every_use_case_a_function_hosts_declares_something(function):
     for use in function.uses:
-        assert declared(use).tables(), use
+        assert declared(use).touched(), use
+
+
+@pytest.mark.parametrize("function", (*ALL_FUNCTIONS, *FTP_FUNCTIONS), ids=lambda f: f.name)
+def test_a_function_that_publishes_events_may_read_whose_they_are(function):
+    """Every event is published through domain_events, which reads the tenant it adds."""
+    assert not function.events or declared("domain_events").reads <= granted(function.uses).reads
 
 
 def test_a_package_stands_for_the_union_of_its_modules():
     from shared.services.security import handshake, passwords, security_profiles
 
-    assert declared("security") == handshake.ACCESS | passwords.ACCESS | security_profiles.ACCESS
+    assert declared("security") == handshake.TABLES | passwords.TABLES | security_profiles.TABLES
 
 
 def test_the_audit_trail_is_put_by_sign_ins_and_read_only_where_it_is_listed():
     assert granted(SIGN_INS.uses).appends == {"audit"}
-    assert not granted(SIGN_INS.uses).tables() - {"audit"}
+    assert not granted(SIGN_INS.uses).touched() - {"audit"}
     assert "audit" not in granted(SIGN_INS.uses).reads
 
 
