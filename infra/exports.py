@@ -18,7 +18,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.config import StackConfig
+from infra.dead_letters import DeadLetters
 from infra.files import private_bucket
+from infra.nag import S3_GRANT_ACTIONS, acknowledge, arn_of, wildcards
 from shared.aws.event_bus import to_camel
 from shared.domain.transactions import SessionSummary
 from shared.manifest import EXPORT_PARTITIONS, EXPORTS, Export
@@ -48,11 +50,18 @@ def columns_of(shape: type) -> list[dict[str, str]]:
 
 class Exports(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StackConfig, bus: events.IEventBus
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StackConfig,
+        bus: events.IEventBus,
+        dead_letters: DeadLetters,
     ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
-        self.bucket = private_bucket(self, RemovalPolicy.RETAIN)
+        self.dead_letters = dead_letters
+        self.bucket = private_bucket(self, RemovalPolicy.RETAIN, config)
         self.database = glue.CfnDatabase(
             self,
             "Database",
@@ -75,6 +84,7 @@ class Exports(Construct):
         stream = firehose.DeliveryStream(
             self,
             f"{export.name}-stream",
+            encryption=firehose.StreamEncryption.aws_owned_key(),
             destination=firehose.S3Bucket(
                 self.bucket,
                 data_output_prefix=export.prefix + PARTITIONS,
@@ -100,10 +110,20 @@ class Exports(Construct):
             event_bus=bus,
             event_pattern=events.EventPattern(source=["csms"], detail_type=list(export.detail_types)),
             targets=[
-                targets.FirehoseDeliveryStream(
-                    stream, message=events.RuleTargetInput.from_event_path("$.detail")
+                self.dead_letters.target(
+                    targets.FirehoseDeliveryStream(
+                        stream, message=events.RuleTargetInput.from_event_path("$.detail")
+                    )
                 )
             ],
+        )
+        acknowledge(
+            stream,
+            "Firehose's role writes the exports bucket only, with the object actions CDK's S3 "
+            "destination grants (it puts, and cleans up failed multipart uploads)",
+            *wildcards(
+                *(f"Action::{action}" for action in S3_GRANT_ACTIONS), f"Resource::{arn_of(self.bucket)}/*"
+            ),
         )
         return stream
 

@@ -15,18 +15,34 @@ from aws_cdk.assertions import Template
 from infra.stack import CsmsStack
 
 
-def synth(tmp_path_factory: pytest.TempPathFactory, **context: Any) -> tuple[Template, dict[str, Any]]:
+def synth_stack(
+    tmp_path_factory: pytest.TempPathFactory, **context: Any
+) -> tuple[CsmsStack, Template, dict[str, Any]]:
+    """The stack itself (for checks on its constructs, such as cdk-nag's), and its template."""
     outdir = tmp_path_factory.mktemp("cdk.out")
     app = cdk.App(context={"aws:cdk:bundling-stacks": [], **context}, outdir=str(outdir))
     stack = CsmsStack(app, "Test")
     assembly = app.synth()
     template = json.loads((outdir / assembly.get_stack_by_name("Test").template_file).read_text())
-    return Template.from_stack(stack), template
+    return stack, Template.from_stack(stack), template
+
+
+def synth(tmp_path_factory: pytest.TempPathFactory, **context: Any) -> tuple[Template, dict[str, Any]]:
+    _, template, resources = synth_stack(tmp_path_factory, **context)
+    return template, resources
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, dict[str, Any]]:
-    return synth(tmp_path_factory)
+def synthesized_stack(tmp_path_factory: pytest.TempPathFactory) -> tuple[CsmsStack, Template, dict[str, Any]]:
+    """With the default context."""
+    return synth_stack(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def synthesized(
+    synthesized_stack: tuple[CsmsStack, Template, dict[str, Any]],
+) -> tuple[Template, dict[str, Any]]:
+    return synthesized_stack[1], synthesized_stack[2]
 
 
 @pytest.fixture(scope="session")
