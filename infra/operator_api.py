@@ -6,6 +6,8 @@ sign-ins are kept in the audit trail. The documentation is public."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -109,23 +111,7 @@ class OperatorApi(Construct):
             ),
             access_token_validity=Duration.hours(1),
         )
-        # The console in the browser: the hosted UI's authorization code flow with PKCE (a
-        # public client, no secret), back to the console's own address.
-        self.console = self.user_pool.add_client(
-            "Console",
-            generate_secret=False,
-            o_auth=cognito.OAuthSettings(
-                flows=cognito.OAuthFlows(authorization_code_grant=True),
-                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
-                callback_urls=[console_url],
-                logout_urls=[console_url],
-            ),
-            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
-            access_token_validity=Duration.hours(1),
-            id_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.hours(12),
-            prevent_user_existence_errors=True,
-        )
+        self.console = _pages_client(self.user_pool, "Console", console_url, Duration.hours(12))
         clients = [self.people, self.machines, self.console]
         self._drivers(f"{domain_prefix}-drivers", driver_url, config)
         for pool in (self.user_pool, self.drivers_pool):
@@ -226,24 +212,15 @@ class OperatorApi(Construct):
             "DriversDomain",
             cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix),
         )
-        self.drivers_client = self.drivers_pool.add_client(
+        self.drivers_client = _pages_client(
+            self.drivers_pool,
             "DriverPages",
-            generate_secret=False,
-            o_auth=cognito.OAuthSettings(
-                flows=cognito.OAuthFlows(authorization_code_grant=True),
-                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
-                callback_urls=[driver_url],
-                logout_urls=[driver_url],
-            ),
-            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            driver_url,
+            Duration.days(30),
             read_attributes=cognito.ClientAttributes()
             .with_standard_attributes(email=True, fullname=True, email_verified=True)
             .with_custom_attributes("tenantId"),
             write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True, fullname=True),
-            access_token_validity=Duration.hours(1),
-            id_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.days(30),
-            prevent_user_existence_errors=True,
         )
 
     @property
@@ -269,6 +246,29 @@ def _acknowledge_pool(pool: cognito.UserPool, config: StackConfig) -> None:
             "a device; -c mfaRequired=true requires it in both pools",
             "AwsSolutions-COG2",
         )
+
+
+def _pages_client(
+    pool: cognito.UserPool, name: str, url: str, refresh: Duration, **more: Any
+) -> cognito.UserPoolClient:
+    """Pages in the browser (the console, the drivers' pages): the hosted UI's authorization code
+    flow with PKCE (a public client, no secret), back to the pages' own address."""
+    return pool.add_client(
+        name,
+        generate_secret=False,
+        o_auth=cognito.OAuthSettings(
+            flows=cognito.OAuthFlows(authorization_code_grant=True),
+            scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+            callback_urls=[url],
+            logout_urls=[url],
+        ),
+        supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+        access_token_validity=Duration.hours(1),
+        id_token_validity=Duration.hours(1),
+        refresh_token_validity=refresh,
+        prevent_user_existence_errors=True,
+        **more,
+    )
 
 
 def _prefix(scope: Construct) -> str:

@@ -1,9 +1,11 @@
-"""The operator API as the fleet uses it: issue its cards before the run, and afterwards ask
-the CSMS what it recorded, to hold that against what the stations did."""
+"""The operator API as the fleet uses it: issue its cards (and make its drivers' accounts)
+before the run, and afterwards ask the CSMS what it recorded, to hold that against what the
+stations did."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,25 +17,49 @@ from local.fleet.station import Station
 
 
 class ApiError(Exception):
-    pass
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _params(query: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in query.items() if v is not None}
 
 
 class OperatorApi:
     def __init__(self, base_url: str, token: str | None) -> None:
         self.base_url = base_url.rstrip("/")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._session = aiohttp.ClientSession(headers=headers, timeout=aiohttp.ClientTimeout(total=30))
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
 
     async def close(self) -> None:
         await self._session.close()
 
+    def speaking_as(self, credential: str) -> OperatorApi:
+        """The same connection pool under another caller's credential (a driver's key); the
+        original closes it."""
+        other = copy.copy(self)
+        other._headers = {"Authorization": f"Bearer {credential}"}
+        return other
+
     async def request(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
-        params = {k: str(v) for k, v in query.items() if v is not None}
-        async with self._session.request(method, self.base_url + path, json=body, params=params) as response:
+        async with self._session.request(
+            method, self.base_url + path, json=body, params=_params(query), headers=self._headers
+        ) as response:
             payload = await response.json(content_type=None) if response.content_length != 0 else None
             if response.status >= 400:
-                raise ApiError(f"{method} {path}: {response.status} {payload}")
+                raise ApiError(f"{method} {path}: {response.status} {payload}", response.status)
             return payload
+
+    async def text(self, path: str, **query: Any) -> str:
+        """A document the API answers as a file (a receipt's CSV)."""
+        async with self._session.get(
+            self.base_url + path, params=_params(query), headers=self._headers
+        ) as response:
+            body = await response.text()
+            if response.status >= 400:
+                raise ApiError(f"GET {path}: {response.status} {body}", response.status)
+            return body
 
     async def pages(self, path: str, **query: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -74,6 +100,17 @@ class Check:
     analytics_mismatch: list[str] = field(default_factory=list)
     fleet_energy_wh: int = 0
     csms_energy_wh: float = 0.0
+    # Each driver's own list (--drivers), read with its key: the sessions of its cards, once
+    # each, with their energy, and nobody else's; and a sample of receipts against the list.
+    drivers: int = 0
+    driver_expected: int = 0
+    driver_found: int = 0
+    driver_missing: list[str] = field(default_factory=list)
+    driver_foreign: list[str] = field(default_factory=list)  # another driver's, or not the fleet's
+    driver_duplicated: list[str] = field(default_factory=list)
+    driver_energy_mismatch: list[str] = field(default_factory=list)
+    receipts_checked: int = 0
+    receipt_mismatch: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +120,11 @@ class Check:
             or self.energy_mismatch
             or self.still_active
             or self.analytics_mismatch
+            or self.driver_missing
+            or self.driver_foreign
+            or self.driver_duplicated
+            or self.driver_energy_mismatch
+            or self.receipt_mismatch
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -97,6 +139,15 @@ class Check:
             "analyticsMismatch": self.analytics_mismatch,
             "fleetEnergyWh": self.fleet_energy_wh,
             "csmsEnergyWh": self.csms_energy_wh,
+            "drivers": self.drivers,
+            "driverExpected": self.driver_expected,
+            "driverFound": self.driver_found,
+            "driverMissing": self.driver_missing,
+            "driverForeign": self.driver_foreign,
+            "driverDuplicated": self.driver_duplicated,
+            "driverEnergyMismatch": self.driver_energy_mismatch,
+            "receiptsChecked": self.receipts_checked,
+            "receiptMismatch": self.receipt_mismatch,
         }
 
 

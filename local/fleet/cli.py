@@ -43,6 +43,7 @@ DEMO_LIFE = Life(
 )
 
 WARMUP_S = 120.0
+DEMO_DRIVERS = 3  # the demo's cards, ten, dealt among them
 
 
 def bounded(duration_s: float, window_s: float | None) -> argparse.ArgumentParser:
@@ -168,6 +169,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="put the stations on this many sites, each with a limit (default: none; demo: 1)",
     )
     common.add_argument(
+        "--drivers",
+        type=count,
+        metavar="N",
+        help="make N drivers' accounts, link the cards to them in turn, and check at the end what each "
+        "driver's own key reads: its sessions, energy, and a few receipts (default 0; demo 3)",
+    )
+    common.add_argument(
         "--site-amps",
         type=float,
         default=None,
@@ -193,6 +201,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.secure and args.url and not args.url.startswith("wss://"):
         parser.error("--secure needs a wss:// --url")
     return args
+
+
+def count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a whole number, 0 or more, got {text}")
+    return value
 
 
 def share(text: str) -> float:
@@ -249,6 +267,7 @@ def options_from(
         window_s=None if demo else args.window,
         sites=plan_sites(specs, site_count, prefix, amps),
         tls=tls,
+        drivers=args.drivers if args.drivers is not None else (DEMO_DRIVERS if demo else 0),
     )
 
 

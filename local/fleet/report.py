@@ -235,9 +235,35 @@ def text(report: dict[str, Any]) -> str:
         for key in ("missing", "duplicated", "energyMismatch", "stillActive", "analyticsMismatch"):
             for item in view[key][:5]:
                 lines.append(f"  {key}: {item}")
+        lines += _drivers(view)
     lines += _sites(report["sites"])
     lines.append("Result: " + ("PASS" if report["ok"] else "FAIL: " + "; ".join(report["problems"])))
     return "\n".join(lines)
+
+
+DRIVER_KEYS = (
+    "driverMissing",
+    "driverForeign",
+    "driverDuplicated",
+    "driverEnergyMismatch",
+    "receiptMismatch",
+)
+
+
+def _drivers(view: dict[str, Any]) -> list[str]:
+    """What each driver's own key read, against the sessions the fleet ran with its cards."""
+    if not view["drivers"]:
+        return []
+    lines = [
+        f"Drivers: {view['drivers']} accounts, each read with its own key: {view['driverFound']} of "
+        f"{view['driverExpected']} sessions of their cards shown, {len(view['driverMissing'])} missing, "
+        f"{len(view['driverForeign'])} not theirs, {len(view['driverDuplicated'])} shown twice, "
+        f"{len(view['driverEnergyMismatch'])} with other energy; {view['receiptsChecked']} receipts, "
+        f"{len(view['receiptMismatch'])} with another total incl. VAT"
+    ]
+    for key in DRIVER_KEYS:
+        lines += [f"  {key}: {item}" for item in view[key][:5]]
+    return lines
 
 
 def _sites(sites: list[dict[str, Any]]) -> list[str]:
@@ -286,6 +312,11 @@ def _windows(windows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _driver_lines(stats: Stats) -> list[str]:
+    """The demo's drivers, with the keys that read their accounts (GET /driver/sessions)."""
+    return [f"Driver     {d.driver_id}  cards {', '.join(d.tags)}  key {d.key}" for d in stats.drivers[:5]]
+
+
 def _site_lines(stats: Stats) -> list[str]:
     """Each site's power now against its limit, as a bar."""
     return [
@@ -303,6 +334,7 @@ class LiveView:
         self.out = out
         self.tty = out.isatty()
         self._ticks = 0
+        self._told_drivers = False
 
     def __call__(self, stations: list[Station], stats: Stats) -> None:
         self._ticks += 1
@@ -322,6 +354,9 @@ class LiveView:
             top = max(stats.sites.sites, key=lambda site: site.now_w / site.plan.limit_w)
             summary += f"  busiest site {top.now_w / top.plan.limit_w:.0%} of its limit"
         if not self.tty:
+            if stats.drivers and not self._told_drivers:  # once: a log keeps it
+                print("\n".join(_driver_lines(stats)), file=self.out, flush=True)
+                self._told_drivers = True
             print(summary, file=self.out, flush=True)
             return
         by_version = Counter(s.spec.version for s in stations if s.online.is_set())
@@ -338,6 +373,7 @@ class LiveView:
             f"{stats.call_errors} CALLERRORs, {stats.timeouts} timeouts",
             "Commands   " + (", ".join(f"{a} {n}" for a, n in stats.commands.most_common(6)) or "none yet"),
             *_site_lines(stats),
+            *_driver_lines(stats),
             "",
             "Latest",
             *(f"  {event}" for event in stats.events),

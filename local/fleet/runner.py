@@ -1,6 +1,6 @@
-"""A fleet's run: issue the cards, bring the stations up over a ramp, let the sessions found
-at boot start (the warm-up), let them live (with a reconnect storm if asked), wind them down, and hold
-the CSMS's records against theirs."""
+"""A fleet's run: issue the cards (and link them to drivers' accounts), bring the stations up
+over a ramp, let the sessions found at boot start (the warm-up), let them live (with a reconnect
+storm if asked), wind them down, and hold the CSMS's records against theirs."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ocpp import messages
 
+from local.fleet import drivers as accounts
 from local.fleet.api import ApiError, Check, OperatorApi, check_sessions
 from local.fleet.plan import Life, StationSpec, tags_of
 from local.fleet.sites import SitePlan, SiteWatch
@@ -52,6 +53,7 @@ class Options:
     window_s: float | None = None  # the steady phase is reported in windows this long (a soak)
     sites: list[SitePlan] = field(default_factory=list)  # the stations behind grid connections
     tls: Tls | None = None  # where the secure stations connect (StationSpec.secure)
+    drivers: int = 0  # drivers' accounts holding the cards, each one's list checked at the end
 
 
 @dataclass
@@ -76,8 +78,11 @@ async def run(
     tags = tags_of(options.tag_prefix, options.tag_count)
     api = OperatorApi(options.api_url, options.token) if options.api_url else None
     try:
+        drivers: list[accounts.Driver] = []
         if api is not None:
             await _prepare(api, options, tags)
+            drivers = await accounts.make(api, options.drivers, tags, options.tag_prefix)
+            stats.drivers = drivers
         since = (
             (datetime.now(UTC) - timedelta(seconds=5)).isoformat(timespec="seconds").replace("+00:00", "Z")
         )
@@ -120,7 +125,11 @@ async def run(
                     await task
         ran_s = stats.elapsed()
         stats.undelivered = sum(len(s.outbox) for s in stations)
-        check = await check_sessions(api, stations, since) if api is not None else None
+        check = None
+        if api is not None:
+            check = await check_sessions(api, stations, since)
+            if drivers:  # each with its own key, as a driver reads its account
+                await accounts.check_drivers(api, drivers, stations, check)
         cpu_s: dict[str, float] = {}  # the steady phase's, the sum of its windows'
         for window in stats.windows:
             for who, seconds in window.cpu_s.items():

@@ -80,6 +80,7 @@ class Stats:
         self.started = time.monotonic()
         self.phase = PHASES[0]
         self.sites: Any = None  # local.fleet.sites.SiteWatch, when the stations are on sites
+        self.drivers: list[Any] = []  # local.fleet.drivers.Driver: the accounts holding the cards
         self.types: dict[str, TypeStats] = defaultdict(TypeStats)
         self.phases: dict[str, TypeStats] = {phase: TypeStats() for phase in PHASES}
         self.window = TypeStats()  # the steady phase's current window, all types

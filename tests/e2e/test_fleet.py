@@ -75,6 +75,58 @@ def test_a_busy_fleet_with_outages_and_a_storm_is_recorded_once_with_its_energy(
             assert item["idToken"] == session.tag
 
 
+def test_each_driver_reads_the_sessions_of_its_cards_with_its_own_key(runtime):
+    specs = plan.fleet(3, plan.parse_mix("1.6,2.0.1,2.1"), "e2e-drivers-", connectors=2)
+    tariff = {  # these stations' only: the receipts then hold real totals, VAT included
+        "currency": "EUR",
+        "vatRate": 20,
+        "elements": [{"priceComponents": [{"type": "ENERGY", "price": 0.3}, {"type": "FLAT", "price": 2}]}],
+        "assignedTo": {"chargePoints": [spec.id for spec in specs]},
+    }
+    assert runtime.api("PUT", "/tariffs/e2e-drivers", tariff)[0] in (200, 201)
+    # An earlier run's driver holds one of the cards (as a second demo finds the first's): the
+    # fleet takes it back.
+    earlier = runtime.api("POST", "/drivers", {"name": "Earlier", "email": "earlier@e2e.example"})[1]
+    assert runtime.api("PUT", "/id-tokens/E2EDRIVER-0000", {"status": "Accepted"})[0] in (200, 201)
+    assert runtime.api("PUT", f"/drivers/{earlier['driverId']}/id-tokens/E2EDRIVER-0000")[0] == 204
+    options = Options(
+        runtime.ws_url + "/ocpp",
+        runtime.api_url,
+        TOKEN,
+        specs,
+        seed=5,
+        life=BUSY,
+        tag_prefix="E2EDRIVER",
+        duration_s=12,
+        ramp_s=1,
+        drivers=2,
+    )
+    try:
+        outcome = asyncio.run(run(options))
+    finally:
+        runtime.api("DELETE", "/tariffs/e2e-drivers")
+
+    check = outcome.check
+    assert check is not None and check.ok, check.as_dict()
+    ran = {(station.id, s.transaction_id): s for station in outcome.stations for s in station.ledger}
+    assert (check.drivers, check.driver_found, check.driver_expected) == (2, len(ran), len(ran))
+    assert check.receipts_checked == 5
+    # Read again here, each with its own key: a driver's list holds its own cards' sessions only,
+    # and the two lists together every session the fleet ran, each priced by the tariff.
+    drivers = outcome.stats.drivers
+    assert sorted(tag for driver in drivers for tag in driver.tags) == plan.tags_of("E2EDRIVER", 20)
+    listed = []
+    for driver in drivers:
+        status, page = runtime.api("GET", "/driver/sessions?limit=100", token=driver.key)
+        assert status == 200 and page.get("nextToken") is None
+        assert {item["idToken"] for item in page["items"]} <= set(driver.tags)
+        assert all(item["cost"]["inclVat"] > 0 for item in page["items"])
+        listed += [(item["chargePointId"], item["transactionId"]) for item in page["items"]]
+    assert sorted(listed) == sorted(ran)
+    assert runtime.api("GET", "/driver/sessions", token=TOKEN)[0] == 403  # an operator's is no driver's
+    assert runtime.api("GET", f"/drivers/{earlier['driverId']}")[1]["idTokens"] == []
+
+
 def idle_fleet_options(runtime, prefix):
     idle = plan.Life(
         **{**vars(BUSY), "idle_s": (1000.0, 1000.0), "fault_chance": 0.0, "offline_every_s": 0.0}

@@ -150,7 +150,8 @@ def test_cors_throttling_and_access_logs(resources):
         )
     ]
     assert api["Properties"]["CorsConfiguration"]["AllowHeaders"] == ["Authorization", "Content-Type"]
-    assert api["Properties"]["CorsConfiguration"]["ExposeHeaders"] == ["Content-Disposition"]  # receipts' names
+    # A receipt's name, which the drivers' pages save it under
+    assert api["Properties"]["CorsConfiguration"]["ExposeHeaders"] == ["Content-Disposition"]
     [stage] = [
         s
         for s in of_type(resources, "AWS::ApiGatewayV2::Stage").values()

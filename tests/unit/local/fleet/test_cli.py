@@ -60,3 +60,12 @@ def test_stations_fail_maintenance_on_purpose_at_the_shares_asked():
     assert options("load").life.firmware_failure_chance == 0.0
     with pytest.raises(SystemExit):
         parse_args(["load", "--firmware-failures", "1.5"])
+
+
+def test_drivers_accounts_are_asked_for_and_the_demo_has_a_few():
+    assert options("load", "--drivers", "2").drivers == 2
+    assert options("soak").drivers == options("load").drivers == 0
+    assert options("demo").drivers == 3
+    assert options("demo", "--drivers", "0").drivers == 0
+    with pytest.raises(SystemExit):
+        parse_args(["load", "--drivers", "-1"])

@@ -3,13 +3,15 @@ matching the fleet's, and the steady p99 within its limit."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
 from local.fleet import plan
 from local.fleet.api import Check
-from local.fleet.report import build, text
+from local.fleet.drivers import Driver
+from local.fleet.report import LiveView, build, text
 from local.fleet.runner import Options, Outcome
 from local.fleet.stats import Stats
 
@@ -47,6 +49,14 @@ def test_a_clean_run_passes_and_says_so():
         (outcome(errors=1), "1 CALLERRORs"),
         (outcome(undelivered=2), "2 stations could not deliver their queues in time"),
         (outcome(check=Check(expected=3, found=2, missing=["r-0001/7"])), "the CSMS's records differ"),
+        (
+            outcome(check=Check(expected=3, found=3, drivers=2, driver_missing=["d-1: r-0001/7"])),
+            "the CSMS's",
+        ),
+        (
+            outcome(check=Check(expected=3, found=3, drivers=2, receipt_mismatch=["d-1: r-0001/7"])),
+            "the CSMS's",
+        ),
     ],
 )
 def test_a_run_fails_on_each_kind_of_shortfall(result, problem):
@@ -89,3 +99,35 @@ def test_after_a_storm_the_report_gives_the_busiest_second_of_it_and_of_what_cam
         "Reconnects: 900 in the storm's busiest second; after it, 12 more, at most 7 in one second" in shown
     )
     assert "stormPeakPerSecond" not in verdict(outcome())[0]["connections"]  # no storm, no figures
+
+
+def test_the_drivers_view_is_reported_with_what_differs():
+    check = Check(
+        expected=3,
+        found=3,
+        drivers=2,
+        driver_expected=3,
+        driver_found=3,
+        driver_foreign=["d-ada: r-0002/9 (card R-0001, driver d-bob's)"],
+        receipts_checked=3,
+    )
+    report, shown = verdict(outcome(check=check))
+    assert not report["ok"]
+    assert report["csmsView"]["driverForeign"] == ["d-ada: r-0002/9 (card R-0001, driver d-bob's)"]
+    assert (
+        "Drivers: 2 accounts, each read with its own key: 3 of 3 sessions of their cards shown, 0 missing, "
+        "1 not theirs, 0 shown twice, 0 with other energy; 3 receipts, 0 with another total incl. VAT"
+    ) in shown
+    assert "  driverForeign: d-ada: r-0002/9 (card R-0001, driver d-bob's)" in shown
+    assert "Drivers:" not in verdict(outcome())[1]  # a run without drivers says nothing of them
+
+
+def test_a_demo_in_a_log_gives_its_drivers_keys_once():
+    out = io.StringIO()  # not a terminal: a line every ten seconds
+    view, stats = LiveView(["header"], out), Stats()
+    stats.drivers = [Driver("d-ada", "csk_ada", ("DEMO-0000", "DEMO-0002"))]
+    for _ in range(20):
+        view([], stats)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Driver     d-ada  cards DEMO-0000, DEMO-0002  key csk_ada"
+    assert len(lines) == 3 and lines.count(lines[0]) == 1
