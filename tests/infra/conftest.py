@@ -38,6 +38,29 @@ def synthesized_stack(tmp_path_factory: pytest.TempPathFactory) -> tuple[CsmsSta
     return synth_stack(tmp_path_factory)
 
 
+# Every optional feature and switch of the stack on (infra/config.py): a custom domain and its
+# certificate, viewer mTLS, the FTP server, AWS Private CA, a contract-certificate provider,
+# alarms by e-mail, required MFA and tracing everywhere.
+EVERY_FEATURE = {
+    "domainName": "ocpp.example.com",
+    "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0b7c3f1e-5d1a-4d3e-9a55-2a1f0c9e8b11",
+    "trustStoreId": "ts-0123456789abcdef",
+    "viewerMtls": "required",
+    "ftpUploads": "true",
+    "ftpHost": "ftp.csms.internal",
+    "privateCaArn": "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/7f3e9d2c-1b4a-4c5d",
+    "contractProviderUrl": "https://contracts.example.com/v1",
+    "alarmEmail": "ops@example.com",
+    "mfaRequired": "true",
+    "tracing": "true",
+}
+
+
+@pytest.fixture(scope="session")
+def every_feature(tmp_path_factory: pytest.TempPathFactory) -> tuple[CsmsStack, Template, dict[str, Any]]:
+    return synth_stack(tmp_path_factory, **EVERY_FEATURE)
+
+
 @pytest.fixture(scope="session")
 def synthesized(
     synthesized_stack: tuple[CsmsStack, Template, dict[str, Any]],

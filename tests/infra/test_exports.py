@@ -53,3 +53,12 @@ def test_athena_reads_the_lines_through_a_glue_table_with_projected_days(resourc
     local = export_key(EXPORTS[0], datetime(2026, 12, 2, 9, tzinfo=UTC))
     assert local.startswith("sessions/year=2026/month=12/day=02/")
     assert "sessions/year=${year}/month=${month}/day=${day}/" in template
+
+
+def test_every_stream_is_encrypted_at_rest(resources):
+    streams = of_type(resources, "AWS::KinesisFirehose::DeliveryStream").values()
+    assert len(streams) == len(EXPORTS)
+    for stream in streams:
+        assert stream["Properties"]["DeliveryStreamEncryptionConfigurationInput"] == {
+            "KeyType": "AWS_OWNED_CMK"
+        }
