@@ -67,7 +67,9 @@ def measure_bus() -> float:
         async with delivering(Taking(), folder) as bus:  # type: ignore[arg-type]
             started = time.process_time()
             for n in range(BUS_EVENTS):
-                publish(DomainEvent.SESSION_ENDED, {"transaction_id": f"bench-{n}", "energy_wh": n})
+                publish(
+                    DomainEvent.SESSION_ENDED, {"transaction_id": f"bench-{n}", "energy_wh": n}, "default"
+                )
             while sum(t.delivered for t in bus.targets.values()) < BUS_EVENTS * 3:
                 await asyncio.sleep(0.001)
             return (time.process_time() - started) * 1000 / BUS_EVENTS

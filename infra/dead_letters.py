@@ -1,7 +1,8 @@
 """Where what could not be delivered waits: the events EventBridge's rules and schedules could
-not hand to their targets, the asynchronous invocations Lambda gave up on after its retries, and
-the alarm e-mails SNS could not send. One queue, alarmed (infra/observability.py): a message in
-it is work the CSMS did not do, kept 14 days for an operator to look at and send again."""
+not hand to their targets, the asynchronous invocations Lambda gave up on after its retries,
+where in a table's stream the records are that kept failing, and the alarm e-mails SNS could not
+send. One queue, alarmed (infra/observability.py): a message in it is work the CSMS did not do,
+kept 14 days for an operator to look at and send again."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ class DeadLetters(Construct):
         acknowledge(
             self.queue,
             "It is the dead-letter queue itself, of EventBridge targets, Lambda's asynchronous "
-            "invocations and the alarm topic's subscriptions; nothing reads it but an operator",
+            "invocations, a table stream's mapping and the alarm topic's subscriptions; nothing "
+            "reads it but an operator",
             "Serverless-SQSRedrivePolicy",
         )
 

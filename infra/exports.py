@@ -1,7 +1,8 @@
-"""Domain events kept for analysis outside the CSMS (the manifest's EXPORTS): an EventBridge rule
-per export into a Firehose stream, which writes each event's detail as a JSON line, gzipped,
-into the exports bucket under the export's prefix and the day; a Glue table over each prefix,
-its partitions projected, so Athena reads them with no crawler."""
+"""What is kept for analysis outside the CSMS (the manifest's EXPORTS): a Firehose stream per
+export, which writes each record as a JSON line, gzipped, into the exports bucket under the
+export's prefix and the day; a Glue table over each prefix, its partitions projected, so Athena
+reads them with no crawler. Domain events reach their stream by an EventBridge rule (the line is
+the event's detail); the audit trail by its function on the audit table's stream (decision 0039)."""
 
 from __future__ import annotations
 
@@ -10,23 +11,31 @@ import typing
 from datetime import datetime
 
 from aws_cdk import Aws, Duration, RemovalPolicy, Size, Stack
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_kinesisfirehose as firehose
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.config import StackConfig
 from infra.dead_letters import DeadLetters
 from infra.files import private_bucket
+from infra.functions import Functions
 from infra.nag import S3_GRANT_ACTIONS, acknowledge, arn_of, wildcards
-from shared.aws.event_bus import to_camel
+from shared.aws.event_bus import TENANT_FIELD, to_camel
+from shared.data.tables import all_records, suffix_of
+from shared.domain.accounts import AuditEntry
 from shared.domain.transactions import SessionSummary
 from shared.manifest import EXPORT_PARTITIONS, EXPORTS, Export
 
-# What each export's lines hold: the domain event's detail, as the bus carries it.
-SHAPES: dict[str, type] = {"sessions": SessionSummary}
+# What each export's lines hold: the domain event's detail, as the bus carries it (with the
+# `tenantId` every event carries); an audit entry as `GET /audit` shows it.
+SHAPES: dict[str, type] = {"sessions": SessionSummary, "audit": AuditEntry}
+EVENT_TENANT = {"name": to_camel(TENANT_FIELD).lower(), "type": "string"}
 # The manifest's partitions in Firehose's expressions (by arrival time) and in Athena's projection.
 PARTITIONS = EXPORT_PARTITIONS.format(
     year="!{timestamp:yyyy}", month="!{timestamp:MM}", day="!{timestamp:dd}"
@@ -48,6 +57,11 @@ def columns_of(shape: type) -> list[dict[str, str]]:
     return found
 
 
+def columns_of_export(export: Export) -> list[dict[str, str]]:
+    """The Glue columns of an export's lines: a domain event's says whose it is, too."""
+    return columns_of(SHAPES[export.name]) + ([EVENT_TENANT] if export.detail_types else [])
+
+
 class Exports(Construct):
     def __init__(
         self,
@@ -56,6 +70,8 @@ class Exports(Construct):
         *,
         config: StackConfig,
         bus: events.IEventBus,
+        tables: dict[str, dynamodb.TableV2],
+        functions: Functions,
         dead_letters: DeadLetters,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -67,20 +83,25 @@ class Exports(Construct):
             "Database",
             catalog_id=Aws.ACCOUNT_ID,
             database_input=glue.CfnDatabase.DatabaseInputProperty(
-                description="The CSMS's exported domain events (Athena)"
+                description="The CSMS's exported domain events and audit trail (Athena)"
             ),
         )
         self.streams: dict[str, firehose.DeliveryStream] = {}
         self.tables: dict[str, glue.CfnTable] = {}
         for export in EXPORTS:
-            self.streams[export.name] = self._stream(export, bus)
+            self.streams[export.name] = self._stream(export)
             self.tables[export.name] = self._table(export)
+            if export.detail_types:
+                self._rule(export, bus)
+            if export.function:
+                [record] = [r for r in all_records() if suffix_of(r) == export.stream_of]
+                self._fed_by(export, functions[export.function], tables[record.__name__])
         # A stream offers itself to VPC destinations through a mapping of Firehose's address
         # ranges by region, which an S3 destination never reads: removed, so that the template
         # holds nothing unused.
         Stack.of(self).node.try_remove_child("@aws-cdk--aws-kinesisfirehose.CidrBlocks")
 
-    def _stream(self, export: Export, bus: events.IEventBus) -> firehose.DeliveryStream:
+    def _stream(self, export: Export) -> firehose.DeliveryStream:
         stream = firehose.DeliveryStream(
             self,
             f"{export.name}-stream",
@@ -103,20 +124,6 @@ class Exports(Construct):
                 ),
             ),
         )
-        events.Rule(
-            self,
-            f"{export.name}-rule",
-            description=f"{', '.join(export.detail_types)} into the exports bucket",
-            event_bus=bus,
-            event_pattern=events.EventPattern(source=["csms"], detail_type=list(export.detail_types)),
-            targets=[
-                self.dead_letters.target(
-                    targets.FirehoseDeliveryStream(
-                        stream, message=events.RuleTargetInput.from_event_path("$.detail")
-                    )
-                )
-            ],
-        )
         acknowledge(
             stream,
             "Firehose's role writes the exports bucket only, with the object actions CDK's S3 "
@@ -126,6 +133,43 @@ class Exports(Construct):
             ),
         )
         return stream
+
+    def _rule(self, export: Export, bus: events.IEventBus) -> None:
+        events.Rule(
+            self,
+            f"{export.name}-rule",
+            description=f"{', '.join(export.detail_types)} into the exports bucket",
+            event_bus=bus,
+            event_pattern=events.EventPattern(source=["csms"], detail_type=list(export.detail_types)),
+            targets=[
+                self.dead_letters.target(
+                    targets.FirehoseDeliveryStream(
+                        self.streams[export.name], message=events.RuleTargetInput.from_event_path("$.detail")
+                    )
+                )
+            ],
+        )
+
+    def _fed_by(self, export: Export, function: lambda_.Function, table: dynamodb.TableV2) -> None:
+        """The function on the table's stream: new items only (filtered before it is invoked), a
+        batch a minute at most while items come, tried again until the stream lets them go
+        (24 hours) and split to find one that fails; what still fails is told to the dead-letter
+        queue (the stream's position of the records, to read them again)."""
+        stream = self.streams[export.name]
+        function.add_event_source(
+            sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=500,
+                max_batching_window=Duration.minutes(1),
+                bisect_batch_on_error=True,
+                filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
+                on_failure=sources.SqsDlq(self.dead_letters.queue),
+            )
+        )
+        stream.grant_put_records(function)
+        # Named after the export, as shared.settings reads it (CSMS_AUDIT_EXPORT_STREAM).
+        function.add_environment(f"CSMS_{export.name.upper()}_EXPORT_STREAM", stream.delivery_stream_name)
 
     def _table(self, export: Export) -> glue.CfnTable:
         location = f"s3://{self.bucket.bucket_name}/{export.prefix}"
@@ -148,7 +192,7 @@ class Exports(Construct):
             database_name=self.database.ref,
             table_input=glue.CfnTable.TableInputProperty(
                 name=export.name,
-                description=f"{', '.join(export.detail_types)} events, one JSON line each",
+                description=f"{', '.join(export.detail_types) or export.name} entries, one JSON line each",
                 table_type="EXTERNAL_TABLE",
                 parameters={"classification": "json", "compressionType": "gzip", **projection},
                 partition_keys=[
@@ -165,7 +209,7 @@ class Exports(Construct):
                     ),
                     columns=[
                         glue.CfnTable.ColumnProperty(name=column["name"], type=column["type"])
-                        for column in columns_of(SHAPES[export.name])
+                        for column in columns_of_export(export)
                     ],
                 ),
             ),

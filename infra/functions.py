@@ -215,8 +215,9 @@ def _acknowledge(function: lambda_.Function, *, asynchronous: bool, traced: bool
     if not asynchronous:
         acknowledge(
             function,
-            "Invoked synchronously only (API Gateway, a Cognito trigger, Transfer Family): the caller "
-            "gets the failure; a dead-letter queue takes only asynchronous invocations' failures",
+            "Not invoked asynchronously: API Gateway, Cognito and Transfer Family call it and get its "
+            "failure, and a table stream's event source mapping sends what fails to the dead-letter "
+            "queue as its on-failure destination; a function's own DLQ takes only asynchronous failures",
             "Serverless-LambdaDLQ",
         )
     if not traced:

@@ -85,7 +85,13 @@ class CsmsStack(Stack):
             driver_client_id=self.operator_api.drivers_client.user_pool_client_id,
         )
         self.exports = Exports(
-            self, "Exports", config=config, bus=self.events.bus, dead_letters=self.dead_letters
+            self,
+            "Exports",
+            config=config,
+            bus=self.events.bus,
+            tables=self.storage.tables,
+            functions=self.functions,
+            dead_letters=self.dead_letters,
         )
         self.schedules = Schedules(
             self, "Schedules", functions=self.functions, dead_letters=self.dead_letters.queue

@@ -1,5 +1,5 @@
 """DynamoDB tables, derived from the pynamodb records (shared.data.tables) so that the cloud's
-keys, indexes and TTL cannot drift from the code's."""
+keys, indexes, TTL and streams cannot drift from the code's."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ _TYPES = {
     "N": dynamodb.AttributeType.NUMBER,
     "B": dynamodb.AttributeType.BINARY,
 }
+_STREAMS = {"NEW_IMAGE": dynamodb.StreamViewType.NEW_IMAGE}
 _PROJECTIONS = {
     "ALL": dynamodb.ProjectionType.ALL,
     "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
@@ -79,6 +80,9 @@ class Storage(Construct):
                 sort_key=_key(schema, schema["key_schema"], "RANGE"),
                 global_secondary_indexes=_indexes(schema) or None,
                 time_to_live_attribute=ttl,
+                dynamo_stream=_STREAMS[model.Meta.stream_view_type]
+                if getattr(model.Meta, "stream_view_type", None)
+                else None,
                 billing=dynamodb.Billing.on_demand(),
                 encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
                 point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(

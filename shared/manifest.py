@@ -249,18 +249,35 @@ REACTIONS: tuple[Reaction, ...] = (
 )
 
 
+# On the audit table's stream: each new entry into the audit export's Firehose stream.
+AUDIT_EXPORT = Function(
+    "audit-export",
+    "functions.audit_export.handler.lambda_handler",
+    "Hands each entry the audit trail keeps to the audit export",
+    data=Data.NONE,  # the table's stream, which its event source grants, and no table
+)
+
+
 @dataclass(frozen=True)
 class Export:
-    """Domain events kept as JSON lines for analysis outside the CSMS: in the cloud an
-    EventBridge rule into Firehose, into the exports bucket under `prefix`, read by Athena
-    through a Glue table; locally the same lines under the data folder."""
+    """What is kept as JSON lines for analysis outside the CSMS: in the cloud a Firehose stream
+    into the exports bucket under `prefix`, read by Athena through a Glue table; locally the same
+    lines under the data folder. It takes the domain events of `detail_types`, by a rule on the
+    bus; or, with `stream_of` (a table's name, as its record declares it), each item the table
+    adds, handed to Firehose by `function` from the table's stream (the audit trail, which is
+    no domain event: decision 0039)."""
 
     name: str
     detail_types: tuple[str, ...]
     prefix: str
+    stream_of: str = ""
+    function: Function | None = None
 
 
-EXPORTS: tuple[Export, ...] = (Export("sessions", ("SessionEnded",), "sessions/"),)
+EXPORTS: tuple[Export, ...] = (
+    Export("sessions", ("SessionEnded",), "sessions/"),
+    Export("audit", (), "audit/", stream_of="audit", function=AUDIT_EXPORT),
+)
 # The objects' keys: Hive-style partitions Athena's partition projection reads (the stack's
 # Firehose prefix says the same in its own expression language).
 EXPORT_PARTITIONS = "year={year}/month={month}/day={day}/"
@@ -294,6 +311,7 @@ ALL_FUNCTIONS: tuple[Function, ...] = tuple(
             UPLOADS,
             *(schedule.function for schedule in SCHEDULES),
             *(reaction.function for reaction in REACTIONS),
+            *(export.function for export in EXPORTS if export.function),
         )
     )
 )

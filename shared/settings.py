@@ -50,6 +50,8 @@ class Settings:
     events_endpoint: str | None
     # Management API endpoint; None in the cloud, where each WebSocket event names its own.
     connections_endpoint: str | None
+    # The Firehose stream of the audit trail's export (decision 0039).
+    audit_export_stream: str
     heartbeat_interval_s: int
     admission: AdmissionPolicy
     # Shared secret the edge adds to every handshake; empty locally (there is no edge).
@@ -157,6 +159,7 @@ class Settings:
             event_bus=env.get("CSMS_EVENT_BUS", f"{prefix}events"),
             events_endpoint=env.get("CSMS_EVENTS_ENDPOINT") or None,
             connections_endpoint=env.get("CSMS_CONNECTIONS_ENDPOINT") or None,
+            audit_export_stream=env.get("CSMS_AUDIT_EXPORT_STREAM", f"{prefix}audit"),
             heartbeat_interval_s=interval,
             admission=admission,  # type: ignore[arg-type]
             origin_secret=env.get("CSMS_ORIGIN_SECRET", ""),

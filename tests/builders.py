@@ -19,11 +19,15 @@ V2 = ("2.0.1", "2.1")
 # --- API Gateway events -------------------------------------------------------------------
 
 
-def socket(connection_id: str, charge_point_id: str | None = None, version: str = "1.6") -> events.Socket:
-    """A connection as the gateway sees it; with a charge point, one the authorizer admitted."""
+def socket(
+    connection_id: str, charge_point_id: str | None = None, version: str = "1.6", tenant: str = "default"
+) -> events.Socket:
+    """A connection as the gateway sees it; with a charge point, one the authorizer admitted (of
+    `tenant`; "": admitted before the authorizer told the tenant)."""
     sock = events.Socket(connection_id, GATEWAY_DOMAIN, GATEWAY_STAGE, "abc123", "192.0.2.1", "pytest")
     if charge_point_id:
         sock.authorizer = {"chargePointId": charge_point_id, "ocppVersion": version, "register": "false"}
+        sock.authorizer["tenantId"] = tenant
     return sock
 
 

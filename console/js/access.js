@@ -21,7 +21,22 @@ export const ROUTES = {
   "POST /charge-points/<charge_point_id>/configuration/change": "change configuration",
   "PUT /id-tokens/<id_token>": "manage id tokens",
   "GET /transactions": "read",
+  "GET /api-keys": "manage api keys",
+  "POST /api-keys": "manage api keys",
+  "DELETE /api-keys/<api_key_id>": "manage api keys",
+  "GET /audit": "read the audit trail",
+  "GET /tenants": "manage tenants",
+  "POST /tenants": "manage tenants",
+  "GET /drivers": "manage drivers",
+  "POST /drivers": "manage drivers",
+  "DELETE /drivers/<driver_id>": "manage drivers",
+  "POST /drivers/<driver_id>/keys": "manage drivers",
+  "PUT /drivers/<driver_id>/id-tokens/<id_token>": "manage drivers",
+  "DELETE /drivers/<driver_id>/id-tokens/<id_token>": "manage drivers",
 };
+
+// The roles an operator holds, lowest first (a key's role is never above its maker's).
+export const ROLES = ["viewer", "technician", "operator", "admin"];
 
 let me = null;
 

@@ -1,30 +1,40 @@
 // The console's shell: sign-in, who is signed in (read once, GET /me), navigation between pages
 // (by the URL's hash), and each page's clean-up (its polling stops when another page opens).
 
-import { forgetMe, signedIn, whoAmI } from "./access.js";
+import { forgetMe, may, needs, signedIn, whoAmI } from "./access.js";
 import { setBase } from "./api.js";
 import { beginCognito, currentToken, finishCognito, forget, keep, loadConfig, signOut } from "./auth.js";
 import { field, h, message, replace } from "./dom.js";
 import { analyticsPage } from "./views/analytics.js";
+import { auditPage } from "./views/audit.js";
 import { chargePointPage } from "./views/chargepoint.js";
+import { driverPage, driversPage } from "./views/drivers.js";
 import { fleetPage } from "./views/fleet.js";
+import { keysPage } from "./views/keys.js";
 import { sessionPage, sessionsPage } from "./views/sessions.js";
+import { tenantsPage } from "./views/tenants.js";
 import { tokensPage } from "./views/tokens.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const signOutButton = document.getElementById("sign-out");
 const who = document.getElementById("who");
+const alerts = document.getElementById("alerts");
 let config = { auth: "token" };
 let leave = () => {};
 
 const ROUTES = [
-  [/^#\/fleet$/, () => fleetPage],
+  [/^#\/fleet(?:\?.*)?$/, () => fleetPage],
   [/^#\/charge-points\/([^/?]+)(?:\/([a-z-]+))?$/, (m) => (root) => chargePointPage(root, decodeURIComponent(m[1]), m[2])],
   [/^#\/sessions(?:\?.*)?$/, () => sessionsPage],
   [/^#\/sessions\/([^/?]+)\/([^/?]+)$/, (m) => (root) => sessionPage(root, decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
   [/^#\/id-tokens$/, () => tokensPage],
   [/^#\/analytics$/, () => analyticsPage],
+  [/^#\/api-keys$/, () => keysPage],
+  [/^#\/audit$/, () => auditPage],
+  [/^#\/tenants$/, () => tenantsPage],
+  [/^#\/drivers$/, () => driversPage],
+  [/^#\/drivers\/([^/?]+)$/, (m) => (root) => driverPage(root, decodeURIComponent(m[1]))],
 ];
 
 function route() {
@@ -81,6 +91,14 @@ function showWho(me) {
   who.hidden = false;
 }
 
+// The header's alert count: faulted connectors of online stations, as the fleet page last read them.
+function showAlerts({ faults }) {
+  alerts.hidden = !whoAmI();
+  alerts.textContent = `${faults} ${faults === 1 ? "alert" : "alerts"}`;
+  alerts.classList.toggle("on", faults > 0);
+  alerts.title = `${faults} faulted ${faults === 1 ? "connector" : "connectors"} on online stations, at the fleet's last refresh`;
+}
+
 async function start() {
   if (!whoAmI()) {
     try {
@@ -92,6 +110,8 @@ async function start() {
     }
   }
   showWho(whoAmI());
+  // A page the caller may not read is not offered (the route its page reads names the permission).
+  for (const link of nav.querySelectorAll("a[data-route]")) link.hidden = !may(needs(link.dataset.route));
   nav.hidden = false;
   signOutButton.hidden = false;
   if (!location.hash || location.hash === "#/") location.hash = "#/fleet";
@@ -107,6 +127,7 @@ async function boot() {
   }
   setBase(config.apiUrl);
   signOutButton.addEventListener("click", () => signOut(config));
+  window.addEventListener("csms:alerts", (event) => showAlerts(event.detail));
   window.addEventListener("hashchange", () => currentToken() && route());
   window.addEventListener("csms:unauthorized", () => {
     forget();
@@ -116,6 +137,7 @@ async function boot() {
     nav.hidden = true;
     signOutButton.hidden = true;
     who.hidden = true;
+    alerts.hidden = true;
     if (config.auth === "cognito") beginCognito(config);
     else signInWithToken("The session ended; sign in again.");
   });

@@ -76,7 +76,8 @@ export function badge(status) {
     Available: "ok", Charging: "busy", Occupied: "busy", Preparing: "busy", SuspendedEV: "busy",
     SuspendedEVSE: "busy", Finishing: "busy", Reserved: "info", Faulted: "bad", Unavailable: "warn",
     online: "ok", offline: "bad", completed: "ok", pending: "info", failed: "bad", timeout: "warn",
-    succeeded: "ok", critical: "bad",
+    succeeded: "ok", critical: "bad", active: "ok", revoked: "bad", expired: "warn", Accepted: "ok",
+    Blocked: "bad", Expired: "warn", Invalid: "bad", unknown: "info", Parked: "warn",
   }[status] || "info";
   return h("span", { class: `badge ${kind}` }, status);
 }
@@ -92,4 +93,43 @@ export function download(name, text, type = "text/csv") {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// Asks before something that cannot be undone, in the page (a modal <dialog>: the keyboard stays
+// in it, Escape answers no, and the safe answer has the focus). Answers true for `yes`.
+export function ask(question, detail, yes) {
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "confirm", "aria-label": question },
+      h("form", { method: "dialog" },
+        h("h2", {}, question),
+        detail ? h("p", {}, detail) : null,
+        h("div", { class: "actions" },
+          h("button", { type: "submit", value: "yes", class: "danger" }, yes),
+          h("button", { type: "submit", value: "no", class: "quiet", autofocus: true }, "Cancel"))));
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve(dialog.returnValue === "yes");
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+// A secret the API shows this once (an API key, a driver's key): the value, a copy button and
+// the warning that it will not be shown again.
+export function secret(label, value) {
+  const input = h("input", { type: "text", readonly: true, value, class: "secret-value", spellcheck: "false" });
+  const said = h("span", { role: "status" });
+  const copy = h("button", { type: "button", onclick: async () => {
+    input.select();
+    try {
+      await navigator.clipboard.writeText(value);
+      said.textContent = "Copied.";
+    } catch {
+      said.textContent = "Selected: copy it with Ctrl+C (or ⌘C).";
+    }
+  } }, "Copy");
+  return h("div", { class: "card secret" },
+    h("p", { class: "message warn" }, `Copy the ${label} now: it is shown this once, and never again (only a hash of it is kept).`),
+    field(label, input), h("div", { class: "actions" }, copy, said));
 }

@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.aws.websocket_events import (
     CONTEXT_CHARGE_POINT,
     CONTEXT_REGISTER,
+    CONTEXT_TENANT,
     CONTEXT_VERSION,
     IDENTITY_PARAMETER,
     ORIGIN_SECRET_HEADER,
@@ -74,5 +75,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             CONTEXT_CHARGE_POINT: charge_point_id or "",
             CONTEXT_VERSION: decision.version or "",
             CONTEXT_REGISTER: "true" if decision.register else "false",
+            CONTEXT_TENANT: decision.tenant_id or "",
         },
     }

@@ -12,6 +12,7 @@ from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
 from shared.protocol.versions import profile_for
 from shared.services import provisioning
+from shared.services.domain_events import from_station
 
 
 @logger.inject_lambda_context
@@ -22,9 +23,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     profile = profile_for(caller.ocpp_version)
     version = profile.version.value
     try:
-        provisioning.connected(
-            caller.charge_point_id, caller.connection_id, version, caller.register, utc_now()
-        )
+        with from_station(caller.charge_point_id, caller.tenant_id):
+            provisioning.connected(
+                caller.charge_point_id, caller.connection_id, version, caller.register, utc_now()
+            )
     except NotRegistered:
         logger.warning("Charge point was deregistered during its handshake")
         return {"statusCode": 403}

@@ -10,6 +10,7 @@ from shared.aws.websocket_events import caller_of
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
 from shared.services import provisioning
+from shared.services.domain_events import from_station
 
 
 @logger.inject_lambda_context
@@ -17,7 +18,8 @@ from shared.services import provisioning
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     caller = caller_of(event)
     logger.append_keys(charge_point_id=caller.charge_point_id, connection_id=caller.connection_id)
-    current = provisioning.disconnected(caller.charge_point_id, caller.connection_id, utc_now())
+    with from_station(caller.charge_point_id, caller.tenant_id):
+        current = provisioning.disconnected(caller.charge_point_id, caller.connection_id, utc_now())
     request = event["requestContext"]
     logger.info(
         "Disconnected",

@@ -15,6 +15,7 @@ from shared.domain.renewal import renewal_due
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
 from shared.protocol.versions import profile_for
+from shared.services.domain_events import from_station
 from shared.settings import get_settings
 
 
@@ -26,9 +27,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     body = event.get("body") or ""
     frame: str | bytes = base64.b64decode(body) if event.get("isBase64Encoded") else body
     now = utc_now()
-    answer = handle_frame(
-        frame, caller.charge_point_id, caller.connection_id, profile_for(caller.ocpp_version), now
-    )
+    with from_station(caller.charge_point_id, caller.tenant_id):  # its events are its tenant's
+        answer = handle_frame(
+            frame, caller.charge_point_id, caller.connection_id, profile_for(caller.ocpp_version), now
+        )
     if answer is not None:
         endpoint = endpoint_for(caller.request_context)
         try:

@@ -111,7 +111,7 @@ class LocalBus:
                 )
                 self._rules.append((reaction.name, reaction.detail_types, arn))
         if exports is not None:
-            for export in EXPORTS:
+            for export in (export for export in EXPORTS if export.detail_types):
                 arn = stream_arn(export)
                 self.targets[arn] = Target(f"export-{export.name}", _writing(exports, export), 1, ())
                 self._rules.append((f"export-{export.name}", export.detail_types, arn))

@@ -1,7 +1,8 @@
 """The EventBridge schedules, reactions and exports of the manifest, run in process: each
 schedule's function is invoked at its rate (or every `period_s`, for tests that cannot wait a
 minute); each reaction's or export's rule on the bus hands what it matches to its function, or
-to the data folder as Firehose would write to S3 (`local/runtime/bus.py`)."""
+to the data folder as Firehose would write to S3 (`local/runtime/bus.py`); an export fed from a
+table's stream has its function invoked with the new items (`local/runtime/streams.py`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from local.runtime import events
 from local.runtime.bus import cancelled, delivering
 from local.runtime.lambdas import Invoker
+from local.runtime.streams import feeding
 from shared.manifest import SCHEDULES, Schedule
 from shared.observability import logger
 
@@ -36,10 +38,11 @@ async def running(
     `exports`."""
     tasks = [asyncio.create_task(run_schedule(invoker, s, period_s)) for s in SCHEDULES]
     try:
-        if react or exports is not None:
-            async with delivering(invoker, exports, react):
-                yield
-        else:
+        async with contextlib.AsyncExitStack() as running_too:
+            if react or exports is not None:
+                await running_too.enter_async_context(delivering(invoker, exports, react))
+            if exports is not None:
+                await running_too.enter_async_context(feeding(invoker, exports))
             yield
     finally:
         await cancelled(tasks)

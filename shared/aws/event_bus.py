@@ -2,12 +2,11 @@
 
 Published after what they announce is stored. Publishing never fails a charge point's message:
 a failure is logged and counted (metric DomainEventsFailed), and the API stays the source of
-truth. Shapes are in the README's "Domain events" section.
+truth. Shapes are in the README's "Domain events" section; each carries its tenant (`tenantId`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime
 from enum import StrEnum
@@ -23,6 +22,8 @@ from shared.observability import logger, metrics
 from shared.settings import get_settings
 
 SOURCE = "csms"
+# What every event's detail carries besides its own fields: whose it is (`tenantId`).
+TENANT_FIELD = "tenant_id"
 
 
 class DomainEvent(StrEnum):
@@ -47,11 +48,11 @@ class DomainEvent(StrEnum):
     CERTIFICATE_INSTALLED = "CertificateInstalled"
 
 
-def publish(event: DomainEvent, detail: Any) -> bool:
-    """Publish one event; `detail` is a dataclass or a dict with snake_case keys, sent in
-    camelCase. Returns whether the bus took it."""
-    is_record = dataclasses.is_dataclass(detail) and not isinstance(detail, type)
-    fields = dataclasses.asdict(detail) if is_record else dict(detail)
+def publish(event: DomainEvent, detail: dict[str, Any], tenant_id: str) -> bool:
+    """Publish one event; `detail` has snake_case keys, sent in camelCase, with `tenantId`
+    (use cases publish through shared.services.domain_events, which finds it). Returns whether
+    the bus took it."""
+    fields = {**detail, TENANT_FIELD: tenant_id}
     body = json.dumps({to_camel(key): _json(value) for key, value in fields.items()}, separators=(",", ":"))
     entry = {
         "Source": SOURCE,

@@ -32,6 +32,8 @@ CERT_SERIAL_HEADER = "cloudfront-viewer-cert-serial-number"
 CONTEXT_CHARGE_POINT = "chargePointId"
 CONTEXT_VERSION = "ocppVersion"
 CONTEXT_REGISTER = "register"
+# The charge point's tenant, read with its registration: what its messages cause is the tenant's.
+CONTEXT_TENANT = "tenantId"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Caller:
     ocpp_version: str
     register: bool
     request_context: dict[str, Any]
+    # None: a connection admitted before the authorizer said (its tenant is read when needed)
+    tenant_id: str | None = None
 
 
 def caller_of(event: dict[str, Any]) -> Caller:
@@ -54,6 +58,7 @@ def caller_of(event: dict[str, Any]) -> Caller:
         ocpp_version=authorizer[CONTEXT_VERSION],
         register=str(authorizer.get(CONTEXT_REGISTER, "false")).lower() == "true",
         request_context=context,
+        tenant_id=authorizer.get(CONTEXT_TENANT) or None,
     )
 
 

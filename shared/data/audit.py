@@ -3,13 +3,15 @@ functions that write it hold only dynamodb:PutItem on it), kept AUDIT_RETENTION_
 
 Keyed by month (`2026-12`) and then time, so that the whole installation's trail reads newest
 first a month at a time; a tenant's trail through the `by-tenant` index. A month takes every
-write of the month: an operator's changes, a few a second at most."""
+write of the month: an operator's changes, a few a second at most. The table's stream hands each
+new entry to the audit export (decision 0039)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, fields
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -36,6 +38,7 @@ class _ByTenant(GlobalSecondaryIndex["AuditRecord"]):
 class AuditRecord(Model):
     class Meta(OnDemand, table="audit"):
         durable = True  # point-in-time recovery and retained with the stack, despite its TTL
+        stream_view_type = "NEW_IMAGE"  # each new entry, for the audit export (decision 0039)
 
     month = UnicodeAttribute(hash_key=True)
     entry = UnicodeAttribute(range_key=True)  # time#request id
@@ -68,6 +71,11 @@ def record_entry(entry: AuditEntry) -> None:
         **asdict(entry),
         expires_at=entry.at + timedelta(days=AUDIT_RETENTION_DAYS),
     ).save(condition=AuditRecord.entry.does_not_exist())
+
+
+def entry_of_image(image: dict[str, Any]) -> AuditEntry:
+    """An entry as the table's stream hands it: the new item's image, in DynamoDB's JSON."""
+    return _entry(AuditRecord.from_raw_data(image))
 
 
 def entries(

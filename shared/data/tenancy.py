@@ -103,6 +103,16 @@ def hidden(model: type[Model], hash_key: str, range_key: str | None = None) -> b
     return not visible(getattr(record, "tenant_id", None))
 
 
+def owner_of(model: type[Model], hash_key: str) -> str:
+    """The tenant a record is of, whatever the scope: 1 read of its tenant alone (the default
+    tenant's when it carries none, or is not there)."""
+    try:
+        record = model.get(hash_key, attributes_to_get=[model._hash_keyname or "", "tenant_id"])
+    except model.DoesNotExist:
+        return DEFAULT_TENANT
+    return owner(getattr(record, "tenant_id", None))
+
+
 def filled(
     read_page: Callable[[int, str | None], Page[T]], seen: Callable[[T], bool], limit: int, token: str | None
 ) -> Page[T]:

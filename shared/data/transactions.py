@@ -4,6 +4,7 @@ block's use cases reach through this module too. Costs are noted per function.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -128,6 +129,8 @@ class TransactionRecord(Model):
     stop_id_token = UnicodeAttribute(null=True)
     active = UnicodeAttribute(null=True)
     remote_start_id = NumberAttribute(null=True)
+    # Its charge point's tenant as it started; absent on sessions from before: the charge point's
+    tenant_id = UnicodeAttribute(null=True)
     tariff = JSONAttribute(null=True)  # the tariff in force when it started, as it was then
     cost_sent = UnicodeAttribute(null=True)  # the running cost last sent in CostUpdated
     cost_sent_at = UTCDateTimeAttribute(null=True)
@@ -180,7 +183,7 @@ def next_transaction_id() -> int:
 
 
 def _start_actions(
-    ocpp_version: str, start: SessionStart, at: datetime, tariff: dict[str, Any] | None
+    ocpp_version: str, start: SessionStart, at: datetime, tariff: dict[str, Any] | None, tenant_id: str | None
 ) -> list[Action]:
     fields = TransactionRecord
     started_at = format_timestamp(start.timestamp)
@@ -197,7 +200,19 @@ def _start_actions(
         (fields.remote_start_id, start.remote_start_id),
     ]
     actions += [attribute.set(value) for attribute, value in optional if value is not None]
-    return actions + _priced_by(tariff)
+    return actions + _priced_by(tariff) + _stamped(tenant_id)
+
+
+def _stamped(tenant_id: str | None) -> list[Action]:
+    """Whose the session is, once: from its first message that says (None: it says nothing)."""
+    field = TransactionRecord.tenant_id
+    return [] if tenant_id is None else [field.set(field | tenant_id)]
+
+
+def visible_session(record: TransactionRecord, seen: Callable[[str], bool]) -> bool:
+    """Whether a session is the scope's: by its stamp, free; a session from before stamps by its
+    charge point (`seen`: 1 read)."""
+    return tenancy.visible(record.tenant_id) if record.tenant_id else seen(record.charge_point_id)
 
 
 def _priced_by(tariff: dict[str, Any] | None) -> list[Action]:
@@ -231,6 +246,7 @@ def record_assigned_start(
     start_key: str,
     at: datetime,
     tariff: dict[str, Any] | None = None,
+    tenant_id: str | None = None,
 ) -> AssignedStart:
     """1 transaction of 2 writes: the session and its start key, together or not at all, and
     only onto a session id that names nothing yet."""
@@ -238,7 +254,7 @@ def record_assigned_start(
     assert transaction_id is not None
     session = TransactionRecord(transaction_id, charge_point_id)
     actions = [
-        *_start_actions(ocpp_version, start, at, tariff),
+        *_start_actions(ocpp_version, start, at, tariff, tenant_id),
         TransactionRecord.active.set(ACTIVE),
     ]
     try:
@@ -271,6 +287,7 @@ def record_start(
     at: datetime,
     tariff: dict[str, Any] | None = None,
     seq_no: int | None = None,
+    tenant_id: str | None = None,
 ) -> bool:
     """1 write (2 when the session had already ended: its end arrived first; 3 for a Started
     later than the one that set the start). Idempotent. The start's time and meter reading are
@@ -279,7 +296,7 @@ def record_start(
     assert start.transaction_id is not None
     fields = TransactionRecord
     session = TransactionRecord(start.transaction_id, charge_point_id)
-    actions = _start_actions(ocpp_version, start, at, tariff)
+    actions = _start_actions(ocpp_version, start, at, tariff, tenant_id)
     if seq_no is not None:
         actions.append(fields.start_seq.set(seq_no))
     first = fields.start_seen.does_not_exist() | (fields.start_seen == False)  # noqa: E712
@@ -309,6 +326,7 @@ def record_start(
         actions=[
             *[attribute.set(attribute | value) for attribute, value in known if value is not None],
             *_priced_by(tariff),
+            *_stamped(tenant_id),
             fields.updated_at.set(at),
         ]
     )
@@ -323,6 +341,7 @@ def record_stop(
     start: SessionStart | None = None,
     assigned_only: bool = False,
     tariff: dict[str, Any] | None = None,
+    tenant_id: str | None = None,
 ) -> TransactionRecord | None:
     """1 write. Ends the session, creating it if its start never arrived, unless
     `assigned_only` (an id the CSMS assigned must name a session of this charge point, else
@@ -348,7 +367,7 @@ def record_stop(
     if start is not None:  # kept only where the start did not say
         known = _where_and_who(start)
         actions += [attribute.set(attribute | value) for attribute, value in known if value is not None]
-    actions += _priced_by(tariff)
+    actions += _priced_by(tariff) + _stamped(tenant_id)
     session = TransactionRecord(stop.transaction_id, charge_point_id)
     condition = fields.stopped_at.does_not_exist()
     if assigned_only:
@@ -448,15 +467,15 @@ def start_and_stop_readings(record: TransactionRecord) -> list[MeterValue]:
 def list_sessions(
     wanted: SessionFilter, limit: int, next_token: str | None = None
 ) -> Page[TransactionRecord]:
-    """Newest first. In a tenant's scope, the sessions of other tenants' charge points are left
-    out, and the listing is read on until the page is full (tenancy.filled; 1 read more per
-    charge point met)."""
+    """Newest first. In a tenant's scope, other tenants' sessions are left out, and the listing
+    is read on until the page is full (tenancy.filled; 1 read more per charge point met in a
+    session from before sessions were stamped with their tenant)."""
     if tenancy.scope() is None:
         return _sessions_page(wanted, limit, next_token)
     seen = charge_points.seen_in_scope()
     return tenancy.filled(
         lambda wanted_now, token: _sessions_page(wanted, wanted_now, token),
-        lambda record: seen(record.charge_point_id),
+        lambda record: visible_session(record, seen),
         limit,
         next_token,
     )

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from shared.domain.accounts import DEFAULT_TENANT
 from shared.domain.client_certificates import ClientCertificate, IdentityAttribute
 from shared.domain.passwords import NO_PASSWORD, verify_password
 from shared.domain.provisioning import valid_identity
@@ -39,6 +40,8 @@ class Decision:
     reason: str
     version: str | None = None
     register: bool = False  # admit a charge point seen for the first time
+    # Whose the admitted charge point is, for the connection's every message (none refused)
+    tenant_id: str | None = None
 
 
 class Registration(Protocol):
@@ -54,6 +57,8 @@ class Registration(Protocol):
     def previous_password_hash(self) -> str | None: ...
     @property
     def previous_password_until(self) -> datetime | None: ...
+    @property
+    def tenant_id(self) -> str | None: ...
 
 
 def admit(
@@ -94,7 +99,7 @@ def admit(
     if certificate is not None and revoked and (certificate.serial is None or certificate.serial in revoked):
         return Decision(Verdict.DENY, "client certificate revoked, or its serial number unknown")
     if record is None and auto_register:
-        return Decision(Verdict.ALLOW, "registered on first connect", version, register=True)
+        return Decision(Verdict.ALLOW, "registered on first connect", version, True, DEFAULT_TENANT)
     profile = record.security_profile if record is not None else 1
     if profile >= 2 and not handshake.secure:
         return Decision(Verdict.DENY, f"security profile {profile} needs TLS (wss://)")
@@ -119,7 +124,7 @@ def admit(
             return Decision(Verdict.UNAUTHORIZED, "unknown charge point or wrong Basic credentials")
     if record is None or record.blocked:
         return Decision(Verdict.DENY, "charge point is blocked")
-    return Decision(Verdict.ALLOW, "registered", version)
+    return Decision(Verdict.ALLOW, "registered", version, tenant_id=record.tenant_id or DEFAULT_TENANT)
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:

@@ -7,13 +7,14 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import connectors
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command
 from shared.protocol.availability import availability_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
+from shared.services.domain_events import publish
 
 
 def status_reported(charge_point_id: str, report: ConnectorStatusReport, at: datetime) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import maintenance
 from shared.domain.commands import Command, Failure, Intent
 from shared.domain.errors import ApplicationError
@@ -23,6 +23,7 @@ from shared.domain.maintenance import (
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
 from shared.services import commands
+from shared.services.domain_events import publish
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile

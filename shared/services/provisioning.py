@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.aws.connections import connections_at, endpoint_for
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, connectors
 from shared.data import commands as stored_commands
 from shared.data.dynamo import Page, every_item
@@ -27,6 +27,7 @@ from shared.domain.provisioning import (
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics
 from shared.services import answers
+from shared.services.domain_events import publish
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, connectors, reservations
 from shared.data import commands as command_records
 from shared.data.dynamo import Page
@@ -20,6 +20,7 @@ from shared.observability import logger
 from shared.protocol.reservations import reservations_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
+from shared.services.domain_events import publish
 
 OPEN = (ReservationState.PENDING, ReservationState.ACTIVE)
 # How long a request may take between marking a cancellation and storing its command.

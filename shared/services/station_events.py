@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, station_events, vendors
 from shared.data.dynamo import Page
 from shared.domain.errors import NotFound
@@ -21,6 +21,7 @@ from shared.domain.station_events import (
     data_transfer_status,
 )
 from shared.observability import logger, metrics
+from shared.services.domain_events import publish
 
 _PUBLISHED_AS = {
     EventKind.SECURITY: DomainEvent.SECURITY_EVENT,

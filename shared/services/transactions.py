@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import session_events, transactions
 from shared.data.dynamo import Page
 from shared.data.transactions import AssignedStart
@@ -27,6 +27,7 @@ from shared.domain.transactions import (
 )
 from shared.observability import logger, metrics
 from shared.services import remote_control, reservations
+from shared.services.domain_events import publish, tenant_of_charge_point
 from shared.services.tariff_and_cost import pricing
 
 
@@ -52,9 +53,12 @@ def started(charge_point_id: str, ocpp_version: str, start: SessionStart, at: da
     if transaction_id is not None:
         return transaction_id
     tariff = pricing.tariff_json(charge_point_id, start.id_token.value if start.id_token else None)
+    tenant = tenant_of_charge_point(charge_point_id)
     for _ in range(ID_ATTEMPTS):
         assigned = replace(start, transaction_id=str(transactions.next_transaction_id()))
-        outcome = transactions.record_assigned_start(charge_point_id, ocpp_version, assigned, key, at, tariff)
+        outcome = transactions.record_assigned_start(
+            charge_point_id, ocpp_version, assigned, key, at, tariff, tenant
+        )
         if outcome is AssignedStart.STORED:
             summary = SessionSummary.of_start(charge_point_id, ocpp_version, assigned, _id_of(tariff))
             publish(DomainEvent.SESSION_STARTED, summary)
@@ -81,7 +85,14 @@ def stopped(
     kept apart as unmatched, with a security event, and touches no session."""
     event = SessionEvent(EventKind.STOP_TRANSACTION, stop.timestamp, meter_values=meter_values)
     try:
-        session = transactions.record_stop(charge_point_id, ocpp_version, stop, at, assigned_only=True)
+        session = transactions.record_stop(
+            charge_point_id,
+            ocpp_version,
+            stop,
+            at,
+            assigned_only=True,
+            tenant_id=tenant_of_charge_point(charge_point_id),
+        )
     except UnknownTransaction:
         register = Sample(ENERGY_REGISTER, stop.meter_stop_wh, "Wh", context="Transaction.End")
         kept = replace(event, meter_values=(*meter_values, MeterValue(stop.timestamp, (register,))))
@@ -152,7 +163,13 @@ def event_reported(
         # The session first, then the event: a retry after a failure in between redoes both.
         # The earliest Started (by seqNo) sets the start; a later one is kept as an event only.
         sets_start = transactions.record_start(
-            charge_point_id, ocpp_version, report.start, at, tariff, report.event.seq_no
+            charge_point_id,
+            ocpp_version,
+            report.start,
+            at,
+            tariff,
+            report.event.seq_no,
+            tenant_of_charge_point(charge_point_id),
         )
         if session_events.record_event(stream, report.event, at) and sets_start:
             publish(
@@ -163,7 +180,13 @@ def event_reported(
         # The event first, so that the session's energy sees its meter values.
         session_events.record_event(stream, report.event, at)
         session = transactions.record_stop(
-            charge_point_id, ocpp_version, report.stop, at, start=report.start, tariff=tariff
+            charge_point_id,
+            ocpp_version,
+            report.stop,
+            at,
+            start=report.start,
+            tariff=tariff,
+            tenant_id=tenant_of_charge_point(charge_point_id),
         )
         if session is not None:
             summary, final = pricing.with_cost(session)

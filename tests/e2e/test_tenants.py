@@ -1,13 +1,17 @@
 """Two tenants on one running local runtime: each one's key registers a charge point, a station
-of each connects and charges, and each tenant sees its own session and none of the other's."""
+of each connects and charges, and each tenant sees its own session and none of the other's; the
+exports say whose each session is, and keep each change in the audit trail."""
 
 import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.conftest import connected
+from tests.e2e.conftest import Runtime, connected, start_runtime
 from tests.e2e.test_sessions import V2_CALLS, charge_16, transaction_events
 
 pytestmark = pytest.mark.e2e
@@ -80,3 +84,45 @@ def test_each_tenant_sees_only_its_own_charge_point_and_session(runtime):
     for tenant, (cp_id, _, _) in stations.items():  # the platform sees every tenant's
         _, everyone = runtime.api("GET", f"/transactions?chargePointId={cp_id}")
         assert [item["transactionId"] for item in everyone["items"]] == [sessions[tenant]]
+
+
+@pytest.fixture(scope="module")
+def exporting_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runtime, Path]]:
+    """A runtime of its own, with its data folder where the test can read the exports."""
+    data = tmp_path_factory.mktemp("tenants-data")
+    launched, runtime = start_runtime(data, "--data-dir", str(data))
+    yield runtime, data
+    assert launched.stop() == 0, runtime.log.read_text()
+
+
+def exported(data: Path, export: str) -> list[dict[str, Any]]:
+    return [
+        json.loads(line)
+        for file in sorted((data / "exports" / export).rglob("*.jsonl"))
+        for line in file.read_text().splitlines()
+    ]
+
+
+def test_the_exports_say_whose_each_session_is_and_keep_every_change(exporting_runtime):
+    runtime, data = exporting_runtime
+    key = tenant_key(runtime, "e2e-west")
+    assert runtime.api("PUT", "/charge-points/E2E-TN-WEST", {}, token=key)[0] == 201
+
+    async def charge():
+        async with connected(runtime, "E2E-TN-WEST", "2.0.1") as station:
+            for message in transaction_events("2.0.1", "tx-west", "TAG-WEST", [1_000, 4_000]):
+                await station.call(message)
+
+    asyncio.run(charge())
+    sessions = runtime.wait_for(lambda: exported(data, "sessions"), timeout=10)
+    assert [(s["transactionId"], s["tenantId"], s["energyWh"]) for s in sessions] == [
+        ("tx-west", "e2e-west", 3_000)
+    ]
+    _, kept = runtime.api("GET", "/audit")
+    audit = runtime.wait_for(
+        lambda: len(exported(data, "audit")) >= len(kept["items"]) and exported(data, "audit")
+    )
+    assert sorted(entry["requestId"] for entry in audit) == sorted(e["requestId"] for e in kept["items"])
+    whose = {(entry["method"], entry["path"]): entry["tenantId"] for entry in audit}
+    assert whose[("POST", "/tenants")] is None  # the platform admin's
+    assert whose[("PUT", "/charge-points/E2E-TN-WEST")] == "e2e-west"

@@ -65,3 +65,12 @@ def test_an_alarm_email_that_cannot_be_sent_waits_in_the_queue(every_feature):
     assert subscription["Properties"]["RedrivePolicy"] == {
         "deadLetterTargetArn": {"Fn::GetAtt": [_queue(resources), "Arn"]}
     }
+
+
+def test_a_table_streams_records_that_keep_failing_are_told_to_the_queue(resources):
+    mappings = of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+    assert mappings  # the audit export
+    for mapping in mappings:
+        assert mapping["Properties"]["DestinationConfig"] == {
+            "OnFailure": {"Destination": {"Fn::GetAtt": [_queue(resources), "Arn"]}}
+        }

@@ -54,6 +54,8 @@ def test_tables_have_the_models_keys_indexes_and_ttl(template, model):
         )
     if ttl_attribute(model):
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl_attribute(model), "Enabled": True}
+    view = getattr(model.Meta, "stream_view_type", None)  # a table whose items an export reads
+    properties["StreamSpecification"] = {"StreamViewType": view} if view else Match.absent()
     template.has_resource_properties("AWS::DynamoDB::GlobalTable", properties)
 
 

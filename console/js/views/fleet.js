@@ -1,37 +1,47 @@
 // The fleet: every charge point with its connectors' states, counts at the top, filters and
 // search; the list is virtualised (only the rows in view are in the page) and refreshed every
-// few seconds without a reload.
+// few seconds without a reload. What it shows is what is known: an offline station's connectors
+// are unknown (their last report may no longer hold), and a 2.x "Occupied" connector is charging
+// only while a session on it has metered energy, else parked.
 
 import { REFRESH_MS, every, poll } from "../api.js";
 import { badge, field, h, message, replace, select, when } from "../dom.js";
 
 const ROW = 44;
-const CHARGING = new Set(["Charging", "Occupied", "SuspendedEV", "SuspendedEVSE"]);
 
-export function stateOf(cp, connectors) {
-  const statuses = connectors.map((c) => c.status);
+// What a connector is, as the page shows it: the station's status, except "unknown" while the
+// station is offline, and a 2.x "Occupied" told as "Charging" (a session on it in progress, with
+// energy metered) or "Parked" (no session, or none with energy yet).
+export function shownStatus(cp, connector, session) {
+  if (!cp.online) return "unknown";
+  if (connector.status !== "Occupied") return connector.status;
+  return session && session.energyWh > 0 ? "Charging" : "Parked";
+}
+
+export function stateOf(cp, shown) {
   return {
     online: cp.online,
-    faulted: statuses.includes("Faulted"),
-    charging: statuses.some((s) => CHARGING.has(s)),
+    faulted: shown.includes("Faulted"),
+    charging: shown.includes("Charging"),
   };
 }
 
 export function fleetPage(root) {
   let fleet = [];
   let shown = [];
-  const filters = { state: "all", site: "", model: "", search: "" };
+  const asked = new URLSearchParams(location.hash.split("?")[1] || "").get("show");
+  const filters = { state: asked || "all", site: "", model: "", search: "" };
 
   const counts = h("div", { class: "counts", role: "group", "aria-label": "Counts" });
   const updated = h("p", { class: "muted", "aria-live": "polite" });
   const siteSelect = select("site", [["", "All sites"]], "");
   const modelSelect = select("model", [["", "All models"]], "");
   const stateSelect = select("state", [["all", "All"], ["online", "Online"], ["offline", "Offline"],
-    ["charging", "Charging"], ["faulted", "Faulted"]], "all");
+    ["charging", "Charging"], ["faulted", "Faulted"]], filters.state);
   const search = h("input", { type: "search", name: "search", placeholder: "Id, vendor, model, serial, firmware" });
   const total = h("p", { class: "muted", "aria-live": "polite" });
   const header = h("div", { class: "fleet-row head", role: "row" },
-    ["Charge point", "Version", "Connection", "Connectors", "Last seen", "Firmware", "Model", "Site"]
+    ["Charge point", "Version", "Connection", "Connectors", "Last connected", "Firmware", "Model", "Site"]
       .map((label) => h("span", { role: "columnheader" }, label)));
   const spacer = h("div", { class: "spacer" });
   const viewport = h("div", { class: "fleet-list", role: "rowgroup", tabindex: "0", "aria-label": "Charge points" }, spacer);
@@ -76,17 +86,19 @@ export function fleetPage(root) {
     draw();
   }
 
-  function row({ cp, connectors }, index) {
+  function row({ cp, connectors, statuses }, index) {
     const link = h("a", { class: "fleet-row", role: "row", href: `#/charge-points/${encodeURIComponent(cp.id)}`,
       dataset: { id: cp.id } },
     h("span", { role: "cell", class: "id" }, cp.id),
     h("span", { role: "cell" }, cp.ocppVersion || "–"),
     h("span", { role: "cell" }, badge(cp.online ? "online" : "offline")),
     h("span", { role: "cell", class: "connectors" }, connectors.length
-      ? connectors.map((c) => h("span", { class: "connector", title: `Connector ${label(c)}: ${c.status}` },
-        h("span", { class: "visually-hidden" }, `${label(c)} `), badge(c.status)))
+      ? connectors.map((c, i) => h("span", { class: "connector", title: title(c, statuses[i]) },
+        h("span", { class: "visually-hidden" }, `${label(c)} `), badge(statuses[i])))
       : "–"),
-    h("span", { role: "cell" }, when(cp.connectedAt || cp.lastBootAt)),
+    // The list gives when the station last connected, not when it was last heard from (only a
+    // charge point's own page has that): the heading says which.
+    h("span", { role: "cell", title: "When its latest connection opened" }, cp.connectedAt ? when(cp.connectedAt) : "never"),
     h("span", { role: "cell" }, cp.firmwareVersion || "–"),
     h("span", { role: "cell" }, cp.model || "–"),
     h("span", { role: "cell" }, cp.siteId || "–"));
@@ -119,21 +131,32 @@ export function fleetPage(root) {
   async function load() {
     try {
       const [cps, connectors] = await Promise.all([every("/charge-points"), every("/connectors")]);
+      const online = new Set(cps.filter((cp) => cp.online).map((cp) => cp.id));
       const byCp = new Map();
       for (const c of connectors) {
         if (c.connectorId === 0 && c.evseId === null) continue; // 1.6: the charge point itself
         if (!byCp.has(c.chargePointId)) byCp.set(c.chargePointId, []);
         byCp.get(c.chargePointId).push(c);
       }
+      // Sessions in progress are read only when an online station has an Occupied EVSE to tell.
+      const sessions = new Map();
+      if (connectors.some((c) => c.status === "Occupied" && online.has(c.chargePointId))) {
+        for (const t of await every("/transactions", { active: "true" }, 100, 20)) {
+          sessions.set(`${t.chargePointId}#${t.evseId}`, t);
+        }
+      }
       fleet = cps.map((cp) => {
         const mine = (byCp.get(cp.id) || []).sort((a, b) => (a.evseId ?? 0) - (b.evseId ?? 0) || a.connectorId - b.connectorId);
-        return { cp, connectors: mine, state: stateOf(cp, mine) };
+        const statuses = mine.map((c) => shownStatus(cp, c, sessions.get(`${cp.id}#${c.evseId}`)));
+        return { cp, connectors: mine, statuses, state: stateOf(cp, statuses) };
       }).sort((a, b) => a.cp.id.localeCompare(b.cp.id));
       options(siteSelect, new Set(cps.map((cp) => cp.siteId).filter(Boolean)), "All sites");
       options(modelSelect, new Set(cps.map((cp) => cp.model).filter(Boolean)), "All models");
       replace(problem);
       refreshCounts();
       filter();
+      const faults = fleet.reduce((sum, { statuses }) => sum + statuses.filter((st) => st === "Faulted").length, 0);
+      window.dispatchEvent(new CustomEvent("csms:alerts", { detail: { faults } }));
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}; refreshed every ${REFRESH_MS / 1000} s.`;
     } catch (error) {
       replace(problem, message("error", `The fleet did not load: ${error.message}`));
@@ -141,6 +164,12 @@ export function fleetPage(root) {
   }
 
   return poll(load);
+}
+
+function title(c, status) {
+  if (status === "unknown") return `Connector ${label(c)}: unknown while the station is offline (it last said ${c.status} at ${when(c.statusAt)})`;
+  if (status !== c.status) return `Connector ${label(c)}: ${c.status}, ${status === "Charging" ? "a session in progress with energy metered" : "no session with energy metered"}`;
+  return `Connector ${label(c)}: ${c.status}`;
 }
 
 function label(c) {

@@ -1,16 +1,21 @@
 """The audit trail: each change and each refusal, written after the API answered it. A write
 that fails is logged and counted (metric AuditWriteFailed) and does not fail the request that
-was already carried out (decision 0032)."""
+was already carried out (decision 0032). Each entry kept is exported from the table's stream
+(decision 0039)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
 
+from shared.aws import exports
 from shared.data import audit
 from shared.data.dynamo import Page
 from shared.domain.accounts import AuditEntry, Principal
 from shared.domain.errors import BadRequest
 from shared.observability import logger, metrics
+from shared.settings import get_settings
 
 DEFAULT_WINDOW = timedelta(days=30)
 
@@ -46,3 +51,11 @@ def listing(
     if start > end:
         raise BadRequest("from: must come before to")
     return audit.entries(viewer.tenant_id, start, end, principal, resource, limit, next_token)
+
+
+def export(images: list[dict[str, Any]]) -> int:
+    """New entries, as the table's stream hands them, into the audit export: a JSON line each,
+    named as `GET /audit` names them (1 PutRecordBatch per 500). How many."""
+    lines = [exports.line_of(asdict(audit.entry_of_image(image))) for image in images]
+    exports.put_lines(get_settings().audit_export_stream, lines)
+    return len(lines)

@@ -45,7 +45,13 @@ def _command(value: str) -> bool:
 
 
 def _session(value: str) -> bool:
-    return _charge_points(*(session.charge_point_id for session in transactions.find_sessions(value)))
+    """By the tenant the session is stamped with (one from before stamps: its charge point's)."""
+    sessions = transactions.find_sessions(value)
+    return not all(transactions.visible_session(session, _seen) for session in sessions)
+
+
+def _seen(charge_point_id: str) -> bool:
+    return not charge_points.hidden(charge_point_id)
 
 
 def _reservation(value: str) -> bool:
@@ -72,9 +78,10 @@ _OWNERS: dict[str, tuple[Callable[[str], bool], str]] = {
 def guard(arguments: dict[str, str]) -> None:
     """NotFound (as for an id that is not) when a path parameter names another tenant's thing,
     before the route reads its body or runs. Unscoped: nothing read. In scope: 1 read per id in
-    the path (2 for a command, session or reservation: it, then its charge point). The data
-    layer holds every read and write to the scope as well; this makes the answer the same 404
-    whatever the route would have done with the request first (validated its body, say)."""
+    the path (2 for a command or reservation: it, then its charge point; and for a session from
+    before sessions were stamped with their tenant). The data layer holds every read and write
+    to the scope as well; this makes the answer the same 404 whatever the route would have done
+    with the request first (validated its body, say)."""
     if tenancy.scope() is None:
         return
     for name, value in arguments.items():

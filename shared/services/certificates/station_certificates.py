@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import SecretMissing, create_json_secret, json_secret
 from shared.data import certificates, charge_points
@@ -50,6 +50,7 @@ from shared.protocol.certificates import certificates_codec
 from shared.protocol.common import status_reason
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
+from shared.services.domain_events import publish
 from shared.settings import get_settings
 
 if TYPE_CHECKING:

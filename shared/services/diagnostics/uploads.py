@@ -10,11 +10,12 @@ from datetime import datetime
 from typing import IO
 
 from shared.aws import files
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import maintenance
 from shared.domain.errors import Forbidden, NotFound, PayloadTooLarge
 from shared.domain.maintenance import Upload, UploadToken, request_of, safe_file_name, same_digest
 from shared.manifest import FTP_INCOMING
+from shared.services.domain_events import publish
 from shared.settings import get_settings
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared.aws.event_bus import DomainEvent, publish
+from shared.aws.event_bus import DomainEvent
 from shared.data import charge_points, charging_profiles, sites, transactions
 from shared.domain.commands import Intent
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
@@ -29,6 +29,7 @@ from shared.domain.sites import (
 from shared.observability import logger, metrics
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.services import commands
+from shared.services.domain_events import publish
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile

@@ -8,7 +8,7 @@ import dataclasses
 import json
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
@@ -436,3 +436,55 @@ def test_a_sign_in_is_kept_in_the_audit(aws):
         200,
     )
     assert "alice@example.com" not in json.dumps(entry)
+
+
+@pytest.fixture
+def audit_export(aws):
+    """The audit export's Firehose stream in moto: the records put into it, decoded."""
+    import boto3
+
+    from shared.aws import clients, exports
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    boto3.client("s3", region_name=settings.region).create_bucket(
+        Bucket="exports", CreateBucketConfiguration={"LocationConstraint": settings.region}
+    )
+    boto3.client("firehose", region_name=settings.region).create_delivery_stream(
+        DeliveryStreamName=settings.audit_export_stream,
+        ExtendedS3DestinationConfiguration={
+            "BucketARN": "arn:aws:s3:::exports",
+            "RoleARN": "arn:aws:iam::123456789012:role/firehose",
+        },
+    )
+    put: list[dict[str, Any]] = []
+
+    def on_put(params: dict[str, Any], **_: Any) -> None:
+        assert params["DeliveryStreamName"] == settings.audit_export_stream
+        put.extend(json.loads(record["Data"]) for record in params["Records"])
+
+    exports._client.cache_clear()
+    clients.session().register("provide-client-params.firehose.PutRecordBatch", on_put)
+    yield put
+    clients.session().unregister("provide-client-params.firehose.PutRecordBatch", on_put)
+
+
+def test_each_entry_the_trail_keeps_is_exported_as_get_audit_shows_it(audit_export):
+    from functions.audit_export.handler import lambda_handler as export
+    from local.runtime.streams import TableStream
+    from shared.settings import get_settings
+    from tests.builders import CONTEXT
+
+    assert call_api("POST", "/tenants", {"tenantId": "acme", "name": "Acme"})[0] == 201
+    _, acme_admin = make_key("admin", tenantId="acme")
+    call_api("PUT", "/id-tokens/A1", {"status": "Accepted"}, token=acme_admin)
+    stream = TableStream(get_settings().table("audit"))
+    records, after = stream.new_items()  # what the event source mapping hands the function
+    assert export({"Records": records}, CONTEXT) == {"exported": 3}
+    stream.taken(after)
+    shown = call_api("GET", "/audit")[1]["items"][::-1]  # oldest first: each once, as it was kept
+    # Times to the millisecond, as in every export (and the trail's own keys)
+    at = [format_timestamp(datetime.fromisoformat(entry["at"])) for entry in shown]
+    assert audit_export == [{**entry, "at": time} for entry, time in zip(shown, at, strict=True)]
+    assert audit_export[-1]["tenantId"] == "acme" and audit_export[-1]["resource"] == "A1"
+    assert stream.new_items()[0] == []  # nothing new: nothing handed again

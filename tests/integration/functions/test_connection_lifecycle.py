@@ -11,6 +11,7 @@ from functions.disconnect.handler import lambda_handler as disconnect
 from functions.ocpp_router.handler import lambda_handler as route
 from local.runtime import events
 from shared.data import charge_points
+from shared.data.tenancy import scoped
 from shared.domain.passwords import hash_password
 from shared.domain.timestamps import utc_now
 from tests.builders import CONTEXT, call_api, socket
@@ -31,11 +32,13 @@ def effect(policy):
     return policy["policyDocument"]["Statement"][0]["Effect"]
 
 
-def test_a_registered_charge_point_is_allowed_with_its_identity_and_version_in_the_context(aws):
-    charge_points.register_charge_point("CP1", utc_now())
+def test_a_registered_charge_point_is_allowed_with_its_identity_version_and_tenant_in_the_context(aws):
+    with scoped("acme"):  # registered by acme's caller
+        charge_points.register_charge_point("CP1", utc_now())
     policy = authorize(handshake("CP1", "ocpp1.6, ocpp2.0.1"), CONTEXT)
     assert effect(policy) == "Allow"
-    assert policy["context"] == {"chargePointId": "CP1", "ocppVersion": "2.0.1", "register": "false"}
+    context = {"chargePointId": "CP1", "ocppVersion": "2.0.1", "register": "false", "tenantId": "acme"}
+    assert policy["context"] == context
     assert policy["policyDocument"]["Statement"][0]["Resource"].endswith("/$connect")
 
 
@@ -71,6 +74,7 @@ def test_auto_registration_admits_and_connect_registers(aws, settings_env):
     settings_env(CSMS_ADMISSION="auto-register")
     policy = authorize(handshake("NEW1", "ocpp2.1"), CONTEXT)
     assert effect(policy) == "Allow" and policy["context"]["register"] == "true"
+    assert policy["context"]["tenantId"] == "default"  # registered on connecting: the default's
     sock = socket("c1")
     sock.authorizer = policy["context"]
     answer = connect(events.connect(sock, [], []), CONTEXT)

@@ -14,7 +14,7 @@ from shared.domain.availability import ConnectorStatusReport
 from shared.domain.provisioning import BootInfo
 from shared.domain.reservations import Reservation, ReservationState
 from shared.domain.timestamps import utc_now
-from shared.domain.transactions import SessionStart
+from shared.domain.transactions import SessionFilter, SessionStart
 from shared.services import analytics
 from tests.builders import call_api
 from tests.integration.functions.test_accounts import make_key, openapi_operations
@@ -247,3 +247,26 @@ def test_a_tenants_sessions_are_found_behind_another_tenants_newer_ones(aws):
     status, page = call_api("GET", "/transactions", token=globex, query="limit=3")
     assert [s["transactionId"] for s in page["items"]] == ["globex-0", "globex-1", "globex-2"]
     assert page["nextToken"]
+
+
+def test_a_tenants_session_listing_reads_no_charge_point_for_sessions_stamped_with_their_tenant(
+    aws, aws_calls
+):
+    for tenant in ("acme", "globex"):
+        with scoped(tenant):
+            charge_points.register_charge_point(f"{tenant}-cp", utc_now())
+    now = utc_now()
+    for n, (cp, tenant) in enumerate([("acme-cp", "acme"), ("globex-cp", "globex"), ("acme-cp", "acme")]):
+        start = SessionStart(transaction_id=f"s-{n}", connector_id=1, timestamp=now, meter_start_wh=0)
+        transactions.record_start(cp, "2.0.1", start, now, tenant_id=tenant)
+
+    def listed() -> tuple[list[str], int]:
+        with scoped("acme"):
+            aws_calls.reset()
+            page = transactions.list_sessions(SessionFilter(), 10)
+            return sorted(r.transaction_id for r in page.items), aws_calls.by_operation["dynamodb", "GetItem"]
+
+    assert listed() == (["s-0", "s-2"], 0)  # judged by their stamps: no charge point read
+    old = SessionStart(transaction_id="s-old", connector_id=1, timestamp=now, meter_start_wh=0)
+    transactions.record_start("acme-cp", "2.0.1", old, now)  # from before stamps
+    assert listed() == (["s-0", "s-2", "s-old"], 1)  # its charge point read, as before

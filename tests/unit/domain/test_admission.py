@@ -18,6 +18,7 @@ class Registration:
     revoked_serials: frozenset[str] = frozenset()
     previous_password_hash: str | None = None
     previous_password_until: datetime | None = None
+    tenant_id: str | None = None
 
 
 def basic(user, password):
@@ -35,6 +36,13 @@ def decide(
 def test_a_registered_charge_point_gets_the_newest_common_version():
     decision = decide({"CP1": Registration()}, protocols=["ocpp1.6,ocpp2.0.1"])
     assert (decision.verdict, decision.version, decision.register) == (Verdict.ALLOW, "2.0.1", False)
+
+
+def test_an_admitted_charge_point_brings_its_tenant_to_the_connection():
+    assert decide({"CP1": Registration(tenant_id="acme")}).tenant_id == "acme"
+    assert decide({"CP1": Registration()}).tenant_id == "default"  # one from before tenants
+    assert decide({}, auto=True).tenant_id == "default"  # registered on connecting: the default's
+    assert decide({"CP1": Registration(tenant_id="acme", blocked=True)}).tenant_id is None
 
 
 def test_unknown_charge_points_are_refused_unless_admission_auto_registers():
