@@ -133,7 +133,7 @@ class CsmsStack(Stack):
             "AlarmTopicArn": (self.observability.topic.topic_arn, "Subscribe to receive alarms"),
             "DeadLetterQueueUrl": (
                 self.dead_letters.queue.queue_url,
-                "Undelivered events and failed asynchronous invocations (alarmed)",
+                "What could not be delivered or kept failing after its retries (alarmed)",
             ),
             "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
             "ConsoleClientId": (self.operator_api.console.user_pool_client_id, "App client for the console"),
