@@ -163,3 +163,10 @@ def test_with_a_private_ca_only_the_functions_that_sign_may_use_it_and_only_it(t
         assert not [
             s for s in statements_of(resources, function) if "acm-pca:IssueCertificate" in _actions(s)
         ]
+
+
+def test_tracing_on_every_function_is_a_switch(every_feature):
+    resources = every_feature[2]["Resources"]
+    for spec in ALL_FUNCTIONS:
+        props = resources[function_named(resources, spec.handler)]["Properties"]
+        assert props["TracingConfig"] == {"Mode": "Active"}, spec.name
