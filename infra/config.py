@@ -75,6 +75,12 @@ class StackConfig:
     ftp_host: str | None = None
     ftp_allowed_cidr: str = "10.0.0.0/8"
     log_level: str = "INFO"
+    # X-Ray active tracing on every function, not only where the manifest says (`traced`): each
+    # sampled invocation is a trace billed, about +$0.009 a quiet charge point-month (README, Cost).
+    tracing: bool = False
+    # Multi-factor authentication (TOTP) required in both user pools, operators' and drivers';
+    # off, each user may turn it on.
+    mfa_required: bool = False
     # Create the account-wide role API Gateway needs to write WebSocket logs. Turn off when the
     # account already has one (it is a per-region account setting).
     gateway_logging_role: bool = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import DefaultStackSynthesizer, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_logs as logs
@@ -18,6 +18,7 @@ from constructs import Construct
 
 from infra.config import StackConfig
 from infra.files import private_bucket
+from infra.nag import BASIC_EXECUTION, S3_GRANT_ACTIONS, acknowledge, arn_of, wildcards
 from shared.manifest import CONSOLE_PATH, DRIVER_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ class Console(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # Its files come from the repository at every deploy: nothing to keep.
-        self.bucket = private_bucket(self, RemovalPolicy.DESTROY)
+        self.bucket = private_bucket(self, RemovalPolicy.DESTROY, config)
         self.origin = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
         self.index = cloudfront.Function(
             self,
@@ -100,6 +101,7 @@ class Console(Construct):
         )
         self.url = url
         self.driver_url = driver_url
+        self._acknowledge_deployment_handler()
 
     def _serve(
         self,
@@ -143,4 +145,27 @@ class Console(Construct):
             ],
             memory_limit=256,
             log_group=self.deployment_logs,
+        )
+
+    def _acknowledge_deployment_handler(self) -> None:
+        """CDK's BucketDeployment runs one handler of its own per memory size, at the stack's
+        root: its runtime, role and policy are CDK's, and CloudFormation runs it during deploys."""
+        stack = Stack.of(self)
+        [handler] = [c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")]
+        acknowledge(
+            handler,
+            "CDK's BucketDeployment handler, run by CloudFormation only while a deploy copies the "
+            "pages: CDK sets its runtime, role (logs through the AWS-managed policy, the console "
+            "bucket and CDK's asset bucket) and tracing; a failure fails the deploy, where it is seen",
+            BASIC_EXECUTION,
+            *wildcards(
+                *(f"Action::{action}" for action in S3_GRANT_ACTIONS),
+                f"Resource::{arn_of(self.bucket)}/*",
+                f"Resource::arn:<AWS::Partition>:s3:::cdk-{DefaultStackSynthesizer.DEFAULT_QUALIFIER}"
+                "-assets-<AWS::AccountId>-<AWS::Region>/*",
+            ),
+            "AwsSolutions-L1",
+            "Serverless-LambdaDLQ",
+            "Serverless-LambdaLatestVersion",
+            "Serverless-LambdaTracing",
         )

@@ -13,7 +13,9 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from infra.access_logs import log_bucket, log_prefix
 from infra.config import StackConfig
+from infra.nag import acknowledge
 from infra.websocket_api import WebSocketApi
 from shared.aws.websocket_events import IDENTITY_PARAMETER, ORIGIN_SECRET_HEADER
 
@@ -134,7 +136,37 @@ class Edge(Construct):
                 cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if config.certificate_arn else None
             ),
             http_version=cloudfront.HttpVersion.HTTP1_1,
+            enable_logging=True,
+            log_bucket=log_bucket(self, config),
+            log_file_prefix=log_prefix(self, "cloudfront"),
         )
+        acknowledge(
+            self.origin_secret,
+            "Its value is copied into the distribution's origin header and the authorizer's "
+            "environment at deploy: a rotation in Secrets Manager alone would lock every charge "
+            "point out. It only proves a handshake came through the edge, no outside party holds it",
+            "AwsSolutions-SMG4",
+        )
+        acknowledge(
+            self.distribution,
+            "Charge points, operators and drivers may be anywhere: no country is excluded by default",
+            "AwsSolutions-CFR1",
+        )
+        acknowledge(
+            self.distribution,
+            "No WAF web ACL by default (a monthly fee and one per request): only registered charge "
+            "points pass the handshake's authorizer, which counts and throttles refused ones (alarmed); "
+            "the pages are static files and the API has its own authorizer and throttling",
+            "AwsSolutions-CFR2",
+        )
+        if not config.certificate_arn:
+            acknowledge(
+                self.distribution,
+                "Without domainName and certificateArn the distribution serves *.cloudfront.net, whose "
+                "certificate CloudFront fixes at TLSv1 as the minimum; with them, TLS 1.2 is the minimum "
+                "(README, Deploy to AWS)",
+                "AwsSolutions-CFR4",
+            )
         if config.trust_store_id:
             distribution = self.distribution.node.default_child
             assert isinstance(distribution, cloudfront.CfnDistribution)

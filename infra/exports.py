@@ -22,8 +22,10 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.config import StackConfig
+from infra.dead_letters import DeadLetters
 from infra.files import private_bucket
 from infra.functions import Functions
+from infra.nag import S3_GRANT_ACTIONS, acknowledge, arn_of, wildcards
 from shared.aws.event_bus import TENANT_FIELD, to_camel
 from shared.data.tables import all_records, suffix_of
 from shared.domain.accounts import AuditEntry
@@ -70,10 +72,12 @@ class Exports(Construct):
         bus: events.IEventBus,
         tables: dict[str, dynamodb.TableV2],
         functions: Functions,
+        dead_letters: DeadLetters,
     ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
-        self.bucket = private_bucket(self, RemovalPolicy.RETAIN)
+        self.dead_letters = dead_letters
+        self.bucket = private_bucket(self, RemovalPolicy.RETAIN, config)
         self.database = glue.CfnDatabase(
             self,
             "Database",
@@ -98,9 +102,10 @@ class Exports(Construct):
         Stack.of(self).node.try_remove_child("@aws-cdk--aws-kinesisfirehose.CidrBlocks")
 
     def _stream(self, export: Export) -> firehose.DeliveryStream:
-        return firehose.DeliveryStream(
+        stream = firehose.DeliveryStream(
             self,
             f"{export.name}-stream",
+            encryption=firehose.StreamEncryption.aws_owned_key(),
             destination=firehose.S3Bucket(
                 self.bucket,
                 data_output_prefix=export.prefix + PARTITIONS,
@@ -119,6 +124,15 @@ class Exports(Construct):
                 ),
             ),
         )
+        acknowledge(
+            stream,
+            "Firehose's role writes the exports bucket only, with the object actions CDK's S3 "
+            "destination grants (it puts, and cleans up failed multipart uploads)",
+            *wildcards(
+                *(f"Action::{action}" for action in S3_GRANT_ACTIONS), f"Resource::{arn_of(self.bucket)}/*"
+            ),
+        )
+        return stream
 
     def _rule(self, export: Export, bus: events.IEventBus) -> None:
         events.Rule(
@@ -128,8 +142,10 @@ class Exports(Construct):
             event_bus=bus,
             event_pattern=events.EventPattern(source=["csms"], detail_type=list(export.detail_types)),
             targets=[
-                targets.FirehoseDeliveryStream(
-                    self.streams[export.name], message=events.RuleTargetInput.from_event_path("$.detail")
+                self.dead_letters.target(
+                    targets.FirehoseDeliveryStream(
+                        self.streams[export.name], message=events.RuleTargetInput.from_event_path("$.detail")
+                    )
                 )
             ],
         )
@@ -137,7 +153,8 @@ class Exports(Construct):
     def _fed_by(self, export: Export, function: lambda_.Function, table: dynamodb.TableV2) -> None:
         """The function on the table's stream: new items only (filtered before it is invoked), a
         batch a minute at most while items come, tried again until the stream lets them go
-        (24 hours) and split to find one that fails."""
+        (24 hours) and split to find one that fails; what still fails is told to the dead-letter
+        queue (the stream's position of the records, to read them again)."""
         stream = self.streams[export.name]
         function.add_event_source(
             sources.DynamoEventSource(
@@ -147,6 +164,7 @@ class Exports(Construct):
                 max_batching_window=Duration.minutes(1),
                 bisect_batch_on_error=True,
                 filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
+                on_failure=sources.SqsDlq(self.dead_letters.queue),
             )
         )
         stream.grant_put_records(function)

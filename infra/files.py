@@ -10,13 +10,14 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra.access_logs import log_bucket, log_prefix
 from infra.config import StackConfig
 from infra.functions import Functions
 
 
-def private_bucket(scope: Construct, removal: RemovalPolicy, **extra: Any) -> s3.Bucket:
+def private_bucket(scope: Construct, removal: RemovalPolicy, config: StackConfig, **extra: Any) -> s3.Bucket:
     """What every bucket of the stack is: private, encrypted, reached over TLS only, owned by the
-    account whoever wrote the object."""
+    account whoever wrote the object, its access logged into the access-log bucket."""
     return s3.Bucket(
         scope,
         "Bucket",
@@ -25,6 +26,8 @@ def private_bucket(scope: Construct, removal: RemovalPolicy, **extra: Any) -> s3
         enforce_ssl=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removal_policy=removal,
+        server_access_logs_bucket=log_bucket(scope, config),
+        server_access_logs_prefix=log_prefix(scope, "s3"),
         **extra,
     )
 
@@ -35,6 +38,7 @@ class Files(Construct):
         self.bucket = private_bucket(
             self,
             RemovalPolicy.RETAIN,
+            config,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="uploaded-logs", prefix="logs/", expiration=Duration.days(config.uploaded_log_days)

@@ -7,6 +7,7 @@ server sits in a VPC of its own: charge points reach it over a VPN or a private 
 
 from __future__ import annotations
 
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -14,9 +15,11 @@ from aws_cdk import aws_s3_notifications as notifications
 from aws_cdk import aws_transfer as transfer
 from constructs import Construct
 
+from infra.access_logs import log_bucket, log_prefix
 from infra.config import StackConfig
 from infra.files import Files
 from infra.functions import Functions
+from infra.nag import BASIC_EXECUTION, S3_GRANT_ACTIONS, acknowledge, arn_of, wildcards
 from shared.manifest import FTP_IDENTITY, FTP_INCOMING, FTP_RECEIVED, OPERATOR_API
 
 # Transfer Family's passive ports for FTP.
@@ -37,6 +40,10 @@ class FtpUploads(Construct):
                 ec2.SubnetConfiguration(name="ftp", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
             ],
         )
+        self.vpc.add_flow_log(
+            "FlowLog",
+            destination=ec2.FlowLogDestination.to_s3(log_bucket(self, config), log_prefix(self, "vpc")),
+        )
         self.security_group = ec2.SecurityGroup(
             self, "Ftp", vpc=self.vpc, description="FTP from charge points", allow_all_outbound=False
         )
@@ -52,6 +59,15 @@ class FtpUploads(Construct):
         )
         files.bucket.grant_put(access, f"{FTP_INCOMING}*")
         files.bucket.grant_read(access, f"{FTP_INCOMING}*")
+        acknowledge(
+            access,
+            f"An FTP session puts and reads under {FTP_INCOMING} of the files bucket only, with the "
+            "object actions CDK's put and read grants name",
+            *wildcards(
+                *(f"Action::{action}" for action in S3_GRANT_ACTIONS if action != "s3:DeleteObject*"),
+                f"Resource::{arn_of(files.bucket)}/{FTP_INCOMING}*",
+            ),
+        )
         identity = functions[FTP_IDENTITY]
         identity.add_environment("CSMS_FTP_ROLE_ARN", access.role_arn)
         identity.add_environment("CSMS_FILES_BUCKET", files.bucket.bucket_name)
@@ -82,4 +98,12 @@ class FtpUploads(Construct):
             notifications.LambdaDestination(functions[FTP_RECEIVED]),
             s3.NotificationKeyFilter(prefix=FTP_INCOMING),
         )
+        for child in Stack.of(self).node.children:  # CDK's handler that sets bucket notifications
+            if child.node.id.startswith("BucketNotificationsHandler"):
+                acknowledge(
+                    child,
+                    "CDK's own handler that sets the bucket's notifications during a deploy; the "
+                    "AWS-managed policy lets it write its logs",
+                    BASIC_EXECUTION,
+                )
         functions[OPERATOR_API].add_environment("CSMS_FTP_URL", f"ftp://{config.ftp_host}")

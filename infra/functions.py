@@ -9,15 +9,17 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import packaging
 from infra.config import StackConfig
+from infra.nag import BASIC_EXECUTION, acknowledge, wildcards
 from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
 from shared.data.tables import all_records, suffix_of
 from shared.grants import granted
-from shared.manifest import ALL_FUNCTIONS, Function
+from shared.manifest import ALL_FUNCTIONS, FTP_RECEIVED, REACTIONS, SCHEDULES, Function
 from shared.observability import NAMESPACE, SERVICE
 from shared.settings import table_variable
 
@@ -49,6 +51,14 @@ def table_variables(tables: dict[str, dynamodb.TableV2]) -> dict[str, str]:
     return variables
 
 
+# Invoked asynchronously (EventBridge schedules and rules, S3 notifications): what still fails
+# after Lambda's two retries goes to the dead-letter queue. The others are called synchronously
+# (API Gateway, Cognito, Transfer Family), and their caller sees the failure.
+ASYNCHRONOUS = frozenset(
+    {s.function.name for s in SCHEDULES} | {r.function.name for r in REACTIONS} | {FTP_RECEIVED.name}
+)
+
+
 # What signing through AWS Private CA (context privateCaArn) takes, on that CA only.
 PRIVATE_CA_ACTIONS = [
     "acm-pca:DescribeCertificateAuthority",
@@ -67,6 +77,7 @@ class Functions(Construct):
         config: StackConfig,
         tables: dict[str, dynamodb.TableV2],
         environment: dict[str, str],
+        dead_letters: sqs.IQueue,
         optional: tuple[Function, ...] = (),
     ) -> None:
         """Every function of the manifest, and the `optional` ones the configuration turns on."""
@@ -88,6 +99,7 @@ class Functions(Construct):
             if spec.name in self.by_name:
                 continue
             self.specs.append(spec)
+            traced = spec.traced or config.tracing
             log_group = logs.LogGroup(
                 self,
                 f"{spec.name}-logs",
@@ -106,7 +118,8 @@ class Functions(Construct):
                 memory_size=spec.memory_mb,
                 timeout=Duration.seconds(spec.timeout_s),
                 environment=shared_environment,
-                tracing=lambda_.Tracing.ACTIVE if spec.traced else lambda_.Tracing.PASS_THROUGH,
+                tracing=lambda_.Tracing.ACTIVE if traced else lambda_.Tracing.PASS_THROUGH,
+                dead_letter_queue=dead_letters if spec.name in ASYNCHRONOUS else None,
                 log_group=log_group,
                 logging_format=lambda_.LoggingFormat.JSON,
                 # Lambda's START and REPORT records are INFO: a line and a half a message for
@@ -115,6 +128,7 @@ class Functions(Construct):
             )
             self._grant_data(spec, function)
             self.by_name[spec.name] = function
+            _acknowledge(function, asynchronous=spec.name in ASYNCHRONOUS, traced=traced)
 
     def __getitem__(self, spec: Function) -> lambda_.Function:
         return self.by_name[spec.name]
@@ -168,3 +182,42 @@ class Functions(Construct):
 def _index_arn(tables: dict[str, dynamodb.TableV2], index: str) -> str:
     table, _, name = index.partition("/")
     return f"{tables[table].table_arn}/index/{name}"
+
+
+def _acknowledge(function: lambda_.Function, *, asynchronous: bool, traced: bool) -> None:
+    acknowledge(
+        function,
+        "Python 3.13: the dependency layer and the code carry bytecode compiled by the build's "
+        "Python (infra/packaging.py), which is 3.13; on 3.14 every cold start would compile its "
+        "imports again, about 0.6 s more (decision 0038)",
+        "AwsSolutions-L1",
+        "Serverless-LambdaLatestVersion",
+    )
+    acknowledge(
+        function,
+        "AWSLambdaBasicExecutionRole grants writing CloudWatch Logs only, which every function "
+        "does; AWS maintains it",
+        BASIC_EXECUTION,
+    )
+    acknowledge(
+        function,
+        "xray:PutTraceSegments and PutTelemetryRecords take no resource: X-Ray has no resource-level "
+        "permissions",
+        *wildcards("Resource::*"),
+    )
+    if not asynchronous:
+        acknowledge(
+            function,
+            "Not invoked asynchronously: API Gateway, Cognito and Transfer Family call it and get its "
+            "failure, and a table stream's event source mapping sends what fails to the dead-letter "
+            "queue as its on-failure destination; a function's own DLQ takes only asynchronous failures",
+            "Serverless-LambdaDLQ",
+        )
+    if not traced:
+        acknowledge(
+            function,
+            "Active tracing bills every sampled invocation as a trace (about +$0.009 a quiet charge "
+            "point-month, README Cost) and this function records no subsegments; -c tracing=true "
+            "turns it on",
+            "Serverless-LambdaTracing",
+        )

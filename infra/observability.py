@@ -1,5 +1,5 @@
 """Alarms to one SNS topic (function errors and throttles, API 5xx, DynamoDB throttles, a
-spike of refused handshakes) and one dashboard of the fleet's traffic and health."""
+spike of refused handshakes, dead letters) and one dashboard of the fleet's traffic and health."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.config import StackConfig
@@ -48,11 +49,14 @@ class Observability(Construct):
         tables: dict[str, dynamodb.TableV2],
         gateway: WebSocketApi,
         operator_api: OperatorApi,
+        dead_letters: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.topic = sns.Topic(self, "Alarms", display_name="CSMS alarms")
+        self.topic = sns.Topic(self, "Alarms", display_name="CSMS alarms", enforce_ssl=True)
         if config.alarm_email:
-            self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+            self.topic.add_subscription(
+                subscriptions.EmailSubscription(config.alarm_email, dead_letter_queue=dead_letters)
+            )
         self.alarms: list[cloudwatch.Alarm] = []
 
         for name, function in functions.by_name.items():
@@ -121,6 +125,12 @@ class Observability(Construct):
             counted("OpenAdrPollFailures"),
             "A site's OpenADR VTN was not heard: its last limits hold until they end, then its own",
             threshold=3,
+        )
+        self._alarm(
+            "dead-letters",
+            dead_letters.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
+            "Work the CSMS did not do is waiting in the dead-letter queue: an event a rule or schedule "
+            "could not deliver, an asynchronous invocation that failed its retries, an unsent alarm e-mail",
         )
         self.dashboard = self._dashboard(functions, gateway, operator_api, refused)
 

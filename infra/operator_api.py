@@ -18,6 +18,7 @@ from constructs import Construct
 from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
+from infra.nag import acknowledge
 from shared.domain.accounts import OPERATOR_ROLES
 from shared.manifest import (
     OPERATOR_API,
@@ -35,6 +36,11 @@ SCOPE = "operate"  # machines ask for csms/operate, which is the operator role
 # API Gateway keeps the authorizer's answer this long per Authorization header: the bound on how
 # long a revoked or expired key (or an expired token) is still let in.
 AUTHORIZER_CACHE = Duration.seconds(60)
+
+# Twelve characters at least, of every kind (stated, not left to Cognito's defaults).
+PASSWORD_POLICY = cognito.PasswordPolicy(
+    min_length=12, require_lowercase=True, require_uppercase=True, require_digits=True, require_symbols=True
+)
 
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
@@ -69,8 +75,8 @@ class OperatorApi(Construct):
             "Operators",
             self_sign_up_enabled=False,
             sign_in_aliases=cognito.SignInAliases(username=True, email=True),
-            password_policy=cognito.PasswordPolicy(min_length=12),
-            mfa=cognito.Mfa.OPTIONAL,
+            password_policy=PASSWORD_POLICY,
+            mfa=cognito.Mfa.REQUIRED if config.mfa_required else cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             custom_attributes={"tenantId": cognito.StringAttribute(min_len=1, max_len=32, mutable=True)},
@@ -107,7 +113,9 @@ class OperatorApi(Construct):
         )
         self.console = _pages_client(self.user_pool, "Console", console_url, Duration.hours(12))
         clients = [self.people, self.machines, self.console]
-        self._drivers(f"{domain_prefix}-drivers", driver_url)
+        self._drivers(f"{domain_prefix}-drivers", driver_url, config)
+        for pool in (self.user_pool, self.drivers_pool):
+            _acknowledge_pool(pool, config)
         resolver = functions[OPERATOR_AUTHORIZER]
         resolver.add_environment("CSMS_USER_POOL_ID", self.user_pool.user_pool_id)
         resolver.add_environment(
@@ -144,21 +152,32 @@ class OperatorApi(Construct):
             ),
         )
         for path in sorted(OPERATOR_API_PUBLIC_PATHS):
-            self.api.add_routes(
+            for route in self.api.add_routes(
                 path=path,
                 methods=[apigwv2.HttpMethod.GET],
                 integration=integration,
                 authorizer=apigwv2.HttpNoneAuthorizer(),
-            )
+            ):
+                acknowledge(
+                    route,
+                    "The API's documentation (Swagger UI, OpenAPI) is public by design",
+                    "AwsSolutions-APIG4",
+                )
         # Charge points upload files here: the single-use token in the path is the credential.
         uploads = integrations.HttpLambdaIntegration("Uploads", functions[UPLOADS])
         for path in (f"{UPLOAD_PATH}/{{token}}", f"{UPLOAD_PATH}/{{token}}/{{name}}"):
-            self.api.add_routes(
+            for route in self.api.add_routes(
                 path=path,
                 methods=[apigwv2.HttpMethod(method) for method in UPLOAD_METHODS],
                 integration=uploads,
                 authorizer=apigwv2.HttpNoneAuthorizer(),
-            )
+            ):
+                acknowledge(
+                    route,
+                    "Charge points upload with the single-use, expiring token in the path, which the "
+                    "function checks: they hold no other credential for the API",
+                    "AwsSolutions-APIG4",
+                )
         self.stage = apigwv2.HttpStage(
             self,
             "Stage",
@@ -171,7 +190,7 @@ class OperatorApi(Construct):
         )
         log_access(self, self.stage, config, ACCESS_LOG_FORMAT)
 
-    def _drivers(self, domain_prefix: str, driver_url: str) -> None:
+    def _drivers(self, domain_prefix: str, driver_url: str, config: StackConfig) -> None:
         """The drivers' own pool: anyone signs up with an email address (verified), in the
         default tenant; an operator moves a driver to its tenant by setting `custom:tenantId`,
         which the drivers' app client can read but not write. The drivers' pages sign in through
@@ -182,8 +201,8 @@ class OperatorApi(Construct):
             self_sign_up_enabled=True,
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
-            password_policy=cognito.PasswordPolicy(min_length=12),
-            mfa=cognito.Mfa.OPTIONAL,
+            password_policy=PASSWORD_POLICY,
+            mfa=cognito.Mfa.REQUIRED if config.mfa_required else cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             custom_attributes={"tenantId": cognito.StringAttribute(min_len=1, max_len=32, mutable=True)},
@@ -211,6 +230,22 @@ class OperatorApi(Construct):
     @property
     def token_url(self) -> str:
         return f"{self.domain.base_url()}/oauth2/token"
+
+
+def _acknowledge_pool(pool: cognito.UserPool, config: StackConfig) -> None:
+    acknowledge(
+        pool,
+        "The Plus feature plan (threat protection) bills every monthly active user; the pool has "
+        "a 12-character policy of every kind, TOTP MFA and the audit trail of sign-ins",
+        "AwsSolutions-COG8",
+    )
+    if not config.mfa_required:
+        acknowledge(
+            pool,
+            "TOTP MFA is optional by default, so a first deploy's users can sign in before enrolling "
+            "a device; -c mfaRequired=true requires it in both pools",
+            "AwsSolutions-COG2",
+        )
 
 
 def _pages_client(

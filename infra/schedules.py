@@ -6,6 +6,7 @@ from __future__ import annotations
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.functions import Functions
@@ -27,7 +28,12 @@ class EventBus(Construct):
 
 
 class Schedules(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, functions: Functions) -> None:
+    """A run EventBridge could not deliver goes to the dead-letter queue, as does one the function
+    failed after Lambda's retries (infra/functions.py)."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, functions: Functions, dead_letters: sqs.IQueue
+    ) -> None:
         super().__init__(scope, construct_id)
         self.rules: dict[str, events.Rule] = {}
         for schedule in SCHEDULES:
@@ -36,7 +42,11 @@ class Schedules(Construct):
                 schedule.name,
                 description=schedule.function.description,
                 schedule=events.Schedule.rate(Duration.minutes(schedule.rate_minutes)),
-                targets=[targets.LambdaFunction(functions[schedule.function], retry_attempts=0)],
+                targets=[
+                    targets.LambdaFunction(
+                        functions[schedule.function], retry_attempts=0, dead_letter_queue=dead_letters
+                    )
+                ],
             )
 
 
@@ -44,7 +54,13 @@ class Reactions(Construct):
     """A rule on the bus per reaction of the manifest: its function runs on those events."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, functions: Functions, bus: events.IEventBus
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: Functions,
+        bus: events.IEventBus,
+        dead_letters: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
         self.rules: dict[str, events.Rule] = {}
@@ -55,5 +71,9 @@ class Reactions(Construct):
                 description=reaction.function.description,
                 event_bus=bus,
                 event_pattern=events.EventPattern(source=["csms"], detail_type=list(reaction.detail_types)),
-                targets=[targets.LambdaFunction(functions[reaction.function], retry_attempts=2)],
+                targets=[
+                    targets.LambdaFunction(
+                        functions[reaction.function], retry_attempts=2, dead_letter_queue=dead_letters
+                    )
+                ],
             )

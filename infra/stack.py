@@ -10,6 +10,7 @@ from constructs import Construct
 
 from infra.config import StackConfig
 from infra.console import Console
+from infra.dead_letters import DeadLetters
 from infra.edge import Edge
 from infra.exports import Exports
 from infra.files import Files
@@ -22,19 +23,25 @@ from infra.storage import Storage
 from infra.websocket_api import WebSocketApi
 from shared.manifest import AUTHORIZER, CONSOLE_PATH, DRIVER_PATH, FTP_FUNCTIONS
 
+S3_LOGS_BY_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
+
 
 class CsmsStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        # S3 delivers server access logs by the access-log bucket's policy, not a legacy ACL.
+        self.node.set_context(S3_LOGS_BY_POLICY, True)
         config = StackConfig.from_context(self)
         self.storage = Storage(self, "Storage")
         self.events = EventBus(self, "Events")
+        self.dead_letters = DeadLetters(self, "DeadLetters")
         self.functions = Functions(
             self,
             "Functions",
             config=config,
             tables=self.storage.tables,
             environment={"CSMS_EVENT_BUS": self.events.bus.event_bus_name, "CSMS_API_AUTH": "gateway"},
+            dead_letters=self.dead_letters.queue,
             optional=FTP_FUNCTIONS if config.ftp_uploads else (),
         )
         self.events.grant_publishers(self.functions)
@@ -84,9 +91,18 @@ class CsmsStack(Stack):
             bus=self.events.bus,
             tables=self.storage.tables,
             functions=self.functions,
+            dead_letters=self.dead_letters,
         )
-        self.schedules = Schedules(self, "Schedules", functions=self.functions)
-        self.reactions = Reactions(self, "Reactions", functions=self.functions, bus=self.events.bus)
+        self.schedules = Schedules(
+            self, "Schedules", functions=self.functions, dead_letters=self.dead_letters.queue
+        )
+        self.reactions = Reactions(
+            self,
+            "Reactions",
+            functions=self.functions,
+            bus=self.events.bus,
+            dead_letters=self.dead_letters.queue,
+        )
         self.observability = Observability(
             self,
             "Observability",
@@ -95,6 +111,7 @@ class CsmsStack(Stack):
             tables=self.storage.tables,
             gateway=self.gateway,
             operator_api=self.operator_api,
+            dead_letters=self.dead_letters.queue,
         )
         outputs = {
             "ConsoleUrl": (self.console.url, "The operator console (sign in with the user pool)"),
@@ -114,6 +131,10 @@ class CsmsStack(Stack):
             "EventBusName": (self.events.bus.event_bus_name, "Domain events"),
             "FilesBucket": (self.files.bucket.bucket_name, "Firmware images and uploaded logs"),
             "AlarmTopicArn": (self.observability.topic.topic_arn, "Subscribe to receive alarms"),
+            "DeadLetterQueueUrl": (
+                self.dead_letters.queue.queue_url,
+                "What could not be delivered or kept failing after its retries (alarmed)",
+            ),
             "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
             "ConsoleClientId": (self.operator_api.console.user_pool_client_id, "App client for the console"),
             "DriversPoolId": (

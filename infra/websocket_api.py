@@ -14,6 +14,7 @@ from constructs import Construct
 from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
+from infra.nag import acknowledge
 from shared.aws.websocket_events import IDENTITY_PARAMETER
 from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
 
@@ -48,13 +49,20 @@ class WebSocketApi(Construct):
         )
         self.api = apigwv2.WebSocketApi(self, "Api", description="OCPP-J for charge points")
         for route_key, spec in WEBSOCKET_ROUTES.items():
-            self.api.add_route(
+            route = self.api.add_route(
                 route_key,
                 integration=integrations.WebSocketLambdaIntegration(
                     f"{spec.name}-integration", functions[spec]
                 ),
                 authorizer=authorizer if route_key == "$connect" else None,
             )
+            if route_key != "$connect":
+                acknowledge(
+                    route,
+                    "A WebSocket API authorizes on $connect only: every later frame and the "
+                    "disconnect belong to a connection the authorizer admitted",
+                    "AwsSolutions-APIG4",
+                )
         self.stage = apigwv2.WebSocketStage(
             self,
             "Stage",
@@ -94,6 +102,12 @@ class WebSocketApi(Construct):
             ],
         )
         role.apply_removal_policy(RemovalPolicy.RETAIN)
+        acknowledge(
+            role,
+            "The policy AWS documents for API Gateway's account-wide CloudWatch Logs role",
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+            "AmazonAPIGatewayPushToCloudWatchLogs]",
+        )
         account = apigateway.CfnAccount(self, "Account", cloud_watch_role_arn=role.role_arn)
         account.apply_removal_policy(RemovalPolicy.RETAIN)
         return account

@@ -55,6 +55,7 @@ STATION_BLOCKS = (
     "security.security_profiles",
     "smart_charging",
     "station_events",
+    "station_tenant",
     "tariff_and_cost",
     "transactions",
 )

@@ -12,7 +12,7 @@ from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
 from shared.protocol.versions import profile_for
 from shared.services import provisioning
-from shared.services.domain_events import from_station
+from shared.services.station_tenant import from_station
 
 
 @logger.inject_lambda_context

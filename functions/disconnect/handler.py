@@ -10,7 +10,7 @@ from shared.aws.websocket_events import caller_of
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, metrics, publish_metrics
 from shared.services import provisioning
-from shared.services.domain_events import from_station
+from shared.services.station_tenant import from_station
 
 
 @logger.inject_lambda_context

@@ -15,7 +15,7 @@ from shared.domain.renewal import renewal_due
 from shared.domain.timestamps import utc_now
 from shared.observability import logger, publish_metrics
 from shared.protocol.versions import profile_for
-from shared.services.domain_events import from_station
+from shared.services.station_tenant import from_station
 from shared.settings import get_settings
 
 

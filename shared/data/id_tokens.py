@@ -60,6 +60,7 @@ def entry_of(record: IdTokenRecord) -> TokenEntry:
         driver_id=record.driver_id,
         pending_driver_id=record.pending_driver_id,
         pending_until=record.pending_until,
+        tenant_id=record.tenant_id,
     )
 
 

@@ -40,6 +40,7 @@ class TokenEntry:
     driver_id: str | None = None  # the driver's account it is linked to
     pending_driver_id: str | None = None  # a driver waiting for it to be presented, until when
     pending_until: datetime | None = None
+    tenant_id: str | None = None  # as stored: None is the default tenant's
 
     def awaited_by(self, now: datetime) -> str | None:
         """The driver whose link this presentation makes, if one is waiting for it."""

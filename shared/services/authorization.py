@@ -8,6 +8,7 @@ from typing import Any
 
 from shared.data import id_tokens
 from shared.data.dynamo import Page
+from shared.domain.accounts import DEFAULT_TENANT
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
 from shared.domain.errors import NotFound
 from shared.domain.tariffs import Tariff
@@ -15,6 +16,7 @@ from shared.grants import tables
 from shared.observability import logger
 from shared.protocol.authorization import authorization_codec
 from shared.protocol.versions import Profile
+from shared.services.station_tenant import tenant_of_charge_point
 from shared.services.tariff_and_cost import tariffs
 
 # The tables these use cases read and write (shared/grants.py).
@@ -24,12 +26,15 @@ TABLES = tables(
 )
 
 
-def authorization_for(token: IdToken, now: datetime) -> Authorization:
+def authorization_for(charge_point_id: str, token: IdToken, now: datetime) -> Authorization:
     """At most 1 read (none for a 2.x NoAuthorization token, or an empty one), and 1 write when
-    a driver is waiting for this card to be presented to link it (shared.domain.drivers)."""
+    a driver is waiting for this card to be presented to link it (shared.domain.drivers). A card
+    of another tenant than the station's is as unknown to it as one on no list."""
     if not token.value:
         return authorize(token, None, now)  # the schemas allow an empty token; it is no one's
     entry = None if token.type == NO_AUTHORIZATION else id_tokens.find_id_token(token.value)
+    if entry is not None and (entry.tenant_id or DEFAULT_TENANT) != tenant_of_charge_point(charge_point_id):
+        entry = None
     driver_id = entry.awaited_by(now) if entry else None
     if driver_id is not None and id_tokens.confirm_link(token.value, driver_id, now):
         logger.info("Card linked to a driver's account", extra={"driver_id": driver_id})
@@ -39,7 +44,7 @@ def authorization_for(token: IdToken, now: datetime) -> Authorization:
 def verdict_for(charge_point_id: str, token: IdToken, now: datetime) -> tuple[Authorization, Tariff | None]:
     """Whether the token may charge here, and at what price (no reads once the tariffs are
     cached, unless they are assigned to sites)."""
-    verdict = authorization_for(token, now)
+    verdict = authorization_for(charge_point_id, token, now)
     if not verdict.accepted or not token.value:  # NoAuthorization: nobody to show a price to
         return verdict, None
     return verdict, tariffs.tariff_for(charge_point_id, token.value, verdict.parent_id_token)

@@ -5,7 +5,7 @@ events"), so that an integration and the exports can tell tenants apart.
 Where it comes from, cheapest first:
 - a station's own messages (the router, $connect, $disconnect): the authorizer read the charge
   point's tenant with its registration, and the gateway hands it to every route of the
-  connection (`from_station`), so a message pays nothing for it;
+  connection (shared.services.station_tenant), so a message pays nothing for it;
 - in a tenant's scope (the operator API): the scope's, since nothing else can be reached in it;
 - otherwise (the platform's requests, schedules, reactions, uploads): 1 read of the charge
   point's (or the site's) tenant.
@@ -14,49 +14,17 @@ Where it comes from, cheapest first:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from shared.aws import event_bus
 from shared.aws.event_bus import DomainEvent
 from shared.domain.accounts import DEFAULT_TENANT
 from shared.grants import tables
+from shared.services.station_tenant import tenant_of_charge_point
 
-# The tables these use cases read and write (shared/grants.py): whose an event is.
+# The tables these use cases read and write (shared/grants.py): whose an event is, by its
+# charge point (station_tenant) or its site.
 TABLES = tables(reads=("charge-points", "sites"))
-
-# The station whose message is being handled, and its tenant as its connection's context says
-# (None: not said, read once when first needed).
-_station: ContextVar[tuple[str, str | None] | None] = ContextVar("station", default=None)
-
-
-@contextmanager
-def from_station(charge_point_id: str, tenant_id: str | None) -> Iterator[None]:
-    """What is done within answers this station's message. `tenant_id` None: a connection
-    admitted before the authorizer said (until it reconnects, its tenant is read, once a message
-    that needs it)."""
-    token = _station.set((charge_point_id, tenant_id))
-    try:
-        yield
-    finally:
-        _station.reset(token)
-
-
-def tenant_of_charge_point(charge_point_id: str) -> str:
-    """Free for the station whose message is in hand, and in a tenant's scope; else 1 read."""
-    station = _station.get()
-    in_hand = station is not None and station[0] == charge_point_id
-    if station is not None and in_hand and station[1]:
-        return station[1]
-    # Here, not above: a station's messages never need them (the router's cold start).
-    from shared.data import charge_points, tenancy
-
-    tenant = tenancy.scope() or tenancy.owner_of(charge_points.ChargePointRecord, charge_point_id)
-    if in_hand:
-        _station.set((charge_point_id, tenant))  # for the rest of the message
-    return tenant
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

@@ -28,7 +28,8 @@ from shared.domain.transactions import (
 from shared.grants import tables
 from shared.observability import logger, metrics
 from shared.services import remote_control, reservations
-from shared.services.domain_events import publish, tenant_of_charge_point
+from shared.services.domain_events import publish
+from shared.services.station_tenant import tenant_of_charge_point
 from shared.services.tariff_and_cost import pricing
 
 # The tables these use cases read and write (shared/grants.py).

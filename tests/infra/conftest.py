@@ -15,18 +15,57 @@ from aws_cdk.assertions import Template
 from infra.stack import CsmsStack
 
 
-def synth(tmp_path_factory: pytest.TempPathFactory, **context: Any) -> tuple[Template, dict[str, Any]]:
+def synth_stack(
+    tmp_path_factory: pytest.TempPathFactory, **context: Any
+) -> tuple[CsmsStack, Template, dict[str, Any]]:
+    """The stack itself (for checks on its constructs, such as cdk-nag's), and its template."""
     outdir = tmp_path_factory.mktemp("cdk.out")
     app = cdk.App(context={"aws:cdk:bundling-stacks": [], **context}, outdir=str(outdir))
     stack = CsmsStack(app, "Test")
     assembly = app.synth()
     template = json.loads((outdir / assembly.get_stack_by_name("Test").template_file).read_text())
-    return Template.from_stack(stack), template
+    return stack, Template.from_stack(stack), template
+
+
+def synth(tmp_path_factory: pytest.TempPathFactory, **context: Any) -> tuple[Template, dict[str, Any]]:
+    _, template, resources = synth_stack(tmp_path_factory, **context)
+    return template, resources
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, dict[str, Any]]:
-    return synth(tmp_path_factory)
+def synthesized_stack(tmp_path_factory: pytest.TempPathFactory) -> tuple[CsmsStack, Template, dict[str, Any]]:
+    """With the default context."""
+    return synth_stack(tmp_path_factory)
+
+
+# Every optional feature and switch of the stack on (infra/config.py): a custom domain and its
+# certificate, viewer mTLS, the FTP server, AWS Private CA, a contract-certificate provider,
+# alarms by e-mail, required MFA and tracing everywhere.
+EVERY_FEATURE = {
+    "domainName": "ocpp.example.com",
+    "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0b7c3f1e-5d1a-4d3e-9a55-2a1f0c9e8b11",
+    "trustStoreId": "ts-0123456789abcdef",
+    "viewerMtls": "required",
+    "ftpUploads": "true",
+    "ftpHost": "ftp.csms.internal",
+    "privateCaArn": "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/7f3e9d2c-1b4a-4c5d",
+    "contractProviderUrl": "https://contracts.example.com/v1",
+    "alarmEmail": "ops@example.com",
+    "mfaRequired": "true",
+    "tracing": "true",
+}
+
+
+@pytest.fixture(scope="session")
+def every_feature(tmp_path_factory: pytest.TempPathFactory) -> tuple[CsmsStack, Template, dict[str, Any]]:
+    return synth_stack(tmp_path_factory, **EVERY_FEATURE)
+
+
+@pytest.fixture(scope="session")
+def synthesized(
+    synthesized_stack: tuple[CsmsStack, Template, dict[str, Any]],
+) -> tuple[Template, dict[str, Any]]:
+    return synthesized_stack[1], synthesized_stack[2]
 
 
 @pytest.fixture(scope="session")

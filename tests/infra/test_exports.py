@@ -142,3 +142,12 @@ def test_the_audit_columns_are_the_entries_as_get_audit_names_them(resources):
         "status": "int",
         "requestid": "string",
     }
+
+
+def test_every_stream_is_encrypted_at_rest(resources):
+    streams = of_type(resources, "AWS::KinesisFirehose::DeliveryStream").values()
+    assert len(streams) == len(EXPORTS)
+    for stream in streams:
+        assert stream["Properties"]["DeliveryStreamEncryptionConfigurationInput"] == {
+            "KeyType": "AWS_OWNED_CMK"
+        }

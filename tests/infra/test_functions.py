@@ -238,3 +238,10 @@ def test_every_role_s_inline_policy_fits_iam_s_limit_with_real_arns(resources):
         )
         resolved = re.sub(r'\{"Fn::GetAtt":\["Storage\w+","Arn"\]\}', json.dumps(arn), policy)
         assert len(resolved) < 10_240, (spec.name, len(resolved))
+
+
+def test_tracing_on_every_function_is_a_switch(every_feature):
+    resources = every_feature[2]["Resources"]
+    for spec in ALL_FUNCTIONS:
+        props = resources[function_named(resources, spec.handler)]["Properties"]
+        assert props["TracingConfig"] == {"Mode": "Active"}, spec.name

@@ -33,3 +33,13 @@ def test_alarms_cover_functions_apis_tables_and_refused_handshakes(resources):
 def test_a_dashboard(resources):
     [dashboard] = of_type(resources, "AWS::CloudWatch::Dashboard").values()
     assert "Charge points" in json.dumps(dashboard["Properties"]["DashboardBody"])
+
+
+def test_the_alarm_topic_takes_publishers_over_tls_only(resources):
+    [topic] = of_type(resources, "AWS::SNS::Topic")
+    [policy] = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in of_type(resources, "AWS::SNS::TopicPolicy").values()
+        if p["Properties"]["Topics"] == [{"Ref": topic}]
+    ]
+    assert any(s["Effect"] == "Deny" and "aws:SecureTransport" in json.dumps(s) for s in policy)

@@ -166,3 +166,22 @@ def test_the_function_trusts_the_gateway_for_authentication(resources):
         "Variables"
     ]
     assert variables["CSMS_API_AUTH"] == "gateway"
+
+
+def test_both_pools_ask_twelve_characters_of_every_kind_and_offer_totp(resources):
+    for name in ("Operators", "Drivers"):
+        pool = resources[pool_named(resources, name)]["Properties"]
+        assert pool["Policies"]["PasswordPolicy"] == {
+            "MinimumLength": 12,
+            "RequireLowercase": True,
+            "RequireUppercase": True,
+            "RequireNumbers": True,
+            "RequireSymbols": True,
+        }
+        assert pool["MfaConfiguration"] == "OPTIONAL" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_mfa_required_in_both_pools_is_a_switch(every_feature):
+    resources = every_feature[2]["Resources"]
+    for name in ("Operators", "Drivers"):
+        assert resources[pool_named(resources, name)]["Properties"]["MfaConfiguration"] == "ON"

@@ -14,6 +14,7 @@ from shared.data import tariffs as records
 from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.tariffs import Tariff, from_json, most_specific
 from shared.grants import tables
+from shared.services.station_tenant import tenant_of_charge_point
 
 # The tables these use cases read and write (shared/grants.py).
 TABLES = tables(
@@ -22,7 +23,7 @@ TABLES = tables(
 )
 
 CACHE_S = 60.0
-_cache: list[tuple[float, list[Tariff]]] = []
+_cache: list[tuple[float, dict[str, list[Tariff]]]] = []
 
 
 def forget() -> None:
@@ -30,17 +31,22 @@ def forget() -> None:
     _cache.clear()
 
 
-def all_tariffs() -> list[Tariff]:
-    """Every tariff, kept CACHE_S; in a tenant's scope its own, read afresh (never cached, so
-    that pricing, which runs unscoped, never sees one tenant's list)."""
+def _by_tenant() -> dict[str, list[Tariff]]:
+    """Every tariff by tenant, kept CACHE_S; in a tenant's scope its own, read afresh (never
+    cached, so that pricing, which runs unscoped, never sees one tenant's list alone)."""
     if tenancy.scope() is not None:
-        return records.all_tariffs()
+        return records.tariffs_by_tenant()
     now = time.monotonic()
     if _cache and now - _cache[0][0] < CACHE_S:
         return _cache[0][1]
-    found = records.all_tariffs()
+    found = records.tariffs_by_tenant()
     _cache[:] = [(now, found)]
     return found
+
+
+def all_tariffs() -> list[Tariff]:
+    """Every tariff (kept as _by_tenant keeps them)."""
+    return [tariff for tariffs in _by_tenant().values() for tariff in tariffs]
 
 
 def put(tariff_id: str, body: dict[str, Any], now: datetime) -> tuple[Tariff, bool]:
@@ -95,10 +101,14 @@ UNKNOWN: Any = object()
 
 
 def tariff_for(charge_point_id: str, id_token: str | None, group: str | None = UNKNOWN) -> Tariff | None:
-    """The tariff for a session here of this driver. Reads only what the assignments need: the
-    charge point (its site) when a tariff is assigned to sites, the token (its group) when one
-    is assigned to groups and the caller does not know the group."""
-    tariffs = all_tariffs()
+    """The tariff for a session here of this driver, among the station's tenant's (each tenant
+    has its default and its assignments). Reads only what the assignments need: the charge point
+    (its site) when a tariff is assigned to sites, the token (its group) when one is assigned to
+    groups and the caller does not know the group."""
+    by_tenant = _by_tenant()
+    if not by_tenant:
+        return None
+    tariffs = by_tenant.get(tenant_of_charge_point(charge_point_id), [])
     if not tariffs:
         return None
     site = None

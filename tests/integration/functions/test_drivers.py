@@ -61,7 +61,13 @@ def test_an_operator_makes_a_driver_whose_key_opens_only_the_drivers_pages(aws):
     me = call_api("GET", "/me", token=driver["key"])
     assert me == (
         200,
-        {"principal": driver["driverId"], "kind": "key", "role": "driver", "tenantId": "default"},
+        {
+            "principal": driver["driverId"],
+            "kind": "key",
+            "role": "driver",
+            "tenantId": "default",
+            "permissions": ["see who it is", "use a driver account"],
+        },
     )
     status, body = call_api("GET", "/charge-points", token=driver["key"])
     assert (status, body["error"]["message"]) == (403, "driver may not read")

@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
+from functions.connect.handler import lambda_handler as connect
+from functions.ocpp_router.handler import lambda_handler as route
+from local.runtime import events
 from shared.data import charge_points, commands, connectors, reservations, transactions
 from shared.data.tenancy import scoped
 from shared.domain.accounts import CHANGING_METHODS
@@ -16,7 +20,7 @@ from shared.domain.reservations import Reservation, ReservationState
 from shared.domain.timestamps import utc_now
 from shared.domain.transactions import SessionFilter, SessionStart
 from shared.services import analytics
-from tests.builders import call_api
+from tests.builders import CONTEXT, call_api
 from tests.integration.functions.test_accounts import make_key, openapi_operations
 
 # The path parameters that name something a tenant owns (the others name what the whole
@@ -270,3 +274,41 @@ def test_a_tenants_session_listing_reads_no_charge_point_for_sessions_stamped_wi
     old = SessionStart(transaction_id="s-old", connector_id=1, timestamp=now, meter_start_wh=0)
     transactions.record_start("acme-cp", "2.0.1", old, now)  # from before stamps
     assert listed() == (["s-0", "s-2", "s-old"], 1)  # its charge point read, as before
+
+
+def test_a_station_knows_only_its_tenants_cards_and_prices_by_its_tenants_tariffs(aws, posted):
+    from tests.integration.functions.test_domain_events import admitted  # it imports this module
+
+    acme, globex = two_tenants()
+    stations = {}
+    for key, charge_point_id in ((acme, "A1"), (globex, "G1")):
+        assert call_api("PUT", f"/charge-points/{charge_point_id}", {}, token=key)[0] == 201
+        sock = admitted(charge_point_id.lower(), charge_point_id)
+        assert connect(events.connect(sock, [], []), CONTEXT)["statusCode"] == 200
+        stations[charge_point_id] = sock
+    for key, card, currency in ((acme, "ACMECARD", "EUR"), (globex, "GLOBEXCARD", "CHF")):
+        assert call_api("PUT", f"/id-tokens/{card}", {"status": "Accepted"}, token=key)[0] == 201
+        tariff = {**TARIFF, "currency": currency, "assignedTo": {"default": True}}
+        assert call_api("PUT", f"/tariffs/{card.lower()}-default", tariff, token=key)[0] == 201
+
+    def authorize(charge_point_id: str, card: str) -> dict[str, Any]:
+        sock = stations[charge_point_id]
+        frame = [
+            2,
+            f"{charge_point_id}-{card}",
+            "Authorize",
+            {"idToken": {"idToken": card, "type": "ISO14443"}},
+        ]
+        assert route(events.message(sock, json.dumps(frame)), CONTEXT) == {"statusCode": 200}
+        answer: dict[str, Any] = posted.last(sock.connection_id)[2]
+        return answer
+
+    for charge_point_id, card, currency in (("A1", "ACMECARD", "EUR"), ("G1", "GLOBEXCARD", "CHF")):
+        answer = authorize(charge_point_id, card)
+        assert answer["idTokenInfo"]["status"] == "Accepted"
+        assert (answer["tariff"]["tariffId"], answer["tariff"]["currency"]) == (
+            f"{card.lower()}-default",
+            currency,
+        )
+    assert authorize("G1", "ACMECARD")["idTokenInfo"]["status"] == "Invalid"
+    assert authorize("A1", "GLOBEXCARD")["idTokenInfo"]["status"] == "Invalid"
