@@ -24,7 +24,8 @@ from shared.observability import NAMESPACE, SERVICE
 from shared.settings import table_variable
 
 # What CDK's grant_read_data and grant_write_data grant, less the stream reads no function
-# makes: a table a use case reads, one it writes, and one it only appends to (the audit trail).
+# makes: a table a use case reads, one it writes, one it does both to, and one it only appends
+# to (the audit trail).
 READ_ACTIONS = [
     "dynamodb:BatchGetItem",
     "dynamodb:ConditionCheckItem",
@@ -164,19 +165,25 @@ class Functions(Construct):
 
     def _grant_data(self, spec: Function, function: lambda_.Function) -> None:
         """The union of what its use cases declare (shared.grants): one statement per kind of
-        access, listing its tables, so that a role stays well within IAM's 10,240 characters of
-        inline policy however many tables it is granted."""
+        access, each table in one of them, so that a role stays within IAM's 10,240 characters
+        of inline policy however many tables it is granted (tests/infra/test_functions.py)."""
         grants = granted(spec.uses)
         by_suffix = {suffix_of(record): self.tables[record.__name__] for record in all_records()}
+        both = grants.reads & grants.writes
         kinds = (
-            (READ_ACTIONS, [by_suffix[t].table_arn for t in sorted(grants.reads)]),
-            (WRITE_ACTIONS, [by_suffix[t].table_arn for t in sorted(grants.writes)]),
-            (APPEND_ACTIONS, [by_suffix[t].table_arn for t in sorted(grants.appends - grants.writes)]),
-            (INDEX_ACTIONS, [_index_arn(by_suffix, index) for index in sorted(grants.indexes)]),
+            (READ_ACTIONS, grants.reads - both),
+            (WRITE_ACTIONS, grants.writes - both),
+            (READ_ACTIONS + WRITE_ACTIONS, both),
+            (APPEND_ACTIONS, grants.appends - grants.writes - grants.reads),
+            (READ_ACTIONS + APPEND_ACTIONS, grants.appends & grants.reads - grants.writes),
         )
-        for actions, resources in kinds:
-            if resources:
+        for actions, tables in kinds:
+            if tables:
+                resources = [by_suffix[table].table_arn for table in sorted(tables)]
                 function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
+        if grants.indexes:
+            indexes = [_index_arn(by_suffix, index) for index in sorted(grants.indexes)]
+            function.add_to_role_policy(iam.PolicyStatement(actions=INDEX_ACTIONS, resources=indexes))
 
 
 def _index_arn(tables: dict[str, dynamodb.TableV2], index: str) -> str:
