@@ -37,7 +37,6 @@ class Function:
 # action's handler, the answers to the CSMS's calls), the operator API every block.
 STATION_BLOCKS = (
     "answers",
-    "domain_events",
     "authorization",
     "availability",
     "certificates",
@@ -45,6 +44,7 @@ STATION_BLOCKS = (
     "configuration",
     "diagnostics",
     "display_messages",
+    "domain_events",
     "firmware_management",
     "local_lists",
     "maintenance",
@@ -82,10 +82,7 @@ CONNECT = Function(
     "Records a new charge point connection",
     connections=True,  # closes the older connection of a charge point that reconnected
     events=True,
-    uses=(
-        "domain_events",
-        "provisioning",
-    ),
+    uses=("domain_events", "provisioning"),
 )
 DISCONNECT = Function(
     "disconnect",
@@ -142,10 +139,7 @@ UPLOADS = Function(
     29,
     events=True,
     files=True,
-    uses=(
-        "domain_events",
-        "diagnostics.uploads",
-    ),
+    uses=("domain_events", "diagnostics.uploads"),
 )
 
 # The operator console: static files (the repository's console/ folder) under this path, from
@@ -204,10 +198,7 @@ FTP_RECEIVED = Function(
     60,
     events=True,
     files=True,
-    uses=(
-        "domain_events",
-        "diagnostics.uploads",
-    ),
+    uses=("domain_events", "diagnostics.uploads"),
 )
 FTP_FUNCTIONS: tuple[Function, ...] = (FTP_IDENTITY, FTP_RECEIVED)
 # Where that server stores files in the files bucket, each user in a folder of its own.

@@ -1,7 +1,8 @@
-"""The tables each function was granted, enforced here as IAM enforces them in the cloud: a
-handler that touches a table, or an index, its use cases did not declare (shared.grants) gets
-the AccessDeniedException AWS would answer, so that tests catch the declaration missing before
-a deployment does.
+"""What each function was granted, enforced here as IAM enforces it in the cloud: a handler
+that touches a table, or an index, its use cases did not declare (shared.grants), or the bus,
+the connections, the files or a secret its manifest entry has no flag for, gets the
+AccessDeniedException AWS would answer, so that tests catch the declaration missing before a
+deployment does.
 
 The function calling is the one whose handler (`functions/<name>/`) is on the calling thread's
 stack: the local runtime's workers and the tests, which call handlers directly, alike. A call
@@ -28,7 +29,8 @@ from shared.manifest import ALL_FUNCTIONS, FTP_FUNCTIONS, Function
 _READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable"})
 _WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem"})
 _CHECKED = frozenset({"dynamodb", "events", "apigatewaymanagementapi", "s3", "secretsmanager", "acm-pca"})
-_TRANSACTED = {"Get": "read", "ConditionCheck": "read", "Put": "write", "Update": "write", "Delete": "write"}
+# A transaction's put takes dynamodb:PutItem, as a PutItem does.
+_TRANSACTED = {"Get": "read", "ConditionCheck": "read", "Put": "append", "Update": "write", "Delete": "write"}
 
 
 @contextlib.contextmanager
@@ -108,7 +110,7 @@ def _beyond_the_tables(function: Function, service: str, operation: str, params:
     authority = str(params.get("SecretId") or params.get("Name")) == SECRETS_PREFIX + AUTHORITY_SECRET
     if operation == "GetSecretValue":
         return function.secrets or (authority and function.certificate_authority)
-    return authority and function.certificate_authority
+    return operation == "CreateSecret" and authority and function.certificate_authority
 
 
 def _check(function: Function, service: str, operation: str, params: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 in the cloud: a declaration left out fails here, not after a deployment."""
 
 import base64
+import dataclasses
 
 import pytest
 
@@ -48,3 +49,19 @@ def test_with_its_declaration_the_same_handler_counts_the_failure(aws):
 def test_outside_any_handler_nothing_is_held(aws):
     """A test arranging its data, or the runtime making its tables, is no function's."""
     assert tariffs.all_tariffs() == []
+
+
+def test_a_function_without_the_bus_flag_publishes_nothing(aws, posted, published, monkeypatch):
+    """$connect publishes ChargePointConnected; without `events` the bus refuses it, as IAM
+    would, and the connection is recorded all the same (publishing is at most once)."""
+    from functions.connect.handler import lambda_handler as connect
+    from shared.manifest import CONNECT
+
+    charge_points.register_charge_point("CP1", utc_now())
+    connect(events.connect(socket("c1", "CP1"), [], []), CONTEXT)
+    assert [kind for kind, _ in published.events] == ["ChargePointConnected"]
+
+    silent = dataclasses.replace(CONNECT, events=False)
+    monkeypatch.setattr(grants, "_by_package", lambda: {"connect": silent})
+    connect(events.connect(socket("c2", "CP1"), [], []), CONTEXT)
+    assert [kind for kind, _ in published.events] == ["ChargePointConnected"]
