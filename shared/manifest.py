@@ -110,6 +110,7 @@ OPERATOR_API = Function(
     768,
     29,
     connections=True,
+    events=True,  # a site changed, a card linked, the CSMS's own security events
     files=True,
     traced=True,
     secrets=True,  # the CSMS's root, listed among the trust anchors
