@@ -23,9 +23,9 @@ from shared.manifest import ALL_FUNCTIONS, FTP_RECEIVED, REACTIONS, SCHEDULES, F
 from shared.observability import NAMESPACE, SERVICE
 from shared.settings import table_variable
 
-# What CDK's grant_read_data and grant_write_data grant, less the stream reads no function
-# makes: a table a use case reads, one it writes, one it does both to, and one it only appends
-# to (the audit trail).
+# What CDK's grant_read_data and grant_write_data grant, less the stream reads (a stream's event
+# source grants its own): a table a use case reads, one it writes, one it does both to, and one
+# it only appends to (the audit trail).
 READ_ACTIONS = [
     "dynamodb:BatchGetItem",
     "dynamodb:ConditionCheckItem",

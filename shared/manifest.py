@@ -249,7 +249,7 @@ SITE_LIMITS = Function(
     timeout_s=50,
     connections=True,
     secrets=True,
-    uses=("smart_charging.grid", "smart_charging.sites"),
+    uses=("smart_charging.grid", "smart_charging.sites", "commands"),
 )
 
 CERTIFICATES = Function(
