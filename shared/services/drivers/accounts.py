@@ -145,6 +145,8 @@ def ask_link(driver: Driver, id_token: str, now: datetime) -> PendingLink:
     until = now + LINK_WINDOW
     id_tokens.ask_link(id_token, driver.driver_id, until)
     drivers.set_pending(driver.driver_id, id_token, until)
+    if driver.pending_id_token not in (None, id_token):  # the card asked for before is not now
+        id_tokens.drop_ask(driver.pending_id_token, driver.driver_id)
     return PendingLink(id_token, until)
 
 

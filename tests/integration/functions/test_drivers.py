@@ -112,6 +112,19 @@ def test_a_card_is_linked_when_presented_within_the_window(station, published):
 
 
 @ONE_POINT_SIX
+def test_a_card_asked_for_instead_of_another_is_the_one_linked(station):
+    put_token("CARD1")
+    put_token("CARD2")
+    driver = make_driver()
+    call_api("POST", "/driver/id-tokens", {"idToken": "CARD1"}, token=driver["key"])
+    call_api("POST", "/driver/id-tokens", {"idToken": "CARD2"}, token=driver["key"])
+    call(station, "Authorize", {"idTag": "CARD1"})
+    call(station, "Authorize", {"idTag": "CARD2"})
+    account = call_api("GET", "/driver/account", token=driver["key"])[1]
+    assert [card["idToken"] for card in account["idTokens"]] == ["CARD2"]
+
+
+@ONE_POINT_SIX
 def test_a_card_asked_for_is_not_linked_after_the_window_nor_by_another_drivers_request(station, monkeypatch):
     from shared.services.drivers import accounts as drivers
 
