@@ -408,10 +408,11 @@ def measure() -> list[dict[str, object]]:
             socket = events.Socket(
                 "bench-conn", "bench.execute-api.eu-west-1.amazonaws.com", "prod", "b", "1", "b"
             )
-            socket.authorizer = {
+            socket.authorizer = {  # as the authorizer answers a registered station's handshake
                 "chargePointId": f"BENCH-{version}",
                 "ocppVersion": version,
                 "register": "false",
+                "tenantId": "default",
             }
             charge_points.register_charge_point(f"BENCH-{version}", utc_now())
             id_tokens.put_id_token(TokenEntry(TAG, AuthorizationStatus.ACCEPTED), utc_now())

@@ -46,6 +46,8 @@ class DomainEvent(StrEnum):
     EV_CHARGING_NEEDS = "EVChargingNeeds"
     CERTIFICATE_REQUESTED = "CertificateRequested"
     CERTIFICATE_INSTALLED = "CertificateInstalled"
+    DRIVER_CARD_LINKED = "DriverCardLinked"
+    DRIVER_CARD_UNLINKED = "DriverCardUnlinked"
 
 
 def publish(event: DomainEvent, detail: dict[str, Any], tenant_id: str) -> bool:

@@ -169,6 +169,19 @@ def ask_link(id_token: str, driver_id: str, until: datetime) -> None:
     )
 
 
+def drop_ask(id_token: str, driver_id: str) -> None:
+    """1 conditional write: the driver's request for the card is withdrawn (if it still is)."""
+    fields = IdTokenRecord
+    try:
+        IdTokenRecord(id_token).update(
+            actions=[fields.pending_driver_id.remove(), fields.pending_until.remove()],
+            condition=fields.pending_driver_id == driver_id,
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
 def confirm_link(id_token: str, driver_id: str, at: datetime) -> bool:
     """The card was presented while the driver's request waited: 1 conditional write, which
     links it only if that request is still the card's and the card still nobody's."""

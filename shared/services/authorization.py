@@ -13,7 +13,6 @@ from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken
 from shared.domain.errors import NotFound
 from shared.domain.tariffs import Tariff
 from shared.grants import tables
-from shared.observability import logger
 from shared.protocol.authorization import authorization_codec
 from shared.protocol.versions import Profile
 from shared.services.station_tenant import tenant_of_charge_point
@@ -36,8 +35,10 @@ def authorization_for(charge_point_id: str, token: IdToken, now: datetime) -> Au
     if entry is not None and (entry.tenant_id or DEFAULT_TENANT) != tenant_of_charge_point(charge_point_id):
         entry = None
     driver_id = entry.awaited_by(now) if entry else None
-    if driver_id is not None and id_tokens.confirm_link(token.value, driver_id, now):
-        logger.info("Card linked to a driver's account", extra={"driver_id": driver_id})
+    if entry is not None and driver_id is not None and id_tokens.confirm_link(token.value, driver_id, now):
+        from shared.services.drivers.accounts import card_linked  # rare: not on Authorize's import
+
+        card_linked(driver_id, entry.tenant_id, token.value, now, "presented")
     return authorize(token, entry, now)
 
 

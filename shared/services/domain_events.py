@@ -31,10 +31,12 @@ def publish(event: DomainEvent, detail: Any) -> bool:
     """Publish one event (event_bus.publish), with its tenant. Returns whether the bus took it."""
     is_record = dataclasses.is_dataclass(detail) and not isinstance(detail, type)
     fields: dict[str, Any] = dataclasses.asdict(detail) if is_record else dict(detail)
-    return event_bus.publish(event, fields, _tenant_of(fields))
+    tenant = fields.pop("tenant_id", None) or _tenant_of(fields)
+    return event_bus.publish(event, fields, tenant)
 
 
 def _tenant_of(fields: dict[str, Any]) -> str:
+    """An event about what carries its tenant itself (a driver's card) says it in the detail."""
     charge_point_id, site_id = fields.get("charge_point_id"), fields.get("site_id")
     if charge_point_id:
         return tenant_of_charge_point(charge_point_id)

@@ -129,7 +129,7 @@ def renew_driver_key(driver_id: DriverId) -> Response[DriverKeyOut]:
     responses={204: {"description": "Linked"}, 409: {"description": "Another driver's card"}},
 )
 def link_card(driver_id: DriverId, id_token: IdToken) -> Response[None]:
-    drivers.link(driver_id, id_token, utc_now())
+    drivers.link(driver_id, id_token, utc_now(), caller(router).principal)
     return Response(status_code=int(HTTPStatus.NO_CONTENT))
 
 
@@ -140,7 +140,7 @@ def link_card(driver_id: DriverId, id_token: IdToken) -> Response[None]:
     responses={204: {"description": "Unlinked"}},
 )
 def unlink_card(driver_id: DriverId, id_token: IdToken) -> Response[None]:
-    drivers.unlink(drivers.find(driver_id).driver_id, id_token)
+    drivers.unlink(drivers.find(driver_id), id_token, utc_now(), caller(router).principal)
     return Response(status_code=int(HTTPStatus.NO_CONTENT))
 
 
@@ -178,7 +178,9 @@ def ask_link(
     responses={204: {"description": "Unlinked"}},
 )
 def unlink_own_card(id_token: IdToken) -> Response[None]:
-    drivers.unlink(drivers.of_principal(caller(router), utc_now()).driver_id, id_token)
+    now = utc_now()
+    driver = drivers.of_principal(caller(router), now)
+    drivers.unlink(driver, id_token, now, driver.driver_id)
     return Response(status_code=int(HTTPStatus.NO_CONTENT))
 
 

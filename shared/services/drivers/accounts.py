@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.aws.event_bus import DomainEvent
 from shared.data import api_keys, drivers, id_tokens, transactions
 from shared.data.dynamo import Page, decode_token, encode_token
 from shared.domain.accounts import DEFAULT_TENANT, ApiKey, Principal, Role, key_hash, new_key
@@ -24,6 +25,7 @@ from shared.domain.errors import BadPageToken, BadRequest, Conflict, NotFound
 from shared.domain.transactions import SessionKey, SessionSummary
 from shared.grants import tables
 from shared.services.accounts import tenants
+from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
 TABLES = tables(
@@ -114,7 +116,7 @@ def delete(driver_id: str, now: datetime) -> None:
     its key stops working."""
     driver = find(driver_id)
     for card in id_tokens.cards_of(driver_id):
-        id_tokens.unlink_card(card.id_token, driver_id)
+        unlink(driver, card.id_token, now, "account removed")
     if driver.api_key_id is not None:
         api_keys.revoke_api_key(driver.api_key_id, now)
     drivers.delete_driver(driver_id)
@@ -151,16 +153,39 @@ def ask_link(driver: Driver, id_token: str, now: datetime) -> PendingLink:
     until = now + LINK_WINDOW
     id_tokens.ask_link(id_token, driver.driver_id, until)
     drivers.set_pending(driver.driver_id, id_token, until)
+    if driver.pending_id_token not in (None, id_token):  # the card asked for before is not now
+        id_tokens.drop_ask(driver.pending_id_token, driver.driver_id)
     return PendingLink(id_token, until)
 
 
-def link(driver_id: str, id_token: str, now: datetime) -> None:
+def link(driver_id: str, id_token: str, now: datetime, by: str) -> None:
     """An operator links a card at once."""
-    id_tokens.link_card(id_token, find(driver_id).driver_id, now)
+    driver = find(driver_id)
+    id_tokens.link_card(id_token, driver.driver_id, now)
+    card_linked(driver.driver_id, driver.tenant_id, id_token, now, by)
 
 
-def unlink(driver_id: str, id_token: str) -> None:
-    id_tokens.unlink_card(id_token, driver_id)
+def unlink(driver: Driver, id_token: str, now: datetime, by: str) -> None:
+    id_tokens.unlink_card(id_token, driver.driver_id)
+    publish(
+        DomainEvent.DRIVER_CARD_UNLINKED,
+        {
+            "driver_id": driver.driver_id,
+            "id_token": id_token,
+            "by": by,
+            "at": now,
+            "tenant_id": driver.tenant_id,
+        },
+    )
+
+
+def card_linked(driver_id: str, tenant_id: str | None, id_token: str, at: datetime, by: str) -> None:
+    """The event a link makes, by an operator (its principal) or by the card's presentation
+    ("presented")."""
+    publish(
+        DomainEvent.DRIVER_CARD_LINKED,
+        {"driver_id": driver_id, "id_token": id_token, "by": by, "at": at, "tenant_id": tenant_id},
+    )
 
 
 # --- Sessions ---------------------------------------------------------------------------------

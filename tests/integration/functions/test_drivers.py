@@ -83,7 +83,7 @@ def test_an_operator_makes_a_driver_whose_key_opens_only_the_drivers_pages(aws):
 
 
 @ONE_POINT_SIX
-def test_a_card_is_linked_when_presented_within_the_window(station):
+def test_a_card_is_linked_when_presented_within_the_window(station, published):
     put_token("CARD1")
     driver = make_driver()
     status, pending = call_api("POST", "/driver/id-tokens", {"idToken": "CARD1"}, token=driver["key"])
@@ -96,10 +96,32 @@ def test_a_card_is_linked_when_presented_within_the_window(station):
     account = call_api("GET", "/driver/account", token=driver["key"])[1]
     assert [(card["idToken"], card["status"]) for card in account["idTokens"]] == [("CARD1", "Accepted")]
     assert account["pendingLinks"] == []
+    [linked] = published.of("DriverCardLinked")
+    assert {key: linked[key] for key in ("driverId", "idToken", "by", "tenantId")} == {
+        "driverId": driver["driverId"],
+        "idToken": "CARD1",
+        "by": "presented",
+        "tenantId": "default",
+    }
+    call(station, "Authorize", {"idTag": "CARD1"})
+    assert len(published.of("DriverCardLinked")) == 1  # presented again: nothing more
     other = make_driver("Bob", "bob@example.com")
     status, body = call_api("POST", "/driver/id-tokens", {"idToken": "CARD1"}, token=other["key"])
     assert status == 409 and "another driver" in body["error"]["message"]
     assert call_api("POST", "/driver/id-tokens", {"idToken": "NOPE"}, token=other["key"])[0] == 404
+
+
+@ONE_POINT_SIX
+def test_a_card_asked_for_instead_of_another_is_the_one_linked(station):
+    put_token("CARD1")
+    put_token("CARD2")
+    driver = make_driver()
+    call_api("POST", "/driver/id-tokens", {"idToken": "CARD1"}, token=driver["key"])
+    call_api("POST", "/driver/id-tokens", {"idToken": "CARD2"}, token=driver["key"])
+    call(station, "Authorize", {"idTag": "CARD1"})
+    call(station, "Authorize", {"idTag": "CARD2"})
+    account = call_api("GET", "/driver/account", token=driver["key"])[1]
+    assert [card["idToken"] for card in account["idTokens"]] == ["CARD2"]
 
 
 @ONE_POINT_SIX
@@ -200,7 +222,7 @@ def test_another_drivers_or_a_running_session_has_no_receipt(station):
 
 
 @ONE_POINT_SIX
-def test_an_operator_looks_a_driver_up_blocks_its_card_and_removes_it(station):
+def test_an_operator_looks_a_driver_up_blocks_its_card_and_removes_it(station, published):
     put_token("CARD1")
     driver = make_driver(email="Ada@Example.com")
     call_api("PUT", f"/drivers/{driver['driverId']}/id-tokens/CARD1")
@@ -210,7 +232,10 @@ def test_an_operator_looks_a_driver_up_blocks_its_card_and_removes_it(station):
     status, account = call_api("GET", f"/drivers/{driver['driverId']}")
     assert [(c["idToken"], c["status"]) for c in account["idTokens"]] == [("CARD1", "Blocked")]
     assert call(station, "Authorize", {"idTag": "CARD1"})["idTagInfo"]["status"] == "Blocked"
+    assert [event["by"] for event in published.of("DriverCardLinked")] == ["bootstrap"]
     assert call_api("DELETE", f"/drivers/{driver['driverId']}")[0] == 204
+    [unlinked] = published.of("DriverCardUnlinked")
+    assert (unlinked["idToken"], unlinked["by"]) == ("CARD1", "account removed")
     assert call_api("GET", "/driver/account", token=driver["key"])[0] == 401
     assert call_api("GET", "/id-tokens/CARD1")[0] == 200  # the card stays on the list
 
