@@ -141,6 +141,12 @@ def test_every_kind_of_event_about_a_tenants_station_says_its_tenant(globex, pos
     accept_calls(send, posted, published, answered)  # the certificate, then the reservation
     call(send, "TransactionEvent", event("Ended", 1, wire_now(), "T-1"))
     disconnect(events.disconnect(send.sock, 1000, "bye"), CONTEXT)
+    # A driver's card: the card's tenant, no station of it
+    made, driver = call_api("POST", "/drivers", {"name": "G", "email": "g@example.com"}, token=key)
+    assert made == 201, driver
+    assert call_api("PUT", "/id-tokens/GCARD", {"status": "Accepted"}, token=key)[0] == 201
+    assert call_api("PUT", f"/drivers/{driver['driverId']}/id-tokens/GCARD", token=key)[0] == 204
+    assert call_api("DELETE", f"/drivers/{driver['driverId']}/id-tokens/GCARD", token=key)[0] == 204
 
     assert {kind for kind, _ in published.events} == {kind.value for kind in DomainEvent}
     assert {(kind, detail["tenantId"]) for kind, detail in published.events} == {
