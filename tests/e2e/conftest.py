@@ -117,3 +117,17 @@ def short_lived_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ru
     )
     yield runtime
     launched.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one per module of browser tests (imported here, on
+    the first browser test, not by every end-to-end test)."""
+    from playwright.sync_api import sync_playwright
+
+    from local.tools.browser import FLAGS, chromium
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
+        yield launched
+        launched.close()

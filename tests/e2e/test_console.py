@@ -33,10 +33,10 @@ from ocpp.v21 import call as call21
 from ocpp.v21 import call_result as result21
 from ocpp.v201 import call as call201
 from ocpp.v201 import call_result as result201
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from local.runtime.launch import ROOT
-from local.tools.browser import FLAGS, chromium, sign_in
+from local.tools.browser import sign_in
 from tests.e2e.conftest import CLIENT_CLASSES, TOKEN, Runtime, start_runtime
 
 pytestmark = pytest.mark.e2e
@@ -224,14 +224,6 @@ def console_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     launched, runtime = start_runtime(data, "--data-dir", str(data), "--schedule-period", "1")
     yield runtime, data
     assert launched.stop() == 0, runtime.log.read_text()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

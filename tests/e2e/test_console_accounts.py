@@ -11,7 +11,6 @@ build/test-output/console/."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import time
@@ -23,11 +22,11 @@ from typing import Any
 import pytest
 from ocpp.v16 import call as call16
 from ocpp.v201 import call as call201
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from local.tools.browser import FLAGS, chromium, sign_in
 from tests.e2e.conftest import TOKEN, Runtime, start_runtime
 from tests.e2e.test_console import fleet_row, online, shoot, stamp
+from tests.e2e.test_console_roles import signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -55,30 +54,6 @@ def keys(runtime: Runtime) -> dict[str, str]:
         assert status == 201, body
         made[role], made[f"{role}-id"] = body["key"], body["apiKeyId"]
     return made
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
-        yield launched
-        launched.close()
-
-
-@contextlib.contextmanager
-def signed_in(browser: Any, runtime: Runtime, key: str, **options: Any) -> Iterator[Page]:
-    """A tab of its own signed in with the key, on the fleet page; no script error on any page."""
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda error: problems.append(str(error)))
-    try:
-        sign_in(tab, runtime.api_url, key)
-        expect(tab.get_by_role("heading", name="Fleet")).to_be_visible()
-        yield tab
-    finally:
-        context.close()
-    assert problems == [], problems
 
 
 def nav(page: Page) -> Any:

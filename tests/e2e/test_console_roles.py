@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from local.tools.browser import FLAGS, chromium, sign_in
+from local.tools.browser import sign_in
 from tests.e2e.conftest import Runtime, start_runtime
 from tests.e2e.test_console import fleet_row, online, shoot
 
@@ -62,18 +62,10 @@ def tenancy(runtime: Runtime) -> Tenancy:
     return Tenancy(keys, key_ids, session)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
-        yield launched
-        launched.close()
-
-
 @contextlib.contextmanager
-def signed_in(browser: Any, runtime: Runtime, key: str) -> Iterator[Page]:
+def signed_in(browser: Any, runtime: Runtime, key: str, **options: Any) -> Iterator[Page]:
     """A tab of its own signed in with the key, on the fleet page; no script error on any page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(str(error)))

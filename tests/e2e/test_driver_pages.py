@@ -19,11 +19,10 @@ from typing import Any
 
 import pytest
 from ocpp.v16 import call as call16
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from local.runtime.launch import ROOT
-from local.tools.browser import FLAGS, chromium
 from tests.e2e.conftest import TOKEN, Runtime
 from tests.e2e.test_console import HostedUi, ended_session, online
 
@@ -80,14 +79,6 @@ def cdr_of(runtime: Runtime, charge_point_id: str, transaction_id: str) -> dict[
 
     [cdr] = runtime.wait_for(found, timeout=10)
     return cdr
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
