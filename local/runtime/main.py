@@ -232,6 +232,12 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     ]
     for runner in runners:
         await runner.setup()
+    # The bus's rules and the exports' feeders run before the front doors open: an event put on
+    # the bus by the first request reaches its targets.
+    background = contextlib.AsyncExitStack()
+    await background.enter_async_context(
+        running(invoker, args.schedule_period, exports=args.data_dir / "exports")
+    )
     await web.TCPSite(runners[0], args.host, args.ws_port).start()
     if not _reaches_loopback(args.host):  # the handlers reach the management API on loopback
         await web.TCPSite(runners[0], "127.0.0.1", args.ws_port).start()
@@ -287,9 +293,9 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running(invoker, args.schedule_period, exports=args.data_dir / "exports"):
-        await stop.wait()
+    await stop.wait()
     print("Stopping...", flush=True)
+    await background.aclose()
     await gateway.close_all()
     for runner in runners:
         await runner.cleanup()
