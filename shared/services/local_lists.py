@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.data import charge_points, configuration, id_tokens, local_lists
+from shared.data import charge_points, configuration, id_tokens, local_lists, tenancy
 from shared.data import commands as command_records
 from shared.data.dynamo import every_item
 from shared.domain.authorization import TokenEntry
@@ -21,6 +21,7 @@ from shared.observability import logger
 from shared.protocol.local_lists import local_lists_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands, provisioning
+from shared.services.station_tenant import tenant_of_charge_point
 
 # The tables these use cases read and write (shared/grants.py).
 TABLES = tables(
@@ -46,7 +47,7 @@ def sync(charge_point_id: str, update_type: UpdateType, now: datetime) -> Sync:
     with nothing changed sends nothing."""
     charge_point = commands.connected(charge_point_id)
     codec = local_lists_codec(commands.profile_of(charge_point))
-    source = _source()
+    source = _source(charge_point_id)
     settings = {value.key: value.value for value in configuration.configuration_of(charge_point_id)}
     max_total, per_message = codec.local_list_limits(settings)
     if max_total is not None and len(source) > max_total:
@@ -85,9 +86,11 @@ def sync_fleet(targets: FleetFilter | list[str], update_type: UpdateType, now: d
     return results
 
 
-def _source() -> dict[str, TokenEntry]:
-    """Every entry of the id-token list (a scan: lists that fit charge points are short)."""
-    return {entry.id_token: entry for entry in every_item(id_tokens.list_id_tokens)}
+def _source(charge_point_id: str) -> dict[str, TokenEntry]:
+    """Every entry of the charge point's tenant's id-token list (a scan: lists that fit charge
+    points are short), whoever asks: a platform admin's sync sends no other tenant's cards."""
+    with tenancy.scoped(tenant_of_charge_point(charge_point_id)):
+        return {entry.id_token: entry for entry in every_item(id_tokens.list_id_tokens)}
 
 
 @answers.keeps("SendLocalList")
@@ -122,7 +125,7 @@ def held(charge_point_id: str) -> tuple[int | None, dict[str, TokenEntry], int]:
     update would send now (0: in step with the id-token list)."""
     charge_point = charge_points.registered_charge_point(charge_point_id)
     entries = local_lists.held_by(charge_point_id)
-    return charge_point.local_list_version, entries, len(differential(entries, _source()))
+    return charge_point.local_list_version, entries, len(differential(entries, _source(charge_point_id)))
 
 
 @answers.keeps("GetLocalListVersion")

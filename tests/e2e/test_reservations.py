@@ -12,6 +12,7 @@ import pytest
 
 from local.fleet import plan
 from tests.e2e.test_maintenance import IDLE, fleet
+from tests.e2e.test_tenants import tenant_key
 
 pytestmark = pytest.mark.e2e
 
@@ -92,18 +93,29 @@ def test_a_reservation_is_used_another_lapses_another_is_cancelled(runtime, vers
 
 @pytest.mark.parametrize("version", ["1.6", "2.0.1"])
 def test_a_full_then_a_differential_local_list_reach_a_station(runtime, version):
+    """In a tenant of its own: a station's list is its tenant's cards, whatever other tenants
+    (and the tests before) put on theirs."""
     specs = plan.fleet(1, plan.parse_mix(version), f"e2e-list-{version}-", connectors=1)
     station_id = specs[0].id
     prefix = f"LL{version.replace('.', '')}"
+    key = tenant_key(runtime, f"e2e-lists-{version.replace('.', '')}")
+    registration = {"password": specs[0].password} if specs[0].password else {}
+    assert runtime.api("PUT", f"/charge-points/{station_id}", registration, token=key)[0] == 201
+    assert runtime.api("PUT", f"/id-tokens/{prefix}-other", {"status": "Accepted"})[0] in (200, 201)
     for n in range(3):
-        assert runtime.api("PUT", f"/id-tokens/{prefix}-{n}", {"status": "Accepted"})[0] in (200, 201)
+        assert runtime.api("PUT", f"/id-tokens/{prefix}-{n}", {"status": "Accepted"}, token=key)[0] in (
+            200,
+            201,
+        )
 
     def sync(mode: str) -> dict[str, Any]:
-        status, body = runtime.api("POST", f"/charge-points/{station_id}/local-list", {"mode": mode})
+        status, body = runtime.api(
+            "POST", f"/charge-points/{station_id}/local-list", {"mode": mode}, token=key
+        )
         assert status == 202, body
 
         def done() -> Any:
-            got = runtime.api("GET", f"/charge-points/{station_id}/local-list")[1]
+            got = runtime.api("GET", f"/charge-points/{station_id}/local-list", token=key)[1]
             return got if got["version"] == body["toVersion"] else None
 
         assert runtime.wait_for(done, 15), body
@@ -112,8 +124,8 @@ def test_a_full_then_a_differential_local_list_reach_a_station(runtime, version)
     async def scenario() -> tuple[dict[str, Any], dict[str, Any], Any]:
         async with fleet(runtime, specs, IDLE) as box:
             full = await asyncio.to_thread(sync, "full")
-            await asyncio.to_thread(runtime.api, "PUT", f"/id-tokens/{prefix}-1", {"status": "Blocked"})
-            await asyncio.to_thread(runtime.api, "DELETE", f"/id-tokens/{prefix}-2")
+            await asyncio.to_thread(runtime.api, "PUT", f"/id-tokens/{prefix}-1", {"status": "Blocked"}, key)
+            await asyncio.to_thread(runtime.api, "DELETE", f"/id-tokens/{prefix}-2", None, key)
             diff = await asyncio.to_thread(sync, "differential")
         return full, diff, box["outcome"]
 
@@ -121,12 +133,16 @@ def test_a_full_then_a_differential_local_list_reach_a_station(runtime, version)
     (station,) = outcome.stations
     [full_call] = full["commands"]
     [diff_call] = diff["commands"]
+    listed = [
+        item.get("idTag") or item["idToken"]["idToken"]
+        for item in full_call["payload"]["localAuthorizationList"]
+    ]
+    assert listed == [f"{prefix}-0", f"{prefix}-1", f"{prefix}-2"]  # the tenant's: not -other
     assert (
         full_call["payload"]["updateType"] == "Full" and diff_call["payload"]["updateType"] == "Differential"
     )
     sent = diff_call["payload"]["localAuthorizationList"]
     tokens = [item.get("idTag") or item["idToken"]["idToken"] for item in sent]
     assert tokens == [f"{prefix}-1", f"{prefix}-2"]  # only the changed one and the removed one
-    mine = {token: status for token, status in station.local_list.items() if token.startswith(prefix)}
-    assert mine == {f"{prefix}-0": "Accepted", f"{prefix}-1": "Blocked"}
+    assert station.local_list == {f"{prefix}-0": "Accepted", f"{prefix}-1": "Blocked"}
     assert station.local_list_version == diff["toVersion"]
