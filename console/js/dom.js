@@ -52,13 +52,15 @@ export function table(caption, columns, rows, empty = "Nothing yet.") {
       h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([, cell]) => h("td", {}, cell(row))))))));
 }
 
-export function when(value) {
+// A moment in the reader's words (the year only when it is not this one); `parts` adds to or
+// takes from the fields shown (a field set to undefined is left out).
+export function when(value, parts = { second: "2-digit" }) {
   if (!value) return "–";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
   const thisYear = date.getFullYear() === new Date().getFullYear();
   return date.toLocaleString(undefined, {
-    year: thisYear ? undefined : "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    year: thisYear ? undefined : "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", ...parts,
   });
 }
 

@@ -2,7 +2,7 @@
 // as text), and the words and numbers a driver reads: dates, durations, money in its currency.
 
 export { field, h, kwh, message, replace } from "../../console/js/dom.js";
-import { h } from "../../console/js/dom.js";
+import { h, when as consoleWhen } from "../../console/js/dom.js";
 
 // A card's authorization status in words and a colour (never the colour alone).
 export function badge(text) {
@@ -12,14 +12,9 @@ export function badge(text) {
   return h("span", { class: `badge ${kind}` }, text);
 }
 
+// A driver reads the day of the week, not the seconds.
 export function when(value) {
-  if (!value) return "–";
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return String(value);
-  const thisYear = date.getFullYear() === new Date().getFullYear();
-  return date.toLocaleString(undefined, {
-    weekday: "short", year: thisYear ? undefined : "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-  });
+  return consoleWhen(value, { weekday: "short" });
 }
 
 export function clock(value) {
