@@ -9,6 +9,7 @@ import { analyticsPage } from "./views/analytics.js";
 import { auditPage } from "./views/audit.js";
 import { chargePointPage } from "./views/chargepoint.js";
 import { driverPage, driversPage } from "./views/drivers.js";
+import { firmwarePage } from "./views/firmware.js";
 import { fleetPage } from "./views/fleet.js";
 import { keysPage } from "./views/keys.js";
 import { sessionPage, sessionsPage } from "./views/sessions.js";
@@ -30,6 +31,7 @@ const ROUTES = [
   [/^#\/sessions\/([^/?]+)\/([^/?]+)$/, (m) => (root) => sessionPage(root, decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
   [/^#\/id-tokens$/, () => tokensPage],
   [/^#\/analytics$/, () => analyticsPage],
+  [/^#\/firmware$/, () => firmwarePage],
   [/^#\/api-keys$/, () => keysPage],
   [/^#\/audit$/, () => auditPage],
   [/^#\/tenants$/, () => tenantsPage],

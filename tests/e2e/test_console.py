@@ -276,6 +276,8 @@ def test_a_reset_from_the_page_reaches_the_station_and_its_answer_shows(page, co
         reset = page.locator("form", has=page.get_by_role("heading", name="Reset", exact=True))
         reset.get_by_label("Kind", exact=True).select_option("true")
         reset.get_by_role("button", name="Reset").click()
+        # A hard reset ends the sessions in progress: the page asks first
+        page.get_by_role("dialog", name=f"Reset {cp_id} now?").get_by_role("button", name="Reset").click()
         expect(reset.get_by_text("Reset: answered")).to_be_visible(timeout=15_000)
         expect(reset.get_by_text('"status": "Accepted"')).to_be_visible()
         assert station.resets == [{"type": "Hard"} if version == "1.6" else {"type": "Immediate"}]

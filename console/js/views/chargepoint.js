@@ -1,13 +1,15 @@
-// One charge point: its connectors and their history, the session in progress with its power
-// and energy, configuration, commands (the friendly ones and any call of its version, with
-// its payload checked against the version's schema), the command history, and the pages of the
-// other blocks (firmware and logs, security events, charging profiles, reservations,
-// certificates).
+// One charge point: its connectors and their history (unlock one, stop its session), the
+// session in progress with its power and energy (start one, stop it), configuration, commands
+// (the friendly ones and any call of its version, each form offering only the fields its
+// version's schema has), the command history, firmware updates and logs, and the pages of the
+// other blocks (security events, charging profiles, reservations, certificates).
 
 import { needs, permit } from "../access.js";
 import { api, command, every, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
-import { badge, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
+import { ask, badge, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
+import { firmwareUpdates } from "./firmware.js";
+import { logsPanel } from "./logs.js";
 
 const TABS = [
   ["overview", "Overview"],
@@ -43,7 +45,8 @@ export function chargePointPage(root, id, tab = "overview") {
     h("h1", {}, id, " ", status), tabs, body);
   body.setAttribute("aria-labelledby", `tab-${tab}`);
 
-  const context = { id, path, status, timers: [] };
+  const context = { id, path, status, timers: [], said: new Map() };
+  context.poll = (work) => polled(context, work);
   const pages = { overview, session, configuration, commands, history, maintenance, security, profiles, reservations, certificates };
   (pages[tab] || overview)(body, context);
   return () => context.timers.forEach((stop) => stop());
@@ -61,21 +64,64 @@ function connectorName(c) {
   return c.evseId === null || c.evseId === undefined ? `Connector ${c.connectorId}` : `EVSE ${c.evseId} / connector ${c.connectorId}`;
 }
 
+// Terms and their values, each pair in a block of its own, so that a narrow column or a long
+// value never sets a value under another's term.
+export function facts(pairs) {
+  return h("dl", { class: "facts" },
+    pairs.map(([term, value]) => h("div", {}, h("dt", {}, term), h("dd", {}, value ?? "–"))));
+}
+
+// What the API answered a command with, or why it refused it, in `node`.
+async function answerIn(node, sending) {
+  replace(node, message("info", "Sent; waiting for the answer…"));
+  try {
+    replace(node, answerOf(await sending()));
+  } catch (error) {
+    replace(node, message("error", `${error.status || ""} ${error.message}`.trim()));
+  }
+}
+
+const STOP = needs("POST /charge-points/<charge_point_id>/remote-stop");
+const UNLOCK = needs("POST /charge-points/<charge_point_id>/unlock");
+
+// Stop a session in progress, after asking; the station's answer shows in `said`.
+export function stopButton(chargePointId, transactionId, said) {
+  return permit(h("button", { type: "button", class: "danger", "aria-label": `Stop session ${transactionId}`, onclick: async () => {
+    const sure = await ask(`Stop session ${transactionId}?`,
+      "The station ends the charge now; the driver has to start again to charge more.", "Stop");
+    if (sure) await answerIn(said, () => command(chargePointId, "remote-stop", { transactionId: String(transactionId) }));
+  } }, "Stop"), STOP, "hide");
+}
+
+// A connector's own actions: unlock it (asking first when a session would end), stop its session.
+function connectorActions(context, c) {
+  const said = context.said.get("connectors");
+  const where = c.evseId === null || c.evseId === undefined ? {} : { evseId: c.evseId };
+  const unlock = permit(h("button", { type: "button", class: "quiet", "aria-label": `Unlock ${connectorName(c)}`, onclick: async () => {
+    if (c.activeTransactionId && !(await ask(`Unlock ${connectorName(c)}?`,
+      `Its session ${c.activeTransactionId} ends when the cable is released.`, "Unlock"))) return;
+    await answerIn(said, () => command(context.id, "unlock", { ...where, connectorId: c.connectorId }));
+  } }, "Unlock"), UNLOCK, "hide");
+  return h("div", { class: "actions" }, unlock, c.activeTransactionId ? stopButton(context.id, c.activeTransactionId, said) : null);
+}
+
 async function overview(body, context) {
   const details = h("div");
   const connectors = h("div");
   const history = h("div");
-  replace(body, details, h("h2", {}, "Connectors"), connectors, h("h2", {}, "Status history"), history);
+  const said = h("div", { class: "answer", "aria-live": "polite" });
+  context.said.set("connectors", said);
+  replace(body, details, h("h2", {}, "Connectors"), said, connectors, h("h2", {}, "Status history"), history);
   polled(context, async () => {
     try {
       const cp = await get(context.path);
       replace(context.status, badge(cp.online ? "online" : "offline"));
-      replace(details, h("dl", { class: "facts" }, [
+      replace(details, facts([
         ["OCPP", cp.ocppVersion], ["Vendor", cp.vendor], ["Model", cp.model], ["Serial", cp.serialNumber],
         ["Firmware", cp.firmwareVersion], ["Site", cp.siteId], ["Security profile", cp.securityProfile],
         ["Connected", when(cp.connectedAt)], ["Last seen", when(cp.lastSeenAt)], ["Last boot", when(cp.lastBootAt)],
         ["Boot reason", cp.bootReason], ["Disconnected", when(cp.disconnectedAt)],
-      ].map(([term, value]) => [h("dt", {}, term), h("dd", {}, value ?? "–")])));
+      ]));
       replace(connectors, table("Connectors", [
         ["Connector", connectorName],
         ["Status", (c) => badge(c.status)],
@@ -84,6 +130,7 @@ async function overview(body, context) {
         ["Session", (c) => (c.activeTransactionId
           ? h("a", { href: `#/sessions/${encodeURIComponent(context.id)}/${encodeURIComponent(c.activeTransactionId)}` }, c.activeTransactionId)
           : "–")],
+        ["Actions", (c) => connectorActions(context, c)],
       ], cp.connectors || [], "No connector has reported a status yet."));
       const entries = await get(`${context.path}/status-history?limit=50`);
       replace(history, table("Status history", [
@@ -97,11 +144,20 @@ async function overview(body, context) {
 }
 
 async function session(body, context) {
+  const live = h("div");
+  const said = h("div", { class: "answer", "aria-live": "polite" });
+  const start = h("div");
+  replace(body, said, live, start);
+  get(context.path).then(async (cp) => {
+    const forms = await versionForms(cp.ocppVersion);
+    if (!forms) return;
+    replace(start, startForm(context, forms, "Start a session"));
+  }).catch((error) => failed(start, error));
   polled(context, async () => {
     try {
       const active = await get(`/transactions${query({ chargePointId: context.id, active: true })}`);
       if (!active.items.length) {
-        replace(body, h("p", { class: "empty" }, "No session in progress."),
+        replace(live, h("p", { class: "empty" }, "No session in progress."),
           h("p", {}, h("a", { href: `#/sessions?chargePointId=${encodeURIComponent(context.id)}` }, "Its past sessions")));
         return;
       }
@@ -112,12 +168,13 @@ async function session(body, context) {
           h("h2", {}, `Session ${detail.transactionId}`),
           h("p", {}, `${connectorName(detail)} · started ${when(detail.startedAt)} · ${kwh(detail.energyWh)} so far`,
             detail.idToken ? ` · ${detail.idToken}` : ""),
-          sessionCharts(detail.meterValues),
-          h("p", {}, h("a", { href: `#/sessions/${encodeURIComponent(context.id)}/${encodeURIComponent(detail.transactionId)}` }, "Open the session"))));
+          h("div", { class: "actions" }, stopButton(context.id, detail.transactionId, said),
+            h("a", { href: `#/sessions/${encodeURIComponent(context.id)}/${encodeURIComponent(detail.transactionId)}` }, "Open the session")),
+          sessionCharts(detail.meterValues)));
       }
-      replace(body, parts);
+      replace(live, parts);
     } catch (error) {
-      failed(body, error);
+      failed(live, error);
     }
   });
 }
@@ -130,69 +187,152 @@ function answerOf(result) {
 
 // A form that sends a command and shows its answer (or the API's reason for refusing it); `path`
 // is what it posts to under the charge point, and whether the caller may is the access table's.
-function commandForm(context, path, title, controls, send, description) {
+// `confirm(data)` answers the question to ask first ([question, detail, yes]), or none.
+function commandForm(context, path, title, controls, send, { description, confirm } = {}) {
   const output = h("div", { class: "answer", "aria-live": "polite" });
   const button = h("button", { type: "submit" }, title);
   const form = h("form", { class: "card", onsubmit: async (event) => {
     event.preventDefault();
+    const data = new FormData(form);
+    const question = confirm ? confirm(data) : null;
+    if (question && !(await ask(...question))) return;
     button.disabled = true;
-    replace(output, message("info", "Sent; waiting for the answer…"));
-    try {
-      replace(output, answerOf(await send(new FormData(form))));
-    } catch (error) {
-      replace(output, message("error", `${error.status || ""} ${error.message}`.trim()));
-    } finally {
-      button.disabled = false;
-    }
+    await answerIn(output, () => send(data));
+    button.disabled = false;
   } }, h("h2", {}, title), description ? h("p", { class: "muted" }, description) : null, controls, button, output);
   return permit(form, needs(`POST /charge-points/<charge_point_id>/${path}`));
 }
 
 const number = (value) => (value === "" || value === null ? undefined : Number(value));
 
-function where(prefix = "") {
+// --- Forms from the station's version -----------------------------------------------------
+// Each friendly form stands for one call of the station's version; the form is offered only if
+// the version has that call, with only the fields its schema has (no EVSE on 1.6), and a list
+// (Trigger's messages) from the schema's enum.
+
+const CALLS = {
+  reset: ["Reset", "Reset"],
+  unlock: ["UnlockConnector", "UnlockConnector"],
+  availability: ["ChangeAvailability", "ChangeAvailability"],
+  "remote-start": ["RemoteStartTransaction", "RequestStartTransaction"],
+  "remote-stop": ["RemoteStopTransaction", "RequestStopTransaction"],
+  trigger: ["TriggerMessage", "TriggerMessage"],
+};
+const known = new Map();
+
+// A JSON Schema node with its $ref followed (the 2.x schemas keep their types in definitions).
+function resolved(schema, node) {
+  let at = node;
+  for (let depth = 0; at && at.$ref && depth < 10; depth++) {
+    at = at.$ref.replace(/^#\//, "").split("/").reduce((n, key) => (n ? n[key] : undefined), schema);
+  }
+  return at || {};
+}
+
+// The fields a call's payload takes: its properties, and an object's own one level down
+// ("evse.connectorId").
+export function fieldsOf(schema) {
+  const names = new Set();
+  for (const [name, node] of Object.entries(schema.properties || {})) {
+    names.add(name);
+    for (const inner of Object.keys(resolved(schema, node).properties || {})) names.add(`${name}.${inner}`);
+  }
+  return names;
+}
+
+// The values a field of the payload may take, from its schema.
+export function choicesOf(schema, name) {
+  return resolved(schema, (schema.properties || {})[name]).enum || [];
+}
+
+// The version's calls and, for each friendly form's path, its call's schema; null before the
+// station's first connection (no version known). Read once per version.
+async function versionForms(version) {
+  if (!version) return null;
+  if (!known.has(version)) {
+    known.set(version, (async () => {
+      const v = encodeURIComponent(version);
+      const { actions } = await get(`/ocpp-versions/${v}/actions`);
+      const schemas = {};
+      await Promise.all(Object.entries(CALLS).map(async ([path, [old, now]]) => {
+        const action = version === "1.6" ? old : now;
+        if (actions.includes(action)) schemas[path] = await get(`/ocpp-versions/${v}/actions/${encodeURIComponent(action)}`);
+      }));
+      return { version, actions, schemas };
+    })().catch((error) => {
+      known.delete(version);
+      throw error;
+    }));
+  }
+  return known.get(version);
+}
+
+// The EVSE and connector fields a call's schema has (an EVSE is 2.x's alone).
+function where(forms, path, { connectorRequired = false, connectorValue } = {}) {
+  const fields = fieldsOf(forms.schemas[path] || {});
   return [
-    field("EVSE (2.x)", h("input", { name: `${prefix}evseId`, type: "number", min: "0", inputmode: "numeric" })),
-    field("Connector", h("input", { name: `${prefix}connectorId`, type: "number", min: "0", inputmode: "numeric" })),
+    fields.has("evseId") || fields.has("evse")
+      ? field("EVSE", h("input", { name: "evseId", type: "number", min: "0", inputmode: "numeric" })) : null,
+    fields.has("connectorId") || fields.has("evse.connectorId")
+      ? field("Connector", h("input", { name: "connectorId", type: "number", min: "0", inputmode: "numeric",
+        required: connectorRequired, value: connectorValue })) : null,
   ];
+}
+
+function place(data) {
+  return { evseId: number(data.get("evseId")), connectorId: number(data.get("connectorId")) };
+}
+
+function startForm(context, forms, title) {
+  if (!forms.schemas["remote-start"]) return null;
+  return commandForm(context, "remote-start", title, [
+    field("Id token", h("input", { name: "idToken", required: true, maxlength: "36" })), ...where(forms, "remote-start")],
+  (data) => command(context.id, "remote-start", { idToken: data.get("idToken").trim(), ...place(data) }));
 }
 
 async function commands(body, context) {
   let cp;
+  let forms;
   try {
     cp = await get(context.path);
+    forms = await versionForms(cp.ocppVersion);
   } catch (error) {
     failed(body, error);
     return;
   }
   replace(context.status, badge(cp.online ? "online" : "offline"));
+  if (!forms) {
+    replace(body, h("p", { class: "card empty" }, "The command forms follow the station's OCPP version: they need it to have connected once."));
+    return;
+  }
   const send = (path, payload) => command(context.id, path, payload);
-  const generic = await genericForm(context, cp.ocppVersion);
+  const has = (path) => Boolean(forms.schemas[path]);
+  const messages = choicesOf(forms.schemas.trigger || {}, "requestedMessage");
   replace(body, h("div", { class: "grid" },
-    commandForm(context, "reset", "Reset", [field("Kind", select("hard", [["false", "Soft / on idle"], ["true", "Hard / immediate"]], "false"))],
-      (data) => send("reset", { hard: data.get("hard") === "true" })),
-    commandForm(context, "unlock", "Unlock", [
-      field("EVSE (2.x)", h("input", { name: "evseId", type: "number", min: "0" })),
-      field("Connector", h("input", { name: "connectorId", type: "number", min: "0", value: "1", required: true }))],
-    (data) => send("unlock", { evseId: number(data.get("evseId")), connectorId: Number(data.get("connectorId")) })),
-    commandForm(context, "availability", "Availability", [...where(), field("Make it", select("operative", [["true", "Operative"], ["false", "Inoperative"]], "true"))],
-      (data) => send("availability", { evseId: number(data.get("evseId")), connectorId: number(data.get("connectorId")), operative: data.get("operative") === "true" })),
-    commandForm(context, "remote-start", "Remote start", [field("Id token", h("input", { name: "idToken", required: true, maxlength: "36" })), ...where()],
-      (data) => send("remote-start", { idToken: data.get("idToken"), evseId: number(data.get("evseId")), connectorId: number(data.get("connectorId")) })),
-    commandForm(context, "remote-stop", "Remote stop", [field("Transaction", h("input", { name: "transactionId", required: true }))],
-      (data) => send("remote-stop", { transactionId: data.get("transactionId") })),
-    commandForm(context, "trigger", "Trigger a message", [field("Message", select("message", [
-      "BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "FirmwareStatusNotification",
-      "DiagnosticsStatusNotification", "LogStatusNotification", "SignChargingStationCertificate", "TransactionEvent",
-    ].map((m) => [m, m]), "StatusNotification")), ...where()],
-    (data) => send("trigger", { message: data.get("message"), evseId: number(data.get("evseId")), connectorId: number(data.get("connectorId")) })),
-    generic));
+    has("reset") ? commandForm(context, "reset", "Reset", [
+      field("Kind", select("hard", [["false", "Soft / on idle"], ["true", "Hard / immediate"]], "false")), ...where(forms, "reset")],
+    (data) => send("reset", { hard: data.get("hard") === "true", evseId: number(data.get("evseId")) }),
+    { confirm: (data) => (data.get("hard") === "true"
+      ? [`Reset ${context.id} now?`, "A hard reset ends every session in progress at once.", "Reset"] : null) }) : null,
+    has("unlock") ? commandForm(context, "unlock", "Unlock", where(forms, "unlock", { connectorRequired: true, connectorValue: "1" }),
+      (data) => send("unlock", place(data))) : null,
+    has("availability") ? commandForm(context, "availability", "Availability", [...where(forms, "availability"),
+      field("Make it", select("operative", [["true", "Operative"], ["false", "Inoperative"]], "true"))],
+    (data) => send("availability", { ...place(data), operative: data.get("operative") === "true" })) : null,
+    startForm(context, forms, "Remote start"),
+    has("remote-stop") ? commandForm(context, "remote-stop", "Remote stop", [field("Transaction", h("input", { name: "transactionId", required: true }))],
+      (data) => send("remote-stop", { transactionId: data.get("transactionId").trim() }),
+      { confirm: (data) => [`Stop session ${data.get("transactionId").trim()}?`, "The station ends the charge now.", "Stop"] }) : null,
+    has("trigger") ? commandForm(context, "trigger", "Trigger a message", [
+      field("Message", select("message", messages.map((m) => [m, m]), messages.includes("StatusNotification") ? "StatusNotification" : messages[0])),
+      ...where(forms, "trigger")],
+    (data) => send("trigger", { message: data.get("message"), ...place(data) })) : null,
+    genericForm(context, forms)));
 }
 
 // Any call of the station's version: the action list and each payload's schema come from the API.
-async function genericForm(context, version) {
-  if (!version) return h("p", { class: "card empty" }, "The generic command form needs the station to have connected once.");
-  const { actions } = await get(`/ocpp-versions/${encodeURIComponent(version)}/actions`);
+function genericForm(context, forms) {
+  const { actions, version } = forms;
   const action = select("action", actions.map((a) => [a, a]), actions.includes("Reset") ? "Reset" : actions[0]);
   const payload = h("textarea", { name: "payload", rows: "8", spellcheck: "false", class: "code" }, "{}");
   const hint = h("div", { class: "muted" });
@@ -217,7 +357,7 @@ async function genericForm(context, version) {
       throw new Error(`The payload is not JSON: ${error.message}`);
     }
     return api("POST", `${context.path}/commands?wait=25`, { action: data.get("action"), payload: parsed });
-  }, `Any call a CSMS sends in OCPP ${version}, checked against that version's schema before it is sent.`);
+  }, { description: `Any call a CSMS sends in OCPP ${version}, checked against that version's schema before it is sent.` });
 }
 
 async function configuration(body, context) {
@@ -276,21 +416,12 @@ function history(body, context) {
   ], "No command sent yet."]]);
 }
 
-function statuses(request) {
-  return (request.statuses || []).map((s) => s.status).join(" → ") || "–";
-}
-
 function maintenance(body, context) {
-  listing(body, context, [
-    ["Firmware updates", "firmware-updates", [
-      ["Asked", (u) => when(u.createdAt)], ["Version or image", (u) => u.details.version || u.details.firmwareId || u.details.location || "–"],
-      ["Outcome", (u) => badge(u.outcome)], ["Statuses", statuses], ["Version after", (u) => u.firmwareVersionAfter || "–"],
-    ], "No firmware update asked."],
-    ["Logs", "logs", [
-      ["Asked", (l) => when(l.createdAt)], ["Kind", (l) => l.details.logType || "–"], ["Outcome", (l) => badge(l.outcome)],
-      ["Statuses", statuses], ["File", (l) => (l.upload ? "uploaded" : "–")],
-    ], "No log asked."],
-  ]);
+  const updates = h("section");
+  const logs = h("section");
+  replace(body, updates, logs);
+  firmwareUpdates(updates, context);
+  logsPanel(logs, context);
 }
 
 function security(body, context) {

@@ -1,10 +1,12 @@
 // Sessions: a filtered list (in progress, charge point, id token, dates), a CSV of everything
-// the filter matches, and one session with its meter values drawn and its cost.
+// the filter matches, and one session with its meter values drawn and its cost (and, while it
+// is in progress, a Stop).
 
 import { needs, permit } from "../access.js";
 import { every, get, poll, query } from "../api.js";
 import { sessionCharts } from "../chart.js";
 import { badge, download, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
+import { facts, stopButton } from "./chargepoint.js";
 
 const FIELDS = ["transactionId", "chargePointId", "ocppVersion", "evseId", "connectorId", "idToken", "startedAt",
   "stoppedAt", "meterStartWh", "meterStopWh", "energyWh", "stopReason", "active", "tariffId"];
@@ -95,19 +97,21 @@ export function sessionsPage(root) {
 
 export function sessionPage(root, chargePointId, transactionId) {
   replace(root, h("p", {}, "Loading…"));
+  const said = h("div", { class: "answer", "aria-live": "polite" }); // kept across refreshes
   async function load() {
     try {
       const s = await get(`/transactions/${encodeURIComponent(transactionId)}${query({ chargePointId })}`);
       replace(root,
         h("p", { class: "crumbs" }, h("a", { href: "#/sessions" }, "Sessions"), " / ", s.transactionId),
         h("h1", {}, `Session ${s.transactionId} `, s.active ? badge("Charging") : badge("completed")),
-        h("dl", { class: "facts" }, [
+        s.active ? h("div", { class: "actions" }, stopButton(s.chargePointId, s.transactionId, said)) : null, said,
+        facts([
           ["Charge point", h("a", { href: `#/charge-points/${encodeURIComponent(s.chargePointId)}` }, s.chargePointId)],
           ["OCPP", s.ocppVersion], ["EVSE", s.evseId ?? "–"], ["Connector", s.connectorId ?? "–"],
           ["Id token", s.idToken || "–"], ["Started", when(s.startedAt)], ["Stopped", when(s.stoppedAt)],
           ["Energy", kwh(s.energyWh)], ["Stop reason", s.stopReason || "–"], ["Tariff", s.tariffId || "–"],
           ["Cost", s.cost ? `${s.cost.totalInclVat ?? "–"} ${s.cost.currency || ""}` : "–"],
-        ].map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)])),
+        ]),
         sessionCharts(s.meterValues),
         s.cost ? [h("h2", {}, "Cost"), json(s.cost)] : null,
         h("h2", {}, "Events"),
