@@ -45,7 +45,8 @@ export function select(name, options, value) {
 // A table of rows: columns are [heading, row => cell content].
 export function table(caption, columns, rows, empty = "Nothing yet.") {
   if (!rows.length) return h("p", { class: "empty" }, empty);
-  return h("div", { class: "scroll" },
+  // A table wider than the screen scrolls in its region, which the keyboard can reach and scroll.
+  return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption },
     h("table", {},
       h("caption", { class: "visually-hidden" }, caption),
       h("thead", {}, h("tr", {}, columns.map(([heading]) => h("th", { scope: "col" }, heading)))),
