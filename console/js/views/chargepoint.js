@@ -45,7 +45,7 @@ export function chargePointPage(root, id, tab = "overview") {
     h("h1", {}, id, " ", status), tabs, body);
   body.setAttribute("aria-labelledby", `tab-${tab}`);
 
-  const context = { id, path, status, timers: [], said: new Map() };
+  const context = { id, path, status, timers: [] };
   context.poll = (work) => polled(context, work);
   const pages = { overview, session, configuration, commands, history, maintenance, security, profiles, reservations, certificates };
   (pages[tab] || overview)(body, context);
@@ -94,8 +94,7 @@ export function stopButton(chargePointId, transactionId, said) {
 }
 
 // A connector's own actions: unlock it (asking first when a session would end), stop its session.
-function connectorActions(context, c) {
-  const said = context.said.get("connectors");
+function connectorActions(context, c, said) {
   const where = c.evseId === null || c.evseId === undefined ? {} : { evseId: c.evseId };
   const unlock = permit(h("button", { type: "button", class: "quiet", "aria-label": `Unlock ${connectorName(c)}`, onclick: async () => {
     if (c.activeTransactionId && !(await ask(`Unlock ${connectorName(c)}?`,
@@ -109,8 +108,7 @@ async function overview(body, context) {
   const details = h("div");
   const connectors = h("div");
   const history = h("div");
-  const said = h("div", { class: "answer", "aria-live": "polite" });
-  context.said.set("connectors", said);
+  const said = h("div", { class: "answer", "aria-live": "polite" }); // kept across refreshes
   replace(body, details, h("h2", {}, "Connectors"), said, connectors, h("h2", {}, "Status history"), history);
   polled(context, async () => {
     try {
@@ -130,7 +128,7 @@ async function overview(body, context) {
         ["Session", (c) => (c.activeTransactionId
           ? h("a", { href: `#/sessions/${encodeURIComponent(context.id)}/${encodeURIComponent(c.activeTransactionId)}` }, c.activeTransactionId)
           : "–")],
-        ["Actions", (c) => connectorActions(context, c)],
+        ["Actions", (c) => connectorActions(context, c, said)],
       ], cp.connectors || [], "No connector has reported a status yet."));
       const entries = await get(`${context.path}/status-history?limit=50`);
       replace(history, table("Status history", [
