@@ -14,6 +14,9 @@ import { keysPage } from "./views/keys.js";
 import { sessionPage, sessionsPage } from "./views/sessions.js";
 import { tenantsPage } from "./views/tenants.js";
 import { tokensPage } from "./views/tokens.js";
+import { sitePage, sitesPage } from "./views/sites.js";
+import { stationPage } from "./views/station.js";
+import { cdrsPage, tariffsPage } from "./views/tariffs.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -25,6 +28,7 @@ let leave = () => {};
 
 const ROUTES = [
   [/^#\/fleet(?:\?.*)?$/, () => fleetPage],
+  [/^#\/charge-points\/([^/?]+)\/manage(?:\/([a-z-]+))?$/, (m) => (root) => stationPage(root, decodeURIComponent(m[1]), m[2])],
   [/^#\/charge-points\/([^/?]+)(?:\/([a-z-]+))?$/, (m) => (root) => chargePointPage(root, decodeURIComponent(m[1]), m[2])],
   [/^#\/sessions(?:\?.*)?$/, () => sessionsPage],
   [/^#\/sessions\/([^/?]+)\/([^/?]+)$/, (m) => (root) => sessionPage(root, decodeURIComponent(m[1]), decodeURIComponent(m[2]))],
@@ -35,6 +39,10 @@ const ROUTES = [
   [/^#\/tenants$/, () => tenantsPage],
   [/^#\/drivers$/, () => driversPage],
   [/^#\/drivers\/([^/?]+)$/, (m) => (root) => driverPage(root, decodeURIComponent(m[1]))],
+  [/^#\/sites$/, () => sitesPage],
+  [/^#\/sites\/([^/?]+)$/, (m) => (root) => sitePage(root, decodeURIComponent(m[1]))],
+  [/^#\/tariffs$/, () => tariffsPage],
+  [/^#\/cdrs$/, () => cdrsPage],
 ];
 
 function route() {
