@@ -15,8 +15,9 @@ function s(tag, attrs = {}, ...children) {
   return node;
 }
 
+// At most two decimals, none written that are zero (16, 7.5, 0.25).
 function rounded(value) {
-  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return String(Number(value.toFixed(Math.abs(value) >= 100 ? 0 : 2)));
 }
 
 function top(value) {

@@ -5,9 +5,11 @@
 import { get } from "../api.js";
 import { h, message, replace } from "../dom.js";
 
+// A command's answer in words: its status, or each variable's (SetVariables).
 export function outcome(command) {
   if (command.status === "completed") {
-    const status = command.response?.status;
+    const each = (command.response?.setVariableResult || []).map((r) => r.attributeStatus);
+    const status = command.response?.status || (each.length ? [...new Set(each)].join(", ") : undefined);
     return message(status && !["Accepted", "Unlocked"].includes(status) ? "warn" : "ok",
       `${command.action}: ${status || "answered"}`);
   }

@@ -63,10 +63,15 @@ export function profilesPanel(body, id) {
     }
   }
 
+  let shown = null;
   async function load(ask = false) {
     try {
       const answer = await get(`${path}/charging-profiles${ask ? "?refresh=true" : ""}`);
       if (answer.command) replace(status, outcome(answer.command));
+      // Redrawn only when they changed: an open "Figures" stays open between refreshes.
+      const now = JSON.stringify(answer.items);
+      if (now === shown) return;
+      shown = now;
       replace(rows, table("Charging profiles", [
         ["Id", (p) => p.profileId], ["EVSE", (p) => p.evseId], ["Purpose", (p) => p.purpose], ["Kind", (p) => p.kind],
         ["Stack level", (p) => p.stackLevel], ["Status", (p) => p.status], ["Source", (p) => p.source],

@@ -4,7 +4,7 @@
 
 import { needs, permit } from "../access.js";
 import { api, command, get } from "../api.js";
-import { ask, field, h, message, replace, select } from "../dom.js";
+import { ask, field, h, message, replace, select, when } from "../dom.js";
 import { outcome, refusal } from "./commands.js";
 
 const ROTATE = needs("POST /charge-points/<charge_point_id>/password");
@@ -16,39 +16,35 @@ export function registrationPanel(body, id) {
   const path = `/charge-points/${encodeURIComponent(id)}`;
   const facts = h("div");
   const forms = h("div", { class: "grid" });
-  replace(body, facts, forms);
-
-  function answered(node) {
-    return h("div", { class: "answer", "aria-live": "polite" }, node);
-  }
+  // What the latest action came to: outside the forms, which are drawn again after each change.
+  const said = h("div", { "aria-live": "polite" });
+  replace(body, facts, said, forms);
 
   function draw(cp, sites) {
     replace(facts, h("dl", { class: "facts" }, [
       ["OCPP", cp.ocppVersion || "never connected"], ["Password", cp.hasPassword ? "set" : "none"],
       ["Security profile", cp.securityProfile ?? "any"], ["Site", cp.siteId || "none"],
-      ["Blocked", cp.blocked ? "yes" : "no"], ["Registered", cp.registeredAt || "–"],
+      ["Blocked", cp.blocked ? "yes" : "no"], ["Registered", when(cp.registeredAt)],
     ].map(([term, value]) => [h("dt", {}, term), h("dd", {}, String(value))])));
 
-    const rotateOut = answered();
     const rotate = h("form", { class: "card" }, h("h2", {}, "Rotate the password"),
       h("p", { class: "muted" }, "Set on the station first; the old one stays good for a grace period. It is never shown."),
       field("New password", h("input", { name: "password", type: "password", autocomplete: "new-password", minlength: "16", maxlength: "40" }),
         "Empty: the CSMS makes a strong one"),
-      h("button", { type: "submit" }, "Rotate"), rotateOut);
+      h("button", { type: "submit" }, "Rotate"));
     rotate.addEventListener("submit", async (event) => {
       event.preventDefault();
       const password = new FormData(rotate).get("password");
-      replace(rotateOut, message("info", "Sent; waiting for the station…"));
+      replace(said, message("info", "Sent; waiting for the station…"));
       try {
-        replace(rotateOut, outcome(await command(id, "password", password ? { password } : {})));
+        replace(said, outcome(await command(id, "password", password ? { password } : {})));
         rotate.reset();
         load();
       } catch (error) {
-        replace(rotateOut, refusal(error));
+        replace(said, refusal(error));
       }
     });
 
-    const raiseOut = answered();
     const twoX = cp.ocppVersion && cp.ocppVersion !== "1.6";
     const raise = h("form", { class: "card" }, h("h2", {}, "Raise the security profile"),
       field("Profile", select("securityProfile", [["2", "2: TLS and a password"], ["3", "3: TLS and a client certificate"]], "2")),
@@ -56,7 +52,7 @@ export function registrationPanel(body, id) {
         field("Slot", h("input", { name: "configurationSlot", type: "number", min: "0", value: "2", required: true }), "The network profile slot it goes in"),
         field("CSMS URL", h("input", { name: "csmsUrl", type: "url", required: true, pattern: "wss://.*", placeholder: "wss://ocpp.example.com/ocpp/" }), "wss://, without the station's identity"),
       ] : null,
-      h("button", { type: "submit" }, "Raise"), raiseOut);
+      h("button", { type: "submit" }, "Raise"));
     raise.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(raise);
@@ -64,20 +60,19 @@ export function registrationPanel(body, id) {
       if (twoX) Object.assign(wanted, { configurationSlot: Number(data.get("configurationSlot")), csmsUrl: data.get("csmsUrl") });
       try {
         const sent = await api("POST", `${path}/security-profile`, wanted);
-        replace(raiseOut, message("ok", `Sent: ${sent.map((c) => c.action).join(", ")}.`));
+        replace(said, message("ok", `Sent: ${sent.map((c) => c.action).join(", ")}.`));
       } catch (error) {
-        replace(raiseOut, refusal(error));
+        replace(said, refusal(error));
       }
     });
 
-    const holdOut = answered();
     const siteChoice = select("siteId", [["", "None"], ...sites.map((s) => [s.siteId, s.siteId])], cp.siteId || "");
     const hold = h("form", { class: "card" }, h("h2", {}, "Registration"),
       field("Site", siteChoice, "Its tariffs follow its site"),
       field("Least security profile", select("securityProfile", [["", "As it is"], ["1", "1: a password"], ["2", "2: TLS and a password"], ["3", "3: a client certificate"]], ""),
         "A handshake below it is refused"),
       h("div", { class: "field check" }, h("label", {}, h("input", { name: "blocked", type: "checkbox", checked: cp.blocked }), " Blocked: it may not connect")),
-      h("button", { type: "submit" }, "Save"), holdOut);
+      h("button", { type: "submit" }, "Save"));
     hold.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(hold);
@@ -85,25 +80,24 @@ export function registrationPanel(body, id) {
       if (data.get("securityProfile")) registration.securityProfile = Number(data.get("securityProfile"));
       try {
         await api("PUT", path, registration);
-        replace(holdOut, message("ok", `${id}'s registration saved.`));
+        replace(said, message("ok", `${id}'s registration saved.`));
         load();
       } catch (error) {
-        replace(holdOut, refusal(error));
+        replace(said, refusal(error));
       }
     });
 
-    const leaveOut = answered();
     const leave = h("div", { class: "card" }, h("h2", {}, "Deregister"),
       h("p", { class: "muted" }, "Its connection is closed and its registration removed."),
       h("button", { type: "button", class: "danger", onclick: async () => {
         if (!await ask(`Deregister ${id}?`, "Its connection is closed; a registered-only CSMS no longer admits it.", "Deregister")) return;
         try {
           await api("DELETE", path);
-          replace(leaveOut, message("ok", `${id} deregistered.`));
+          replace(said, message("ok", `${id} deregistered.`));
         } catch (error) {
-          replace(leaveOut, refusal(error));
+          replace(said, refusal(error));
         }
-      } }, "Deregister"), leaveOut);
+      } }, "Deregister"));
 
     replace(forms, permit(rotate, ROTATE), permit(raise, RAISE), permit(hold, REGISTER), permit(leave, DEREGISTER));
   }

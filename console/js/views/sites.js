@@ -202,10 +202,12 @@ export function sitePage(root, siteId) {
         get(`/transactions/${encodeURIComponent(one.transactionId)}${query({ chargePointId: one.chargePointId })}`).catch(() => null)));
       const since = samples[0].at.getTime() - 30 * 60 * 1000;
       const metered = summed(sessions.filter(Boolean).map((one) => latestPower(one).filter(([t]) => t.getTime() >= since)));
+      const open = chart.querySelector("details")?.open; // an open "Figures" stays open
       replace(chart, h("div", { class: "charts" }, limitsChart(`${siteId}: power against its limit`, powerSeries(site, samples, metered), "kW")),
         h("p", { class: "muted" }, `In force: ${allocation.limitAmps} A per phase`,
           allocation.gridLimit ? " (the grid's)" : "", allocation.computedAt ? `, shared ${when(allocation.computedAt)}` : "",
           allocation.reason ? ` after ${allocation.reason}` : "", "."));
+      if (open) chart.querySelector("details").open = true;
       replace(shares, table("Sessions' shares", [
         ["Charge point", (s) => s.chargePointId], ["Session", (s) => h("a", {
           href: `#/sessions/${encodeURIComponent(s.chargePointId)}/${encodeURIComponent(s.transactionId)}` }, s.transactionId)],
