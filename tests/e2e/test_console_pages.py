@@ -52,12 +52,23 @@ def key(runtime: Runtime) -> str:
 
 
 @contextlib.contextmanager
-def stations(runtime: Runtime, key: str, prefix: str, version: str, life: plan.Life = IDLE) -> Iterator[list[str]]:
+def stations(
+    runtime: Runtime, key: str, prefix: str, version: str, life: plan.Life = IDLE
+) -> Iterator[list[str]]:
     """Fleet stations of `version`, registered in the tenant and online on a thread of their own
     (the test's thread drives the browser), until the block ends; their ids."""
     specs = plan.fleet(1, plan.parse_mix(version), prefix, connectors=2)
-    options = Options(runtime.ws_url + "/ocpp", runtime.api_url, key, specs, life=life, wind_down_s=2,
-                      register=True, tag_prefix=f"{prefix}TAG", tag_count=3)
+    options = Options(
+        runtime.ws_url + "/ocpp",
+        runtime.api_url,
+        key,
+        specs,
+        life=life,
+        wind_down_s=2,
+        register=True,
+        tag_prefix=f"{prefix}TAG",
+        tag_count=3,
+    )
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -86,7 +97,10 @@ def form(page: Page, title: str) -> Any:
 
 
 def test_a_site_is_made_given_a_member_and_a_limit_and_draws_its_power_against_it(browser, runtime, key):
-    with stations(runtime, key, "PAGES-SITE-", "2.0.1", CHARGING) as [station], signed_in(browser, runtime, key) as page:
+    with (
+        stations(runtime, key, "PAGES-SITE-", "2.0.1", CHARGING) as [station],
+        signed_in(browser, runtime, key) as page,
+    ):
         page.get_by_role("link", name="Sites", exact=True).click()
         make = form(page, "Make a site")
         make.get_by_label("Site id").fill("depot-1")
@@ -143,7 +157,10 @@ PROFILE = {
             {
                 "id": 1,
                 "chargingRateUnit": "A",
-                "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16}, {"startPeriod": 1800, "limit": 8}],
+                "chargingSchedulePeriod": [
+                    {"startPeriod": 0, "limit": 16},
+                    {"startPeriod": 1800, "limit": 8},
+                ],
             }
         ],
     },
@@ -153,7 +170,9 @@ PROFILE = {
 def test_a_stations_profiles_reservations_local_list_registration_and_certificates(browser, runtime, key):
     with stations(runtime, key, "PAGES-CP-", "2.0.1") as [station], signed_in(browser, runtime, key) as page:
         # Profiles: the schedule drawn, the profile cleared after asking.
-        status, sent = runtime.api("PUT", f"/charge-points/{station}/charging-profiles/7?wait=10", PROFILE, token=key)
+        status, sent = runtime.api(
+            "PUT", f"/charge-points/{station}/charging-profiles/7?wait=10", PROFILE, token=key
+        )
         assert status == 200 and sent["response"]["status"] == "Accepted", sent
         panel(page, runtime, station, "profiles")
         chart = page.locator("figure", has_text="Profile 7: TxDefaultProfile, stack level 1")
@@ -165,7 +184,11 @@ def test_a_stations_profiles_reservations_local_list_registration_and_certificat
         page.get_by_role("button", name="Clear profile 7").click()
         confirm(page, f"Clear profile 7 on {station}?", "Clear")
         expect(page.get_by_text("ClearChargingProfile: Accepted")).to_be_visible()
-        assert runtime.wait_for(lambda: not runtime.api("GET", f"/charge-points/{station}/charging-profiles", token=key)[1]["items"])
+        assert runtime.wait_for(
+            lambda: (
+                not runtime.api("GET", f"/charge-points/{station}/charging-profiles", token=key)[1]["items"]
+            )
+        )
 
         # Reservations: an EVSE (the station is 2.x), made and cancelled.
         assert runtime.api("PUT", "/id-tokens/PAGES-RES", {"status": "Accepted"}, token=key)[0] == 201
@@ -182,7 +205,11 @@ def test_a_stations_profiles_reservations_local_list_registration_and_certificat
         page.get_by_role("button", name=f"Cancel reservation {made['reservationId']}").click()
         confirm(page, f"Cancel reservation {made['reservationId']}?", "Cancel the reservation")
         assert runtime.wait_for(
-            lambda: runtime.api("GET", f"/reservations/{made['reservationId']}", token=key)[1]["state"] == "cancelled", 10
+            lambda: (
+                runtime.api("GET", f"/reservations/{made['reservationId']}", token=key)[1]["state"]
+                == "cancelled"
+            ),
+            10,
         )
         expect(rows.get_by_text("cancelled")).to_be_visible()
         shoot(page, "station-reservations")
@@ -219,7 +246,9 @@ def test_a_stations_profiles_reservations_local_list_registration_and_certificat
         expect(page.get_by_text("Not asked yet")).to_be_visible()
         page.get_by_role("button", name="Ask for the inventory").click()
         expect(page.get_by_text("1 of 1 answered")).to_be_visible()
-        assert runtime.api("GET", f"/charge-points/{station}/certificates", token=key)[1]["installedReportedAt"]
+        assert runtime.api("GET", f"/charge-points/{station}/certificates", token=key)[1][
+            "installedReportedAt"
+        ]
         install = form(page, "Install a root")
         install.get_by_label("Kept root").select_option(index=1)
         install.get_by_role("button", name="Install").click()
@@ -243,8 +272,11 @@ def test_a_tariff_is_refused_with_the_apis_reason_then_saved_edited_and_deleted(
         tariff.get_by_role("button", name="Save the tariff").click()
         expect(page.get_by_role("status").filter(has_text="Tariff day-night saved.")).to_be_visible()
         saved = runtime.api("GET", "/tariffs/day-night")[1]
-        assert (saved["currency"], saved["assignedTo"]["sites"], saved["elements"][0]["priceComponents"][0]["price"]) == (
-            "EUR", ["paris-1"], 0.35)
+        assert (
+            saved["currency"],
+            saved["assignedTo"]["sites"],
+            saved["elements"][0]["priceComponents"][0]["price"],
+        ) == ("EUR", ["paris-1"], 0.35)
 
         page.get_by_role("button", name="Edit day-night").click()
         expect(tariff.get_by_label("Tariff id")).to_have_value("day-night")
@@ -264,8 +296,18 @@ def test_a_tariff_is_refused_with_the_apis_reason_then_saved_edited_and_deleted(
 
 
 def test_cdrs_are_filtered_and_exported(browser, runtime):
-    assert runtime.api("PUT", "/tariffs/cdr-flat", {"currency": "EUR", "elements": [
-        {"priceComponents": [{"type": "ENERGY", "price": 0.4}]}], "assignedTo": {"default": True}})[0] == 201
+    assert (
+        runtime.api(
+            "PUT",
+            "/tariffs/cdr-flat",
+            {
+                "currency": "EUR",
+                "elements": [{"priceComponents": [{"type": "ENERGY", "price": 0.4}]}],
+                "assignedTo": {"default": True},
+            },
+        )[0]
+        == 201
+    )
     session = ended_session(runtime, "PAGES-CDR-16", "1.6", "PAGES-CDR", [(1000, 7000), (3000, 7000)])
     with signed_in(browser, runtime, TOKEN, accept_downloads=True) as page:
         page.goto(f"{runtime.api_url}/console/#/cdrs")
@@ -297,8 +339,13 @@ def test_id_tokens_are_imported_from_a_csv_exported_and_deleted(browser, runtime
 
         with page.expect_download() as waiting:
             page.get_by_role("button", name="Export CSV").click()
-        exported = {row["idToken"]: row for row in csv.DictReader(io.StringIO(waiting.value.path().read_text()))}
-        assert exported["PAGES-IMP-2"]["status"] == "Blocked" and exported["PAGES-IMP-1"]["parentIdToken"] == "FLEET-A"
+        exported = {
+            row["idToken"]: row for row in csv.DictReader(io.StringIO(waiting.value.path().read_text()))
+        }
+        assert (
+            exported["PAGES-IMP-2"]["status"] == "Blocked"
+            and exported["PAGES-IMP-1"]["parentIdToken"] == "FLEET-A"
+        )
 
         bad = tmp_path / "bad.csv"
         bad.write_text("idToken,status\nPAGES-IMP-3,Maybe\n")
@@ -317,9 +364,21 @@ def test_id_tokens_are_imported_from_a_csv_exported_and_deleted(browser, runtime
 def test_the_pages_fit_a_phone_and_work_from_the_keyboard(browser, runtime, key):
     assert runtime.api("PUT", "/sites/phone-site", {"limit": {"watts": 22000}}, token=key)[0] == 201
     phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-    with stations(runtime, key, "PAGES-PHONE-", "1.6") as [station], signed_in(browser, runtime, key, **phone) as page:
-        where = ["sites", "sites/phone-site", "tariffs", "cdrs", "id-tokens",
-                 *(f"charge-points/{station}/manage/{p}" for p in ("profiles", "reservations", "local-list", "registration", "certificates"))]
+    with (
+        stations(runtime, key, "PAGES-PHONE-", "1.6") as [station],
+        signed_in(browser, runtime, key, **phone) as page,
+    ):
+        where = [
+            "sites",
+            "sites/phone-site",
+            "tariffs",
+            "cdrs",
+            "id-tokens",
+            *(
+                f"charge-points/{station}/manage/{p}"
+                for p in ("profiles", "reservations", "local-list", "registration", "certificates")
+            ),
+        ]
         for place in where:
             page.goto(f"{runtime.api_url}/console/#/{place}")
             expect(page.locator("h1")).to_be_visible()
@@ -353,5 +412,9 @@ def test_the_pages_fit_a_phone_and_work_from_the_keyboard(browser, runtime, key)
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Enter")
         assert runtime.wait_for(
-            lambda: runtime.api("GET", f"/reservations/{made['reservationId']}", token=key)[1]["state"] == "cancelled", 10
+            lambda: (
+                runtime.api("GET", f"/reservations/{made['reservationId']}", token=key)[1]["state"]
+                == "cancelled"
+            ),
+            10,
         )

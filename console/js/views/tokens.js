@@ -69,10 +69,11 @@ export function tokensPage(root) {
   const progress = h("div", { "aria-live": "polite" });
   const importing = h("form", { class: "card" }, h("h2", {}, "Import a CSV"),
     field("CSV file", file, `Columns: ${COLUMNS.join(", ")} (as the export writes them); a token listed already is replaced`),
-    h("div", { class: "actions" }, h("button", { type: "submit" }, "Import"),
-      permit(h("button", { type: "button", class: "quiet", onclick: () => exportCsv() }, "Export CSV"), EXPORT)),
-    progress);
-  replace(root, h("h1", {}, "Id tokens"), h("div", { class: "grid" }, permit(form, SAVE), permit(importing, SAVE)), status, list);
+    h("button", { type: "submit" }, "Import"), progress);
+  const exporting = permit(h("button", { type: "button", class: "quiet", onclick: () => exportCsv() }, "Export CSV"), EXPORT);
+  // The import is hidden from who may not save a token: the form beside it says why.
+  replace(root, h("h1", {}, "Id tokens"), h("div", { class: "grid" }, permit(form, SAVE), permit(importing, SAVE, "hide")),
+    h("div", { class: "actions" }, exporting), status, list);
 
   async function exportCsv() {
     try {
