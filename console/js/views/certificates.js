@@ -26,7 +26,7 @@ export function certificatesPanel(body, id) {
     field("Type", select("certificateType", ROOTS.map((r) => [r, r]), "CSMSRootCertificate"), "For a PEM"),
     field("PEM", h("textarea", { name: "certificate", rows: "4", class: "code", spellcheck: "false", placeholder: "-----BEGIN CERTIFICATE-----" })),
     h("button", { type: "submit" }, "Install"));
-  const refresh = permit(h("button", { type: "button", onclick: () => ask_again() }, "Ask for the inventory"), REFRESH);
+  const refresh = permit(h("button", { type: "button", onclick: () => askAgain() }, "Ask for the inventory"), REFRESH);
   const renew = permit(h("button", { type: "button", class: "quiet", onclick: () => renewal() }, "Renew its certificate"), TRIGGER);
   replace(body, h("div", { class: "actions" }, refresh, renew), status,
     h("h2", {}, "Signed by the CSMS"), issued, h("h2", {}, "Installed on the station"), installed, permit(install, INSTALL));
@@ -34,7 +34,7 @@ export function certificatesPanel(body, id) {
   get("/trust-anchors").then(({ items }) => anchors.append(...items.map((a) =>
     h("option", { value: a.name }, `${a.name} (${a.certificateType}${a.builtIn ? ", the CSMS's own" : ""})`)))).catch(() => {});
 
-  async function ask_again() {
+  async function askAgain() {
     try {
       const sent = await api("POST", `${path}/certificates/refresh`);
       await follow(status, sent, "Asking what it has installed");

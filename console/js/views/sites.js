@@ -90,7 +90,7 @@ export function sitesPage(root) {
 
 // The site's power over time in kW: its sessions' metered power summed, the share the allocator
 // gave them, and the limit in force (the grid's when lower than the site's).
-function powerSeries(site, samples, metered) {
+function powerSeries(samples, metered) {
   return [
     { name: "Limit in force", kind: "step", points: samples.map((p) => [p.at, p.limitKw]), end: new Date() },
     { name: "Allocated", kind: "step", points: samples.map((p) => [p.at, p.allocatedKw]), end: new Date() },
@@ -203,7 +203,7 @@ export function sitePage(root, siteId) {
       const since = samples[0].at.getTime() - 30 * 60 * 1000;
       const metered = summed(sessions.filter(Boolean).map((one) => latestPower(one).filter(([t]) => t.getTime() >= since)));
       const open = chart.querySelector("details")?.open; // an open "Figures" stays open
-      replace(chart, h("div", { class: "charts" }, limitsChart(`${siteId}: power against its limit`, powerSeries(site, samples, metered), "kW")),
+      replace(chart, h("div", { class: "charts" }, limitsChart(`${siteId}: power against its limit`, powerSeries(samples, metered), "kW")),
         h("p", { class: "muted" }, `In force: ${allocation.limitAmps} A per phase`,
           allocation.gridLimit ? " (the grid's)" : "", allocation.computedAt ? `, shared ${when(allocation.computedAt)}` : "",
           allocation.reason ? ` after ${allocation.reason}` : "", "."));
