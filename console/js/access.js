@@ -41,6 +41,25 @@ export const ROUTES = {
   "POST /drivers/<driver_id>/keys": "manage drivers",
   "PUT /drivers/<driver_id>/id-tokens/<id_token>": "manage drivers",
   "DELETE /drivers/<driver_id>/id-tokens/<id_token>": "manage drivers",
+  // Sites, tariffs and CDRs, id tokens, and a station's administration (views/station.js).
+  "PUT /sites/<site_id>": "manage sites",
+  "PUT /tariffs/<tariff_id>": "manage tariffs",
+  "DELETE /tariffs/<tariff_id>": "manage tariffs",
+  "GET /cdrs": "read",
+  "GET /id-tokens": "read",
+  "DELETE /id-tokens/<id_token>": "manage id tokens",
+  "DELETE /charge-points/<charge_point_id>/charging-profiles/<profile_id>": "manage charging profiles",
+  "POST /charge-points/<charge_point_id>/reservations": "manage reservations",
+  "DELETE /reservations/<reservation_id>": "manage reservations",
+  "POST /charge-points/<charge_point_id>/local-list": "send local lists",
+  "POST /charge-points/<charge_point_id>/password": "rotate passwords",
+  "POST /charge-points/<charge_point_id>/security-profile": "manage certificates",
+  "PUT /charge-points/<charge_point_id>": "register charge points",
+  "DELETE /charge-points/<charge_point_id>": "register charge points",
+  "POST /charge-points/<charge_point_id>/certificates/refresh": "manage certificates",
+  "POST /charge-points/<charge_point_id>/certificates": "manage certificates",
+  "DELETE /charge-points/<charge_point_id>/certificates/<serial>": "manage certificates",
+  "POST /charge-points/<charge_point_id>/certificates/<serial>/revoke": "manage certificates",
 };
 
 // The roles an operator holds, lowest first (a key's role is never above its maker's).

@@ -15,6 +15,8 @@ import { keysPage } from "./views/keys.js";
 import { sessionPage, sessionsPage } from "./views/sessions.js";
 import { tenantsPage } from "./views/tenants.js";
 import { tokensPage } from "./views/tokens.js";
+import { sitePage, sitesPage } from "./views/sites.js";
+import { cdrsPage, tariffsPage } from "./views/tariffs.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -37,6 +39,10 @@ const ROUTES = [
   [/^#\/tenants$/, () => tenantsPage],
   [/^#\/drivers$/, () => driversPage],
   [/^#\/drivers\/([^/?]+)$/, (m) => (root) => driverPage(root, decodeURIComponent(m[1]))],
+  [/^#\/sites$/, () => sitesPage],
+  [/^#\/sites\/([^/?]+)$/, (m) => (root) => sitePage(root, decodeURIComponent(m[1]))],
+  [/^#\/tariffs$/, () => tariffsPage],
+  [/^#\/cdrs$/, () => cdrsPage],
 ];
 
 function route() {

@@ -2,7 +2,8 @@
 // session in progress with its power and energy (start one, stop it), configuration, commands
 // (the friendly ones and any call of its version, each form offering only the fields its
 // version's schema has), the command history, firmware updates and logs, and the pages of the
-// other blocks (security events, charging profiles, reservations, certificates).
+// other blocks (security events; charging profiles, reservations, the local list, registration
+// and certificates from station.js).
 
 import { needs, permit } from "../access.js";
 import { api, command, every, get, poll, query } from "../api.js";
@@ -10,6 +11,7 @@ import { sessionCharts } from "../chart.js";
 import { ask, badge, field, h, json, kwh, message, replace, select, table, when } from "../dom.js";
 import { firmwareUpdates } from "./firmware.js";
 import { logsPanel } from "./logs.js";
+import { PANELS, stationPanel } from "./station.js";
 
 const TABS = [
   ["overview", "Overview"],
@@ -19,9 +21,7 @@ const TABS = [
   ["history", "Command history"],
   ["maintenance", "Firmware and logs"],
   ["security", "Security events"],
-  ["profiles", "Charging profiles"],
-  ["reservations", "Reservations"],
-  ["certificates", "Certificates"],
+  ...PANELS.map(([key, text]) => [key, text]),
 ];
 
 export function chargePointPage(root, id, tab = "overview") {
@@ -47,8 +47,9 @@ export function chargePointPage(root, id, tab = "overview") {
 
   const context = { id, path, status, timers: [] };
   context.poll = (work) => polled(context, work);
-  const pages = { overview, session, configuration, commands, history, maintenance, security, profiles, reservations, certificates };
-  (pages[tab] || overview)(body, context);
+  const pages = { overview, session, configuration, commands, history, maintenance, security };
+  if (PANELS.some(([key]) => key === tab)) context.timers.push(stationPanel(body, id, tab));
+  else (pages[tab] || overview)(body, context);
   return () => context.timers.forEach((stop) => stop());
 }
 
@@ -427,38 +428,4 @@ function security(body, context) {
     ["When", (e) => when(e.timestamp || e.receivedAt)], ["Type", (e) => e.type],
     ["Critical", (e) => (e.critical ? badge("critical") : "no")], ["Details", (e) => e.techInfo || "–"],
   ], "No security event."]]);
-}
-
-function profiles(body, context) {
-  listing(body, context, [["Charging profiles", "charging-profiles", [
-    ["Id", (p) => p.profileId], ["EVSE", (p) => p.evseId], ["Purpose", (p) => p.purpose], ["Stack level", (p) => p.stackLevel],
-    ["Status", (p) => p.status], ["Source", (p) => p.source], ["Updated", (p) => when(p.updatedAt)],
-  ], "No charging profile."]]);
-}
-
-function reservations(body, context) {
-  listing(body, context, [["Reservations", "reservations", [
-    ["Id", (r) => r.reservationId], ["Id token", (r) => r.idToken], ["Where", (r) => r.evseId ?? r.connectorId ?? "any"],
-    ["Expires", (r) => when(r.expiresAt)], ["State", (r) => r.state], ["Session", (r) => r.transactionId || "–"],
-  ], "No reservation."]]);
-}
-
-async function certificates(body, context) {
-  polled(context, async () => {
-    try {
-      const inventory = await get(`${context.path}/certificates`);
-      replace(body,
-        h("h2", {}, "Issued by the CSMS"),
-        table("Issued certificates", [
-          ["Use", (c) => c.use], ["Subject", (c) => c.subject], ["Serial", (c) => h("code", {}, c.serial || "–")],
-          ["Status", (c) => c.status], ["In use", (c) => (c.inUse ? "yes" : "no")], ["Expires", (c) => when(c.notAfter)],
-        ], inventory.issued, "None issued."),
-        h("h2", {}, "Installed on the station"),
-        table("Installed certificates", [
-          ["Type", (c) => c.certificateType], ["Serial", (c) => h("code", {}, c.hashData.serialNumber)],
-        ], inventory.installed || [], "None reported: ask for the inventory with POST …/certificates/refresh."));
-    } catch (error) {
-      failed(body, error);
-    }
-  });
 }
