@@ -14,7 +14,7 @@ import importlib
 import json
 import math
 import re
-from typing import Any
+from typing import Any, Protocol, cast
 
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
@@ -281,7 +281,11 @@ def validate(message: Call | CallResult, profile: Profile, action: str | None = 
 
 
 def from_wire(
-    profile: Profile, action: str, message_type_id: int, payload: dict[str, Any], request: dict[str, Any] | None = None
+    profile: Profile,
+    action: str,
+    message_type_id: int,
+    payload: dict[str, Any],
+    request: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A payload as the version the profile is read as words it (OCPP 2.0's as 2.0.1's), or
     the RpcError to answer when it cannot be; `request` is the call an answer answers."""
@@ -300,12 +304,24 @@ def to_wire(profile: Profile, action: str, message_type_id: int, payload: dict[s
 
 def unserved(profile: Profile) -> frozenset[str]:
     """Actions of the version its dialect cannot serve through the version it is read as."""
-    return frozenset() if profile.dialect is None else frozenset(_dialect(profile).UNSERVED)
+    return frozenset() if profile.dialect is None else _dialect(profile).UNSERVED
 
 
-def _dialect(profile: Profile) -> Any:
+class Dialect(Protocol):
+    """A module of rules that maps a version's wording onto the one it is read as (`v20.py`)."""
+
+    UNSERVED: frozenset[str]
+
+    def read(
+        self, action: str, message_type_id: int, payload: dict[str, Any], request: dict[str, Any] | None
+    ) -> dict[str, Any]: ...
+
+    def write(self, action: str, message_type_id: int, payload: dict[str, Any]) -> dict[str, Any]: ...
+
+
+def _dialect(profile: Profile) -> Dialect:
     assert profile.dialect is not None
-    return importlib.import_module(profile.dialect)
+    return cast(Dialect, importlib.import_module(profile.dialect))
 
 
 def call_result(message_id: str, payload: dict[str, Any]) -> str:

@@ -42,7 +42,9 @@ class Difference(StrEnum):
     CABLE_MAX_CURRENT_ROUNDED = "cableMaxCurrent rounded to an integer"
     SIGNED_METER_VALUE_RESHAPED = "signedMeterValue fields renamed"
     FIRMWARE_STATUS_MAPPED = "firmware status 2.0.1 lacks mapped"
-    MONITORING_EVENT_FLATTENED = "variableMonitoringEvent became variableMonitoringId and eventNotificationType"
+    MONITORING_EVENT_FLATTENED = (
+        "variableMonitoringEvent became variableMonitoringId and eventNotificationType"
+    )
     EVENT_NOTIFICATION_TYPE_ADDED = "eventNotificationType added"
     PERSISTENCE_RENAMED = "variableAttribute persistence renamed persistent"
     REQUEST_ID_MISSING = "requestId missing from a report"
@@ -114,7 +116,10 @@ def _signed_meter_values(meter_values: list[dict[str, Any]] | None, found: _Foun
         _rename(signed, "signatureMethod", "signingMethod")
         signed.setdefault("publicKey", "")
         if "meterValueSignature" in signed:
-            signed["customData"] = {"vendorId": VENDOR_ID, "meterValueSignature": signed.pop("meterValueSignature")}
+            signed["customData"] = {
+                "vendorId": VENDOR_ID,
+                "meterValueSignature": signed.pop("meterValueSignature"),
+            }
         found(Difference.SIGNED_METER_VALUE_RESHAPED)
 
 
@@ -258,7 +263,9 @@ def _read_sign_certificate(payload: dict[str, Any], found: _Found, _: dict[str, 
 def _read_certificate_status(payload: dict[str, Any], found: _Found, _: dict[str, Any] | None) -> None:
     data = payload.get("ocspRequestData")
     if isinstance(data, dict) and "responderURL" not in data:
-        raise _cannot("without a responderURL there is no OCSP responder to ask", ErrorKind.OCCURRENCE_CONSTRAINT)
+        raise _cannot(
+            "without a responderURL there is no OCSP responder to ask", ErrorKind.OCCURRENCE_CONSTRAINT
+        )
 
 
 def _read_composite_schedule(payload: dict[str, Any], found: _Found, request: dict[str, Any] | None) -> None:
@@ -279,7 +286,9 @@ def _read_composite_schedule(payload: dict[str, Any], found: _Found, request: di
     found(Difference.COMPOSITE_SCHEDULE_RESHAPED)
 
 
-def _read_installed_certificates(payload: dict[str, Any], found: _Found, request: dict[str, Any] | None) -> None:
+def _read_installed_certificates(
+    payload: dict[str, Any], found: _Found, request: dict[str, Any] | None
+) -> None:
     hashes = payload.pop("certificateHashData", None)
     if hashes is None:
         return
@@ -332,7 +341,9 @@ _READ: dict[tuple[str, int], Rule] = {
     ("SetVariables", CALLRESULT): _statuses(
         {"InvalidValue": "Rejected", "OutOfRange": "Rejected"}, "attributeStatus", "setVariableResult"
     ),
-    ("SetVariableMonitoring", CALLRESULT): _statuses({"OutOfRange": "Rejected"}, "status", "setMonitoringResult"),
+    ("SetVariableMonitoring", CALLRESULT): _statuses(
+        {"OutOfRange": "Rejected"}, "status", "setMonitoringResult"
+    ),
 }
 
 

@@ -246,8 +246,9 @@ def profile_for(version: str) -> Profile:
 
 def negotiate(offered: str | list[str] | None) -> OcppVersion | None:
     """The version the CSMS prefers (`PREFERENCE`) among those the charge point offers, from one
-    or several Sec-WebSocket-Protocol headers, each possibly a comma-separated list. Subprotocol names are case-sensitive (RFC
-    6455): `OCPP1.6` is not `ocpp1.6`, and the handshake could not answer it as offered."""
+    or several Sec-WebSocket-Protocol headers, each possibly a comma-separated list. Subprotocol
+    names are case-sensitive (RFC 6455): `OCPP1.6` is not `ocpp1.6`, and the handshake could not
+    answer it as offered."""
     if offered is None:
         return None
     values = [offered] if isinstance(offered, str) else offered

@@ -158,8 +158,8 @@ def _wire_frame(command: Command) -> str:
     2.0.1 wording the command is kept in)."""
     from shared.protocol import framing
 
-    profile = profile_for(command.ocpp_version)
-    return _frame(command.command_id, command.action, framing.to_wire(profile, command.action, 2, command.payload))
+    on_wire = framing.to_wire(profile_for(command.ocpp_version), command.action, 2, command.payload)
+    return _frame(command.command_id, command.action, on_wire)
 
 
 def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
