@@ -52,6 +52,7 @@ def _answer(context: CallContext, call: Call) -> str:
     profile = context.profile
     try:
         handler = lookup(profile, call.action, call.unique_id)
+        call.payload = framing.from_wire(profile, call.action, call.message_type_id, call.payload)
         framing.validate(call, profile)
         payload = handler(context, call.payload)
     except RpcError as error:
@@ -82,4 +83,6 @@ def _answer(context: CallContext, call: Call) -> str:
         return framing.call_error(
             profile, RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id)
         )
-    return framing.call_result(call.unique_id, payload)
+    return framing.call_result(
+        call.unique_id, framing.to_wire(profile, call.action, CallResult.message_type_id, payload)
+    )

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from functions.ocpp_router import actions
+from shared.protocol import framing
 from shared.protocol.errors import ErrorKind, RpcError
-from shared.protocol.versions import PREFERENCE, OcppVersion, Profile
+from shared.protocol.versions import PREFERENCE, PROFILES, OcppVersion, Profile
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,13 @@ class CallContext:
 Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
 
 _TABLE: dict[tuple[OcppVersion, str], Handler] = {}
+# The versions with handlers of their own; the others are served by those they are read as.
+SERVED = tuple(version for version in PREFERENCE if PROFILES[version].read_as is None)
+# Oldest first, as the README's table reads.
+_BY_AGE = sorted(PROFILES, key=lambda version: tuple(int(part) for part in version.value.split(".")))
 
 
-def handles(action: str, versions: tuple[OcppVersion, ...] = PREFERENCE) -> Callable[[Handler], Handler]:
+def handles(action: str, versions: tuple[OcppVersion, ...] = SERVED) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         for version in versions:
             key = (version, action)
@@ -41,13 +46,13 @@ def handles(action: str, versions: tuple[OcppVersion, ...] = PREFERENCE) -> Call
 
 
 def lookup(profile: Profile, action: str, message_id: str) -> Handler:
-    handler = _TABLE.get((profile.version, action))
-    if handler is not None:
+    """The action's handler for the version; a version read as another (2.0 as 2.0.1) is served
+    by that one's handlers."""
+    handler = _TABLE.get((profile.schemas, action))
+    if handler is None and actions.load(action):  # first time here: its module registers its handler
+        handler = _TABLE.get((profile.schemas, action))
+    if handler is not None and action not in framing.unserved(profile):
         return handler
-    if actions.load(action):  # first time here: its module registers its handler
-        handler = _TABLE.get((profile.version, action))
-        if handler is not None:
-            return handler
     if action not in profile.actions:
         raise RpcError(
             ErrorKind.NOT_IMPLEMENTED,
@@ -65,22 +70,22 @@ def lookup(profile: Profile, action: str, message_id: str) -> Handler:
 
 def implemented(version: OcppVersion) -> list[str]:
     actions.load_all()
-    return sorted(action for (v, action) in _TABLE if v is version)
+    profile = PROFILES[version]
+    unserved = framing.unserved(profile)
+    return sorted(action for (v, action) in _TABLE if v is profile.schemas and action not in unserved)
 
 
 def actions_markdown() -> str:
     """The README's table of what each version implements, made from the dispatch table."""
-    from shared.protocol.versions import PROFILES
-
     actions.load_all()
-    versions = list(reversed(PREFERENCE))
+    versions = _BY_AGE
     handled = sorted({action for (_, action) in _TABLE})
     lines = [
         "| Charge point → CSMS | " + " | ".join(f"OCPP {v}" for v in versions) + " |",
         "|---|" + "---|" * len(versions),
     ]
     for action in handled:
-        marks = ["✓" if (v, action) in _TABLE else "-" for v in versions]
+        marks = ["✓" if action in implemented(v) else "-" for v in versions]
         lines.append(f"| {action} | " + " | ".join(marks) + " |")
     lines.append("")
     lines.append("Not implemented yet (answered with a `NotImplemented` CALLERROR):")

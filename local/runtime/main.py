@@ -268,7 +268,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         f"  Console        {base}/  (sign in with the API token)\n"
         f"  Driver pages   {base}/driver/  (sign in with a driver's key, from POST /drivers)\n"
         f"  Charge points  ws://{args.host}:{args.ws_port}/ocpp/{{chargePointId}}"
-        "  (ocpp2.1, ocpp2.0.1, ocpp1.6)\n"
+        "  (ocpp2.1, ocpp2.0.1, ocpp1.6, ocpp2.0)\n"
         f"  Operator API   {base}  (Swagger UI {base}/docs, OpenAPI {base}/openapi.json)\n"
         + tls_line
         + f"  API token      {token}"

@@ -10,10 +10,11 @@ size-capped, and OCPP 2.1's CALLRESULTERROR and SEND frames are understood.
 from __future__ import annotations
 
 import decimal
+import importlib
 import json
 import math
 import re
-from typing import Any
+from typing import Any, Protocol, cast
 
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
@@ -260,7 +261,7 @@ def validate(message: Call | CallResult, profile: Profile, action: str | None = 
         # Schemas read with exact decimals: 1.6's charging schedules say `multipleOf: 0.1`, which
         # only exact numbers can meet (21.4 is no multiple of 0.1 in binary floating point).
         validator = get_validator(
-            message.message_type_id, action, profile.version.value, parse_float=decimal.Decimal
+            message.message_type_id, action, profile.schemas.value, parse_float=decimal.Decimal
         )
     except OSError:
         raise RpcError(
@@ -277,6 +278,50 @@ def validate(message: Call | CallResult, profile: Profile, action: str | None = 
     kind = _SCHEMA_ERROR_KINDS.get(str(error.validator), ErrorKind.PROPERTY_CONSTRAINT)
     where = "/".join(str(part) for part in error.absolute_path) or "(payload)"
     raise RpcError(kind, f"{where}: {error.message}", {"path": where}, message_id=message_id)
+
+
+def from_wire(
+    profile: Profile,
+    action: str,
+    message_type_id: int,
+    payload: dict[str, Any],
+    request: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A payload as the version the profile is read as words it (OCPP 2.0's as 2.0.1's), or
+    the RpcError to answer when it cannot be; `request` is the call an answer answers."""
+    if profile.dialect is None:
+        return payload
+    return _dialect(profile).read(action, message_type_id, payload, request)
+
+
+def to_wire(profile: Profile, action: str, message_type_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload worded as the version the profile is read as, as its own version words it; an
+    RpcError when that version cannot say it."""
+    if profile.dialect is None:
+        return payload
+    return _dialect(profile).write(action, message_type_id, payload)
+
+
+def unserved(profile: Profile) -> frozenset[str]:
+    """Actions of the version its dialect cannot serve through the version it is read as."""
+    return frozenset() if profile.dialect is None else _dialect(profile).UNSERVED
+
+
+class Dialect(Protocol):
+    """A module of rules that maps a version's wording onto the one it is read as (`v20.py`)."""
+
+    UNSERVED: frozenset[str]
+
+    def read(
+        self, action: str, message_type_id: int, payload: dict[str, Any], request: dict[str, Any] | None
+    ) -> dict[str, Any]: ...
+
+    def write(self, action: str, message_type_id: int, payload: dict[str, Any]) -> dict[str, Any]: ...
+
+
+def _dialect(profile: Profile) -> Dialect:
+    assert profile.dialect is not None
+    return cast(Dialect, importlib.import_module(profile.dialect))
 
 
 def call_result(message_id: str, payload: dict[str, Any]) -> str:

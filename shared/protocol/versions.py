@@ -26,6 +26,7 @@ from shared.protocol.errors import ErrorKind
 
 class OcppVersion(StrEnum):
     V16 = "1.6"
+    V20 = "2.0"
     V201 = "2.0.1"
     V21 = "2.1"
 
@@ -137,10 +138,19 @@ class Profile:
     # Where a block's codec for this version is, first match wins: a version that shares most
     # shapes with an older one (2.1 with 2.0.1) has modules only where it differs.
     codec_modules: tuple[str, ...] = field(repr=False)
+    # A version read through a newer one's schemas, codecs and handlers once a module of rules
+    # (`dialect`) has mapped its wire shapes onto that version's: OCPP 2.0 onto 2.0.1.
+    read_as: OcppVersion | None = field(default=None, repr=False)
+    dialect: str | None = field(default=None, repr=False)
 
     @property
     def subprotocol(self) -> str:
         return self.version.subprotocol
+
+    @property
+    def schemas(self) -> OcppVersion:
+        """The version whose schemas (and handlers) serve this one's messages."""
+        return self.read_as or self.version
 
     def error_name(self, kind: ErrorKind) -> str:
         return self.error_names[kind]
@@ -148,7 +158,7 @@ class Profile:
     @cached_property
     def actions(self) -> frozenset[str]:
         """Every action of the version, read from the `ocpp` package's bundled schemas."""
-        folder = Path(ocpp.__file__).parent / ("v" + self.version.value.replace(".", "")) / "schemas"
+        folder = Path(ocpp.__file__).parent / ("v" + self.schemas.value.replace(".", "")) / "schemas"
         names = set()
         for schema in folder.glob("*.json"):
             name = schema.stem
@@ -160,7 +170,7 @@ class Profile:
     def request_schema(self, action: str) -> dict[str, Any]:
         """An action's request payload schema, as the `ocpp` package bundles it (for the
         console's payload editor)."""
-        folder = Path(ocpp.__file__).parent / ("v" + self.version.value.replace(".", "")) / "schemas"
+        folder = Path(ocpp.__file__).parent / ("v" + self.schemas.value.replace(".", "")) / "schemas"
         name = action if self.version is OcppVersion.V16 else f"{action}Request"
         schema: dict[str, Any] = json.loads((folder / f"{name}.json").read_text())
         return schema
@@ -207,6 +217,15 @@ PROFILES: dict[OcppVersion, Profile] = {
         frozenset({2, 3, 4}),
         ("v2",),
     ),
+    OcppVersion.V20: Profile(
+        OcppVersion.V20,
+        _V2_ERROR_NAMES,
+        _V201_FROM_CHARGE_POINT,
+        frozenset({2, 3, 4}),
+        ("v2",),
+        read_as=OcppVersion.V201,
+        dialect="shared.protocol.v20",
+    ),
     OcppVersion.V21: Profile(
         OcppVersion.V21,
         _V2_ERROR_NAMES,
@@ -216,8 +235,9 @@ PROFILES: dict[OcppVersion, Profile] = {
     ),
 }
 
-# Newest first: the order in which the CSMS prefers versions.
-PREFERENCE = (OcppVersion.V21, OcppVersion.V201, OcppVersion.V16)
+# The order in which the CSMS prefers versions: newest first, but 2.0 last of all, since 2.0.1
+# replaced it and a station offering both speaks the rest better (decision 0041).
+PREFERENCE = (OcppVersion.V21, OcppVersion.V201, OcppVersion.V16, OcppVersion.V20)
 
 
 def profile_for(version: str) -> Profile:
@@ -225,9 +245,10 @@ def profile_for(version: str) -> Profile:
 
 
 def negotiate(offered: str | list[str] | None) -> OcppVersion | None:
-    """The newest version the charge point offers, from one or several Sec-WebSocket-Protocol
-    headers, each possibly a comma-separated list. Subprotocol names are case-sensitive (RFC
-    6455): `OCPP1.6` is not `ocpp1.6`, and the handshake could not answer it as offered."""
+    """The version the CSMS prefers (`PREFERENCE`) among those the charge point offers, from one
+    or several Sec-WebSocket-Protocol headers, each possibly a comma-separated list. Subprotocol
+    names are case-sensitive (RFC 6455): `OCPP1.6` is not `ocpp1.6`, and the handshake could not
+    answer it as offered."""
     if offered is None:
         return None
     values = [offered] if isinstance(offered, str) else offered

@@ -127,11 +127,12 @@ def submit_to(
         # 10.6 is a multiple of 0.1 (1.6's schemas say multipleOf), as it is on the wire.
         as_read = json.loads(json.dumps(payload), parse_float=Decimal)
         framing.validate(Call(command_id, action, as_read), profile)
+        on_wire = framing.to_wire(profile, action, Call.message_type_id, payload)
     except RpcError as error:
         raise CommandRefused(
             f"{action} payload is not valid for OCPP {profile.version}: {error.description}"
         ) from None
-    size = len(_frame(command_id, action, payload).encode())
+    size = len(_frame(command_id, action, on_wire).encode())
     limit = get_settings().max_message_bytes
     if size > limit:  # the gateway could never carry it, and it would block the queue
         raise PayloadTooLarge(f"The call would be a {size}-byte frame; a charge point takes {limit} at most")
@@ -152,6 +153,15 @@ def _frame(command_id: str, action: str, payload: dict[str, Any]) -> str:
     return json.dumps([2, command_id, action, payload], separators=(",", ":"))
 
 
+def _wire_frame(command: Command) -> str:
+    """The command's call as its charge point's version words it (OCPP 2.0's differs from the
+    2.0.1 wording the command is kept in)."""
+    from shared.protocol import framing
+
+    on_wire = framing.to_wire(profile_for(command.ocpp_version), command.action, 2, command.payload)
+    return _frame(command.command_id, command.action, on_wire)
+
+
 def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
     """Send the oldest queued command, unless a call is outstanding. Taking the turn and marking
     the command sent is one conditional transaction, so however many callers race here (an
@@ -165,9 +175,7 @@ def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
         if turn is Turn.GONE:  # sent or settled by another caller; the index had not caught up
             continue
         try:  # marked sent first: an answer may arrive before post_to_connection returns
-            connections_at(endpoint_for()).send(
-                connection_id, _frame(command.command_id, command.action, command.payload)
-            )
+            connections_at(endpoint_for()).send(connection_id, _wire_frame(command))
         except ConnectionGone:
             logger.info("Connection gone while sending a command", extra={"command_id": command.command_id})
             charge_points.clear_connection(charge_point_id, connection_id, now)
@@ -221,6 +229,7 @@ def answer(
         settled = commands.settle(command.command_id, CommandStatus.FAILED, now, failure=failure)
     else:
         try:
+            reply.payload = framing.from_wire(profile, command.action, 3, reply.payload, command.payload)
             framing.validate(reply, profile, command.action)
         except RpcError as error:
             failure = Failure(

@@ -25,7 +25,7 @@ class FleetFilterIn(ApiModel):
     site_id: str | None = None
     vendor: str | None = None
     model: str | None = None
-    ocpp_version: Literal["1.6", "2.0.1", "2.1"] | None = None
+    ocpp_version: Literal["1.6", "2.0", "2.0.1", "2.1"] | None = None
     connected: bool | None = Field(None, description="true: only those online now")
 
 

@@ -26,7 +26,7 @@ ACCESS: Access = {
     "GET /ocpp-versions/<version>/actions/<action>": Permission.READ,
     "POST /charge-points/<charge_point_id>/commands": Permission.COMMANDS,
 }
-Version = Annotated[Literal["1.6", "2.0.1", "2.1"], Path(description="The OCPP version")]
+Version = Annotated[Literal["1.6", "2.0", "2.0.1", "2.1"], Path(description="The OCPP version")]
 
 
 @router.post(
@@ -93,7 +93,7 @@ def list_commands(
 
 @router.get(
     "/ocpp-versions/<version>/actions",
-    summary="The calls a CSMS sends in this OCPP version (1.6, 2.0.1, 2.1)",
+    summary="The calls a CSMS sends in this OCPP version (1.6, 2.0, 2.0.1, 2.1)",
     tags=["Commands"],
 )
 def version_actions(version: Version) -> ActionsOut:
