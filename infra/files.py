@@ -7,12 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.access_logs import log_bucket, log_prefix
 from infra.config import StackConfig
 from infra.functions import Functions
+from infra.nag import acknowledge, arn_of, wildcards
+from shared.aws.files import LOGS
+
+# A prefix read: its objects, and URLs to get them; written: put (also a copy's target and a URL
+# to put), removed, and a multipart upload abandoned.
+READ_ACTIONS = ["s3:GetObject"]
+WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
 
 
 def private_bucket(scope: Construct, removal: RemovalPolicy, config: StackConfig, **extra: Any) -> s3.Bucket:
@@ -41,7 +49,7 @@ class Files(Construct):
             config,
             lifecycle_rules=[
                 s3.LifecycleRule(
-                    id="uploaded-logs", prefix="logs/", expiration=Duration.days(config.uploaded_log_days)
+                    id="uploaded-logs", prefix=LOGS, expiration=Duration.days(config.uploaded_log_days)
                 ),
                 s3.LifecycleRule(
                     id="unfinished-uploads", abort_incomplete_multipart_upload_after=Duration.days(2)
@@ -59,9 +67,29 @@ class Files(Construct):
         )
 
     def grant(self, functions: Functions) -> None:
+        """Each function the objects under the prefixes its use cases read or write, and the
+        listing of those prefixes (without it, a missing object answers 403 rather than 404)."""
         for spec in functions.specs:
-            if spec.files:
-                function = functions[spec]
-                self.bucket.grant_read_write(function)
-                self.bucket.grant_delete(function)
-                function.add_environment("CSMS_FILES_BUCKET", self.bucket.bucket_name)
+            grants = functions.granted(spec)
+            prefixes = sorted(grants.file_reads | grants.file_writes)
+            if not prefixes:
+                continue
+            function = functions[spec]
+            for actions, chosen in ((READ_ACTIONS, grants.file_reads), (WRITE_ACTIONS, grants.file_writes)):
+                if chosen:
+                    resources = [self.bucket.arn_for_objects(f"{prefix}*") for prefix in sorted(chosen)]
+                    function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
+            function.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=["s3:ListBucket"],
+                    resources=[self.bucket.bucket_arn],
+                    conditions={"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}},
+                )
+            )
+            function.add_environment("CSMS_FILES_BUCKET", self.bucket.bucket_name)
+            acknowledge(
+                function,
+                "The files bucket's objects under the prefixes its use cases declare (shared/grants.py): "
+                "the images and logs are named by id below them",
+                *wildcards(*(f"Resource::{arn_of(self.bucket)}/{prefix}*" for prefix in prefixes)),
+            )

@@ -14,11 +14,10 @@ from constructs import Construct
 
 from infra import packaging
 from infra.config import StackConfig
-from infra.nag import BASIC_EXECUTION, acknowledge, wildcards
-from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
+from infra.nag import BASIC_EXECUTION, acknowledge, wildcards, written
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
 from shared.data.tables import all_records, suffix_of
-from shared.grants import granted
+from shared.grants import Grants, granted
 from shared.manifest import ALL_FUNCTIONS, FTP_RECEIVED, REACTIONS, SCHEDULES, Function
 from shared.observability import NAMESPACE, SERVICE
 from shared.settings import table_variable
@@ -134,32 +133,39 @@ class Functions(Construct):
     def __getitem__(self, spec: Function) -> lambda_.Function:
         return self.by_name[spec.name]
 
+    def granted(self, spec: Function) -> Grants:
+        return granted(spec.uses)
+
     def grant_secrets(self, scope: Construct) -> None:
-        """Functions that read secrets read those under csms/ (shared.aws.secrets), no others."""
+        """The secrets under csms/ its use cases name, no others: Secrets Manager adds six random
+        characters to a secret's name in its ARN, hence `-*` (a folder's secrets: its `/*`)."""
         stack = Stack.of(scope)
-        arn = stack.format_arn(
-            service="secretsmanager",
-            resource="secret",
-            resource_name=f"{SECRETS_PREFIX}*",
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
-        authority = stack.format_arn(
-            service="secretsmanager",
-            resource="secret",
-            resource_name=f"{SECRETS_PREFIX}{AUTHORITY_SECRET}-*",  # the service adds 6 characters
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
+
+        def arn(name: str) -> str:
+            return stack.format_arn(
+                service="secretsmanager",
+                resource="secret",
+                resource_name=f"{SECRETS_PREFIX}{name}{'*' if name.endswith('/') else '-*'}",
+                arn_format=ArnFormat.COLON_RESOURCE_NAME,
+            )
+
         for spec in self.specs:
-            if spec.secrets:
-                self[spec].add_to_role_policy(
-                    iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[arn])
-                )
-            if spec.certificate_authority:  # the CSMS's CA is made by whichever signs first
-                self[spec].add_to_role_policy(
-                    iam.PolicyStatement(actions=["secretsmanager:CreateSecret"], resources=[authority])
-                )
-            if spec.certificate_authority and self.private_ca_arn:  # ...or AWS Private CA signs
-                self[spec].add_to_role_policy(
+            grants, function = self.granted(spec), self[spec]
+            for actions, names in (
+                (["secretsmanager:GetSecretValue"], grants.secrets),
+                (["secretsmanager:CreateSecret"], grants.secrets_made),  # made by whichever signs first
+            ):
+                if names:
+                    resources = [arn(name) for name in sorted(names)]
+                    function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
+                    acknowledge(
+                        function,
+                        "Secrets Manager ends a secret's ARN with six random characters: each of these "
+                        "names one secret its use cases read (shared/grants.py), or a folder of them",
+                        *wildcards(*(f"Resource::{written(self, resource)}" for resource in resources)),
+                    )
+            if grants.private_ca and self.private_ca_arn:  # ...or AWS Private CA signs
+                function.add_to_role_policy(
                     iam.PolicyStatement(actions=PRIVATE_CA_ACTIONS, resources=[self.private_ca_arn])
                 )
 
@@ -167,7 +173,7 @@ class Functions(Construct):
         """The union of what its use cases declare (shared.grants): one statement per kind of
         access, each table in one of them, so that a role stays within IAM's 10,240 characters
         of inline policy however many tables it is granted (tests/infra/test_functions.py)."""
-        grants = granted(spec.uses)
+        grants = self.granted(spec)
         by_suffix = {suffix_of(record): self.tables[record.__name__] for record in all_records()}
         both = grants.reads & grants.writes
         kinds = (

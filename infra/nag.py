@@ -25,6 +25,23 @@ def wildcards(*findings: str) -> tuple[str, ...]:
     return tuple(f"AwsSolutions-IAM5[{finding}]" for finding in findings)
 
 
+def written(scope: IConstruct, value: str) -> str:
+    """A value with tokens (an ARN the stack formats), as cdk-nag writes it in a finding:
+    `arn:<AWS::Partition>:...:<GatewayApi1234>/...`."""
+    resolved = Stack.of(scope).resolve(value)
+    parts = resolved["Fn::Join"][1] if isinstance(resolved, dict) and "Fn::Join" in resolved else [resolved]
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif "Ref" in part:
+            out.append(f"<{part['Ref']}>")
+        else:
+            logical_id, attribute = part["Fn::GetAtt"]
+            out.append(f"<{logical_id}.{attribute}>")
+    return "".join(out)
+
+
 def arn_of(construct: IConstruct) -> str:
     """How cdk-nag writes the ARN of a construct's resource in a finding."""
     resource = construct.node.default_child

@@ -23,7 +23,7 @@ class EventBus(Construct):
 
     def grant_publishers(self, functions: Functions) -> None:
         for spec in functions.specs:
-            if spec.events:
+            if functions.granted(spec).bus:
                 self.bus.grant_put_events_to(functions[spec])
 
 

@@ -3,7 +3,7 @@ manifest names, and a stage with access logs, execution logs and throttling."""
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -14,8 +14,9 @@ from constructs import Construct
 from infra.access_logs import log_access
 from infra.config import StackConfig
 from infra.functions import Functions
-from infra.nag import acknowledge
+from infra.nag import acknowledge, wildcards, written
 from shared.aws.websocket_events import IDENTITY_PARAMETER
+from shared.grants import CONNECTION_METHODS
 from shared.manifest import AUTHORIZER, WEBSOCKET_ROUTES
 
 # API Gateway caches no WebSocket authorizer result, so an identity source only decides
@@ -81,12 +82,31 @@ class WebSocketApi(Construct):
             stage.node.add_dependency(self._logging_role())
 
     def grant_connections(self, functions: Functions) -> None:
-        """Those the manifest says talk to charge points may post to, read and close this
-        API's connections, and are told the endpoint to do it at."""
+        """Those whose use cases post to, read or close charge points' connections may do that
+        (the connection management API's method for each), and are told the endpoint."""
         for spec in functions.specs:
-            if spec.connections:
-                self.api.grant_manage_connections(functions[spec])
-                functions[spec].add_environment("CSMS_CONNECTIONS_ENDPOINT", self.stage.callback_url)
+            operations = functions.granted(spec).connections
+            if not operations:
+                continue
+            function = functions[spec]
+            resources = [
+                Stack.of(self).format_arn(
+                    service="execute-api",
+                    resource=self.api.api_id,
+                    resource_name=f"{self.stage.stage_name}/{CONNECTION_METHODS[operation]}/@connections/*",
+                )
+                for operation in sorted(operations)
+            ]
+            function.add_to_role_policy(
+                iam.PolicyStatement(actions=["execute-api:ManageConnections"], resources=resources)
+            )
+            function.add_environment("CSMS_CONNECTIONS_ENDPOINT", self.stage.callback_url)
+            acknowledge(
+                function,
+                "A connection's id is made by API Gateway at each $connect: these name its "
+                "connections by the method its use cases need (shared/grants.py), on this stage only",
+                *wildcards(*(f"Resource::{written(self, resource)}" for resource in resources)),
+            )
 
     def _logging_role(self) -> apigateway.CfnAccount:
         """API Gateway writes WebSocket logs only with an account-wide role (kept on delete:

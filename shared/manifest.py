@@ -14,20 +14,10 @@ class Function:
     description: str
     memory_mb: int = 256
     timeout_s: int = 10
-    # The use cases it hosts (modules of shared/services/, a package for all of its modules):
-    # it may touch the tables they declare (shared/grants.py), and no other.
+    # The use cases it hosts (modules of shared/services/, a package for all of its modules'
+    # GRANTS, `module:NAME` for one operation's): it may reach what they declare
+    # (shared/grants.py: tables, the bus, connections, files, secrets), and nothing else.
     uses: tuple[str, ...] = ()
-    # Posts to, reads or closes charge points' connections (the connection management API).
-    connections: bool = False
-    # Publishes domain events to the bus.
-    events: bool = False
-    # Reads and writes the files bucket (firmware images, uploaded logs), or signs URLs for it.
-    files: bool = False
-    # Reads the secrets under csms/ (credentials for systems outside: an OpenADR VTN, a
-    # contract-certificate provider; the CSMS's CA).
-    secrets: bool = False
-    # Signs with the CSMS's CA, and may make it on first use (csms/certificate-authority).
-    certificate_authority: bool = False
     # Traced by X-Ray (it builds a tracer, decision 0017): each sampled invocation is a trace
     # billed, so only a function that records subsegments turns tracing on (decision 0027).
     traced: bool = False
@@ -66,6 +56,21 @@ OPERATOR_BLOCKS = (
     "analytics",
     "drivers",
 )
+# The operations some of those blocks' modules run only in these hosts (shared/grants.py).
+STATION_OPERATIONS = (
+    "commands:SENDS",
+    "provisioning:CLOSES",  # a renewed connection
+    "certificates.plug_and_charge:PROVIDER",
+)
+OPERATOR_OPERATIONS = (
+    "commands:SENDS",
+    "provisioning:CLOSES",  # a deregistered station's
+    "provisioning:LOOKS",
+    "certificates.station_certificates:AUTHORITY",  # the CSMS's root, among the trust anchors
+    "certificates.station_certificates:CLOSES",  # a revoked certificate's station
+    "firmware_management.firmware:CATALOGUE",
+    "diagnostics.logs:DOWNLOADS",
+)
 # What a command ending without an answer hands its record to (`@answers.ends`): a lost
 # connection and a timeout end them.
 COMMAND_ENDINGS = ("firmware_management.firmware", "diagnostics.logs", "reservations")
@@ -80,15 +85,12 @@ CONNECT = Function(
     "connect",
     "functions.connect.handler.lambda_handler",
     "Records a new charge point connection",
-    connections=True,  # closes the older connection of a charge point that reconnected
-    events=True,
-    uses=("domain_events", "provisioning"),
+    uses=("domain_events", "provisioning", "provisioning:CLOSES"),  # closes an older connection
 )
 DISCONNECT = Function(
     "disconnect",
     "functions.disconnect.handler.lambda_handler",
     "Records a closed connection",
-    events=True,
     uses=("domain_events", "provisioning", "commands", *COMMAND_ENDINGS),
 )
 # Memory: the smallest size whose cold-start import stays within 1.5 s at its CPU share, with
@@ -98,10 +100,7 @@ OCPP_ROUTER = Function(
     "functions.ocpp_router.handler.lambda_handler",
     "Validates and dispatches OCPP frames",
     256,
-    connections=True,
-    events=True,
-    secrets=True,  # the contract-certificate provider's token (Get15118EVCertificate)
-    uses=STATION_BLOCKS,
+    uses=(*STATION_BLOCKS, *STATION_OPERATIONS),
 )
 OPERATOR_API = Function(
     "operator-api",
@@ -109,13 +108,8 @@ OPERATOR_API = Function(
     "The operator HTTP API",
     768,
     29,
-    connections=True,
-    events=True,  # a site changed, a card linked, the CSMS's own security events
-    files=True,
     traced=True,
-    secrets=True,  # the CSMS's root, listed among the trust anchors
-    certificate_authority=True,
-    uses=OPERATOR_BLOCKS,
+    uses=(*OPERATOR_BLOCKS, *OPERATOR_OPERATIONS),
 )
 # The operator API's Lambda authorizer: who a request's Authorization header names (API
 # Gateway keeps each answer 60 s per header value).
@@ -138,9 +132,7 @@ UPLOADS = Function(
     "Takes the diagnostics and log files charge points upload",
     256,
     29,
-    events=True,
-    files=True,
-    uses=("domain_events", "diagnostics.uploads"),
+    uses=("domain_events", "diagnostics.uploads", "diagnostics.uploads:STORES"),
 )
 
 # The operator console: static files (the repository's console/ folder) under this path, from
@@ -178,9 +170,7 @@ COMMAND_TIMEOUTS = Function(
     "command-timeouts",
     "functions.command_timeouts.handler.lambda_handler",
     "Times out operator commands that got no answer",
-    connections=True,
-    events=True,  # a reservation whose ReserveNow or CancelReservation timed out ends
-    uses=("domain_events", "commands", *COMMAND_ENDINGS),
+    uses=("domain_events", "commands", "commands:SENDS", *COMMAND_ENDINGS),
 )
 
 # With the stack's optional FTP server (context ftpUploads): it lets charge points in with their
@@ -197,9 +187,7 @@ FTP_RECEIVED = Function(
     "Hands the files charge points put on the FTP server to their log requests",
     512,
     60,
-    events=True,
-    files=True,
-    uses=("domain_events", "diagnostics.uploads"),
+    uses=("domain_events", "diagnostics.uploads", "diagnostics.uploads:FROM_FTP"),
 )
 FTP_FUNCTIONS: tuple[Function, ...] = (FTP_IDENTITY, FTP_RECEIVED)
 # Where that server stores files in the files bucket, each user in a folder of its own.
@@ -210,16 +198,19 @@ FIRMWARE_ROLLOUTS = Function(
     "functions.firmware_rollouts.handler.lambda_handler",
     "Sends firmware rollouts' next waves, and pauses those failing too often",
     timeout_s=60,
-    connections=True,
-    files=True,
-    uses=("commands", "firmware_management", "maintenance"),
+    uses=(
+        "commands",
+        "commands:SENDS",
+        "firmware_management",
+        "firmware_management.firmware:LOCATES",
+        "maintenance",
+    ),
 )
 
 RESERVATION_EXPIRY = Function(
     "reservation-expiry",
     "functions.reservation_expiry.handler.lambda_handler",
     "Ends reservations past their expiry",
-    events=True,
     uses=("domain_events", "reservations", "commands"),
 )
 
@@ -238,8 +229,7 @@ SITE_ALLOCATOR = Function(
     "functions.site_allocator.handler.lambda_handler",
     "Shares each site's limit among its charging sessions",
     timeout_s=30,
-    connections=True,
-    uses=("smart_charging.sites", "commands"),
+    uses=("smart_charging.sites", "commands", "commands:SENDS"),
 )
 
 SITE_LIMITS = Function(
@@ -247,9 +237,13 @@ SITE_LIMITS = Function(
     "functions.site_limits.handler.lambda_handler",
     "Polls sites' OpenADR 3 programs and shares again when a limit or a departure changes",
     timeout_s=50,
-    connections=True,
-    secrets=True,
-    uses=("smart_charging.grid", "smart_charging.sites", "commands"),
+    uses=(
+        "smart_charging.grid",
+        "smart_charging.grid:VTN",
+        "smart_charging.sites",
+        "commands",
+        "commands:SENDS",
+    ),
 )
 
 CERTIFICATES = Function(
@@ -257,11 +251,13 @@ CERTIFICATES = Function(
     "functions.certificates.handler.lambda_handler",
     "Signs stations' certificates, sends them until installed, and asks for renewals",
     timeout_s=60,
-    connections=True,
-    events=True,
-    secrets=True,
-    certificate_authority=True,
-    uses=("domain_events", "certificates.station_certificates", "commands"),
+    uses=(
+        "domain_events",
+        "certificates.station_certificates",
+        "certificates.station_certificates:AUTHORITY",
+        "commands",
+        "commands:SENDS",
+    ),
 )
 
 ANALYTICS = Function(

@@ -1,8 +1,8 @@
 """What each function was granted, enforced here as IAM enforces it in the cloud: a handler
-that touches a table, or an index, its use cases did not declare (shared.grants), or the bus,
-the connections, the files or a secret its manifest entry has no flag for, gets the
-AccessDeniedException AWS would answer, so that tests catch the declaration missing before a
-deployment does.
+that reaches a table, an index, the bus, a connection operation, a file's prefix or a secret
+its use cases did not declare (shared.grants) gets the AccessDeniedException AWS would answer
+(a URL signed for a file it may not reach: the error S3 would answer whoever used the URL), so
+that tests catch the declaration missing before a deployment does.
 
 The function calling is the one whose handler (`functions/<name>/`) is on the calling thread's
 stack: the local runtime's workers and the tests, which call handlers directly, alike. A call
@@ -17,13 +17,14 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 from unittest import mock
+from urllib.parse import unquote, urlsplit
 
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
+from botocore.signers import RequestSigner
 
-from shared.aws.secrets import CERTIFICATE_AUTHORITY as AUTHORITY_SECRET
 from shared.aws.secrets import PREFIX as SECRETS_PREFIX
-from shared.grants import Tables, granted
+from shared.grants import CONNECTION_METHODS, Grants, granted
 from shared.manifest import ALL_FUNCTIONS, FTP_FUNCTIONS, Function
 
 _READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable"})
@@ -45,7 +46,21 @@ def enforced() -> Iterator[None]:
                 _check(function, service, operation, params)
         return original(client, operation, params)
 
-    with mock.patch.object(BaseClient, "_make_api_call", checked):
+    signing = RequestSigner.generate_presigned_url
+
+    def signed(
+        signer: RequestSigner, request_dict: dict[str, Any], operation_name: str, *args: Any, **kwargs: Any
+    ) -> Any:
+        function = _calling_function()
+        if function is not None and signer._service_id.hyphenize() == "s3":
+            key = urlsplit(request_dict["url"]).path.lstrip("/").partition("/")[2]  # path style
+            _check(function, "s3", operation_name, {"Key": unquote(key)})
+        return signing(signer, request_dict, operation_name, *args, **kwargs)
+
+    with (
+        mock.patch.object(BaseClient, "_make_api_call", checked),
+        mock.patch.object(RequestSigner, "generate_presigned_url", signed),
+    ):
         yield
 
 
@@ -55,7 +70,7 @@ def _by_package() -> dict[str, Function]:
 
 
 @cache
-def _grants(function: Function) -> Tables:
+def _grants(function: Function) -> Grants:
     return granted(function.uses)
 
 
@@ -97,28 +112,67 @@ def _touches(operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str,
         yield params["TableName"], "write", None
 
 
-def _beyond_the_tables(function: Function, service: str, operation: str, params: dict[str, Any]) -> bool:
-    """What the manifest's flags grant: the bus, the connections, the files, the secrets."""
+# The connection management API's operations, by the method their IAM resource names.
+_CONNECTION_OPERATIONS = {
+    "PostToConnection": CONNECTION_METHODS["post"],
+    "GetConnection": CONNECTION_METHODS["read"],
+    "DeleteConnection": CONNECTION_METHODS["close"],
+}
+_FILE_READS = frozenset({"GetObject", "HeadObject"})
+_FILE_WRITES = frozenset(
+    {
+        "PutObject",
+        "DeleteObject",
+        "AbortMultipartUpload",
+        "CreateMultipartUpload",
+        "UploadPart",
+        "CompleteMultipartUpload",
+    }
+)
+
+
+def _beyond_the_tables(grants: Grants, service: str, operation: str, params: dict[str, Any]) -> str | None:
+    """The resource refused, if any: the bus, a connection operation, a file, a secret."""
     if service == "events":
-        return function.events
+        return None if grants.bus else "the bus"
     if service == "apigatewaymanagementapi":
-        return function.connections
+        method = _CONNECTION_OPERATIONS.get(operation)
+        allowed = {CONNECTION_METHODS[o] for o in grants.connections}
+        return None if method in allowed else f"@connections ({method})"
     if service == "s3":
-        return function.files
+        return _file_refused(grants, operation, params)
     if service == "acm-pca":
-        return function.certificate_authority
-    authority = str(params.get("SecretId") or params.get("Name")) == SECRETS_PREFIX + AUTHORITY_SECRET
+        return None if grants.private_ca else "the private CA"
+    name = str(params.get("SecretId") or params.get("Name")).removeprefix(SECRETS_PREFIX)
     if operation == "GetSecretValue":
-        return function.secrets or (authority and function.certificate_authority)
-    return operation == "CreateSecret" and authority and function.certificate_authority
+        return None if grants.may_read_secret(name) else f"secret {SECRETS_PREFIX}{name}"
+    if operation == "CreateSecret":
+        return None if name in grants.secrets_made else f"secret {SECRETS_PREFIX}{name}"
+    return f"secretsmanager:{operation}"
+
+
+def _file_refused(grants: Grants, operation: str, params: dict[str, Any]) -> str | None:
+    key = str(params.get("Key", ""))
+    if operation == "CopyObject":
+        source = params["CopySource"]
+        source_key = source["Key"] if isinstance(source, dict) else str(source).partition("/")[2]
+        if not grants.may_read_file(source_key):
+            return f"object {source_key}"
+        return None if grants.may_write_file(key) else f"object {key}"
+    if operation in _FILE_READS:
+        return None if grants.may_read_file(key) else f"object {key}"
+    if operation in _FILE_WRITES:
+        return None if grants.may_write_file(key) else f"object {key}"
+    return f"s3:{operation}"
 
 
 def _check(function: Function, service: str, operation: str, params: dict[str, Any]) -> None:
-    if service != "dynamodb":
-        if not _beyond_the_tables(function, service, operation, params):
-            _deny(function, service, operation, str(params.get("SecretId") or params.get("Name") or service))
-        return
     grants = _grants(function)
+    if service != "dynamodb":
+        refused = _beyond_the_tables(grants, service, operation, params)
+        if refused is not None:
+            _deny(function, service, operation, refused)
+        return
     for name, kind, index in _touches(operation, params):
         table = _suffixes().get(name, name)
         allowed = {
@@ -138,8 +192,8 @@ def _deny(function: Function, service: str, operation: str, resource: str) -> No
             "Error": {
                 "Code": "AccessDeniedException",
                 "Message": f"csms-{function.name} is not authorized to perform: {service}:{operation} "
-                f"on resource: {resource} (declared in the use cases' TABLES, shared/grants.py, "
-                "or by the function's flags in shared/manifest.py)",
+                f"on resource: {resource} (declared by the use cases it hosts: GRANTS, shared/grants.py, "
+                "and their `uses` in shared/manifest.py)",
             }
         },
         operation,

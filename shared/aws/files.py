@@ -12,6 +12,10 @@ from botocore.exceptions import ClientError
 from shared.aws.clients import make_client
 from shared.settings import get_settings
 
+# The bucket's folders: the firmware catalogue's images, and the logs stations uploaded.
+IMAGES = "firmware/"
+LOGS = "logs/"
+
 
 @lru_cache(maxsize=2)
 def _client(public: bool) -> Any:

@@ -30,10 +30,10 @@ from shared.domain.analytics import (
 )
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.provisioning import ChargePoint
-from shared.grants import tables
+from shared.grants import grants
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("analytics", "charge-points", "connectors", "sites", "status-history"),
     writes=("analytics", "status-history"),
 )

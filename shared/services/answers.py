@@ -20,11 +20,11 @@ from typing import Any
 from shared.data import charge_points
 from shared.domain.commands import Command, Failure
 from shared.domain.timestamps import format_timestamp
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     writes=("charge-points",),
 )
 

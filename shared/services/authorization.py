@@ -12,14 +12,14 @@ from shared.domain.accounts import DEFAULT_TENANT
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
 from shared.domain.errors import NotFound
 from shared.domain.tariffs import Tariff
-from shared.grants import tables
+from shared.grants import grants
 from shared.protocol.authorization import authorization_codec
 from shared.protocol.versions import Profile
 from shared.services.station_tenant import tenant_of_charge_point
 from shared.services.tariff_and_cost import tariffs
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("id-tokens",),
     writes=("id-tokens",),
 )

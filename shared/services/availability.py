@@ -11,14 +11,14 @@ from shared.aws.event_bus import DomainEvent
 from shared.data import connectors
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.commands import Command
-from shared.grants import tables
+from shared.grants import grants
 from shared.protocol.availability import availability_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
 from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     writes=("connectors",),
 )
 

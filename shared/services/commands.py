@@ -28,7 +28,7 @@ from shared.domain.errors import (
     PayloadTooLarge,
 )
 from shared.domain.provisioning import ChargePoint
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.errors import RpcError
 from shared.protocol.security import security_codec
@@ -37,11 +37,13 @@ from shared.services import answers
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "commands"),
     writes=("charge-points", "commands"),
     indexes=("commands/by-charge-point", "commands/outstanding", "commands/queued"),
 )
+# Sending a command (send_next): what its hosts that send name as `commands:SENDS`.
+SENDS = grants(connections=("post",))
 
 if TYPE_CHECKING:  # the validator loads when a call is sent or answered
     from ocpp.messages import CallError, CallResult

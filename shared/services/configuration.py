@@ -10,7 +10,7 @@ from shared.data import charge_points, configuration
 from shared.data.dynamo import Page
 from shared.domain.commands import Command
 from shared.domain.configuration import ConfigurationValue, ReportPart, ReportProgress
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
@@ -18,7 +18,7 @@ from shared.protocol.versions import profile_for
 from shared.services import answers
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "configuration"),
     writes=("charge-points", "configuration"),
 )

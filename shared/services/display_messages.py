@@ -11,13 +11,13 @@ from typing import Any
 from shared.data import charge_points, display_messages
 from shared.domain.commands import Command
 from shared.domain.display_messages import DisplayMessage, KnownMessage
-from shared.grants import tables
+from shared.grants import grants
 from shared.protocol.display_messages import display_messages_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "display-messages"),
     writes=("display-messages",),
 )

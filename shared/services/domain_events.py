@@ -19,12 +19,12 @@ from typing import Any
 from shared.aws import event_bus
 from shared.aws.event_bus import DomainEvent
 from shared.domain.accounts import DEFAULT_TENANT
-from shared.grants import tables
+from shared.grants import grants
 from shared.services.station_tenant import tenant_of_charge_point
 
-# The tables these use cases read and write (shared/grants.py): whose an event is, by its
-# charge point (station_tenant) or its site.
-TABLES = tables(reads=("charge-points", "sites"))
+# The bus it puts events on, and the tables it reads (shared/grants.py): whose an event is, by
+# its charge point (station_tenant) or its site.
+GRANTS = grants(reads=("charge-points", "sites"), bus=True)
 
 
 def publish(event: DomainEvent, detail: Any) -> bool:

@@ -16,7 +16,7 @@ from shared.domain.commands import Command
 from shared.domain.errors import ApplicationError, BadRequest
 from shared.domain.local_lists import DEFAULT_PER_MESSAGE, ListChange, UpdateType, differential, plan_updates
 from shared.domain.provisioning import FleetFilter
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger
 from shared.protocol.local_lists import local_lists_codec
 from shared.protocol.versions import profile_for
@@ -24,7 +24,7 @@ from shared.services import answers, commands, provisioning
 from shared.services.station_tenant import tenant_of_charge_point
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "commands", "configuration", "id-tokens", "local-lists"),
     writes=("charge-points", "local-lists"),
     indexes=("commands/queued",),

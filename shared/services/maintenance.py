@@ -22,12 +22,12 @@ from shared.domain.maintenance import (
 )
 from shared.domain.provisioning import ChargePoint
 from shared.domain.timestamps import format_timestamp
-from shared.grants import tables
+from shared.grants import grants
 from shared.services import commands
 from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("maintenance",),
     writes=("counters", "maintenance"),
 )

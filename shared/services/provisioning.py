@@ -25,17 +25,21 @@ from shared.domain.provisioning import (
     valid_identity,
 )
 from shared.domain.timestamps import utc_now
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.services import answers
 from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "commands", "connectors"),
     writes=("charge-points",),
     indexes=("commands/queued", "transactions/by-charge-point"),
 )
+# Closing a connection (an older one at connect, a renewed one, a deregistered station's),
+# and asking the gateway about one (a charge point's detail).
+CLOSES = grants(connections=("close",))
+LOOKS = grants(connections=("read",))
 
 IDENTITY_RULE = "A charge point id is 1 to 48 characters of A-Z a-z 0-9 . _ ~ - * | @"
 

@@ -11,13 +11,13 @@ from shared.domain.authorization import IdToken
 from shared.domain.commands import Command
 from shared.domain.remote_control import SKEW, WINDOW, RemoteStart, remote_start_of, session_begun_by
 from shared.domain.transactions import SessionSummary
-from shared.grants import tables
+from shared.grants import grants
 from shared.protocol.remote_control import remote_control_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("transactions",),
     indexes=("commands/by-charge-point", "transactions/by-charge-point"),
 )

@@ -16,7 +16,7 @@ from shared.domain.commands import Command, Failure
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.reservations import UPDATE_STATES, Reservation, ReservationState
 from shared.domain.timestamps import format_timestamp
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger
 from shared.protocol.reservations import reservations_codec
 from shared.protocol.versions import profile_for
@@ -24,7 +24,7 @@ from shared.services import answers, commands
 from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "commands", "connectors", "reservation-places", "reservations"),
     writes=("counters", "reservation-places", "reservations"),
     indexes=("reservations/by-charge-point", "reservations/open"),

@@ -20,12 +20,12 @@ from shared.domain.station_events import (
     data_transfer_event,
     data_transfer_status,
 )
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "vendors"),
     writes=("station-events", "vendors"),
     indexes=("station-events/feed",),

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from shared.grants import tables
+from shared.grants import grants
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(reads=("charge-points",))
+GRANTS = grants(reads=("charge-points",))
 
 # The station whose message is being handled, and its tenant as its connection's context says
 # (None: not said, read once when first needed).

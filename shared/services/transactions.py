@@ -25,7 +25,7 @@ from shared.domain.transactions import (
     UnknownTransaction,
     start_key,
 )
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.services import remote_control, reservations
 from shared.services.domain_events import publish
@@ -33,7 +33,7 @@ from shared.services.station_tenant import tenant_of_charge_point
 from shared.services.tariff_and_cost import pricing
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "session-events", "transaction-starts", "transactions"),
     writes=("counters", "session-events", "transaction-starts", "transactions"),
     indexes=("transactions/active", "transactions/by-charge-point", "transactions/by-year"),

@@ -12,7 +12,7 @@ from shared.data.charge_points import ChargePointRecord
 from shared.data.tables import all_records, suffix_of
 from shared.data.tariffs import TariffRecord
 from shared.data.throttles import ThrottleRecord
-from shared.grants import granted
+from shared.grants import CONNECTION_METHODS, granted
 from shared.manifest import (
     ALL_FUNCTIONS,
     AUTHORIZER,
@@ -20,6 +20,7 @@ from shared.manifest import (
     DISCONNECT,
     OCPP_ROUTER,
     OPERATOR_API,
+    SITE_LIMITS,
     UPLOADS,
 )
 from shared.settings import table_variable
@@ -103,11 +104,12 @@ def test_the_authorizer_reads_charge_points_and_counts_failures_only(resources):
 
 
 @pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
-def test_only_functions_that_talk_to_charge_points_manage_connections(resources, spec):
+def test_a_function_manages_connections_only_by_the_methods_its_use_cases_need(resources, spec):
     function = resources[function_named(resources, spec.handler)]
     grants = [s for s in statements_of(resources, function) if "execute-api:ManageConnections" in _actions(s)]
     variables = function["Properties"]["Environment"]["Variables"]
-    if not spec.connections:
+    operations = granted(spec.uses).connections
+    if not operations:
         assert not grants and "CSMS_CONNECTIONS_ENDPOINT" not in variables
         return
     [grant] = grants
@@ -116,8 +118,21 @@ def test_only_functions_that_talk_to_charge_points_manage_connections(resources,
         for n, r in of_type(resources, "AWS::ApiGatewayV2::Api").items()
         if r["Properties"]["ProtocolType"] == "WEBSOCKET"
     )
-    assert {"Ref": api} in grant["Resource"]["Fn::Join"][1]  # this API's connections, no other
+    resources_granted = grant["Resource"] if isinstance(grant["Resource"], list) else [grant["Resource"]]
+    methods = set()
+    for resource in resources_granted:
+        parts = resource["Fn::Join"][1]
+        assert {"Ref": api} in parts  # this API's connections, no other
+        methods.add(re.search(r"/(\w+)/@connections/\*$", parts[-1]).group(1))
+    assert methods == {CONNECTION_METHODS[o] for o in operations}
     assert {"Ref": api} in variables["CSMS_CONNECTIONS_ENDPOINT"]["Fn::Join"][1]
+
+
+def test_only_what_sends_commands_posts_and_only_what_ends_connections_closes_them():
+    assert granted(OCPP_ROUTER.uses).connections == {"post", "close"}
+    assert granted(OPERATOR_API.uses).connections == {"post", "read", "close"}
+    assert granted(CONNECT.uses).connections == {"close"}
+    assert not granted(DISCONNECT.uses).connections and not granted(AUTHORIZER.uses).connections
 
 
 def test_the_layer_installs_the_pinned_run_time_dependencies():
@@ -126,28 +141,41 @@ def test_the_layer_installs_the_pinned_run_time_dependencies():
     assert not any(p.startswith(("aws-cdk-lib", "moto", "pytest")) for p in pins)
 
 
+def _secret_names(statement):
+    """`csms/...` of each secret ARN a statement names."""
+    arns = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+    return {arn["Fn::Join"][1][-1].partition(":secret:")[2] for arn in arns}
+
+
 @pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
-def test_only_functions_that_read_secrets_may_and_only_those_under_the_csms_prefix(resources, spec):
+def test_a_function_reads_only_the_secrets_its_use_cases_name(resources, spec):
     function = resources[function_named(resources, spec.handler)]
     grants = [s for s in statements_of(resources, function) if "secretsmanager:GetSecretValue" in _actions(s)]
-    if not spec.secrets:
+    names = granted(spec.uses).secrets
+    if not names:
         assert not grants
         return
     [grant] = grants
     assert _actions(grant) == {"secretsmanager:GetSecretValue"}
-    assert json.dumps(grant["Resource"]).endswith(':secret:csms/*"]]}')
+    assert _secret_names(grant) == {f"csms/{n}*" if n.endswith("/") else f"csms/{n}-*" for n in names}
+
+
+def test_each_secret_is_read_by_the_functions_that_use_it_alone():
+    assert granted(OCPP_ROUTER.uses).secrets == {"contract-certificate-provider"}
+    assert granted(SITE_LIMITS.uses).secrets == {"openadr/"}
+    assert granted(OPERATOR_API.uses).secrets == {"certificate-authority"}
 
 
 @pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
 def test_only_functions_that_sign_may_make_the_ca_and_no_other_secret(resources, spec):
     function = resources[function_named(resources, spec.handler)]
     grants = [s for s in statements_of(resources, function) if "secretsmanager:CreateSecret" in _actions(s)]
-    if not spec.certificate_authority:
+    if not granted(spec.uses).secrets_made:
         assert not grants
         return
     [grant] = grants
     assert _actions(grant) == {"secretsmanager:CreateSecret"}
-    assert json.dumps(grant["Resource"]).endswith(':secret:csms/certificate-authority-*"]]}')
+    assert _secret_names(grant) == {"csms/certificate-authority-*"}
 
 
 PRIVATE_CA = (
@@ -163,7 +191,7 @@ def test_with_a_private_ca_only_the_functions_that_sign_may_use_it_and_only_it(t
     for spec in ALL_FUNCTIONS:
         function = with_ca[function_named(with_ca, spec.handler)]
         grants = [s for s in statements_of(with_ca, function) if "acm-pca:IssueCertificate" in _actions(s)]
-        if spec.certificate_authority:
+        if granted(spec.uses).private_ca:
             [grant] = grants
             assert _actions(grant) == set(PRIVATE_CA_ACTIONS) and grant["Resource"] == PRIVATE_CA
             assert function["Properties"]["Environment"]["Variables"]["CSMS_PRIVATE_CA_ARN"] == PRIVATE_CA

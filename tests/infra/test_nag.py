@@ -1,9 +1,6 @@
 """cdk-nag's AwsSolutions and Serverless packs on the stack, with the default context and with
 every optional feature on: any finding not acknowledged at its construct (infra/nag.py) fails,
-listed. OpenADR and the exports have no switch: they are in both. The functions' own
-wildcards wait for the per-function grants (below)."""
-
-import re
+listed. OpenADR and the exports have no switch: they are in both."""
 
 import aws_cdk as cdk
 import pytest
@@ -11,16 +8,6 @@ from aws_cdk import aws_sns as sns
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from tests.infra.conftest import of_type
-
-# Left to the per-function grants (issue 41, its first part): the functions' own statements on
-# the files bucket, the csms/ secrets and the connections still name wildcards (the tables and
-# their indexes are named one by one, tests/infra/test_functions.py). Only those findings, and
-# only on the functions' policies, wait for that work.
-LEFT_TO_THE_GRANTS = re.compile(
-    r"AwsSolutions-IAM5\[(Action::s3:\w+\*|Resource::<FilesBucket\w+\.Arn>/\*"
-    r"|Resource::arn:<AWS::Partition>:(execute-api|secretsmanager):[^\]]+)\]"
-    r" at Test/Functions/[^/]+/ServiceRole/(DefaultPolicy|OverflowPolicy\d+)/Resource"
-)
 
 
 def findings(scope):
@@ -34,7 +21,7 @@ def findings(scope):
 
 
 def unacknowledged(scope):
-    return sorted({f for f in findings(scope) if not LEFT_TO_THE_GRANTS.match(f)})
+    return sorted(set(findings(scope)))
 
 
 def test_the_stack_has_no_unacknowledged_finding(synthesized_stack):

@@ -5,6 +5,7 @@ import asyncio
 from local.runtime import schedules as local_schedules
 from local.runtime import websocket_api as local_websocket_api
 from shared import manifest
+from shared.grants import granted
 from shared.manifest import ALL_FUNCTIONS, REACTIONS, SCHEDULES
 from tests.infra.conftest import function_named, of_type, statements_of
 
@@ -84,7 +85,7 @@ def test_publishers_name_the_bus_and_may_put_events_on_it_alone(resources):
         assert variables["CSMS_EVENT_BUS"] == {"Ref": bus}
         statements = statements_of(resources, function)
         puts = [s for s in statements if s["Action"] == "events:PutEvents"]
-        if spec.events:
+        if granted(spec.uses).bus:
             assert [s["Resource"] for s in puts] == [{"Fn::GetAtt": [bus, "Arn"]}], spec.name
         else:
             assert not puts, spec.name

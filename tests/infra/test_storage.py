@@ -7,7 +7,8 @@ from aws_cdk.assertions import Match
 
 from infra.storage import is_durable, ttl_attribute
 from shared.data.tables import all_records
-from shared.manifest import ALL_FUNCTIONS
+from shared.grants import granted
+from shared.manifest import ALL_FUNCTIONS, AUTHORIZER, CONNECT, DISCONNECT, OCPP_ROUTER, OPERATOR_API, UPLOADS
 from tests.infra.conftest import function_named, of_type, statements_of
 
 
@@ -79,5 +80,28 @@ def test_the_files_bucket_is_private_encrypted_and_lets_in_only_the_functions_th
     assert rules["uploaded-logs"]["Prefix"] == "logs/" and rules["uploaded-logs"]["ExpirationInDays"] == 365
     for spec in ALL_FUNCTIONS:
         function = resources[function_named(resources, spec.handler)]
-        touches = any(bucket_id in json.dumps(s["Resource"]) for s in statements_of(resources, function))
-        assert touches == spec.files, spec.name
+        grants = granted(spec.uses)
+        objects = {}
+        for statement in statements_of(resources, function):
+            for resource in (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            ):
+                if bucket_id in json.dumps(resource) and "Fn::Join" in resource:
+                    for action in _listed(statement["Action"]):
+                        objects.setdefault(action, set()).add(resource["Fn::Join"][1][-1])
+        assert objects.get("s3:GetObject", set()) == {f"/{p}*" for p in grants.file_reads}, spec.name
+        assert objects.get("s3:PutObject", set()) == {f"/{p}*" for p in grants.file_writes}, spec.name
+        assert objects.get("s3:DeleteObject", set()) == {f"/{p}*" for p in grants.file_writes}, spec.name
+
+
+def _listed(action):
+    return action if isinstance(action, list) else [action]
+
+
+def test_files_are_reached_by_prefix_and_station_facing_functions_never_reach_the_catalogue():
+    assert granted(UPLOADS.uses).file_writes == {"logs/"} and not granted(UPLOADS.uses).file_reads
+    assert granted(OPERATOR_API.uses).file_writes == {"firmware/"}
+    assert granted(OPERATOR_API.uses).file_reads == {"firmware/", "logs/"}
+    for spec in (AUTHORIZER, CONNECT, DISCONNECT, OCPP_ROUTER):
+        grants = granted(spec.uses)
+        assert not grants.file_reads | grants.file_writes, spec.name

@@ -9,11 +9,11 @@ from shared.data import api_keys
 from shared.data.dynamo import Page
 from shared.domain.accounts import ApiKey, Principal, Role, key_hash, new_key
 from shared.domain.errors import BadRequest, Forbidden, NotFound
-from shared.grants import tables
+from shared.grants import grants
 from shared.services.accounts import tenants
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("api-keys",),
     writes=("api-keys",),
 )

@@ -14,14 +14,14 @@ from shared.data import audit
 from shared.data.dynamo import Page
 from shared.domain.accounts import AuditEntry, Principal
 from shared.domain.errors import BadRequest
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 
 # Whatever records puts entries, and nothing more: the trail is append-only (decision 0032).
-TABLES = tables(appends=("audit",))
+GRANTS = grants(appends=("audit",))
 # Listing it, where the trail is read (the operator API): `accounts.audit:LISTING`.
-LISTING = tables(reads=("audit",), indexes=("audit/by-tenant",))
+LISTING = grants(reads=("audit",), indexes=("audit/by-tenant",))
 
 DEFAULT_WINDOW = timedelta(days=30)
 

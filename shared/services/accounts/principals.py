@@ -21,11 +21,11 @@ from shared.domain.accounts import (
     key_id_of,
     key_matches,
 )
-from shared.grants import tables
+from shared.grants import grants
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("api-keys",),
 )
 

@@ -28,10 +28,10 @@ from shared.data import (
     transactions,
 )
 from shared.domain.errors import NotFound, NotRegistered
-from shared.grants import tables
+from shared.grants import grants
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=(
         "charge-points",
         "commands",

@@ -9,10 +9,10 @@ from shared.data import tenants
 from shared.data.dynamo import Page
 from shared.domain.accounts import DEFAULT_TENANT, Principal, Tenant
 from shared.domain.errors import BadRequest, Conflict
-from shared.grants import tables
+from shared.grants import grants
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("tenants",),
     writes=("tenants",),
 )

@@ -30,17 +30,21 @@ from shared.aws.secrets import SecretMissing, json_secret
 from shared.data import certificates
 from shared.domain.certificates import ContractRequest, Relayed, Standing, StatusQuestion
 from shared.domain.x509 import crl_standing, ocsp_answer, ocsp_request, standing_of
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 
+# The provider's token: the secret csms/contract-certificate-provider.
+PROVIDER_SECRET = "contract-certificate-provider"
+
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("ocsp-responses",),
     writes=("ocsp-responses",),
 )
+# The contract-certificate provider's token (Get15118EVCertificate).
+PROVIDER = grants(secrets=(PROVIDER_SECRET,))
 
-PROVIDER_SECRET = "contract-certificate-provider"
 MAX_ANSWER_BYTES = 64 * 1024
 
 

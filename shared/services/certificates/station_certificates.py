@@ -45,7 +45,7 @@ from shared.domain.commands import Command, CommandStatus
 from shared.domain.errors import BadRequest, CommandRefused, InvalidCertificate, NotConnected, NotFound
 from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.timestamps import format_timestamp
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.certificates import certificates_codec
 from shared.protocol.common import status_reason
@@ -55,11 +55,15 @@ from shared.services.domain_events import publish
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("certificates", "charge-points", "trust-anchors"),
     writes=("certificates", "charge-points", "trust-anchors"),
     indexes=("certificates/current", "certificates/due"),
 )
+# Signing with the CSMS's CA (made on first use), or with AWS Private CA when the stack has one.
+AUTHORITY = grants(secrets=(AUTHORITY_SECRET,), secrets_made=(AUTHORITY_SECRET,), private_ca=True)
+# A revoked certificate's station is disconnected.
+CLOSES = grants(connections=("close",))
 
 if TYPE_CHECKING:
     from shared.domain.x509 import Authority

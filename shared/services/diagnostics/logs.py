@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from shared.aws import files
+from shared.aws.files import LOGS
 from shared.data import charge_points, maintenance
 from shared.data.dynamo import Page
 from shared.domain.commands import Command, Failure, Intent
@@ -23,7 +24,7 @@ from shared.domain.maintenance import (
     UploadToken,
 )
 from shared.domain.timestamps import format_timestamp
-from shared.grants import tables
+from shared.grants import grants
 from shared.protocol.diagnostics import diagnostics_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
@@ -31,10 +32,12 @@ from shared.services import maintenance as requests
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "maintenance"),
     writes=("counters", "maintenance"),
 )
+# The link an operator downloads an uploaded log at.
+DOWNLOADS = grants(file_reads=(LOGS,))
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile

@@ -11,19 +11,23 @@ from typing import IO
 
 from shared.aws import files
 from shared.aws.event_bus import DomainEvent
+from shared.aws.files import LOGS
 from shared.data import maintenance
 from shared.domain.errors import Forbidden, NotFound, PayloadTooLarge
 from shared.domain.maintenance import Upload, UploadToken, request_of, safe_file_name, same_digest
-from shared.grants import tables
+from shared.grants import grants
 from shared.manifest import FTP_INCOMING
 from shared.services.domain_events import publish
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("maintenance",),
     writes=("maintenance",),
 )
+# A log stored from an upload; and from the FTP server's incoming folder, which is emptied.
+STORES = grants(file_writes=(LOGS,))
+FROM_FTP = grants(file_reads=(FTP_INCOMING,), file_writes=(LOGS, FTP_INCOMING))
 
 
 def receive_upload(
@@ -92,7 +96,7 @@ def _receive(
     if size > limit:
         raise PayloadTooLarge(f"The file is {size} bytes; this CSMS takes {limit} at most")
     name = safe_file_name(file_name, f"log-{request_id}.txt")
-    key = f"logs/{charge_point_id}/{request_id}/{name}"
+    key = f"{LOGS}{charge_point_id}/{request_id}/{name}"
     store(key)
     upload = Upload(key, name, size, now, via)
     if not maintenance.record_upload(charge_point_id, request_id, digest, upload, now):

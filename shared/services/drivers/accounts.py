@@ -23,12 +23,12 @@ from shared.domain.drivers import (
 )
 from shared.domain.errors import BadPageToken, BadRequest, Conflict, NotFound
 from shared.domain.transactions import SessionKey, SessionSummary
-from shared.grants import tables
+from shared.grants import grants
 from shared.services.accounts import tenants
 from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("drivers", "id-tokens", "transactions"),
     writes=("api-keys", "drivers", "id-tokens"),
     indexes=("drivers/by-email", "id-tokens/by-driver", "transactions/by-id-token"),

@@ -12,13 +12,13 @@ from shared.data.dynamo import every_item
 from shared.domain import receipts as rendering
 from shared.domain.drivers import Driver, LinkedCard
 from shared.domain.errors import Conflict, NotFound
-from shared.grants import tables
+from shared.grants import grants
 from shared.services.drivers import accounts
 from shared.services.tariff_and_cost.cdrs import cdr_for
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("transactions",),
     indexes=("id-tokens/by-driver", "transactions/by-id-token"),
 )

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared.aws import files
+from shared.aws.files import IMAGES
 from shared.data import charge_points, firmware, maintenance
 from shared.data import rollouts as rollout_records
 from shared.data.dynamo import Page
@@ -32,18 +33,21 @@ from shared.domain.maintenance import (
 from shared.domain.provisioning import ChargePoint
 from shared.domain.rollouts import RolloutState
 from shared.domain.timestamps import format_timestamp
-from shared.grants import tables
+from shared.grants import grants
 from shared.protocol.firmware_management import firmware_management_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services import maintenance as requests
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "firmware", "firmware-versions", "maintenance", "rollouts"),
     writes=("firmware", "firmware-versions", "maintenance"),
     indexes=("firmware/catalogue",),
 )
+# The catalogue's images: uploaded by URL, sized, removed; and the URL a station downloads one at.
+CATALOGUE = grants(file_reads=(IMAGES,), file_writes=(IMAGES,))
+LOCATES = grants(file_reads=(IMAGES,))
 
 if TYPE_CHECKING:
     from shared.protocol.versions import Profile
@@ -72,7 +76,7 @@ def register(image: Firmware) -> tuple[Firmware, str | None]:
     _check_signing(image)
     if image.external_location is None:
         name = safe_file_name(f"{image.model}-{image.version}.bin", "firmware.bin")
-        image = replace(image, file_key=f"firmware/{image.firmware_id}/{name}")
+        image = replace(image, file_key=f"{IMAGES}{image.firmware_id}/{name}")
     holder = firmware.put_firmware(image)
     if holder is not None:
         raise Conflict(

@@ -25,13 +25,13 @@ from shared.domain.rollouts import (
     next_wave,
     overdue,
 )
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger
 from shared.services.firmware_management import firmware
 from shared.services.firmware_management.firmware import UpdateAsked
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "commands", "maintenance", "rollouts"),
     writes=("rollouts",),
     indexes=("rollouts/running",),

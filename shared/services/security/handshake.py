@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from shared.data import charge_points, throttles
 from shared.domain.admission import Decision, Handshake, Verdict, admit
 from shared.domain.client_certificates import ClientCertificate
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.versions import negotiate
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "throttles"),
     writes=("throttles",),
 )

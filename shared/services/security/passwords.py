@@ -16,7 +16,7 @@ from shared.data import charge_points
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, Conflict
 from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH, generate_password, hash_password
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger
 from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
@@ -25,7 +25,7 @@ from shared.services import answers, commands
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points",),
     writes=("charge-points",),
 )

@@ -18,7 +18,7 @@ from shared.data import configuration as kept_configuration
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, Conflict
 from shared.domain.provisioning import NetworkSlot
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger
 from shared.protocol.configuration import configuration_codec
 from shared.protocol.security import security_codec
@@ -26,7 +26,7 @@ from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "configuration"),
     writes=("charge-points",),
 )

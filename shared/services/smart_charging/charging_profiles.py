@@ -13,14 +13,14 @@ from shared.domain.charging_profiles import CompositeSchedule, KnownProfile, Pro
 from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, CommandRefused
 from shared.domain.sites import ALLOCATOR_PROFILE_ID, STATION_MAX_PROFILE_ID
-from shared.grants import tables
+from shared.grants import grants
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services.smart_charging import sites as allocator
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "charging-profiles", "commands", "sites"),
     writes=("charging-profiles",),
 )

@@ -13,19 +13,21 @@ from shared.data import session_events, sites, transactions
 from shared.data.sites import SiteRecord
 from shared.domain.grid import BadEvent, GridLimit, OpenAdrLink, energy_between, limits_of, usage_report
 from shared.domain.sites import Site
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.services.smart_charging import sites as allocator
 from shared.services.smart_charging.openadr_client import Vtn, VtnError
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("session-events", "sites"),
     writes=("sites",),
     indexes=("transactions/by-charge-point",),
 )
 
 OPENADR_FOLDER = "openadr/"  # the credentials are the secret csms/openadr/{name}
+# Polling a VTN, with its credentials.
+VTN = grants(secrets=(OPENADR_FOLDER,))
 
 
 @dataclass

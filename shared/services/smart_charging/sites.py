@@ -26,14 +26,14 @@ from shared.domain.sites import (
     allocate,
     lowered_first,
 )
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.smart_charging import smart_charging_codec
 from shared.services import commands
 from shared.services.domain_events import publish
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "charging-profiles", "sites"),
     writes=("charge-points", "sites", "transactions"),
     indexes=("transactions/by-charge-point",),

@@ -13,12 +13,12 @@ from shared.domain.errors import BadRequest
 from shared.domain.tariffs import from_json
 from shared.domain.timestamps import utc_now
 from shared.domain.transactions import SessionFilter
-from shared.grants import tables
+from shared.grants import grants
 from shared.services.tariff_and_cost import pricing
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     indexes=("transactions/by-year",),
 )
 

@@ -15,7 +15,7 @@ from shared.domain.errors import ApplicationError
 from shared.domain.provisioning import ChargePoint
 from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, to_json
 from shared.domain.transactions import Progress, SessionSummary, merge, usage_of
-from shared.grants import tables
+from shared.grants import grants
 from shared.observability import logger
 from shared.protocol.tariff_and_cost import TariffAndCostCodec, tariff_and_cost_codec
 from shared.services import commands
@@ -23,7 +23,7 @@ from shared.services.tariff_and_cost import tariffs
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("configuration", "session-events", "transactions"),
     writes=("transactions",),
 )

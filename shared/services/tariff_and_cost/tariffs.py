@@ -13,11 +13,11 @@ from shared.data import charge_points, id_tokens, tenancy
 from shared.data import tariffs as records
 from shared.domain.errors import BadRequest, Conflict, NotFound
 from shared.domain.tariffs import Tariff, from_json, most_specific
-from shared.grants import tables
+from shared.grants import grants
 from shared.services.station_tenant import tenant_of_charge_point
 
 # The tables these use cases read and write (shared/grants.py).
-TABLES = tables(
+GRANTS = grants(
     reads=("charge-points", "id-tokens", "tariffs"),
     writes=("tariffs",),
 )

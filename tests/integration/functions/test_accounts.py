@@ -398,6 +398,15 @@ def test_the_audit_filters_by_principal_resource_and_time_and_pages(aws):
     assert call_api("GET", "/audit", query="from=2026-01-01T00:00:00")[0] == 400
 
 
+def test_the_audit_reads_back_to_a_year_before_1000_and_finds_nothing_there(aws):
+    """A year of three digits once read as `435-` and failed with a 500."""
+    make_key("viewer")
+    status, page = call_api("GET", "/audit", query="from=0435-06-01T00:00:00Z&limit=1")
+    assert status == 200 and len(page["items"]) == 1
+    status, page = call_api("GET", "/audit", query="from=0435-06-01T00:00:00Z&to=0436-01-01T00:00:00Z")
+    assert (status, page["items"]) == (200, [])
+
+
 def test_a_tenants_admin_reads_its_tenants_audit_only(aws):
     assert call_api("POST", "/tenants", {"tenantId": "acme", "name": "Acme"})[0] == 201
     acme_id, acme_admin = make_key("admin", tenantId="acme")
