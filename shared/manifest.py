@@ -65,6 +65,7 @@ OPERATOR_BLOCKS = (
     "accounts.audit:LISTING",
     "analytics",
     "drivers",
+    "idempotency",
 )
 # What a command ending without an answer hands its record to (`@answers.ends`): a lost
 # connection and a timeout end them.
