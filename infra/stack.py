@@ -8,6 +8,7 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
+from infra.backups import Backups
 from infra.config import StackConfig
 from infra.console import Console
 from infra.dead_letters import DeadLetters
@@ -33,6 +34,7 @@ class CsmsStack(Stack):
         self.node.set_context(S3_LOGS_BY_POLICY, True)
         config = StackConfig.from_context(self)
         self.storage = Storage(self, "Storage")
+        self.backups = Backups(self, "Backups", config=config, tables=self.storage.durable)
         self.events = EventBus(self, "Events")
         self.dead_letters = DeadLetters(self, "DeadLetters")
         self.functions = Functions(
@@ -112,6 +114,8 @@ class CsmsStack(Stack):
             gateway=self.gateway,
             operator_api=self.operator_api,
             dead_letters=self.dead_letters.queue,
+            streams=self.exports.streams,
+            vault=self.backups.vault,
         )
         outputs = {
             "ConsoleUrl": (self.console.url, "The operator console (sign in with the user pool)"),

@@ -67,6 +67,8 @@ class Storage(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self.tables: dict[str, dynamodb.TableV2] = {}
+        # Those kept whole: point-in-time recovery, and the daily backup (infra/backups.py).
+        self.durable: list[dynamodb.TableV2] = []
         for model in all_records():
             schema = model._get_schema()
             partition = _key(schema, schema["key_schema"], "HASH")
@@ -91,3 +93,5 @@ class Storage(Construct):
                 deletion_protection=durable,
                 removal_policy=RemovalPolicy.RETAIN if durable else RemovalPolicy.DESTROY,
             )
+            if durable:
+                self.durable.append(self.tables[model.__name__])

@@ -121,4 +121,3 @@ def test_the_openapi_document_gives_every_post_the_header(aws):
         assert {"409", "422"} <= set(operation["responses"]), path
     others = [item[m] for item in spec["paths"].values() for m in ("get", "put", "delete") if m in item]
     assert not any(p["name"] == "Idempotency-Key" for op in others for p in op.get("parameters", []))
-
