@@ -140,6 +140,10 @@ class CsmsStack(Stack):
                 "What could not be delivered or kept failing after its retries (alarmed)",
             ),
             "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
+            "BackupVaultName": (
+                self.backups.vault.backup_vault_name,
+                "The durable tables' daily backups (docs/restore.md)",
+            ),
             "ConsoleClientId": (self.operator_api.console.user_pool_client_id, "App client for the console"),
             "DriversPoolId": (
                 self.operator_api.drivers_pool.user_pool_id,

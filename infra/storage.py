@@ -8,10 +8,8 @@ from typing import Any
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
-from pynamodb.attributes import TTLAttribute
-from pynamodb.models import Model
 
-from shared.data.tables import all_records
+from shared.data.tables import all_records, is_durable, ttl_attribute
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -47,20 +45,6 @@ def _indexes(schema: dict[str, Any]) -> list[dynamodb.GlobalSecondaryIndexPropsV
             )
         )
     return indexes
-
-
-def is_durable(model: type[Model]) -> bool:
-    """Kept whole (point-in-time recovery, deletion protection, retained): a table without a TTL,
-    and one whose record says so despite its TTL (the audit trail)."""
-    return ttl_attribute(model) is None or bool(getattr(model.Meta, "durable", False))
-
-
-def ttl_attribute(model: type[Model]) -> str | None:
-    """Tables with a TTL hold transient items; the others are durable."""
-    for name, attribute in model.get_attributes().items():
-        if isinstance(attribute, TTLAttribute):
-            return attribute.attr_name or name
-    return None
 
 
 class Storage(Construct):

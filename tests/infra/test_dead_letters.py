@@ -28,10 +28,11 @@ def test_every_rule_target_has_the_dead_letter_queue(resources, every_feature):
 
 def _on_failure(resources):
     """Function -> the on-failure destination of its asynchronous invocations."""
+    configs = [c["Properties"] for c in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()]
     return {
-        c["Properties"]["FunctionName"]["Ref"]: c["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
-        for c in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
-        if "DestinationConfig" in c["Properties"]
+        c["FunctionName"]["Ref"]: c["DestinationConfig"]["OnFailure"]["Destination"]
+        for c in configs
+        if "DestinationConfig" in c
     }
 
 
