@@ -2,13 +2,15 @@
 a folder, then bring them back into fresh tables, as a point-in-time restore or a backup's
 restore does in the cloud (a new table from the copy, then the functions switched to it).
 
-    python -m local.tools.restore export DIR [--endpoint URL] [--every-table]
-    python -m local.tools.restore import DIR [--endpoint URL] [--prefix NEW-PREFIX]
+    python -m local.tools.restore export DIR [--endpoint URL] [--every-table | --tables NAME ...]
+    python -m local.tools.restore import DIR [--endpoint URL] [--prefix NEW-PREFIX] [--into-existing]
 
-`--endpoint` is the runtime's moto (`make run` prints it as DynamoDB). Each table is a file
-`<table>.jsonl`: its key schema, indexes and TTL on the first line, then an item a line in
-DynamoDB's JSON (binary values in base64, as the wire has them). A table named in the folder
-that exists already is refused: a restore never writes into a live table."""
+`--endpoint` is the runtime's moto (`make run` prints it as DynamoDB), or DynamoDB's own in a
+region, with the AWS credentials of the shell (docs/restore.md copies a restored table's items
+back into the live one with it). Each table is a file `<table>.jsonl`: its key schema, indexes
+and TTL on the first line, then an item a line in DynamoDB's JSON (binary values in base64, as
+the wire has them). A table of the folder that exists already is refused unless
+`--into-existing` says to put the items into it (replacing those of the same keys)."""
 
 from __future__ import annotations
 
@@ -51,21 +53,31 @@ def export(dynamodb: Any, tables: list[str], folder: Path) -> dict[str, int]:
     return counts
 
 
-def restore(dynamodb: Any, folder: Path, rename: Callable[[str], str] = str) -> dict[str, int]:
-    """Each exported table made anew (named by `rename`) and filled: how many items each."""
+def restore(
+    dynamodb: Any, folder: Path, rename: Callable[[str], str] = str, into_existing: bool = False
+) -> dict[str, int]:
+    """Each exported table made anew (named by `rename`) and filled, or with `into_existing`
+    the items put into the tables that exist: how many items each."""
     files = sorted(folder.glob("*.jsonl"))
-    existing = set(dynamodb.list_tables()["TableNames"])
+    existing = set(_listed(dynamodb))
     taken = sorted(rename(path.stem) for path in files if rename(path.stem) in existing)
-    if taken:
+    if taken and not into_existing:
         raise SystemExit(f"These tables exist already; restore into new ones (--prefix): {', '.join(taken)}")
     counts = {}
     for path in files:
         table = rename(path.stem)
         with path.open() as lines:
-            _create(dynamodb, table, json.loads(next(lines)))
+            schema = json.loads(next(lines))
+            if table not in existing:
+                _create(dynamodb, table, schema)
             items = (_coded(json.loads(line), _to_bytes) for line in lines)
             counts[table] = _put(dynamodb, table, items)
     return counts
+
+
+def _listed(dynamodb: Any) -> Iterator[str]:
+    for page in dynamodb.get_paginator("list_tables").paginate():
+        yield from page["TableNames"]
 
 
 def _schema(dynamodb: Any, table: str) -> dict[str, Any]:
@@ -162,15 +174,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--endpoint", help="DynamoDB's endpoint (default: CSMS_DYNAMODB_ENDPOINT)")
     parser.add_argument("--every-table", action="store_true", help="export the transient tables too")
+    parser.add_argument("--tables", nargs="+", help="export these tables (by name) instead")
     parser.add_argument(
         "--prefix", default="", help="import: names the new tables PREFIX + the exported name"
     )
+    parser.add_argument("--into-existing", action="store_true", help="import: put into tables that exist")
     args = parser.parse_args(argv)
     dynamodb = client(args.endpoint)
     if args.action == "export":
-        counts = export(dynamodb, backed_up(args.every_table), args.folder)
+        counts = export(dynamodb, args.tables or backed_up(args.every_table), args.folder)
     else:
-        counts = restore(dynamodb, args.folder, lambda name: args.prefix + name)
+        counts = restore(dynamodb, args.folder, lambda name: args.prefix + name, args.into_existing)
     for table, count in counts.items():
         print(f"{table}\t{count} items")
     print(f"{sum(counts.values())} items in {len(counts)} tables", file=sys.stderr)

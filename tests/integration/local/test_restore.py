@@ -14,6 +14,7 @@ from local.runtime import events
 from local.tools import restore
 from shared.data import charge_points
 from shared.data.tables import all_records, create_tables, is_durable
+from shared.data.transactions import TransactionRecord
 from shared.domain.timestamps import utc_now
 from tests.builders import CONTEXT, call_api, put_token, sampled, socket, start, stop
 
@@ -97,3 +98,22 @@ def test_a_restore_makes_new_tables_and_never_writes_into_live_ones(charged, tmp
     for name in exported:
         original = sorted(map(json.dumps, restore._scanned(dynamodb, name)))
         assert sorted(map(json.dumps, restore._scanned(dynamodb, f"restored-{name}"))) == original, name
+
+
+def test_a_copy_put_back_into_the_live_table_mends_what_was_lost(charged, tmp_path, capsys):
+    """The cloud's switch (docs/restore.md): a restored table's items put back into the live
+    one, which keeps its name, grants, stream and alarms."""
+    before = shown(charged)
+    sessions = TransactionRecord.Meta.table_name
+    restore.main(["export", str(tmp_path), "--tables", sessions])
+    assert f"{sessions}\t3 items" in capsys.readouterr().out
+    dynamodb = restore.client()
+    keys = [k["AttributeName"] for k in dynamodb.describe_table(TableName=sessions)["Table"]["KeySchema"]]
+    lost = next(restore._scanned(dynamodb, sessions))
+    dynamodb.delete_item(TableName=sessions, Key={name: lost[name] for name in keys})  # a bad deploy's doing
+    assert len(call_api("GET", "/transactions")[1]["items"]) == 2
+
+    with pytest.raises(SystemExit):
+        restore.main(["import", str(tmp_path)])  # not into a live table unless told
+    restore.main(["import", str(tmp_path), "--into-existing"])
+    assert shown(charged) == before
