@@ -121,3 +121,26 @@ def test_the_openapi_document_gives_every_post_the_header(aws):
         assert {"409", "422"} <= set(operation["responses"]), path
     others = [item[m] for item in spec["paths"].values() for m in ("get", "put", "delete") if m in item]
     assert not any(p["name"] == "Idempotency-Key" for op in others for p in op.get("parameters", []))
+
+
+def test_a_key_whose_first_request_still_runs_is_refused_as_in_progress(aws):
+    from shared.domain.errors import KeyInProgress
+    from shared.services import idempotency
+
+    request = {"method": "POST", "path": "/drivers", "body": ADA}
+    seen = []
+
+    def first():
+        with pytest.raises(KeyInProgress):  # the retry arriving while the first runs
+            idempotency.once(
+                "k-3", "default/admin", request, lambda: idempotency.Answer(201, "", ""), CONTEXT
+            )
+        seen.append("first")
+        return idempotency.Answer(201, "application/json", '{"n": 1}')
+
+    assert idempotency.once("k-3", "default/admin", request, first, CONTEXT) == (
+        idempotency.Answer(201, "application/json", '{"n": 1}'),
+        False,
+    )
+    assert idempotency.once("k-3", "default/admin", request, first, CONTEXT)[1] is True  # a replay
+    assert seen == ["first"]
