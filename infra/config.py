@@ -66,6 +66,9 @@ class StackConfig:
     # Refused or unauthorized handshakes in 5 minutes that raise the alarm.
     denied_handshakes_alarm: int = 50
     log_retention_days: int = 30
+    # Days AWS Backup keeps each daily backup of the durable tables (point-in-time recovery
+    # covers the last 35 days besides, to the second).
+    backup_days: int = 35
     # Days the diagnostics and log files charge points upload are kept.
     uploaded_log_days: int = 365
     # The optional FTP upload server (AWS Transfer Family, billed by the hour): off by default.
@@ -105,6 +108,8 @@ class StackConfig:
             raise SettingsError(
                 f"logRetentionDays must be one of {sorted(RETENTION)}, got {self.log_retention_days}"
             )
+        if self.backup_days < 1:
+            raise SettingsError(f"backupDays must be 1 or more, got {self.backup_days}")
         if bool(self.domain_name) != bool(self.certificate_arn):
             raise SettingsError("domainName and certificateArn go together")
         if self.private_ca_arn and not self.private_ca_arn.startswith("arn:aws:acm-pca:"):

@@ -1,8 +1,9 @@
 """Where what could not be delivered waits: the events EventBridge's rules and schedules could
 not hand to their targets, the asynchronous invocations Lambda gave up on after its retries,
 where in a table's stream the records are that kept failing, and the alarm e-mails SNS could not
-send. One queue, alarmed (infra/observability.py): a message in it is work the CSMS did not do,
-kept 14 days for an operator to look at and send again."""
+send, each after its retries (tests/infra/test_dead_letters.py walks them). One queue, alarmed
+(infra/observability.py): a message in it is work the CSMS did not do, kept 14 days for an
+operator to look at and send again (README, Redrive)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.nag import acknowledge
+
+# How long EventBridge tries a target that keeps failing (its longest): then the queue.
+RETRIED_FOR = Duration.hours(24)
 
 
 class DeadLetters(Construct):
@@ -29,13 +33,16 @@ class DeadLetters(Construct):
         acknowledge(
             self.queue,
             "It is the dead-letter queue itself, of EventBridge targets, Lambda's asynchronous "
-            "invocations, a table stream's mapping and the alarm topic's subscriptions; nothing "
-            "reads it but an operator",
+            "invocations and a table stream's mapping (their on-failure destination, which cdk-nag "
+            "does not count as a DLQ) and the alarm topic's subscriptions; nothing reads it but an "
+            "operator",
             "Serverless-SQSRedrivePolicy",
+            "AwsSolutions-SQS3",
         )
 
     def target(self, target: events.IRuleTarget) -> events.IRuleTarget:
-        """A target whose construct offers no dead-letter queue (Firehose), with this one."""
+        """A target whose construct offers no dead-letter queue nor retry policy (Firehose), with
+        this queue and EventBridge's longest retries, said rather than left to its defaults."""
         return _WithDeadLetters(target, self.queue)
 
 
@@ -61,4 +68,7 @@ class _WithDeadLetters:
             input=config.input,
             target_resource=config.target_resource,
             dead_letter_config=events.CfnRule.DeadLetterConfigProperty(arn=self.queue.queue_arn),
+            retry_policy=events.CfnRule.RetryPolicyProperty(
+                maximum_event_age_in_seconds=int(RETRIED_FOR.to_seconds()), maximum_retry_attempts=185
+            ),
         )

@@ -8,6 +8,7 @@ from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -119,7 +120,13 @@ class Functions(Construct):
                 timeout=Duration.seconds(spec.timeout_s),
                 environment=shared_environment,
                 tracing=lambda_.Tracing.ACTIVE if traced else lambda_.Tracing.PASS_THROUGH,
-                dead_letter_queue=dead_letters if spec.name in ASYNCHRONOUS else None,
+                # Lambda's own retries of an asynchronous invocation, said rather than defaulted:
+                # two more tries within six hours, then the dead-letter queue, as an on-failure
+                # destination: its record names the function and the error beside the event,
+                # which a function's DLQ message does not, so it can be sent again (README, Redrive).
+                retry_attempts=2 if spec.name in ASYNCHRONOUS else None,
+                max_event_age=Duration.hours(6) if spec.name in ASYNCHRONOUS else None,
+                on_failure=destinations.SqsDestination(dead_letters) if spec.name in ASYNCHRONOUS else None,
                 log_group=log_group,
                 logging_format=lambda_.LoggingFormat.JSON,
                 # Lambda's START and REPORT records are INFO: a line and a half a message for
@@ -218,14 +225,16 @@ def _acknowledge(function: lambda_.Function, *, asynchronous: bool, traced: bool
         "permissions",
         *wildcards("Resource::*"),
     )
-    if not asynchronous:
-        acknowledge(
-            function,
-            "Not invoked asynchronously: API Gateway, Cognito and Transfer Family call it and get its "
-            "failure, and a table stream's event source mapping sends what fails to the dead-letter "
-            "queue as its on-failure destination; a function's own DLQ takes only asynchronous failures",
-            "Serverless-LambdaDLQ",
-        )
+    acknowledge(
+        function,
+        "Not invoked asynchronously: API Gateway, Cognito and Transfer Family call it and get its "
+        "failure, and a table stream's event source mapping sends what fails to the dead-letter "
+        "queue as its on-failure destination; a function's own DLQ takes only asynchronous failures"
+        if not asynchronous
+        else "Its asynchronous failures go to the dead-letter queue as its on-failure destination, "
+        "whose record names the function and the error (a DLQ as well would put each there twice)",
+        "Serverless-LambdaDLQ",
+    )
     if not traced:
         acknowledge(
             function,

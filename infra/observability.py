@@ -1,12 +1,15 @@
 """Alarms to one SNS topic (function errors and throttles, API 5xx, DynamoDB throttles, a
-spike of refused handshakes, dead letters) and one dashboard of the fleet's traffic and health."""
+spike of refused handshakes, dead letters, an export stalled, a backup failed) and one
+dashboard of the fleet's traffic and health."""
 
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_backup as backup
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kinesisfirehose as firehose
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -50,6 +53,8 @@ class Observability(Construct):
         gateway: WebSocketApi,
         operator_api: OperatorApi,
         dead_letters: sqs.IQueue,
+        streams: dict[str, firehose.DeliveryStream],
+        vault: backup.IBackupVault,
     ) -> None:
         super().__init__(scope, construct_id)
         self.topic = sns.Topic(self, "Alarms", display_name="CSMS alarms", enforce_ssl=True)
@@ -131,6 +136,25 @@ class Observability(Construct):
             dead_letters.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
             "Work the CSMS did not do is waiting in the dead-letter queue: an event a rule or schedule "
             "could not deliver, an asynchronous invocation that failed its retries, an unsent alarm e-mail",
+        )
+        for name, stream in streams.items():
+            self._alarm(
+                f"{name}-export-stale",
+                stream.metric("DeliveryToS3.DataFreshness", statistic="Maximum", period=PERIOD),
+                f"The {name} export has held records an hour without delivering them to the exports "
+                "bucket (Firehose retries for 24 hours, then drops them)",
+                threshold=3600,
+            )
+        self._alarm(
+            "backups-failed",
+            cloudwatch.Metric(
+                namespace="AWS/Backup",
+                metric_name="NumberOfBackupJobsFailed",
+                dimensions_map={"BackupVaultName": vault.backup_vault_name},
+                statistic="Sum",
+                period=Duration.days(1),
+            ),
+            "A daily backup of a durable table failed (docs/restore.md)",
         )
         self.dashboard = self._dashboard(functions, gateway, operator_api, refused)
 

@@ -8,6 +8,7 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
+from infra.backups import Backups
 from infra.config import StackConfig
 from infra.console import Console
 from infra.dead_letters import DeadLetters
@@ -33,6 +34,7 @@ class CsmsStack(Stack):
         self.node.set_context(S3_LOGS_BY_POLICY, True)
         config = StackConfig.from_context(self)
         self.storage = Storage(self, "Storage")
+        self.backups = Backups(self, "Backups", config=config, tables=self.storage.durable)
         self.events = EventBus(self, "Events")
         self.dead_letters = DeadLetters(self, "DeadLetters")
         self.functions = Functions(
@@ -112,6 +114,8 @@ class CsmsStack(Stack):
             gateway=self.gateway,
             operator_api=self.operator_api,
             dead_letters=self.dead_letters.queue,
+            streams=self.exports.streams,
+            vault=self.backups.vault,
         )
         outputs = {
             "ConsoleUrl": (self.console.url, "The operator console (sign in with the user pool)"),
@@ -136,6 +140,10 @@ class CsmsStack(Stack):
                 "What could not be delivered or kept failing after its retries (alarmed)",
             ),
             "DistributionDomain": (self.edge.host, "Point a custom domain's CNAME here"),
+            "BackupVaultName": (
+                self.backups.vault.backup_vault_name,
+                "The durable tables' daily backups (docs/restore.md)",
+            ),
             "ConsoleClientId": (self.operator_api.console.user_pool_client_id, "App client for the console"),
             "DriversPoolId": (
                 self.operator_api.drivers_pool.user_pool_id,

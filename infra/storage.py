@@ -8,10 +8,8 @@ from typing import Any
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
-from pynamodb.attributes import TTLAttribute
-from pynamodb.models import Model
 
-from shared.data.tables import all_records
+from shared.data.tables import all_records, is_durable, ttl_attribute
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -49,24 +47,12 @@ def _indexes(schema: dict[str, Any]) -> list[dynamodb.GlobalSecondaryIndexPropsV
     return indexes
 
 
-def is_durable(model: type[Model]) -> bool:
-    """Kept whole (point-in-time recovery, deletion protection, retained): a table without a TTL,
-    and one whose record says so despite its TTL (the audit trail)."""
-    return ttl_attribute(model) is None or bool(getattr(model.Meta, "durable", False))
-
-
-def ttl_attribute(model: type[Model]) -> str | None:
-    """Tables with a TTL hold transient items; the others are durable."""
-    for name, attribute in model.get_attributes().items():
-        if isinstance(attribute, TTLAttribute):
-            return attribute.attr_name or name
-    return None
-
-
 class Storage(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self.tables: dict[str, dynamodb.TableV2] = {}
+        # Those kept whole: point-in-time recovery, and the daily backup (infra/backups.py).
+        self.durable: list[dynamodb.TableV2] = []
         for model in all_records():
             schema = model._get_schema()
             partition = _key(schema, schema["key_schema"], "HASH")
@@ -91,3 +77,5 @@ class Storage(Construct):
                 deletion_protection=durable,
                 removal_policy=RemovalPolicy.RETAIN if durable else RemovalPolicy.DESTROY,
             )
+            if durable:
+                self.durable.append(self.tables[model.__name__])

@@ -55,6 +55,7 @@ OPERATOR_BLOCKS = (
     "accounts.audit:LISTING",
     "analytics",
     "drivers",
+    "idempotency",
 )
 # The operations some of those blocks' modules run only in these hosts (shared/grants.py).
 STATION_OPERATIONS = (

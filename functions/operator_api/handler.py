@@ -11,13 +11,14 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, OpenAPI
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.http_errors import error_response
+from functions.operator_api import idempotency
 from functions.operator_api.access import permission_for
 from functions.operator_api.routes import routers
 from shared.domain.accounts import AuditEntry, Permission, Principal, audited, refusal, resource_of
@@ -65,6 +66,9 @@ class GuardedResolver(APIGatewayHttpResolver):
                 raise
         keep(self.current_event, principal, rule, answer.response.status_code)
         return answer
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
+        return idempotency.documented(super().get_openapi_schema(**kwargs))
 
     def _call_in_scope(
         self, principal: Principal, route: Route, route_arguments: dict[str, str]
@@ -148,6 +152,7 @@ def built_once(app: GuardedResolver, next_middleware: NextMiddleware) -> Respons
     )
 
 
+app.use([idempotency.honoured])
 for router in routers():
     app.include_router(router)
 app.enable_swagger(path="/docs", middlewares=[built_once], **OPENAPI)

@@ -9,6 +9,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from shared.settings import get_settings
@@ -44,6 +45,7 @@ ALL_TABLE_MODULES = (
     "api_keys",
     "audit",
     "drivers",
+    "idempotency",
 )
 
 
@@ -70,6 +72,20 @@ def suffix_of(record: type[Model]) -> str:
     if not (isinstance(meta, type) and issubclass(meta, OnDemand)):
         raise TypeError(f"{record.__name__}.Meta does not declare its table (OnDemand)")
     return meta.suffix
+
+
+def ttl_attribute(record: type[Model]) -> str | None:
+    """Tables with a TTL hold transient items; the others are durable."""
+    for name, attribute in record.get_attributes().items():
+        if isinstance(attribute, TTLAttribute):
+            return attribute.attr_name or name
+    return None
+
+
+def is_durable(record: type[Model]) -> bool:
+    """Kept whole (point-in-time recovery, deletion protection, retained, backed up: decision
+    0041): a table without a TTL, and one whose record says so despite its TTL (the audit trail)."""
+    return ttl_attribute(record) is None or bool(getattr(record.Meta, "durable", False))
 
 
 def records_of(module: ModuleType) -> list[type[Model]]:

@@ -83,3 +83,16 @@ class Conflict(ApplicationError):
 
     status = HTTPStatus.CONFLICT
     code = "Conflict"
+
+
+class KeyReused(ApplicationError):
+    """An Idempotency-Key sent again with another request than the one it first came with."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "IdempotencyKeyReused"
+
+
+class KeyInProgress(Conflict):
+    """An Idempotency-Key whose first request is still running: retry once it has answered."""
+
+    code = "IdempotencyKeyInProgress"

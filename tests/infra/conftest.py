@@ -40,7 +40,7 @@ def synthesized_stack(tmp_path_factory: pytest.TempPathFactory) -> tuple[CsmsSta
 
 # Every optional feature and switch of the stack on (infra/config.py): a custom domain and its
 # certificate, viewer mTLS, the FTP server, AWS Private CA, a contract-certificate provider,
-# alarms by e-mail, required MFA and tracing everywhere.
+# alarms by e-mail, required MFA, tracing everywhere and backups kept a week.
 EVERY_FEATURE = {
     "domainName": "ocpp.example.com",
     "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0b7c3f1e-5d1a-4d3e-9a55-2a1f0c9e8b11",
@@ -53,6 +53,7 @@ EVERY_FEATURE = {
     "alarmEmail": "ops@example.com",
     "mfaRequired": "true",
     "tracing": "true",
+    "backupDays": "7",
 }
 
 

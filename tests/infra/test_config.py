@@ -67,6 +67,7 @@ def test_context_reaches_functions_edge_and_alarms(customised):
         ({"logRetentionDays": "12"}, "logRetentionDays"),
         ({"allowUnencrypted": "perhaps"}, "allowUnencrypted"),
         ({"privateCaArn": "my-ca"}, "privateCaArn"),
+        ({"backupDays": "0"}, "backupDays must be 1 or more"),
     ],
 )
 def test_bad_context_is_refused_with_the_reason(tmp_path_factory, context, message):
