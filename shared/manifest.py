@@ -61,6 +61,7 @@ STATION_BLOCKS = (
 )
 OPERATOR_BLOCKS = (
     *STATION_BLOCKS,
+    "soap_stations",
     "accounts",
     "accounts.audit:LISTING",
     "analytics",
@@ -90,6 +91,20 @@ DISCONNECT = Function(
     "Records a closed connection",
     events=True,
     uses=("domain_events", "provisioning", "commands", *COMMAND_ENDINGS),
+)
+# OCPP 1.5 stations POST SOAP envelopes to this path of the HTTP API, without the operators'
+# token: a function of its own that answers each in the same exchange (decision 0041).
+SOAP_15_PATH = "/ocpp/soap/1.5"
+OCPP_SOAP = Function(
+    "ocpp-soap",
+    "functions.ocpp_router.soap.lambda_handler",
+    "Answers OCPP 1.5 stations' SOAP calls",
+    256,
+    29,
+    connections=True,  # a station that was on a WebSocket comes back over SOAP: closed
+    events=True,
+    secrets=True,
+    uses=(*STATION_BLOCKS, "soap_stations", "security.handshake"),
 )
 # Memory: the smallest size whose cold-start import stays within 1.5 s at its CPU share, with
 # room for what the function holds (make cost prints the figures; decision 0027).
@@ -349,6 +364,7 @@ ALL_FUNCTIONS: tuple[Function, ...] = tuple(
             OPERATOR_AUTHORIZER,
             SIGN_INS,
             UPLOADS,
+            OCPP_SOAP,
             *(schedule.function for schedule in SCHEDULES),
             *(reaction.function for reaction in REACTIONS),
             *(export.function for export in EXPORTS if export.function),

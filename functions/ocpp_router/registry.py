@@ -41,11 +41,14 @@ def handles(action: str, versions: tuple[OcppVersion, ...] = PREFERENCE) -> Call
 
 
 def lookup(profile: Profile, action: str, message_id: str) -> Handler:
-    handler = _TABLE.get((profile.version, action))
+    """The action's handler; a version read as another's payloads (1.5 as 1.6) is answered by
+    that version's handlers, for the actions it has."""
+    key = (profile.payload_version, action)
+    handler = _TABLE.get(key) if action in profile.actions else None
     if handler is not None:
         return handler
-    if actions.load(action):  # first time here: its module registers its handler
-        handler = _TABLE.get((profile.version, action))
+    if action in profile.actions and actions.load(action):  # first time here: its module registers
+        handler = _TABLE.get(key)
         if handler is not None:
             return handler
     if action not in profile.actions:
@@ -64,8 +67,13 @@ def lookup(profile: Profile, action: str, message_id: str) -> Handler:
 
 
 def implemented(version: OcppVersion) -> list[str]:
+    from shared.protocol.versions import PROFILES
+
     actions.load_all()
-    return sorted(action for (v, action) in _TABLE if v is version)
+    profile = PROFILES[version]
+    return sorted(
+        action for (v, action) in _TABLE if v is profile.payload_version and action in profile.actions
+    )
 
 
 def actions_markdown() -> str:
@@ -73,19 +81,20 @@ def actions_markdown() -> str:
     from shared.protocol.versions import PROFILES
 
     actions.load_all()
-    versions = list(reversed(PREFERENCE))
+    versions = [v for v in PROFILES if v not in PREFERENCE] + list(reversed(PREFERENCE))
     handled = sorted({action for (_, action) in _TABLE})
+    answered = {v: set(implemented(v)) for v in versions}
     lines = [
         "| Charge point → CSMS | " + " | ".join(f"OCPP {v}" for v in versions) + " |",
         "|---|" + "---|" * len(versions),
     ]
     for action in handled:
-        marks = ["✓" if (v, action) in _TABLE else "-" for v in versions]
+        marks = ["✓" if action in answered[v] else "-" for v in versions]
         lines.append(f"| {action} | " + " | ".join(marks) + " |")
     lines.append("")
     lines.append("Not implemented yet (answered with a `NotImplemented` CALLERROR):")
     lines.append("")
     for version in versions:
-        missing = sorted(PROFILES[version].from_charge_point - set(implemented(version)))
-        lines.append(f"- OCPP {version}: " + ", ".join(missing))
+        missing = sorted(PROFILES[version].from_charge_point - answered[version])
+        lines.append(f"- OCPP {version}: " + (", ".join(missing) or "none"))
     return "\n".join(lines)

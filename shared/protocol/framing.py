@@ -260,7 +260,7 @@ def validate(message: Call | CallResult, profile: Profile, action: str | None = 
         # Schemas read with exact decimals: 1.6's charging schedules say `multipleOf: 0.1`, which
         # only exact numbers can meet (21.4 is no multiple of 0.1 in binary floating point).
         validator = get_validator(
-            message.message_type_id, action, profile.version.value, parse_float=decimal.Decimal
+            message.message_type_id, action, profile.payload_version.value, parse_float=decimal.Decimal
         )
     except OSError:
         raise RpcError(

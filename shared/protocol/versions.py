@@ -25,6 +25,7 @@ from shared.protocol.errors import ErrorKind
 
 
 class OcppVersion(StrEnum):
+    V15 = "1.5"  # SOAP over HTTP only (shared/protocol/soap.py): never a WebSocket subprotocol
     V16 = "1.6"
     V201 = "2.0.1"
     V21 = "2.1"
@@ -82,6 +83,42 @@ _V16_FROM_CHARGE_POINT = frozenset(
         "SignedFirmwareStatusNotification",
     }
 )
+# OCPP 1.5's two services (its WSDLs): 10 operations of the central system's, 15 of the charge
+# point's. Every one has a 1.6 namesake whose payload is a superset, which shared/protocol/v15.py
+# converts to and from.
+_V15_FROM_CHARGE_POINT = frozenset(
+    {
+        "Authorize",
+        "BootNotification",
+        "DataTransfer",
+        "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification",
+        "Heartbeat",
+        "MeterValues",
+        "StartTransaction",
+        "StatusNotification",
+        "StopTransaction",
+    }
+)
+_V15_FROM_CSMS = frozenset(
+    {
+        "CancelReservation",
+        "ChangeAvailability",
+        "ChangeConfiguration",
+        "ClearCache",
+        "DataTransfer",
+        "GetConfiguration",
+        "GetDiagnostics",
+        "GetLocalListVersion",
+        "RemoteStartTransaction",
+        "RemoteStopTransaction",
+        "ReserveNow",
+        "Reset",
+        "SendLocalList",
+        "UnlockConnector",
+        "UpdateFirmware",
+    }
+)
 _V201_FROM_CHARGE_POINT = frozenset(
     {
         "Authorize",
@@ -137,6 +174,16 @@ class Profile:
     # Where a block's codec for this version is, first match wins: a version that shares most
     # shapes with an older one (2.1 with 2.0.1) has modules only where it differs.
     codec_modules: tuple[str, ...] = field(repr=False)
+    # A version read through another's payloads (1.5: its XML converted to 1.6's JSON shape)
+    # names that version here: its schemas validate, its action handlers answer, and only
+    # `wire_actions` exist.
+    payloads_of: OcppVersion | None = field(default=None, repr=False)
+    wire_actions: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def payload_version(self) -> OcppVersion:
+        """The version whose JSON payloads this one's messages are read and written as."""
+        return self.payloads_of or self.version
 
     @property
     def subprotocol(self) -> str:
@@ -148,6 +195,8 @@ class Profile:
     @cached_property
     def actions(self) -> frozenset[str]:
         """Every action of the version, read from the `ocpp` package's bundled schemas."""
+        if self.wire_actions is not None:
+            return self.wire_actions
         folder = Path(ocpp.__file__).parent / ("v" + self.version.value.replace(".", "")) / "schemas"
         names = set()
         for schema in folder.glob("*.json"):
@@ -160,8 +209,9 @@ class Profile:
     def request_schema(self, action: str) -> dict[str, Any]:
         """An action's request payload schema, as the `ocpp` package bundles it (for the
         console's payload editor)."""
-        folder = Path(ocpp.__file__).parent / ("v" + self.version.value.replace(".", "")) / "schemas"
-        name = action if self.version is OcppVersion.V16 else f"{action}Request"
+        version = self.payload_version
+        folder = Path(ocpp.__file__).parent / ("v" + version.value.replace(".", "")) / "schemas"
+        name = action if version is OcppVersion.V16 else f"{action}Request"
         schema: dict[str, Any] = json.loads((folder / f"{name}.json").read_text())
         return schema
 
@@ -193,6 +243,15 @@ EVERY_VERSION = "every_version"
 
 
 PROFILES: dict[OcppVersion, Profile] = {
+    OcppVersion.V15: Profile(
+        OcppVersion.V15,
+        _V16_ERROR_NAMES,
+        _V15_FROM_CHARGE_POINT,
+        frozenset({2, 3, 4}),
+        ("v15", "v16"),
+        payloads_of=OcppVersion.V16,
+        wire_actions=_V15_FROM_CHARGE_POINT | _V15_FROM_CSMS,
+    ),
     OcppVersion.V16: Profile(
         OcppVersion.V16,
         _V16_ERROR_NAMES,
@@ -216,7 +275,7 @@ PROFILES: dict[OcppVersion, Profile] = {
     ),
 }
 
-# Newest first: the order in which the CSMS prefers versions.
+# Newest first: the order in which the CSMS prefers versions on a WebSocket (1.5 is SOAP only).
 PREFERENCE = (OcppVersion.V21, OcppVersion.V201, OcppVersion.V16)
 
 
