@@ -194,14 +194,16 @@ def _meter_value(values: ET.Element) -> dict[str, Any]:
     return reading
 
 
-def _object(element: ET.Element, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+def _object(element: ET.Element, skip: tuple[str, ...] = (), top: bool = True) -> dict[str, Any]:
+    """A message's fields; the repeated ones (`_LISTS`) are lists at its top level only (a
+    configuration key's `key` is one name, GetConfiguration's `key` a list of them)."""
     result: dict[str, Any] = {}
     for child in element:
         name = local_name(child.tag)
         if name in skip:
             continue
-        value: Any = _object(child) if len(child) else _scalar(name, (child.text or "").strip())
-        if name in _LISTS:
+        value: Any = _object(child, top=False) if len(child) else _scalar(name, (child.text or "").strip())
+        if top and name in _LISTS:
             result.setdefault(name, []).append(value)
         else:
             result[name] = value
