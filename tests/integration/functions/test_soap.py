@@ -183,3 +183,17 @@ def test_the_csms_calls_the_station_at_its_from_address(registered, station_serv
 def test_a_station_not_heard_from_is_offline_for_commands(registered, station_server):
     status, _ = call_api("POST", "/charge-points/SOAP-1/commands", {"action": "ClearCache", "payload": {}})
     assert status == 409
+
+
+def test_a_soap_station_is_online_only_while_heard_within_its_interval(registered):
+    from datetime import timedelta
+
+    from shared.domain.provisioning import soap_connection
+
+    long_ago = utc_now() - timedelta(hours=1)
+    charge_points.record_connection("SOAP-1", soap_connection("http://127.0.0.1:1/"), "1.5", long_ago, False)
+    _, listing = call_api("GET", "/charge-points")
+    assert [cp["online"] for cp in listing["items"] if cp["id"] == "SOAP-1"] == [False]
+    post(envelope("Heartbeat", ""))
+    _, listing = call_api("GET", "/charge-points")
+    assert [cp["online"] for cp in listing["items"] if cp["id"] == "SOAP-1"] == [True]
