@@ -21,10 +21,12 @@ from infra.functions import Functions
 from infra.nag import acknowledge
 from shared.domain.accounts import OPERATOR_ROLES
 from shared.manifest import (
+    OCPP_SOAP,
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
     OPERATOR_AUTHORIZER,
     SIGN_INS,
+    SOAP_15_PATH,
     UPLOAD_METHODS,
     UPLOAD_PATH,
     UPLOADS,
@@ -178,6 +180,21 @@ class OperatorApi(Construct):
                     "function checks: they hold no other credential for the API",
                     "AwsSolutions-APIG4",
                 )
+        # OCPP 1.5 stations POST SOAP envelopes here: the function admits each by its
+        # chargeBoxIdentity header, as the WebSocket authorizer does a handshake.
+        for route in self.api.add_routes(
+            path=SOAP_15_PATH,
+            methods=[apigwv2.HttpMethod.POST],
+            integration=integrations.HttpLambdaIntegration("OcppSoap", functions[OCPP_SOAP]),
+            authorizer=apigwv2.HttpNoneAuthorizer(),
+        ):
+            acknowledge(
+                route,
+                "OCPP 1.5 charge points hold no operator credential: the function admits each "
+                "envelope by its chargeBoxIdentity header (registration, blocking, and HTTP Basic "
+                "where a password is set), as the WebSocket authorizer admits a handshake",
+                "AwsSolutions-APIG4",
+            )
         self.stage = apigwv2.HttpStage(
             self,
             "Stage",

@@ -51,6 +51,7 @@ STATION_BLOCKS = (
 )
 OPERATOR_BLOCKS = (
     *STATION_BLOCKS,
+    "soap_stations",
     "accounts",
     "accounts.audit:LISTING",
     "analytics",
@@ -93,6 +94,17 @@ DISCONNECT = Function(
     "functions.disconnect.handler.lambda_handler",
     "Records a closed connection",
     uses=("domain_events", "provisioning", "commands", *COMMAND_ENDINGS),
+)
+# OCPP 1.5 stations POST SOAP envelopes to this path of the HTTP API, without the operators'
+# token: a function of its own that answers each in the same exchange (decision 0043).
+SOAP_15_PATH = "/ocpp/soap/1.5"
+OCPP_SOAP = Function(
+    "ocpp-soap",
+    "functions.ocpp_router.soap.lambda_handler",
+    "Answers OCPP 1.5 stations' SOAP calls",
+    256,
+    29,
+    uses=(*STATION_BLOCKS, "soap_stations", "security.handshake"),
 )
 # Memory: the smallest size whose cold-start import stays within 1.5 s at its CPU share, with
 # room for what the function holds (make cost prints the figures; decision 0027).
@@ -346,6 +358,7 @@ ALL_FUNCTIONS: tuple[Function, ...] = tuple(
             OPERATOR_AUTHORIZER,
             SIGN_INS,
             UPLOADS,
+            OCPP_SOAP,
             *(schedule.function for schedule in SCHEDULES),
             *(reaction.function for reaction in REACTIONS),
             *(export.function for export in EXPORTS if export.function),

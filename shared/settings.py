@@ -117,6 +117,11 @@ class Settings:
     # Whether a URL a station names may lead to a private or loopback address: the local runtime's
     # stand-ins listen on this machine; in the cloud, never (the CSMS is no way into its network).
     outside_private_allowed: bool
+    # OCPP 1.5 SOAP stations: how long the CSMS waits for a station's answer to its call, and
+    # whether a station's endpoint may be a private or loopback address (stations behind a
+    # private APN or VPN, reached from a VPC-attached function; the local runtime's on loopback).
+    soap_call_timeout_s: float
+    soap_private_endpoints: bool
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -197,6 +202,8 @@ class Settings:
             contract_provider_url=env.get("CSMS_CONTRACT_PROVIDER_URL") or None,
             outside_timeout_s=float(_int(env, "CSMS_OUTSIDE_TIMEOUT", 5)),
             outside_private_allowed=env.get("CSMS_OUTSIDE_PRIVATE", "false").lower() == "true",
+            soap_call_timeout_s=float(_int(env, "CSMS_SOAP_CALL_TIMEOUT", 10)),
+            soap_private_endpoints=env.get("CSMS_SOAP_PRIVATE_ENDPOINTS", "false").lower() == "true",
         )
 
     def table(self, suffix: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ocpp.messages import Call, CallError, CallResult
 
@@ -49,6 +50,18 @@ def handle_frame(
 
 
 def _answer(context: CallContext, call: Call) -> str:
+    try:
+        payload = answer_payload(context, call)
+        wire = framing.to_wire(context.profile, call.action, CallResult.message_type_id, payload)
+    except RpcError as error:
+        error.message_id = call.unique_id
+        return framing.call_error(context.profile, error)
+    return framing.call_result(call.unique_id, wire)
+
+
+def answer_payload(context: CallContext, call: Call) -> dict[str, Any]:
+    """The answer's payload; every failure as the RpcError to answer (an unregistered charge
+    point a SecurityError, anything unexpected an InternalError). Never anything else."""
     profile = context.profile
     try:
         handler = lookup(profile, call.action, call.unique_id)
@@ -62,17 +75,15 @@ def _answer(context: CallContext, call: Call) -> str:
             "Call refused",
             extra={"action": call.action, "error_kind": error.kind.value, "error": error.description},
         )
-        return framing.call_error(profile, error)
+        raise
     except NotRegistered:
-        return framing.call_error(
-            profile, RpcError(ErrorKind.SECURITY, "Charge point is not registered", message_id=call.unique_id)
-        )
+        raise RpcError(
+            ErrorKind.SECURITY, "Charge point is not registered", message_id=call.unique_id
+        ) from None
     except Exception:
         logger.exception("Handler failed", extra={"action": call.action})
         metrics.add_metric(name="InternalErrors", unit="Count", value=1)
-        return framing.call_error(
-            profile, RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id)
-        )
+        raise RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id) from None
     try:
         framing.validate(CallResult(call.unique_id, payload), profile, call.action)
     except RpcError as error:
@@ -80,9 +91,5 @@ def _answer(context: CallContext, call: Call) -> str:
         logger.error(
             "Answer failed its own schema", extra={"action": call.action, "error": error.description}
         )
-        return framing.call_error(
-            profile, RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id)
-        )
-    return framing.call_result(
-        call.unique_id, framing.to_wire(profile, call.action, CallResult.message_type_id, payload)
-    )
+        raise RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id) from None
+    return payload

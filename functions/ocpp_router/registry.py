@@ -46,12 +46,13 @@ def handles(action: str, versions: tuple[OcppVersion, ...] = SERVED) -> Callable
 
 
 def lookup(profile: Profile, action: str, message_id: str) -> Handler:
-    """The action's handler for the version; a version read as another (2.0 as 2.0.1) is served
-    by that one's handlers."""
-    handler = _TABLE.get((profile.schemas, action))
-    if handler is None and actions.load(action):  # first time here: its module registers its handler
+    """The action's handler for the version; a version read as another (2.0 as 2.0.1, 1.5 as
+    1.6) is served by that one's handlers, for the actions it has and its rules can word."""
+    served = action in profile.actions and action not in framing.unserved(profile)
+    handler = _TABLE.get((profile.schemas, action)) if served else None
+    if handler is None and served and actions.load(action):  # first time: its module registers it
         handler = _TABLE.get((profile.schemas, action))
-    if handler is not None and action not in framing.unserved(profile):
+    if handler is not None:
         return handler
     if action not in profile.actions:
         raise RpcError(
@@ -72,7 +73,11 @@ def implemented(version: OcppVersion) -> list[str]:
     actions.load_all()
     profile = PROFILES[version]
     unserved = framing.unserved(profile)
-    return sorted(action for (v, action) in _TABLE if v is profile.schemas and action not in unserved)
+    return sorted(
+        action
+        for (v, action) in _TABLE
+        if v is profile.schemas and action in profile.actions and action not in unserved
+    )
 
 
 def actions_markdown() -> str:
@@ -80,17 +85,18 @@ def actions_markdown() -> str:
     actions.load_all()
     versions = _BY_AGE
     handled = sorted({action for (_, action) in _TABLE})
+    answered = {v: set(implemented(v)) for v in versions}
     lines = [
         "| Charge point → CSMS | " + " | ".join(f"OCPP {v}" for v in versions) + " |",
         "|---|" + "---|" * len(versions),
     ]
     for action in handled:
-        marks = ["✓" if action in implemented(v) else "-" for v in versions]
+        marks = ["✓" if action in answered[v] else "-" for v in versions]
         lines.append(f"| {action} | " + " | ".join(marks) + " |")
     lines.append("")
     lines.append("Not implemented yet (answered with a `NotImplemented` CALLERROR):")
     lines.append("")
     for version in versions:
-        missing = sorted(PROFILES[version].from_charge_point - set(implemented(version)))
-        lines.append(f"- OCPP {version}: " + ", ".join(missing))
+        missing = sorted(PROFILES[version].from_charge_point - answered[version])
+        lines.append(f"- OCPP {version}: " + (", ".join(missing) or "none"))
     return "\n".join(lines)

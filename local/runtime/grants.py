@@ -65,8 +65,17 @@ def enforced() -> Iterator[None]:
 
 
 @cache
-def _by_package() -> dict[str, Function]:
-    return {spec.handler.split(".")[1]: spec for spec in (*ALL_FUNCTIONS, *FTP_FUNCTIONS)}
+def _by_module() -> dict[str, Function]:
+    """Each handler's module, and each package's entry point (`functions/<name>/handler.py`)
+    by the package, for its other modules: a package that holds a second entry point (the
+    OCPP router's SOAP door) is known by that module alone."""
+    found: dict[str, Function] = {}
+    for spec in (*ALL_FUNCTIONS, *FTP_FUNCTIONS):
+        module = spec.handler.rsplit(".", 1)[0]
+        found[module] = spec
+        if module.endswith(".handler"):
+            found[module.removesuffix(".handler")] = spec
+    return found
 
 
 @cache
@@ -83,16 +92,18 @@ def _suffixes() -> dict[str, str]:
 
 
 def _calling_function() -> Function | None:
-    """The outermost handler on the stack (an entry point's own modules count as it)."""
-    packages = _by_package()
-    found = None
+    """The outermost handler on the stack: its entry point's module, or else a module of its
+    package."""
+    modules = _by_module()
+    entry = package = None
     frame = sys._getframe(2)
     while frame is not None:
         name: str = frame.f_globals.get("__name__", "")
         if name.startswith("functions."):
-            found = packages.get(name.split(".")[1], found)
+            entry = modules.get(name, entry)
+            package = modules.get(".".join(name.split(".")[:2]), package)
         frame = frame.f_back  # type: ignore[assignment]
-    return found
+    return entry or package
 
 
 def _touches(operation: str, params: dict[str, Any]) -> Iterator[tuple[str, str, str | None]]:

@@ -180,6 +180,7 @@ def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
             "CSMS_MAX_MESSAGE_BYTES": str(args.max_message_bytes),
             # The stand-ins a station's URLs lead to (responders, CRLs) listen on this machine.
             "CSMS_OUTSIDE_PRIVATE": os.environ.get("CSMS_OUTSIDE_PRIVATE", "true"),
+            "CSMS_SOAP_PRIVATE_ENDPOINTS": os.environ.get("CSMS_SOAP_PRIVATE_ENDPOINTS", "true"),
             "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
@@ -198,11 +199,13 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.runtime.usage import UsageCounter
     from local.runtime.websocket_api import Limits, WebSocketApi
     from shared.aws.clients import session
-    from shared.manifest import ALL_FUNCTIONS, OPERATOR_API, OPERATOR_AUTHORIZER, UPLOADS
+    from shared.manifest import ALL_FUNCTIONS, OCPP_SOAP, OPERATOR_API, OPERATOR_AUTHORIZER, UPLOADS
     from shared.settings import get_settings
 
     counter = UsageCounter() if args.count_usage else None
-    invoker = Invoker(counter=counter, waiting=(OPERATOR_API,))
+    # The operator API waits for answers; the SOAP front door for the station a command it
+    # sends is posted to (a 1.5 station answers within the exchange).
+    invoker = Invoker(counter=counter, waiting=(OPERATOR_API, OCPP_SOAP))
     limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
     gateway = WebSocketApi(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
     # Registered before any handler makes its client (a client copies the session's hooks).
@@ -226,6 +229,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
                 moto_endpoint,
                 get_settings().max_upload_bytes,
                 authorizer=OPERATOR_AUTHORIZER,
+                soap=OCPP_SOAP,
             ),
             keepalive_timeout=75,
         ),

@@ -1,8 +1,9 @@
 """A stand-in for API Gateway's HTTP API: every request becomes a payload 2.0 event, for the
-upload endpoint on its paths and the operator API on the rest. As in the cloud, the operator
-API's Lambda authorizer runs first (its answer kept 60 s per Authorization header, a request
-without one answered 401 by the gateway itself) and hands the API its principal. Locally it also
-serves what S3's presigned URLs would (/files, a proxy to moto)."""
+upload endpoint and the OCPP 1.5 SOAP front door on their paths and the operator API on the
+rest. As in the cloud, the operator API's Lambda authorizer runs first (its answer kept 60 s per
+Authorization header, a request without one answered 401 by the gateway itself) and hands the
+API its principal. Locally it also serves what S3's presigned URLs would (/files, a proxy to
+moto)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from shared.manifest import (
     CONSOLE_PATH,
     DRIVER_PATH,
     OPERATOR_API_PUBLIC_PATHS,
+    SOAP_15_PATH,
     UPLOAD_METHODS,
     UPLOAD_PATH,
     Function,
@@ -61,14 +63,18 @@ def operator_api_app(
     moto_endpoint: str,
     max_upload_bytes: int,
     authorizer: Function | None = None,
+    soap: Function | None = None,
 ) -> web.Application:
-    """The HTTP API stand-in; with `authorizer`, the operator API's routes go through it."""
+    """The HTTP API stand-in; with `authorizer`, the operator API's routes go through it; with
+    `soap`, OCPP 1.5 stations' envelopes reach that function, without a token."""
     cache = AuthorizerCache()
 
     async def handle(request: web.Request) -> web.Response:
         target = function
         if request.path.startswith(UPLOAD_PATH + "/") and request.method in UPLOAD_METHODS:
             target = uploads
+        if soap is not None and request.path == SOAP_15_PATH and request.method == "POST":
+            target = soap
         body = await request.read()
         event = events.http_request(
             request.method,

@@ -11,6 +11,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from shared.aws.clients import make_client
+from shared.domain.provisioning import soap_endpoint
 from shared.settings import get_settings
 
 
@@ -61,7 +62,9 @@ class Connections:
         )
 
     def close(self, connection_id: str) -> bool:
-        """Whether there was a connection to close."""
+        """Whether there was a connection to close (a SOAP station holds none)."""
+        if soap_endpoint(connection_id) is not None:
+            return False
         try:
             self._client.delete_connection(ConnectionId=connection_id)
         except self._gone:

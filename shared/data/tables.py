@@ -84,7 +84,7 @@ def ttl_attribute(record: type[Model]) -> str | None:
 
 def is_durable(record: type[Model]) -> bool:
     """Kept whole (point-in-time recovery, deletion protection, retained, backed up: decision
-    0041): a table without a TTL, and one whose record says so despite its TTL (the audit trail)."""
+    0042): a table without a TTL, and one whose record says so despite its TTL (the audit trail)."""
     return ttl_attribute(record) is None or bool(getattr(record.Meta, "durable", False))
 
 

@@ -93,6 +93,31 @@ class ChargePoint:
     def connected(self) -> bool:
         return self.connection_id is not None and self.ocpp_version is not None
 
+    @property
+    def soap_endpoint(self) -> str | None:
+        """Where a SOAP station (OCPP 1.5) takes the CSMS's calls; None for a WebSocket one."""
+        return soap_endpoint(self.connection_id)
+
+    def heard_within(self, now: datetime, seconds: int) -> bool:
+        """A SOAP station holds no connection: it is online while it was heard from within its
+        heartbeat interval (its `connected_at` is when it was last heard)."""
+        return self.connected_at is not None and (now - self.connected_at).total_seconds() <= seconds
+
+
+# A SOAP station's "connection" is where it takes calls (its WS-Addressing From), marked so that
+# nothing hands it to the WebSocket connection management API.
+SOAP_CONNECTION = "soap:"
+
+
+def soap_connection(endpoint: str) -> str:
+    return SOAP_CONNECTION + endpoint
+
+
+def soap_endpoint(connection_id: str | None) -> str | None:
+    if connection_id is None or not connection_id.startswith(SOAP_CONNECTION):
+        return None
+    return connection_id.removeprefix(SOAP_CONNECTION)
+
 
 @dataclass(frozen=True)
 class FleetFilter:

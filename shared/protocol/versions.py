@@ -25,6 +25,7 @@ from shared.protocol.errors import ErrorKind
 
 
 class OcppVersion(StrEnum):
+    V15 = "1.5"  # SOAP over HTTP only (shared/protocol/soap.py): never a WebSocket subprotocol
     V16 = "1.6"
     V20 = "2.0"
     V201 = "2.0.1"
@@ -83,6 +84,42 @@ _V16_FROM_CHARGE_POINT = frozenset(
         "SignedFirmwareStatusNotification",
     }
 )
+# OCPP 1.5's two services (its WSDLs): 10 operations of the central system's, 15 of the charge
+# point's. Every one has a 1.6 namesake whose payload is a superset, which shared/protocol/v15.py
+# converts to and from.
+_V15_FROM_CHARGE_POINT = frozenset(
+    {
+        "Authorize",
+        "BootNotification",
+        "DataTransfer",
+        "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification",
+        "Heartbeat",
+        "MeterValues",
+        "StartTransaction",
+        "StatusNotification",
+        "StopTransaction",
+    }
+)
+_V15_FROM_CSMS = frozenset(
+    {
+        "CancelReservation",
+        "ChangeAvailability",
+        "ChangeConfiguration",
+        "ClearCache",
+        "DataTransfer",
+        "GetConfiguration",
+        "GetDiagnostics",
+        "GetLocalListVersion",
+        "RemoteStartTransaction",
+        "RemoteStopTransaction",
+        "ReserveNow",
+        "Reset",
+        "SendLocalList",
+        "UnlockConnector",
+        "UpdateFirmware",
+    }
+)
 _V201_FROM_CHARGE_POINT = frozenset(
     {
         "Authorize",
@@ -138,10 +175,13 @@ class Profile:
     # Where a block's codec for this version is, first match wins: a version that shares most
     # shapes with an older one (2.1 with 2.0.1) has modules only where it differs.
     codec_modules: tuple[str, ...] = field(repr=False)
-    # A version read through a newer one's schemas, codecs and handlers once a module of rules
-    # (`dialect`) has mapped its wire shapes onto that version's: OCPP 2.0 onto 2.0.1.
+    # A version read through another's schemas, codecs and handlers once a module of rules
+    # (`dialect`) has mapped its wire shapes onto that version's: OCPP 2.0 onto 2.0.1; or whose
+    # messages another reader makes into that version's payloads (1.5's SOAP XML into 1.6's
+    # JSON, shared/protocol/v15.py), when only `wire_actions` exist.
     read_as: OcppVersion | None = field(default=None, repr=False)
     dialect: str | None = field(default=None, repr=False)
+    wire_actions: frozenset[str] | None = field(default=None, repr=False)
 
     @property
     def subprotocol(self) -> str:
@@ -158,6 +198,8 @@ class Profile:
     @cached_property
     def actions(self) -> frozenset[str]:
         """Every action of the version, read from the `ocpp` package's bundled schemas."""
+        if self.wire_actions is not None:
+            return self.wire_actions
         folder = Path(ocpp.__file__).parent / ("v" + self.schemas.value.replace(".", "")) / "schemas"
         names = set()
         for schema in folder.glob("*.json"):
@@ -171,7 +213,7 @@ class Profile:
         """An action's request payload schema, as the `ocpp` package bundles it (for the
         console's payload editor)."""
         folder = Path(ocpp.__file__).parent / ("v" + self.schemas.value.replace(".", "")) / "schemas"
-        name = action if self.version is OcppVersion.V16 else f"{action}Request"
+        name = action if self.schemas is OcppVersion.V16 else f"{action}Request"
         schema: dict[str, Any] = json.loads((folder / f"{name}.json").read_text())
         return schema
 
@@ -203,6 +245,15 @@ EVERY_VERSION = "every_version"
 
 
 PROFILES: dict[OcppVersion, Profile] = {
+    OcppVersion.V15: Profile(
+        OcppVersion.V15,
+        _V16_ERROR_NAMES,
+        _V15_FROM_CHARGE_POINT,
+        frozenset({2, 3, 4}),
+        ("v15", "v16"),
+        read_as=OcppVersion.V16,
+        wire_actions=_V15_FROM_CHARGE_POINT | _V15_FROM_CSMS,
+    ),
     OcppVersion.V16: Profile(
         OcppVersion.V16,
         _V16_ERROR_NAMES,
@@ -235,8 +286,9 @@ PROFILES: dict[OcppVersion, Profile] = {
     ),
 }
 
-# The order in which the CSMS prefers versions: newest first, but 2.0 last of all, since 2.0.1
-# replaced it and a station offering both speaks the rest better (decision 0041).
+# The order in which the CSMS prefers versions on a WebSocket: newest first, but 2.0 last of
+# all, since 2.0.1 replaced it and a station offering both speaks the rest better (decision
+# 0041); 1.5 is SOAP only.
 PREFERENCE = (OcppVersion.V21, OcppVersion.V201, OcppVersion.V16, OcppVersion.V20)
 
 

@@ -27,13 +27,14 @@ from shared.domain.errors import (
     NotFound,
     PayloadTooLarge,
 )
-from shared.domain.provisioning import ChargePoint
+from shared.domain.provisioning import ChargePoint, soap_endpoint
+from shared.domain.timestamps import utc_now
 from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.errors import RpcError
 from shared.protocol.security import security_codec
 from shared.protocol.versions import Profile, profile_for
-from shared.services import answers
+from shared.services import answers, soap_stations
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
@@ -67,6 +68,8 @@ def connected(charge_point_id: str) -> ChargePoint:
     charge_point = charge_points.registered_charge_point(charge_point_id)
     if not charge_point.connected:
         raise NotConnected(charge_point_id)
+    if charge_point.soap_endpoint is not None and not soap_stations.online(charge_point, utc_now()):
+        raise NotConnected(charge_point_id)  # a SOAP station not heard within its interval
     return charge_point
 
 
@@ -123,6 +126,11 @@ def submit_to(
         raise CommandRefused("Set the charge point's password with POST /charge-points/{id}/password")
     if action not in profile.from_csms:
         raise CommandRefused(f"{action} is not an action a CSMS sends in OCPP {profile.version}")
+    if charge_point.soap_endpoint is not None:
+        try:
+            soap_stations.writable(action, payload)
+        except ValueError as error:
+            raise CommandRefused(str(error)) from None
     command_id = command_id or new_command_id()
     try:
         # Checked as the charge point will read it: decimals stay exact, so that a limit of
@@ -176,8 +184,13 @@ def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
             return
         if turn is Turn.GONE:  # sent or settled by another caller; the index had not caught up
             continue
+        endpoint = soap_endpoint(connection_id)
+        reply = None
         try:  # marked sent first: an answer may arrive before post_to_connection returns
-            connections_at(endpoint_for()).send(connection_id, _wire_frame(command))
+            if endpoint is not None:  # a SOAP station answers in the same exchange
+                reply = soap_stations.call(charge_point_id, endpoint, command)
+            else:
+                connections_at(endpoint_for()).send(connection_id, _wire_frame(command))
         except ConnectionGone:
             logger.info("Connection gone while sending a command", extra={"command_id": command.command_id})
             charge_points.clear_connection(charge_point_id, connection_id, now)
@@ -191,6 +204,8 @@ def send_next(charge_point_id: str, connection_id: str, now: datetime) -> None:
             charge_points.give_turn_back(charge_point_id, command.command_id)
             continue
         metrics.add_metric(name="CommandsSent", unit="Count", value=1)
+        if reply is not None:
+            answer(charge_point_id, connection_id, profile_for(command.ocpp_version), reply, now)
         return
 
 

@@ -123,7 +123,11 @@ def charge_point_detail(charge_point_id: str) -> ChargePointDetail:
     it is still opening: $connect records it before the gateway has it."""
     charge_point = charge_points.registered_charge_point(charge_point_id)
     online, last_seen = False, None
-    if charge_point.connection_id:
+    if charge_point.soap_endpoint is not None:  # no connection: heard within its interval
+        from shared.services import soap_stations
+
+        online, last_seen = soap_stations.online(charge_point, utc_now()), charge_point.connected_at
+    elif charge_point.connection_id:
         info = connections_at(endpoint_for()).info(charge_point.connection_id)
         now = utc_now()
         opened = charge_point.connected_at

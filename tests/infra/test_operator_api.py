@@ -4,10 +4,12 @@ role, sign-ins kept, an append-only audit trail, public docs."""
 import json
 
 from shared.manifest import (
+    OCPP_SOAP,
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
     OPERATOR_AUTHORIZER,
     SIGN_INS,
+    SOAP_15_PATH,
     UPLOAD_METHODS,
     UPLOADS,
 )
@@ -29,14 +31,16 @@ UPLOAD_ROUTES = {
 }
 
 
-def test_every_request_but_the_docs_and_uploads_goes_through_the_lambda_authorizer(resources):
+def test_every_request_but_the_docs_uploads_and_soap_stations_goes_through_the_lambda_authorizer(resources):
     routes = routes_of(resources, "HTTP")
     docs = {f"GET {path}" for path in OPERATOR_API_PUBLIC_PATHS}
-    assert set(routes) == {"$default", *docs, *UPLOAD_ROUTES}
+    soap = f"POST {SOAP_15_PATH}"
+    assert set(routes) == {"$default", *docs, *UPLOAD_ROUTES, soap}
     handler = function_named(resources, OPERATOR_API.handler)
     uploads = function_named(resources, UPLOADS.handler)
+    stations = function_named(resources, OCPP_SOAP.handler)
     for key, route in routes.items():
-        expected = uploads if key in UPLOAD_ROUTES else handler
+        expected = uploads if key in UPLOAD_ROUTES else stations if key == soap else handler
         assert integrated_function(resources, route) == expected, key
         assert route["Properties"]["AuthorizationType"] == ("CUSTOM" if key == "$default" else "NONE"), key
     http_api = {"Ref": api_named(resources, "HTTP")}

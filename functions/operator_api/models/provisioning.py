@@ -16,7 +16,10 @@ from shared.domain.passwords import MAX_LENGTH, MIN_LENGTH, PATTERN
 class ChargePointSummary(ApiModel):
     id: str
     ocpp_version: str | None = Field(description="Negotiated at the latest connection")
-    online: bool
+    online: bool = Field(
+        description="Connected; an OCPP 1.5 (SOAP) station, which holds no connection: heard from "
+        "within its heartbeat interval and a minute"
+    )
     connected_at: datetime | None
     registered_at: datetime | None
     blocked: bool

@@ -26,7 +26,7 @@ from shared.domain.accounts import Permission
 from shared.domain.provisioning import UNCHANGED, ChargePoint
 from shared.domain.timestamps import utc_now
 from shared.protocol.provisioning import provisioning_codec
-from shared.services import provisioning
+from shared.services import provisioning, soap_stations
 
 router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs).
@@ -39,11 +39,19 @@ ACCESS: Access = {
 }
 
 
+def _online(charge_point: ChargePoint) -> bool:
+    """A WebSocket station while its connection is recorded; a SOAP (1.5) one, which holds
+    none, while heard within its heartbeat interval and a minute."""
+    if charge_point.soap_endpoint is not None:
+        return soap_stations.online(charge_point, utc_now())
+    return charge_point.connection_id is not None
+
+
 def _summary(charge_point: ChargePoint, online: bool | None = None) -> dict[str, Any]:
     return {
         "id": charge_point.charge_point_id,
         "ocpp_version": charge_point.ocpp_version,
-        "online": charge_point.connection_id is not None if online is None else online,
+        "online": _online(charge_point) if online is None else online,
         "connected_at": charge_point.connected_at,
         "registered_at": charge_point.registered_at,
         "blocked": charge_point.blocked,

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from shared.data import charge_points, throttles
 from shared.domain.admission import Decision, Handshake, Verdict, admit
 from shared.domain.client_certificates import ClientCertificate
+from shared.domain.provisioning import ChargePoint
 from shared.grants import grants
 from shared.observability import logger, metrics
-from shared.protocol.versions import negotiate
+from shared.protocol.versions import OcppVersion, negotiate
 from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
@@ -42,7 +43,6 @@ def admit_handshake(
 ) -> Decision:
     """At most 1 read of the registration; with credentials, 1 batch read of the throttle and,
     when they are wrong, 2 writes."""
-    settings = get_settings()
     version = negotiate(subprotocols)
     handshake = Handshake(
         charge_point_id=charge_point_id,
@@ -53,13 +53,50 @@ def admit_handshake(
         secure=secure,
         certificate=certificate,
     )
+    decision, _ = _admit(handshake, source, now)
+    return decision
+
+
+def admit_soap(
+    charge_point_id: str | None,
+    authorization: str | None,
+    origin_secret: str | None,
+    source: str,
+    now: datetime,
+    secure: bool = True,
+) -> tuple[Decision, ChargePoint | None]:
+    """A SOAP station's request (OCPP 1.5), admitted as a handshake would be: its identity is the
+    `chargeBoxIdentity` header, and HTTP Basic is what a password needs (1.5 defines no
+    credential; an edge or gateway in front may add one). Returns the registration read too, so
+    that the caller need not read it again."""
+    handshake = Handshake(
+        charge_point_id=charge_point_id,
+        subprotocols=[],
+        authorization=authorization,
+        origin_secret=origin_secret,
+        version=OcppVersion.V15.value,
+        secure=secure,
+    )
+    return _admit(handshake, source, now)
+
+
+def _admit(handshake: Handshake, source: str, now: datetime) -> tuple[Decision, ChargePoint | None]:
+    settings = get_settings()
+    charge_point_id, authorization = handshake.charge_point_id, handshake.authorization
+    found: list[ChargePoint] = []
+
+    def lookup(identity: str) -> ChargePoint | None:
+        record = charge_points.find_charge_point(identity)
+        found.extend([record] if record else [])
+        return record
+
     limits = _limits(charge_point_id or "", source, now) if authorization else {}
     if limits and _over(limits):
         metrics.add_metric(name="HandshakeThrottled", unit="Count", value=1)
-        return Decision(Verdict.UNAUTHORIZED, "too many failed attempts from this address; try later")
+        return Decision(Verdict.UNAUTHORIZED, "too many failed attempts from this address; try later"), None
     decision = admit(
         handshake,
-        charge_points.find_charge_point,
+        lookup,
         auto_register=settings.admission == "auto-register",
         expected_origin_secret=settings.origin_secret,
         now=now,
@@ -67,7 +104,7 @@ def admit_handshake(
     )
     if limits and decision.verdict is Verdict.UNAUTHORIZED:
         throttles.count_failure(list(limits), _window_start(now) + WINDOW)
-    return decision
+    return decision, (found[0] if found else None)
 
 
 def _window_start(now: datetime) -> datetime:
