@@ -44,6 +44,7 @@ ALL_TABLE_MODULES = (
     "api_keys",
     "audit",
     "drivers",
+    "payments",
 )
 
 

@@ -83,3 +83,10 @@ class Conflict(ApplicationError):
 
     status = HTTPStatus.CONFLICT
     code = "Conflict"
+
+
+class PaymentDeclined(ApplicationError):
+    """The payment provider refused the hold; the message is its reason."""
+
+    status = HTTPStatus.PAYMENT_REQUIRED
+    code = "PaymentDeclined"
