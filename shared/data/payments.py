@@ -122,7 +122,7 @@ class PaymentRecord(Model):
 
 def _entry(entry: HistoryEntry) -> _Entry:
     at = format_timestamp(entry.at)
-    return _Entry(at=at, event=entry.event.value, amount=entry.amount, note=entry.note)
+    return _Entry(at=at, event=entry.event.value, amount=entry.amount, note=entry.note)  # type: ignore[no-untyped-call]
 
 
 def _payment(record: PaymentRecord) -> Payment:
