@@ -7,6 +7,7 @@ from shared.manifest import (
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
     OPERATOR_AUTHORIZER,
+    PAY_ROUTES,
     SIGN_INS,
     UPLOAD_METHODS,
     UPLOADS,
@@ -29,10 +30,11 @@ UPLOAD_ROUTES = {
 }
 
 
-def test_every_request_but_the_docs_and_uploads_goes_through_the_lambda_authorizer(resources):
+def test_every_request_but_the_docs_the_pay_page_and_uploads_goes_through_the_lambda_authorizer(resources):
     routes = routes_of(resources, "HTTP")
     docs = {f"GET {path}" for path in OPERATOR_API_PUBLIC_PATHS}
-    assert set(routes) == {"$default", *docs, *UPLOAD_ROUTES}
+    pay = {f"{method} {path}" for method, path in PAY_ROUTES}
+    assert set(routes) == {"$default", *docs, *pay, *UPLOAD_ROUTES}
     handler = function_named(resources, OPERATOR_API.handler)
     uploads = function_named(resources, UPLOADS.handler)
     for key, route in routes.items():

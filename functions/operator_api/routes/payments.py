@@ -157,10 +157,12 @@ def refund(
     responses={200: {"description": "The day", "content": {"application/json": {}, "text/csv": {}}}},
 )
 def reconciliation(
-    day: Annotated[date, Query(alias="date", description="YYYY-MM-DD (UTC)")],
+    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD (UTC); today by default")] = None,
     format: Annotated[Literal["json", "csv"], Query(description="json (the default) or csv")] = "json",
 ) -> Response[Any]:
-    found = operations.reconciliation(day, utc_now())
+    now = utc_now()
+    day = day or now.date()
+    found = operations.reconciliation(day, now)
     if format == "csv":
         return Response(
             status_code=HTTPStatus.OK,
