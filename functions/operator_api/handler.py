@@ -46,8 +46,8 @@ class GuardedResolver(APIGatewayHttpResolver):
 
     def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder[Any]:
         rule = route.path if route in self._static_routes or route in self._dynamic_routes else None
-        if (rule is not None and is_public(rule)) or "principal" not in self.context:
-            return super()._call_route(route, route_arguments)  # public: the docs, the pay page
+        if is_public(rule or self.current_event.path):  # the docs, the pay page (an unknown one: 404)
+            return super()._call_route(route, route_arguments)
         principal: Principal = self.context["principal"]
         needed = permission_for(route) if rule else Permission.READ  # no route: the 404 is a read
         if needed is None or not principal.may(needed):

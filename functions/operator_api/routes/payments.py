@@ -48,7 +48,11 @@ EvseId = Annotated[int, Path(ge=1, le=10_000, description="The EVSE (1.6: the co
 PaymentId = Annotated[str, Path(min_length=1, max_length=64, description="The payment")]
 
 
-@router.get("/pay/<charge_point_id>/<evse_id>", summary="The ad hoc page: price before start", tags=PUBLIC)
+@router.get(
+    "/pay/<charge_point_id>/<evse_id>",
+    summary="The ad hoc page: price before start",
+    tags=PUBLIC,
+)
 def pay_page(charge_point_id: ChargePointId, evse_id: EvseId) -> PayPageOut:
     return PayPageOut.model_validate(adhoc.page(charge_point_id, evse_id, utc_now()))
 
