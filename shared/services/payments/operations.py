@@ -35,6 +35,8 @@ TABLES = tables(
     indexes=("payments/by-charge-point", "payments/by-year", "transactions/by-year"),
 )
 
+# Tries at recording a refund the provider made, while other refunds of the payment land.
+REFUND_WRITES = 3
 # Sessions ended on a day are looked for among those started this long before it.
 LONGEST_SESSION = timedelta(days=3)
 
@@ -67,11 +69,13 @@ def refund(payment_id: str, amount: int, reason: str, now: datetime) -> tuple[st
     except ProviderRefused as refused:
         raise Conflict(f"The provider refused the refund: {refused}") from None
     entry = HistoryEntry(now, HistoryEvent.REFUNDED, amount, reason)
-    all_of_it = payment.refunded_amount + amount == payment.captured_amount
-    if not records.add_refund(payment_id, payment.refunded_amount, amount, entry, all_of_it):
-        raise Conflict(
-            f"Payment {payment_id} changed while refunding; the provider refunded {amount} ({refund_id})"
-        )
+    for _ in range(REFUND_WRITES):  # another refund of the same payment may land in between
+        all_of_it = payment.refunded_amount + amount == payment.captured_amount
+        if records.add_refund(payment_id, payment.refunded_amount, amount, entry, all_of_it):
+            break
+        payment = get(payment_id)
+    else:
+        raise Conflict(f"Payment {payment_id} kept changing; the provider refunded {amount} ({refund_id})")
     after = get(payment_id)
     history.announce(after, entry)
     return refund_id, after

@@ -24,6 +24,7 @@ from shared.domain.payments import (
     UnknownPaymentMethod,
     verify_signature,
 )
+from shared.domain.timestamps import utc_now
 from shared.grants import tables
 from shared.settings import get_settings
 
@@ -51,8 +52,6 @@ class LocalProvider:
         if payment_method not in TEST_ACCEPTED:
             raise UnknownPaymentMethod(f"No such PaymentMethod: '{payment_method}'")
         intent_id = "pi_" + secrets.token_hex(12)
-        from shared.domain.timestamps import utc_now
-
         change = records.create_intent(intent_id, amount.currency, amount.amount, payment_method, utc_now())
         return str(records.once(key, {"id": intent_id}, change)["id"])
 
