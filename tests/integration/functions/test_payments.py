@@ -319,3 +319,21 @@ def call_api_raw(method: str, path: str, query: str) -> dict[str, Any]:
     from tests.builders import http
 
     return api(http(method, path, query=query), CONTEXT)
+
+
+def test_a_paid_session_whose_events_were_lost_is_captured_by_the_sweep(ready, version, posted):
+    from shared.services.payments import settlement
+
+    _, paid = public("POST", "/pay/CP1/1", {"paymentMethod": "pm_card_visa", "maxAmount": 3000})
+    transaction_id = begin(ready, version, remote_start(posted), wire_time())
+    end(ready, version, transaction_id, wire_time(1))
+    # No SessionStarted nor SessionEnded reached the function: the sweep finds the session once
+    # the hold is past its time. 7.5 kWh at 0.30 and the 1.00 fee, with VAT: 3.90
+    assert settlement.sweep(utc_now() + timedelta(minutes=4)) == 0
+    _, payment = call_api("GET", f"/payments/{paid['paymentId']}")
+    assert (payment["state"], payment["capturedAmount"], payment["transactionId"]) == (
+        "captured",
+        390,
+        transaction_id,
+    )
+    assert settlement.sweep(utc_now() + timedelta(minutes=5)) == 0
