@@ -93,7 +93,7 @@ def reconciliation(day: date, now: datetime) -> Reconciliation:
         stopped = datetime.fromisoformat(record.stopped_at) if record.stopped_at else None
         if stopped is None or not start <= stopped < end:
             continue
-        cost = settlement.session_cost(record.charge_point_id, record.transaction_id, now)
+        cost = settlement.session_cost(record.charge_point_id, record.transaction_id, now, record)
         sessions.append(SessionCost(record.charge_point_id, record.transaction_id, record.id_token, cost))
         if is_payment_reference(record.id_token):
             payment = records.find_payment(str(record.id_token))

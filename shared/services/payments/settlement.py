@@ -13,6 +13,7 @@ from typing import Any
 
 from shared.data import commands, transactions
 from shared.data import payments as records
+from shared.data.transactions import TransactionRecord
 from shared.domain.commands import CommandStatus
 from shared.domain.payments import (
     HistoryEntry,
@@ -42,9 +43,12 @@ TABLES = tables(
 AUTHORIZED = (PaymentState.AUTHORIZED,)
 
 
-def session_cost(charge_point_id: str, transaction_id: str, now: datetime) -> Money | None:
-    """The session's cost with tax as its CDR states it (1 read, 1 query); None: not priced."""
-    record = transactions.find_session(charge_point_id, transaction_id)
+def session_cost(
+    charge_point_id: str, transaction_id: str, now: datetime, record: TransactionRecord | None = None
+) -> Money | None:
+    """The session's cost with tax as its CDR states it (1 read unless the caller read the
+    session, 1 query); None: not priced."""
+    record = record or transactions.find_session(charge_point_id, transaction_id)
     if record is None or record.tariff is None or not record.stopped_at:
         return None
     cdr = cdrs.cdr_for(record, now)
@@ -142,7 +146,7 @@ def sweep(now: datetime) -> int:
         if started:
             session = started[0]
             if session.stopped_at:
-                cost = session_cost(payment.charge_point_id, session.transaction_id, now)
+                cost = session_cost(payment.charge_point_id, session.transaction_id, now, session)
                 capture(payment, session.transaction_id, cost, now)
             else:
                 records.change(payment.payment_id, AUTHORIZED, (), transaction_id=session.transaction_id)
