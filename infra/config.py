@@ -87,6 +87,9 @@ class StackConfig:
     # Create the account-wide role API Gateway needs to write WebSocket logs. Turn off when the
     # account already has one (it is a per-region account setting).
     gateway_logging_role: bool = True
+    # Who holds and moves drivers' money: "local" (a test mode kept in DynamoDB) or "stripe" (its
+    # key and webhook secret in the secret csms/payment-provider). docs/payments.md.
+    payment_provider: str = "local"
 
     @classmethod
     def from_context(cls, scope: Construct) -> StackConfig:
@@ -129,6 +132,7 @@ class StackConfig:
             "CSMS_COMMAND_TIMEOUT": str(self.command_timeout),
             "CSMS_CERTIFICATE_IDENTITY": self.certificate_identity,
             "CSMS_CERTIFICATE_DAYS": str(self.certificate_days),
+            "CSMS_PAYMENT_PROVIDER": self.payment_provider,
             **{
                 variable: value
                 for variable, value in (

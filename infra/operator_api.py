@@ -25,6 +25,7 @@ from shared.manifest import (
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
     OPERATOR_AUTHORIZER,
+    PAY_ROUTES,
     SIGN_INS,
     SOAP_15_PATH,
     UPLOAD_METHODS,
@@ -163,6 +164,20 @@ class OperatorApi(Construct):
                 acknowledge(
                     route,
                     "The API's documentation (Swagger UI, OpenAPI) is public by design",
+                    "AwsSolutions-APIG4",
+                )
+        # The ad hoc pay page: a driver with no contract and no account pays there (AFIR Art. 5).
+        for method, path in PAY_ROUTES:
+            for route in self.api.add_routes(
+                path=path,
+                methods=[apigwv2.HttpMethod(method)],
+                integration=integration,
+                authorizer=apigwv2.HttpNoneAuthorizer(),
+            ):
+                acknowledge(
+                    route,
+                    "The public pay page is public: ad hoc charging is paid without a contract or an "
+                    "account (AFIR Art. 5); the card is the provider's token, the hold its limit",
                     "AwsSolutions-APIG4",
                 )
         # Charge points upload files here: the single-use token in the path is the credential.

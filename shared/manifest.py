@@ -48,6 +48,7 @@ STATION_BLOCKS = (
     "station_tenant",
     "tariff_and_cost",
     "transactions",
+    "payments.tokens",  # a paid session's id token
 )
 OPERATOR_BLOCKS = (
     *STATION_BLOCKS,
@@ -57,6 +58,7 @@ OPERATOR_BLOCKS = (
     "analytics",
     "drivers",
     "idempotency",
+    "payments",
 )
 # The operations some of those blocks' modules run only in these hosts (shared/grants.py).
 STATION_OPERATIONS = (
@@ -158,6 +160,17 @@ DRIVER_PATH = "/driver/"
 
 # The operator API's paths served without a token: its documentation.
 OPERATOR_API_PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
+# ...and, on its own routes, the ad hoc pay page: a driver with no contract and no account pays
+# there (AFIR Art. 5). API Gateway routes these without the authorizer.
+PAY_PATH = "/pay/"
+PAY_ROUTES = (("GET", "/pay/{chargePointId}/{evseId}"), ("POST", "/pay/{chargePointId}/{evseId}"))
+
+
+def is_public(path: str) -> bool:
+    """Whether the operator API serves this path (or route rule) without a token."""
+    return path in OPERATOR_API_PUBLIC_PATHS or path.startswith(PAY_PATH)
+
+
 # On the same HTTP API, without a token (the single-use upload token is in the path): where
 # charge points upload files, with PUT or POST, at /uploads/{token} or /uploads/{token}/{file}.
 UPLOAD_PATH = "/uploads"
@@ -280,6 +293,20 @@ ANALYTICS = Function(
     uses=("analytics",),
 )
 
+PAYMENTS = Function(
+    "payments",
+    "functions.payments.handler.lambda_handler",
+    "Captures paid sessions' costs as they end, and lets go holds no session followed",
+    timeout_s=30,
+    uses=(
+        "payments.settlement",
+        "payments.providers",
+        "payments.history",
+        "tariff_and_cost",
+        "domain_events",
+    ),
+)
+
 REACTIONS: tuple[Reaction, ...] = (
     Reaction(
         "site-allocation",
@@ -295,6 +322,7 @@ REACTIONS: tuple[Reaction, ...] = (
     ),
     Reaction("certificate-signing", CERTIFICATES, ("CertificateRequested",)),
     Reaction("analytics", ANALYTICS, ("SessionEnded", "ConnectorStatusChanged")),
+    Reaction("payments", PAYMENTS, ("SessionStarted", "SessionEnded")),
 )
 
 
@@ -346,6 +374,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("reservation-expiry", RESERVATION_EXPIRY, rate_minutes=1),
     Schedule("site-limits", SITE_LIMITS, rate_minutes=1),
     Schedule("certificates", CERTIFICATES, rate_minutes=5),
+    Schedule("payments", PAYMENTS, rate_minutes=1),
 )
 
 # Each once (a function may run on a schedule and on events both).

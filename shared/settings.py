@@ -24,6 +24,7 @@ GATEWAY_MAX_LIFETIME_S = 7200
 
 AdmissionPolicy = Literal["registered", "auto-register"]
 ApiAuth = Literal["token", "gateway"]
+PaymentProviderName = Literal["local", "stripe"]
 
 
 def table_variable(suffix: str) -> str:
@@ -122,6 +123,15 @@ class Settings:
     # private APN or VPN, reached from a VPC-attached function; the local runtime's on loopback).
     soap_call_timeout_s: float
     soap_private_endpoints: bool
+    # Who holds and moves drivers' money (docs/payments.md): `local`, a test-mode provider whose
+    # state is in DynamoDB, or `stripe` (its key and webhook secret in csms/payment-provider).
+    payment_provider: PaymentProviderName
+    # How long a paid hold waits for its session to start before it is let go.
+    payment_start_within_s: int
+    # The largest hold a driver may ask for, in the tariff currency's minor units.
+    payment_max_hold: int
+    # What signs the `local` provider's notifications (Stripe's own is in the secret).
+    payment_webhook_secret: str
 
     @classmethod
     def from_env(cls, env: dict[str, str] | os._Environ[str] = os.environ) -> Settings:
@@ -150,6 +160,15 @@ class Settings:
                 "CSMS_RENEW_AFTER + CSMS_RENEW_SPREAD + CSMS_HEARTBEAT_INTERVAL must come before the "
                 f"gateway's cut at {GATEWAY_MAX_LIFETIME_S} s, and none be negative"
             )
+        payment_provider = env.get("CSMS_PAYMENT_PROVIDER", "local")
+        if payment_provider not in ("local", "stripe"):
+            raise SettingsError(
+                f"CSMS_PAYMENT_PROVIDER must be 'local' or 'stripe', got {payment_provider!r}"
+            )
+        start_within = _int(env, "CSMS_PAYMENT_START_WITHIN", 180)
+        max_hold = _int(env, "CSMS_PAYMENT_MAX_HOLD", 30000)
+        if start_within < 1 or max_hold < 1:
+            raise SettingsError("CSMS_PAYMENT_START_WITHIN and CSMS_PAYMENT_MAX_HOLD must be 1 or more")
         return cls(
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
             table_prefix=prefix,
@@ -204,6 +223,10 @@ class Settings:
             outside_private_allowed=env.get("CSMS_OUTSIDE_PRIVATE", "false").lower() == "true",
             soap_call_timeout_s=float(_int(env, "CSMS_SOAP_CALL_TIMEOUT", 10)),
             soap_private_endpoints=env.get("CSMS_SOAP_PRIVATE_ENDPOINTS", "false").lower() == "true",
+            payment_provider=payment_provider,  # type: ignore[arg-type]
+            payment_start_within_s=start_within,
+            payment_max_hold=max_hold,
+            payment_webhook_secret=env.get("CSMS_PAYMENT_WEBHOOK_SECRET", "whsec_local"),
         )
 
     def table(self, suffix: str) -> str:

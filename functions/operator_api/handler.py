@@ -24,7 +24,7 @@ from functions.operator_api.routes import routers
 from shared.domain.accounts import AuditEntry, Permission, Principal, audited, refusal, resource_of
 from shared.domain.errors import ApplicationError
 from shared.domain.timestamps import utc_now
-from shared.manifest import OPERATOR_API_PUBLIC_PATHS
+from shared.manifest import is_public
 from shared.observability import SERVICE, logger, publish_metrics
 from shared.services.accounts import audit, principals, tenancy
 from shared.settings import get_settings
@@ -47,7 +47,7 @@ class GuardedResolver(APIGatewayHttpResolver):
 
     def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder[Any]:
         rule = route.path if route in self._static_routes or route in self._dynamic_routes else None
-        if rule in OPERATOR_API_PUBLIC_PATHS:
+        if is_public(rule or self.current_event.path):  # the docs, the pay page (an unknown one: 404)
             return super()._call_route(route, route_arguments)
         principal: Principal = self.context["principal"]
         needed = permission_for(route) if rule else Permission.READ  # no route: the 404 is a read
@@ -207,7 +207,7 @@ def too_deep(error: RecursionError) -> Response[str]:
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = APIGatewayProxyEventV2(event)
-    if request.path in OPERATOR_API_PUBLIC_PATHS:
+    if is_public(request.path):
         return app.resolve(event, context)
     principal = caller(event)
     if principal is None:

@@ -21,11 +21,11 @@ from local.runtime.lambdas import Invoker
 from shared.manifest import (
     CONSOLE_PATH,
     DRIVER_PATH,
-    OPERATOR_API_PUBLIC_PATHS,
     SOAP_15_PATH,
     UPLOAD_METHODS,
     UPLOAD_PATH,
     Function,
+    is_public,
 )
 from shared.observability import logger
 
@@ -85,7 +85,7 @@ def operator_api_app(
             source_ip=request.remote or "127.0.0.1",
             domain_name=request.host,
         )
-        if target is function and authorizer is not None and request.path not in OPERATOR_API_PUBLIC_PATHS:
+        if target is function and authorizer is not None and not is_public(request.path):
             identity = request.headers.get("Authorization")
             if not identity:  # the identity source is missing: the gateway answers itself
                 return web.json_response({"message": "Unauthorized"}, status=401)

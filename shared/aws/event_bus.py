@@ -48,6 +48,7 @@ class DomainEvent(StrEnum):
     CERTIFICATE_INSTALLED = "CertificateInstalled"
     DRIVER_CARD_LINKED = "DriverCardLinked"
     DRIVER_CARD_UNLINKED = "DriverCardUnlinked"
+    PAYMENT_CHANGED = "PaymentChanged"
 
 
 def publish(event: DomainEvent, detail: dict[str, Any], tenant_id: str) -> bool:

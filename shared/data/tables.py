@@ -46,6 +46,7 @@ ALL_TABLE_MODULES = (
     "audit",
     "drivers",
     "idempotency",
+    "payments",
 )
 
 

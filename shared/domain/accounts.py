@@ -58,6 +58,7 @@ class Permission(StrEnum):
     API_KEYS = "manage api keys"
     AUDIT = "read the audit trail"
     DRIVERS = "manage drivers"
+    REFUNDS = "refund payments"
     TENANTS = "manage tenants"  # the platform admin's alone
     DRIVER_ACCOUNT = "use a driver account"  # a driver's alone: its cards, sessions, receipts
 
@@ -80,6 +81,7 @@ _OPERATOR = _TECHNICIAN | {
     Permission.LOCAL_LISTS,
     Permission.PROFILES,
     Permission.DRIVERS,
+    Permission.REFUNDS,
 }
 _ADMIN = _OPERATOR | {
     Permission.TARIFFS,

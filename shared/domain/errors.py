@@ -96,3 +96,10 @@ class KeyInProgress(Conflict):
     """An Idempotency-Key whose first request is still running: retry once it has answered."""
 
     code = "IdempotencyKeyInProgress"
+
+
+class PaymentDeclined(ApplicationError):
+    """The payment provider refused the hold; the message is its reason."""
+
+    status = HTTPStatus.PAYMENT_REQUIRED
+    code = "PaymentDeclined"

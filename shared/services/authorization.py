@@ -11,6 +11,7 @@ from shared.data.dynamo import Page
 from shared.domain.accounts import DEFAULT_TENANT
 from shared.domain.authorization import NO_AUTHORIZATION, Authorization, IdToken, TokenEntry, authorize
 from shared.domain.errors import NotFound
+from shared.domain.payments import is_payment_reference
 from shared.domain.tariffs import Tariff
 from shared.grants import grants
 from shared.protocol.authorization import authorization_codec
@@ -25,12 +26,20 @@ GRANTS = grants(
 )
 
 
-def authorization_for(charge_point_id: str, token: IdToken, now: datetime) -> Authorization:
+def authorization_for(
+    charge_point_id: str, token: IdToken, now: datetime, evse_id: int | None = None
+) -> Authorization:
     """At most 1 read (none for a 2.x NoAuthorization token, or an empty one), and 1 write when
     a driver is waiting for this card to be presented to link it (shared.domain.drivers). A card
-    of another tenant than the station's is as unknown to it as one on no list."""
+    of another tenant than the station's is as unknown to it as one on no list. A token shaped as
+    a payment's id is that payment's: good at its EVSE while its hold is open (`evse_id`: where
+    the message says it is, None where it says nothing)."""
     if not token.value:
         return authorize(token, None, now)  # the schemas allow an empty token; it is no one's
+    if token.type != NO_AUTHORIZATION and is_payment_reference(token.value):
+        from shared.services.payments import tokens  # only for a paid session's messages
+
+        return tokens.authorization_of(charge_point_id, evse_id, token.value)
     entry = None if token.type == NO_AUTHORIZATION else id_tokens.find_id_token(token.value)
     if entry is not None and (entry.tenant_id or DEFAULT_TENANT) != tenant_of_charge_point(charge_point_id):
         entry = None
@@ -42,23 +51,25 @@ def authorization_for(charge_point_id: str, token: IdToken, now: datetime) -> Au
     return authorize(token, entry, now)
 
 
-def verdict_for(charge_point_id: str, token: IdToken, now: datetime) -> tuple[Authorization, Tariff | None]:
+def verdict_for(
+    charge_point_id: str, token: IdToken, now: datetime, evse_id: int | None = None
+) -> tuple[Authorization, Tariff | None]:
     """Whether the token may charge here, and at what price (no reads once the tariffs are
     cached, unless they are assigned to sites)."""
-    verdict = authorization_for(charge_point_id, token, now)
+    verdict = authorization_for(charge_point_id, token, now, evse_id)
     if not verdict.accepted or not token.value:  # NoAuthorization: nobody to show a price to
         return verdict, None
     return verdict, tariffs.tariff_for(charge_point_id, token.value, verdict.parent_id_token)
 
 
 def id_token_answer(
-    profile: Profile, charge_point_id: str, token: IdToken | None, now: datetime
+    profile: Profile, charge_point_id: str, token: IdToken | None, now: datetime, evse_id: int | None = None
 ) -> dict[str, Any]:
     """The authorization part of a transaction message's answer: present when the message
     presented a token."""
     if token is None:
         return {}
-    return authorization_codec(profile).id_token_info(*verdict_for(charge_point_id, token, now))
+    return authorization_codec(profile).id_token_info(*verdict_for(charge_point_id, token, now, evse_id))
 
 
 def find_id_token(id_token: str) -> TokenEntry:

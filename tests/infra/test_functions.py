@@ -164,7 +164,7 @@ def test_a_function_reads_only_the_secrets_its_use_cases_name(resources, spec):
 def test_each_secret_is_read_by_the_functions_that_use_it_alone():
     assert granted(OCPP_ROUTER.uses).secrets == {"contract-certificate-provider"}
     assert granted(SITE_LIMITS.uses).secrets == {"openadr/"}
-    assert granted(OPERATOR_API.uses).secrets == {"certificate-authority"}
+    assert granted(OPERATOR_API.uses).secrets == {"certificate-authority", "payment-provider"}
 
 
 @pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)

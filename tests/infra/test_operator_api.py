@@ -8,6 +8,7 @@ from shared.manifest import (
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
     OPERATOR_AUTHORIZER,
+    PAY_ROUTES,
     SIGN_INS,
     SOAP_15_PATH,
     UPLOAD_METHODS,
@@ -31,11 +32,14 @@ UPLOAD_ROUTES = {
 }
 
 
-def test_every_request_but_the_docs_uploads_and_soap_stations_goes_through_the_lambda_authorizer(resources):
+def test_every_request_but_the_docs_the_pay_page_uploads_and_soap_stations_goes_through_the_lambda_authorizer(
+    resources,
+):
     routes = routes_of(resources, "HTTP")
     docs = {f"GET {path}" for path in OPERATOR_API_PUBLIC_PATHS}
+    pay = {f"{method} {path}" for method, path in PAY_ROUTES}
     soap = f"POST {SOAP_15_PATH}"
-    assert set(routes) == {"$default", *docs, *UPLOAD_ROUTES, soap}
+    assert set(routes) == {"$default", *docs, *pay, *UPLOAD_ROUTES, soap}
     handler = function_named(resources, OPERATOR_API.handler)
     uploads = function_named(resources, UPLOADS.handler)
     stations = function_named(resources, OCPP_SOAP.handler)

@@ -11,10 +11,17 @@ if TYPE_CHECKING:
 
 
 class RemoteControlCodec(Protocol):
+    # The connector statuses in which an EVSE can take a session it is asked to start.
+    startable: frozenset[str]
+
     def remote_start(
         self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
     ) -> Intent: ...
     def remote_stop(self, transaction_id: str) -> Intent: ...
+    def paid_start(self, payment_reference: str, evse_id: int) -> Intent:
+        """The remote start of a session paid on the ad hoc page, its id token the payment's."""
+        ...
+
     def unlock(self, evse_id: int | None, connector_id: int) -> Intent: ...
     def trigger(self, message: str, evse_id: int | None, connector_id: int | None) -> Intent: ...
 

@@ -11,6 +11,8 @@ from shared.protocol.remote_control import RemoteControlCodec
 
 
 class V16RemoteControl:
+    startable = frozenset({"Available", "Preparing"})
+
     def remote_start(
         self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
     ) -> Intent:
@@ -18,6 +20,9 @@ class V16RemoteControl:
         if connector_id is not None:
             payload["connectorId"] = connector_id
         return "RemoteStartTransaction", payload
+
+    def paid_start(self, payment_reference: str, evse_id: int) -> Intent:
+        return self.remote_start(payment_reference, "", None, evse_id)  # an idTag of 20 characters
 
     def remote_stop(self, transaction_id: str) -> Intent:
         return "RemoteStopTransaction", {"transactionId": int(transaction_id)}

@@ -12,6 +12,9 @@ from shared.protocol.v2 import evse_of, request_id
 
 
 class V2RemoteControl:
+    startable = frozenset({"Available", "Occupied"})  # Occupied: the driver plugged in first
+    paid_token_type = "Central"  # 2.0.1 has no DirectPayment
+
     def remote_start(
         self, id_token: str, token_type: str, evse_id: int | None, connector_id: int | None
     ) -> Intent:
@@ -22,6 +25,9 @@ class V2RemoteControl:
         if evse_id is not None:
             payload["evseId"] = evse_id
         return "RequestStartTransaction", payload
+
+    def paid_start(self, payment_reference: str, evse_id: int) -> Intent:
+        return self.remote_start(payment_reference, self.paid_token_type, evse_id, None)
 
     def remote_stop(self, transaction_id: str) -> Intent:
         return "RequestStopTransaction", {"transactionId": transaction_id}

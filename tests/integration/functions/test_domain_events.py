@@ -140,6 +140,13 @@ def test_every_kind_of_event_about_a_tenants_station_says_its_tenant(globex, pos
     assert answer[0] == 201, answer
     accept_calls(send, posted, published, answered)  # the certificate, then the reservation
     call(send, "TransactionEvent", event("Ended", 1, wire_now(), "T-1"))
+    # A hold paid on the public page: the payment is its station's tenant's
+    tariff = {"currency": "EUR", "elements": [{"priceComponents": [{"type": "ENERGY", "price": 0.3}]}]}
+    assert (
+        call_api("PUT", "/tariffs/g-adhoc", {**tariff, "assignedTo": {"default": True}}, token=key)[0] == 201
+    )
+    paid = call_api("POST", "/pay/G1/1", {"paymentMethod": "pm_card_visa", "maxAmount": 1000}, token=None)
+    assert paid[0] == 201, paid
     disconnect(events.disconnect(send.sock, 1000, "bye"), CONTEXT)
     # A driver's card: the card's tenant, no station of it
     made, driver = call_api("POST", "/drivers", {"name": "G", "email": "g@example.com"}, token=key)

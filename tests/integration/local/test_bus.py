@@ -16,7 +16,7 @@ import pytest
 from local.runtime.bus import delivering
 from shared.aws import event_bus
 from shared.aws.event_bus import DomainEvent
-from shared.manifest import ANALYTICS, CERTIFICATES, EXPORTS, SITE_ALLOCATOR, export_key
+from shared.manifest import ANALYTICS, CERTIFICATES, EXPORTS, PAYMENTS, SITE_ALLOCATOR, export_key
 from shared.settings import get_settings
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -64,9 +64,9 @@ def test_an_event_reaches_every_reaction_whose_rule_matches_as_eventbridge_shape
 
     asyncio.run(scenario())
     names = sorted(name for name, _ in recorder.invoked)
-    # SessionEnded: the site allocator and analytics; CertificateRequested: certificates;
+    # SessionEnded: the site allocator, analytics and payments; CertificateRequested: certificates;
     # DeviceEvent: no rule.
-    assert names == sorted([SITE_ALLOCATOR.name, ANALYTICS.name, CERTIFICATES.name])
+    assert names == sorted([SITE_ALLOCATOR.name, ANALYTICS.name, PAYMENTS.name, CERTIFICATES.name])
     ended = next(event for name, event in recorder.invoked if name == ANALYTICS.name)
     assert ended["source"] == "csms" and ended["detail-type"] == "SessionEnded"
     assert ended["detail"] == {"transactionId": "t-1", "energyWh": 5, "tenantId": "acme"}

@@ -14,7 +14,7 @@ from shared.services import authorization, transactions
 def start_transaction(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
     start = transactions_codec(context.profile).transaction_start(payload)
     answer = authorization.id_token_answer(
-        context.profile, context.charge_point_id, start.id_token, context.received_at
+        context.profile, context.charge_point_id, start.id_token, context.received_at, start.connector_id
     )
     version = context.profile.version.value
     transaction_id = transactions.started(context.charge_point_id, version, start, context.received_at)

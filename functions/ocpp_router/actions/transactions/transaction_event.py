@@ -14,7 +14,7 @@ from shared.services import authorization, transactions
 def transaction_event(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
     report = transactions_codec(context.profile).transaction_event(payload)
     answer = authorization.id_token_answer(
-        context.profile, context.charge_point_id, report.id_token, context.received_at
+        context.profile, context.charge_point_id, report.id_token, context.received_at, report.evse_id
     )
     version = context.profile.version.value
     final = transactions.event_reported(context.charge_point_id, version, report, context.received_at)
