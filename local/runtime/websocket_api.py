@@ -109,6 +109,8 @@ class WebSocketApi:
         app.router.add_delete("/@connections/{connection_id}", self.delete_connection)
         if self.invoker.counter is not None:
             app.router.add_get("/@usage", self.usage)
+        if self.invoker.faults is not None:
+            app.router.add_get("/@faults", self.faults)
         return app
 
     # --- The charge points' side ----------------------------------------------------------
@@ -216,6 +218,11 @@ class WebSocketApi:
         """What the invocations so far would cost in the cloud (`--count-usage`, local/runtime/usage.py)."""
         assert self.invoker.counter is not None
         return web.json_response(self.invoker.counter.usage.as_json())
+
+    async def faults(self, request: web.Request) -> web.Response:
+        """The faults injected so far, the retries they caused and the dead letters (`--faults`)."""
+        assert self.invoker.faults is not None
+        return web.json_response(self.invoker.faults.report())
 
     async def post_to_connection(self, request: web.Request) -> web.Response:
         return await self._post(request.match_info["connection_id"], await request.read())
