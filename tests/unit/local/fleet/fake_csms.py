@@ -49,6 +49,7 @@ class FakeCsms:
     frames: list[Frame] = field(default_factory=list)
     connections: int = 0
     withheld: dict[str, asyncio.Event] = field(default_factory=dict)
+    failing: dict[str, int] = field(default_factory=dict)  # action -> CALLERRORs still to answer
     _socket: Any = None
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _transactions: dict[str, int] = field(default_factory=dict)
@@ -100,6 +101,10 @@ class FakeCsms:
                 withheld = self.withheld.get(action)
                 if withheld is not None and not withheld.is_set():
                     withheld.set()
+                    continue
+                if self.failing.get(action):
+                    self.failing[action] -= 1
+                    await ws.send(json.dumps([4, unique_id, "InternalError", "could not store it", {}]))
                     continue
                 await ws.send(json.dumps([3, unique_id, self.answer(action, payload)]))
 

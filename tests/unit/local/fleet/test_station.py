@@ -146,3 +146,24 @@ def test_a_station_reports_each_connector_after_boot(version):
             (2, "Available"),
             (3, "Available"),
         ]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_transaction_message_the_csms_could_not_store_is_sent_again_unchanged(version):
+    """A CALLERROR InternalError is the CSMS's "not stored": the station sends the message
+    again, as OCPP has transaction messages retried, rather than dropping it (1.6: the session's
+    end; 2.x: its start, the first TransactionEvent)."""
+    action, kind = ("StopTransaction", "end") if version == "1.6" else ("TransactionEvent", "start")
+
+    async def scenario():
+        async with fake_csms() as csms:
+            csms.failing[action] = 1
+            async with living(csms, version) as station:
+                session = (await eventually(lambda: station.ledger))[0]
+                await eventually(lambda: session.ended)
+                return csms, station, session
+
+    csms, station, session = asyncio.run(scenario())
+    sent = session_frames(csms, version, session)[kind]
+    assert len(sent) == 2 and sent[0].payload == sent[1].payload
+    assert station.stats.resends == 1
