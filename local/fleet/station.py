@@ -220,11 +220,12 @@ class Station:
         while pending() and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
         delivered = not self.active and not self.outbox
+        link = self.link  # cancelling the connection's loop forgets it
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self.link is not None:
-            await self.link.close()
+        if link is not None:
+            await link.close()
         self.online.clear()
         return delivered
 
