@@ -34,7 +34,7 @@ DEFAULT_FAULTS = "dynamodb=0.05,post=0.05,events=0.05,timeout=0.01"
 RUNTIME_ARGS = ("--retry-delays", "1,2", "--schedule-period", "3")
 RUNTIME_ENV = {"CSMS_COMMAND_TIMEOUT": "10"}
 OPERATOR_EVERY_S = 1.5
-RESERVED_FOR_S = 15
+RESERVED_FOR_S = 10
 ENDED_WITHIN_S = 60  # after the wind-down, for the sweeps to end what the stations left
 
 

@@ -48,7 +48,7 @@ DEMO_LIFE = Life(
 )
 
 # A chaos run's stations live fast, so that a minute holds many sessions, commands and
-# outages; a call unanswered is given up after 10 s (a post lost to a fault is no answer).
+# outages; a call unanswered is given up after 5 s (a post lost to a fault is no answer).
 CHAOS_LIFE = Life(
     meter_interval_s=5,
     session_s=(15, 45),
@@ -58,7 +58,7 @@ CHAOS_LIFE = Life(
     unknown_tag_chance=0.05,
     offline_every_s=90,
     offline_s=(3, 10),
-    call_timeout_s=10,
+    call_timeout_s=5,
 )
 
 WARMUP_S = 120.0
