@@ -55,7 +55,7 @@ CHAOS_SECONDS ?= 60
 CHAOS_SEED ?= 1
 CHAOS_FAULTS ?= dynamodb=0.05,post=0.05,events=0.05,timeout=0.01
 chaos: $(STAMP)  ## a short fleet run against a runtime injecting faults, then the checks of docs/faults.md
-	$(BIN)/python -m local.fleet chaos --duration $(CHAOS_SECONDS) --faults-seed $(CHAOS_SEED) \
+	$(BIN)/python -m local.fleet chaos --duration $(CHAOS_SECONDS) --seed $(CHAOS_SEED) --faults-seed $(CHAOS_SEED) \
 		--faults $(CHAOS_FAULTS) $(ARGS)
 
 # make cost [ARGS="--usage usage.json"] (or ARGS="--usage-out usage.json -- --stations 120")
