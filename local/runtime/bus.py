@@ -90,7 +90,7 @@ async def delivered_with_retries(
         if delay:
             await asyncio.sleep(delay)
             if faults is not None:
-                faults.count(target, faults.invocations)
+                faults.count(target, faults.redeliveries)
         try:
             await deliver(event)
         except Exception as error:

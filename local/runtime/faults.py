@@ -101,7 +101,7 @@ class Faults:
     seed: int = 0
     injected: Counter[str] = field(default_factory=Counter)
     retries: Counter[str] = field(default_factory=Counter)  # the SDK's retries seen, by service
-    invocations: Counter[str] = field(default_factory=Counter)  # async re-deliveries, and so on
+    redeliveries: Counter[str] = field(default_factory=Counter)  # async invocations retried, by target
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -251,7 +251,7 @@ class Faults:
                 "seed": self.seed,
                 "injected": dict(sorted(self.injected.items())),
                 "sdkRetries": dict(sorted(self.retries.items())),
-                "redeliveries": dict(sorted(self.invocations.items())),
+                "redeliveries": dict(sorted(self.redeliveries.items())),
                 "deadLetters": list(self.dead_letters),
             }
 
