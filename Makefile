@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run demo load soak cost test lint bench synth deploy destroy console-bench screenshots readme access clean
+.PHONY: help run demo load soak chaos cost test lint bench synth deploy destroy console-bench screenshots readme access clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 16
@@ -49,6 +49,14 @@ WINDOW ?= 300
 soak: $(STAMP)  ## a long load run, reported window by window (round trips, CPU per message, memory)
 	$(BIN)/python -m local.fleet soak --stations $(STATIONS) --duration $(SOAK) --window $(WINDOW) \
 		--mix $(MIX) --meter-interval $(METER) $(ARGS)
+
+# make chaos CHAOS_SECONDS=60 CHAOS_SEED=1 CHAOS_FAULTS=dynamodb=0.05,post=0.05,events=0.05,timeout=0.01
+CHAOS_SECONDS ?= 60
+CHAOS_SEED ?= 1
+CHAOS_FAULTS ?= dynamodb=0.05,post=0.05,events=0.05,timeout=0.01
+chaos: $(STAMP)  ## a short fleet run against a runtime injecting faults, then the checks of docs/faults.md
+	$(BIN)/python -m local.fleet chaos --duration $(CHAOS_SECONDS) --seed $(CHAOS_SEED) --faults-seed $(CHAOS_SEED) \
+		--faults $(CHAOS_FAULTS) $(ARGS)
 
 # make cost [ARGS="--usage usage.json"] (or ARGS="--usage-out usage.json -- --stations 120")
 cost: $(STAMP) $(NODE_STAMP)  ## dollars per charge point-month at list prices, from a short fleet run's counts

@@ -22,6 +22,9 @@ class ApiError(Exception):
         self.status = status
 
 
+RETRIES_ON_5XX = 2
+
+
 def _params(query: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in query.items() if v is not None}
 
@@ -31,6 +34,7 @@ class OperatorApi:
         self.base_url = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        self.retries = 0  # requests tried again after a 5xx
 
     async def close(self) -> None:
         await self._session.close()
@@ -43,13 +47,21 @@ class OperatorApi:
         return other
 
     async def request(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
-        async with self._session.request(
-            method, self.base_url + path, json=body, params=_params(query), headers=self._headers
-        ) as response:
-            payload = await response.json(content_type=None) if response.content_length != 0 else None
-            if response.status >= 400:
-                raise ApiError(f"{method} {path}: {response.status} {payload}", response.status)
-            return payload
+        """One request; a GET, PUT or DELETE that met a 5xx is tried again (twice at most), as
+        an operator's tool retries what is safe to repeat (a POST is not, without a key)."""
+        attempts = RETRIES_ON_5XX + 1 if method in ("GET", "PUT", "DELETE") else 1
+        for attempt in range(attempts):
+            async with self._session.request(
+                method, self.base_url + path, json=body, params=_params(query), headers=self._headers
+            ) as response:
+                payload = await response.json(content_type=None) if response.content_length != 0 else None
+                if response.status >= 500 and attempt + 1 < attempts:
+                    self.retries += 1
+                    await asyncio.sleep(0.5 * (attempt + 1))
+                    continue
+                if response.status >= 400:
+                    raise ApiError(f"{method} {path}: {response.status} {payload}", response.status)
+                return payload
 
     async def text(self, path: str, **query: Any) -> str:
         """A document the API answers as a file (a receipt's CSV)."""

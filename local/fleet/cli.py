@@ -5,6 +5,8 @@ load: a fleet for a bounded time, then a report (round trips per message type, e
 check that the CSMS recorded every session once with the energy the fleet metered.
 soak: a load run of an hour by default, reported window by window (round trips, CPU per
 message, memory), for what only shows with time: a leak, a query that slows as data grows.
+chaos: a short run against a local runtime that injects faults, an operator at work beside
+the stations, then the checks of docs/faults.md (local/fleet/chaos.py).
 Without --url both start their own local runtime; with it they drive any CSMS, deployed too.
 """
 
@@ -23,13 +25,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from local.fleet import plan
+from local.fleet import chaos, plan
+from local.fleet.api import OperatorApi
+from local.fleet.chaos import DEFAULT_FAULTS
 from local.fleet.obeying import parse_overrides
 from local.fleet.plan import Life
 from local.fleet.report import LiveView, build, text
 from local.fleet.runner import Options, run
 from local.fleet.sites import plan_sites
 from local.fleet.station import Tls
+from local.runtime.faults import parse_rates
 
 DEMO_LIFE = Life(
     meter_interval_s=5,
@@ -40,6 +45,20 @@ DEMO_LIFE = Life(
     unknown_tag_chance=0.1,
     offline_every_s=240,
     offline_s=(10, 25),
+)
+
+# A chaos run's stations live fast, so that a minute holds many sessions, commands and
+# outages; a call unanswered is given up after 5 s (a post lost to a fault is no answer).
+CHAOS_LIFE = Life(
+    meter_interval_s=5,
+    session_s=(15, 45),
+    idle_s=(3, 15),
+    fault_chance=0.1,
+    fault_s=(3, 8),
+    unknown_tag_chance=0.05,
+    offline_every_s=90,
+    offline_s=(3, 10),
+    call_timeout_s=5,
 )
 
 WARMUP_S = 120.0
@@ -193,9 +212,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parents=[common, bounded(3600, 300)],
         help="a long load run (an hour), reported in five-minute windows",
     )
+    chaos = commands.add_parser(
+        "chaos",
+        parents=[common, bounded(float(os.environ.get("CHAOS_SECONDS", "60")), None)],
+        help="a short run against a runtime injecting faults, then the checks of docs/faults.md",
+    )
+    chaos.add_argument(
+        "--faults",
+        type=parse_rates,
+        default=parse_rates(os.environ.get("CHAOS_FAULTS") or DEFAULT_FAULTS),
+        metavar="dynamodb=R,post=R,events=R,timeout=R",
+        help=f"each a rate between 0 and 1 (default {DEFAULT_FAULTS})",
+    )
+    chaos.add_argument("--faults-seed", type=int, default=int(os.environ.get("CHAOS_SEED", "1")))
     args = parser.parse_args(argv)
     if args.prefix and len(args.prefix) > 36:
         parser.error("--prefix: at most 36 characters (an OCPP identity has 48, and the number follows)")
+    if args.command == "chaos" and args.url:
+        parser.error("chaos starts its own runtime, with faults: drop --url")
     if args.url and not args.api_url:
         parser.error("--url needs --api-url (the check and the cards go through the operator API)")
     if args.secure and args.url and not args.url.startswith("wss://"):
@@ -228,8 +262,8 @@ def options_from(
     csms_pid: int | None = None,
     tls: Tls | None = None,
 ) -> Options:
-    demo = args.command == "demo"
-    life = DEMO_LIFE if demo else Life()
+    demo, faulted = args.command == "demo", args.command == "chaos"
+    life = DEMO_LIFE if demo else CHAOS_LIFE if faulted else Life()
     given = {
         "meter_interval_s": args.meter_interval,
         "session_s": args.session,
@@ -239,12 +273,12 @@ def options_from(
         "upload_failure_chance": args.upload_failures,
     }
     life = Life(**{**vars(life), **{k: v for k, v in given.items() if v is not None}})
-    count = args.stations or (6 if demo else 100)
+    count = args.stations or (6 if demo else 12 if faulted else 100)
     nonce = secrets.token_hex(2)
     prefix = args.prefix or ("demo-" if demo else f"load-{nonce}-")
     secure = args.secure if args.secure is not None else (1 / 3 if demo else 0.0)
     specs = plan.fleet(count, plan.parse_mix(args.mix), prefix, args.connectors, args.password, secure)
-    site_count = args.sites if args.sites is not None else (1 if demo else 0)
+    site_count = args.sites if args.sites is not None else (1 if demo else 2 if faulted else 0)
     per_site = -(-count // site_count) if site_count else 0
     amps = args.site_amps or max(16.0, 2.0 * per_site * args.connectors)
     return Options(
@@ -258,12 +292,13 @@ def options_from(
         tag_count=max(10, min(count, 1000)),
         duration_s=None if demo else args.duration,
         ramp_s=0 if demo else (args.ramp if args.ramp is not None else count / 10),
-        warmup_s=0 if demo else (args.warmup if args.warmup is not None else WARMUP_S),
+        warmup_s=0 if demo else (args.warmup if args.warmup is not None else 5.0 if faulted else WARMUP_S),
         storm_at_s=None if demo else args.storm_at,
         register=args.register,
         overrides=parse_overrides(args.answer, sorted({s.version for s in specs})),
         csms_pid=csms_pid,
-        max_p99_ms=None if demo or not args.max_p99_ms else args.max_p99_ms,
+        # Under faults a round trip may wait for its retries: chaos checks outcomes, not speed.
+        max_p99_ms=None if demo or faulted or not args.max_p99_ms else args.max_p99_ms,
         window_s=None if demo else args.window,
         sites=plan_sites(specs, site_count, prefix, amps),
         tls=tls,
@@ -297,6 +332,10 @@ async def main_async(args: argparse.Namespace) -> int:
             after, _, spread = args.renew.partition("-")
             env |= {"CSMS_RENEW_AFTER": after, "CSMS_RENEW_SPREAD": spread or "0"}
         runtime_args = ["--max-lifetime", f"{args.max_lifetime:g}"] if args.max_lifetime else []
+        if args.command == "chaos":
+            runtime_args += ["--faults", str(args.faults), "--faults-seed", str(args.faults_seed)]
+            runtime_args += chaos.RUNTIME_ARGS
+            env |= chaos.RUNTIME_ENV
         data_dir = Path(
             tempfile.mkdtemp(prefix="csms-fleet-")
         )  # the runtime's CA, the stations' certificates
@@ -334,6 +373,9 @@ async def main_async(args: argparse.Namespace) -> int:
                 + ", then the wind-down ...",
                 flush=True,
             )
+        if args.command == "chaos":
+            assert launched is not None
+            return await _chaos(args, options, stop, launched.ws_url)
         outcome = await run(options, stop, LiveView(header))
         report = build(options, outcome, ocpp_url)
         print(text(report), flush=True)
@@ -346,6 +388,30 @@ async def main_async(args: argparse.Namespace) -> int:
     finally:
         if launched is not None and await asyncio.to_thread(launched.stop) != 0:
             print(f"The local runtime did not stop cleanly; its log: {launched.log}", file=sys.stderr)
+
+
+async def _chaos(args: argparse.Namespace, options: Options, stop: asyncio.Event, ws_url: str) -> int:
+    """The run with an operator beside the stations, then the checks, and the report."""
+    assert options.api_url is not None
+    api = OperatorApi(options.api_url, options.token)
+    try:
+        operator = chaos.Operator(api, plan.tags_of(options.tag_prefix, options.tag_count), options.seed)
+        options.beside = operator.run
+        outcome = await run(options, stop)
+        found = await chaos.checks(api, operator, outcome)
+        faults = await asyncio.to_thread(chaos.faults_report, ws_url)
+        print(chaos.text(faults, outcome, api, found), flush=True)
+        if args.json:
+            report = {
+                "faults": faults,
+                "checks": [vars(check) for check in found],
+                "load": build(options, outcome, options.ocpp_url),
+            }
+            args.json.write_text(json.dumps(report, indent=2) + "\n")
+            print(f"Report written to {args.json}")
+        return 0 if all(check.ok for check in found) else 1
+    finally:
+        await api.close()
 
 
 async def _price(url: str, keep: Path | None) -> None:

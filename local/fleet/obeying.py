@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -92,6 +93,7 @@ class Answers:
         self.dialect = dialect
         self.overrides = overrides
         self._follow_ups: dict[str, FollowUp] = {}
+        self.received: Counter[str] = Counter()  # each CSMS call's message id: delivered once?
 
     def install(self, client: ChargePoint) -> None:
         """A route for every CSMS-initiated action of the version, on this connection's client."""
@@ -104,6 +106,7 @@ class Answers:
 
     def _on(self, action: str) -> Callable[..., Any]:
         def answer(call_unique_id: str, **request: Any) -> Any:
+            self.received[call_unique_id] += 1
             self.station.command_received(action)
             override = self.overrides.get(action) or self.overrides.get("*")
             if override and override.startswith("error:"):

@@ -54,6 +54,8 @@ class Options:
     sites: list[SitePlan] = field(default_factory=list)  # the stations behind grid connections
     tls: Tls | None = None  # where the secure stations connect (StationSpec.secure)
     drivers: int = 0  # drivers' accounts holding the cards, each one's list checked at the end
+    # Work beside the stations until the wind-down (an operator's, `make chaos`).
+    beside: Callable[[list[Station]], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -105,6 +107,7 @@ async def run(
         ticker = asyncio.create_task(_tick(stations, stats, tick))
         sampler = asyncio.create_task(_watch_sites(stations, watch))
         raiser = asyncio.create_task(_raise_to_profile_3(api, stations, options))
+        beside = asyncio.create_task(options.beside(stations)) if options.beside else None
         steady_from = steady_to = time.monotonic()
         try:
             await _ramp(stations, options, stop)
@@ -116,6 +119,10 @@ async def run(
             stats.phase, steady_from = "steady", time.monotonic()
             await _live(stations, options, stats, stop)
         finally:
+            if beside is not None:
+                beside.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await beside
             stats.phase, steady_to = "wind-down", time.monotonic()
             stats.event("winding down: every session stops, every queue is delivered")
             delivered = await _wind_down(stations, options)

@@ -36,7 +36,8 @@ from local.fleet.stats import Stats
 
 QUIET = logging.getLogger("local.fleet.ocpp")
 QUIET.setLevel(logging.CRITICAL)  # the package logs every frame, and every CALLERROR as an exception
-MAX_ATTEMPTS = 3  # a transaction message that times out this often is given up (and counted)
+MAX_ATTEMPTS = 3  # a transaction message that times out (or fails) this often is given up (and counted)
+RESEND_AFTER_S = 1.0  # after an InternalError, times the attempts so far
 
 
 @dataclass(frozen=True)
@@ -219,11 +220,12 @@ class Station:
         while pending() and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
         delivered = not self.active and not self.outbox
+        link = self.link  # cancelling the connection's loop forgets it
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self.link is not None:
-            await self.link.close()
+        if link is not None:
+            await link.close()
         self.online.clear()
         return delivered
 
@@ -456,9 +458,17 @@ class Station:
                 except TimeoutError:
                     item.attempts += 1
                     if item.attempts < MAX_ATTEMPTS:
+                        self.stats.resends += 1
                         continue
                     answer = None
-                except OCPPError:
+                except OCPPError as error:
+                    # The CSMS could not store it (InternalError): sent again, as OCPP has a
+                    # transaction message retried; any other CALLERROR is its final answer.
+                    item.attempts += 1
+                    if error.code == "InternalError" and item.attempts < MAX_ATTEMPTS:
+                        self.stats.resends += 1
+                        await asyncio.sleep(RESEND_AFTER_S * item.attempts)
+                        continue
                     answer = None
                 self.outbox.popleft()
                 if answer is not None and item.on_answer is not None:

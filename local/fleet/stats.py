@@ -97,6 +97,7 @@ class Stats:
         self.energy_wh = 0
         self.orphaned = 0  # queued messages of a session whose start the CSMS refused with a CALLERROR
         self.undelivered = 0  # left in a queue when the run ended
+        self.resends = 0  # transaction messages sent again after a timeout or an InternalError
         self.crashes = 0  # parts of stations that died of an error of the simulator's own
         # Secure stations: connections by profile, certificates asked for and installed.
         self.security: Counter[str] = Counter()

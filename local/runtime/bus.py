@@ -23,6 +23,7 @@ from unittest import mock
 from moto.events.models import Rule
 
 from local.runtime import events
+from local.runtime.faults import active as active_faults
 from local.runtime.lambdas import Invoker
 from shared.manifest import EXPORTS, REACTIONS, Export, Reaction, export_key
 from shared.observability import logger
@@ -73,22 +74,37 @@ class Target:
             await self._attempt(event)
 
     async def _attempt(self, event: dict[str, Any]) -> None:
-        for retry, delay in enumerate((0.0, *self._retry_delays)):
-            if delay:
-                await asyncio.sleep(delay)
-            try:
-                await self._deliver(event)
-            except Exception:
-                last = retry == len(self._retry_delays)
-                logger.exception(
-                    "Handling an event failed"
-                    + (", dropped after its retries" if last else ", to be retried"),
-                    extra={"rule": self.rule, "event": event.get("id"), "attempt": retry + 1},
-                )
-                continue
+        if await delivered_with_retries(self._deliver, event, self.rule, self._retry_delays):
             self.delivered += 1
-            return
-        self.dropped += 1
+        else:
+            self.dropped += 1
+
+
+async def delivered_with_retries(
+    deliver: Deliver, event: dict[str, Any], target: str, retry_delays: tuple[float, ...]
+) -> bool:
+    """Lambda's asynchronous invocation: tried, then again after each delay; what still fails
+    goes to the failure destination (here the runtime's dead-letter list, with faults on)."""
+    faults = active_faults()
+    for retry, delay in enumerate((0.0, *retry_delays)):
+        if delay:
+            await asyncio.sleep(delay)
+            if faults is not None:
+                faults.count(target, faults.redeliveries)
+        try:
+            await deliver(event)
+        except Exception as error:
+            last = retry == len(retry_delays)
+            logger.exception(
+                "Handling an event failed"
+                + (", sent to its failure destination" if last else ", to be retried"),
+                extra={"rule": target, "event": event.get("id"), "attempt": retry + 1},
+            )
+            if last and faults is not None:
+                faults.dead_letter(target, event, repr(error))
+            continue
+        return True
+    return False
 
 
 class LocalBus:

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from local.runtime.faults import Faults
 from local.runtime.usage import UsageCounter
 from shared.manifest import Function
 
@@ -47,10 +48,12 @@ class Invoker:
         counter: UsageCounter | None = None,
         waiting: tuple[Function, ...] = (),
         waiting_workers: int = 32,
+        faults: Faults | None = None,
     ) -> None:
         self._workers = {function.name: waiting_workers for function in waiting}
         self._default_workers = workers
         self.counter = counter
+        self.faults = faults
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._handlers: dict[str, Handler] = {}
 
@@ -83,6 +86,8 @@ class Invoker:
         )
         if self.counter is not None:
             handler = functools.partial(_counted, self.counter, function.name, handler)
+        if self.faults is not None:
+            handler = functools.partial(_faulted, self.faults, function.name, handler)
         return await asyncio.get_running_loop().run_in_executor(self._pool(function), handler, event, context)
 
     def shutdown(self) -> None:
@@ -92,4 +97,9 @@ class Invoker:
 
 def _counted(counter: UsageCounter, name: str, handler: Handler, event: dict[str, Any], context: Any) -> Any:
     with counter.invocation(name, event):
+        return handler(event, context)
+
+
+def _faulted(faults: Faults, name: str, handler: Handler, event: dict[str, Any], context: Any) -> Any:
+    with faults.invocation(name):
         return handler(event, context)

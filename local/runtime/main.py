@@ -20,6 +20,7 @@ import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from local.runtime.faults import parse_rates
 from local.runtime.files import FILES_PREFIX
 
 
@@ -113,7 +114,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the bearer token of the contract-certificate provider at CSMS_CONTRACT_PROVIDER_URL, "
         "kept as the secret csms/contract-certificate-provider (in the cloud, create it yourself)",
     )
+    parser.add_argument(
+        "--faults",
+        type=parse_rates,
+        default=parse_rates(env.get("CSMS_FAULTS", "")),
+        metavar="dynamodb=R,post=R,events=R,timeout=R",
+        help="inject faults, each a rate between 0 and 1 (local/runtime/faults.py, docs/faults.md); "
+        "what was injected is served at /@faults on the WebSocket port to this machine",
+    )
+    parser.add_argument("--faults-seed", type=int, default=int(env.get("CSMS_FAULTS_SEED", "0")))
+    parser.add_argument(
+        "--retry-delays",
+        type=delays,
+        default="60,120",  # local/runtime/bus.py's RETRY_DELAYS_S
+        metavar="S,S",
+        help="seconds before each retry of a failed asynchronous invocation (reactions, schedules; "
+        "default Lambda's, about 60,120)",
+    )
     return parser.parse_args(argv)
+
+
+def delays(text: str) -> tuple[float, ...]:
+    try:
+        seconds = tuple(float(part) for part in text.split(",") if part)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: seconds, comma-separated") from None
+    if any(s < 0 for s in seconds):
+        raise argparse.ArgumentTypeError(f"{text!r}: seconds, 0 or more")
+    return seconds
 
 
 def keep_credentials(entries: list[str]) -> list[str]:
@@ -192,6 +220,7 @@ def configure_environment(args: argparse.Namespace) -> tuple[str, bool]:
 async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endpoint: str) -> None:
     from aiohttp import web
 
+    from local.runtime import faults
     from local.runtime.files import ftp_server
     from local.runtime.lambdas import Invoker
     from local.runtime.operator_api import operator_api_app
@@ -205,7 +234,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     counter = UsageCounter() if args.count_usage else None
     # The operator API waits for answers; the SOAP front door for the station a command it
     # sends is posted to (a 1.5 station answers within the exchange).
-    invoker = Invoker(counter=counter, waiting=(OPERATOR_API, OCPP_SOAP))
+    invoker = Invoker(counter=counter, waiting=(OPERATOR_API, OCPP_SOAP), faults=faults.active())
     limits = Limits(args.max_message_bytes, args.idle_timeout, args.max_lifetime)
     gateway = WebSocketApi(invoker, limits, public_host=f"{args.host}:{args.ws_port}")
     # Registered before any handler makes its client (a client copies the session's hooks).
@@ -240,7 +269,9 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     # the bus by the first request reaches its targets.
     background = contextlib.AsyncExitStack()
     await background.enter_async_context(
-        running(invoker, args.schedule_period, exports=args.data_dir / "exports")
+        running(
+            invoker, args.schedule_period, exports=args.data_dir / "exports", retry_delays=args.retry_delays
+        )
     )
     await web.TCPSite(runners[0], args.host, args.ws_port).start()
     if not _reaches_loopback(args.host):  # the handlers reach the management API on loopback
@@ -289,6 +320,11 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
         + "\n"
         f"  Admission      {args.admission}\n"
         + (f"  OpenADR        credentials {', '.join(credentials)}\n" if credentials else "")
+        + (
+            f"  Faults         {args.faults}, seed {args.faults_seed}  (counted at /@faults)\n"
+            if args.faults.any
+            else ""
+        )
         + "Ctrl-C stops it.",
         flush=True,
     )
@@ -342,12 +378,14 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", "No application metrics to publish")
     from local.runtime import botocore_patches, grants, powertools_patches
     from local.runtime.aws import LocalAws
+    from local.runtime.faults import injecting
     from local.runtime.heap import survivors_frozen
 
     aws = LocalAws("127.0.0.1", args.moto_port)  # this machine only: it holds every table
     aws.start()
     try:
         with (
+            injecting(args.faults, args.faults_seed),  # before any botocore session is made
             aws.in_process(passthrough=[f"http://127.0.0.1:{args.ws_port}/"]),
             powertools_patches.applied(),
             botocore_patches.applied(),

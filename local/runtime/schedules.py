@@ -10,37 +10,49 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from local.runtime import events
-from local.runtime.bus import cancelled, delivering
+from local.runtime.bus import RETRY_DELAYS_S, cancelled, delivered_with_retries, delivering
 from local.runtime.lambdas import Invoker
 from local.runtime.streams import feeding
 from shared.manifest import SCHEDULES, Schedule
-from shared.observability import logger
 
 
-async def run_schedule(invoker: Invoker, schedule: Schedule, period_s: float | None) -> None:
+async def run_schedule(
+    invoker: Invoker,
+    schedule: Schedule,
+    period_s: float | None,
+    retry_delays: tuple[float, ...] = RETRY_DELAYS_S,
+) -> None:
+    """A schedule's target is invoked asynchronously: a failed run is retried (as a reaction
+    is), and the next one comes all the same."""
     period = period_s or schedule.rate_minutes * 60
+
+    async def deliver(event: dict[str, Any]) -> None:
+        await invoker.invoke(schedule.function, event)
+
     while True:
         await asyncio.sleep(period)
-        try:
-            await invoker.invoke(schedule.function, events.scheduled(schedule.name))
-        except Exception:  # a failed run is logged; the next one comes all the same
-            logger.exception("Scheduled task failed", extra={"schedule": schedule.name})
+        await delivered_with_retries(deliver, events.scheduled(schedule.name), schedule.name, retry_delays)
 
 
 @contextlib.asynccontextmanager
 async def running(
-    invoker: Invoker, period_s: float | None, react: bool = True, exports: Path | None = None
+    invoker: Invoker,
+    period_s: float | None,
+    react: bool = True,
+    exports: Path | None = None,
+    retry_delays: tuple[float, ...] = RETRY_DELAYS_S,
 ) -> AsyncIterator[None]:
     """Every schedule and reaction of the manifest, as the cloud's EventBridge rules run them
     (`react`: the reactions too, which need the runtime's moto), and the exports into
     `exports`."""
-    tasks = [asyncio.create_task(run_schedule(invoker, s, period_s)) for s in SCHEDULES]
+    tasks = [asyncio.create_task(run_schedule(invoker, s, period_s, retry_delays)) for s in SCHEDULES]
     try:
         async with contextlib.AsyncExitStack() as running_too:
             if react or exports is not None:
-                await running_too.enter_async_context(delivering(invoker, exports, react))
+                await running_too.enter_async_context(delivering(invoker, exports, react, retry_delays))
             if exports is not None:
                 await running_too.enter_async_context(feeding(invoker, exports))
             yield

@@ -109,6 +109,8 @@ class WebSocketApi:
         app.router.add_delete("/@connections/{connection_id}", self.delete_connection)
         if self.invoker.counter is not None:
             app.router.add_get("/@usage", self.usage)
+        if self.invoker.faults is not None:
+            app.router.add_get("/@faults", self.faults)
         return app
 
     # --- The charge points' side ----------------------------------------------------------
@@ -157,20 +159,29 @@ class WebSocketApi:
             max_msg_size=self.limits.max_message_bytes,
             autoping=True,
         )
-        await ws.prepare(request)
+        # From here on `$disconnect` comes, whatever happens, as API Gateway delivers it once a
+        # `$connect` succeeded: a client may drop before its handshake's answer reaches it.
         connection = Connection(socket, ws)
-        self.connections[socket.connection_id] = connection
-        watchdog = asyncio.create_task(self._enforce_limits(connection))
+        watchdog: asyncio.Task[None] | None = None
         try:
+            await ws.prepare(request)
+            self.connections[socket.connection_id] = connection
+            watchdog = asyncio.create_task(self._enforce_limits(connection))
             await self._pump(connection)
+        except ConnectionError:
+            connection.close_reason = "Client left before the handshake completed"
         finally:
-            watchdog.cancel()
+            if watchdog is not None:
+                watchdog.cancel()
             self.connections.pop(socket.connection_id, None)
             code = ws.close_code or WSCloseCode.ABNORMAL_CLOSURE
-            await self.invoker.invoke(
-                WEBSOCKET_ROUTES["$disconnect"],
-                events.disconnect(socket, int(code), connection.close_reason or "Client closed"),
-            )
+            try:
+                await self.invoker.invoke(
+                    WEBSOCKET_ROUTES["$disconnect"],
+                    events.disconnect(socket, int(code), connection.close_reason or "Client closed"),
+                )
+            except Exception:  # Lambda would report it; nobody is left to answer
+                logger.exception("$disconnect handler failed")
         return ws
 
     async def _pump(self, connection: Connection) -> None:
@@ -216,6 +227,11 @@ class WebSocketApi:
         """What the invocations so far would cost in the cloud (`--count-usage`, local/runtime/usage.py)."""
         assert self.invoker.counter is not None
         return web.json_response(self.invoker.counter.usage.as_json())
+
+    async def faults(self, request: web.Request) -> web.Response:
+        """The faults injected so far, the retries they caused and the dead letters (`--faults`)."""
+        assert self.invoker.faults is not None
+        return web.json_response(self.invoker.faults.report())
 
     async def post_to_connection(self, request: web.Request) -> web.Response:
         return await self._post(request.match_info["connection_id"], await request.read())

@@ -1,8 +1,9 @@
 """Domain events on the EventBridge bus, for billing and other integrations.
 
 Published after what they announce is stored. Publishing never fails a charge point's message:
-a failure is logged and counted (metric DomainEventsFailed), and the API stays the source of
-truth. Shapes are in the README's "Domain events" section; each carries its tenant (`tenantId`).
+an entry the bus failed is put again, twice at most; a failure after that is logged and counted
+(metric DomainEventsFailed), and the API stays the source of truth. Shapes are in the README's
+"Domain events" section; each carries its tenant (`tenantId`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from shared.settings import get_settings
 SOURCE = "csms"
 # What every event's detail carries besides its own fields: whose it is (`tenantId`).
 TENANT_FIELD = "tenant_id"
+# Puts of an entry the bus failed (FailedEntryCount: throttled, an internal failure).
+PUT_ATTEMPTS = 3
 
 
 class DomainEvent(StrEnum):
@@ -63,16 +66,19 @@ def publish(event: DomainEvent, detail: dict[str, Any], tenant_id: str) -> bool:
         "Detail": body,
         "EventBusName": get_settings().event_bus,
     }
-    try:
-        answer = _client().put_events(Entries=[entry])
-        failed = answer.get("FailedEntryCount", 0)
-    except (BotoCoreError, ClientError) as error:
-        logger.error("Domain event not published", extra={"event": event.value, "error": str(error)})
-        failed = 1
-    if failed:
-        metrics.add_metric(name="DomainEventsFailed", unit="Count", value=1)
-        return False
-    return True
+    for _ in range(PUT_ATTEMPTS):
+        try:
+            answer = _client().put_events(Entries=[entry])
+        except (BotoCoreError, ClientError) as error:  # the SDK has retried it already
+            logger.error("Domain event not published", extra={"event": event.value, "error": str(error)})
+            break
+        if not answer.get("FailedEntryCount", 0):
+            return True
+        # A failed entry is the caller's to put again: the SDK retries a failed request only.
+        code = (answer.get("Entries") or [{}])[0].get("ErrorCode")
+        logger.warning("Domain event refused by the bus", extra={"event": event.value, "error": code})
+    metrics.add_metric(name="DomainEventsFailed", unit="Count", value=1)
+    return False
 
 
 def to_camel(name: str) -> str:

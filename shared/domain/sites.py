@@ -160,6 +160,9 @@ class Allocation:
     grid: GridLimit | None = None  # the grid's limit in force, when it was lower
     revisit_at: datetime | None = None  # a limit or a departure changes then: allocate again
     held_back: int = 0  # shares that rise once the lowered ones are in force
+    # The falling shares sent while others are held back: session key -> (its command's id, the
+    # amps it was told before), so that a fall never taken counts as not in force.
+    falling: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     @property
     def total_amps(self) -> float:
@@ -183,6 +186,11 @@ class Allocation:
                     "phases": s.draw.phases,
                     "amps": s.amps,
                     "until": None if s.until is None else s.until.isoformat(),
+                    **(
+                        {"commandId": self.falling[s.draw.key][0], "was": self.falling[s.draw.key][1]}
+                        if s.draw.key in self.falling
+                        else {}
+                    ),
                 }
                 for s in self.shares
             ],

@@ -122,6 +122,20 @@ def stopped(
         summary, cost = pricing.with_cost(session)
         publish(DomainEvent.SESSION_ENDED, summary)
         pricing.final_cost(session, cost, at)
+    else:
+        ended_again(charge_point_id, stop.transaction_id)
+
+
+def ended_again(charge_point_id: str, transaction_id: str) -> Breakdown | None:
+    """A resent end: the station had no answer, so the first may have stopped between storing
+    the end and publishing it (a timeout, a bus that failed). SessionEnded goes out again, for
+    its reactions count a session once (docs/faults.md). 1 read, and the pricing's query."""
+    session = transactions.find_session(charge_point_id, transaction_id)
+    if session is None or session.stopped_at is None:
+        return None
+    summary, final = pricing.with_cost(session)
+    publish(DomainEvent.SESSION_ENDED, summary)
+    return final
 
 
 def _id_of(tariff: dict[str, Any] | None) -> str | None:
@@ -200,6 +214,8 @@ def event_reported(
         if session is not None:
             summary, final = pricing.with_cost(session)
             publish(DomainEvent.SESSION_ENDED, summary)
+        else:
+            final = ended_again(charge_point_id, report.transaction_id)
     else:
         if session_events.record_event(stream, report.event, at) and report.event.meter_values:
             pricing.running_cost(charge_point_id, report.transaction_id, at)

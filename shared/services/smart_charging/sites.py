@@ -165,12 +165,7 @@ def _allocate_once(site_id: str, reason: str, now: datetime) -> Allocation:
     site = sites.site_of(record)
     limits = sites.grid_limits(record)
     draws = [draw for charge_point_id in site.charge_points for draw in _draws(charge_point_id)]
-    before = {
-        f"{s['chargePointId']}/{s['transactionId']}": Sent(
-            float(s["amps"]), datetime.fromisoformat(s["until"]) if s.get("until") else None
-        )
-        for s in (record.allocation or {}).get("sessions", [])
-    }
+    before = in_force(record.allocation, set(record.awaiting or ()))
     allocation = allocate(site, draws, before, now, reason, grid_in_force(site, limits, now))
     allocation = lowered_first(allocation, before, site.fallback_amps)
     edges = [t for t in (next_edge(limits, now), *(d.departure for d in draws if d.leaving(now))) if t]
@@ -179,6 +174,15 @@ def _allocate_once(site_id: str, reason: str, now: datetime) -> Allocation:
     allocation = replace(allocation, revisit_at=min(edges) if edges else None)
     changed = [share for share in allocation.shares if share.changed]
     ids = [commands.new_command_id() for _ in changed]
+    if allocation.held_back:  # each of these falls: what it drew until its station takes it
+        falling = {
+            share.draw.key: (
+                command_id,
+                before[share.draw.key].amps if share.draw.key in before else site.fallback_amps,
+            )
+            for share, command_id in zip(changed, ids, strict=True)
+        }
+        allocation = replace(allocation, falling=falling)
     # The rest rise when the lowered ones are taken (SiteSharesLowered), or at the revisit: the
     # wait is written before any is sent, so that no answer can come before it.
     sites.await_answers(site_id, ids if allocation.held_back else [])
@@ -189,6 +193,21 @@ def _allocate_once(site_id: str, reason: str, now: datetime) -> Allocation:
         _send(draw.charge_point_id, _profile(profile, now), now, command_id)
     metrics.add_metric(name="SiteAllocations", unit="Count", value=1)
     return allocation
+
+
+def in_force(allocation: dict[str, Any] | None, awaiting: set[str]) -> dict[str, Sent]:
+    """What each session of the last allocation draws: its share, or, where it was told to fall
+    and its station has not taken it yet (its command still awaited: unanswered, lost, timed
+    out), what it drew before, so that the others are held back again rather than risen past
+    the limit."""
+    drawn = {}
+    for s in (allocation or {}).get("sessions", []):
+        untaken = s.get("commandId") in awaiting and s.get("was") is not None
+        amps = float(s["was"] if untaken else s["amps"])
+        drawn[f"{s['chargePointId']}/{s['transactionId']}"] = Sent(
+            amps, datetime.fromisoformat(s["until"]) if s.get("until") else None
+        )
+    return drawn
 
 
 def grid_in_force(site: Site, limits: list[GridLimit], now: datetime) -> GridLimit | None:

@@ -248,3 +248,24 @@ def test_a_1_6_session_the_csms_numbers_is_stamped_too(globex, posted):
 
 def wire_now() -> str:
     return format_timestamp(utc_now())
+
+
+@pytest.mark.usefixtures("aws")
+@pytest.mark.parametrize(("failures", "taken"), [(2, True), (3, False)])
+def test_an_entry_the_bus_failed_is_put_again_twice_at_most(failures, taken):
+    """PutEvents answers a throttled or failed entry in FailedEntryCount, which the SDK does not
+    retry: publishing puts it again (a SessionEnded lost so was an ended session analytics never
+    counted)."""
+    from shared.aws import event_bus
+
+    client = event_bus._client()
+    refused = {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "ThrottlingException"}]}
+    answers = [refused] * failures
+    put = client.put_events
+
+    def failing_first(**params: Any) -> Any:
+        return answers.pop() if answers else put(**params)
+
+    with mock.patch.object(client, "put_events", side_effect=failing_first) as putting:
+        assert event_bus.publish(DomainEvent.SESSION_ENDED, {"transaction_id": "t-1"}, "acme") is taken
+    assert putting.call_count == 3

@@ -166,3 +166,36 @@ def test_an_ev_that_takes_less_gives_the_rest_to_the_others(station, obey):
     assert call(station, "NotifyEVChargingSchedule", schedule, "c2") == {"status": "Accepted"}  # a resend
     items = call_api("GET", "/charge-points/CP1/events", query="kind=ev-charging-schedule")
     assert items[0] == 200 and len(items[1]["items"]) == 1
+
+
+@pytest.mark.parametrize("version", ["2.0.1"], indirect=True)
+def test_a_fall_never_taken_holds_the_others_back_again_when_looked_at_again(station, obey, posted):
+    """A session told to fall whose station never answers (a post lost, a timeout) may still
+    draw its old share: looked at again, the allocation tells it again and keeps the new one
+    held back, rather than raising it past the limit (make chaos saw a site 1.4 kW over)."""
+    put_token("TAG1")
+    assert call_api("PUT", "/sites/s1", site(limit=32))[0] == 201
+    for connector in (1, 2):
+        started = event(
+            "Started", 0, "2026-11-24T10:00:00Z", f"T-{connector}", evse={"id": connector, "connectorId": 1}
+        )
+        call(station, "TransactionEvent", started, f"s{connector}")
+        allocator({"detail-type": "SessionStarted", "detail": {"chargePointId": "CP1"}}, CONTEXT)
+        if connector == 1:
+            assert accept_all(obey) == [(1, "TxProfile", 32.0)]
+    # T-1 is told 16 A; the station does not answer. T-2 is held at the fallback.
+    (fall,) = [f for f in posted.to("c1") if f[0] == 2 and limit_of(f) == (1, "TxProfile", 16.0)]
+    held = call_api("GET", "/sites/s1/allocation")[1]
+    shares = [(s["transactionId"], s["amps"]) for s in held["sessions"]]
+    assert held["heldBack"] == 1 and shares[0] == ("T-1", 16.0) and shares[1][1] < 16
+
+    allocator({"detail-type": "SiteChanged", "detail": {"siteId": "s1"}}, CONTEXT)  # the revisit
+    allocation = call_api("GET", "/sites/s1/allocation")[1]
+    assert allocation["heldBack"] == 1
+    assert [(s["transactionId"], s["amps"]) for s in allocation["sessions"]] == shares
+    # Once the station takes its fall, the held-back session rises.
+    station([3, fall[1], {"status": "Accepted"}])
+    sent = accept_all(obey)
+    assert (2, "TxProfile", 16.0) in sent
+    allocation = call_api("GET", "/sites/s1/allocation")[1]
+    assert [(s["transactionId"], s["amps"]) for s in allocation["sessions"]] == [("T-1", 16.0), ("T-2", 16.0)]

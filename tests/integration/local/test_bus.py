@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from local.runtime.bus import delivering
+from local.runtime.faults import Rates, injecting
 from shared.aws import event_bus
 from shared.aws.event_bus import DomainEvent
 from shared.manifest import ANALYTICS, CERTIFICATES, EXPORTS, PAYMENTS, SITE_ALLOCATOR, export_key
@@ -108,6 +109,23 @@ def test_a_failed_invocation_is_tried_again_twice_at_most(failures, attempts, de
     assert [name for name, _ in recorder.invoked] == [CERTIFICATES.name] * attempts
     assert sum(target.delivered for target in targets.values()) == delivered
     assert sum(target.dropped for target in targets.values()) == dropped
+
+
+def test_with_faults_on_an_event_failing_its_retries_goes_to_the_dead_letter_list():
+    recorder = Recorder(failures=5)
+
+    async def scenario():
+        async with delivering(recorder, None, retry_delays=(0.01, 0.02)):
+            await asyncio.to_thread(publish, DomainEvent.CERTIFICATE_REQUESTED, {"charge_point_id": "cp-1"})
+            await asyncio.sleep(0.3)
+
+    with injecting(Rates(timeout=0.01), seed=1) as faults:
+        asyncio.run(scenario())
+    assert faults is not None
+    report = faults.report()
+    (dead,) = report["deadLetters"]
+    assert dead["target"] == "certificate-signing" and "the handler failed" in dead["error"]
+    assert report["redeliveries"] == {"certificate-signing": 2}
 
 
 def test_the_rules_are_in_moto_as_the_stack_makes_them_and_other_targets_keep_moto_s_delivery(tmp_path: Path):

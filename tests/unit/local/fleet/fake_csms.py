@@ -48,7 +48,9 @@ class FakeCsms:
     heartbeat_s: int = 60
     frames: list[Frame] = field(default_factory=list)
     connections: int = 0
+    open: int = 0  # connections not yet closed
     withheld: dict[str, asyncio.Event] = field(default_factory=dict)
+    failing: dict[str, int] = field(default_factory=dict)  # action -> CALLERRORs still to answer
     _socket: Any = None
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _transactions: dict[str, int] = field(default_factory=dict)
@@ -86,7 +88,14 @@ class FakeCsms:
 
     async def serve(self, ws: Any) -> None:
         self.connections += 1
+        self.open += 1
         number, self._socket = self.connections, ws
+        try:
+            await self._frames_of(ws, number)
+        finally:
+            self.open -= 1
+
+    async def _frames_of(self, ws: Any, number: int) -> None:
         with contextlib.suppress(websockets.ConnectionClosed):
             async for raw in ws:
                 message = json.loads(raw)
@@ -100,6 +109,10 @@ class FakeCsms:
                 withheld = self.withheld.get(action)
                 if withheld is not None and not withheld.is_set():
                     withheld.set()
+                    continue
+                if self.failing.get(action):
+                    self.failing[action] -= 1
+                    await ws.send(json.dumps([4, unique_id, "InternalError", "could not store it", {}]))
                     continue
                 await ws.send(json.dumps([3, unique_id, self.answer(action, payload)]))
 

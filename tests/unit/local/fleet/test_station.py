@@ -146,3 +146,38 @@ def test_a_station_reports_each_connector_after_boot(version):
             (2, "Available"),
             (3, "Available"),
         ]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_transaction_message_the_csms_could_not_store_is_sent_again_unchanged(version):
+    """A CALLERROR InternalError is the CSMS's "not stored": the station sends the message
+    again, as OCPP has transaction messages retried, rather than dropping it (1.6: the session's
+    end; 2.x: its start, the first TransactionEvent)."""
+    action, kind = ("StopTransaction", "end") if version == "1.6" else ("TransactionEvent", "start")
+
+    async def scenario():
+        async with fake_csms() as csms:
+            csms.failing[action] = 1
+            async with living(csms, version) as station:
+                session = (await eventually(lambda: station.ledger))[0]
+                await eventually(lambda: session.ended)
+                return csms, station, session
+
+    csms, station, session = asyncio.run(scenario())
+    sent = session_frames(csms, version, session)[kind]
+    assert len(sent) == 2 and sent[0].payload == sent[1].payload
+    assert station.stats.resends == 1
+
+
+def test_a_station_that_finishes_closes_its_connection():
+    """The end of a run: the CSMS sees every station leave (its $disconnect), not a connection
+    left open until the fleet's process exits."""
+
+    async def scenario():
+        async with fake_csms() as csms:
+            async with living(csms, "2.0.1", life=Life(**{**vars(QUICK), "session_s": (60.0, 60.0)})):
+                assert csms.open == 1
+            await eventually(lambda: csms.open == 0, timeout=5)
+            return csms
+
+    assert asyncio.run(scenario()).connections == 1
