@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 from unittest import mock
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
@@ -53,8 +53,8 @@ def enforced() -> Iterator[None]:
     ) -> Any:
         function = _calling_function()
         if function is not None and signer._service_id.hyphenize() == "s3":
-            key = urlsplit(request_dict["url"]).path.lstrip("/").partition("/")[2]  # path style
-            _check(function, "s3", operation_name, {"Key": unquote(key)})
+            key = unquote(str(request_dict["url_path"]).lstrip("/"))  # the key alone, whatever the endpoint
+            _check(function, "s3", operation_name, {"Key": key})
         return signing(signer, request_dict, operation_name, *args, **kwargs)
 
     with (
