@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -47,21 +48,25 @@ class OperatorApi:
         return other
 
     async def request(self, method: str, path: str, body: Any = None, **query: Any) -> Any:
-        """One request; a GET, PUT or DELETE that met a 5xx is tried again (twice at most), as
-        an operator's tool retries what is safe to repeat (a POST is not, without a key)."""
-        attempts = RETRIES_ON_5XX + 1 if method in ("GET", "PUT", "DELETE") else 1
-        for attempt in range(attempts):
+        """One request; one that met a 5xx is tried again (twice at most), as an operator's tool
+        retries: a GET, PUT or DELETE as it is, a POST under the Idempotency-Key it first went
+        with, so that the CSMS answers a retry with the first answer and makes nothing twice."""
+        headers = self._headers
+        if method == "POST":
+            headers = {**headers, "Idempotency-Key": uuid.uuid4().hex}
+        for attempt in range(RETRIES_ON_5XX + 1):
             async with self._session.request(
-                method, self.base_url + path, json=body, params=_params(query), headers=self._headers
+                method, self.base_url + path, json=body, params=_params(query), headers=headers
             ) as response:
                 payload = await response.json(content_type=None) if response.content_length != 0 else None
-                if response.status >= 500 and attempt + 1 < attempts:
+                if response.status >= 500 and attempt < RETRIES_ON_5XX:
                     self.retries += 1
                     await asyncio.sleep(0.5 * (attempt + 1))
                     continue
                 if response.status >= 400:
                     raise ApiError(f"{method} {path}: {response.status} {payload}", response.status)
                 return payload
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def text(self, path: str, **query: Any) -> str:
         """A document the API answers as a file (a receipt's CSV)."""
