@@ -60,6 +60,7 @@ def started(charge_point_id: str, ocpp_version: str, start: SessionStart, at: da
     key = start_key(charge_point_id, start)
     transaction_id = transactions.find_start(key)
     if transaction_id is not None:
+        started_again(charge_point_id, ocpp_version, replace(start, transaction_id=transaction_id))
         return transaction_id
     tariff = pricing.tariff_json(charge_point_id, start.id_token.value if start.id_token else None)
     tenant = tenant_of_charge_point(charge_point_id)
@@ -124,6 +125,21 @@ def stopped(
         pricing.final_cost(session, cost, at)
     else:
         ended_again(charge_point_id, stop.transaction_id)
+
+
+def started_again(charge_point_id: str, ocpp_version: str, start: SessionStart) -> None:
+    """A resent start: the station had no answer, so the first may have stopped between storing
+    the session and publishing it (a timeout, a bus that failed). SessionStarted goes out again
+    while the session runs, for its reactions read the session as it is then (docs/faults.md);
+    not once it has ended, when its SessionEnded has said more. 1 read."""
+    assert start.transaction_id is not None
+    session = transactions.find_session(charge_point_id, start.transaction_id)
+    if session is None or session.stopped_at is not None:
+        return
+    publish(
+        DomainEvent.SESSION_STARTED,
+        SessionSummary.of_start(charge_point_id, ocpp_version, start, _id_of(session.tariff)),
+    )
 
 
 def ended_again(charge_point_id: str, transaction_id: str) -> Breakdown | None:
@@ -194,11 +210,14 @@ def event_reported(
             report.event.seq_no,
             tenant_of_charge_point(charge_point_id),
         )
-        if session_events.record_event(stream, report.event, at) and sets_start:
+        recorded = session_events.record_event(stream, report.event, at)
+        if recorded and sets_start:
             publish(
                 DomainEvent.SESSION_STARTED,
                 SessionSummary.of_start(charge_point_id, ocpp_version, report.start, _id_of(tariff)),
             )
+        elif not recorded:  # this very Started again
+            started_again(charge_point_id, ocpp_version, report.start)
     elif kind is EventKind.ENDED:
         # The event first, so that the session's energy sees its meter values.
         session_events.record_event(stream, report.event, at)
