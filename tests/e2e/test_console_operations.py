@@ -40,9 +40,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 class Fleet:
     """The simulated fleet's stations, on a thread of their own, until closed."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, stations: dict[str, str] = STATIONS) -> None:
         specs = [
-            StationSpec(cp_id, version, 1, index=i) for i, (version, cp_id) in enumerate(STATIONS.items())
+            StationSpec(cp_id, version, 1, index=i) for i, (version, cp_id) in enumerate(stations.items())
         ]
         self.options = Options(
             runtime.ws_url + "/ocpp", runtime.api_url, TOKEN, specs, life=IDLE, wind_down_s=5
