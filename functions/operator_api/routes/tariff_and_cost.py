@@ -43,7 +43,7 @@ ACCESS: Access = {
     "GET /charge-points/<charge_point_id>/settlements": Permission.READ,
     "GET /tariffs": Permission.READ,
     "GET /tariffs/<tariff_id>": Permission.READ,
-    "POST /tariffs/<tariff_id>/preview": Permission.READ,
+    "POST /tariffs/<tariff_id>/preview": Permission.TARIFFS,
     "POST /charge-points/<charge_point_id>/default-tariff": Permission.TARIFFS,
     "PUT /tariffs/<tariff_id>": Permission.TARIFFS,
 }

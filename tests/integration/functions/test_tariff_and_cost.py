@@ -113,7 +113,6 @@ def posted_calls(posted, action):
     return [frame for frame in posted.to("c1") if frame[0] == 2 and frame[2] == action]
 
 
-@pytest.mark.parametrize("version", V2, indirect=True)
 def preview(body, tariff_id="day-night"):
     return call_api("POST", f"/tariffs/{tariff_id}/preview", body)
 
@@ -171,6 +170,7 @@ def test_a_preview_of_no_tariff_is_404(aws):
     assert preview({"energyWh": 1000, "durationMinutes": 60}, "nope")[0] == 404
 
 
+@pytest.mark.parametrize("version", V2, indirect=True)
 def test_a_2x_session_is_priced_with_running_and_final_cost(station, posted, published, settings_env):
     """21:00 to 23:30 UTC: 10 kWh by day, 10 at night, then 30 minutes suspended (10 free)."""
     settings_env(CSMS_COST_UPDATE_INTERVAL="0")
