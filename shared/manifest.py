@@ -63,6 +63,8 @@ OPERATOR_BLOCKS = (
     *STATION_BLOCKS,
     "accounts",
     "accounts.audit:LISTING",
+    "firmware_management.rollouts:LISTING",
+    "station_events:LISTING",
     "analytics",
     "drivers",
 )

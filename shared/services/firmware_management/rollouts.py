@@ -35,8 +35,10 @@ from shared.services.firmware_management.firmware import UpdateAsked
 TABLES = tables(
     reads=("charge-points", "commands", "maintenance", "rollouts"),
     writes=("rollouts",),
-    indexes=("rollouts/running", "rollouts/listed"),
+    indexes=("rollouts/running",),
 )
+# Listing them, where an operator reads them (the operator API): `...rollouts:LISTING`.
+LISTING = tables(indexes=("rollouts/listed",))
 
 MAX_MEMBERS = 5000
 
