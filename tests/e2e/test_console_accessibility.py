@@ -1,7 +1,7 @@
 """Every page of the console checked with axe-core, in a real Chromium against a local runtime of
 this module's own: signed in with the platform's token, the test walks each route (the fleet,
 sessions and one session, id tokens, analytics, firmware, sites and one site, tariffs, CDRs,
-drivers, API keys, the audit trail, tenants) and every tab of the charge point page of a 1.6
+drivers, API keys, the audit trail, tenants, alerts) and every tab of the charge point page of a 1.6
 and of a 2.0.1 station (the fleet simulator's, online), at a desktop's width and at a phone's
 390 px, and fails on any violation of serious or critical impact, and at the phone's width on a
 page wider than the screen. The pages are photographed under build/test-output/console/."""
@@ -89,6 +89,7 @@ def routes(session: str) -> list[tuple[str, str]]:
         ("api-keys", "API keys"),
         ("audit", "Audit"),
         ("tenants", "Tenants"),
+        ("alerts", "Alerts"),
     ]
     for cp_id in STATIONS.values():
         pages += [(f"charge-points/{cp_id}/{tab}", cp_id) for tab in TABS]
