@@ -86,15 +86,14 @@ export function firmwarePage(root) {
 
   const stateFilter = select("state", [["", "Any"], ["running", "Running"], ["paused", "Paused"],
     ["completed", "Completed"], ["cancelled", "Cancelled"]], "");
-  const filter = h("form", { class: "card" },
-    h("h2", {}, "Which rollouts"),
+  const filter = h("form", { class: "filters", role: "search", "aria-label": "Rollouts" },
     field("State", stateFilter, `The ${SHOWN} newest in it.`));
 
   replace(root, h("h1", {}, "Firmware"), status,
     h("div", { class: "grid" }, permit(register, REGISTER)),
     h("h2", {}, "Catalogue"), catalogue,
     h("h2", {}, "Rollouts"),
-    h("div", { class: "grid" }, permit(start, ROLL), filter), rollouts);
+    h("div", { class: "grid" }, permit(start, ROLL)), filter, rollouts);
 
   register.addEventListener("submit", async (event) => {
     event.preventDefault();
