@@ -55,6 +55,8 @@ OPERATOR_BLOCKS = (
     "soap_stations",
     "accounts",
     "accounts.audit:LISTING",
+    "firmware_management.rollouts:LISTING",
+    "station_events:LISTING",
     "analytics",
     "drivers",
     "idempotency",

@@ -45,6 +45,8 @@ export const ROUTES = {
   "PUT /sites/<site_id>": "manage sites",
   "PUT /tariffs/<tariff_id>": "manage tariffs",
   "DELETE /tariffs/<tariff_id>": "manage tariffs",
+  "POST /tariffs/<tariff_id>/preview": "manage tariffs",
+  "GET /security-events": "read",
   "GET /cdrs": "read",
   "GET /id-tokens": "read",
   "DELETE /id-tokens/<id_token>": "manage id tokens",

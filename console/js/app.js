@@ -2,9 +2,10 @@
 // (by the URL's hash), and each page's clean-up (its polling stops when another page opens).
 
 import { forgetMe, may, needs, signedIn, whoAmI } from "./access.js";
-import { setBase } from "./api.js";
+import { poll, setBase } from "./api.js";
 import { beginCognito, currentToken, finishCognito, forget, keep, loadConfig, signOut } from "./auth.js";
 import { field, h, message, replace } from "./dom.js";
+import { alertsPage, criticalEvents } from "./views/alerts.js";
 import { analyticsPage } from "./views/analytics.js";
 import { auditPage } from "./views/audit.js";
 import { chargePointPage } from "./views/chargepoint.js";
@@ -25,6 +26,10 @@ const who = document.getElementById("who");
 const alerts = document.getElementById("alerts");
 let config = { auth: "token" };
 let leave = () => {};
+let stopAlerts = () => {};
+// What the header counts: faulted connectors of online stations (as the fleet or the alerts page
+// last read them) and critical security events of the last 24 hours (read here, every refresh).
+const counted = { faults: 0, critical: 0 };
 
 const ROUTES = [
   [/^#\/fleet(?:\?.*)?$/, () => fleetPage],
@@ -43,6 +48,7 @@ const ROUTES = [
   [/^#\/sites\/([^/?]+)$/, (m) => (root) => sitePage(root, decodeURIComponent(m[1]))],
   [/^#\/tariffs$/, () => tariffsPage],
   [/^#\/cdrs$/, () => cdrsPage],
+  [/^#\/alerts$/, () => alertsPage],
 ];
 
 function route() {
@@ -99,12 +105,29 @@ function showWho(me) {
   who.hidden = false;
 }
 
-// The header's alert count: faulted connectors of online stations, as the fleet page last read them.
-function showAlerts({ faults }) {
+// The header's alert count: faulted connectors and critical security events, linked to the page
+// that lists them.
+function showAlerts(detail) {
+  Object.assign(counted, detail);
+  const { faults, critical } = counted;
+  const total = faults + critical;
   alerts.hidden = !whoAmI();
-  alerts.textContent = `${faults} ${faults === 1 ? "alert" : "alerts"}`;
-  alerts.classList.toggle("on", faults > 0);
-  alerts.title = `${faults} faulted ${faults === 1 ? "connector" : "connectors"} on online stations, at the fleet's last refresh`;
+  alerts.textContent = `${total} ${total === 1 ? "alert" : "alerts"}`;
+  alerts.classList.toggle("on", total > 0);
+  alerts.title = `${faults} faulted ${faults === 1 ? "connector" : "connectors"} on online stations, `
+    + `${critical} critical security ${critical === 1 ? "event" : "events"} in the last 24 hours`;
+}
+
+function watchSecurityEvents() {
+  stopAlerts();
+  stopAlerts = poll(async () => {
+    try {
+      const from = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+      showAlerts({ critical: (await criticalEvents(from, 1)).length });
+    } catch {
+      // The count stays as it was; the alerts page says why it did not load.
+    }
+  });
 }
 
 async function start() {
@@ -122,6 +145,7 @@ async function start() {
   for (const link of nav.querySelectorAll("a[data-route]")) link.hidden = !may(needs(link.dataset.route));
   nav.hidden = false;
   signOutButton.hidden = false;
+  watchSecurityEvents();
   if (!location.hash || location.hash === "#/") location.hash = "#/fleet";
   route();
 }
@@ -142,6 +166,7 @@ async function boot() {
     forgetMe();
     leave();
     leave = () => {};
+    stopAlerts();
     nav.hidden = true;
     signOutButton.hidden = true;
     who.hidden = true;

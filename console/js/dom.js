@@ -69,8 +69,10 @@ export function kwh(wh) {
   return wh === null || wh === undefined ? "–" : `${(wh / 1000).toFixed(2)} kWh`;
 }
 
-export function json(value) {
-  return h("pre", { class: "json" }, JSON.stringify(value, null, 2));
+// A JSON value as text; a long one scrolls in its box, which the keyboard can reach and scroll
+// (a named region, as a wide table's is).
+export function json(value, label = "JSON") {
+  return h("pre", { class: "json", tabindex: "0", role: "region", "aria-label": label }, JSON.stringify(value, null, 2));
 }
 
 // What a status says, in words and a colour (never the colour alone).

@@ -1,6 +1,7 @@
 """`make screenshots`: the README's pictures of the console, taken in Chromium against the local
 runtime. Two weeks of history are sent first by `ocpp` clients as stations that were offline
-(sessions and faults, back-dated), then a live fleet charges while the pages are photographed.
+(sessions and faults, back-dated), then a live fleet charges while the pages are photographed;
+its stations are rolled out a firmware image, and the sites have limits and a tariff prices them.
 
     python -m local.tools.screenshots [--out docs/images]   (Chromium: on PATH, or CSMS_CHROMIUM)
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
 import random
 import secrets
 import subprocess
@@ -16,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,11 +30,73 @@ from ocpp.v16 import call as call16
 from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call as call201
 
+from local.fleet.maintenance import firmware_image
 from local.runtime.launch import ROOT, Launched, launch
 from local.tools.browser import FLAGS, chromium, sign_in
 
 SITES = {"depot": 6, "mall": 4, "hotel": 2}
 DAYS = 14
+TARIFF = {
+    "currency": "EUR",
+    "vatRate": 20,
+    "timeZone": "Europe/Paris",
+    "idleGraceMinutes": 30,
+    "elements": [
+        {
+            "priceComponents": [{"type": "ENERGY", "price": 0.35}, {"type": "FLAT", "price": 0.5}],
+            "restrictions": {"startTime": "07:00", "endTime": "22:00"},
+        },
+        {
+            "priceComponents": [
+                {"type": "ENERGY", "price": 0.25},
+                {"type": "FLAT", "price": 0.5},
+                {"type": "PARKING_TIME", "price": 6},
+            ]
+        },
+    ],
+    "text": [{"language": "en", "text": "0.35 EUR/kWh by day, 0.25 at night; 6 EUR/h idle after 30 min"}],
+    "assignedTo": {"default": True},
+}
+
+
+def api(launched: Launched, token: str, method: str, path: str, body: Any = None) -> Any:
+    """An operator API call with the bearer token; its JSON answer (None when it has none)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(launched.api_url + path, data=data, method=method)
+    request.add_header("Authorization", f"Bearer {token}")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        raw = answer.read()
+    return json.loads(raw) if raw else None
+
+
+def live_work(launched: Launched, token: str, history: set[str]) -> None:
+    """An image of the live fleet's model uploaded to the catalogue and rolled out to its
+    stations in waves of two (they download and install it, as the simulator's stations do);
+    the live stations are the site "yard"."""
+    live = [
+        cp
+        for cp in api(launched, token, "GET", "/charge-points?limit=1000")["items"]
+        if cp["id"] not in history
+    ]
+    if not live:
+        return
+    model, vendor = live[0]["model"], live[0]["vendor"]
+    body = firmware_image("4.3.0")
+    image = api(launched, token, "POST", "/firmware", {"vendor": vendor, "model": model, "version": "4.3.0"})
+    upload = urllib.request.Request(image["uploadUrl"], data=body, method="PUT")
+    urllib.request.urlopen(upload, timeout=30).read()
+    members = [cp["id"] for cp in live if cp["model"] == model][:6]
+    # The live stations are a site's too: its chart draws their power against its limit.
+    api(
+        launched,
+        token,
+        "PUT",
+        "/sites/yard",
+        {"limit": {"amps": 48}, "chargePoints": [cp["id"] for cp in live]},
+    )
+    rollout = {"firmwareId": image["firmwareId"], "chargePoints": members, "waveSize": 2}
+    api(launched, token, "POST", "/firmware-rollouts", rollout)
 
 
 def stamp(moment: datetime) -> str:
@@ -158,6 +224,30 @@ def photograph(launched: Launched, token: str, out: Path) -> None:
         expect(page.get_by_role("figure").first).to_be_visible(timeout=30_000)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(out / "console-session.png"))
+        page.goto(f"{live}/console/#/charge-points/{first}/profiles")
+        expect(page.get_by_role("tab", name="Charging profiles", selected=True)).to_be_visible()
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(out / "console-profiles.png"))
+        page.goto(f"{live}/console/#/firmware")
+        expect(page.locator(".rollout progress").first).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(out / "console-firmware.png"), full_page=True)
+        page.goto(f"{live}/console/#/sites")
+        expect(page.get_by_role("link", name="depot").first).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(out / "console-sites.png"))
+        page.goto(f"{live}/console/#/sites/yard")
+        expect(page.get_by_role("figure").first).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(6000)  # the chart of its power against its limit, a few points in
+        page.screenshot(path=str(out / "console-site.png"), full_page=True)
+        page.goto(f"{live}/console/#/tariffs")
+        preview = page.locator("form", has=page.get_by_role("heading", name="Preview a session's price"))
+        preview.get_by_label("Energy (kWh)").fill("22")
+        preview.get_by_label("Length (minutes)").fill("180")
+        preview.get_by_label("Idle at the end (minutes)").fill("60")
+        preview.get_by_role("button", name="Preview").click()
+        expect(preview.get_by_role("table")).to_be_visible()
+        page.screenshot(path=str(out / "console-tariffs.png"), full_page=True)
         browser.close()
 
 
@@ -168,18 +258,23 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    # The history's clients answer what they are asked with "not implemented" (the sites'
+    # allocator sends them profiles): the `ocpp` package's log of each is no news here.
+    logging.getLogger("ocpp").setLevel(logging.CRITICAL)
     token = secrets.token_urlsafe(18)
     data = Path(tempfile.mkdtemp(prefix="csms-screenshots-"))
     launched = launch(data / "runtime.log", "--data-dir", str(data), env={"CSMS_API_TOKEN": token})
     fleet, done, sent = None, threading.Event(), []
     try:
         launched.put(token, "/id-tokens/DEMO-1", {"status": "Accepted"})
+        launched.put(token, "/tariffs/day-night", TARIFF)
         stations = []
         for site, count in SITES.items():
-            for n in range(1, count + 1):
-                station_id = f"{site.upper()}-{n:02d}"
+            members = [f"{site.upper()}-{n:02d}" for n in range(1, count + 1)]
+            for n, station_id in enumerate(members, 1):
                 launched.put(token, f"/charge-points/{station_id}", {"siteId": site})
                 stations.append((station_id, "1.6" if n % 2 else "2.0.1"))
+            launched.put(token, f"/sites/{site}", {"limit": {"amps": 16 * count}, "chargePoints": members})
 
         async def seed() -> None:
             await asyncio.gather(
@@ -201,9 +296,11 @@ def main() -> int:
         deadline = time.monotonic() + 180
         while len(sent) < len(stations) and time.monotonic() < deadline:
             time.sleep(1)
+        live_work(launched, token, {station_id for station_id, _ in stations})
         time.sleep(20)  # the live fleet's sessions under way, the analytics caught up
         photograph(launched, token, args.out)
-        print(f"Written to {args.out}: console-fleet.png, console-analytics.png, console-session.png")
+        names = ("fleet", "analytics", "session", "profiles", "firmware", "sites", "site", "tariffs")
+        print(f"Written to {args.out}: {', '.join(f'console-{name}.png' for name in names)}")
         return 0
     finally:
         done.set()

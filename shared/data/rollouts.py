@@ -10,7 +10,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from shared.data import tenancy
-from shared.data.dynamo import condition_failed, set_or_remove
+from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from, set_or_remove
 from shared.data.tables import OnDemand
 from shared.domain.rollouts import Member, MemberOutcome, Rollout, RolloutState
 
@@ -26,6 +26,17 @@ class _Running(GlobalSecondaryIndex["RolloutRecord"]):
     rollout_key = UnicodeAttribute(range_key=True)
 
 
+class _Listed(GlobalSecondaryIndex["RolloutRecord"]):
+    """Every rollout (its header item only), newest first."""
+
+    class Meta:
+        index_name = "listed"
+        projection = AllProjection()
+
+    listed = UnicodeAttribute(hash_key=True)  # always "rollout"
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class RolloutRecord(Model):
     """A firmware rollout: one item for the rollout (member "#"), one per charge point in it."""
 
@@ -35,6 +46,7 @@ class RolloutRecord(Model):
     member = UnicodeAttribute(range_key=True)
     rollout_key = UnicodeAttribute(null=True)
     running = UnicodeAttribute(null=True)
+    listed = UnicodeAttribute(null=True)  # the header's only
     # The rollout item
     firmware_id = UnicodeAttribute(null=True)
     state = UnicodeAttribute(null=True)
@@ -57,10 +69,13 @@ class RolloutRecord(Model):
     tenant_id = UnicodeAttribute(null=True)  # the rollout item's; absent: the default tenant's
 
     running_rollouts = _Running()
+    listed_rollouts = _Listed()
 
 
 HEADER = "#"
 _RUNNING = "running"
+_LISTED = "rollout"
+_LISTED_KEYS = key_names(RolloutRecord, RolloutRecord.listed_rollouts)
 
 
 def create_rollout(rollout: Rollout, members: list[Member]) -> None:
@@ -110,6 +125,23 @@ def rollouts_of_firmware(firmware_id: str) -> list[Rollout]:
     removing an image, which is rare."""
     condition = (RolloutRecord.member == HEADER) & (RolloutRecord.firmware_id == firmware_id)
     return [_rollout(record) for record in RolloutRecord.scan(condition)]
+
+
+def listing(state: RolloutState | None, limit: int, next_token: str | None) -> Page[Rollout]:
+    """1 query, newest first; of one state, and in a tenant's scope its own, by a filter (the
+    others' are read, and paid for, too)."""
+    wanted = tenancy.owned(RolloutRecord.tenant_id)
+    if state is not None:
+        of_state = RolloutRecord.state == state.value
+        wanted = of_state if wanted is None else wanted & of_state
+    results = RolloutRecord.listed_rollouts.query(
+        _LISTED,
+        scan_index_forward=False,
+        filter_condition=wanted,
+        limit=limit,
+        last_evaluated_key=resume_from(next_token, "rollouts", _LISTED_KEYS),
+    )
+    return page_of(results, limit, "rollouts", _rollout)
 
 
 def running_rollouts() -> list[str]:
@@ -196,6 +228,7 @@ def _header(rollout: Rollout, tenant_id: str | None = None) -> RolloutRecord:
         HEADER,
         rollout_key=rollout.rollout_id,
         running=_RUNNING if running else None,
+        listed=_LISTED,
         firmware_id=rollout.firmware_id,
         state=rollout.state.value,
         wave_size=rollout.wave_size,

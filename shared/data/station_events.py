@@ -10,6 +10,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from shared.data import tenancy
 from shared.data.dynamo import Page, condition_failed, key_names, page_of, resume_from
 from shared.data.tables import OnDemand
 from shared.domain.station_events import RETENTION_DAYS, EventKind, StationEvent
@@ -27,6 +28,17 @@ class _Feed(GlobalSecondaryIndex["StationEventRecord"]):
     at_key = UnicodeAttribute(range_key=True)  # time#sort
 
 
+class _Alerts(GlobalSecondaryIndex["StationEventRecord"]):
+    """Sparse: critical security events of every charge point, newest first."""
+
+    class Meta:
+        index_name = "alerts"
+        projection = AllProjection()
+
+    alert = UnicodeAttribute(hash_key=True)  # always "critical"
+    at_key = UnicodeAttribute(range_key=True)
+
+
 class StationEventRecord(Model):
     """Security events, device events, monitoring reports, customer information and vendor
     data a charge point sent. Keyed by what tells a resend; listed by time. Kept a year (TTL)."""
@@ -41,15 +53,23 @@ class StationEventRecord(Model):
     body = JSONAttribute()
     received_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
+    alert = UnicodeAttribute(null=True)  # a critical security event's only
+    tenant_id = UnicodeAttribute(null=True)  # its station's, on an alert (absent: the default tenant's)
 
     by_feed = _Feed()
+    alerts = _Alerts()
 
 
 _FEED_KEYS = key_names(StationEventRecord, StationEventRecord.by_feed)
+_ALERT_KEYS = key_names(StationEventRecord, StationEventRecord.alerts)
+_CRITICAL = "critical"
 
 
-def record_event(charge_point_id: str, event: StationEvent, at: datetime) -> bool:
-    """1 write (and its feed index entry). A resend changes nothing: returns whether it was new."""
+def record_event(
+    charge_point_id: str, event: StationEvent, at: datetime, tenant_id: str | None = None
+) -> bool:
+    """1 write (and its feed index entry; a critical one's alert entry, with its station's
+    tenant). A resend changes nothing: returns whether it was new."""
     record = StationEventRecord(
         charge_point_id,
         f"{event.kind.value}#{event.sort}",
@@ -59,6 +79,8 @@ def record_event(charge_point_id: str, event: StationEvent, at: datetime) -> boo
         body=event.body,
         received_at=at,
         expires_at=at + timedelta(days=RETENTION_DAYS),
+        alert=_CRITICAL if event.critical else None,
+        tenant_id=tenant_id if event.critical else None,
     )
     try:
         record.save(condition=StationEventRecord.event_key.does_not_exist())
@@ -85,3 +107,22 @@ def events_of(
 
 def _feed(charge_point_id: str, kind: EventKind) -> str:
     return f"{charge_point_id}#{kind.value}"
+
+
+def critical_events(
+    since: datetime, limit: int, next_token: str | None
+) -> Page[tuple[str, dict[str, object], datetime]]:
+    """1 query of the sparse alerts index: critical security events that happened at or after
+    `since`, newest first, each with its charge point and when it was received; in a tenant's
+    scope its own (by a filter)."""
+    results = StationEventRecord.alerts.query(
+        _CRITICAL,
+        StationEventRecord.at_key >= format_timestamp(since),
+        scan_index_forward=False,
+        filter_condition=tenancy.owned(StationEventRecord.tenant_id),
+        limit=limit,
+        last_evaluated_key=resume_from(next_token, "alerts", _ALERT_KEYS),
+    )
+    return page_of(
+        results, limit, "alerts", lambda record: (record.charge_point_id, record.body, record.received_at)
+    )

@@ -240,6 +240,19 @@ class Usage:
     in_progress: bool = False
 
 
+def planned_usage(started_at: datetime, ended_at: datetime, energy_wh: float, idle_s: int = 0) -> Usage:
+    """A session that has not happened, as pricing sees one that has: `energy_wh` delivered
+    evenly until `idle_s` before its end, then idle (a tariff's preview)."""
+    charged_until = max(started_at, ended_at - timedelta(seconds=idle_s))
+    return Usage(
+        started_at=started_at,
+        ended_at=ended_at,
+        readings=((started_at, 0.0), (charged_until, energy_wh), (ended_at, energy_wh)),
+        meter_start_wh=0.0,
+        meter_stop_wh=energy_wh,
+    )
+
+
 @dataclass(frozen=True)
 class Cost:
     """A session's price, before rounding, and how it adds up."""

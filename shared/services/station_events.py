@@ -23,6 +23,7 @@ from shared.domain.station_events import (
 from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.services.domain_events import publish
+from shared.services.station_tenant import tenant_of_charge_point
 
 # The tables these use cases read and write (shared/grants.py).
 GRANTS = grants(
@@ -30,6 +31,8 @@ GRANTS = grants(
     writes=("station-events", "vendors"),
     indexes=("station-events/feed",),
 )
+# The fleet's critical events, where an operator reads them (the operator API): `station_events:LISTING`.
+LISTING = grants(indexes=("station-events/alerts",))
 
 _PUBLISHED_AS = {
     EventKind.SECURITY: DomainEvent.SECURITY_EVENT,
@@ -49,8 +52,10 @@ _vendor_cache: dict[str, tuple[float, Vendor | None]] = {}
 
 
 def reported(charge_point_id: str, event: StationEvent, at: datetime) -> None:
-    """1 write; published when new. Critical security events are counted for the alarm."""
-    if not station_events.record_event(charge_point_id, event, at):
+    """1 write; published when new. Critical security events are counted for the alarm, and
+    kept with their station's tenant for the fleet's alerts."""
+    tenant_id = tenant_of_charge_point(charge_point_id) if event.critical else None
+    if not station_events.record_event(charge_point_id, event, at, tenant_id):
         return
     if event.critical:
         logger.warning("Critical security event", extra={"type": event.body.get("type")})
@@ -81,6 +86,13 @@ def events_of(
 ) -> Page[tuple[dict[str, object], datetime]]:
     charge_points.registered_charge_point(charge_point_id)
     return station_events.events_of(charge_point_id, kind, limit, next_token)
+
+
+def critical_events(
+    since: datetime, limit: int, next_token: str | None
+) -> Page[tuple[str, dict[str, object], datetime]]:
+    """Every station's critical security events since then, newest first."""
+    return station_events.critical_events(since, limit, next_token)
 
 
 # --- Vendors ----------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def started_again(charge_point_id: str, ocpp_version: str, start: SessionStart) 
     not once it has ended, when its SessionEnded has said more. 1 read."""
     assert start.transaction_id is not None
     session = transactions.find_session(charge_point_id, start.transaction_id)
-    if session is None or session.stopped_at is not None:
+    if session is None or session.stopped_at:
         return
     publish(
         DomainEvent.SESSION_STARTED,

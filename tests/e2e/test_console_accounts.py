@@ -6,8 +6,9 @@ operator looks a driver up by email and blocks its card, makes a driver, links a
 card and removes the driver (each after the page asks); a viewer is offered none of these pages;
 each page fits a phone. On the fleet, a 2.x Occupied EVSE with a session metering energy is
 charging and one without is parked, an offline station's connectors are unknown and do not
-count as charging, and a fault shows as an alert in the header. Each page is photographed under
-build/test-output/console/."""
+count as charging, the list says when each station was last heard, and a fault and a critical
+security event show as alerts in the header and on the alerts page, each linked to its station.
+Each page is photographed under build/test-output/console/."""
 
 from __future__ import annotations
 
@@ -299,25 +300,50 @@ def test_the_fleet_tells_charging_from_parked_and_an_offline_station_from_a_live
                 )
                 expect(fleet_row(page, "TRUTH-CHARGING").get_by_text("Charging", exact=True)).to_be_visible()
                 expect(fleet_row(page, "TRUTH-PARKED").get_by_text("Parked", exact=True)).to_be_visible()
+                expect(fleet_row(page, "TRUTH-PARKED").get_by_text("within 10 min")).to_be_visible()
                 expect(page.get_by_role("button", name="1 charging", exact=True)).to_be_visible()
                 alerts = page.get_by_role("banner").get_by_role("link", name="1 alert", exact=True)
                 expect(alerts).to_be_visible()
+                # A critical security event is an alert too, for a day, whether the station stays or not
+                faulted.call(
+                    call16.SecurityEventNotification(
+                        type="TamperDetectionActivated",
+                        timestamp=stamp(datetime.now(UTC)),
+                        tech_info="lid open",
+                    )
+                )
+                alerts = page.get_by_role("banner").get_by_role("link", name="2 alerts", exact=True)
+                expect(alerts).to_be_visible()
                 shoot(page, "fleet-truth")
                 alerts.click()
+                expect(page.get_by_role("heading", name="Alerts", exact=True)).to_be_visible()
+                faults = page.get_by_role("table", name="Faulted connectors")
+                expect(faults.get_by_role("link", name="TRUTH-FAULTED")).to_be_visible()
+                events = page.get_by_role("table", name="Critical security events")
+                expect(events).to_contain_text("TamperDetectionActivated")
+                expect(events).to_contain_text("lid open")
+                shoot(page, "alerts")
+                events.get_by_role("link", name="TRUTH-FAULTED").click()
+                expect(page.get_by_role("tab", name="Security events", selected=True)).to_be_visible()
+                expect(page.get_by_text("TamperDetectionActivated").first).to_be_visible()
+                page.go_back()
+                page.get_by_role("link", name="Show them in the fleet").click()
                 expect(page.get_by_label("Show", exact=True)).to_have_value("faulted")
                 expect(page.get_by_text("1 of")).to_be_visible()
                 expect(fleet_row(page, "TRUTH-FAULTED").get_by_text("Faulted", exact=True)).to_be_visible()
                 page.get_by_label("Show", exact=True).select_option("all")
-            # Gone: what it last said may no longer hold, and a fault of a station offline is not an alert.
+            # Gone: what it last said may no longer hold, and a fault of a station offline is not an
+            # alert (its security event still is)
             row = fleet_row(page, "TRUTH-FAULTED")
             expect(row.get_by_text("unknown", exact=True)).to_be_visible()
-            expect(
-                page.get_by_role("banner").get_by_role("link", name="0 alerts", exact=True)
-            ).to_be_visible()
+            expect(row.get_by_text("within 10 min")).to_have_count(0)
+            expect(page.get_by_role("banner").get_by_role("link", name="1 alert", exact=True)).to_be_visible()
+            gone = runtime.api("GET", "/charge-points/TRUTH-FAULTED")[1]["disconnectedAt"]
+            assert gone, "its connection's close was recorded"
         row = fleet_row(page, "TRUTH-CHARGING")
         expect(row.get_by_text("offline", exact=True)).to_be_visible()
         expect(row.get_by_text("unknown", exact=True)).to_be_visible()
         expect(row.get_by_text("Charging", exact=True)).to_have_count(0)
         expect(page.get_by_role("button", name="0 charging", exact=True)).to_be_visible()
-        expect(page.get_by_role("table", name="Charge points").get_by_text("Last connected")).to_be_visible()
+        expect(page.get_by_role("table", name="Charge points").get_by_text("Last heard")).to_be_visible()
         shoot(page, "fleet-truth-offline")

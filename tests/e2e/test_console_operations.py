@@ -4,9 +4,9 @@ reset, download and install firmware, and upload logs as a station does): the co
 offer only what the station's version has; a session is started and stopped from the charge
 point's page and from the session's; a connector is unlocked and a hard reset asks first; an
 image is uploaded to the catalogue through the presigned URL, sent to a station and rolled out
-(paused, resumed, cancelled); a log is asked for, followed and downloaded. Each effect is checked
-through the API; each page is checked with axe-core at a phone's width, and photographed under
-build/test-output/console/."""
+(paused, resumed, cancelled) and found in the page's list of the API's rollouts; a log is
+asked for, followed and downloaded. Each effect is checked through the API; each page is
+checked with axe-core at a phone's width, and photographed under build/test-output/console/."""
 
 from __future__ import annotations
 
@@ -40,9 +40,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 class Fleet:
     """The simulated fleet's stations, on a thread of their own, until closed."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, stations: dict[str, str] = STATIONS) -> None:
         specs = [
-            StationSpec(cp_id, version, 1, index=i) for i, (version, cp_id) in enumerate(STATIONS.items())
+            StationSpec(cp_id, version, 1, index=i) for i, (version, cp_id) in enumerate(stations.items())
         ]
         self.options = Options(
             runtime.ws_url + "/ocpp", runtime.api_url, TOKEN, specs, life=IDLE, wind_down_s=5
@@ -293,8 +293,12 @@ def test_an_image_is_uploaded_sent_to_a_station_and_rolled_out(page, runtime):
     assert state() == "cancelled"
     members = runtime.api("GET", f"/firmware-rollouts/{rollout_id}")[1]["members"]
     assert sorted(m["chargePointId"] for m in members) == [STATIONS["2.0.1"], STATIONS["2.1"]]
-    # The page remembers it: it is there on the next visit
+    # The page lists the rollouts the API has, newest first, of the state asked for
     page.reload()
+    expect(page.get_by_role("heading", name=f"Rollout {rollout_id} cancelled")).to_be_visible()
+    page.get_by_label("State", exact=True).select_option("running")
+    expect(page.get_by_text("No running rollout.")).to_be_visible()
+    page.get_by_label("State", exact=True).select_option("cancelled")
     expect(page.get_by_role("heading", name=f"Rollout {rollout_id} cancelled")).to_be_visible()
 
 

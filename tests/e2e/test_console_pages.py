@@ -5,9 +5,10 @@ a site is made, given a member and a new limit, and draws its power against its 
 profile's schedule is drawn and the profile cleared; a reservation made and cancelled; a local
 list sent and its difference gone; a password rotated and a site set; the inventory of
 certificates asked and a root installed; a tariff refused with the API's reason, then saved,
-edited and deleted; a CDR exported; id tokens imported from a CSV, exported and deleted. Each
-effect is checked through the API; each destructive action is asked about first; each page fits
-a phone and is used from the keyboard. Pages are photographed under build/test-output/console/."""
+its price previewed, edited and deleted; a CDR exported; id tokens imported from a CSV,
+exported and deleted. Each effect is checked through the API; each destructive action is asked
+about first; each page fits a phone and is used from the keyboard. Pages are photographed
+under build/test-output/console/."""
 
 from __future__ import annotations
 
@@ -277,6 +278,25 @@ def test_a_tariff_is_refused_with_the_apis_reason_then_saved_edited_and_deleted(
             saved["assignedTo"]["sites"],
             saved["elements"][0]["priceComponents"][0]["price"],
         ) == ("EUR", ["paris-1"], 0.35)
+
+        # Its preview: 20 kWh by day at 0.35 and the 0.50 fee, 20 % VAT, priced by the API
+        preview = form(page, "Preview a session's price")
+        expect(preview.get_by_label("Tariff", exact=True)).to_have_value("day-night")
+        preview.get_by_label("Energy (kWh)").fill("20")
+        preview.get_by_label("Length (minutes)").fill("120")
+        preview.get_by_label("Start").fill("2026-03-02T09:00")
+        preview.get_by_role("button", name="Preview").click()
+        start = page.evaluate("new Date('2026-03-02T09:00').toISOString()")
+        body = {"energyWh": 20000, "durationMinutes": 120, "start": start}
+        assert runtime.api("POST", "/tariffs/day-night/preview", body)[1]["cost"]["totalInclVat"] == 9.0
+        expect(preview.get_by_text("9.00 EUR with 20 % VAT (7.50 EUR before tax)")).to_be_visible()
+        expect(preview.get_by_role("table", name="The price of the session under day-night")).to_contain_text(
+            "Session fee0.50 EUR"
+        )
+        preview.get_by_label("Idle at the end (minutes)").fill("500")
+        preview.get_by_role("button", name="Preview").click()
+        expect(preview.get_by_role("alert")).to_contain_text("longer than the session")
+        shoot(page, "tariffs-preview")
 
         page.get_by_role("button", name="Edit day-night").click()
         expect(tariff.get_by_label("Tariff id")).to_have_value("day-night")

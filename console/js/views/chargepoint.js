@@ -179,7 +179,7 @@ async function session(body, context) {
 }
 
 function answerOf(result) {
-  if (result.status === "completed") return h("div", {}, message("ok", `${result.action}: answered`), json(result.response));
+  if (result.status === "completed") return h("div", {}, message("ok", `${result.action}: answered`), json(result.response, `${result.action} answer`));
   if (result.error) return message("error", `${result.action}: ${result.error.code} ${result.error.description}`);
   return message("warn", `${result.action}: ${result.status}`);
 }

@@ -4,7 +4,7 @@
 // charge point's page).
 
 import { needs, permit } from "../access.js";
-import { api, every, get, poll } from "../api.js";
+import { api, every, get, poll, query } from "../api.js";
 import { ask, badge, field, h, message, replace, select, table, when } from "../dom.js";
 import { progress, size } from "./logs.js";
 
@@ -17,8 +17,8 @@ const STEER = {
   resume: needs("POST /firmware-rollouts/<rollout_id>/resume"),
   cancel: needs("POST /firmware-rollouts/<rollout_id>/cancel"),
 };
-// The API lists no rollouts: the ones started or opened in this browser are remembered here.
-const REMEMBERED = "csms.rollouts";
+// How many of the newest rollouts the page follows (each one's progress is a read of its own).
+const SHOWN = 10;
 
 const iso = (value) => (value ? new Date(value).toISOString() : undefined);
 const number = (value) => (value === "" || value === null ? undefined : Number(value));
@@ -84,16 +84,16 @@ export function firmwarePage(root) {
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "force" }), " Update charge points of another model all the same"),
     h("button", { type: "submit" }, "Start the rollout"));
 
-  const open = h("form", { class: "card" },
-    h("h2", {}, "Open a rollout"),
-    field("Rollout id", h("input", { name: "rolloutId", required: true, maxlength: "64" })),
-    h("button", { type: "submit", class: "quiet" }, "Open"));
+  const stateFilter = select("state", [["", "Any"], ["running", "Running"], ["paused", "Paused"],
+    ["completed", "Completed"], ["cancelled", "Cancelled"]], "");
+  const filter = h("form", { class: "filters", role: "search", "aria-label": "Rollouts" },
+    field("State", stateFilter, `The ${SHOWN} newest in it.`));
 
   replace(root, h("h1", {}, "Firmware"), status,
     h("div", { class: "grid" }, permit(register, REGISTER)),
     h("h2", {}, "Catalogue"), catalogue,
     h("h2", {}, "Rollouts"),
-    h("div", { class: "grid" }, permit(start, ROLL), open), rollouts);
+    h("div", { class: "grid" }, permit(start, ROLL)), filter, rollouts);
 
   register.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -160,8 +160,6 @@ export function firmwarePage(root) {
   }
 
   // --- Rollouts ----------------------------------------------------------------------------
-  const remembered = () => JSON.parse(localStorage.getItem(REMEMBERED) || "[]");
-  const remember = (id) => localStorage.setItem(REMEMBERED, JSON.stringify([id, ...remembered().filter((r) => r !== id)].slice(0, 20)));
   const cards = new Map();
 
   start.addEventListener("submit", async (event) => {
@@ -175,7 +173,6 @@ export function firmwarePage(root) {
     };
     try {
       const rollout = await api("POST", "/firmware-rollouts", body);
-      remember(rollout.rolloutId);
       replace(status, message("ok", `Rollout ${rollout.rolloutId} started over ${rollout.members.length} charge points.`));
       loadRollouts();
     } catch (error) {
@@ -183,18 +180,8 @@ export function firmwarePage(root) {
     }
   });
 
-  open.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const id = new FormData(open).get("rolloutId").trim();
-    try {
-      await get(`/firmware-rollouts/${encodeURIComponent(id)}`);
-      remember(id);
-      open.reset();
-      loadRollouts();
-    } catch (error) {
-      problem(status, error);
-    }
-  });
+  filter.addEventListener("submit", (event) => event.preventDefault());
+  stateFilter.addEventListener("change", () => loadRollouts());
 
   async function steer(rollout, how) {
     if (how === "cancel" && !(await ask(`Cancel rollout ${rollout.rolloutId}?`,
@@ -235,9 +222,18 @@ export function firmwarePage(root) {
   }
 
   async function loadRollouts() {
-    const ids = remembered();
+    const state = stateFilter.value;
+    let ids;
+    try {
+      const page = await get(`/firmware-rollouts${query({ limit: SHOWN, state })}`);
+      ids = page.items.map((r) => r.rolloutId);
+    } catch (error) {
+      problem(rollouts, error);
+      return;
+    }
+    if (state !== stateFilter.value) return; // another state was chosen meanwhile
     if (!ids.length) {
-      replace(rollouts, h("p", { class: "empty" }, "No rollout started or opened in this browser."));
+      replace(rollouts, h("p", { class: "empty" }, state ? `No ${state} rollout.` : "No rollout yet."));
       return;
     }
     for (const id of ids) {

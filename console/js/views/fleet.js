@@ -1,8 +1,9 @@
 // The fleet: every charge point with its connectors' states, counts at the top, filters and
 // search; the list is virtualised (only the rows in view are in the page) and refreshed every
 // few seconds without a reload. What it shows is what is known: an offline station's connectors
-// are unknown (their last report may no longer hold), and a 2.x "Occupied" connector is charging
-// only while a session on it has metered energy, else parked.
+// are unknown (their last report may no longer hold), a 2.x "Occupied" connector is charging
+// only while a session on it has metered energy, else parked, and "last heard" is the bound the
+// list can give without asking the gateway.
 
 import { REFRESH_MS, every, poll } from "../api.js";
 import { badge, field, h, message, replace, select, when } from "../dom.js";
@@ -41,7 +42,7 @@ export function fleetPage(root) {
   const search = h("input", { type: "search", name: "search", placeholder: "Id, vendor, model, serial, firmware" });
   const total = h("p", { class: "muted", "aria-live": "polite" });
   const header = h("div", { class: "fleet-row head", role: "row" },
-    ["Charge point", "Version", "Connection", "Connectors", "Last connected", "Firmware", "Model", "Site"]
+    ["Charge point", "Version", "Connection", "Connectors", "Last heard", "Firmware", "Model", "Site"]
       .map((label) => h("span", { role: "columnheader" }, label)));
   const spacer = h("div", { class: "spacer" });
   const viewport = h("div", { class: "fleet-list", role: "rowgroup", tabindex: "0", "aria-label": "Charge points" }, spacer);
@@ -96,9 +97,7 @@ export function fleetPage(root) {
       ? connectors.map((c, i) => h("span", { class: "connector", title: title(c, statuses[i]) },
         h("span", { class: "visually-hidden" }, `${label(c)} `), badge(statuses[i])))
       : "–"),
-    // The list gives when the station last connected, not when it was last heard from (only a
-    // charge point's own page has that): the heading says which.
-    h("span", { role: "cell", title: "When its latest connection opened" }, cp.connectedAt ? when(cp.connectedAt) : "never"),
+    h("span", { role: "cell", title: heardTitle(cp) }, lastHeard(cp)),
     h("span", { role: "cell" }, cp.firmwareVersion || "–"),
     h("span", { role: "cell" }, cp.model || "–"),
     h("span", { role: "cell" }, cp.siteId || "–"));
@@ -164,6 +163,21 @@ export function fleetPage(root) {
   }
 
   return poll(load);
+}
+
+// When the station was last heard, as the list knows it at no cost (decision 0046): online, within
+// the gateway's idle timeout (it closes a connection silent for 10 minutes); offline, when its
+// connection closed at the latest. A charge point's own page has the gateway's exact time.
+export function lastHeard(cp) {
+  if (cp.online) return "within 10 min";
+  const at = cp.disconnectedAt || cp.connectedAt;
+  return at ? when(at) : "never";
+}
+
+function heardTitle(cp) {
+  if (cp.online) return `Connected since ${when(cp.connectedAt)}: the gateway closes a connection silent for 10 minutes`;
+  if (cp.disconnectedAt) return "When its connection closed: it was last heard then at the latest";
+  return cp.connectedAt ? "When its connection opened (its close was not recorded)" : "It never connected";
 }
 
 function title(c, status) {

@@ -81,7 +81,7 @@ export function profilesPanel(body, id) {
       replace(charts, answer.items.map((p) => {
         const series = scheduleSeries(p.profile);
         return h("div", {}, limitsChart(`Profile ${p.profileId}: ${p.purpose}, stack level ${p.stackLevel}`, series, series[0]?.unit || "A"),
-          h("details", {}, h("summary", {}, `Profile ${p.profileId} as sent`), json(p.profile)));
+          h("details", {}, h("summary", {}, `Profile ${p.profileId} as sent`), json(p.profile, `Profile ${p.profileId} as sent`)));
       }));
     } catch (error) {
       replace(status, refusal(error));

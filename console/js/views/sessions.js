@@ -113,7 +113,7 @@ export function sessionPage(root, chargePointId, transactionId) {
           ["Cost", s.cost ? `${s.cost.totalInclVat ?? "–"} ${s.cost.currency || ""}` : "–"],
         ]),
         sessionCharts(s.meterValues),
-        s.cost ? [h("h2", {}, "Cost"), json(s.cost)] : null,
+        s.cost ? [h("h2", {}, "Cost"), json(s.cost, "Cost")] : null,
         h("h2", {}, "Events"),
         table("Session events", [
           ["When", (e) => when(e.timestamp)], ["Kind", (e) => e.kind], ["Sequence", (e) => e.seqNo ?? "–"],

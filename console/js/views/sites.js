@@ -6,6 +6,7 @@ import { needs, permit } from "../access.js";
 import { api, every, get, poll, query } from "../api.js";
 import { ask, field, h, message, replace, table, when } from "../dom.js";
 import { limitsChart } from "../steps.js";
+import { facts as factList } from "./chargepoint.js";
 
 const SAVE = needs("PUT /sites/<site_id>");
 // A site page keeps this many of its samples (about ten minutes at one every 5 s).
@@ -155,12 +156,12 @@ export function sitePage(root, siteId) {
   }
 
   function drawSite() {
-    replace(facts, h("dl", { class: "facts" }, [
+    replace(facts, factList([
       ["Limit", limitText(site)], ["Phases", site.phases], ["Voltage", `${site.voltage} V`],
       ["Least per session", `${site.minAmpsPerSession} A`], ["Fallback", `${site.fallbackAmps} A`],
       ["Station cap", site.stationMaxAmps === null || site.stationMaxAmps === undefined ? "none" : `${site.stationMaxAmps} A`],
       ["Grid program", site.openadr?.programName || "none"], ["Changed", when(site.updatedAt)],
-    ].map(([term, value]) => [h("dt", {}, term), h("dd", {}, String(value))])));
+    ].map(([term, value]) => [term, String(value)])));
     const add = h("input", { name: "chargePointId", required: true, list: "site-stations", autocomplete: "off" });
     const addForm = h("form", { class: "card" }, h("h2", {}, "Add a station"),
       field("Charge point", add), h("datalist", { id: "site-stations" }, stations.map((cp) => h("option", { value: cp.id }))),

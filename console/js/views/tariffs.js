@@ -1,15 +1,17 @@
 // Tariffs (OCPI 2.2.1 elements, with where they apply): list, make or edit one (the API checks
-// it and its reason for a refusal shows by the form), delete one after asking. CDRs: ended
+// it and its reason for a refusal shows by the form), delete one after asking, and preview what
+// a session of given figures would cost under one (the API prices it as it prices a CDR). CDRs: ended
 // sessions as OCPI CDRs, filtered by when they started (and by station, in the page), exported.
 
 import { needs, permit } from "../access.js";
 import { api, every, get, query } from "../api.js";
-import { ask, download, field, h, json, message, replace, table, when } from "../dom.js";
+import { ask, download, field, h, json, message, replace, select, table, when } from "../dom.js";
 import { csvCell } from "./sessions.js";
 
 const SAVE = needs("PUT /tariffs/<tariff_id>");
 const DELETE = needs("DELETE /tariffs/<tariff_id>");
 const EXPORT = needs("GET /cdrs");
+const PREVIEW = needs("POST /tariffs/<tariff_id>/preview");
 
 const EXAMPLE = [
   { priceComponents: [{ type: "ENERGY", price: 0.35 }, { type: "FLAT", price: 0.5 }], restrictions: { startTime: "07:00", endTime: "22:00" } },
@@ -65,9 +67,51 @@ export function tariffsPage(root) {
     problem,
     h("div", { class: "actions" }, h("button", { type: "submit" }, "Save the tariff"),
       h("button", { type: "reset", class: "quiet" }, "Clear")));
+  const previewed = h("div", { "aria-live": "polite" });
+  const which = select("tariffId", [], "");
+  const preview = h("form", { class: "card" },
+    h("h2", {}, "Preview a session's price"),
+    h("div", { class: "grid" },
+      h("div", {},
+        field("Tariff", which),
+        field("Energy (kWh)", h("input", { name: "kwh", type: "number", min: "0", step: "any", value: "20", required: true })),
+        field("Length (minutes)", h("input", { name: "minutes", type: "number", min: "1", max: "10080", value: "120", required: true }))),
+      h("div", {},
+        field("Start", h("input", { name: "start", type: "datetime-local" }), "Your local time; empty: now"),
+        field("Idle at the end (minutes)", h("input", { name: "idle", type: "number", min: "0", max: "10080", value: "0" }),
+          "Plugged in, not charging"))),
+    h("button", { type: "submit" }, "Preview"), previewed);
   replace(root, h("h1", {}, "Tariffs"),
     h("p", { class: "muted" }, "Sessions keep the tariff they started under. ", h("a", { href: "#/cdrs" }, "Charge detail records")),
-    permit(form, SAVE), status, h("h2", {}, "Tariffs"), rows);
+    permit(form, SAVE), status, h("h2", {}, "Tariffs"), rows, permit(preview, PREVIEW));
+
+  preview.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(preview);
+    const tariffId = data.get("tariffId");
+    if (!tariffId) {
+      replace(previewed, message("error", "There is no tariff to preview yet."));
+      return;
+    }
+    const start = data.get("start");
+    const body = {
+      energyWh: Number(data.get("kwh")) * 1000, durationMinutes: Number(data.get("minutes")),
+      start: start ? new Date(start).toISOString() : undefined, idleMinutes: Number(data.get("idle") || 0),
+    };
+    try {
+      const { cost, startedAt, endedAt } = await api("POST", `/tariffs/${encodeURIComponent(tariffId)}/preview`, body);
+      const money = (value) => `${value.toFixed(2)} ${cost.currency}`;
+      replace(previewed,
+        h("p", {}, h("strong", {}, money(cost.totalInclVat)), ` with ${cost.vatPercent} % VAT (${money(cost.totalExclVat)} before tax), `,
+          `from ${when(startedAt)} to ${when(endedAt)}`),
+        table(`The price of the session under ${tariffId}`, [["Part", (row) => row[0]], ["Amount", (row) => money(row[1])]], [
+          ["Energy", cost.energy], ["Time charging", cost.time], ["Idle", cost.idle], ["Session fee", cost.fee],
+          ["Least or most price", cost.adjustment], ["Tax", cost.tax],
+        ]));
+    } catch (error) {
+      replace(previewed, message("error", `${error.status || ""} ${error.message}`.trim()));
+    }
+  });
 
   function fill(tariff) {
     // By name through the query (the control named "elements" hides the form's own .elements).
@@ -141,6 +185,8 @@ export function tariffsPage(root) {
   async function load() {
     try {
       const { items } = await get("/tariffs");
+      const chosen = which.value;
+      replace(which, items.map((t) => h("option", { value: t.tariffId, selected: t.tariffId === chosen }, t.tariffId)));
       replace(rows, table("Tariffs", [
         ["Tariff", (t) => h("code", {}, t.tariffId)], ["Currency", (t) => t.currency], ["VAT", (t) => `${t.vatRate} %`],
         ["Prices (before tax)", priceLine], ["Applies to", whereText], ["Changed", (t) => when(t.updatedAt)],
@@ -203,7 +249,7 @@ export function cdrsPage(root) {
   function draw() {
     const shown = items.filter(mine);
     replace(rows, table("CDRs", [
-      ["CDR", (c) => h("button", { type: "button", class: "link", onclick: () => replace(detail, h("h2", {}, `CDR ${c.id}`), json(c)) }, c.id)],
+      ["CDR", (c) => h("button", { type: "button", class: "link", onclick: () => replace(detail, h("h2", {}, `CDR ${c.id}`), json(c, `CDR ${c.id}`)) }, c.id)],
       ["Charge point", (c) => c.cdr_location?.id], ["Token", (c) => c.cdr_token?.uid || "–"],
       ["Started", (c) => when(c.start_date_time)], ["Ended", (c) => when(c.end_date_time)],
       ["Energy", (c) => `${Number(c.total_energy).toFixed(2)} kWh`],

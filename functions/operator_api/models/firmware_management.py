@@ -127,3 +127,22 @@ class RolloutOut(ApiModel):
     created_at: datetime
     updated_at: datetime
     members: list[RolloutMemberOut]
+
+
+class RolloutSummaryOut(ApiModel):
+    rollout_id: str
+    firmware_id: str
+    state: str = Field(description="running, paused, cancelled or completed")
+    reason: str | None = Field(description="Why it paused itself")
+    wave_size: int
+    max_failure_rate: float
+    waves_sent: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RolloutPage(ApiModel):
+    items: list[RolloutSummaryOut] = Field(
+        description="Newest first; each one's progress is GET /firmware-rollouts/{rolloutId}"
+    )
+    next_token: str | None

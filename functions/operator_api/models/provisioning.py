@@ -34,11 +34,14 @@ class ChargePointSummary(ApiModel):
     firmware_version: str | None
     last_boot_at: datetime | None
     site_id: str | None = None
+    disconnected_at: datetime | None = Field(
+        None,
+        description="When its latest connection closed: an offline station was last heard then at the latest",
+    )
 
 
 class ChargePointDetail(ChargePointSummary):
     last_seen_at: datetime | None = Field(description="Last frame in either direction, from the gateway")
-    disconnected_at: datetime | None
     boot_reason: str | None
     iccid: str | None
     imsi: str | None

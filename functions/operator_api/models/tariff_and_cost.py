@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainSerializer
 
-from functions.operator_api.models.common import ApiModel, ChargePointRef
+from functions.operator_api.models.common import ApiModel, ChargePointRef, UtcTime
+from functions.operator_api.models.transactions import CostOut
 from shared.domain.tariffs import WEEKDAYS
 
 # Read exactly (a string or a number), answered as a JSON number.
@@ -85,3 +86,24 @@ class DefaultTariffIn(ApiModel):
 class CdrPage(ApiModel):
     items: list[dict[str, Any]] = Field(description="OCPI 2.2.1 CDR objects")
     next_token: str | None = None
+
+
+class PreviewIn(ApiModel):
+    """A session's figures: its energy and either its length (starting now, or at `start`) or
+    its start and end."""
+
+    energy_wh: float = Field(ge=0, le=10_000_000, description="Delivered over the session")
+    duration_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60, description="Or start and end")
+    start: UtcTime | None = Field(
+        None, description="Default: now (local times of day follow the tariff's zone)"
+    )
+    end: UtcTime | None = Field(None, description="With start, in place of durationMinutes")
+    idle_minutes: int = Field(
+        0, ge=0, le=7 * 24 * 60, description="Of the session, at its end, plugged in and not charging"
+    )
+
+
+class PreviewOut(ApiModel):
+    started_at: datetime
+    ended_at: datetime
+    cost: CostOut

@@ -9,7 +9,7 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.access import Access
@@ -24,6 +24,8 @@ from functions.operator_api.models.firmware_management import (
     RolloutIn,
     RolloutMemberOut,
     RolloutOut,
+    RolloutPage,
+    RolloutSummaryOut,
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import RESPONSES, command_out, json_response, with_examples
@@ -43,6 +45,7 @@ ACCESS: Access = {
     "GET /charge-points/<charge_point_id>/firmware-updates": Permission.READ,
     "GET /charge-points/<charge_point_id>/firmware-updates/<request_id>": Permission.READ,
     "GET /firmware": Permission.READ,
+    "GET /firmware-rollouts": Permission.READ,
     "GET /firmware-rollouts/<rollout_id>": Permission.READ,
     "GET /firmware/<firmware_id>": Permission.READ,
     "POST /charge-points/<charge_point_id>/firmware-updates": Permission.FIRMWARE,
@@ -280,6 +283,32 @@ def create_rollout(
     return json_response(
         HTTPStatus.CREATED,
         _rollout_out(rollout, members),
+    )
+
+
+@router.get("/firmware-rollouts", summary="Rollouts, newest first", tags=TAGS)
+def list_rollouts(
+    limit: PageSize = 50,
+    next_token: NextToken = None,
+    state: Annotated[RolloutState | None, Query(description="Only those in this state")] = None,
+) -> RolloutPage:
+    page = rollouts.listing(state, limit, next_token)
+    return RolloutPage(
+        items=[
+            RolloutSummaryOut(
+                rollout_id=r.rollout_id,
+                firmware_id=r.firmware_id,
+                state=r.state.value,
+                reason=r.reason,
+                wave_size=r.wave_size,
+                max_failure_rate=r.max_failure_rate,
+                waves_sent=r.waves_sent,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r in page.items
+        ],
+        next_token=page.next_token,
     )
 
 

@@ -63,6 +63,7 @@ def _summary(charge_point: ChargePoint, online: bool | None = None) -> dict[str,
         "firmware_version": charge_point.firmware_version,
         "last_boot_at": charge_point.last_boot_at,
         "site_id": charge_point.site_id,
+        "disconnected_at": charge_point.disconnected_at,
     }
 
 
@@ -84,7 +85,6 @@ def get_charge_point(charge_point_id: ChargePointId) -> ChargePointDetail:
     return ChargePointDetail(
         **_summary(charge_point, detail.online),
         last_seen_at=detail.last_seen_at,
-        disconnected_at=charge_point.disconnected_at,
         boot_reason=charge_point.boot_reason,
         iccid=charge_point.iccid,
         imsi=charge_point.imsi,

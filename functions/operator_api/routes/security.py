@@ -1,12 +1,14 @@
 """A charge point's security: the HTTP Basic password it connects with, the security profile
-it must connect at, and the security events it reports."""
+it must connect at, and the security events it reports; and the fleet's critical ones."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.access import Access
@@ -22,11 +24,11 @@ from functions.operator_api.responses import (
     json_response,
     with_examples,
 )
-from functions.operator_api.station_events import page_of_kind
+from functions.operator_api.station_events import critical_page, page_of_kind
 from shared.domain.accounts import Permission
 from shared.domain.errors import BadRequest
 from shared.domain.provisioning import NetworkSlot
-from shared.domain.station_events import EventKind
+from shared.domain.station_events import RETENTION_DAYS, EventKind
 from shared.domain.timestamps import utc_now
 from shared.services import commands
 from shared.services.security import passwords, security_profiles
@@ -35,6 +37,7 @@ router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs).
 ACCESS: Access = {
     "GET /charge-points/<charge_point_id>/security-events": Permission.READ,
+    "GET /security-events": Permission.READ,
     "POST /charge-points/<charge_point_id>/password": Permission.PASSWORDS,
     "POST /charge-points/<charge_point_id>/security-profile": Permission.CERTIFICATES,
 }
@@ -94,3 +97,32 @@ def security_events(
     charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
 ) -> EventPage:
     return page_of_kind(charge_point_id, EventKind.SECURITY, limit, next_token)
+
+
+@router.get(
+    "/security-events",
+    summary="Every charge point's critical security events, newest first (the fleet's alerts)",
+    tags=["Security"],
+)
+def fleet_security_events(
+    critical: Annotated[
+        bool, Query(description="The critical ones (the default; only those are listed across the fleet)")
+    ] = True,
+    since: Annotated[
+        datetime | None, Query(alias="from", description="Happened at or after (default: 24 hours ago)")
+    ] = None,
+    limit: PageSize = 50,
+    next_token: NextToken = None,
+) -> EventPage:
+    if not critical:
+        raise BadRequest(
+            "Only critical events are listed across the fleet: critical=true; a charge point's "
+            "every event is GET /charge-points/{id}/security-events"
+        )
+    now = utc_now()
+    if since is not None and since.tzinfo is None:
+        raise BadRequest("from: needs a time zone, e.g. 2026-12-07T10:00:00Z")
+    start = now - timedelta(hours=24) if since is None else since
+    if start < now - timedelta(days=RETENTION_DAYS):
+        raise BadRequest(f"from: events are kept {RETENTION_DAYS} days")
+    return critical_page(start, limit, next_token)

@@ -3,7 +3,7 @@ charge detail records for billing; and what stations' own payment terminals sett
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import Annotated
 
@@ -17,16 +17,20 @@ from functions.operator_api.models.common import EventPage
 from functions.operator_api.models.tariff_and_cost import (
     CdrPage,
     DefaultTariffIn,
+    PreviewIn,
+    PreviewOut,
     TariffIn,
     TariffList,
     TariffOut,
 )
+from functions.operator_api.models.transactions import CostOut
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
 from functions.operator_api.responses import Wait, intent_route, json_response, send_intent, with_examples
 from functions.operator_api.station_events import page_of_kind
 from shared.domain.accounts import Permission
+from shared.domain.errors import BadRequest
 from shared.domain.station_events import EventKind
-from shared.domain.tariffs import Tariff, to_json
+from shared.domain.tariffs import Tariff, breakdown_json, to_json
 from shared.domain.timestamps import utc_now
 from shared.protocol.tariff_and_cost import tariff_and_cost_codec
 from shared.services.tariff_and_cost import cdrs, tariffs
@@ -39,6 +43,7 @@ ACCESS: Access = {
     "GET /charge-points/<charge_point_id>/settlements": Permission.READ,
     "GET /tariffs": Permission.READ,
     "GET /tariffs/<tariff_id>": Permission.READ,
+    "POST /tariffs/<tariff_id>/preview": Permission.TARIFFS,
     "POST /charge-points/<charge_point_id>/default-tariff": Permission.TARIFFS,
     "PUT /tariffs/<tariff_id>": Permission.TARIFFS,
 }
@@ -90,6 +95,41 @@ def list_tariffs() -> TariffList:
 @router.get("/tariffs/<tariff_id>", summary="One tariff", tags=TAGS)
 def get_tariff(tariff_id: TariffId) -> TariffOut:
     return _out(tariffs.get(tariff_id))
+
+
+@router.post(
+    "/tariffs/<tariff_id>/preview",
+    summary="What a session of these figures would cost under the tariff (priced as its CDR would be)",
+    tags=TAGS,
+)
+def preview_tariff(
+    tariff_id: TariffId,
+    body: Annotated[
+        PreviewIn,
+        with_examples(
+            ("22 kWh in 2 hours, starting now", {"energyWh": 22000, "durationMinutes": 120}),
+            (
+                "An evening, the last hour idle",
+                {
+                    "energyWh": 30000,
+                    "start": "2026-03-02T18:00:00Z",
+                    "end": "2026-03-02T23:00:00Z",
+                    "idleMinutes": 60,
+                },
+            ),
+        ),
+    ],
+) -> PreviewOut:
+    if body.duration_minutes is not None and body.end is not None:
+        raise BadRequest("Either durationMinutes or end, not both")
+    if body.end is not None and body.start is None:
+        raise BadRequest("end needs start")
+    if body.duration_minutes is None and body.end is None:
+        raise BadRequest("durationMinutes, or start and end, is needed")
+    start = body.start or utc_now()
+    end = body.end or start + timedelta(minutes=body.duration_minutes or 0)
+    breakdown = tariffs.preview(tariff_id, start, end, body.energy_wh, body.idle_minutes * 60)
+    return PreviewOut(started_at=start, ended_at=end, cost=CostOut.model_validate(breakdown_json(breakdown)))
 
 
 @router.delete(

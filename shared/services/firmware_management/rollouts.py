@@ -10,6 +10,7 @@ from datetime import datetime
 
 from shared.data import charge_points, maintenance, rollouts
 from shared.data.commands import find_command
+from shared.data.dynamo import Page
 from shared.domain.commands import CommandStatus
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound
 from shared.domain.maintenance import Kind, MaintenanceRequest, Origin, Outcome, Settled
@@ -36,6 +37,8 @@ GRANTS = grants(
     writes=("rollouts",),
     indexes=("rollouts/running",),
 )
+# Listing them, where an operator reads them (the operator API): `...rollouts:LISTING`.
+LISTING = grants(indexes=("rollouts/listed",))
 
 MAX_MEMBERS = 5000
 
@@ -81,6 +84,11 @@ def create(asked: RolloutAsked, now: datetime) -> tuple[Rollout, list[Member]]:
     members = [Member(cp, position) for position, cp in enumerate(targets)]
     rollouts.create_rollout(rollout, members)
     return advance(rollout.rollout_id, now)
+
+
+def listing(state: RolloutState | None, limit: int, next_token: str | None) -> Page[Rollout]:
+    """Newest first, without their members (each one's progress is `view`)."""
+    return rollouts.listing(state, limit, next_token)
 
 
 def view(rollout_id: str, now: datetime) -> tuple[Rollout, list[Member]]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.data import charge_points, id_tokens, tenancy
 from shared.data import tariffs as records
 from shared.domain.errors import BadRequest, Conflict, NotFound
-from shared.domain.tariffs import Tariff, from_json, most_specific
+from shared.domain.tariffs import Breakdown, Tariff, from_json, most_specific, planned_usage, price
 from shared.grants import grants
 from shared.services.station_tenant import tenant_of_charge_point
 
@@ -88,6 +88,23 @@ def get(tariff_id: str) -> Tariff:
     if tariff is None:
         raise NotFound(f"Tariff {tariff_id}")
     return tariff
+
+
+# The longest session a preview prices: a week, as long as any real one lasts.
+PREVIEW_MOST = timedelta(days=7)
+
+
+def preview(
+    tariff_id: str, started_at: datetime, ended_at: datetime, energy_wh: float, idle_s: int
+) -> Breakdown:
+    """What a session of these figures would cost under the tariff, priced as a CDR is."""
+    if ended_at <= started_at:
+        raise BadRequest("The session must end after it starts")
+    if ended_at - started_at > PREVIEW_MOST:
+        raise BadRequest("A preview prices a session of 7 days at most")
+    if timedelta(seconds=idle_s) > ended_at - started_at:
+        raise BadRequest("idleMinutes: longer than the session")
+    return price(get(tariff_id), planned_usage(started_at, ended_at, energy_wh, idle_s))
 
 
 def delete(tariff_id: str) -> None:

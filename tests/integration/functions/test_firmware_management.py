@@ -243,6 +243,28 @@ def test_a_rollout_completes_when_every_wave_succeeded(aws, posted):
     assert call_api("POST", "/firmware-rollouts", {**body, "chargePoints": ["NOPE"]})[0] == 400
 
 
+def test_rollouts_are_listed_newest_first_a_page_at_a_time_and_by_state(aws, posted):
+    for cp in ("L1", "L2"):
+        connected_station(cp)
+    image = register_image()
+    upload_image(image)
+    made = []
+    for cp in ("L1", "L2", "L1"):
+        body = {"firmwareId": image["firmwareId"], "chargePoints": [cp], "waveSize": 1}
+        made.append(call_api("POST", "/firmware-rollouts", body)[1]["rolloutId"])
+    assert call_api("POST", f"/firmware-rollouts/{made[1]}/cancel")[0] == 200
+    status, first = call_api("GET", "/firmware-rollouts", query="limit=2")
+    assert status == 200 and [r["rolloutId"] for r in first["items"]] == made[:0:-1]
+    assert first["items"][0]["firmwareId"] == image["firmwareId"] and "members" not in first["items"][0]
+    rest = call_api("GET", "/firmware-rollouts", query=f"limit=2&nextToken={first['nextToken']}")[1]
+    assert [r["rolloutId"] for r in rest["items"]] == made[:1] and rest["nextToken"] is None
+    cancelled = call_api("GET", "/firmware-rollouts", query="state=cancelled")[1]["items"]
+    assert [(r["rolloutId"], r["state"]) for r in cancelled] == [(made[1], "cancelled")]
+    status, refused = call_api("GET", "/firmware-rollouts", query="state=stuck")
+    assert status == 400 and "state" in json.dumps(refused)
+    assert call_api("GET", "/firmware-rollouts", query="nextToken=bogus")[0] == 400
+
+
 def openapi_examples(path):
     spec = call_api("GET", "/openapi.json")[1]
     body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]

@@ -2,12 +2,15 @@
 device model events and vendor data, stored before they are answered, once however often they
 are resent, and published."""
 
+import json
+from datetime import timedelta
+
 import pytest
 
 from shared.data import maintenance, station_events, vendors
 from shared.domain.maintenance import Kind, Origin
 from shared.domain.station_events import EventKind, Vendor
-from shared.domain.timestamps import utc_now
+from shared.domain.timestamps import format_timestamp, utc_now
 from tests.builders import V2, call, call_api
 
 FIRMWARE_STATUS = {"1.6": "FirmwareStatusNotification", "2.0.1": "FirmwareStatusNotification"}
@@ -103,6 +106,27 @@ def test_security_events_are_kept_once_and_critical_ones_flagged(station, versio
         "TamperDetectionActivated",
         "InvalidMessages",
     ]
+
+
+def test_the_fleets_critical_security_events_are_listed_with_their_station(station, version):
+    now = utc_now()
+    for message_id, kind, ago in (("s1", "InvalidMessages", 1), ("s2", "TamperDetectionActivated", 2)):
+        happened = format_timestamp(now - timedelta(hours=ago))
+        call(station, "SecurityEventNotification", {"type": kind, "timestamp": happened}, message_id)
+    old = format_timestamp(now - timedelta(hours=30))
+    call(station, "SecurityEventNotification", {"type": "MemoryExhaustion", "timestamp": old}, "s3")
+    status, page = call_api("GET", "/security-events")  # critical, of the last 24 hours
+    assert status == 200, page
+    assert [(e["chargePointId"], e["type"]) for e in page["items"]] == [("CP1", "TamperDetectionActivated")]
+    since = format_timestamp(now - timedelta(days=2))
+    _, page = call_api("GET", "/security-events", query=f"critical=true&from={since}&limit=1")
+    assert [e["type"] for e in page["items"]] == ["TamperDetectionActivated"] and page["nextToken"]
+    _, rest = call_api("GET", "/security-events", query=f"from={since}&limit=1&nextToken={page['nextToken']}")
+    assert [e["type"] for e in rest["items"]] == ["MemoryExhaustion"]
+    for bad, reason in (("critical=false", "critical=true"), ("from=2026-01-01T00:00:00", "time zone")):
+        status, answer = call_api("GET", "/security-events", query=bad)
+        assert status == 400 and reason in json.dumps(answer), answer
+    assert call_api("GET", "/security-events", query="from=2001-01-01T00:00:00Z")[0] == 400
 
 
 def test_data_transfer_is_answered_by_the_registered_vendors(station, version, published):

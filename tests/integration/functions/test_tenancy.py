@@ -11,16 +11,18 @@ from typing import Any
 from functions.connect.handler import lambda_handler as connect
 from functions.ocpp_router.handler import lambda_handler as route
 from local.runtime import events
-from shared.data import charge_points, commands, connectors, reservations, transactions
+from shared.data import charge_points, commands, connectors, reservations, station_events, transactions
 from shared.data.tenancy import scoped
 from shared.domain.accounts import CHANGING_METHODS
 from shared.domain.availability import ConnectorStatusReport
 from shared.domain.provisioning import BootInfo
 from shared.domain.reservations import Reservation, ReservationState
+from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.timestamps import utc_now
 from shared.domain.transactions import SessionFilter, SessionStart
 from shared.manifest import is_public
 from shared.services import analytics
+from shared.services.station_tenant import tenant_of_charge_point
 from tests.builders import CONTEXT, call_api
 from tests.integration.functions.test_accounts import make_key, openapi_operations
 
@@ -118,6 +120,9 @@ def acme_things(acme: str) -> dict[str, str]:
     ended |= {"startedAt": now.isoformat(), "stoppedAt": now.isoformat(), "energyWh": 5000}
     assert analytics.session_ended(ended)
     ids["model"] = "AcmeVolt"
+    tamper = {"type": "TamperDetectionActivated", "timestamp": now.isoformat(), "critical": True}
+    event = StationEvent(EventKind.SECURITY, "acme-tamper", now, tamper, critical=True)
+    station_events.record_event("acme-cp", event, now, tenant_of_charge_point("acme-cp"))
     return ids
 
 
