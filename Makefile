@@ -34,10 +34,10 @@ run: $(STAMP)  ## start the local runtime (WebSocket :9000; HTTP API and the con
 demo: $(STAMP)  ## the local runtime and a handful of simulated stations charging, with a live view
 	$(BIN)/python -m local.fleet demo $(ARGS)
 
-# make load STATIONS=1000 DURATION=300 MIX=1.6=1,2.0.1=1,2.1=1 METER=10 [ARGS="--storm-at 120 --json r.json"]
+# make load STATIONS=1000 DURATION=300 MIX=1.5=0.5,1.6=1,2.0=0.5,2.0.1=1,2.1=1 METER=10 [ARGS="--storm-at 120 --json r.json"]
 STATIONS ?= 100
 DURATION ?= 120
-MIX ?= 1.6=1,2.0.1=1,2.1=1
+MIX ?= 1.5=0.5,1.6=1,2.0=0.5,2.0.1=1,2.1=1
 METER ?= 10
 load: $(STAMP)  ## a simulated fleet for a bounded time against the CSMS, then a report and a check through the API
 	$(BIN)/python -m local.fleet load --stations $(STATIONS) --duration $(DURATION) --mix $(MIX) \

@@ -78,7 +78,7 @@ class Operator:
 
     async def _ask(self, kind: str, station: Station, rng: random.Random) -> Issued:
         base = f"/charge-points/{station.id}"
-        two = station.spec.version != "1.6"
+        two = station.dialect.schemas != "1.6"
         if kind == "command":
             body = {"action": "TriggerMessage", "payload": {"requestedMessage": "Heartbeat"}}
             answer = await self.api.request("POST", f"{base}/commands", body)

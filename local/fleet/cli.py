@@ -124,7 +124,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     common.add_argument("--api-url", help="its operator API (with --url)")
     common.add_argument("--token", default=os.environ.get("CSMS_API_TOKEN"), help="operator API bearer token")
     common.add_argument("--stations", type=int, help="how many")
-    common.add_argument("--mix", default="1.6=1,2.0.1=1,2.1=1", help="OCPP versions and weights")
+    common.add_argument(
+        "--mix",
+        help=f"OCPP versions and weights (default {plan.DEFAULT_MIX}; for chaos {plan.WEBSOCKET_MIX})",
+    )
     common.add_argument(
         "--prefix", help="station ids start with it (default: demo-, or load-XXXX- with a fresh XXXX per run)"
     )
@@ -277,7 +280,8 @@ def options_from(
     nonce = secrets.token_hex(2)
     prefix = args.prefix or ("demo-" if demo else f"load-{nonce}-")
     secure = args.secure if args.secure is not None else (1 / 3 if demo else 0.0)
-    specs = plan.fleet(count, plan.parse_mix(args.mix), prefix, args.connectors, args.password, secure)
+    mix = plan.parse_mix(args.mix or (plan.WEBSOCKET_MIX if faulted else plan.DEFAULT_MIX))
+    specs = plan.fleet(count, mix, prefix, args.connectors, args.password, secure)
     site_count = args.sites if args.sites is not None else (1 if demo else 2 if faulted else 0)
     per_site = -(-count // site_count) if site_count else 0
     amps = args.site_amps or max(16.0, 2.0 * per_site * args.connectors)

@@ -8,13 +8,14 @@ request classes for 1.6 or 2.x, and reads the answers and commands back.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
 from ocpp.charge_point import ChargePoint
+from ocpp.v201 import ChargePoint as ChargePoint201
 
 from local.fleet.plan import SessionPlan
 
@@ -93,6 +94,12 @@ class Dialect:
     """What both generations share; subclasses fill in the messages."""
 
     version: str
+    # The version whose `ocpp` package classes and schemas the station words its messages in:
+    # its own, or (1.5 and 2.0, which the package lacks) the one that replaced it.
+    schemas: str
+    # Whether the package checks what goes out and comes in against `schemas`' schemas: not for
+    # 2.0, whose wire shapes differ from 2.0.1's where decision 0041 lists.
+    validates = True
     heartbeat_key: str
     meter_interval_key: str
     # What moves the station to another security profile: 1.6's SecurityProfile key; 2.x's
@@ -100,7 +107,7 @@ class Dialect:
     security_key: str
 
     def __init__(self) -> None:
-        package = "ocpp.v" + self.version.replace(".", "")
+        package = "ocpp.v" + self.schemas.replace(".", "")
         self.call: ModuleType = importlib.import_module(package + ".call")
         self.call_result: ModuleType = importlib.import_module(package + ".call_result")
         self.client_class: type[ChargePoint] = importlib.import_module(package).ChargePoint
@@ -112,7 +119,7 @@ class Dialect:
             "charging_rate_unit": "W",
             "charging_schedule_period": [{"start_period": 0, "limit": round(limit_w, 1)}],
         }
-        if self.version == "1.6":
+        if self.schemas == "1.6":
             return {
                 "status": "Accepted",
                 "connector_id": connector,
@@ -162,7 +169,7 @@ class Dialect:
 
 
 class V16(Dialect):
-    version = "1.6"
+    version = schemas = "1.6"
     heartbeat_key = "HeartbeatInterval"
     meter_interval_key = "MeterValueSampleInterval"
     security_key = "SecurityProfile"
@@ -282,7 +289,7 @@ class V2(Dialect):
     security_key = "OCPPCommCtrlr.NetworkConfigurationPriority"
 
     def __init__(self, version: str) -> None:
-        self.version = version
+        self.version = self.schemas = version
         super().__init__()
 
     def reservation_expired(self, reservation_id: int) -> Any | None:
@@ -434,5 +441,164 @@ class V2(Dialect):
         return frozenset({"EVSE.Count", "ChargingStation.AvailabilityState"})
 
 
+class V15(V16):
+    """OCPP 1.5, worded as its SOAP envelopes carry it (local/fleet/soap15.py writes the XML).
+
+    1.6 kept 1.5's messages and widened them, so the station builds 1.6's classes with 1.5's
+    values: one `Occupied` for a connector in use, no stop reason, and only the firmware and
+    diagnostics statuses 1.5 has (it says nothing while downloading, installing or uploading)."""
+
+    version = "1.5"
+    _OCCUPIED = frozenset({State.PREPARING, State.CHARGING, State.FINISHING})
+    FIRMWARE_STATUSES = frozenset({"Downloaded", "DownloadFailed", "InstallationFailed", "Installed"})
+    DIAGNOSTICS_STATUSES = frozenset({"Uploaded", "UploadFailed"})
+
+    def status(self, connector: int, state: State, error_code: str | None = None) -> Any:
+        message = super().status(connector, state, error_code)
+        if state in self._OCCUPIED:
+            message.status = "Occupied"
+        return message
+
+    def ended(self, session: Session, offline: bool) -> Any:
+        message = super().ended(session, offline)
+        message.reason = None
+        return message
+
+    def configuration(self, connectors: int, heartbeat_s: int, meter_s: float) -> dict[str, str]:
+        """1.6's keys but its security profile, which came with 1.6."""
+        keys = super().configuration(connectors, heartbeat_s, meter_s)
+        del keys["SecurityProfile"]
+        return keys
+
+    def firmware_status(self, status: str, request_id: int | None) -> Any | None:
+        return (
+            self.call.FirmwareStatusNotification(status=status) if status in self.FIRMWARE_STATUSES else None
+        )
+
+    def log_status(self, status: str, request_id: int | None) -> Any | None:
+        if status not in self.DIAGNOSTICS_STATUSES:
+            return None
+        return self.call.DiagnosticsStatusNotification(status=status)
+
+
+@dataclass
+class TransactionEvent20:
+    """2.0's TransactionEvent: 2.0.1 renamed its `transactionData` (and the `id` in it)."""
+
+    event_type: str
+    timestamp: str
+    trigger_reason: str
+    seq_no: int
+    transaction_data: dict[str, Any]
+    offline: bool | None = None
+    number_of_phases_used: int | None = None
+    cable_max_current: int | None = None
+    reservation_id: int | None = None
+    evse: dict[str, Any] | None = None
+    id_token: dict[str, Any] | None = None
+    meter_value: list[dict[str, Any]] | None = None
+
+
+TransactionEvent20.__name__ = "TransactionEvent"  # the action the package names the frame by
+
+
+@dataclass
+class Authorize20:
+    """2.0's Authorize may name the EVSEs the driver stands at, which 2.0.1 dropped."""
+
+    id_token: dict[str, Any]
+    evse_id: list[int] | None = None
+
+
+Authorize20.__name__ = "Authorize"
+
+
+class _Lenient:
+    """2.0.1's answer classes, taking what 2.0 adds (Authorize's `evseId` beside the token's
+    info) without failing on it: the station does not use it."""
+
+    def __init__(self, module: ModuleType) -> None:
+        self.module = module
+
+    def __getattr__(self, name: str) -> Any:
+        cls = getattr(self.module, name)
+        known = {f.name for f in fields(cls)}
+        return lambda **given: cls(**{k: v for k, v in given.items() if k in known})
+
+
+class Client20(ChargePoint201):
+    """The 2.0.1 client, sending 2.0's shapes unchecked (there are no 2.0 schemas to check them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._call_result = _Lenient(self._call_result)
+
+    async def call(
+        self, payload: Any, suppress: bool = True, unique_id: Any = None, skip_schema_validation: bool = True
+    ) -> Any:
+        return await super().call(payload, suppress, unique_id, skip_schema_validation=True)
+
+
+class V20(V2):
+    """OCPP 2.0 (2018), on the `ocpp` package's 2.0.1 classes with 2.0's shapes where they
+    differ (shared/protocol/v20.py lists them): TransactionEvent's `transactionData`, an
+    Authorize naming its EVSE, and the calls the CSMS words in 2.0 (a flat ChangeAvailability,
+    a nested ReserveNow; obeying.py reads both shapes). The package has no 2.0 schemas, so
+    nothing is validated here: the CSMS's rules are what checks the shapes."""
+
+    validates = False
+
+    def __init__(self) -> None:
+        super().__init__("2.0.1")
+        self.version = "2.0"
+        self.client_class = Client20
+
+    def authorize(self, tag: str) -> Any:
+        return Authorize20(id_token=self._token(tag))
+
+    @staticmethod
+    def _as_2_0(message: Any) -> TransactionEvent20:
+        info = dict(message.transaction_info)
+        data = {"id": info.pop("transaction_id"), **info}
+        return TransactionEvent20(
+            event_type=message.event_type,
+            timestamp=message.timestamp,
+            trigger_reason=message.trigger_reason,
+            seq_no=message.seq_no,
+            transaction_data=data,
+            offline=message.offline,
+            reservation_id=message.reservation_id,
+            evse=message.evse,
+            id_token=message.id_token,
+            meter_value=message.meter_value,
+        )
+
+    def started(self, session: Session, offline: bool) -> Any:
+        return self._as_2_0(super().started(session, offline))
+
+    def metered(self, session: Session, wh: int, power_w: float, at: str, offline: bool) -> Any:
+        return self._as_2_0(super().metered(session, wh, power_w, at, offline))
+
+    def ended(self, session: Session, offline: bool) -> Any:
+        return self._as_2_0(super().ended(session, offline))
+
+    def charging_needs(self, session: Session, plan: SessionPlan) -> Any | None:
+        """2.0 names the energy transfer mode by its ISO 15118 service."""
+        needs = super().charging_needs(session, plan)
+        needs.charging_needs["requested_energy_transfer"] = "AC_three_phase_core"
+        return needs
+
+    def composite_answer(self, connector: int, duration: int, limit_w: float) -> dict[str, Any]:
+        """2.0's schedule nests the charging schedule, with the EVSE beside it."""
+        answer = super().composite_answer(connector, duration, limit_w)
+        inner = answer.pop("schedule")
+        answer["evse_id"] = inner.pop("evse_id")
+        start = inner.pop("schedule_start")
+        answer["schedule"] = {"start_date_time": start, "charging_schedule": inner}
+        return answer
+
+
 def dialect_for(version: str) -> Dialect:
-    return V16() if version == "1.6" else V2(version)
+    dialects: dict[str, type[Dialect]] = {"1.5": V15, "1.6": V16, "2.0": V20}
+    found = dialects.get(version)
+    return found() if found is not None else V2(version)

@@ -101,7 +101,7 @@ class Answers:
             client.route_map[action] = {
                 "_on_action": self._on(action),
                 "_after_action": self._after,
-                "_skip_schema_validation": False,
+                "_skip_schema_validation": not self.dialect.validates,
             }
 
     def _on(self, action: str) -> Callable[..., Any]:
@@ -112,11 +112,11 @@ class Answers:
             if override and override.startswith("error:"):
                 raise ERRORS[override.removeprefix("error:")](description=f"{self.station.id} answers so")
             if override and override != "Accepted":
-                fields = default_answer(self.dialect.version, action, override)
+                fields = default_answer(self.dialect.schemas, action, override)
             else:
                 rule = getattr(self, "_" + action, None)
                 fields, follow_up = (
-                    rule(request) if rule else (default_answer(self.dialect.version, action), None)
+                    rule(request) if rule else (default_answer(self.dialect.schemas, action), None)
                 )
                 if follow_up is not None:
                     self._follow_ups[call_unique_id] = follow_up
@@ -154,8 +154,9 @@ class Answers:
     def _ChangeAvailability(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
         if "connector_id" in request:  # 1.6
             where, wanted = request["connector_id"] or None, request["type"]
-        else:
-            where, wanted = (request.get("evse") or {}).get("id"), request["operational_status"]
+        else:  # 2.0 names the EVSE by its id alone
+            evse = request.get("evse") or {"id": request.get("evse_id")}
+            where, wanted = evse.get("id") or None, request["operational_status"]
         return {"status": "Accepted"}, self.station.set_availability(where, wanted in ("Operative",))
 
     def _UnlockConnector(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
@@ -184,7 +185,7 @@ class Answers:
     def _set(self, key: str, value: str) -> str:
         config = self.station.configuration
         if key not in config:
-            return "NotSupported" if self.dialect.version == "1.6" else "UnknownVariable"
+            return "NotSupported" if self.dialect.schemas == "1.6" else "UnknownVariable"
         if key in self.dialect.read_only():
             return "Rejected"
         config[key] = value
@@ -223,7 +224,7 @@ class Answers:
 
     # The local list's version is `listVersion` in 1.6 and `versionNumber` in 2.x.
     def _GetLocalListVersion(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
-        field = "list_version" if self.dialect.version == "1.6" else "version_number"
+        field = "list_version" if self.dialect.schemas == "1.6" else "version_number"
         return {field: self.station.local_list_version}, None
 
     def _SendLocalList(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
@@ -277,6 +278,10 @@ class Answers:
         if "reservation_id" in request:  # 1.6
             where, reservation_id = request["connector_id"] or None, request["reservation_id"]
             tag, expires_at = request["id_tag"], request["expiry_date"]
+        elif "reservation" in request:  # 2.0 nests the reservation
+            held = request["reservation"]
+            where, reservation_id = (held.get("evse") or {}).get("id"), held["id"]
+            tag, expires_at = request["id_token"]["id_token"], held["expiry_date_time"]
         else:
             where, reservation_id = request.get("evse_id"), request["id"]
             tag, expires_at = request["id_token"]["id_token"], request["expiry_date_time"]
@@ -300,6 +305,8 @@ class Answers:
 
     def _ClearChargingProfile(self, request: dict[str, Any]) -> tuple[dict[str, Any], FollowUp | None]:
         profile_id = request.get("id", request.get("charging_profile_id"))
+        if profile_id is None:  # 2.0 names it in the profile it describes
+            profile_id = (request.get("charging_profile") or {}).get("id")
         found = profile_id is not None and self.station.clear_profile(int(profile_id))
         return {"status": "Accepted" if found else "Unknown"}, None
 

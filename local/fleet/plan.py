@@ -13,7 +13,14 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-VERSIONS = ("1.6", "2.0.1", "2.1")
+VERSIONS = ("1.5", "1.6", "2.0", "2.0.1", "2.1")
+# The older versions in small shares: 1.5 (SOAP) and 2.0 stations are still in the field. Chaos
+# keeps to the WebSocket versions, whose faults docs/faults.md checks.
+DEFAULT_MIX = "1.5=0.5,1.6=1,2.0=0.5,2.0.1=1,2.1=1"
+WEBSOCKET_MIX = "1.6=1,2.0.1=1,2.1=1"
+# Versions with no security profiles in the fleet: 1.5 has none (it is SOAP over HTTP), and the
+# fleet's 2.0 stations keep to the messages that charge and obey.
+UNSECURED = frozenset({"1.5", "2.0"})
 CONNECTOR_POWERS_KW = (7.4, 11.0, 22.0, 50.0)
 
 
@@ -139,7 +146,7 @@ def meter_start(seed: int, station: str, connector: int) -> int:
 
 
 def parse_mix(text: str) -> dict[str, float]:
-    """'1.6=2,2.0.1=1,2.1=1' or '2.1' (weights; a bare version weighs 1)."""
+    """'1.6=2,2.0.1=1,2.1=1' or '2.1' (weights; a bare version weighs 1; 0 leaves one out)."""
     mix: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         version, _, weight = part.partition("=")
@@ -175,10 +182,10 @@ def fleet(
     secure_share: float = 0.0,
 ) -> list[StationSpec]:
     """`secure_share` of the stations, spread evenly through the fleet, are secure ones, each
-    with a password of its own."""
+    with a password of its own (but for the versions the fleet runs unsecured)."""
     specs = []
     for i, version in enumerate(assign_versions(count, mix)):
-        secure = int((i + 1) * secure_share) > int(i * secure_share)
+        secure = int((i + 1) * secure_share) > int(i * secure_share) and version not in UNSECURED
         own = password or f"fleet-{secrets.token_urlsafe(12)}" if secure else password
         specs.append(StationSpec(f"{prefix}{i + 1:04d}", version, connectors, own, index=i, secure=secure))
     return specs

@@ -19,8 +19,10 @@ from local.fleet import drivers as accounts
 from local.fleet.api import ApiError, Check, OperatorApi, check_sessions
 from local.fleet.plan import Life, StationSpec, tags_of
 from local.fleet.sites import SitePlan, SiteWatch
+from local.fleet.soap15 import SoapStation
 from local.fleet.station import Station, Tls
 from local.fleet.stats import Stats
+from shared.manifest import SOAP_15_PATH
 
 # The package validates in a thread pool by default; inline is five times cheaper per frame,
 # and a thousand stations in one process feel it.
@@ -88,19 +90,7 @@ async def run(
         since = (
             (datetime.now(UTC) - timedelta(seconds=5)).isoformat(timespec="seconds").replace("+00:00", "Z")
         )
-        stations = [
-            Station(
-                spec,
-                options.ocpp_url,
-                seed=options.seed,
-                life=options.life,
-                tags=tags,
-                stats=stats,
-                overrides=options.overrides,
-                tls=options.tls,
-            )
-            for spec in options.specs
-        ]
+        stations = [_station(spec, options, tags, stats) for spec in options.specs]
         stats.started = time.monotonic()
         watch = SiteWatch.of(options.sites)
         stats.sites = watch
@@ -147,6 +137,24 @@ async def run(
     finally:
         if api is not None:
             await api.close()
+
+
+def _station(spec: StationSpec, options: Options, tags: list[str], stats: Stats) -> Station:
+    """A WebSocket station, or for 1.5 a SOAP one, which posts to the CSMS's HTTP API."""
+    kwargs = {
+        "seed": options.seed,
+        "life": options.life,
+        "tags": tags,
+        "stats": stats,
+        "overrides": options.overrides,
+        "tls": options.tls,
+    }
+    if spec.version != "1.5":
+        return Station(spec, options.ocpp_url, **kwargs)  # type: ignore[arg-type]
+    if options.api_url is None:
+        raise ValueError("OCPP 1.5 stations post to the CSMS's HTTP API: give its --api-url")
+    soap_url = options.api_url.rstrip("/") + SOAP_15_PATH
+    return SoapStation(spec, options.ocpp_url, soap_url=soap_url, **kwargs)
 
 
 def _cpu(csms_pid: int | None) -> dict[str, float]:
@@ -258,7 +266,7 @@ async def _raise_to_profile_3(api: OperatorApi | None, stations: list[Station], 
         await asyncio.sleep(0.5)
         for station in [s for s in waiting if s.certificate is not None and s.online.is_set()]:
             body: dict[str, object] = {"securityProfile": 3}
-            if station.spec.version != "1.6":
+            if station.dialect.schemas != "1.6":
                 body |= {"configurationSlot": 2, "csmsUrl": options.tls.url.rstrip("/") + "/"}
             try:
                 await api.request("POST", f"/charge-points/{station.id}/security-profile", body)

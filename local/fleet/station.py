@@ -343,7 +343,7 @@ class Station:
     def _move(self, value: str) -> None:
         """1.6: the new profile at once, on a new connection. 2.x: the first slot's, from the
         next connection (the CSMS follows with a reset)."""
-        if self.dialect.version == "1.6":
+        if self.dialect.schemas == "1.6":
             self.profile = int(value)
             if self.link is not None:
                 link = self.link
@@ -556,7 +556,7 @@ class Station:
             started_at=now(),
             remote_start_id=request.remote_start_id if request else None,
             reservation_id=reservation_id,
-            transaction_id=None if self.dialect.version == "1.6" else local_id,
+            transaction_id=None if self.dialect.schemas == "1.6" else local_id,
             stop_requested=asyncio.Event(),
         )
         self.active[connector] = session
@@ -737,7 +737,7 @@ class Station:
         kept before it says so: a run may end as soon as the CSMS has heard."""
         self._attempts += 1
         failure = self.failures.firmware(self.seed, self.spec.stream, self._attempts)
-        reported = request_id if signed or self.dialect.version != "1.6" else None
+        reported = request_id if signed or self.dialect.schemas != "1.6" else None
 
         async def status(name: str) -> None:
             await self._report(self.dialect.firmware_status(name, reported))
@@ -796,9 +796,12 @@ class Station:
 
         return name, self._in_background(send)
 
-    async def _report(self, payload: Any) -> None:
+    async def _report(self, payload: Any | None) -> None:
         """A maintenance status: sent once online, and again if its answer does not come (a
-        station that lost one would leave its update unfinished in the CSMS's eyes)."""
+        station that lost one would leave its update unfinished in the CSMS's eyes). None: a
+        status the version has no name for (1.5's steps between the start and the end)."""
+        if payload is None:
+            return
         for _ in range(MAX_ATTEMPTS):
             await self.online.wait()
             link = self.link

@@ -274,3 +274,107 @@ def test_secure_stations_get_certificates_and_move_to_profile_3(tmp_path):
     assert stats.security["profile 2 connections"] == 3 and stats.security["profile 3 connections"] >= 3
     assert all(station.profile == 3 for station in outcome.stations)
     assert outcome.check is not None and outcome.check.ok, outcome.check.as_dict()
+
+
+def test_a_15_soap_station_and_a_20_station_charge_in_the_fleet_once_each(runtime):
+    specs = plan.fleet(2, plan.parse_mix("1.5,2.0"), "e2e-older-", connectors=2)
+    options = Options(
+        runtime.ws_url + "/ocpp",
+        runtime.api_url,
+        TOKEN,
+        specs,
+        seed=4,
+        life=BUSY,
+        tag_prefix="E2EOLDER",
+        duration_s=15,
+        ramp_s=1,
+        storm_at_s=8,
+    )
+    outcome = asyncio.run(run(options))
+    stats = outcome.stats
+
+    assert (stats.call_errors, stats.timeouts, stats.crashes, stats.undelivered) == (0, 0, 0, 0)
+    assert outcome.check is not None and outcome.check.ok, outcome.check.as_dict()
+    for station in outcome.stations:
+        status, found = runtime.api("GET", f"/charge-points/{station.id}")
+        assert status == 200 and found["ocppVersion"] == station.spec.version
+        assert station.ledger, f"{station.id} ran no session"
+        recorded = {item["transactionId"]: item for item in sessions_of(runtime, station.id)}
+        ran = {session.transaction_id: session for session in station.ledger}
+        assert recorded.keys() == ran.keys()
+        for transaction_id, session in ran.items():
+            assert not recorded[transaction_id]["active"]
+            assert recorded[transaction_id]["energyWh"] == session.energy_wh
+
+
+def where_1(soap):
+    return {} if soap else {"evseId": 1}
+
+
+def test_older_stations_obey_the_operators_commands(runtime):
+    options = idle_fleet_options(runtime, "e2e-oldcmd-")
+    options.specs[:] = plan.fleet(2, plan.parse_mix("1.5,2.0"), "e2e-oldcmd-", connectors=2)
+    assert runtime.api("PUT", "/id-tokens/FLEET-OLD-1", {"status": "Accepted"})[0] in (200, 201)
+
+    def send(station_id, path, body):
+        return runtime.api("POST", f"/charge-points/{station_id}/{path}?wait=10", body)
+
+    def linked(command_id):
+        return runtime.api("GET", f"/commands/{command_id}")[1].get("transactionId")
+
+    async def scenario():
+        stop = asyncio.Event()
+        running = asyncio.create_task(run(options, stop))
+        await asyncio.to_thread(
+            runtime.wait_for,
+            lambda: all(runtime.api("GET", f"/charge-points/{s.id}")[1].get("online") for s in options.specs),
+            20,
+        )
+        results = {}
+        for spec in options.specs:
+            soap = spec.version == "1.5"
+            where = {"connectorId": 2} if soap else {"evseId": 2}
+            started = await asyncio.to_thread(
+                send, spec.id, "remote-start", {"idToken": "FLEET-OLD-1", **where}
+            )
+            transaction_id = await asyncio.to_thread(
+                runtime.wait_for, lambda c=started[1]["commandId"]: linked(c), 10
+            )
+            await asyncio.sleep(2.5)
+            stopped = await asyncio.to_thread(send, spec.id, "remote-stop", {"transactionId": transaction_id})
+            key = "HeartbeatInterval" if soap else "OCPPCommCtrlr/HeartbeatInterval"
+            changed = await asyncio.to_thread(
+                send, spec.id, "configuration/change", {"key": key, "value": "45"}
+            )
+            asked = {"action": "GetConfiguration", "payload": {"key": ["HeartbeatInterval"]}}
+            if not soap:
+                variable = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
+                asked = {"action": "GetVariables", "payload": {"getVariableData": [variable]}}
+            read = await asyncio.to_thread(send, spec.id, "commands", asked)
+            unlocked = await asyncio.to_thread(send, spec.id, "unlock", {"connectorId": 1} | where_1(soap))
+            reset = await asyncio.to_thread(send, spec.id, "reset", {"hard": False})
+            results[spec.id] = (started, transaction_id, stopped, changed, read, unlocked, reset)
+        await asyncio.sleep(3)  # the resets: each station boots again
+        stop.set()
+        return await running, results
+
+    outcome, results = asyncio.run(scenario())
+    for station in outcome.stations:
+        started, transaction_id, stopped, changed, read, unlocked, reset = results[station.id]
+        for answered in (started, stopped, changed, reset):
+            response = answered[1]["response"]
+            status = response.get("status") or response["setVariableResult"][0]["attributeStatus"]  # 2.x
+            assert answered[0] == 200 and status == "Accepted", answered
+        (ran,) = station.ledger
+        assert (ran.transaction_id, ran.connector, ran.stop_kind) == (transaction_id, 2, "Remote")
+        assert read[0] == 200, read  # what it was changed to (the reset's boot then sets another)
+        response = read[1]["response"]
+        value = (
+            response["configurationKey"][0]["value"]
+            if station.spec.version == "1.5"
+            else response["getVariableResult"][0]["attributeValue"]
+        )
+        assert value == "45"
+        assert unlocked[0] == 200 and unlocked[1]["response"]["status"] == "Unlocked", unlocked
+    assert outcome.stats.commands["Reset"] == 2
+    assert outcome.check is not None and outcome.check.ok, outcome.check.as_dict()

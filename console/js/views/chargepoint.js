@@ -254,7 +254,7 @@ async function versionForms(version) {
       const { actions } = await get(`/ocpp-versions/${v}/actions`);
       const schemas = {};
       await Promise.all(Object.entries(CALLS).map(async ([path, [old, now]]) => {
-        const action = version === "1.6" ? old : now;
+        const action = version === "1.6" || version === "1.5" ? old : now;
         if (actions.includes(action)) schemas[path] = await get(`/ocpp-versions/${v}/actions/${encodeURIComponent(action)}`);
       }));
       return { version, actions, schemas };

@@ -24,7 +24,7 @@ export function reservationsPanel(body, id) {
   replace(body, permit(form, MAKE), status, h("h2", {}, "Reservations"), rows);
 
   get(path).then((cp) => {
-    const evse = cp.ocppVersion && cp.ocppVersion !== "1.6";
+    const evse = cp.ocppVersion && !["1.5", "1.6"].includes(cp.ocppVersion);
     const where = evse ? "evseId" : "connectorId";
     replace(form, h("h2", {}, "Reserve"),
       field("Id token", h("input", { name: "idToken", required: true, maxlength: "36" })),

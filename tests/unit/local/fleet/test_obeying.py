@@ -10,10 +10,13 @@ import jsonschema
 import pytest
 
 from local.fleet.obeying import COST_VENDOR, parse_overrides
-from local.fleet.plan import VERSIONS, Life
+from local.fleet.plan import Life
 from local.fleet.samples import minimal, schema_of
 from shared.protocol.versions import profile_for
 from tests.unit.local.fleet.fake_csms import FINAL_COST, QUICK, eventually, fake_csms, living
+
+# The fake CSMS's WebSocket versions (1.5 and 2.0: test_soap15.py, test_dialects.py).
+VERSIONS = ("1.6", "2.0.1", "2.1")
 
 IDLE = Life(**{**vars(QUICK), "idle_s": (1000.0, 1000.0)})  # no driver comes: only what the CSMS asks
 

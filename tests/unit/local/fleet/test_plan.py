@@ -66,7 +66,14 @@ def test_versions_follow_the_mix_spread_through_the_fleet():
     assert plan.assign_versions(5, plan.parse_mix("2.0.1")) == ["2.0.1"] * 5
 
 
-@pytest.mark.parametrize("text", ["", "1.5", "2.0.1=-1", "1.6=0"])
+def test_the_default_mix_holds_the_older_versions_in_small_shares_and_none_of_them_secure():
+    specs = plan.fleet(8, plan.parse_mix(plan.DEFAULT_MIX), "t-", secure_share=1.0)
+    versions = [spec.version for spec in specs]
+    assert (versions.count("1.5"), versions.count("2.0")) == (1, 1)
+    assert {spec.version for spec in specs if not spec.secure} == {"1.5", "2.0"}
+
+
+@pytest.mark.parametrize("text", ["", "1.4", "2.0.1=-1", "1.6=0"])
 def test_a_mix_that_names_no_real_fleet_is_refused(text):
     with pytest.raises(ValueError):
         plan.parse_mix(text)

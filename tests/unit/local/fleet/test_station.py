@@ -6,8 +6,11 @@ import asyncio
 
 import pytest
 
-from local.fleet.plan import VERSIONS, Life
+from local.fleet.plan import Life
 from tests.unit.local.fleet.fake_csms import QUICK, FakeCsms, eventually, fake_csms, living
+
+# The fake CSMS's WebSocket versions (1.5 and 2.0: test_soap15.py, test_dialects.py).
+VERSIONS = ("1.6", "2.0.1", "2.1")
 
 
 def session_frames(csms: FakeCsms, version: str, session) -> dict[str, list]:
