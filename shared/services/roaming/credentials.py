@@ -33,12 +33,12 @@ from shared.grants import grants
 from shared.protocol import ocpi
 from shared.settings import get_settings
 
-# The partner's token B, one secret per registration or rotation (made, never changed).
+# The partner's token B, one secret per registration or rotation (made, never changed; read by
+# the pushes to come, which will declare it).
 SECRETS = "roaming/"
 GRANTS = grants(
     reads=("roaming-partners", "roaming-tokens"),
     writes=("roaming-partners", "roaming-tokens"),
-    secrets=(SECRETS,),
     secrets_made=(SECRETS,),
 )
 # What a partner's versions answer may weigh.
