@@ -21,6 +21,8 @@ from infra.functions import Functions
 from infra.nag import acknowledge
 from shared.domain.accounts import OPERATOR_ROLES
 from shared.manifest import (
+    OCPI,
+    OCPI_PATH,
     OCPP_SOAP,
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
@@ -210,6 +212,15 @@ class OperatorApi(Construct):
                 "where a password is set), as the WebSocket authorizer admits a handshake",
                 "AwsSolutions-APIG4",
             )
+        # Roaming partners call the OCPI interface here: the function admits each call by the
+        # partner's OCPI token (shared/services/roaming/credentials.py).
+        for route in self.api.add_routes(
+            path=f"{OCPI_PATH}/{{proxy+}}",
+            methods=[apigwv2.HttpMethod.ANY],
+            integration=integrations.HttpLambdaIntegration("Ocpi", functions[OCPI]),
+            authorizer=apigwv2.HttpNoneAuthorizer(),
+        ):
+            acknowledge(route, "OCPI routes are authorized by their own token", "AwsSolutions-APIG4")
         self.stage = apigwv2.HttpStage(
             self,
             "Stage",

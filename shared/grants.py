@@ -62,7 +62,15 @@ class Grants:
         return any(key.startswith(prefix) for prefix in self.file_writes)
 
     def may_read_secret(self, name: str) -> bool:
-        return any(name == s or (s.endswith("/") and name.startswith(s)) for s in self.secrets)
+        return _named(name, self.secrets)
+
+    def may_make_secret(self, name: str) -> bool:
+        return _named(name, self.secrets_made)
+
+
+def _named(name: str, names: frozenset[str]) -> bool:
+    """The name, or a name in a folder of them (ending in "/")."""
+    return any(name == s or (s.endswith("/") and name.startswith(s)) for s in names)
 
 
 def grants(

@@ -61,6 +61,7 @@ OPERATOR_BLOCKS = (
     "drivers",
     "idempotency",
     "payments",
+    "roaming.partners",
 )
 # The operations some of those blocks' modules run only in these hosts (shared/grants.py).
 STATION_OPERATIONS = (
@@ -109,6 +110,18 @@ OCPP_SOAP = Function(
     256,
     29,
     uses=(*STATION_BLOCKS, "soap_stations", "security.handshake"),
+)
+# Roaming partners (eMSPs, hubs) call the CSMS's OCPI 2.2.1 interface under this path of the HTTP
+# API, without the operators' token: a function of its own that admits each call by the
+# partner's OCPI token (decision 0047).
+OCPI_PATH = "/ocpi"
+OCPI = Function(
+    "ocpi",
+    "functions.ocpi.handler.lambda_handler",
+    "The OCPI 2.2.1 interface roaming partners call",
+    512,
+    29,
+    uses=("roaming", "tariff_and_cost"),
 )
 # Memory: the smallest size whose cold-start import stays within 1.5 s at its CPU share, with
 # room for what the function holds (make cost prints the figures; decision 0027).
@@ -390,6 +403,7 @@ ALL_FUNCTIONS: tuple[Function, ...] = tuple(
             SIGN_INS,
             UPLOADS,
             OCPP_SOAP,
+            OCPI,
             *(schedule.function for schedule in SCHEDULES),
             *(reaction.function for reaction in REACTIONS),
             *(export.function for export in EXPORTS if export.function),

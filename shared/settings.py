@@ -100,6 +100,8 @@ class Settings:
     operator_address: tuple[str, ...]
     operator_vat_id: str | None
     ocpi_party_id: str
+    # The name partners see in the CSMS's OCPI credentials (business_details.name).
+    ocpi_business_name: str
     # The CSMS closes each connection itself somewhere in [after, after + spread] seconds after
     # it opened (a moment of its own), before the gateway's cut at two hours would close every
     # connection of a reconnect storm together again (decision 0026). 0: never.
@@ -214,6 +216,7 @@ class Settings:
             ),
             operator_vat_id=env.get("CSMS_OPERATOR_VAT_ID") or None,
             ocpi_party_id=env.get("CSMS_OCPI_PARTY_ID", "CSM")[:3].upper(),
+            ocpi_business_name=env.get("CSMS_OCPI_BUSINESS_NAME", "CSMS")[:100],
             renew_after_s=renew_after,
             renew_spread_s=renew_spread,
             certificate_days=_int(env, "CSMS_CERTIFICATE_DAYS", 365),

@@ -158,7 +158,7 @@ def _beyond_the_tables(grants: Grants, service: str, operation: str, params: dic
     if operation == "GetSecretValue":
         return None if grants.may_read_secret(name) else f"secret {SECRETS_PREFIX}{name}"
     if operation == "CreateSecret":
-        return None if name in grants.secrets_made else f"secret {SECRETS_PREFIX}{name}"
+        return None if grants.may_make_secret(name) else f"secret {SECRETS_PREFIX}{name}"
     return f"secretsmanager:{operation}"
 
 

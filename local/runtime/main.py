@@ -228,7 +228,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
     from local.runtime.usage import UsageCounter
     from local.runtime.websocket_api import Limits, WebSocketApi
     from shared.aws.clients import session
-    from shared.manifest import ALL_FUNCTIONS, OCPP_SOAP, OPERATOR_API, OPERATOR_AUTHORIZER, UPLOADS
+    from shared.manifest import ALL_FUNCTIONS, OCPI, OCPP_SOAP, OPERATOR_API, OPERATOR_AUTHORIZER, UPLOADS
     from shared.settings import get_settings
 
     counter = UsageCounter() if args.count_usage else None
@@ -259,6 +259,7 @@ async def serve(args: argparse.Namespace, token: str, generated: bool, moto_endp
                 get_settings().max_upload_bytes,
                 authorizer=OPERATOR_AUTHORIZER,
                 soap=OCPP_SOAP,
+                ocpi=OCPI,
             ),
             keepalive_timeout=75,
         ),

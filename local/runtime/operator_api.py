@@ -21,6 +21,7 @@ from local.runtime.lambdas import Invoker
 from shared.manifest import (
     CONSOLE_PATH,
     DRIVER_PATH,
+    OCPI_PATH,
     SOAP_15_PATH,
     UPLOAD_METHODS,
     UPLOAD_PATH,
@@ -64,9 +65,11 @@ def operator_api_app(
     max_upload_bytes: int,
     authorizer: Function | None = None,
     soap: Function | None = None,
+    ocpi: Function | None = None,
 ) -> web.Application:
     """The HTTP API stand-in; with `authorizer`, the operator API's routes go through it; with
-    `soap`, OCPP 1.5 stations' envelopes reach that function, without a token."""
+    `soap`, OCPP 1.5 stations' envelopes reach that function, without a token; with `ocpi`,
+    roaming partners' calls under /ocpi/, admitted by that function."""
     cache = AuthorizerCache()
 
     async def handle(request: web.Request) -> web.Response:
@@ -75,6 +78,8 @@ def operator_api_app(
             target = uploads
         if soap is not None and request.path == SOAP_15_PATH and request.method == "POST":
             target = soap
+        if ocpi is not None and request.path.startswith(OCPI_PATH + "/"):
+            target = ocpi
         body = await request.read()
         event = events.http_request(
             request.method,

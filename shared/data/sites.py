@@ -3,6 +3,7 @@ time however many events arrive at once."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from shared.data.dynamo import condition_failed
 from shared.data.tables import OnDemand
 from shared.domain.errors import NotFound
 from shared.domain.grid import GridLimit, OpenAdrLink, PriceCap
+from shared.domain.roaming import Place
 from shared.domain.sites import Site
 
 
@@ -57,6 +59,7 @@ def site_of(record: SiteRecord) -> Site:
         station_max_amps=body.get("stationMaxAmps"),
         threshold_amps=float(body.get("thresholdAmps", 1.0)),
         openadr=_link_of(body.get("openadr")),
+        place=Place(**body["place"]) if body.get("place") else None,
         updated_at=record.updated_at,
     )
 
@@ -101,6 +104,7 @@ def body_of(site: Site) -> dict[str, Any]:
         "stationMaxAmps": site.station_max_amps,
         "thresholdAmps": site.threshold_amps,
         "openadr": link_json(site.openadr),
+        "place": asdict(site.place) if site.place else None,
     }
 
 

@@ -47,6 +47,7 @@ ALL_TABLE_MODULES = (
     "drivers",
     "idempotency",
     "payments",
+    "roaming",
 )
 
 

@@ -59,6 +59,7 @@ class Permission(StrEnum):
     AUDIT = "read the audit trail"
     DRIVERS = "manage drivers"
     REFUNDS = "refund payments"
+    ROAMING = "manage roaming partners"
     TENANTS = "manage tenants"  # the platform admin's alone
     DRIVER_ACCOUNT = "use a driver account"  # a driver's alone: its cards, sessions, receipts
 
@@ -85,6 +86,7 @@ _OPERATOR = _TECHNICIAN | {
 }
 _ADMIN = _OPERATOR | {
     Permission.TARIFFS,
+    Permission.ROAMING,
     Permission.SITES,
     Permission.REGISTRATION,
     Permission.PASSWORDS,

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from shared.domain.grid import GridLimit, OpenAdrLink
+from shared.domain.roaming import Place
 from shared.domain.timestamps import format_timestamp
 
 DEFAULT_VOLTAGE = 230.0
@@ -41,6 +42,8 @@ class Site:
     station_max_amps: float | None = None  # a cap on each station, sent as its maximum profile
     threshold_amps: float = 1.0
     openadr: OpenAdrLink | None = None
+    # Where it is (address, coordinates, time zone): what roaming partners see of it.
+    place: Place | None = None
     updated_at: datetime | None = None
 
     @property
@@ -78,6 +81,8 @@ class Site:
                 found.append("openadr.vtnUrl is an http(s) URL")
             if any(not 0 <= c.limit_percent <= 100 for c in self.openadr.price_caps):
                 found.append("openadr.priceCaps limitPercent is 0 to 100")
+        if self.place is not None:
+            found.extend(self.place.problems())
         return found
 
 

@@ -18,6 +18,7 @@ from shared.manifest import (
     AUTHORIZER,
     CONNECT,
     DISCONNECT,
+    OCPI,
     OCPP_ROUTER,
     OCPP_SOAP,
     OPERATOR_API,
@@ -168,7 +169,7 @@ def test_each_secret_is_read_by_the_functions_that_use_it_alone():
 
 
 @pytest.mark.parametrize("spec", ALL_FUNCTIONS, ids=lambda s: s.name)
-def test_only_functions_that_sign_may_make_the_ca_and_no_other_secret(resources, spec):
+def test_only_functions_that_sign_or_take_roaming_credentials_make_secrets_and_only_theirs(resources, spec):
     function = resources[function_named(resources, spec.handler)]
     grants = [s for s in statements_of(resources, function) if "secretsmanager:CreateSecret" in _actions(s)]
     if not granted(spec.uses).secrets_made:
@@ -176,7 +177,9 @@ def test_only_functions_that_sign_may_make_the_ca_and_no_other_secret(resources,
         return
     [grant] = grants
     assert _actions(grant) == {"secretsmanager:CreateSecret"}
-    assert _secret_names(grant) == {"csms/certificate-authority-*"}
+    # The CA's, made by whichever signs first; a roaming partner's token B, one per registration.
+    expected = {"csms/roaming/*"} if spec is OCPI else {"csms/certificate-authority-*"}
+    assert _secret_names(grant) == expected
 
 
 PRIVATE_CA = (

@@ -4,6 +4,8 @@ role, sign-ins kept, an append-only audit trail, public docs."""
 import json
 
 from shared.manifest import (
+    OCPI,
+    OCPI_PATH,
     OCPP_SOAP,
     OPERATOR_API,
     OPERATOR_API_PUBLIC_PATHS,
@@ -32,19 +34,29 @@ UPLOAD_ROUTES = {
 }
 
 
-def test_every_request_but_the_docs_the_pay_page_uploads_and_soap_stations_goes_through_the_lambda_authorizer(
+def test_every_request_but_the_docs_pay_page_uploads_soap_and_ocpi_goes_through_the_lambda_authorizer(
     resources,
 ):
     routes = routes_of(resources, "HTTP")
     docs = {f"GET {path}" for path in OPERATOR_API_PUBLIC_PATHS}
     pay = {f"{method} {path}" for method, path in PAY_ROUTES}
     soap = f"POST {SOAP_15_PATH}"
-    assert set(routes) == {"$default", *docs, *pay, *UPLOAD_ROUTES, soap}
+    ocpi = f"ANY {OCPI_PATH}/{{proxy+}}"
+    assert set(routes) == {"$default", *docs, *pay, *UPLOAD_ROUTES, soap, ocpi}
     handler = function_named(resources, OPERATOR_API.handler)
     uploads = function_named(resources, UPLOADS.handler)
     stations = function_named(resources, OCPP_SOAP.handler)
+    partners = function_named(resources, OCPI.handler)
     for key, route in routes.items():
-        expected = uploads if key in UPLOAD_ROUTES else stations if key == soap else handler
+        expected = (
+            uploads
+            if key in UPLOAD_ROUTES
+            else stations
+            if key == soap
+            else partners
+            if key == ocpi
+            else handler
+        )
         assert integrated_function(resources, route) == expected, key
         assert route["Properties"]["AuthorizationType"] == ("CUSTOM" if key == "$default" else "NONE"), key
     http_api = {"Ref": api_named(resources, "HTTP")}

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from functions.operator_api.models.commands import CommandOut
 from functions.operator_api.models.common import ApiModel, ChargePointRef
 from shared.domain.grid import OpenAdrLink, PriceCap
+from shared.domain.roaming import Place
 
 
 class ProfileIn(ApiModel):
@@ -93,6 +94,22 @@ class OpenAdrIn(ApiModel):
         )
 
 
+class PlaceIn(ApiModel):
+    """Where a site is: roaming partners see it as an OCPI location (docs/roaming.md)."""
+
+    name: str | None = Field(None, max_length=255)
+    address: str = Field(min_length=1, max_length=45, description="Street and number")
+    city: str = Field(min_length=1, max_length=45)
+    postal_code: str | None = Field(None, max_length=10)
+    country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    time_zone: str = Field(min_length=1, max_length=64, description="IANA, such as Europe/Amsterdam")
+
+    def place(self) -> Place:
+        return Place(**self.model_dump())
+
+
 class SiteIn(ApiModel):
     limit: LimitIn
     phases: int = Field(3, description="1 or 3")
@@ -105,6 +122,7 @@ class SiteIn(ApiModel):
     station_max_amps: float | None = Field(None, ge=0, description="A cap on each station")
     threshold_amps: float = Field(1.0, ge=0, description="Smaller changes of a share are not sent")
     openadr: OpenAdrIn | None = Field(None, description="The OpenADR 3 program the site follows")
+    place: PlaceIn | None = Field(None, description="Where it is; without it, no roaming partner sees it")
 
 
 class SiteOut(SiteIn):

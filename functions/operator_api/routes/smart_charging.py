@@ -5,6 +5,7 @@ limit is shared among the sessions charging there."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from http import HTTPStatus
 from typing import Annotated, Literal
 
@@ -21,6 +22,7 @@ from functions.operator_api.models.smart_charging import (
     LimitIn,
     OpenAdrIn,
     PeriodOut,
+    PlaceIn,
     PriceCapIn,
     ProfileIn,
     ProfileList,
@@ -221,6 +223,7 @@ def _site_out(site: Site) -> SiteOut:
         station_max_amps=site.station_max_amps,
         threshold_amps=site.threshold_amps,
         openadr=None if site.openadr is None else _link_out(site.openadr),
+        place=None if site.place is None else PlaceIn(**asdict(site.place)),
         updated_at=site.updated_at,
     )
 
@@ -236,10 +239,11 @@ def _site_out(site: Site) -> SiteOut:
     },
 )
 def put_site(site_id: SiteId, body: Annotated[SiteIn, Body(embed=False)]) -> Response[SiteOut]:
-    fields = body.model_dump(exclude={"limit", "openadr"})
+    fields = body.model_dump(exclude={"limit", "openadr", "place"})
     limits = {"limit_amps": body.limit.amps, "limit_watts": body.limit.watts}
     link = None if body.openadr is None else body.openadr.link()
-    site, created = sites.put(site_id, {**fields, **limits, "openadr": link}, utc_now())
+    place = None if body.place is None else body.place.place()
+    site, created = sites.put(site_id, {**fields, **limits, "openadr": link, "place": place}, utc_now())
     return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, _site_out(site))
 
 
