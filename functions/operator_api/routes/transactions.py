@@ -82,6 +82,7 @@ def get_transaction(
         **asdict(detail.summary),
         remote_start_command_id=detail.remote_start_command_id,
         station_cost=detail.station_cost,
+        priority_charging=detail.priority_charging,
         meter_values=[
             MeterValueOut(
                 timestamp=mv.timestamp, sampled_values=[SampleOut(**asdict(sample)) for sample in mv.samples]
