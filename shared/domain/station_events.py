@@ -1,6 +1,7 @@
 """What charge points tell the CSMS of themselves outside sessions: security events, device
-model events (2.x NotifyEvent), monitoring reports, customer information and vendor data. Kept
-per charge point, newest first, for a year."""
+model events (2.x NotifyEvent), monitoring reports, customer information and vendor data, and
+2.1's DER alarms and reports, event streams, battery swaps and VAT checks. Kept per charge
+point, newest first, for a year."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""DER control on the wire (OCPP 2.1): Set/Get/ClearDERControl out, and what stations report of
+"""DER control on the wire (OCPP 2.1): Set/ClearDERControl out, and what stations report of
 their DER functions: alarms (NotifyDERAlarm), controls starting and stopping
-(NotifyDERStartStop) and the controls they hold (ReportDERControl). Versions before 2.1 have
-none of it."""
+(NotifyDERStartStop) and the controls they hold (ReportDERControl, the answer to a
+GetDERControl). Versions before 2.1 have none of it."""
 
 from __future__ import annotations
 
