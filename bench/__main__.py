@@ -57,6 +57,8 @@ class Case:
     setup: Callable[[str, int], None] | None = None
     # Sent while a default tariff prices sessions (decision 0023), or while there is none.
     priced: bool = False
+    # 2: a CALL; 6: 2.1's SEND, never answered.
+    message_type: int = 2
 
 
 def open_request(kind: str) -> Callable[[str, int], None]:
@@ -380,10 +382,51 @@ PRICED_2X = [
         priced=True,
     ),
 ]
+
+# 2.1's own: a stream's values (a SEND of a minute's 60 values) and its DER, priority and VAT
+# messages, one write each; a dynamic profile's pull, one read.
+ONLY_21 = [
+    Case(
+        "NotifyPeriodicEventStream (SEND, 60 values)",
+        "NotifyPeriodicEventStream",
+        lambda n, now: {
+            "id": 1,
+            "pending": 0,
+            "basetime": now,
+            "data": [{"t": t, "v": f"{230 + n % 7}.{t}"} for t in range(60)],
+        },
+        (0, 1),
+        message_type=6,
+    ),
+    Case(
+        "NotifyDERAlarm",
+        "NotifyDERAlarm",
+        lambda n, now: {"controlType": "VoltVar", "gridEventFault": "OverVoltage", "timestamp": now},
+        (0, 1),
+    ),
+    Case(
+        "NotifyPriorityCharging",
+        "NotifyPriorityCharging",
+        lambda n, now: {"transactionId": f"T-{n}", "activated": True},
+        (0, 1),
+    ),
+    Case(
+        "PullDynamicScheduleUpdate",
+        "PullDynamicScheduleUpdate",
+        lambda n, now: {"chargingProfileId": n + 1},
+        (1, 0),
+    ),
+    Case(
+        "VatNumberValidation",
+        "VatNumberValidation",
+        lambda n, now: {"vatNumber": f"DE{100000000 + n}", "evseId": 1},
+        (0, 1),
+    ),
+]
 CASES = {
     "1.6": CASES_16 + MAINTENANCE_16 + PRICED_16,
     "2.0.1": CASES_2X + MAINTENANCE_2X + PRICED_2X,
-    "2.1": CASES_2X + MAINTENANCE_2X + PRICED_2X,
+    "2.1": CASES_2X + MAINTENANCE_2X + PRICED_2X + ONLY_21,
 }
 
 
@@ -427,7 +470,8 @@ def measure() -> list[dict[str, object]]:
                             case.setup(f"BENCH-{version}", n)
                             calls.by_operation = counted
                         payload = case.payload(n, format_timestamp(utc_now()))
-                        event = events.message(socket, json.dumps([2, f"m{n}", case.action, payload]))
+                        frame = [case.message_type, f"m{n}", case.action, payload]
+                        event = events.message(socket, json.dumps(frame))
                         started = time.process_time()
                         route(event, context)
                         cpu.append(time.process_time() - started)

@@ -32,6 +32,7 @@ STATION_BLOCKS = (
     "certificates",
     "commands",
     "configuration",
+    "der",
     "diagnostics",
     "display_messages",
     "domain_events",

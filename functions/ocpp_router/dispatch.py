@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -43,10 +44,11 @@ def handle_frame(
             metrics.add_metric(name="InternalErrors", unit="Count", value=1)
         return None
 
-    answer = _answer(context, frame)
-    if isinstance(frame, framing.Send):
-        return None  # OCPP 2.1 SEND: nothing goes back, not even an error
-    return answer
+    if isinstance(frame, framing.Send):  # OCPP 2.1 SEND: nothing goes back, not even an error
+        with contextlib.suppress(RpcError):  # counted and logged as a refused call already
+            answer_payload(context, frame)
+        return None
+    return _answer(context, frame)
 
 
 def _answer(context: CallContext, call: Call) -> str:
@@ -84,6 +86,8 @@ def answer_payload(context: CallContext, call: Call) -> dict[str, Any]:
         logger.exception("Handler failed", extra={"action": call.action})
         metrics.add_metric(name="InternalErrors", unit="Count", value=1)
         raise RpcError(ErrorKind.INTERNAL, "An internal error occurred", message_id=call.unique_id) from None
+    if isinstance(call, framing.Send):
+        return payload  # a SEND has no answer, and no answer's schema
     try:
         framing.validate(CallResult(call.unique_id, payload), profile, call.action)
     except RpcError as error:

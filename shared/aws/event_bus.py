@@ -52,6 +52,8 @@ class DomainEvent(StrEnum):
     DRIVER_CARD_LINKED = "DriverCardLinked"
     DRIVER_CARD_UNLINKED = "DriverCardUnlinked"
     PAYMENT_CHANGED = "PaymentChanged"
+    DER_ALARM = "DERAlarm"
+    DER_START_STOP = "DERStartStop"
 
 
 def publish(event: DomainEvent, detail: dict[str, Any], tenant_id: str) -> bool:

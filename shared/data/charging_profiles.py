@@ -50,6 +50,15 @@ def put_profile(known: KnownProfile) -> None:
     ).save()
 
 
+def find_profile(charge_point_id: str, profile_id: int) -> KnownProfile | None:
+    """1 read."""
+    try:
+        record = ChargingProfileRecord.get(charge_point_id, _key(profile_id))
+    except ChargingProfileRecord.DoesNotExist:
+        return None
+    return _known(record)
+
+
 def delete_profile(charge_point_id: str, profile_id: int) -> None:
     """1 write."""
     ChargingProfileRecord(charge_point_id, _key(profile_id)).delete()
@@ -57,15 +66,16 @@ def delete_profile(charge_point_id: str, profile_id: int) -> None:
 
 def profiles_of(charge_point_id: str) -> list[KnownProfile]:
     """1 query: a charge point has a handful."""
-    return [
-        KnownProfile(
-            charge_point_id=r.charge_point_id,
-            evse_id=int(r.evse_id),
-            facts=ProfileFacts(int(r.profile_key), r.purpose, int(r.stack_level), r.kind, r.transaction_id),
-            profile=r.profile,
-            status=r.status,
-            source=r.source,
-            updated_at=r.updated_at,
-        )
-        for r in ChargingProfileRecord.query(charge_point_id)
-    ]
+    return [_known(r) for r in ChargingProfileRecord.query(charge_point_id)]
+
+
+def _known(r: ChargingProfileRecord) -> KnownProfile:
+    return KnownProfile(
+        charge_point_id=r.charge_point_id,
+        evse_id=int(r.evse_id),
+        facts=ProfileFacts(int(r.profile_key), r.purpose, int(r.stack_level), r.kind, r.transaction_id),
+        profile=r.profile,
+        status=r.status,
+        source=r.source,
+        updated_at=r.updated_at,
+    )

@@ -38,6 +38,7 @@ ALL_TABLE_MODULES = (
     "display_messages",
     "tariffs",
     "charging_profiles",
+    "der_controls",
     "sites",
     "certificates",
     "analytics",

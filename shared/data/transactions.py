@@ -138,6 +138,8 @@ class TransactionRecord(Model):
     station_cost_seq = NumberAttribute(null=True)
     ev_max_amps = NumberAttribute(null=True)  # what the EV can take, from its charging needs
     charging_needs = JSONAttribute(null=True)
+    priority_charging = BooleanAttribute(null=True)  # 2.1: whether its priority is on, as last told
+    priority_charging_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
     by_charge_point = _ByChargePoint()
@@ -626,6 +628,25 @@ def record_station_cost(
     except UpdateError as error:
         if not condition_failed(error):
             raise
+
+
+def record_priority_charging(
+    charge_point_id: str, transaction_id: str, activated: bool, at: datetime
+) -> bool:
+    """1 conditional write, only when it changes what the session has: a resend writes
+    nothing. False when it changed nothing (or there is no such session)."""
+    fields = TransactionRecord
+    condition = fields.priority_charging.does_not_exist() | (fields.priority_charging != activated)
+    try:
+        TransactionRecord(transaction_id, charge_point_id).update(
+            actions=[fields.priority_charging.set(activated), fields.priority_charging_at.set(at)],
+            condition=condition & fields.transaction_id.exists(),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def record_charging_needs(

@@ -1,6 +1,7 @@
 """What charge points tell the CSMS of themselves outside sessions: security events, device
-model events (2.x NotifyEvent), monitoring reports, customer information and vendor data. Kept
-per charge point, newest first, for a year."""
+model events (2.x NotifyEvent), monitoring reports, customer information and vendor data, and
+2.1's DER alarms and reports, event streams, battery swaps and VAT checks. Kept per charge
+point, newest first, for a year."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ class EventKind(StrEnum):
     SETTLEMENT = "settlement"  # a payment terminal's settlement of a session (2.1)
     EV_CHARGING_SCHEDULE = "ev-charging-schedule"  # what an EV plans to draw (2.x, ISO 15118)
     CHARGING_LIMIT = "charging-limit"  # a limit set at the station by an energy manager or the grid (2.x)
+    DER_ALARM = "der-alarm"  # a DER control's alarm, raised or ended (2.1)
+    DER_START_STOP = "der-start-stop"  # a DER control started or stopped (2.1)
+    DER_REPORT = "der-report"  # the DER controls a station has, as it answers GetDERControl (2.1)
+    EVENT_STREAM = "event-stream"  # a periodic event stream opened or closed (2.1)
+    STREAM_DATA = "stream-data"  # a periodic event stream's values, one message each (2.1)
+    BATTERY_SWAP = "battery-swap"  # a battery put in or taken out at a swap station (2.1)
+    VAT_NUMBER = "vat-number"  # a VAT number checked for an invoice, with the answer (2.1)
 
 
 @dataclass(frozen=True)

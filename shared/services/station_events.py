@@ -44,6 +44,8 @@ _PUBLISHED_AS = {
     EventKind.SETTLEMENT: DomainEvent.SETTLEMENT_REPORTED,
     EventKind.CHARGING_LIMIT: DomainEvent.CHARGING_LIMIT_CHANGED,
     EventKind.EV_CHARGING_SCHEDULE: DomainEvent.DEVICE_EVENT,
+    EventKind.DER_ALARM: DomainEvent.DER_ALARM,
+    EventKind.DER_START_STOP: DomainEvent.DER_START_STOP,
 }
 # How long a router instance trusts what it read of a vendor: registering one takes effect
 # within this, and a busy vendor costs one read a minute, not one per message.
@@ -52,18 +54,19 @@ _vendor_cache: dict[str, tuple[float, Vendor | None]] = {}
 
 
 def reported(charge_point_id: str, event: StationEvent, at: datetime) -> None:
-    """1 write; published when new. Critical security events are counted for the alarm, and
-    kept with their station's tenant for the fleet's alerts."""
+    """1 write; published when new, if its kind is (telemetry, swaps, VAT checks and DER reports
+    are kept only). Critical security events are counted for the alarm, and kept with their
+    station's tenant for the fleet's alerts."""
     tenant_id = tenant_of_charge_point(charge_point_id) if event.critical else None
     if not station_events.record_event(charge_point_id, event, at, tenant_id):
         return
     if event.critical:
         logger.warning("Critical security event", extra={"type": event.body.get("type")})
         metrics.add_metric(name="CriticalSecurityEvents", unit="Count", value=1)
-    publish(
-        _PUBLISHED_AS[event.kind],
-        {"charge_point_id": charge_point_id, "kind": event.kind.value, "at": event.at, **event.body},
-    )
+    published_as = _PUBLISHED_AS.get(event.kind)
+    if published_as is not None:
+        detail = {"charge_point_id": charge_point_id, "kind": event.kind.value, "at": event.at}
+        publish(published_as, {**detail, **event.body})
 
 
 def data_transferred(

@@ -47,6 +47,7 @@ class SessionDetail:
     events: tuple[SessionEvent, ...]
     remote_start_command_id: str | None
     station_cost: dict[str, Any] | None = None
+    priority_charging: bool | None = None  # 2.1: as the station last told (NotifyPriorityCharging)
 
 
 # Tries at a fresh id when the one drawn names a session already (it never should).
@@ -294,4 +295,5 @@ def session_detail(transaction_id: str, charge_point_id: str | None) -> SessionD
         progress.events,
         remote_control.command_that_began(summary),
         record.station_cost,
+        record.priority_charging,
     )

@@ -86,6 +86,9 @@ class TransactionDetail(TransactionOut):
     station_cost: dict[str, Any] | None = Field(
         None, description="2.1: costDetails as the station reckons the cost (latest report)"
     )
+    priority_charging: bool | None = Field(
+        None, description="2.1: whether the driver has priority charging on (NotifyPriorityCharging)"
+    )
 
 
 class TransactionPage(ApiModel):

@@ -59,7 +59,13 @@ ACCESS: Access = {
 TAGS = ["Diagnostics"]
 RequestId = Annotated[int, Path(ge=0, description="The log request's requestId")]
 DeviceKind = Literal[
-    "device", "monitoring-report", "customer-information", "firmware-publish", "ev-charging-schedule"
+    "device",
+    "monitoring-report",
+    "customer-information",
+    "firmware-publish",
+    "ev-charging-schedule",
+    "event-stream",  # 2.1: periodic event streams opened and closed
+    "stream-data",  # 2.1: their values, a message each
 ]
 
 
@@ -125,7 +131,9 @@ def get_log(charge_point_id: ChargePointId, request_id: RequestId) -> LogOut:
 )
 def device_events(
     charge_point_id: ChargePointId,
-    kind: Annotated[DeviceKind, Query(description="NotifyEvent (device) or a kind of report")] = "device",
+    kind: Annotated[
+        DeviceKind, Query(description="NotifyEvent (device), a kind of report, or 2.1's event streams")
+    ] = "device",
     limit: PageSize = 50,
     next_token: NextToken = None,
 ) -> EventPage:

@@ -41,6 +41,7 @@ ACCESS: Access = {
     "DELETE /tariffs/<tariff_id>": Permission.TARIFFS,
     "GET /cdrs": Permission.READ,
     "GET /charge-points/<charge_point_id>/settlements": Permission.READ,
+    "GET /charge-points/<charge_point_id>/vat-numbers": Permission.READ,
     "GET /tariffs": Permission.READ,
     "GET /tariffs/<tariff_id>": Permission.READ,
     "POST /tariffs/<tariff_id>/preview": Permission.TARIFFS,
@@ -177,3 +178,14 @@ def settlements(
     charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
 ) -> EventPage:
     return page_of_kind(charge_point_id, EventKind.SETTLEMENT, limit, next_token)
+
+
+@router.get(
+    "/charge-points/<charge_point_id>/vat-numbers",
+    summary="2.1: VAT numbers drivers gave its terminal (VatNumberValidation), with the answer, newest first",
+    tags=TAGS,
+)
+def vat_numbers(
+    charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
+) -> EventPage:
+    return page_of_kind(charge_point_id, EventKind.VAT_NUMBER, limit, next_token)

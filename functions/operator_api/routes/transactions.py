@@ -1,4 +1,5 @@
-"""/transactions: charging sessions, newest first, with their energy and meter values."""
+"""/transactions: charging sessions, newest first, with their energy and meter values; 2.1 battery
+swaps, a kind of their own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from functions.operator_api.access import Access
+from functions.operator_api.models.common import EventPage
 from functions.operator_api.models.transactions import (
     MeterValueOut,
     SampleOut,
@@ -18,14 +20,17 @@ from functions.operator_api.models.transactions import (
     TransactionOut,
     TransactionPage,
 )
-from functions.operator_api.params import NextToken, PageSize
+from functions.operator_api.params import ChargePointId, NextToken, PageSize
+from functions.operator_api.station_events import page_of_kind
 from shared.domain.accounts import Permission
+from shared.domain.station_events import EventKind
 from shared.domain.transactions import SessionFilter
 from shared.services import transactions
 
 router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs).
 ACCESS: Access = {
+    "GET /charge-points/<charge_point_id>/battery-swaps": Permission.READ,
     "GET /transactions": Permission.READ,
     "GET /transactions/<transaction_id>": Permission.READ,
 }
@@ -77,6 +82,7 @@ def get_transaction(
         **asdict(detail.summary),
         remote_start_command_id=detail.remote_start_command_id,
         station_cost=detail.station_cost,
+        priority_charging=detail.priority_charging,
         meter_values=[
             MeterValueOut(
                 timestamp=mv.timestamp, sampled_values=[SampleOut(**asdict(sample)) for sample in mv.samples]
@@ -95,3 +101,14 @@ def get_transaction(
             for event in detail.events
         ],
     )
+
+
+@router.get(
+    "/charge-points/<charge_point_id>/battery-swaps",
+    summary="2.1: batteries put in and taken out (BatterySwap), by swap request, newest first",
+    tags=["Transactions"],
+)
+def battery_swaps(
+    charge_point_id: ChargePointId, limit: PageSize = 50, next_token: NextToken = None
+) -> EventPage:
+    return page_of_kind(charge_point_id, EventKind.BATTERY_SWAP, limit, next_token)

@@ -1,5 +1,6 @@
-"""Diagnostics on the wire: logs asked for and reported, and 2.x's device model reports of
-events, monitors and customer information, with the monitors set and cleared."""
+"""Diagnostics on the wire: logs asked for and reported, 2.x's device model reports of
+events, monitors and customer information, with the monitors set and cleared, and 2.1's
+periodic event streams."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from shared.domain.timestamps import format_timestamp
 from shared.protocol.common import retries
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from shared.domain.commands import Command, Intent
     from shared.domain.maintenance import StatusReport
     from shared.domain.station_events import Monitor, StationEvent
@@ -38,6 +41,14 @@ class DiagnosticsCodec(Protocol):
 
     def customer_information(self, payload: dict[str, Any]) -> StationEvent:
         """2.x NotifyCustomerInformation, a part as it came."""
+        ...
+
+    def event_stream(self, payload: dict[str, Any], opened: bool, at: datetime) -> StationEvent:
+        """2.1 OpenPeriodicEventStream (`opened`) or ClosePeriodicEventStream."""
+        ...
+
+    def stream_data(self, payload: dict[str, Any]) -> StationEvent:
+        """2.1 NotifyPeriodicEventStream: one message's values, as they came."""
         ...
 
     def set_monitoring(self, monitors: list[Monitor]) -> Intent: ...

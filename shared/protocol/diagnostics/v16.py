@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from shared.domain.commands import Command, Intent
@@ -43,6 +44,12 @@ class V16Diagnostics:
 
     def customer_information(self, payload: dict[str, Any]) -> StationEvent:
         raise not_in_version("NotifyCustomerInformation")
+
+    def event_stream(self, payload: dict[str, Any], opened: bool, at: datetime) -> StationEvent:
+        raise not_in_version("OpenPeriodicEventStream" if opened else "ClosePeriodicEventStream")
+
+    def stream_data(self, payload: dict[str, Any]) -> StationEvent:
+        raise not_in_version("NotifyPeriodicEventStream")
 
     def set_monitoring(self, monitors: list[Monitor]) -> Intent:
         raise no_monitoring("1.6")

@@ -1,14 +1,16 @@
-"""Diagnostics in OCPP 2.0.1 and 2.1: GetLog, the device model's reports and monitors."""
+"""Diagnostics in OCPP 2.0.1 (and 2.1, which adds its event streams in v21.py): GetLog, the
+device model's reports and monitors."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from shared.domain.commands import Command, Intent
 from shared.domain.maintenance import Kind, LogRequest, LogType, MaintenanceAnswer, StatusReport
 from shared.domain.station_events import EventKind, Monitor, StationEvent
 from shared.domain.timestamps import format_timestamp
-from shared.protocol.common import maintenance_status, parse_timestamp
+from shared.protocol.common import maintenance_status, not_in_version, parse_timestamp
 from shared.protocol.diagnostics import DiagnosticsCodec, get_log_answer, get_log_payload
 from shared.protocol.v2 import component_variable
 
@@ -32,6 +34,12 @@ class V2Diagnostics:
 
     def customer_information(self, payload: dict[str, Any]) -> StationEvent:
         return _part(EventKind.CUSTOMER_INFORMATION, "data", payload)
+
+    def event_stream(self, payload: dict[str, Any], opened: bool, at: datetime) -> StationEvent:
+        raise not_in_version("OpenPeriodicEventStream" if opened else "ClosePeriodicEventStream")
+
+    def stream_data(self, payload: dict[str, Any]) -> StationEvent:
+        raise not_in_version("NotifyPeriodicEventStream")
 
     def set_monitoring(self, monitors: list[Monitor]) -> Intent:
         data = []

@@ -1,5 +1,6 @@
 """Smart charging on the wire: charging profiles set, cleared and reported, composite
-schedules, the site allocator's profiles, and 2.x's EV charging needs and charging limits."""
+schedules, the site allocator's profiles, 2.x's EV charging needs and charging limits, and
+2.1's priority charging and dynamic schedules."""
 
 from __future__ import annotations
 
@@ -62,6 +63,15 @@ class SmartChargingCodec(Protocol):
 
     def charging_limit(self, action: str, payload: dict[str, Any], received_at: datetime) -> StationEvent:
         """2.x NotifyChargingLimit or ClearedChargingLimit, as an event to keep."""
+        ...
+
+    def priority_charging(self, payload: dict[str, Any]) -> tuple[str, bool]:
+        """2.1 NotifyPriorityCharging: the session and whether its priority is now on."""
+        ...
+
+    def dynamic_update(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        """2.1 PullDynamicScheduleUpdate's `scheduleUpdate` from a profile the station has:
+        None when it is not a dynamic one."""
         ...
 
 

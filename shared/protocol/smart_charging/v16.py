@@ -90,5 +90,11 @@ class V16SmartCharging:
     def charging_limit(self, action: str, payload: dict[str, Any], received_at: datetime) -> StationEvent:
         raise not_in_version(action)
 
+    def priority_charging(self, payload: dict[str, Any]) -> tuple[str, bool]:
+        raise not_in_version("NotifyPriorityCharging")
+
+    def dynamic_update(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        raise not_in_version("PullDynamicScheduleUpdate")
+
 
 CODEC: SmartChargingCodec = V16SmartCharging()

@@ -20,7 +20,7 @@ from shared.domain.commands import Command, Intent
 from shared.domain.sites import ALLOCATOR_STACK_LEVEL, ChargingNeeds, SiteProfile, SiteProfileKind
 from shared.domain.station_events import EventKind, StationEvent
 from shared.domain.timestamps import format_timestamp
-from shared.protocol.common import parse_timestamp
+from shared.protocol.common import not_in_version, parse_timestamp
 from shared.protocol.smart_charging import (
     SmartChargingCodec,
     composite_call,
@@ -126,6 +126,12 @@ class V2SmartCharging:
         digest = hashlib.sha256(json.dumps([action, as_sent], sort_keys=True).encode()).hexdigest()
         limit = {**as_sent, "cleared": action == "ClearedChargingLimit"}
         return StationEvent(EventKind.CHARGING_LIMIT, digest[:24], received_at, limit)
+
+    def priority_charging(self, payload: dict[str, Any]) -> tuple[str, bool]:
+        raise not_in_version("NotifyPriorityCharging")
+
+    def dynamic_update(self, profile: dict[str, Any]) -> dict[str, Any] | None:
+        raise not_in_version("PullDynamicScheduleUpdate")
 
 
 CODEC: SmartChargingCodec = V2SmartCharging()

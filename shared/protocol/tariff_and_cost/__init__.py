@@ -1,5 +1,5 @@
 """Tariffs and cost on the wire: the running and final cost of a session, the tariff offered
-with an authorization, a station's default tariff, and 2.1's NotifySettlement."""
+with an authorization, a station's default tariff, and 2.1's NotifySettlement and VatNumberValidation."""
 
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ class TariffAndCostCodec(Protocol):
 
     def settlement(self, payload: dict[str, Any]) -> StationEvent:
         """2.1 NotifySettlement, as an event to keep."""
+        ...
+
+    def vat_number(self, payload: dict[str, Any]) -> tuple[str, int | None]:
+        """2.1 VatNumberValidation: the number and the EVSE it is for."""
+        ...
+
+    def vat_answer(self, check: StationEvent) -> dict[str, Any]:
+        """VatNumberValidation's answer to a check (a `vat-number` event)."""
         ...
 
 

@@ -48,6 +48,12 @@ class V16TariffAndCost:
     def settlement(self, payload: dict[str, Any]) -> StationEvent:
         raise not_in_version("NotifySettlement")
 
+    def vat_number(self, payload: dict[str, Any]) -> tuple[str, int | None]:
+        raise not_in_version("VatNumberValidation")
+
+    def vat_answer(self, check: StationEvent) -> dict[str, Any]:
+        raise not_in_version("VatNumberValidation")
+
 
 COST_VENDOR = "org.openchargealliance.costmsg"
 

@@ -33,5 +33,11 @@ class V2TariffAndCost:
     def settlement(self, payload: dict[str, Any]) -> StationEvent:
         raise not_in_version("NotifySettlement")
 
+    def vat_number(self, payload: dict[str, Any]) -> tuple[str, int | None]:
+        raise not_in_version("VatNumberValidation")
+
+    def vat_answer(self, check: StationEvent) -> dict[str, Any]:
+        raise not_in_version("VatNumberValidation")
+
 
 CODEC: TariffAndCostCodec = V2TariffAndCost()

@@ -1,5 +1,6 @@
 """Tariffs and cost in OCPP 2.1: a tariff in the Authorize answer, SetDefaultTariff, in
-TariffType's words; NotifySettlement from a station's payment terminal."""
+TariffType's words; NotifySettlement from a station's payment terminal, and the VAT numbers it
+asks the CSMS to check (VatNumberValidation)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,18 @@ class V21TariffAndCost(V2TariffAndCost):
         settled = parse_timestamp(payload["settlementTime"], "settlementTime")
         sort = f"{format_timestamp(settled)}#{payload['pspRef']}"
         return StationEvent(EventKind.SETTLEMENT, sort, settled, as_sent)
+
+    def vat_number(self, payload: dict[str, Any]) -> tuple[str, int | None]:
+        return payload["vatNumber"], payload.get("evseId")
+
+    def vat_answer(self, check: StationEvent) -> dict[str, Any]:
+        body = check.body
+        answer: dict[str, Any] = {"vatNumber": body["vatNumber"], "status": body["status"]}
+        if body["evseId"] is not None:
+            answer["evseId"] = body["evseId"]
+        if body["reason"]:
+            answer["statusInfo"] = {"reasonCode": "InvalidValue", "additionalInfo": body["reason"][:1024]}
+        return answer
 
 
 CODEC: TariffAndCostCodec = V21TariffAndCost()

@@ -1,5 +1,6 @@
 """Transactions on the wire: 1.6's StartTransaction, StopTransaction and MeterValues, 2.x's
-TransactionEvent and MeterValues, read into the domain's sessions and meter values."""
+TransactionEvent and MeterValues, read into the domain's sessions and meter values, and 2.1's
+battery swaps."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from shared.domain.meter_values import MeterValue, Sample
 from shared.protocol.common import parse_timestamp
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from shared.domain.meter_values import MeterValuesReport
+    from shared.domain.station_events import StationEvent
     from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
     from shared.protocol.versions import Profile
 
@@ -28,6 +32,10 @@ class TransactionsCodec(Protocol):
 
     def transaction_event(self, payload: dict[str, Any]) -> TransactionEventReport:
         """OCPP 2.x TransactionEvent."""
+        ...
+
+    def battery_swap(self, payload: dict[str, Any], at: datetime) -> StationEvent:
+        """2.1 BatterySwap: a battery in or out, under the swap's request id."""
         ...
 
 

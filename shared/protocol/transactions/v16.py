@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from shared.domain.authorization import IdToken
@@ -14,6 +15,7 @@ from shared.domain.meter_values import (
     Sample,
     normalise,
 )
+from shared.domain.station_events import StationEvent
 from shared.domain.transactions import SessionStart, SessionStop, TransactionEventReport
 from shared.protocol.common import not_in_version, parse_timestamp
 from shared.protocol.transactions import TransactionsCodec, read_meter_values
@@ -50,6 +52,9 @@ class V16Transactions:
 
     def transaction_event(self, payload: dict[str, Any]) -> TransactionEventReport:
         raise not_in_version("TransactionEvent")
+
+    def battery_swap(self, payload: dict[str, Any], at: datetime) -> StationEvent:
+        raise not_in_version("BatterySwap")
 
 
 def _sample(sampled: dict[str, Any]) -> Sample:

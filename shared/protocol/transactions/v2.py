@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from shared.domain.meter_values import (
@@ -13,6 +14,7 @@ from shared.domain.meter_values import (
     Sample,
     normalise,
 )
+from shared.domain.station_events import StationEvent
 from shared.domain.transactions import (
     EventKind,
     SessionEvent,
@@ -64,6 +66,9 @@ class V2Transactions:
             reservation_id=payload.get("reservationId"),
             cost_details=payload.get("costDetails"),
         )
+
+    def battery_swap(self, payload: dict[str, Any], at: datetime) -> StationEvent:
+        raise not_in_version("BatterySwap")
 
 
 def _sample(sampled: dict[str, Any]) -> Sample:

@@ -14,7 +14,7 @@ from shared.domain.commands import Command
 from shared.domain.errors import BadRequest, CommandRefused
 from shared.domain.sites import ALLOCATOR_PROFILE_ID, STATION_MAX_PROFILE_ID
 from shared.grants import grants
-from shared.protocol.smart_charging import smart_charging_codec
+from shared.protocol.smart_charging import SmartChargingCodec, smart_charging_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers, commands
 from shared.services.smart_charging import sites as allocator
@@ -139,6 +139,15 @@ def reported(charge_point_id: str, ocpp_version: str, payload: dict[str, Any], a
         charging_profiles.put_profile(
             KnownProfile(charge_point_id, evse_id, facts, profile, "Reported", "reported", at)
         )
+
+
+def dynamic_update(charge_point_id: str, profile_id: int, codec: SmartChargingCodec) -> dict[str, Any] | None:
+    """2.1 PullDynamicScheduleUpdate: the limits in force of the dynamic profile the station
+    has under this id, as it was last set and accepted (1 read). None: no such profile."""
+    known = charging_profiles.find_profile(charge_point_id, profile_id)
+    if known is None or known.status not in ("Accepted", "Reported"):
+        return None
+    return codec.dynamic_update(known.profile)
 
 
 def profiles_of(charge_point_id: str) -> list[KnownProfile]:

@@ -308,3 +308,9 @@ def charging_needs(charge_point_id: str, needs: ChargingNeeds, raw: dict[str, An
         },
     )
     return True
+
+
+def priority_charging(charge_point_id: str, transaction_id: str, activated: bool, at: datetime) -> bool:
+    """2.1 NotifyPriorityCharging: kept on the session (1 conditional write; a resend writes
+    nothing). False when there is no such session, or it already said so."""
+    return transactions.record_priority_charging(charge_point_id, transaction_id, activated, at)

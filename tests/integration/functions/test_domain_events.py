@@ -127,6 +127,8 @@ def test_every_kind_of_event_about_a_tenants_station_says_its_tenant(globex, pos
     call(send, "NotifyChargingLimit", limit)
     settlement = {"transactionId": "T-1", "pspRef": "P-1", "status": "Settled", "settlementAmount": 3.5}
     call(send, "NotifySettlement", {**settlement, "settlementTime": wire_now()})
+    call(send, "NotifyDERAlarm", {"controlType": "FreqWatt", "timestamp": wire_now()})
+    call(send, "NotifyDERStartStop", {"controlId": "G-FW", "started": True, "timestamp": wire_now()})
     csr, _ = make_csr("G1")
     assert call(send, "SignCertificate", {"csr": csr}) == {"status": "Accepted"}
     [requested] = published.of("CertificateRequested")

@@ -30,9 +30,11 @@ def test_schema_failures_get_the_code_the_spec_names(station, version):
 def test_csms_only_actions_are_not_supported_and_unhandled_ones_not_implemented(station, version):
     csms_action = "Reset"
     assert station([2, "r1", csms_action, {}])[:3] == [4, "r1", "NotSupported"]
-    # 2.1's VAT number validation is not implemented (nor an action of the versions before it).
     answer = station([2, "s1", "VatNumberValidation", {"vatNumber": "NL123", "evseId": 1}])
-    assert answer[:3] == [4, "s1", "NotImplemented"]
+    if version == "2.1":  # answered: the number is not of NL's form
+        assert answer[:2] == [3, "s1"] and answer[2]["status"] == "Rejected"
+    else:  # no action of the versions before it
+        assert answer[:3] == [4, "s1", "NotImplemented"]
 
 
 def test_answers_from_the_charge_point_are_never_answered(station, posted):

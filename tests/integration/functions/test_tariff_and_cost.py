@@ -420,3 +420,23 @@ def test_2_1_cost_details_and_settlements_are_kept(station, published):
     assert (kept["pspRef"], kept["settlementAmount"], kept["status"]) == ("PSP-77", 3.5, "Settled")
     [event_published] = published.of("SettlementReported")
     assert event_published["chargePointId"] == "CP1" and event_published["pspRef"] == "PSP-77"
+
+
+@pytest.mark.parametrize("version", ["2.1"], indirect=True)
+@pytest.mark.parametrize(
+    ("vat_number", "status"),
+    [
+        ("DE 123 456 789", "Accepted"),
+        ("NL123456789B01", "Accepted"),
+        ("DE12345678", "Rejected"),
+        ("US123", "Rejected"),
+    ],
+)
+def test_a_vat_number_s_form_is_checked_answered_and_kept_once(station, vat_number, status):
+    payload = {"vatNumber": vat_number, "evseId": 1}
+    answer = call(station, "VatNumberValidation", payload)
+    assert (answer["vatNumber"], answer["evseId"], answer["status"]) == (vat_number, 1, status)
+    assert ("statusInfo" in answer) == (status == "Rejected")
+    assert call(station, "VatNumberValidation", payload) == answer  # a resend: the same answer
+    [kept] = call_api("GET", "/charge-points/CP1/vat-numbers")[1]["items"]
+    assert (kept["vatNumber"], kept["evseId"], kept["status"]) == (vat_number, 1, status)

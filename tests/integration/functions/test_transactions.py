@@ -455,3 +455,33 @@ def test_a_started_after_the_end_and_a_later_started_keep_the_earliest_start(sta
         call(station, "TransactionEvent", payload, f"m{message_id}")
     _, body = get("/transactions/T-1")
     assert (body["startedAt"], body["meterStartWh"], body["active"]) == ("2026-11-24T10:00:00Z", 1000, False)
+
+
+# --- 2.1 battery swaps ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["2.1"], indirect=True)
+def test_a_battery_swap_is_kept_as_a_swap_not_a_session(station, published):
+    battery = {"evseId": 1, "serialNumber": "B-77", "soC": 12.5, "soH": 97}
+    swap_in = {
+        "eventType": "BatteryIn",
+        "requestId": 5,
+        "idToken": {"idToken": "TAG1", "type": "ISO14443"},
+        "batteryData": [battery],
+    }
+    assert call(station, "BatterySwap", swap_in) == {}
+    assert call(station, "BatterySwap", swap_in) == {}  # a resend
+    swap_out = {
+        **swap_in,
+        "eventType": "BatteryOut",
+        "batteryData": [{**battery, "serialNumber": "B-12", "soC": 98}],
+    }
+    assert call(station, "BatterySwap", swap_out, "m2") == {}
+
+    swaps = call_api("GET", "/charge-points/CP1/battery-swaps")[1]["items"]
+    assert sorted((s["requestId"], s["eventType"], s["batteryData"][0]["serialNumber"]) for s in swaps) == [
+        (5, "BatteryIn", "B-77"),
+        (5, "BatteryOut", "B-12"),
+    ]
+    assert swaps[0]["idToken"] == "TAG1" and swaps[0]["idTokenType"] == "ISO14443"
+    assert call_api("GET", "/transactions")[1]["items"] == [] and published.of("SessionStarted") == []

@@ -1,0 +1,1 @@
+"""DER control (OCPP 2.1): what stations report of their DER functions."""
