@@ -2,6 +2,8 @@
 runtime. Two weeks of history are sent first by `ocpp` clients as stations that were offline
 (sessions and faults, back-dated), then a live fleet charges while the pages are photographed;
 its stations are rolled out a firmware image, and the sites have limits and a tariff prices them.
+Every page of the console is photographed once: the lists, the account pages (with tenants, keys
+and a driver made first) and each tab of a live charge point's own page.
 
     python -m local.tools.screenshots [--out docs/images]   (Chromium: on PATH, or CSMS_CHROMIUM)
 """
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -70,17 +73,18 @@ def api(launched: Launched, token: str, method: str, path: str, body: Any = None
     return json.loads(raw) if raw else None
 
 
-def live_work(launched: Launched, token: str, history: set[str]) -> None:
+def live_work(launched: Launched, token: str, history: set[str]) -> str | None:
     """An image of the live fleet's model uploaded to the catalogue and rolled out to its
     stations in waves of two (they download and install it, as the simulator's stations do);
-    the live stations are the site "yard"."""
+    the live stations are the site "yard". Answers the rollout's first station, whose own
+    tabs are photographed: it is asked for a log and given a reservation."""
     live = [
         cp
         for cp in api(launched, token, "GET", "/charge-points?limit=1000")["items"]
         if cp["id"] not in history
     ]
     if not live:
-        return
+        return None
     model, vendor = live[0]["model"], live[0]["vendor"]
     body = firmware_image("4.3.0")
     image = api(launched, token, "POST", "/firmware", {"vendor": vendor, "model": model, "version": "4.3.0"})
@@ -97,6 +101,38 @@ def live_work(launched: Launched, token: str, history: set[str]) -> None:
     )
     rollout = {"firmwareId": image["firmwareId"], "chargePoints": members, "waveSize": 2}
     api(launched, token, "POST", "/firmware-rollouts", rollout)
+    station = members[0]
+    attempt(launched, token, "POST", f"/charge-points/{station}/logs", {"type": "Diagnostics", "via": "http"})
+    version = next(cp.get("ocppVersion") for cp in live if cp["id"] == station)
+    where = "connectorId" if version in ("1.5", "1.6") else "evseId"
+    until = stamp(datetime.now(UTC) + timedelta(hours=2))
+    reservation = {"idToken": "DEMO-2", where: 0, "expiresAt": until}
+    attempt(launched, token, "POST", f"/charge-points/{station}/reservations", reservation)
+    return station
+
+
+def attempt(launched: Launched, token: str, method: str, path: str, body: Any = None) -> Any:
+    """An API call whose refusal only leaves a picture emptier: said, not raised."""
+    try:
+        return api(launched, token, method, path, body)
+    except urllib.error.HTTPError as error:
+        print(f"{method} {path}: {error.code} {error.read()[:200]!r}", file=sys.stderr)
+        return None
+
+
+def accounts(launched: Launched, token: str) -> str | None:
+    """Tenants, API keys and a driver with a card, for the account pages' pictures; answers
+    the driver's id."""
+    for tenant, name in (("acme", "Acme Estates"), ("harbour", "Harbour Parking")):
+        attempt(launched, token, "POST", "/tenants", {"tenantId": tenant, "name": name})
+    for name, role in (("billing-export", "viewer"), ("depot-ops", "operator")):
+        attempt(launched, token, "POST", "/api-keys", {"name": name, "role": role, "tenantId": "acme"})
+    ada = {"name": "Ada Lovelace", "email": "ada@example.com"}
+    driver = attempt(launched, token, "POST", "/drivers", ada)
+    if driver is None:
+        return None
+    attempt(launched, token, "PUT", f"/drivers/{driver['driverId']}/id-tokens/DEMO-1")
+    return str(driver["driverId"])
 
 
 def stamp(moment: datetime) -> str:
@@ -152,6 +188,11 @@ async def history(
                 await _fault(client, version, start - timedelta(hours=2))
         if seed % 6 == 5:
             await _fault(client, version, datetime.now(UTC) - timedelta(minutes=1), recovered=False)
+            if version != "1.6":  # a critical security event too, for the alerts page
+                event = call201.SecurityEventNotification(
+                    type="TamperDetectionActivated", timestamp=stamp(datetime.now(UTC))
+                )
+                await client.call(event)
         sent.append(station_id)
         while not done.is_set():
             await asyncio.sleep(0.5)
@@ -200,7 +241,10 @@ async def _fault(client: Any, version: str, at: datetime, recovered: bool = True
             )
 
 
-def photograph(launched: Launched, token: str, out: Path) -> None:
+def photograph(
+    launched: Launched, token: str, out: Path, station: str | None, driver: str | None
+) -> list[str]:
+    """Each console page photographed into `out`; answers the pictures' names."""
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -248,7 +292,34 @@ def photograph(launched: Launched, token: str, out: Path) -> None:
         preview.get_by_role("button", name="Preview").click()
         expect(preview.get_by_role("table")).to_be_visible()
         page.screenshot(path=str(out / "console-tariffs.png"), full_page=True)
+        names = ["fleet", "analytics", "session", "profiles", "firmware", "sites", "site", "tariffs"]
+
+        def shoot(route: str, name: str, full: bool = False) -> None:
+            """One page, once its heading is in and its first reads answered."""
+            page.goto(f"{live}/console/#/{route}")
+            expect(page.locator("main h1").first).to_be_visible(timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(2500)
+            page.screenshot(path=str(out / f"console-{name}.png"), full_page=full)
+            names.append(name)
+
+        shoot("sessions", "sessions")
+        shoot("id-tokens", "id-tokens")
+        shoot("cdrs", "cdrs")
+        shoot("alerts", "alerts")
+        shoot(f"drivers/{driver}" if driver else "drivers", "drivers")
+        shoot("api-keys", "api-keys", full=True)
+        shoot("audit", "audit")
+        shoot("tenants", "tenants", full=True)
+        if station:
+            for tab in (
+                "overview", "commands", "maintenance", "reservations", "local-list", "registration",
+                "certificates",
+            ):  # fmt: skip
+                full = tab in ("commands", "maintenance", "registration", "certificates")
+                shoot(f"charge-points/{station}/{tab}", f"station-{tab}", full=full)
         browser.close()
+        return names
 
 
 def main() -> int:
@@ -267,6 +338,7 @@ def main() -> int:
     fleet, done, sent = None, threading.Event(), []
     try:
         launched.put(token, "/id-tokens/DEMO-1", {"status": "Accepted"})
+        launched.put(token, "/id-tokens/DEMO-2", {"status": "Accepted"})
         launched.put(token, "/tariffs/day-night", TARIFF)
         stations = []
         for site, count in SITES.items():
@@ -296,10 +368,10 @@ def main() -> int:
         deadline = time.monotonic() + 180
         while len(sent) < len(stations) and time.monotonic() < deadline:
             time.sleep(1)
-        live_work(launched, token, {station_id for station_id, _ in stations})
+        station = live_work(launched, token, {station_id for station_id, _ in stations})
+        driver = accounts(launched, token)
         time.sleep(20)  # the live fleet's sessions under way, the analytics caught up
-        photograph(launched, token, args.out)
-        names = ("fleet", "analytics", "session", "profiles", "firmware", "sites", "site", "tariffs")
+        names = photograph(launched, token, args.out, station, driver)
         print(f"Written to {args.out}: {', '.join(f'console-{name}.png' for name in names)}")
         return 0
     finally:
