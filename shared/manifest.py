@@ -49,6 +49,7 @@ STATION_BLOCKS = (
     "tariff_and_cost",
     "transactions",
     "payments.tokens",  # a paid session's id token
+    "payments.limits",  # a paid session stopped at its hold
 )
 OPERATOR_BLOCKS = (
     *STATION_BLOCKS,

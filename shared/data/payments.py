@@ -114,6 +114,7 @@ class PaymentRecord(Model):
     created_year = UnicodeAttribute()
     created_key = UnicodeAttribute()  # the time, then the id: unique and in time order
     open = UnicodeAttribute(null=True)
+    stop_asked_at = UTCDateTimeAttribute(null=True)  # when its cost reached the hold
     history = ListAttribute(of=_Entry, default=list)
     by_year = _ByYear()
     by_charge_point = _ByChargePoint()
@@ -210,6 +211,20 @@ def change(
     condition: Condition = record.state.is_in(*(s.value for s in states))
     try:
         PaymentRecord(payment_id).update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def mark_stop_asked(payment_id: str, at: datetime) -> bool:
+    """1 conditional write: the hold's session is to be stopped, once (False: asked already, or
+    the hold is no longer open)."""
+    record = PaymentRecord
+    condition = (record.state == PaymentState.AUTHORIZED.value) & record.stop_asked_at.does_not_exist()
+    try:
+        PaymentRecord(payment_id).update(actions=[record.stop_asked_at.set(at)], condition=condition)
     except UpdateError as error:
         if condition_failed(error):
             return False

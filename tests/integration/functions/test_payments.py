@@ -12,7 +12,7 @@ import pytest
 
 from functions.payments.handler import lambda_handler as payments_function
 from shared.domain.timestamps import utc_now
-from tests.builders import CONTEXT, boot, call, call_api, event, info, status, stop, wire_time
+from tests.builders import CONTEXT, boot, call, call_api, event, info, sampled, status, stop, wire_time
 
 # EUR 0.30 a kWh, 1.20 an hour charging, 1.00 a session, 6.00 an hour idle after 10 minutes; 20 % VAT.
 TARIFF = {
@@ -341,3 +341,64 @@ def test_a_paid_session_whose_events_were_lost_is_captured_by_the_sweep(ready, v
         transaction_id,
     )
     assert settlement.sweep(utc_now() + timedelta(minutes=5)) == 0
+
+
+def test_the_hold_is_a_21_stations_limit_in_the_answer_to_its_start(ready, version, posted):
+    _, paid = public("POST", "/pay/CP1/1", {"paymentMethod": "pm_card_visa", "maxAmount": 3000})
+    frame = remote_start(posted)
+    ready([3, frame[1], {"status": "Accepted"}])
+    if version == "1.6":
+        started = {"connectorId": 1, "idTag": paid["paymentId"], "timestamp": wire_time(), "meterStart": 0}
+        answer = call(ready, "StartTransaction", started, "st")
+    else:
+        begun = event(
+            "Started", 0, wire_time(), evse={"id": 1, "connectorId": 1}, idToken=frame[3]["idToken"]
+        )
+        answer = call(ready, "TransactionEvent", begun, "st")
+    assert info(version, answer)["status"] == "Accepted"
+    assert answer.get("transactionLimit") == ({"maxCost": 30.0} if version == "2.1" else None)
+    if version != "1.6":  # an update of the session is not its start
+        updated = event("Updated", 1, wire_time(), idToken=frame[3]["idToken"])
+        assert "transactionLimit" not in call(ready, "TransactionEvent", updated, "up")
+
+
+def test_a_paid_session_whose_cost_reaches_the_hold_is_stopped_once(ready, version, posted):
+    # EUR 2.00 held; an hour charging with the session's fee already costs 2.64 with VAT
+    _, paid = public("POST", "/pay/CP1/1", {"paymentMethod": "pm_card_visa", "maxAmount": 200})
+    transaction_id = begin(ready, version, remote_start(posted), wire_time(-3600))
+
+    def report(seq: int, wh: int) -> None:
+        if version == "1.6":
+            values = {
+                "connectorId": 1,
+                "transactionId": int(transaction_id),
+                "meterValue": [sampled(wire_time(), wh)],
+            }
+            call(ready, "MeterValues", values, f"mv{seq}")
+        else:
+            call(ready, "TransactionEvent", event("Updated", seq, wire_time(), wh=wh), f"mv{seq}")
+
+    report(1, 1500)
+    stops = [f for f in posted.to("c1") if f[0] == 2 and "Stop" in f[2]]
+    action = "RemoteStopTransaction" if version == "1.6" else "RequestStopTransaction"
+    assert [(f[2], str(f[3]["transactionId"])) for f in stops] == [(action, transaction_id)]
+    report(2, 1600)  # a later report asks nothing more
+    assert len([f for f in posted.to("c1") if f[0] == 2 and "Stop" in f[2]]) == 1
+    assert call_api("GET", f"/payments/{paid['paymentId']}")[1]["state"] == "authorized"
+
+
+def test_a_station_that_drops_before_its_paid_session_starts_lets_the_hold_go(ready, version, posted):
+    from shared.services.payments import settlement
+
+    _, paid = public("POST", "/pay/CP1/1", {"paymentMethod": "pm_card_visa", "maxAmount": 2000})
+    ready([3, remote_start(posted)[1], {"status": "Accepted"}])
+    assert settlement.sweep(utc_now()) == 0  # accepted, still within its time
+    from functions.disconnect.handler import lambda_handler as disconnect
+    from local.runtime import events
+    from tests.builders import socket
+
+    disconnect(events.disconnect(socket("c1", "CP1", version), 1006, "lost"), CONTEXT)
+    assert settlement.sweep(utc_now()) == 1
+    _, payment = call_api("GET", f"/payments/{paid['paymentId']}")
+    assert payment["state"] == "released"
+    assert payment["history"][-1]["note"] == "the station went offline before the session started"
