@@ -28,11 +28,11 @@ from functions.operator_api.models.payments import (
     TotalsOut,
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import json_response, with_examples
+from functions.operator_api.responses import file_route, json_response, with_examples
 from shared.domain.accounts import Permission
 from shared.domain.payments import Payment, PaymentFilter, PaymentKind, PaymentState, reconciliation_csv
 from shared.domain.timestamps import utc_now
-from shared.services.payments import adhoc, operations
+from shared.services.payments import adhoc, operations, receipts
 
 router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs); the
@@ -85,8 +85,36 @@ def pay(
             state=payment.state.value,
             authorized_amount=payment.authorized_amount,
             currency=payment.currency,
-            receipt_url=adhoc.receipt_url(payment),
+            receipt_url=receipts.receipt_url(payment),
         ),
+    )
+
+
+@router.get(
+    "/pay/receipts/<payment_id>/<receipt_token>",
+    summary="A paid session's receipt: a page, or ?format=pdf",
+    tags=PUBLIC,
+    responses={
+        200: {"description": "The receipt", "content": {"text/html": {}, "application/pdf": {}}},
+        404: {"description": "No such receipt"},
+        409: {"description": "The PDF of a session that has not ended"},
+    },
+)
+@file_route
+def get_receipt(
+    payment_id: PaymentId,
+    receipt_token: Annotated[str, Path(min_length=1, max_length=64, description="The receipt's token")],
+    format: Annotated[Literal["html", "pdf"], Query(description="html (the default) or pdf")] = "html",
+) -> Response[bytes]:
+    document = receipts.receipt(payment_id, receipt_token, format, utc_now())
+    headers = (
+        {"Content-Disposition": f'attachment; filename="{document.filename}"'} if document.filename else {}
+    )
+    return Response(
+        status_code=int(HTTPStatus.OK),
+        content_type=document.content_type,
+        body=document.body,
+        headers={**headers, "Cache-Control": "private, no-store"},
     )
 
 
@@ -105,7 +133,7 @@ def _out(payment: Payment) -> dict[str, Any]:
         **fields,
         "kind": payment.kind.value,
         "state": payment.state.value,
-        "receipt_url": adhoc.receipt_url(payment),
+        "receipt_url": receipts.receipt_url(payment),
     }
 
 

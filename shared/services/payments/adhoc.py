@@ -101,11 +101,6 @@ def page(charge_point_id: str, evse_id: int, now: datetime) -> dict[str, Any]:
     return shown
 
 
-def receipt_url(payment: Payment) -> str:
-    base = get_settings().public_url or ""
-    return f"{base}/pay/receipts/{payment.receipt_token}"
-
-
 def pay(charge_point_id: str, evse_id: int, payment_method: str, max_amount: int, now: datetime) -> Payment:
     """The hold, then the remote start. 409 (and no hold) when the EVSE cannot take a session;
     402 with the provider's reason when the hold is declined (nothing is sent to the station)."""

@@ -402,3 +402,49 @@ def test_a_station_that_drops_before_its_paid_session_starts_lets_the_hold_go(re
     _, payment = call_api("GET", f"/payments/{paid['paymentId']}")
     assert payment["state"] == "released"
     assert payment["history"][-1]["note"] == "the station went offline before the session started"
+
+
+def fetch(path: str, query: str = "") -> dict[str, Any]:
+    """The answer of a public route (a page or a file, not JSON), its body as bytes."""
+    import base64
+
+    from functions.operator_api.handler import lambda_handler as api
+    from tests.builders import http
+
+    answer = api(http("GET", path, token=None, query=query), CONTEXT)
+    body = answer.get("body") or ""
+    answer["body"] = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+    return answer
+
+
+def test_the_receipt_is_a_page_and_a_pdf_at_an_unguessable_address(ready, version, posted, published):
+    import io
+    from urllib.parse import urlparse
+
+    from pypdf import PdfReader
+
+    _, paid = public("POST", "/pay/CP1/1", {"paymentMethod": "pm_card_visa", "maxAmount": 3000})
+    path = urlparse(paid["receiptUrl"]).path
+    payment_id, token = path.split("/")[-2:]
+    assert payment_id == paid["paymentId"] and len(token) >= 32
+    before = fetch(path)
+    assert before["statusCode"] == 200 and before["headers"]["Content-Type"].startswith("text/html")
+    assert "30.00 EUR is held on your card" in before["body"].decode()
+    assert fetch(path, "format=pdf")["statusCode"] == 409  # nothing to save before the end
+    transaction_id = begin(ready, version, remote_start(posted), wire_time(-3600))
+    end(ready, version, transaction_id, wire_time())
+    react(published)
+    page = fetch(path)
+    assert page["statusCode"] == 200
+    body = page["body"].decode()
+    assert 'name="viewport"' in body and f"CP1-{transaction_id}" in body
+    for shown in ("7.500 kWh", "2.25", "1.20", "1.00", "VAT 20%", "0.89", "5.34", "Amount paid", "5.34 EUR"):
+        assert shown in body, shown
+    assert '<a href="?format=pdf"' in body
+    pdf = fetch(path, "format=pdf")
+    assert pdf["statusCode"] == 200 and pdf["headers"]["Content-Type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf["body"])).pages)
+    assert "Total incl. VAT" in text and "5.34 EUR" in text and payment_id in text
+    # Another token, or another payment's id with this token, is no receipt
+    assert fetch(f"/pay/receipts/{payment_id}/{'x' * len(token)}")["statusCode"] == 404
+    assert fetch(f"/pay/receipts/PAYAAAAAAAAAAAAAAAAA/{token}")["statusCode"] == 404
