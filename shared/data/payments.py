@@ -369,6 +369,101 @@ def payments_made_between(start: datetime, end: datetime) -> list[Payment]:
     return found
 
 
+# --- EVSEs' dynamic codes ---------------------------------------------------------------------
+
+
+class WebPaymentsRecord(Model):
+    """An EVSE's WebPaymentsCtrlr as the CSMS set it: the secret its codes derive from (never
+    answered to a GET), and the one sent but not yet confirmed, which a code that matches it
+    confirms; the last code that paid, so that a code pays once."""
+
+    class Meta(OnDemand, table="web-payments"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    evse_id = NumberAttribute(range_key=True)
+    secret = UnicodeAttribute(null=True)
+    pending_secret = UnicodeAttribute(null=True)
+    validity_s = NumberAttribute()
+    length = NumberAttribute()
+    provisioned_at = UTCDateTimeAttribute()
+    used_code = UnicodeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class WebPayments:
+    charge_point_id: str
+    evse_id: int
+    secret: str | None
+    pending_secret: str | None
+    validity_s: int
+    length: int
+    used_code: str | None
+
+
+def find_web_payments(charge_point_id: str, evse_id: int) -> WebPayments | None:
+    """1 read."""
+    try:
+        r = WebPaymentsRecord.get(charge_point_id, evse_id)
+    except WebPaymentsRecord.DoesNotExist:
+        return None
+    return WebPayments(
+        r.charge_point_id,
+        int(r.evse_id),
+        r.secret,
+        r.pending_secret,
+        int(r.validity_s),
+        int(r.length),
+        r.used_code,
+    )
+
+
+def put_pending_secret(
+    charge_point_id: str, evse_id: int, secret: str, validity_s: int, length: int, at: datetime
+) -> None:
+    """1 write: the secret sent, kept beside the one in use until the station confirms it."""
+    fields = WebPaymentsRecord
+    WebPaymentsRecord(charge_point_id, evse_id).update(
+        actions=[
+            fields.pending_secret.set(secret),
+            fields.validity_s.set(validity_s),
+            fields.length.set(length),
+            fields.provisioned_at.set(at),
+        ]
+    )
+
+
+def confirm_secret(charge_point_id: str, evse_id: int, secret: str) -> bool:
+    """1 conditional write: the pending secret is the one in use (False: another was sent since)."""
+    fields = WebPaymentsRecord
+    try:
+        WebPaymentsRecord(charge_point_id, evse_id).update(
+            actions=[fields.secret.set(secret), fields.pending_secret.remove(), fields.used_code.remove()],
+            condition=fields.pending_secret == secret,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def use_code(charge_point_id: str, evse_id: int, code: str) -> bool:
+    """1 conditional write: the code has paid (False: it had already)."""
+    fields = WebPaymentsRecord
+    condition = fields.charge_point_id.exists() & (
+        fields.used_code.does_not_exist() | (fields.used_code != code)
+    )
+    try:
+        WebPaymentsRecord(charge_point_id, evse_id).update(
+            actions=[fields.used_code.set(code)], condition=condition
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
 # --- The `local` provider's own state -------------------------------------------------------
 
 

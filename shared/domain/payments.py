@@ -467,3 +467,43 @@ def reconciliation_csv(found: Reconciliation) -> str:
              "" if m.expected is None else m.expected, "" if m.actual is None else m.actual)
         )  # fmt: skip
     return out.getvalue()
+
+
+# --- Dynamic codes (OCPP 2.1 C25; the open "Secure Dynamic QR-Codes for OCPP" paper) -----------
+
+BASE62 = string.digits + string.ascii_lowercase + string.ascii_uppercase
+# Codes of the intervals this far back are expired (410), not wrong (403).
+EXPIRED_INTERVALS = 60
+
+
+class CodeCheck(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    WRONG = "wrong"
+
+
+def dynamic_code(secret: str, interval: int, length: int) -> str:
+    """The station's code for a time interval: HMAC-SHA256 keyed by the secret's UTF-8 bytes over
+    the interval number as 8 big-endian bytes; `length` characters of base 62 read from the hash
+    from an offset its last byte gives (the low 4 bits)."""
+    digest = hmac.new(secret.encode(), interval.to_bytes(8, "big"), hashlib.sha256).digest()
+    offset = digest[-1] & 0x0F
+    return "".join(BASE62[digest[(offset + i) % len(digest)] % len(BASE62)] for i in range(length))
+
+
+def interval_at(at: datetime, validity_s: int) -> int:
+    return int(at.timestamp()) // validity_s
+
+
+def check_code(code: str, secret: str, at: datetime, validity_s: int, length: int) -> CodeCheck:
+    """The current, previous and next interval's codes are valid (a station's clock and a slow
+    scan); an older one's is expired; any other is wrong."""
+    now = interval_at(at, validity_s)
+    if any(hmac.compare_digest(code, dynamic_code(secret, i, length)) for i in (now - 1, now, now + 1)):
+        return CodeCheck.VALID
+    if any(
+        hmac.compare_digest(code, dynamic_code(secret, i, length))
+        for i in range(now - EXPIRED_INTERVALS, now - 1)
+    ):
+        return CodeCheck.EXPIRED
+    return CodeCheck.WRONG

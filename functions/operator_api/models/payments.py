@@ -122,3 +122,15 @@ class ReconciliationOut(ApiModel):
     date: str
     totals: list[TotalsOut]
     mismatches: list[MismatchOut]
+
+
+class VariableStatusOut(ApiModel):
+    evse_id: int
+    variable: str
+    status: str = Field(description="The station's answer: Accepted, Rejected, RebootRequired, ...")
+
+
+class WebPaymentsOut(ApiModel):
+    url_template: str = Field(description="What the EVSEs' codes open; the secrets are never shown")
+    answered: bool = Field(description="False (504): the station had not answered every call in time")
+    statuses: list[VariableStatusOut]

@@ -26,13 +26,15 @@ from functions.operator_api.models.payments import (
     RefundIn,
     RefundOut,
     TotalsOut,
+    VariableStatusOut,
+    WebPaymentsOut,
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import file_route, json_response, with_examples
+from functions.operator_api.responses import Wait, file_route, json_response, with_examples
 from shared.domain.accounts import Permission
 from shared.domain.payments import Payment, PaymentFilter, PaymentKind, PaymentState, reconciliation_csv
 from shared.domain.timestamps import utc_now
-from shared.services.payments import adhoc, operations, receipts
+from shared.services.payments import adhoc, operations, receipts, web_payments
 
 router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs); the
@@ -42,9 +44,15 @@ ACCESS: Access = {
     "GET /payments/<payment_id>": Permission.READ,
     "POST /payments/<payment_id>/refunds": Permission.REFUNDS,
     "GET /reconciliation": Permission.READ,
+    "POST /charge-points/<charge_point_id>/web-payments": Permission.CONFIGURATION,
 }
 PUBLIC, OPERATORS = ["Pay (public)"], ["Payments"]
+# How long provisioning waits for the station by default (the API answers within 29 s).
+DEFAULT_WAIT_S = 20
 EvseId = Annotated[int, Path(ge=1, le=10_000, description="The EVSE (1.6: the connector)")]
+Code = Annotated[
+    str | None, Query(max_length=64, description="The dynamic code of the QR, when the EVSE shows one")
+]
 PaymentId = Annotated[str, Path(min_length=1, max_length=64, description="The payment")]
 
 
@@ -52,9 +60,14 @@ PaymentId = Annotated[str, Path(min_length=1, max_length=64, description="The pa
     "/pay/<charge_point_id>/<evse_id>",
     summary="The ad hoc page: price before start",
     tags=PUBLIC,
+    responses={
+        400: {"description": "The EVSE shows a dynamic code and none (or a malformed one) was given"},
+        403: {"description": "The code is not this EVSE's"},
+        410: {"description": "The code has expired or been used"},
+    },
 )
-def pay_page(charge_point_id: ChargePointId, evse_id: EvseId) -> PayPageOut:
-    return PayPageOut.model_validate(adhoc.page(charge_point_id, evse_id, utc_now()))
+def pay_page(charge_point_id: ChargePointId, evse_id: EvseId, code: Code = None) -> PayPageOut:
+    return PayPageOut.model_validate(adhoc.page(charge_point_id, evse_id, utc_now(), code))
 
 
 @router.post(
@@ -64,6 +77,8 @@ def pay_page(charge_point_id: ChargePointId, evse_id: EvseId) -> PayPageOut:
     responses={
         201: {"description": "Held; the remote start is on its way"},
         402: {"description": "The provider declined the hold (its reason in the message)"},
+        403: {"description": "The code is not this EVSE's"},
+        410: {"description": "The code has expired or been used"},
         409: {"description": "The EVSE is offline, faulted or busy: no hold was placed"},
     },
 )
@@ -77,7 +92,7 @@ def pay(
         ),
     ],
 ) -> Response[PaidOut]:
-    payment = adhoc.pay(charge_point_id, evse_id, body.payment_method, body.max_amount, utc_now())
+    payment = adhoc.pay(charge_point_id, evse_id, body.payment_method, body.max_amount, utc_now(), body.code)
     return json_response(
         HTTPStatus.CREATED,
         PaidOut(
@@ -209,4 +224,26 @@ def reconciliation(
     )
     return Response(
         status_code=HTTPStatus.OK, content_type="application/json", body=out.model_dump_json(by_alias=True)
+    )
+
+
+@router.post(
+    "/charge-points/<charge_point_id>/web-payments",
+    summary="Provision or rotate the EVSEs' dynamic QR codes (WebPaymentsCtrlr)",
+    tags=OPERATORS,
+    responses={
+        200: {"description": "The station answered each variable"},
+        504: {"description": "The station had not answered in time (the secrets are used once it has)"},
+        409: {"description": "The charge point is offline, or has reported no EVSE"},
+    },
+)
+def provision_web_payments(charge_point_id: ChargePointId, wait: Wait = None) -> Response[WebPaymentsOut]:
+    done = web_payments.provision(charge_point_id, DEFAULT_WAIT_S if wait is None else wait, utc_now())
+    return json_response(
+        HTTPStatus.OK if done.settled else HTTPStatus.GATEWAY_TIMEOUT,
+        WebPaymentsOut(
+            url_template=web_payments.url_template(),
+            answered=done.settled,
+            statuses=[VariableStatusOut(**asdict(s)) for s in done.statuses],
+        ),
     )

@@ -48,7 +48,8 @@ def sweep() -> int:
 
 
 def public(method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    return call_api(method, path, body, token=None)
+    path, _, query = path.partition("?")
+    return call_api(method, path, body, token=None, query=query)
 
 
 @pytest.fixture
@@ -448,3 +449,97 @@ def test_the_receipt_is_a_page_and_a_pdf_at_an_unguessable_address(ready, versio
     # Another token, or another payment's id with this token, is no receipt
     assert fetch(f"/pay/receipts/{payment_id}/{'x' * len(token)}")["statusCode"] == 404
     assert fetch(f"/pay/receipts/PAYAAAAAAAAAAAAAAAAA/{token}")["statusCode"] == 404
+
+
+def answer_provisioning(station: Any, posted: Any, version: str) -> dict[int, str]:
+    """The station takes every WebPaymentsCtrlr call as it comes (one at a time): the secret each
+    EVSE was given."""
+    answered: set[str] = set()
+    given: dict[int, str] = {}
+    while True:
+        waiting = [
+            f
+            for f in posted.to("c1")
+            if f[0] == 2 and f[2] in ("SetVariables", "ChangeConfiguration") and f[1] not in answered
+        ]
+        if not waiting:
+            return given
+        frame = waiting[0]
+        answered.add(frame[1])
+        if version == "1.6":
+            _, evse, name = frame[3]["key"].split(".")
+            if name == "SharedSecret":
+                given[int(evse)] = frame[3]["value"]
+            station([3, frame[1], {"status": "Accepted"}])
+            continue
+        results = []
+        for item in frame[3]["setVariableData"]:
+            if item["variable"]["name"] == "SharedSecret":
+                given[item["component"]["evse"]["id"]] = item["attributeValue"]
+            results.append(
+                {"attributeStatus": "Accepted", "component": item["component"], "variable": item["variable"]}
+            )
+        station([3, frame[1], {"setVariableResult": results}])
+
+
+def test_dynamic_codes_are_provisioned_and_checked_by_the_page(ready, version, posted):
+    from shared.domain.payments import dynamic_code, interval_at
+
+    assert public("GET", "/pay/CP1/1")[0] == 200  # no codes yet: the page opens as it is
+    code, body = call_api("POST", "/charge-points/CP1/web-payments", query="wait=0")
+    assert code == 504 and body["answered"] is False
+    assert body["urlTemplate"].endswith("/pay/{chargingStationId}/{evse}?code={totp}")
+    secret = answer_provisioning(ready, posted, version)[1]
+    assert len(secret) > 16
+    # The secret is in no GET: not in the command as shown, not in the configuration kept
+    _, sent = call_api("GET", "/charge-points/CP1/commands")
+    assert secret not in str(sent) and "********" in str(sent)
+    _, kept = call_api("GET", "/charge-points/CP1/configuration")
+    assert secret not in str(kept)
+    now = utc_now()
+    shown = dynamic_code(secret, interval_at(now, 60), 8)
+    assert public("GET", "/pay/CP1/1")[0] == 400  # the EVSE has codes: the page needs one
+    assert public("GET", "/pay/CP1/1?code=short")[0] == 400
+    wrong = "A" * 8 if shown != "A" * 8 else "B" * 8
+    assert public("GET", f"/pay/CP1/1?code={wrong}")[0] == 403
+    expired = dynamic_code(secret, interval_at(now, 60) - 5, 8)
+    assert public("GET", f"/pay/CP1/1?code={expired}")[0] == 410
+    before = len(posted.to("c1"))
+    code, page = public("GET", f"/pay/CP1/1?code={shown}")
+    assert code == 200 and page["canStart"] is True, page
+    notified = [f for f in posted.to("c1")[before:] if f[0] == 2 and f[2] == "NotifyWebPaymentStarted"]
+    if version == "2.1":
+        assert [f[3] for f in notified] == [{"evseId": 1, "timeout": 300}]
+    else:
+        assert notified == []
+    pay = {"paymentMethod": "pm_card_visa", "maxAmount": 3000}
+    assert public("POST", "/pay/CP1/1", {**pay, "code": wrong})[0] == 403
+    assert public("POST", "/pay/CP1/1", pay)[0] == 400
+    assert public("POST", "/pay/CP1/1", {**pay, "code": shown})[0] == 201
+    assert public("GET", f"/pay/CP1/1?code={shown}")[0] == 410  # it paid once
+
+
+@pytest.mark.parametrize("version", ["2.1"], indirect=True)
+def test_provisioning_answers_once_the_station_has(ready, version, posted):
+    import threading
+
+    done: dict[str, Any] = {}
+
+    def operator() -> None:
+        done["answer"] = call_api("POST", "/charge-points/CP1/web-payments", query="wait=10")
+
+    asking = threading.Thread(target=operator)
+    asking.start()
+    given: dict[int, str] = {}
+    while asking.is_alive() and not given:
+        given = answer_provisioning(ready, posted, version)
+    asking.join()
+    code, body = done["answer"]
+    assert code == 200 and body["answered"] is True
+    assert sorted((s["evseId"], s["variable"], s["status"]) for s in body["statuses"]) == sorted(
+        (1, name, "Accepted") for name in ("Enabled", "URLTemplate", "SharedSecret", "ValidityTime", "Length")
+    )
+    from shared.data import payments as records
+
+    kept = records.find_web_payments("CP1", 1)
+    assert kept is not None and kept.secret == given[1] and kept.pending_secret is None
