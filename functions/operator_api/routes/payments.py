@@ -66,8 +66,29 @@ PaymentId = Annotated[str, Path(min_length=1, max_length=64, description="The pa
         410: {"description": "The code has expired or been used"},
     },
 )
-def pay_page(charge_point_id: ChargePointId, evse_id: EvseId, code: Code = None) -> PayPageOut:
-    return PayPageOut.model_validate(adhoc.page(charge_point_id, evse_id, utc_now(), code))
+def pay_page(charge_point_id: ChargePointId, evse_id: EvseId, code: Code = None) -> Response[Any]:
+    headers = router.current_event.headers
+    if _wants_html(headers.get("accept")):
+        page = adhoc.page_html(charge_point_id, evse_id, utc_now(), code, headers.get("accept-language"))
+        return Response(
+            status_code=int(HTTPStatus.OK),
+            content_type="text/html; charset=utf-8",
+            body=page,
+            headers={"Cache-Control": "no-store", "Vary": "Accept, Accept-Language"},
+        )
+    shown = PayPageOut.model_validate(adhoc.page(charge_point_id, evse_id, utc_now(), code))
+    return Response(
+        status_code=int(HTTPStatus.OK),
+        content_type="application/json",
+        body=shown.model_dump_json(by_alias=True),
+        headers={"Vary": "Accept"},
+    )
+
+
+def _wants_html(accept: str | None) -> bool:
+    """A browser's navigation asks for text/html first; an API client for JSON or anything."""
+    first = (accept or "").split(",")[0].split(";")[0].strip().lower()
+    return first in ("text/html", "application/xhtml+xml")
 
 
 @router.post(
@@ -76,6 +97,7 @@ def pay_page(charge_point_id: ChargePointId, evse_id: EvseId, code: Code = None)
     tags=PUBLIC,
     responses={
         201: {"description": "Held; the remote start is on its way"},
+        303: {"description": "The page's form: held, on to the receipt's page"},
         402: {"description": "The provider declined the hold (its reason in the message)"},
         403: {"description": "The code is not this EVSE's"},
         410: {"description": "The code has expired or been used"},
@@ -91,8 +113,13 @@ def pay(
             ("A test card, EUR 30.00 at most", {"paymentMethod": "pm_card_visa", "maxAmount": 3000})
         ),
     ],
-) -> Response[PaidOut]:
+) -> Response[Any]:
     payment = adhoc.pay(charge_point_id, evse_id, body.payment_method, body.max_amount, utc_now(), body.code)
+    content_type = router.current_event.headers.get("content-type") or ""
+    if content_type.startswith("application/x-www-form-urlencoded"):  # the page's form: on to the receipt
+        return Response(
+            status_code=int(HTTPStatus.SEE_OTHER), headers={"Location": receipts.receipt_url(payment)}
+        )
     return json_response(
         HTTPStatus.CREATED,
         PaidOut(

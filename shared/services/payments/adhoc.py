@@ -11,7 +11,10 @@ from typing import Any
 from shared.data import charge_points, connectors
 from shared.data import payments as records
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound, PaymentDeclined
+from shared.domain.pay_page import pay_page_html
 from shared.domain.payments import (
+    TEST_ACCEPTED,
+    TEST_DECLINES,
     Declined,
     HistoryEntry,
     HistoryEvent,
@@ -167,3 +170,13 @@ def pay(
         settlement.release(held, now, "the remote start could not be sent")
         raise Conflict(f"Charge point {charge_point_id} is offline") from None
     return held
+
+
+def page_html(
+    charge_point_id: str, evse_id: int, now: datetime, code: str | None, accept_language: str | None
+) -> str:
+    """The page as HTML for a phone; the local provider's test tokens as the methods offered."""
+    shown = page(charge_point_id, evse_id, now, code)
+    local = get_settings().payment_provider == "local"
+    methods = sorted(TEST_ACCEPTED, reverse=True) + sorted(TEST_DECLINES) if local else []
+    return pay_page_html(shown, accept_language, code, methods)

@@ -543,3 +543,46 @@ def test_provisioning_answers_once_the_station_has(ready, version, posted):
 
     kept = records.find_web_payments("CP1", 1)
     assert kept is not None and kept.secret == given[1] and kept.pending_secret is None
+
+
+def browse(method: str, path: str, headers: list[tuple[str, str]], body: str | None = None) -> dict[str, Any]:
+    """A browser's request to a public route (no token)."""
+    from functions.operator_api.handler import lambda_handler as api
+    from local.runtime import events
+
+    path, _, query = path.partition("?")
+    request = events.http_request(method, path, query, headers, body.encode() if body else None)
+    answer = api(request, CONTEXT)
+    if answer.get("isBase64Encoded"):
+        import base64
+
+        answer["body"] = base64.b64decode(answer["body"]).decode()
+    return answer
+
+
+def test_a_browser_gets_the_page_in_its_language_and_pays_through_its_form(ready, version, posted):
+    from urllib.parse import urlencode, urlparse
+
+    page = browse(
+        "GET", "/pay/CP1/1", [("Accept", "text/html,*/*"), ("Accept-Language", "de-DE,de;q=0.9,en;q=0.5")]
+    )
+    assert page["statusCode"] == 200 and page["headers"]["Content-Type"].startswith("text/html")
+    body = page["body"]
+    assert '<html lang="de">' in body and 'name="viewport"' in body
+    # AFIR's order, tax included: per kWh, per minute, per session, then the blocking fee
+    order = [body.index(s) for s in ("0,36 EUR", "0,024 EUR", "1,20 EUR", "0,12 EUR")]
+    assert order == sorted(order)
+    assert "pro kWh" in body and "ab 10 Minuten" in body
+    assert "20 % Mehrwertsteuer" in body
+    assert '<option value="pm_card_visa">' in body and 'name="maxAmount"' in body
+    english = browse("GET", "/pay/CP1/1", [("Accept", "text/html"), ("Accept-Language", "fr-FR, en;q=0.3")])
+    assert '<html lang="en">' in english["body"] and "per kWh" in english["body"]
+    assert public("GET", "/pay/CP1/1")[1]["canStart"] is True  # JSON for any other client
+    form = urlencode({"paymentMethod": "pm_card_visa", "maxAmount": "3000"})
+    paid = browse("POST", "/pay/CP1/1", [("Content-Type", "application/x-www-form-urlencoded")], form)
+    assert paid["statusCode"] == 303, paid
+    receipt = urlparse(paid["headers"]["Location"]).path
+    assert receipt.startswith("/pay/receipts/PAY")
+    assert remote_start(posted)  # the session was asked to start
+    held = browse("GET", "/pay/CP1/1", [("Accept", "text/html")])["body"]
+    assert "in use" in held and "<form" not in held

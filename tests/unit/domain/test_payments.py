@@ -239,3 +239,21 @@ def test_the_previous_current_and_next_intervals_codes_are_valid_and_older_ones_
     assert check_code(dynamic_code(secret, now - 2, 8), secret, at, 60, 8) is CodeCheck.EXPIRED
     assert check_code(dynamic_code(secret, now + 2, 8), secret, at, 60, 8) is CodeCheck.WRONG
     assert check_code(dynamic_code("other" * 8, now, 8), secret, at, 60, 8) is CodeCheck.WRONG
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("de-DE,de;q=0.9,en;q=0.8", "de"),
+        ("fr-FR, en;q=0.3, de;q=0.5", "de"),
+        ("en-GB,de;q=0.1", "en"),
+        ("fr", "en"),
+        (None, "en"),
+        ("de;q=0, en;q=0.2", "en"),
+        ("de;q=abc", "en"),
+    ],
+)
+def test_the_page_speaks_the_browsers_first_language_it_knows(header, language):
+    from shared.domain.pay_page import language_of
+
+    assert language_of(header) == language
