@@ -50,6 +50,9 @@ STATION_BLOCKS = (
     "transactions",
     "payments.tokens",  # a paid session's id token
     "payments.limits",  # a paid session stopped at its hold
+    "payments.terminal",  # a 2.1 terminal's settlement
+    "payments.receipts",  # its receipt's address
+    "payments.history",  # its PaymentChanged
 )
 OPERATOR_BLOCKS = (
     *STATION_BLOCKS,

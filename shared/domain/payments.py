@@ -111,6 +111,19 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class Settlement:
+    """What a station's own payment terminal settled (2.1 NotifySettlement), in the currency's
+    units as the station sends it."""
+
+    psp_ref: str
+    status: str  # Settled, Canceled, Rejected, Failed
+    amount: Decimal
+    settled_at: datetime
+    transaction_id: str | None
+    status_info: str | None = None
+
+
+@dataclass(frozen=True)
 class PaymentFilter:
     """Which payments a listing wants (times with their zone)."""
 
@@ -349,9 +362,15 @@ class Reconciliation:
 
 def reconcile(day: str, sessions: Sequence[SessionCost], payments: Iterable[Payment]) -> Reconciliation:
     """The day's sessions (ended that UTC day) against `payments`: those that paid them, and those
-    made that day that paid no session. A paid session is one whose id token is a payment's id;
-    a payment that paid none is an open hold, or money taken without a session."""
+    made that day that paid no session. A paid session is one whose id token is a payment's id,
+    or one a station's terminal settled (linked by its transaction); a payment that paid none is
+    an open hold, or money taken without a session."""
     by_id = {p.payment_id: p for p in payments}
+    settled = {
+        (p.charge_point_id, p.transaction_id): p
+        for p in by_id.values()
+        if p.kind is PaymentKind.TERMINAL and p.transaction_id
+    }
     totals: dict[str, Totals] = {}
 
     def total(currency: str) -> Totals:
@@ -364,13 +383,17 @@ def reconcile(day: str, sessions: Sequence[SessionCost], payments: Iterable[Paym
             row = total(session.cost.currency)
             row.sessions += 1
             row.cost += session.cost.amount
-        if not is_payment_reference(session.id_token):
-            continue
-        payment = by_id.get(session.id_token or "")
+        if is_payment_reference(session.id_token):
+            payment, named = by_id.get(session.id_token or ""), session.id_token
+        else:
+            payment = settled.get((session.charge_point_id, session.transaction_id))
+            if payment is None:
+                continue
+            named = payment.payment_id
         expected = session.cost.amount if session.cost else 0
         if payment is None or payment.state in (PaymentState.FAILED, PaymentState.DECLINED):
             mismatches.append(
-                Mismatch(MismatchKind.UNPAID_SESSION, session.transaction_id, session.id_token, expected, 0)
+                Mismatch(MismatchKind.UNPAID_SESSION, session.transaction_id, named, expected, 0)
             )
             continue
         paid.add(payment.payment_id)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from shared.domain.commands import Command, Intent
+    from shared.domain.payments import Settlement
     from shared.protocol.versions import Profile
 
 CONTROLLER = "WebPaymentsCtrlr"
@@ -53,6 +54,14 @@ class PaymentsCodec(Protocol):
 
     def web_payment_started(self, evse_id: int, timeout_s: int) -> Intent | None:
         """NotifyWebPaymentStarted, where the version has it."""
+        ...
+
+    def settlement(self, payload: dict[str, Any]) -> Settlement:
+        """2.1 NotifySettlement: what the station's terminal settled."""
+        ...
+
+    def settlement_answer(self, receipt_url: str, receipt_id: str) -> dict[str, Any]:
+        """The answer to NotifySettlement: the CSMS's receipt."""
         ...
 
 

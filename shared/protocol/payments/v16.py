@@ -3,7 +3,11 @@ ChangeConfiguration each; no NotifyWebPaymentStarted."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.domain.commands import Command, Intent
+from shared.domain.payments import Settlement
+from shared.protocol.common import not_in_version
 from shared.protocol.payments import CONTROLLER, EvseSettings, PaymentsCodec, VariableStatus
 
 
@@ -21,6 +25,12 @@ class V16Payments:
 
     def web_payment_started(self, evse_id: int, timeout_s: int) -> Intent | None:
         return None
+
+    def settlement(self, payload: dict[str, Any]) -> Settlement:
+        raise not_in_version("NotifySettlement")
+
+    def settlement_answer(self, receipt_url: str, receipt_id: str) -> dict[str, Any]:
+        raise not_in_version("NotifySettlement")
 
 
 CODEC: PaymentsCodec = V16Payments()

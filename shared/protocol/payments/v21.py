@@ -3,7 +3,12 @@ valid code."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from shared.domain.commands import Intent
+from shared.domain.payments import Settlement
+from shared.protocol.common import parse_timestamp
 from shared.protocol.payments import PaymentsCodec
 from shared.protocol.payments.v2 import V2Payments
 
@@ -11,6 +16,19 @@ from shared.protocol.payments.v2 import V2Payments
 class V21Payments(V2Payments):
     def web_payment_started(self, evse_id: int, timeout_s: int) -> Intent | None:
         return "NotifyWebPaymentStarted", {"evseId": evse_id, "timeout": timeout_s}
+
+    def settlement(self, payload: dict[str, Any]) -> Settlement:
+        return Settlement(
+            psp_ref=payload["pspRef"],
+            status=payload["status"],
+            amount=Decimal(str(payload["settlementAmount"])),
+            settled_at=parse_timestamp(payload["settlementTime"], "settlementTime"),
+            transaction_id=payload.get("transactionId") or None,
+            status_info=payload.get("statusInfo"),
+        )
+
+    def settlement_answer(self, receipt_url: str, receipt_id: str) -> dict[str, Any]:
+        return {"receiptUrl": receipt_url[:2000], "receiptId": receipt_id[:50]}
 
 
 CODEC: PaymentsCodec = V21Payments()

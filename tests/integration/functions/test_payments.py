@@ -586,3 +586,75 @@ def test_a_browser_gets_the_page_in_its_language_and_pays_through_its_form(ready
     assert remote_start(posted)  # the session was asked to start
     held = browse("GET", "/pay/CP1/1", [("Accept", "text/html")])["body"]
     assert "in use" in held and "<form" not in held
+
+
+@pytest.mark.parametrize("version", ["2.1"], indirect=True)
+def test_a_terminals_settlement_is_a_payment_linked_to_its_session_and_answered_with_a_receipt(
+    ready, version, published
+):
+    def session(transaction: str, psp_ref: str, evse: int) -> None:
+        token = {"idToken": psp_ref, "type": "DirectPayment"}
+        begun = event(
+            "Started",
+            0,
+            wire_time(-3600),
+            transaction,
+            wh=1000,
+            evse={"id": evse, "connectorId": 1},
+            idToken=token,
+        )
+        call(ready, "TransactionEvent", begun, f"b-{transaction}")
+        ended = event("Ended", 1, wire_time(), transaction, wh=8500, context="Transaction.End")
+        call(ready, "TransactionEvent", ended, f"e-{transaction}")
+
+    def settle(transaction: str | None, psp_ref: str, status: str, amount: float) -> dict[str, Any]:
+        body = {
+            "pspRef": psp_ref,
+            "status": status,
+            "settlementAmount": amount,
+            "settlementTime": wire_time(),
+        }
+        if transaction:
+            body["transactionId"] = transaction
+        return call(ready, "NotifySettlement", body, f"n-{psp_ref}-{status}")
+
+    # 7.5 kWh at 0.30, an hour at 1.20, the session's 1.00: 5.34 with VAT
+    session("T-A", "PSP-A", 1)
+    answer = settle("T-A", "PSP-A", "Settled", 5.34)
+    assert answer == settle("T-A", "PSP-A", "Settled", 5.34)  # a resend: the same payment
+    _, payment = call_api("GET", f"/payments/{answer['receiptId']}")
+    assert (payment["kind"], payment["state"], payment["capturedAmount"], payment["transactionId"]) == (
+        "terminal",
+        "captured",
+        534,
+        "T-A",
+    )
+    assert [(h["event"], h["amount"]) for h in payment["history"]] == [("settled", 534)]
+    assert payment["receiptUrl"] == answer["receiptUrl"]
+    page = fetch(urlparse_path(answer["receiptUrl"]))
+    assert page["statusCode"] == 200 and "the station&#x27;s payment terminal" in page["body"].decode()
+    today = datetime.now(UTC).date().isoformat()
+    day = call_api("GET", "/reconciliation", query=f"date={today}")[1]
+    assert day["mismatches"] == [] and day["totals"][0]["settled"] == 534
+    # A settlement without the transaction id is linked by the reference the session started with;
+    # one for less than the cost is flagged, and a failed one leaves its session unpaid
+    session("T-B", "PSP-B", 2)
+    short = settle(None, "PSP-B", "Settled", 5.00)
+    session("T-C", "PSP-C", 3)
+    failed = settle("T-C", "PSP-C", "Failed", 5.34)
+    assert call_api("GET", f"/payments/{failed['receiptId']}")[1]["state"] == "failed"
+    day = call_api("GET", "/reconciliation", query=f"date={today}")[1]
+    assert sorted(
+        (m["kind"], m["transactionId"], m["paymentId"], m["expected"], m["actual"]) for m in day["mismatches"]
+    ) == [
+        ("settlement_differs", "T-B", short["receiptId"], 534, 500),
+        ("unpaid_session", "T-C", failed["receiptId"], 534, 0),
+    ]
+    kinds = [(d["kind"], d["event"]) for d in published.of("PaymentChanged")]
+    assert kinds == [("terminal", "settled"), ("terminal", "settled"), ("terminal", "failed")]
+
+
+def urlparse_path(url: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(url).path
