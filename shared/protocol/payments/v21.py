@@ -9,8 +9,12 @@ from typing import Any
 from shared.domain.commands import Intent
 from shared.domain.payments import Settlement
 from shared.protocol.common import parse_timestamp
+from shared.protocol.errors import ErrorKind, RpcError
 from shared.protocol.payments import PaymentsCodec
 from shared.protocol.payments.v2 import V2Payments
+
+# Above any amount a session could settle, and within what minor units are counted in.
+LARGEST_AMOUNT = Decimal(10) ** 12
 
 
 class V21Payments(V2Payments):
@@ -18,10 +22,16 @@ class V21Payments(V2Payments):
         return "NotifyWebPaymentStarted", {"evseId": evse_id, "timeout": timeout_s}
 
     def settlement(self, payload: dict[str, Any]) -> Settlement:
+        amount = Decimal(str(payload["settlementAmount"]))
+        if not amount.is_finite() or not 0 <= amount < LARGEST_AMOUNT:
+            raise RpcError(
+                ErrorKind.PROPERTY_CONSTRAINT,
+                f"settlementAmount: must be at least 0 and below {LARGEST_AMOUNT}",
+            )
         return Settlement(
             psp_ref=payload["pspRef"],
             status=payload["status"],
-            amount=Decimal(str(payload["settlementAmount"])),
+            amount=amount,
             settled_at=parse_timestamp(payload["settlementTime"], "settlementTime"),
             transaction_id=payload.get("transactionId") or None,
             status_info=payload.get("statusInfo"),

@@ -650,6 +650,9 @@ def test_a_terminals_settlement_is_a_payment_linked_to_its_session_and_answered_
         ("settlement_differs", "T-B", short["receiptId"], 534, 500),
         ("unpaid_session", "T-C", failed["receiptId"], 534, 0),
     ]
+    absurd = {"pspRef": "PSP-X", "status": "Settled", "settlementAmount": 1e20, "settlementTime": wire_time()}
+    refused = ready([2, "n-x", "NotifySettlement", absurd])
+    assert refused[0] == 4 and refused[2] == "PropertyConstraintViolation"
     kinds = [(d["kind"], d["event"]) for d in published.of("PaymentChanged")]
     assert kinds == [("terminal", "settled"), ("terminal", "settled"), ("terminal", "failed")]
 

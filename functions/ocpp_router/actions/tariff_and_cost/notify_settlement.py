@@ -15,8 +15,9 @@ from shared.services.payments import receipts, terminal
 
 @handles("NotifySettlement", (OcppVersion.V21,))
 def notify_settlement(context: CallContext, payload: dict[str, Any]) -> dict[str, Any]:
+    codec = payments_codec(context.profile)
+    settlement = codec.settlement(payload)  # first: an amount no payment can hold is refused
     event = tariff_and_cost_codec(context.profile).settlement(payload)
     station_events.reported(context.charge_point_id, event, context.received_at)
-    codec = payments_codec(context.profile)
-    payment = terminal.settled(context.charge_point_id, codec.settlement(payload), context.received_at)
+    payment = terminal.settled(context.charge_point_id, settlement, context.received_at)
     return codec.settlement_answer(receipts.receipt_url(payment), payment.payment_id)
