@@ -53,7 +53,7 @@ class Paid:
     the currency's minor units."""
 
     payment_id: str
-    how: str  # "card (ad hoc)", "the station's terminal"
+    how: str  # "card, ad hoc", "the station's payment terminal"
     state: str
     currency: str
     authorized: int
@@ -446,7 +446,7 @@ def receipt_pdf(
         table.row(("Total incl. VAT", _money(r.total_incl_vat, r.places)), style=bold)
     if paid is not None:
         pdf.ln(4)
-        _pairs(pdf, [(label, value) for label, value in _paid_lines(paid)])
+        _pairs(pdf, _paid_lines(paid))
     if r.remark:
         pdf.ln(4)
         pdf.set_font("Helvetica", style="I", size=9)

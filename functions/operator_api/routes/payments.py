@@ -61,6 +61,10 @@ PaymentId = Annotated[str, Path(min_length=1, max_length=64, description="The pa
     summary="The ad hoc page: price before start",
     tags=PUBLIC,
     responses={
+        200: {
+            "description": "The page: JSON, or HTML for a browser (Accept: text/html)",
+            "content": {"application/json": {"model": PayPageOut}, "text/html": {}},
+        },
         400: {"description": "The EVSE shows a dynamic code and none (or a malformed one) was given"},
         403: {"description": "The code is not this EVSE's"},
         410: {"description": "The code has expired or been used"},
@@ -96,7 +100,10 @@ def _wants_html(accept: str | None) -> bool:
     summary="Pay a hold and start the session remotely",
     tags=PUBLIC,
     responses={
-        201: {"description": "Held; the remote start is on its way"},
+        201: {
+            "description": "Held; the remote start is on its way",
+            "content": {"application/json": {"model": PaidOut}},
+        },
         303: {"description": "The page's form: held, on to the receipt's page"},
         402: {"description": "The provider declined the hold (its reason in the message)"},
         403: {"description": "The code is not this EVSE's"},

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from shared.domain.passwords import REDACTED
+
 if TYPE_CHECKING:
     from shared.domain.commands import Command, Intent
     from shared.domain.payments import Settlement
@@ -78,10 +80,10 @@ def is_secret_key(key: str) -> bool:
 def redact_secret(action: str, payload: dict[str, Any]) -> dict[str, Any]:
     """A call's payload with any SharedSecret it sets masked, as an operator's view shows it."""
     if action == "ChangeConfiguration" and is_secret_key(str(payload.get("key", ""))):
-        return {**payload, "value": "********"}
+        return {**payload, "value": REDACTED}
     if action == "SetVariables":
         data = [
-            {**d, "attributeValue": "********"}
+            {**d, "attributeValue": REDACTED}
             if d["component"]["name"] == CONTROLLER and d["variable"]["name"] == "SharedSecret"
             else d
             for d in payload.get("setVariableData", [])
