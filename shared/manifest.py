@@ -50,6 +50,10 @@ STATION_BLOCKS = (
     "tariff_and_cost",
     "transactions",
     "payments.tokens",  # a paid session's id token
+    "payments.limits",  # a paid session stopped at its hold
+    "payments.terminal",  # a 2.1 terminal's settlement
+    "payments.receipts",  # its receipt's address
+    "payments.history",  # its PaymentChanged
 )
 OPERATOR_BLOCKS = (
     *STATION_BLOCKS,
@@ -179,7 +183,11 @@ OPERATOR_API_PUBLIC_PATHS = frozenset({"/docs", "/openapi.json"})
 # ...and, on its own routes, the ad hoc pay page: a driver with no contract and no account pays
 # there (AFIR Art. 5). API Gateway routes these without the authorizer.
 PAY_PATH = "/pay/"
-PAY_ROUTES = (("GET", "/pay/{chargePointId}/{evseId}"), ("POST", "/pay/{chargePointId}/{evseId}"))
+PAY_ROUTES = (
+    ("GET", "/pay/{chargePointId}/{evseId}"),
+    ("POST", "/pay/{chargePointId}/{evseId}"),
+    ("GET", "/pay/receipts/{paymentId}/{receiptToken}"),
+)
 
 
 def is_public(path: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.models import Example
@@ -40,6 +40,17 @@ def with_examples(*examples: tuple[str, dict[str, Any]]) -> Body:
         embed=False,
         openapi_examples={summary: Example(summary=summary, value=value) for summary, value in examples},
     )
+
+
+P = ParamSpec("P")
+
+
+def file_route(route: Callable[P, Response[bytes]]) -> Callable[P, Response[bytes]]:
+    """A route that answers a file: its return type is left out of what Powertools sees, which
+    then passes the bytes on as they are (it validates answers against the declared type, and
+    would read a PDF as text)."""
+    route.__annotations__.pop("return", None)
+    return route
 
 
 def json_response(status: HTTPStatus, body: Any) -> Response[Any]:

@@ -114,6 +114,7 @@ class PaymentRecord(Model):
     created_year = UnicodeAttribute()
     created_key = UnicodeAttribute()  # the time, then the id: unique and in time order
     open = UnicodeAttribute(null=True)
+    stop_asked_at = UTCDateTimeAttribute(null=True)  # when its cost reached the hold
     history = ListAttribute(of=_Entry, default=list)
     by_year = _ByYear()
     by_charge_point = _ByChargePoint()
@@ -210,6 +211,20 @@ def change(
     condition: Condition = record.state.is_in(*(s.value for s in states))
     try:
         PaymentRecord(payment_id).update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def mark_stop_asked(payment_id: str, at: datetime) -> bool:
+    """1 conditional write: the hold's session is to be stopped, once (False: asked already, or
+    the hold is no longer open)."""
+    record = PaymentRecord
+    condition = (record.state == PaymentState.AUTHORIZED.value) & record.stop_asked_at.does_not_exist()
+    try:
+        PaymentRecord(payment_id).update(actions=[record.stop_asked_at.set(at)], condition=condition)
     except UpdateError as error:
         if condition_failed(error):
             return False
@@ -352,6 +367,101 @@ def payments_made_between(start: datetime, end: datetime) -> list[Payment]:
         )
         found += [p for p in read(results, _payment) if start <= p.created_at < end]
     return found
+
+
+# --- EVSEs' dynamic codes ---------------------------------------------------------------------
+
+
+class WebPaymentsRecord(Model):
+    """An EVSE's WebPaymentsCtrlr as the CSMS set it: the secret its codes derive from (never
+    answered to a GET), and the one sent but not yet confirmed, which a code that matches it
+    confirms; the last code that paid, so that a code pays once."""
+
+    class Meta(OnDemand, table="web-payments"): ...
+
+    charge_point_id = UnicodeAttribute(hash_key=True)
+    evse_id = NumberAttribute(range_key=True)
+    secret = UnicodeAttribute(null=True)
+    pending_secret = UnicodeAttribute(null=True)
+    validity_s = NumberAttribute()
+    length = NumberAttribute()
+    provisioned_at = UTCDateTimeAttribute()
+    used_code = UnicodeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class WebPayments:
+    charge_point_id: str
+    evse_id: int
+    secret: str | None
+    pending_secret: str | None
+    validity_s: int
+    length: int
+    used_code: str | None
+
+
+def find_web_payments(charge_point_id: str, evse_id: int) -> WebPayments | None:
+    """1 read."""
+    try:
+        r = WebPaymentsRecord.get(charge_point_id, evse_id)
+    except WebPaymentsRecord.DoesNotExist:
+        return None
+    return WebPayments(
+        r.charge_point_id,
+        int(r.evse_id),
+        r.secret,
+        r.pending_secret,
+        int(r.validity_s),
+        int(r.length),
+        r.used_code,
+    )
+
+
+def put_pending_secret(
+    charge_point_id: str, evse_id: int, secret: str, validity_s: int, length: int, at: datetime
+) -> None:
+    """1 write: the secret sent, kept beside the one in use until the station confirms it."""
+    fields = WebPaymentsRecord
+    WebPaymentsRecord(charge_point_id, evse_id).update(
+        actions=[
+            fields.pending_secret.set(secret),
+            fields.validity_s.set(validity_s),
+            fields.length.set(length),
+            fields.provisioned_at.set(at),
+        ]
+    )
+
+
+def confirm_secret(charge_point_id: str, evse_id: int, secret: str) -> bool:
+    """1 conditional write: the pending secret is the one in use (False: another was sent since)."""
+    fields = WebPaymentsRecord
+    try:
+        WebPaymentsRecord(charge_point_id, evse_id).update(
+            actions=[fields.secret.set(secret), fields.pending_secret.remove(), fields.used_code.remove()],
+            condition=fields.pending_secret == secret,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def use_code(charge_point_id: str, evse_id: int, code: str) -> bool:
+    """1 conditional write: the code has paid (False: it had already)."""
+    fields = WebPaymentsRecord
+    condition = fields.charge_point_id.exists() & (
+        fields.used_code.does_not_exist() | (fields.used_code != code)
+    )
+    try:
+        WebPaymentsRecord(charge_point_id, evse_id).update(
+            actions=[fields.used_code.set(code)], condition=condition
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 # --- The `local` provider's own state -------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -53,6 +54,8 @@ class Authorization:
     status: AuthorizationStatus
     expiry_date: datetime | None = None
     parent_id_token: str | None = None
+    # A paid session's hold, in the currency's units: the most its session may cost.
+    max_cost: Decimal | None = None
 
     @property
     def accepted(self) -> bool:

@@ -103,3 +103,10 @@ class PaymentDeclined(ApplicationError):
 
     status = HTTPStatus.PAYMENT_REQUIRED
     code = "PaymentDeclined"
+
+
+class Gone(ApplicationError):
+    """A credential that was good and is no more: a dynamic code expired or already used."""
+
+    status = HTTPStatus.GONE
+    code = "Gone"

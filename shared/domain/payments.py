@@ -111,6 +111,19 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class Settlement:
+    """What a station's own payment terminal settled (2.1 NotifySettlement), in the currency's
+    units as the station sends it."""
+
+    psp_ref: str
+    status: str  # Settled, Canceled, Rejected, Failed
+    amount: Decimal
+    settled_at: datetime
+    transaction_id: str | None
+    status_info: str | None = None
+
+
+@dataclass(frozen=True)
 class PaymentFilter:
     """Which payments a listing wants (times with their zone)."""
 
@@ -349,9 +362,15 @@ class Reconciliation:
 
 def reconcile(day: str, sessions: Sequence[SessionCost], payments: Iterable[Payment]) -> Reconciliation:
     """The day's sessions (ended that UTC day) against `payments`: those that paid them, and those
-    made that day that paid no session. A paid session is one whose id token is a payment's id;
-    a payment that paid none is an open hold, or money taken without a session."""
+    made that day that paid no session. A paid session is one whose id token is a payment's id,
+    or one a station's terminal settled (linked by its transaction); a payment that paid none is
+    an open hold, or money taken without a session."""
     by_id = {p.payment_id: p for p in payments}
+    settled = {
+        (p.charge_point_id, p.transaction_id): p
+        for p in by_id.values()
+        if p.kind is PaymentKind.TERMINAL and p.transaction_id
+    }
     totals: dict[str, Totals] = {}
 
     def total(currency: str) -> Totals:
@@ -364,13 +383,17 @@ def reconcile(day: str, sessions: Sequence[SessionCost], payments: Iterable[Paym
             row = total(session.cost.currency)
             row.sessions += 1
             row.cost += session.cost.amount
-        if not is_payment_reference(session.id_token):
-            continue
-        payment = by_id.get(session.id_token or "")
+        if is_payment_reference(session.id_token):
+            payment, named = by_id.get(session.id_token or ""), session.id_token
+        else:
+            payment = settled.get((session.charge_point_id, session.transaction_id))
+            if payment is None:
+                continue
+            named = payment.payment_id
         expected = session.cost.amount if session.cost else 0
         if payment is None or payment.state in (PaymentState.FAILED, PaymentState.DECLINED):
             mismatches.append(
-                Mismatch(MismatchKind.UNPAID_SESSION, session.transaction_id, session.id_token, expected, 0)
+                Mismatch(MismatchKind.UNPAID_SESSION, session.transaction_id, named, expected, 0)
             )
             continue
         paid.add(payment.payment_id)
@@ -467,3 +490,43 @@ def reconciliation_csv(found: Reconciliation) -> str:
              "" if m.expected is None else m.expected, "" if m.actual is None else m.actual)
         )  # fmt: skip
     return out.getvalue()
+
+
+# --- Dynamic codes (OCPP 2.1 C25; the open "Secure Dynamic QR-Codes for OCPP" paper) -----------
+
+BASE62 = string.digits + string.ascii_lowercase + string.ascii_uppercase
+# Codes of the intervals this far back are expired (410), not wrong (403).
+EXPIRED_INTERVALS = 60
+
+
+class CodeCheck(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    WRONG = "wrong"
+
+
+def dynamic_code(secret: str, interval: int, length: int) -> str:
+    """The station's code for a time interval: HMAC-SHA256 keyed by the secret's UTF-8 bytes over
+    the interval number as 8 big-endian bytes; `length` characters of base 62 read from the hash
+    from an offset its last byte gives (the low 4 bits)."""
+    digest = hmac.new(secret.encode(), interval.to_bytes(8, "big"), hashlib.sha256).digest()
+    offset = digest[-1] & 0x0F
+    return "".join(BASE62[digest[(offset + i) % len(digest)] % len(BASE62)] for i in range(length))
+
+
+def interval_at(at: datetime, validity_s: int) -> int:
+    return int(at.timestamp()) // validity_s
+
+
+def check_code(code: str, secret: str, at: datetime, validity_s: int, length: int) -> CodeCheck:
+    """The current, previous and next interval's codes are valid (a station's clock and a slow
+    scan); an older one's is expired; any other is wrong."""
+    now = interval_at(at, validity_s)
+    if any(hmac.compare_digest(code, dynamic_code(secret, i, length)) for i in (now - 1, now, now + 1)):
+        return CodeCheck.VALID
+    if any(
+        hmac.compare_digest(code, dynamic_code(secret, i, length))
+        for i in range(now - EXPIRED_INTERVALS, now - 1)
+    ):
+        return CodeCheck.EXPIRED
+    return CodeCheck.WRONG

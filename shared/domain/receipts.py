@@ -9,6 +9,7 @@ print Windows-1252 only: other letters are written without their accents, or as 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import unicodedata
@@ -44,6 +45,36 @@ class Recipient:
 
     name: str
     email: str
+
+
+@dataclass(frozen=True)
+class Paid:
+    """What was paid for a session without an account: the payment, how, and its amounts in
+    the currency's minor units."""
+
+    payment_id: str
+    how: str  # "card, ad hoc", "the station's payment terminal"
+    state: str
+    currency: str
+    authorized: int
+    captured: int
+    refunded: int
+
+
+def _major(amount: int, currency: str) -> str:
+    places = minor_units(currency)
+    return f"{Decimal(amount).scaleb(-places):,.{places}f} {currency}"
+
+
+def _paid_lines(paid: Paid) -> list[tuple[str, str]]:
+    lines = [
+        ("Payment", paid.payment_id),
+        ("Paid by", paid.how),
+        ("Amount paid", _major(paid.captured, paid.currency)),
+    ]
+    if paid.refunded:
+        lines.append(("Refunded", _major(paid.refunded, paid.currency)))
+    return lines
 
 
 # --- What the documents say, read off the CDRs ------------------------------------------------
@@ -340,8 +371,9 @@ def _when(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _document(title: str, issuer: Issuer, driver: Recipient) -> FPDF:
-    """A page headed by the issuer, the title and whom it is for."""
+def _document(title: str, issuer: Issuer, driver: Recipient | None) -> FPDF:
+    """A page headed by the issuer, the title and whom it is for (an ad hoc payer is no one
+    the CSMS knows)."""
     from fpdf import FPDF  # here, not at the top: the API's cold start does not pay for it
 
     pdf = FPDF(format="A4")
@@ -361,7 +393,8 @@ def _document(title: str, issuer: Issuer, driver: Recipient) -> FPDF:
     pdf.set_font("Helvetica", style="B", size=16)
     pdf.multi_cell(0, 8, _printable(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(0, 5, _printable(f"For {driver.name} <{driver.email}>"), new_x="LMARGIN", new_y="NEXT")
+    if driver is not None:
+        pdf.multi_cell(0, 5, _printable(f"For {driver.name} <{driver.email}>"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     return pdf
 
@@ -374,9 +407,12 @@ def _pairs(pdf: FPDF, rows: Sequence[tuple[str, str]]) -> None:
             table.row((_printable(label), _printable(value)))
 
 
-def receipt_pdf(cdr: dict[str, Any], issuer: Issuer, driver: Recipient) -> bytes:
+def receipt_pdf(
+    cdr: dict[str, Any], issuer: Issuer, driver: Recipient | None, paid: Paid | None = None
+) -> bytes:
     """One session on an A4 page: where and when, the energy, each cost part before tax, the VAT
-    and the totals; the CDR's remark when the cost could not know everything."""
+    and the totals; what was paid for it where it was paid ad hoc or at a terminal; the CDR's
+    remark when the cost could not know everything."""
     from fpdf.fonts import FontFace
 
     r = _receipt(cdr)
@@ -408,6 +444,9 @@ def receipt_pdf(cdr: dict[str, Any], issuer: Issuer, driver: Recipient) -> bytes
         table.row(("Total excl. VAT", _money(r.total_excl_vat, r.places)), style=bold)
         table.row((f"VAT {_rate(r.vat_percent)}%", _money(r.vat, r.places)))
         table.row(("Total incl. VAT", _money(r.total_incl_vat, r.places)), style=bold)
+    if paid is not None:
+        pdf.ln(4)
+        _pairs(pdf, _paid_lines(paid))
     if r.remark:
         pdf.ln(4)
         pdf.set_font("Helvetica", style="I", size=9)
@@ -457,3 +496,87 @@ def statement_pdf(cdrs: Sequence[dict[str, Any]], month: str, issuer: Issuer, dr
         0, 6, f"Sessions: {len(s.receipts)}    Energy: {s.energy_kwh} kWh", new_x="LMARGIN", new_y="NEXT"
     )
     return bytes(pdf.output())
+
+
+# --- HTML (an ad hoc payer's receipt, read on a phone) ----------------------------------------
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0 auto; max-width: 28rem; padding: 1rem; color: #111; }}
+h1 {{ font-size: 1.4rem; }}
+table {{ border-collapse: collapse; width: 100%; margin: 0 0 1rem; }}
+th, td {{ text-align: left; padding: .35rem .25rem; border-bottom: 1px solid #ddd; vertical-align: top; }}
+td.amount {{ text-align: right; white-space: nowrap; }}
+.total th, .total td {{ font-weight: bold; }}
+a {{ color: #0645ad; }}
+</style>
+</head>
+<body>
+<main>
+<p>{issuer}</p>
+<h1>{title}</h1>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def _rows(rows: Sequence[tuple[str, str]], amounts: bool = False, total: Sequence[str] = ()) -> str:
+    cell = '<td class="amount">' if amounts else "<td>"
+    lines = []
+    for label, value in rows:
+        marked = ' class="total"' if label in total else ""
+        lines.append(
+            f'<tr{marked}><th scope="row">{html.escape(label)}</th>{cell}{html.escape(value)}</td></tr>'
+        )
+    return "<table>" + "".join(lines) + "</table>"
+
+
+def receipt_html(cdr: dict[str, Any] | None, issuer: Issuer, paid: Paid, pdf_link: str) -> str:
+    """The receipt as a page a phone shows: the same figures as the PDF (`pdf_link`); before the
+    session has ended (no CDR yet), what was held and that the receipt comes at its end."""
+    who = html.escape(", ".join((issuer.name, *issuer.address)))
+    if cdr is None:
+        if paid.state == "authorized":
+            said = (
+                f"<p>{html.escape(_major(paid.authorized, paid.currency))} is held on your card. "
+                "Your receipt is here once the session has ended.</p>"
+            )
+        else:
+            said = "<p>Nothing was charged: the hold on your card was let go.</p>"
+        return _PAGE.format(title="Receipt", issuer=who, body=said + _rows([("Payment", paid.payment_id)]))
+    r = _receipt(cdr)
+    session = [
+        ("Receipt number", r.number),
+        ("Charge point", r.charge_point),
+        ("EVSE", r.evse),
+        ("Start", _when(r.started)),
+        ("End", _when(r.ended)),
+        ("Duration", _duration(r)),
+        ("Energy", f"{r.energy_kwh} kWh"),
+    ]
+    money = [(label, _money(amount, r.places)) for label, amount in r.parts]
+    if r.adjustment:
+        money.append(("Minimum or maximum price", _money(r.adjustment, r.places)))
+    money += [
+        ("Total excl. VAT", _money(r.total_excl_vat, r.places)),
+        (f"VAT {_rate(r.vat_percent)}%", _money(r.vat, r.places)),
+        ("Total incl. VAT", _money(r.total_incl_vat, r.places)),
+    ]
+    body = (
+        _rows(session)
+        + f"<h2>Cost ({html.escape(r.currency or 'no currency')})</h2>"
+        + _rows(money, amounts=True, total=("Total excl. VAT", "Total incl. VAT"))
+        + _rows(_paid_lines(paid), total=("Amount paid",))
+        + (f"<p>Note: {html.escape(r.remark)}.</p>" if r.remark else "")
+        + f'<p><a href="{html.escape(pdf_link)}" download>Save as PDF</a></p>'
+    )
+    if issuer.vat_id:
+        who += f"<br>VAT id: {html.escape(issuer.vat_id)}"
+    return _PAGE.format(title="Receipt", issuer=who, body=body)

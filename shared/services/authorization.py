@@ -63,13 +63,24 @@ def verdict_for(
 
 
 def id_token_answer(
-    profile: Profile, charge_point_id: str, token: IdToken | None, now: datetime, evse_id: int | None = None
+    profile: Profile,
+    charge_point_id: str,
+    token: IdToken | None,
+    now: datetime,
+    evse_id: int | None = None,
+    starts: bool = False,
 ) -> dict[str, Any]:
     """The authorization part of a transaction message's answer: present when the message
-    presented a token."""
+    presented a token; for a message that `starts` a paid session, its hold as the limit where
+    the version has one."""
     if token is None:
         return {}
-    return authorization_codec(profile).id_token_info(*verdict_for(charge_point_id, token, now, evse_id))
+    codec = authorization_codec(profile)
+    verdict, tariff = verdict_for(charge_point_id, token, now, evse_id)
+    answer = codec.id_token_info(verdict, tariff)
+    if starts and verdict.accepted and verdict.max_cost is not None:
+        answer |= codec.transaction_limit(verdict.max_cost)
+    return answer
 
 
 def find_id_token(id_token: str) -> TokenEntry:

@@ -32,6 +32,7 @@ from shared.domain.timestamps import utc_now
 from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.errors import RpcError
+from shared.protocol.payments import redact_secret
 from shared.protocol.security import security_codec
 from shared.protocol.versions import Profile, profile_for
 from shared.services import answers, soap_stations
@@ -332,8 +333,9 @@ def view(command: Command) -> CommandView:
 
 
 def _shown(command: Command) -> Command:
-    """As an operator sees it: a password it carries masked."""
-    return replace(command, payload=security_codec(profile_for(command.ocpp_version)).redacted(command))
+    """As an operator sees it: a password or a web payments secret it carries masked."""
+    shown = replace(command, payload=security_codec(profile_for(command.ocpp_version)).redacted(command))
+    return replace(shown, payload=redact_secret(shown.action, shown.payload))
 
 
 def find(command_id: str) -> CommandView:

@@ -13,6 +13,7 @@ from shared.domain.configuration import ConfigurationValue, ReportPart, ReportPr
 from shared.grants import grants
 from shared.observability import logger, metrics
 from shared.protocol.configuration import configuration_codec
+from shared.protocol.payments import is_secret_key
 from shared.protocol.security import security_codec
 from shared.protocol.versions import profile_for
 from shared.services import answers
@@ -45,11 +46,11 @@ def report_of(charge_point_id: str) -> ReportProgress | None:
 @answers.keeps("GetConfiguration", "ChangeConfiguration", "GetVariables", "SetVariables")
 def configuration_answered(command: Command, response: dict[str, Any], now: datetime) -> None:
     """GetConfiguration, ChangeConfiguration, GetVariables, SetVariables: what they read or
-    changed (never the password)."""
+    changed (never the password, nor a web payments controller's secret)."""
     profile = profile_for(command.ocpp_version)
     password_key = security_codec(profile).password_key
     read = configuration_codec(profile).configuration_answer(command, response)
-    values = [v for v in read if v.key != password_key]
+    values = [v for v in read if v.key != password_key and not is_secret_key(v.key)]
     if values:
         configuration.put_configuration(command.charge_point_id, values, now)
 

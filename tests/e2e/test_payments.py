@@ -228,3 +228,60 @@ def test_a_driver_pays_on_the_page_and_the_session_costs_what_is_captured(runtim
     _, day = runtime.api("GET", f"/reconciliation?date={datetime.now(UTC).date().isoformat()}")
     assert day["mismatches"] == []
     assert any(t["currency"] == "EUR" and t["captured"] >= COST for t in day["totals"])
+
+
+def test_the_pay_page_fits_a_phone_speaks_german_and_has_no_serious_accessibility_violation(runtime, browser):
+    """Chromium at 390 px, its language German: the price in AFIR's order, the form posted with a
+    test card, the receipt's page next; axe-core (npm, package.json) on both pages."""
+    import threading
+    from pathlib import Path
+
+    cp_id = "E2E-PAY-PAGE"
+    assert runtime.api("PUT", f"/charge-points/{cp_id}", {})[0] in (200, 201)
+    body = {**TARIFF, "assignedTo": {"chargePoints": [cp_id]}}
+    assert runtime.api("PUT", "/tariffs/pay-page", body)[0] in (200, 201)
+    heard: list[Any] = []
+    online, done = threading.Event(), threading.Event()
+
+    async def station_online() -> None:
+        async with connected(runtime, cp_id, "2.1", paying_station("2.1", heard, ["Accepted"])) as station:
+            await status_available(station, "2.1")
+            online.set()
+            await asyncio.to_thread(done.wait, 60)
+
+    thread = threading.Thread(target=lambda: asyncio.run(station_online()))
+    thread.start()
+    axe = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="de-DE")
+    tab = context.new_page()
+
+    def accessible() -> list[str]:
+        overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{tab.url} is {overflow}px wider than a phone"
+        tab.add_script_tag(path=str(axe))
+        found: list[str] = tab.evaluate(
+            """async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+                .filter((v) => ['serious', 'critical'].includes(v.impact))
+                .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
+        )
+        return found
+
+    try:
+        assert online.wait(20)
+        tab.goto(f"{runtime.api_url}/pay/{cp_id}/1")
+        assert tab.get_by_role("heading", name="Laden und bezahlen").is_visible()
+        text = tab.inner_text("main")
+        assert text.index("pro kWh") < text.index("pro Ladevorgang")
+        assert "0,36 EUR" in text and "1,20 EUR" in text and "Dieser Ladepunkt ist bereit." in text
+        assert accessible() == []
+        tab.get_by_label("Zahlungsmittel").select_option("pm_card_visa")
+        tab.get_by_label("Reservierung auf Ihrer Karte", exact=False).select_option("2000")
+        tab.get_by_role("button", name="Bezahlen und Laden starten").click()
+        tab.wait_for_url("**/pay/receipts/**")
+        assert "20.00 EUR is held on your card" in tab.inner_text("main")
+        assert accessible() == []
+        assert runtime.wait_for(lambda: [h for h in heard if h[0] == "started"], 10)
+    finally:
+        context.close()
+        done.set()
+        thread.join(30)

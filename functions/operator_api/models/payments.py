@@ -4,9 +4,9 @@ integer minor units of `currency` (480 is EUR 4.80)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from functions.operator_api.models.common import ApiModel
 
@@ -48,6 +48,14 @@ class PayIn(ApiModel):
     code: str | None = Field(
         None, max_length=64, description="The dynamic code of the QR, when the EVSE shows one"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_form(cls, data: Any) -> Any:
+        """The page's form comes parsed as lists of values: one each is the field."""
+        if isinstance(data, dict):
+            return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in data.items()}
+        return data
 
 
 class PaidOut(ApiModel):
@@ -122,3 +130,15 @@ class ReconciliationOut(ApiModel):
     date: str
     totals: list[TotalsOut]
     mismatches: list[MismatchOut]
+
+
+class VariableStatusOut(ApiModel):
+    evse_id: int
+    variable: str
+    status: str = Field(description="The station's answer: Accepted, Rejected, RebootRequired, ...")
+
+
+class WebPaymentsOut(ApiModel):
+    url_template: str = Field(description="What the EVSEs' codes open; the secrets are never shown")
+    answered: bool = Field(description="False (504): the station had not answered every call in time")
+    statuses: list[VariableStatusOut]

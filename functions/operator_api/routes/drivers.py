@@ -4,10 +4,9 @@ docs/accounts.md, "Drivers"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
-from typing import Annotated, Literal, ParamSpec
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -27,7 +26,7 @@ from functions.operator_api.models.drivers import (
     PendingLinkOut,
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import json_response, with_examples
+from functions.operator_api.responses import file_route, json_response, with_examples
 from shared.domain.accounts import Permission
 from shared.domain.timestamps import utc_now
 from shared.services.drivers import accounts as drivers
@@ -51,18 +50,9 @@ ACCESS: Access = {
     "GET /driver/statements/<month>": Permission.DRIVER_ACCOUNT,
 }
 OPERATORS, DRIVER = ["Drivers"], ["Driver's account"]
-P = ParamSpec("P")
 DriverId = Annotated[str, Path(min_length=1, max_length=64, description="The driver's account")]
 IdToken = Annotated[str, Path(min_length=1, max_length=255, description="The card's id token")]
 Format = Annotated[Literal["pdf", "csv"], Query(description="pdf (the default) or csv")]
-
-
-def _file(route: Callable[P, Response[bytes]]) -> Callable[P, Response[bytes]]:
-    """A route that answers a file: its return type is left out of what Powertools sees, which
-    then passes the bytes on as they are (it validates answers against the declared type, and
-    would read a PDF as text)."""
-    route.__annotations__.pop("return", None)
-    return route
 
 
 # --- Operators --------------------------------------------------------------------------------
@@ -213,7 +203,7 @@ def list_own_sessions(
         409: {"description": "Still running"},
     },
 )
-@_file
+@file_route
 def get_receipt(
     charge_point_id: ChargePointId,
     transaction_id: Annotated[str, Path(min_length=1, max_length=64)],
@@ -230,7 +220,7 @@ def get_receipt(
     tags=DRIVER,
     responses={200: {"description": "The statement", "content": {"application/pdf": {}, "text/csv": {}}}},
 )
-@_file
+@file_route
 def get_statement(
     month: Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, UTC")],
     format: Format = "pdf",

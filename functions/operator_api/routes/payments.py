@@ -26,13 +26,15 @@ from functions.operator_api.models.payments import (
     RefundIn,
     RefundOut,
     TotalsOut,
+    VariableStatusOut,
+    WebPaymentsOut,
 )
 from functions.operator_api.params import ChargePointId, NextToken, PageSize
-from functions.operator_api.responses import json_response, with_examples
+from functions.operator_api.responses import Wait, file_route, json_response, with_examples
 from shared.domain.accounts import Permission
 from shared.domain.payments import Payment, PaymentFilter, PaymentKind, PaymentState, reconciliation_csv
 from shared.domain.timestamps import utc_now
-from shared.services.payments import adhoc, operations
+from shared.services.payments import adhoc, operations, receipts, web_payments
 
 router = APIGatewayHttpRouter()
 # What each route needs (functions/operator_api/access.py checks it before the route runs); the
@@ -42,9 +44,15 @@ ACCESS: Access = {
     "GET /payments/<payment_id>": Permission.READ,
     "POST /payments/<payment_id>/refunds": Permission.REFUNDS,
     "GET /reconciliation": Permission.READ,
+    "POST /charge-points/<charge_point_id>/web-payments": Permission.CONFIGURATION,
 }
 PUBLIC, OPERATORS = ["Pay (public)"], ["Payments"]
+# How long provisioning waits for the station by default (the API answers within 29 s).
+DEFAULT_WAIT_S = 20
 EvseId = Annotated[int, Path(ge=1, le=10_000, description="The EVSE (1.6: the connector)")]
+Code = Annotated[
+    str | None, Query(max_length=64, description="The dynamic code of the QR, when the EVSE shows one")
+]
 PaymentId = Annotated[str, Path(min_length=1, max_length=64, description="The payment")]
 
 
@@ -52,9 +60,39 @@ PaymentId = Annotated[str, Path(min_length=1, max_length=64, description="The pa
     "/pay/<charge_point_id>/<evse_id>",
     summary="The ad hoc page: price before start",
     tags=PUBLIC,
+    responses={
+        200: {
+            "description": "The page: JSON, or HTML for a browser (Accept: text/html)",
+            "content": {"application/json": {"model": PayPageOut}, "text/html": {}},
+        },
+        400: {"description": "The EVSE shows a dynamic code and none (or a malformed one) was given"},
+        403: {"description": "The code is not this EVSE's"},
+        410: {"description": "The code has expired or been used"},
+    },
 )
-def pay_page(charge_point_id: ChargePointId, evse_id: EvseId) -> PayPageOut:
-    return PayPageOut.model_validate(adhoc.page(charge_point_id, evse_id, utc_now()))
+def pay_page(charge_point_id: ChargePointId, evse_id: EvseId, code: Code = None) -> Response[Any]:
+    headers = router.current_event.headers
+    if _wants_html(headers.get("accept")):
+        page = adhoc.page_html(charge_point_id, evse_id, utc_now(), code, headers.get("accept-language"))
+        return Response(
+            status_code=int(HTTPStatus.OK),
+            content_type="text/html; charset=utf-8",
+            body=page,
+            headers={"Cache-Control": "no-store", "Vary": "Accept, Accept-Language"},
+        )
+    shown = PayPageOut.model_validate(adhoc.page(charge_point_id, evse_id, utc_now(), code))
+    return Response(
+        status_code=int(HTTPStatus.OK),
+        content_type="application/json",
+        body=shown.model_dump_json(by_alias=True),
+        headers={"Vary": "Accept"},
+    )
+
+
+def _wants_html(accept: str | None) -> bool:
+    """A browser's navigation asks for text/html first; an API client for JSON or anything."""
+    first = (accept or "").split(",")[0].split(";")[0].strip().lower()
+    return first in ("text/html", "application/xhtml+xml")
 
 
 @router.post(
@@ -62,8 +100,14 @@ def pay_page(charge_point_id: ChargePointId, evse_id: EvseId) -> PayPageOut:
     summary="Pay a hold and start the session remotely",
     tags=PUBLIC,
     responses={
-        201: {"description": "Held; the remote start is on its way"},
+        201: {
+            "description": "Held; the remote start is on its way",
+            "content": {"application/json": {"model": PaidOut}},
+        },
+        303: {"description": "The page's form: held, on to the receipt's page"},
         402: {"description": "The provider declined the hold (its reason in the message)"},
+        403: {"description": "The code is not this EVSE's"},
+        410: {"description": "The code has expired or been used"},
         409: {"description": "The EVSE is offline, faulted or busy: no hold was placed"},
     },
 )
@@ -76,8 +120,13 @@ def pay(
             ("A test card, EUR 30.00 at most", {"paymentMethod": "pm_card_visa", "maxAmount": 3000})
         ),
     ],
-) -> Response[PaidOut]:
-    payment = adhoc.pay(charge_point_id, evse_id, body.payment_method, body.max_amount, utc_now())
+) -> Response[Any]:
+    payment = adhoc.pay(charge_point_id, evse_id, body.payment_method, body.max_amount, utc_now(), body.code)
+    content_type = router.current_event.headers.get("content-type") or ""
+    if content_type.startswith("application/x-www-form-urlencoded"):  # the page's form: on to the receipt
+        return Response(
+            status_code=int(HTTPStatus.SEE_OTHER), headers={"Location": receipts.receipt_url(payment)}
+        )
     return json_response(
         HTTPStatus.CREATED,
         PaidOut(
@@ -85,8 +134,36 @@ def pay(
             state=payment.state.value,
             authorized_amount=payment.authorized_amount,
             currency=payment.currency,
-            receipt_url=adhoc.receipt_url(payment),
+            receipt_url=receipts.receipt_url(payment),
         ),
+    )
+
+
+@router.get(
+    "/pay/receipts/<payment_id>/<receipt_token>",
+    summary="A paid session's receipt: a page, or ?format=pdf",
+    tags=PUBLIC,
+    responses={
+        200: {"description": "The receipt", "content": {"text/html": {}, "application/pdf": {}}},
+        404: {"description": "No such receipt"},
+        409: {"description": "The PDF of a session that has not ended"},
+    },
+)
+@file_route
+def get_receipt(
+    payment_id: PaymentId,
+    receipt_token: Annotated[str, Path(min_length=1, max_length=64, description="The receipt's token")],
+    format: Annotated[Literal["html", "pdf"], Query(description="html (the default) or pdf")] = "html",
+) -> Response[bytes]:
+    document = receipts.receipt(payment_id, receipt_token, format, utc_now())
+    headers = (
+        {"Content-Disposition": f'attachment; filename="{document.filename}"'} if document.filename else {}
+    )
+    return Response(
+        status_code=int(HTTPStatus.OK),
+        content_type=document.content_type,
+        body=document.body,
+        headers={**headers, "Cache-Control": "private, no-store"},
     )
 
 
@@ -105,7 +182,7 @@ def _out(payment: Payment) -> dict[str, Any]:
         **fields,
         "kind": payment.kind.value,
         "state": payment.state.value,
-        "receipt_url": adhoc.receipt_url(payment),
+        "receipt_url": receipts.receipt_url(payment),
     }
 
 
@@ -181,4 +258,26 @@ def reconciliation(
     )
     return Response(
         status_code=HTTPStatus.OK, content_type="application/json", body=out.model_dump_json(by_alias=True)
+    )
+
+
+@router.post(
+    "/charge-points/<charge_point_id>/web-payments",
+    summary="Provision or rotate the EVSEs' dynamic QR codes (WebPaymentsCtrlr)",
+    tags=OPERATORS,
+    responses={
+        200: {"description": "The station answered each variable"},
+        504: {"description": "The station had not answered in time (the secrets are used once it has)"},
+        409: {"description": "The charge point is offline, or has reported no EVSE"},
+    },
+)
+def provision_web_payments(charge_point_id: ChargePointId, wait: Wait = None) -> Response[WebPaymentsOut]:
+    done = web_payments.provision(charge_point_id, DEFAULT_WAIT_S if wait is None else wait, utc_now())
+    return json_response(
+        HTTPStatus.OK if done.settled else HTTPStatus.GATEWAY_TIMEOUT,
+        WebPaymentsOut(
+            url_template=web_payments.url_template(),
+            answered=done.settled,
+            statuses=[VariableStatusOut(**asdict(s)) for s in done.statuses],
+        ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
@@ -21,6 +22,9 @@ class V16Authorization:
         if authorization.parent_id_token is not None:
             info["parentIdTag"] = authorization.parent_id_token
         return {"idTagInfo": info}
+
+    def transaction_limit(self, max_cost: Decimal) -> dict[str, Any]:
+        return {}
 
 
 CODEC: AuthorizationCodec = V16Authorization()

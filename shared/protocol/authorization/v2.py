@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from shared.domain.authorization import Authorization, IdToken
@@ -32,6 +33,9 @@ class V2Authorization:
                 "content": text.text[:MESSAGE_CONTENT_MAX],
             }
         return {"idTokenInfo": info}
+
+    def transaction_limit(self, max_cost: Decimal) -> dict[str, Any]:
+        return {}
 
 
 CODEC: AuthorizationCodec = V2Authorization()

@@ -11,7 +11,10 @@ from typing import Any
 from shared.data import charge_points, connectors
 from shared.data import payments as records
 from shared.domain.errors import ApplicationError, BadRequest, Conflict, NotFound, PaymentDeclined
+from shared.domain.pay_page import pay_page_html
 from shared.domain.payments import (
+    TEST_ACCEPTED,
+    TEST_DECLINES,
     Declined,
     HistoryEntry,
     HistoryEvent,
@@ -32,7 +35,7 @@ from shared.observability import logger
 from shared.protocol.remote_control import remote_control_codec
 from shared.protocol.versions import profile_for
 from shared.services import commands
-from shared.services.payments import history, providers, settlement
+from shared.services.payments import history, providers, settlement, web_payments
 from shared.services.station_tenant import tenant_of_charge_point
 from shared.services.tariff_and_cost import tariffs
 from shared.settings import get_settings
@@ -85,9 +88,12 @@ def evse(charge_point_id: str, evse_id: int) -> Evse:
     return Evse(charge_point, evse_id, why_not, tariff)
 
 
-def page(charge_point_id: str, evse_id: int, now: datetime) -> dict[str, Any]:
-    """What the driver reads before paying."""
+def page(charge_point_id: str, evse_id: int, now: datetime, code: str | None = None) -> dict[str, Any]:
+    """What the driver reads before paying. Where the EVSE shows dynamic codes, only with a
+    valid one (web_payments.checked), which a 2.1 station is told of."""
     found = evse(charge_point_id, evse_id)
+    if web_payments.checked(charge_point_id, evse_id, code, now) and found.why_not is None:
+        web_payments.page_opened(charge_point_id, evse_id, now)
     why_not = found.why_not or (None if found.tariff else "not offered")
     shown: dict[str, Any] = {
         "chargePointId": charge_point_id,
@@ -101,15 +107,19 @@ def page(charge_point_id: str, evse_id: int, now: datetime) -> dict[str, Any]:
     return shown
 
 
-def receipt_url(payment: Payment) -> str:
-    base = get_settings().public_url or ""
-    return f"{base}/pay/receipts/{payment.receipt_token}"
-
-
-def pay(charge_point_id: str, evse_id: int, payment_method: str, max_amount: int, now: datetime) -> Payment:
+def pay(
+    charge_point_id: str,
+    evse_id: int,
+    payment_method: str,
+    max_amount: int,
+    now: datetime,
+    code: str | None = None,
+) -> Payment:
     """The hold, then the remote start. 409 (and no hold) when the EVSE cannot take a session;
-    402 with the provider's reason when the hold is declined (nothing is sent to the station)."""
+    402 with the provider's reason when the hold is declined (nothing is sent to the station).
+    Where the EVSE shows dynamic codes, a valid one is needed, and pays once."""
     found = evse(charge_point_id, evse_id)
+    dynamic = web_payments.checked(charge_point_id, evse_id, code, now)
     if found.why_not:
         raise Conflict(f"EVSE {evse_id} of charge point {charge_point_id} is {found.why_not}")
     if found.tariff is None:
@@ -118,6 +128,8 @@ def pay(charge_point_id: str, evse_id: int, payment_method: str, max_amount: int
     if not 0 < max_amount <= limit:
         raise BadRequest(f"maxAmount must be between 1 and {limit} (minor units of {found.tariff.currency})")
     amount = Money(max_amount, found.tariff.currency)
+    if dynamic and code:
+        web_payments.use(charge_point_id, evse_id, code)
     payment_id = new_payment_id()
     provider = providers.provider()
     made = Payment(
@@ -158,3 +170,13 @@ def pay(charge_point_id: str, evse_id: int, payment_method: str, max_amount: int
         settlement.release(held, now, "the remote start could not be sent")
         raise Conflict(f"Charge point {charge_point_id} is offline") from None
     return held
+
+
+def page_html(
+    charge_point_id: str, evse_id: int, now: datetime, code: str | None, accept_language: str | None
+) -> str:
+    """The page as HTML for a phone; the local provider's test tokens as the methods offered."""
+    shown = page(charge_point_id, evse_id, now, code)
+    local = get_settings().payment_provider == "local"
+    methods = sorted(TEST_ACCEPTED, reverse=True) + sorted(TEST_DECLINES) if local else []
+    return pay_page_html(shown, accept_language, code, methods)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from shared.data import commands, transactions
+from shared.data import charge_points, commands, transactions
 from shared.data import payments as records
 from shared.data.transactions import TransactionRecord
 from shared.domain.commands import CommandStatus
@@ -35,7 +35,7 @@ from shared.settings import get_settings
 
 # The tables these use cases read and write (shared/grants.py).
 GRANTS = grants(
-    reads=("commands", "payments", "session-events", "transactions"),
+    reads=("charge-points", "commands", "payments", "session-events", "transactions"),
     writes=("payments",),
     indexes=("payments/open", "transactions/by-charge-point"),
 )
@@ -126,17 +126,26 @@ def _start_refused(payment: Payment) -> bool:
     return codec.remote_start_of(command) is None
 
 
+def _dropped(payment: Payment) -> bool:
+    """Whether the station is gone (1 read): a station that drops before its paid session
+    starts lets the hold go at the next sweep rather than at the end of the wait."""
+    charge_point = charge_points.find_charge_point(payment.charge_point_id)
+    return charge_point is None or not charge_point.connected
+
+
 def sweep(now: datetime) -> int:
     """Every open hold with no session yet: let go when its remote start was refused, failed or
-    timed out, or when no session started within the stated time (a session that did start,
-    whose event was lost, is linked and, once ended, captured). How many it let go."""
+    timed out, when its station dropped, or when no session started within the stated time (a
+    session that did start, whose event was lost, is linked and, once ended, captured). How many
+    it let go."""
     within = timedelta(seconds=get_settings().payment_start_within_s)
     released = 0
     for payment in records.open_holds():
         if payment.transaction_id is not None:
             continue
         refused = _start_refused(payment)
-        if not refused and now - payment.created_at < within:
+        dropped = not refused and _dropped(payment)
+        if not refused and not dropped and now - payment.created_at < within:
             continue
         started = [
             s
@@ -151,7 +160,13 @@ def sweep(now: datetime) -> int:
             else:
                 records.change(payment.payment_id, AUTHORIZED, (), transaction_id=session.transaction_id)
             continue
-        why = "the station refused the remote start" if refused else "no session started in time"
+        why = (
+            "the station refused the remote start"
+            if refused
+            else "the station went offline before the session started"
+            if dropped
+            else "no session started in time"
+        )
         if release(payment, now, why) is not None:
             released += 1
     return released

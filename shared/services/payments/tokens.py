@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from shared.data import payments as records
 from shared.domain.authorization import Authorization, AuthorizationStatus
-from shared.domain.payments import PaymentState
+from shared.domain.payments import PaymentState, to_decimal
 from shared.grants import grants
 
 # The tables these use cases read and write (shared/grants.py).
@@ -22,4 +22,6 @@ def authorization_of(charge_point_id: str, evse_id: int | None, payment_id: str)
         or (evse_id is not None and payment.evse_id != evse_id)
     ):
         return Authorization(AuthorizationStatus.INVALID)
-    return Authorization(AuthorizationStatus.ACCEPTED)
+    return Authorization(
+        AuthorizationStatus.ACCEPTED, max_cost=to_decimal(payment.authorized_amount, payment.currency)
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from shared.data import configuration, session_events, transactions
 from shared.data.transactions import TransactionRecord
 from shared.domain.errors import ApplicationError
+from shared.domain.payments import is_payment_reference
 from shared.domain.provisioning import ChargePoint
 from shared.domain.tariffs import Breakdown, breakdown_json, from_json, price, to_json
 from shared.domain.transactions import Progress, SessionSummary, merge, usage_of
@@ -84,7 +85,8 @@ def running_cost(
     charge_point_id: str, transaction_id: str, at: datetime, record: TransactionRecord | None = None
 ) -> None:
     """After a report inside a session: the cost so far goes to the charge point when it grew
-    by the step, at most once per interval. 1 read, unless the caller read the session already;
+    by the step, at most once per interval; a paid session that reached its hold is stopped
+    (payments.limits). 1 read, unless the caller read the session already;
     1 query when the interval has passed; 1 conditional write and a command when it is sent."""
     if not tariffs.all_tariffs():
         return  # no tariffs at all (cached): nothing is priced, nothing read
@@ -99,6 +101,11 @@ def running_cost(
     summary, breakdown = priced(record, progress_of(record))
     if breakdown is None:
         return
+    if is_payment_reference(record.id_token):
+        from shared.services.payments import limits  # only for paid sessions
+
+        if limits.running_cost(record, breakdown.total_incl_vat, at):
+            return  # stopped: its end brings the final cost
     sent: str | None = record.cost_sent  # null until the first is sent
     last = Decimal(sent) if sent is not None else Decimal(0)
     if breakdown.total_incl_vat <= last or breakdown.total_incl_vat - last < settings.cost_update_step:

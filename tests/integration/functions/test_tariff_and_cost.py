@@ -414,8 +414,9 @@ def test_2_1_cost_details_and_settlements_are_kept(station, published):
         "settlementAmount": 3.5,
         "settlementTime": "2026-01-05T13:01:00Z",
     }
-    assert call(station, "NotifySettlement", settlement) == {}
-    assert call(station, "NotifySettlement", settlement, "again") == {}  # a resend
+    first = call(station, "NotifySettlement", settlement)
+    assert first["receiptId"].startswith("TRM") and "/pay/receipts/" in first["receiptUrl"]
+    assert call(station, "NotifySettlement", settlement, "again") == first  # a resend
     [kept] = call_api("GET", "/charge-points/CP1/settlements")[1]["items"]
     assert (kept["pspRef"], kept["settlementAmount"], kept["status"]) == ("PSP-77", 3.5, "Settled")
     [event_published] = published.of("SettlementReported")

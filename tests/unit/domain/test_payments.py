@@ -202,3 +202,58 @@ def test_every_kind_of_mismatch_is_found():
     assert lines[1] == "total,EUR,4,1434,590,250,0"
     assert lines[2] == f"mismatch,,,,,,,capture_differs,1,{PAID},534,500"
     assert len(lines) == 7
+
+
+# --- Dynamic codes ------------------------------------------------------------------------------
+
+
+def test_a_dynamic_code_is_the_papers_hmac_read_in_base_62_from_the_offset_of_its_last_byte():
+    import hashlib
+    import hmac as hmac_
+
+    from shared.domain.payments import BASE62, dynamic_code
+
+    secret, interval = "correct horse battery staple", 29_412_345
+    digest = hmac_.new(secret.encode("utf-8"), interval.to_bytes(8, "big"), hashlib.sha256).digest()
+    offset = digest[31] % 16
+    assert dynamic_code(secret, interval, 3) == "".join(
+        BASE62[digest[(offset + i) % 32] % 62] for i in range(3)
+    )
+    assert BASE62 == "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    assert dynamic_code("Pässwort-mit-Umlaut!", 1, 12) == dynamic_code("Pässwort-mit-Umlaut!", 1, 12)
+    assert len(dynamic_code(secret, interval, 40)) == 40  # longer than the hash: it wraps
+    assert dynamic_code(secret, interval, 8) != dynamic_code(secret, interval + 1, 8)
+
+
+def test_the_previous_current_and_next_intervals_codes_are_valid_and_older_ones_expired():
+    from datetime import UTC, datetime
+
+    from shared.domain.payments import CodeCheck, check_code, dynamic_code, interval_at
+
+    at = datetime(2026, 3, 1, 12, 0, 30, tzinfo=UTC)
+    now = interval_at(at, 60)
+    assert now == int(at.timestamp()) // 60
+    secret = "s" * 32
+    for interval in (now - 1, now, now + 1):
+        assert check_code(dynamic_code(secret, interval, 8), secret, at, 60, 8) is CodeCheck.VALID
+    assert check_code(dynamic_code(secret, now - 2, 8), secret, at, 60, 8) is CodeCheck.EXPIRED
+    assert check_code(dynamic_code(secret, now + 2, 8), secret, at, 60, 8) is CodeCheck.WRONG
+    assert check_code(dynamic_code("other" * 8, now, 8), secret, at, 60, 8) is CodeCheck.WRONG
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("de-DE,de;q=0.9,en;q=0.8", "de"),
+        ("fr-FR, en;q=0.3, de;q=0.5", "de"),
+        ("en-GB,de;q=0.1", "en"),
+        ("fr", "en"),
+        (None, "en"),
+        ("de;q=0, en;q=0.2", "en"),
+        ("de;q=abc", "en"),
+    ],
+)
+def test_the_page_speaks_the_browsers_first_language_it_knows(header, language):
+    from shared.domain.pay_page import language_of
+
+    assert language_of(header) == language
