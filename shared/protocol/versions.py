@@ -64,29 +64,9 @@ _V2_ERROR_NAMES = _COMMON_ERROR_NAMES | {
 }
 
 # Actions a charge point initiates (DataTransfer goes both ways). Every other action in a
-# version's schemas is one the CSMS sends.
-_V16_FROM_CHARGE_POINT = frozenset(
-    {
-        "Authorize",
-        "BootNotification",
-        "DataTransfer",
-        "DiagnosticsStatusNotification",
-        "FirmwareStatusNotification",
-        "Heartbeat",
-        "MeterValues",
-        "StartTransaction",
-        "StatusNotification",
-        "StopTransaction",
-        # Security extension
-        "LogStatusNotification",
-        "SecurityEventNotification",
-        "SignCertificate",
-        "SignedFirmwareStatusNotification",
-    }
-)
-# OCPP 1.5's two services (its WSDLs): 10 operations of the central system's, 15 of the charge
-# point's. Every one has a 1.6 namesake whose payload is a superset, which shared/protocol/v15.py
-# converts to and from.
+# version's schemas is one the CSMS sends. OCPP 1.5's two services (its WSDLs): 10 operations of
+# the central system's, 15 of the charge point's; every one has a 1.6 namesake whose payload is a
+# superset, which shared/protocol/v15.py converts to and from.
 _V15_FROM_CHARGE_POINT = frozenset(
     {
         "Authorize",
@@ -101,6 +81,13 @@ _V15_FROM_CHARGE_POINT = frozenset(
         "StopTransaction",
     }
 )
+# 1.6 adds its security extension's.
+_V16_FROM_CHARGE_POINT = _V15_FROM_CHARGE_POINT | {
+    "LogStatusNotification",
+    "SecurityEventNotification",
+    "SignCertificate",
+    "SignedFirmwareStatusNotification",
+}
 _V15_FROM_CSMS = frozenset(
     {
         "CancelReservation",
