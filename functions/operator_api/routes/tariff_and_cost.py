@@ -67,8 +67,13 @@ EXAMPLE = {
             "priceComponents": [{"type": "ENERGY", "price": 0.35}, {"type": "FLAT", "price": 0.5}],
             "restrictions": {"startTime": "07:00", "endTime": "22:00"},
         },
-        {"priceComponents": [{"type": "ENERGY", "price": 0.25}, {"type": "FLAT", "price": 0.5}]},
-        {"priceComponents": [{"type": "PARKING_TIME", "price": 6}]},
+        {
+            "priceComponents": [
+                {"type": "ENERGY", "price": 0.25},
+                {"type": "FLAT", "price": 0.5},
+                {"type": "PARKING_TIME", "price": 6},
+            ]
+        },
     ],
     "text": [{"language": "en", "text": "0.35 EUR/kWh by day, 0.25 at night; 6 EUR/h idle after 30 min"}],
     "assignedTo": {"sites": ["paris-1"]},

@@ -441,3 +441,13 @@ def test_a_vat_number_s_form_is_checked_answered_and_kept_once(station, vat_numb
     assert call(station, "VatNumberValidation", payload) == answer  # a resend: the same answer
     [kept] = call_api("GET", "/charge-points/CP1/vat-numbers")[1]["items"]
     assert (kept["vatNumber"], kept["evseId"], kept["status"]) == (vat_number, 1, status)
+
+
+def test_the_documented_tariff_example_is_one_the_api_takes(aws):
+    """The example the API's documentation offers (and the README's curl) is a valid tariff:
+    its night element, unrestricted, is the last, and carries the idle price for day and night."""
+    from functions.operator_api.routes.tariff_and_cost import EXAMPLE
+
+    status, body = call_api("PUT", "/tariffs/paris-day-night", EXAMPLE)
+    assert status == 201, body
+    assert [len(e["priceComponents"]) for e in body["elements"]] == [2, 3]
