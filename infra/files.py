@@ -67,8 +67,10 @@ class Files(Construct):
         )
 
     def grant(self, functions: Functions) -> None:
-        """Each function the objects under the prefixes its use cases read or write, and the
-        listing of those prefixes (without it, a missing object answers 403 rather than 404)."""
+        """Each function the objects under the prefixes its use cases read or write; and one that
+        reads, the bucket's listing: without it S3 answers a missing object 403 rather than 404
+        (HeadObject asks it with no prefix, so a condition on `s3:prefix` would not serve). The
+        listing names keys, it reads no object."""
         for spec in functions.specs:
             grants = functions.granted(spec)
             prefixes = sorted(grants.file_reads | grants.file_writes)
@@ -79,13 +81,10 @@ class Files(Construct):
                 if chosen:
                     resources = [self.bucket.arn_for_objects(f"{prefix}*") for prefix in sorted(chosen)]
                     function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
-            function.add_to_role_policy(
-                iam.PolicyStatement(
-                    actions=["s3:ListBucket"],
-                    resources=[self.bucket.bucket_arn],
-                    conditions={"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}},
+            if grants.file_reads:
+                function.add_to_role_policy(
+                    iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.bucket.bucket_arn])
                 )
-            )
             function.add_environment("CSMS_FILES_BUCKET", self.bucket.bucket_name)
             acknowledge(
                 function,

@@ -92,6 +92,9 @@ def test_the_files_bucket_is_private_encrypted_and_lets_in_only_the_functions_th
         assert objects.get("s3:GetObject", set()) == {f"/{p}*" for p in grants.file_reads}, spec.name
         assert objects.get("s3:PutObject", set()) == {f"/{p}*" for p in grants.file_writes}, spec.name
         assert objects.get("s3:DeleteObject", set()) == {f"/{p}*" for p in grants.file_writes}, spec.name
+        # A reader lists the bucket, so that a missing object answers 404 rather than 403.
+        lists = any("s3:ListBucket" in _listed(st["Action"]) for st in statements_of(resources, function))
+        assert lists == bool(grants.file_reads), spec.name
 
 
 def _listed(action):
