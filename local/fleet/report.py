@@ -32,7 +32,7 @@ def build(options: Options, outcome: Outcome, target: str) -> dict[str, Any]:
                 f"(first from {over[0]['fromSeconds']:g} s: {over[0]['p99Ms']:g} ms)"
             )
     if stats.crashes:
-        problems.append(f"{stats.crashes} simulator faults (see the latest events)")
+        problems.append(f"{stats.crashes} simulator faults, the first {stats.first_crash}")
     if outcome.undelivered or stats.undelivered:
         problems.append(
             f"{outcome.undelivered} stations could not deliver their queues in time "

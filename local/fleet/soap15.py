@@ -315,23 +315,23 @@ class SoapStation(Station):
         try:
             envelope = soap.parse(await request.read(), MAX_BYTES)
         except soap.Malformed as error:
-            return self._fault(True, "FormationViolation", str(error), None)
+            return self._soap_fault(True, "FormationViolation", str(error), None)
         message_id = envelope.message_id or f"urn:uuid:{uuid.uuid4()}"
         action = action_of(envelope.body, "Request")
         route = self.routes.route_map.get(action or "")
         if action is None or route is None or envelope.namespace != soap.CP_NS:
-            return self._fault(True, "NotImplemented", f"{envelope.operation} is not served", message_id)
+            return self._soap_fault(True, "NotImplemented", f"{envelope.operation} is not served", message_id)
         if envelope.charge_box_identity != self.id:
-            return self._fault(True, "SecurityError", "The call names another charge point", message_id)
+            return self._soap_fault(True, "SecurityError", "The call names another charge point", message_id)
         payload = read_element(envelope.body, action)
         try:
             await validate_payload(Call(message_id, action, payload), "1.6")
             result = route["_on_action"](call_unique_id=message_id, **camel_to_snake_case(payload))
         except exceptions.OCPPError as error:
-            return self._fault(True, error.code, error.description, message_id)
+            return self._soap_fault(True, error.code, error.description, message_id)
         except Exception as error:  # a fault of the simulator: shown, and answered as ours
             self.stats.event(f"{self.id} <- {action}: simulator fault {error!r}")
-            return self._fault(False, "InternalError", "The station failed", message_id)
+            return self._soap_fault(False, "InternalError", "The station failed", message_id)
         answer = soap.envelope(
             answer_element(action, result), f"/{action}Response", soap.CP_NS, relates_to=message_id
         )
@@ -343,7 +343,7 @@ class SoapStation(Station):
         follow_up.add_done_callback(self._crashed)
         return response
 
-    def _fault(self, sender: bool, code: str, reason: str, relates_to: str | None) -> web.Response:
+    def _soap_fault(self, sender: bool, code: str, reason: str, relates_to: str | None) -> web.Response:
         document = soap.fault(sender, code, reason, relates_to)
         return web.Response(
             status=400 if sender else 500, body=document, content_type="application/soap+xml", charset="utf-8"

@@ -197,7 +197,9 @@ class Station:
         and shown, so that a run never passes on a station that quietly stopped living."""
         if not task.cancelled() and task.exception() is not None:
             self.stats.crashes += 1
-            self.stats.event(f"{self.id}: simulator fault {task.exception()!r}")
+            said = f"{self.id}: simulator fault {task.exception()!r}"
+            self.stats.first_crash = self.stats.first_crash or said
+            self.stats.event(said)
 
     async def finish(self, timeout_s: float) -> bool:
         """Stop every session, deliver the queue and disconnect. A station that was cut off

@@ -99,6 +99,7 @@ class Stats:
         self.undelivered = 0  # left in a queue when the run ended
         self.resends = 0  # transaction messages sent again after a timeout or an InternalError
         self.crashes = 0  # parts of stations that died of an error of the simulator's own
+        self.first_crash: str | None = None  # what the first of them said, for the report
         # Secure stations: connections by profile, certificates asked for and installed.
         self.security: Counter[str] = Counter()
         self.events: deque[str] = deque(maxlen=8)

@@ -144,3 +144,12 @@ def test_a_15_station_boots_over_soap_and_obeys_a_remote_start_at_its_own_addres
             assert door.received.count("StartTransaction") == 1
 
     asyncio.run(scenario())
+
+
+def test_a_soap_station_replaces_only_the_parts_of_a_station_it_means_to():
+    """Its connection and its finish; anything else of the station's life is the station's own
+    (a SOAP fault writer once took the name of a connector's fault, and faulting crashed)."""
+    from local.fleet.station import Station
+
+    replaced = {name for name in vars(SoapStation) if name in dir(Station) and not name.startswith("__")}
+    assert replaced == {"_connection_loop", "finish"}
