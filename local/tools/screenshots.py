@@ -33,33 +33,15 @@ from ocpp.v16 import call as call16
 from ocpp.v201 import ChargePoint as ChargePoint201
 from ocpp.v201 import call as call201
 
+from functions.operator_api.routes.tariff_and_cost import EXAMPLE
 from local.fleet.maintenance import firmware_image
 from local.runtime.launch import ROOT, Launched, launch
 from local.tools.browser import FLAGS, chromium, sign_in
 
 SITES = {"depot": 6, "mall": 4, "hotel": 2}
 DAYS = 14
-TARIFF = {
-    "currency": "EUR",
-    "vatRate": 20,
-    "timeZone": "Europe/Paris",
-    "idleGraceMinutes": 30,
-    "elements": [
-        {
-            "priceComponents": [{"type": "ENERGY", "price": 0.35}, {"type": "FLAT", "price": 0.5}],
-            "restrictions": {"startTime": "07:00", "endTime": "22:00"},
-        },
-        {
-            "priceComponents": [
-                {"type": "ENERGY", "price": 0.25},
-                {"type": "FLAT", "price": 0.5},
-                {"type": "PARKING_TIME", "price": 6},
-            ]
-        },
-    ],
-    "text": [{"language": "en", "text": "0.35 EUR/kWh by day, 0.25 at night; 6 EUR/h idle after 30 min"}],
-    "assignedTo": {"default": True},
-}
+# The API's own example tariff, everyone's, without its minimum price.
+TARIFF = {**{k: v for k, v in EXAMPLE.items() if k != "minPrice"}, "assignedTo": {"default": True}}
 
 
 def api(launched: Launched, token: str, method: str, path: str, body: Any = None) -> Any:

@@ -37,28 +37,34 @@ def sessions_of(runtime, station_id):
     return page["items"]
 
 
-def test_a_busy_fleet_with_outages_and_a_storm_is_recorded_once_with_its_energy(runtime):
-    specs = plan.fleet(6, plan.parse_mix("1.6,2.0.1,2.1"), "e2e-fleet-", connectors=2)
+def busy_fleet(runtime, stations, mix, prefix, *, seed, duration_s, storm_at_s):
+    """A busy fleet's run against the runtime, with outages and a reconnect storm."""
+    specs = plan.fleet(stations, plan.parse_mix(mix), prefix, connectors=2)
+    tag = prefix.strip("-").replace("-", "").upper()
     options = Options(
         runtime.ws_url + "/ocpp",
         runtime.api_url,
         TOKEN,
         specs,
-        seed=3,
+        seed=seed,
         life=BUSY,
-        tag_prefix="E2EFLEET",
-        duration_s=20,
+        tag_prefix=tag,
+        duration_s=duration_s,
         ramp_s=1,
-        storm_at_s=10,
+        storm_at_s=storm_at_s,
     )
-    outcome = asyncio.run(run(options))
+    return asyncio.run(run(options))
+
+
+def test_a_busy_fleet_with_outages_and_a_storm_is_recorded_once_with_its_energy(runtime):
+    outcome = busy_fleet(runtime, 6, "1.6,2.0.1,2.1", "e2e-fleet-", seed=3, duration_s=20, storm_at_s=10)
     stats = outcome.stats
 
     assert (stats.call_errors, stats.timeouts, stats.crashes, stats.undelivered) == (0, 0, 0, 0)
     # Both kinds of loss happened (a station in an outage at the storm has no link to drop).
     assert stats.drops["reconnect storm"] >= 3 and stats.drops["network outage"] > 0
     lost = stats.drops["reconnect storm"] + stats.drops["network outage"]
-    assert stats.connects >= len(specs) + lost, (stats.connect_failures, stats.drops)
+    assert stats.connects >= len(outcome.stations) + lost, (stats.connect_failures, stats.drops)
     assert stats.sessions_refused > 0  # the unknown cards
     assert outcome.check is not None and outcome.check.ok, outcome.check.as_dict()
     # The API, asked station by station, holds each session the station ran: once, ended,
@@ -277,20 +283,7 @@ def test_secure_stations_get_certificates_and_move_to_profile_3(tmp_path):
 
 
 def test_a_15_soap_station_and_a_20_station_charge_in_the_fleet_once_each(runtime):
-    specs = plan.fleet(2, plan.parse_mix("1.5,2.0"), "e2e-older-", connectors=2)
-    options = Options(
-        runtime.ws_url + "/ocpp",
-        runtime.api_url,
-        TOKEN,
-        specs,
-        seed=4,
-        life=BUSY,
-        tag_prefix="E2EOLDER",
-        duration_s=15,
-        ramp_s=1,
-        storm_at_s=8,
-    )
-    outcome = asyncio.run(run(options))
+    outcome = busy_fleet(runtime, 2, "1.5,2.0", "e2e-older-", seed=4, duration_s=15, storm_at_s=8)
     stats = outcome.stats
 
     assert (stats.call_errors, stats.timeouts, stats.crashes, stats.undelivered) == (0, 0, 0, 0)

@@ -4,40 +4,12 @@ its controlId, in OCPP's own field names."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
 from functions.operator_api.models.common import ApiModel
 
-# DERControlEnumType -> the field of SetDERControl that carries a control of that type.
-CURVE_TYPES = (
-    "FreqWatt",
-    "HFMustTrip",
-    "HFMayTrip",
-    "HVMustTrip",
-    "HVMomCess",
-    "HVMayTrip",
-    "LFMustTrip",
-    "LVMustTrip",
-    "LVMomCess",
-    "LVMayTrip",
-    "PowerMonitoringMustTrip",
-    "VoltVar",
-    "VoltWatt",
-    "WattPF",
-    "WattVar",
-)
-FIELD_OF_TYPE = {
-    **dict.fromkeys(CURVE_TYPES, "curve"),
-    "EnterService": "enterService",
-    "FreqDroop": "freqDroop",
-    "FixedPFAbsorb": "fixedPFAbsorb",
-    "FixedPFInject": "fixedPFInject",
-    "FixedVar": "fixedVar",
-    "Gradients": "gradient",
-    "LimitMaxDischarge": "limitMaxDischarge",
-}
 DerControlType = Literal[
     "EnterService",
     "FreqDroop",
@@ -62,6 +34,18 @@ DerControlType = Literal[
     "WattPF",
     "WattVar",
 ]
+# DERControlEnumType -> the field of SetDERControl that carries a control of that type: a curve,
+# but for these.
+_NOT_CURVES = {
+    "EnterService": "enterService",
+    "FreqDroop": "freqDroop",
+    "FixedPFAbsorb": "fixedPFAbsorb",
+    "FixedPFInject": "fixedPFInject",
+    "FixedVar": "fixedVar",
+    "Gradients": "gradient",
+    "LimitMaxDischarge": "limitMaxDischarge",
+}
+FIELD_OF_TYPE = {kind: _NOT_CURVES.get(kind, "curve") for kind in get_args(DerControlType)}
 Part = dict[str, Any] | None
 _SETTINGS = "checked against OCPP 2.1's schema when sent (422 with the reason)"
 

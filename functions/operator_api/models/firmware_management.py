@@ -114,21 +114,6 @@ class RolloutMemberOut(ApiModel):
     error: str | None
 
 
-class RolloutOut(ApiModel):
-    rollout_id: str
-    firmware_id: str
-    state: str = Field(description="running, paused, cancelled or completed")
-    reason: str | None = Field(description="Why it paused itself")
-    wave_size: int
-    max_failure_rate: float
-    waves_sent: int
-    failure_rate: float
-    counts: dict[str, int] = Field(description="Charge points by outcome")
-    created_at: datetime
-    updated_at: datetime
-    members: list[RolloutMemberOut]
-
-
 class RolloutSummaryOut(ApiModel):
     rollout_id: str
     firmware_id: str
@@ -139,6 +124,12 @@ class RolloutSummaryOut(ApiModel):
     waves_sent: int
     created_at: datetime
     updated_at: datetime
+
+
+class RolloutOut(RolloutSummaryOut):
+    failure_rate: float
+    counts: dict[str, int] = Field(description="Charge points by outcome")
+    members: list[RolloutMemberOut]
 
 
 class RolloutPage(ApiModel):

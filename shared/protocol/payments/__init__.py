@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from shared.domain.passwords import REDACTED
+from shared.protocol.common import not_in_version
 
 if TYPE_CHECKING:
     from shared.domain.commands import Command, Intent
@@ -65,6 +66,20 @@ class PaymentsCodec(Protocol):
     def settlement_answer(self, receipt_url: str, receipt_id: str) -> dict[str, Any]:
         """The answer to NotifySettlement: the CSMS's receipt."""
         ...
+
+
+class BeforeTerminals:
+    """What a version before 2.1 says of web payments started and terminals' settlements:
+    nothing to send, and NotifySettlement not in the version."""
+
+    def web_payment_started(self, evse_id: int, timeout_s: int) -> Intent | None:
+        return None
+
+    def settlement(self, payload: dict[str, Any]) -> Settlement:
+        raise not_in_version("NotifySettlement")
+
+    def settlement_answer(self, receipt_url: str, receipt_id: str) -> dict[str, Any]:
+        raise not_in_version("NotifySettlement")
 
 
 def payments_codec(profile: Profile) -> PaymentsCodec:

@@ -3,15 +3,11 @@ NotifyWebPaymentStarted."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from shared.domain.commands import Command, Intent
-from shared.domain.payments import Settlement
-from shared.protocol.common import not_in_version
-from shared.protocol.payments import CONTROLLER, EvseSettings, PaymentsCodec, VariableStatus
+from shared.protocol.payments import CONTROLLER, BeforeTerminals, EvseSettings, PaymentsCodec, VariableStatus
 
 
-class V2Payments:
+class V2Payments(BeforeTerminals):
     def provision(self, settings: list[EvseSettings]) -> list[Intent]:
         data = [
             {
@@ -33,15 +29,6 @@ class V2Payments:
             )
             for r in (command.response or {}).get("setVariableResult", [])
         ]
-
-    def web_payment_started(self, evse_id: int, timeout_s: int) -> Intent | None:
-        return None
-
-    def settlement(self, payload: dict[str, Any]) -> Settlement:
-        raise not_in_version("NotifySettlement")
-
-    def settlement_answer(self, receipt_url: str, receipt_id: str) -> dict[str, Any]:
-        raise not_in_version("NotifySettlement")
 
 
 CODEC: PaymentsCodec = V2Payments()
